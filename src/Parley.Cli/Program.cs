@@ -1,0 +1,11 @@
+using System.CommandLine;
+using Parley.Cli.Commands;
+
+var root = new RootCommand("Parley: a self-hosted chat server and its clients")
+{
+    ServeCommand.Create(),
+};
+
+// The server handles Ctrl-C and SIGTERM itself (graceful stop with 'bye'); the parser must not race it.
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
+return await root.Parse(args).InvokeAsync(invocation);

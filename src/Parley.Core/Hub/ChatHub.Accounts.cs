@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using System.Text;
+using Parley.Core.Model;
+using Parley.Core.Storage;
+
+namespace Parley.Core.Hub;
+
+public sealed partial class ChatHub
+{
+    private string? _dummyHash;
+
+    public async Task<Result<SessionStart>> RegisterAsync(Session session, string name, string password)
+    {
+        if (session.IsAuthenticated)
+            return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in; log out first");
+        if (!Names.IsValid(name))
+            return Error(ErrorCodes.BadName, "a user name is 1-32 letters, digits, '_' or '-', starting with a letter");
+        if (password.Length < _limits.MinPasswordLength || password.Length > _limits.MaxPasswordLength)
+            return Error(ErrorCodes.BadPassword, $"a password is {_limits.MinPasswordLength}-{_limits.MaxPasswordLength} characters");
+
+        var hash = await Task.Run(() => _hasher.Hash(password)).ConfigureAwait(false);
+        var user = new UserRecord(name, hash, Now());
+        if (!await _store.TryCreateUserAsync(user).ConfigureAwait(false))
+            return Error(ErrorCodes.UserExists, $"the name '{name}' is taken");
+        _knownUsers[user.Key] = user.Name;
+
+        await _store.AddMemberAsync(Names.Key(_limits.DefaultRoom), user.Key).ConfigureAwait(false);
+        lock (_topology)
+        {
+            if (_rooms.TryGetValue(Names.Key(_limits.DefaultRoom), out var lobby))
+                lobby.Members[user.Key] = user.Name;
+        }
+        var token = await IssueTokenAsync(session, user.Key).ConfigureAwait(false);
+        return await StartSessionAsync(session, user.Name, token).ConfigureAwait(false);
+    }
+
+    public async Task<Result<SessionStart>> LoginAsync(Session session, string name, string password)
+    {
+        if (session.IsAuthenticated)
+            return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in; log out first");
+        if (!Names.IsValid(name))
+            return Error(ErrorCodes.BadName, "a user name is 1-32 letters, digits, '_' or '-', starting with a letter");
+        var key = Names.Key(name);
+        if (_throttle.RetryAfter(key) is { } wait)
+            return Error(ErrorCodes.Throttled, $"too many failed logins for this name; try again in {Math.Ceiling(wait.TotalSeconds)} s");
+
+        var user = await _store.FindUserAsync(key).ConfigureAwait(false);
+        // Verify against a dummy hash for unknown users so both failures take the same time.
+        var check = await Task.Run(() => _hasher.Verify(user?.PasswordHash ?? DummyHash(), password)).ConfigureAwait(false);
+        if (user is null || check == PasswordCheck.Failed)
+        {
+            _throttle.Failed(key);
+            return Error(ErrorCodes.BadCredentials, "wrong user name or password");
+        }
+        _throttle.Succeeded(key);
+        if (check == PasswordCheck.SuccessRehashNeeded)
+            await _store.SetPasswordHashAsync(key, _hasher.Hash(password)).ConfigureAwait(false);
+
+        _knownUsers[key] = user.Name;
+        var token = await IssueTokenAsync(session, key).ConfigureAwait(false);
+        return await StartSessionAsync(session, user.Name, token).ConfigureAwait(false);
+    }
+
+    public async Task<Result<SessionStart>> ResumeAsync(Session session, string token)
+    {
+        if (session.IsAuthenticated)
+            return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in; log out first");
+        var tokenHash = HashToken(token);
+        var name = await _store.FindTokenUserAsync(tokenHash).ConfigureAwait(false);
+        if (name is null)
+            return Error(ErrorCodes.BadToken, "unknown or revoked token; log in again");
+        session.TokenHash = tokenHash;
+        return await StartSessionAsync(session, name, token: null).ConfigureAwait(false);
+    }
+
+    /// <summary>Revokes the session's token and signs the connection out; it stays open.</summary>
+    public async Task<Result<Done>> LogoutAsync(Session session)
+    {
+        if (session.TokenHash is { } tokenHash)
+            await _store.DeleteTokenAsync(tokenHash).ConfigureAwait(false);
+        session.TokenHash = null;
+        Detach(session);
+        return Done.Value;
+    }
+
+    private async Task<string> IssueTokenAsync(Session session, string userKey)
+    {
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var tokenHash = HashToken(token);
+        await _store.SaveTokenAsync(tokenHash, userKey, Now()).ConfigureAwait(false);
+        session.TokenHash = tokenHash;
+        return token;
+    }
+
+    private async Task<SessionStart> StartSessionAsync(Session session, string name, string? token)
+    {
+        Attach(session, name);
+        var (rooms, directs) = await ConversationListAsync(Names.Key(name)).ConfigureAwait(false);
+        return new SessionStart(name, token, rooms, directs);
+    }
+
+    private async Task<(IReadOnlyList<JoinedRoom>, IReadOnlyList<DirectSummary>)> ConversationListAsync(string userKey)
+    {
+        var rooms = new List<JoinedRoom>();
+        var directs = new List<DirectSummary>();
+        foreach (var state in await _store.ConversationsAsync(userKey).ConfigureAwait(false))
+        {
+            if (state.Peer is { } peer)
+                directs.Add(new DirectSummary(peer, state.LastSeq, state.Unread));
+            else if (_rooms.TryGetValue(state.Conversation[2..], out var room))
+                rooms.Add(new JoinedRoom(room.Name, room.Topic, room.Members.Count, state.LastSeq, state.Unread));
+        }
+        rooms.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return (rooms, directs);
+    }
+
+    private string DummyHash() => _dummyHash ??= _hasher.Hash("parley-dummy-password");
+
+    /// <summary>Tokens are stored only as their SHA-256: a stolen database holds no usable token.</summary>
+    private static string HashToken(string token) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,101 @@
+using Parley.Core.Events;
+using Parley.Core.Model;
+
+namespace Parley.Core.Hub;
+
+public sealed partial class ChatHub
+{
+    /// <summary>Stores a message to a room and, once durable, delivers it to every member's sessions but the sender's own.</summary>
+    public async Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text)
+    {
+        if (CheckText(text) is { } bad)
+            return bad;
+        if (FindRoom(roomName) is not { } room)
+            return NoSuchRoom(roomName);
+        var me = session.User!;
+        if (!room.Members.ContainsKey(Names.Key(me)))
+            return NotMember(room);
+
+        var message = new NewMessage(NewId(), ConversationKey.ForRoom(room.Name), Now(), me, room.Name, To: null, text);
+        return await room.Sequencer.AppendAsync(_store, message,
+            stored => Deliver(new MessageEvent(stored), room.Sessions, except: session)).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores a direct message and delivers it to the recipient's sessions and the sender's other ones.</summary>
+    public async Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text)
+    {
+        if (CheckText(text) is { } bad)
+            return bad;
+        if (!Names.IsValid(toName))
+            return Error(ErrorCodes.BadName, "a user name is 1-32 letters, digits, '_' or '-', starting with a letter");
+        if (await FindUserNameAsync(toName).ConfigureAwait(false) is not { } to)
+            return Error(ErrorCodes.NoSuchUser, $"there is no user '{toName}'");
+        var me = session.User!;
+
+        var conversation = ConversationKey.ForDirect(me, to);
+        var sequencer = _directSequencers.GetOrAdd(conversation, _ => new ConversationSequencer());
+        var message = new NewMessage(NewId(), conversation, Now(), me, Room: null, to, text);
+        return await sequencer.AppendAsync(_store, message, stored =>
+        {
+            var broadcast = new Broadcast(new MessageEvent(stored));
+            Deliver(broadcast, SessionsOf(Names.Key(me)), except: session);
+            if (Names.Key(to) != Names.Key(me))
+                Deliver(broadcast, SessionsOf(Names.Key(to)), except: null);
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>A page of a room's or direct conversation's history, newest first.</summary>
+    public async Task<Result<HistoryPage>> HistoryAsync(Session session, string? roomName, string? withName, long? beforeSeq, int? limit)
+    {
+        var conversation = await ConversationOfAsync(session, roomName, withName).ConfigureAwait(false);
+        if (!conversation.Ok)
+            return conversation.Error!;
+        var count = Math.Clamp(limit ?? _limits.HistoryDefault, 1, _limits.HistoryMax);
+        return await _store.HistoryAsync(conversation.Value!, beforeSeq, count).ConfigureAwait(false);
+    }
+
+    /// <summary>Records how far the user has read and tells the user's other sessions.</summary>
+    public async Task<Result<Done>> MarkReadAsync(Session session, string? roomName, string? withName, long seq)
+    {
+        var conversation = await ConversationOfAsync(session, roomName, withName).ConfigureAwait(false);
+        if (!conversation.Ok)
+            return conversation.Error!;
+        var me = session.User!;
+        await _store.SetReadAsync(Names.Key(me), conversation.Value!, seq).ConfigureAwait(false);
+        var room = roomName is null ? null : FindRoom(roomName)!.Name;
+        var with = withName is null ? null : await FindUserNameAsync(withName).ConfigureAwait(false);
+        Deliver(new ReadEvent(room, with, seq), SessionsOf(Names.Key(me)), except: session);
+        return Done.Value;
+    }
+
+    /// <summary>The conversation a request names, if the session may read it.</summary>
+    private async Task<Result<string>> ConversationOfAsync(Session session, string? roomName, string? withName)
+    {
+        var me = session.User!;
+        if (roomName is not null)
+        {
+            if (FindRoom(roomName) is not { } room)
+                return NoSuchRoom(roomName);
+            if (!room.Members.ContainsKey(Names.Key(me)))
+                return NotMember(room);
+            return ConversationKey.ForRoom(room.Name);
+        }
+        if (!Names.IsValid(withName))
+            return Error(ErrorCodes.BadName, "a user name is 1-32 letters, digits, '_' or '-', starting with a letter");
+        if (await FindUserNameAsync(withName!).ConfigureAwait(false) is not { } with)
+            return Error(ErrorCodes.NoSuchUser, $"there is no user '{withName}'");
+        return ConversationKey.ForDirect(me, with);
+    }
+
+    private ChatError? CheckText(string text)
+    {
+        if (text.Length == 0)
+            return Error(ErrorCodes.EmptyText, "the message text is empty");
+        // The limit counts characters as people do (Unicode scalar values), not UTF-16 units.
+        if (text.Length > _limits.MaxTextChars && (text.Length > 2 * _limits.MaxTextChars || text.EnumerateRunes().Count() > _limits.MaxTextChars))
+            return Error(ErrorCodes.TextTooLong, $"a message is at most {_limits.MaxTextChars} characters");
+        return null;
+    }
+
+    private static string NewId() => Guid.CreateVersion7().ToString("N");
+}

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using Parley.Core.Events;
+using Parley.Core.Model;
+using Parley.Core.Policy;
+using Parley.Core.Storage;
+
+namespace Parley.Core.Hub;
+
+/// <summary>
+/// The chat domain: accounts, rooms, messages, presence and fan-out, for every protocol at once.
+/// Adapters call it with a <see cref="Session"/> and get a <see cref="Result{T}"/>; events reach
+/// sessions through <see cref="Session.TryDeliver"/>.
+///
+/// Concurrency: <see cref="_topology"/> guards changes to who is in which room and who is
+/// connected; it is never held across I/O (store calls happen before or after it). The send path
+/// takes no hub lock: it reads immutable session arrays and orders delivery per conversation in
+/// its <see cref="ConversationSequencer"/>.
+/// </summary>
+public sealed partial class ChatHub
+{
+    private readonly IChatStore _store;
+    private readonly IPasswordHasher _hasher;
+    private readonly TimeProvider _time;
+    private readonly ChatLimits _limits;
+    private readonly LoginThrottle _throttle;
+
+    private readonly Lock _topology = new();
+    private readonly ConcurrentDictionary<string, RoomState> _rooms = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, UserState> _online = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConversationSequencer> _directSequencers = new(StringComparer.Ordinal);
+
+    /// <summary>User key → display name, for users known to exist. Users are never deleted.</summary>
+    private readonly ConcurrentDictionary<string, string> _knownUsers = new(StringComparer.Ordinal);
+
+    public ChatHub(IChatStore store, IPasswordHasher hasher, TimeProvider time, ChatLimits limits)
+    {
+        _store = store;
+        _hasher = hasher;
+        _time = time;
+        _limits = limits;
+        _throttle = new LoginThrottle(time, limits);
+    }
+
+    public ChatLimits Limits => _limits;
+
+    /// <summary>Loads rooms and memberships from the store. Call once before serving.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _store.InitializeAsync(_limits.DefaultRoom, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        foreach (var record in await _store.LoadRoomsAsync().ConfigureAwait(false))
+        {
+            var room = new RoomState(record.Name, record.Topic);
+            foreach (var member in record.Members)
+            {
+                room.Members[Names.Key(member)] = member;
+                _knownUsers[Names.Key(member)] = member;
+            }
+            _rooms[record.Key] = room;
+        }
+    }
+
+    private static ChatError Error(string code, string message) => new(code, message);
+
+    /// <summary>Hands the broadcast to each target but <paramref name="except"/>; a full queue closes that session alone.</summary>
+    private static void Deliver(Broadcast broadcast, IEnumerable<Session> targets, Session? except)
+    {
+        foreach (var session in targets)
+        {
+            if (session == except)
+                continue;
+            if (!session.TryDeliver(broadcast))
+                session.Close(ByeReasons.SlowConsumer);
+        }
+    }
+
+    private static void Deliver(ChatEvent chatEvent, IEnumerable<Session> targets, Session? except) =>
+        Deliver(new Broadcast(chatEvent), targets, except);
+
+    private Session[] SessionsOf(string userKey) =>
+        _online.TryGetValue(userKey, out var user) ? user.Sessions : [];
+
+    private async Task<string?> FindUserNameAsync(string name)
+    {
+        var key = Names.Key(name);
+        if (_knownUsers.TryGetValue(key, out var known))
+            return known;
+        var user = await _store.FindUserAsync(key).ConfigureAwait(false);
+        if (user is null)
+            return null;
+        _knownUsers[key] = user.Name;
+        return user.Name;
+    }
+
+    private DateTimeOffset Now()
+    {
+        // Timestamps go out with millisecond precision; keep the stored value the same.
+        var now = _time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
+    }
+}

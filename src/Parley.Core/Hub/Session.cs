@@ -1,0 +1,25 @@
+using Parley.Core.Events;
+
+namespace Parley.Core.Hub;
+
+/// <summary>
+/// One connection of a client, whatever its protocol. A user may have several sessions at once.
+/// The hub only ever hands a session a broadcast; how and when the bytes reach the socket is the
+/// adapter's business, and it must never block the caller.
+/// </summary>
+public abstract class Session
+{
+    /// <summary>The display name of the signed-in user, or null before authentication.</summary>
+    public string? User { get; internal set; }
+
+    /// <summary>The hash of the token this session was opened with, revoked by logout.</summary>
+    internal string? TokenHash { get; set; }
+
+    public bool IsAuthenticated => User is not null;
+
+    /// <summary>Queues the broadcast for writing. False means the session's queue is full: it is too slow.</summary>
+    public abstract bool TryDeliver(Broadcast broadcast);
+
+    /// <summary>Ends the session from the server side, telling the client why if it still can.</summary>
+    public abstract void Close(string reason);
+}

@@ -1,0 +1,15 @@
+namespace Parley.Core.Hub;
+
+/// <summary>A user who has at least one session on this node. Mutated under the hub's topology lock.</summary>
+internal sealed class UserState(string name)
+{
+    private volatile Session[] _sessions = [];
+
+    public string Name { get; } = name;
+
+    public Session[] Sessions => _sessions;
+
+    public void Add(Session session) => _sessions = [.. _sessions, session];
+
+    public void Remove(Session session) => _sessions = _sessions.Where(s => s != session).ToArray();
+}

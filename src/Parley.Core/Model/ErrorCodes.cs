@@ -1,0 +1,52 @@
+namespace Parley.Core.Model;
+
+/// <summary>
+/// Every stable error code any adapter may send. They are the contract with clients and are
+/// listed, with their meaning, in docs/protocol.md: add codes, never rename one.
+/// </summary>
+public static class ErrorCodes
+{
+    // Framing and syntax (protocol adapters).
+    public const string BadJson = "bad_json";
+    public const string BadUtf8 = "bad_utf8";
+    public const string NotObject = "not_object";
+    public const string UnknownType = "unknown_type";
+    public const string MissingField = "missing_field";
+    public const string BadField = "bad_field";
+    public const string LineTooLong = "line_too_long";
+
+    // Session state.
+    public const string Unauthenticated = "unauthenticated";
+    public const string AlreadyAuthenticated = "already_authenticated";
+    public const string RateLimited = "rate_limited";
+
+    // Accounts.
+    public const string BadName = "bad_name";
+    public const string BadPassword = "bad_password";
+    public const string UserExists = "user_exists";
+    public const string BadCredentials = "bad_credentials";
+    public const string Throttled = "throttled";
+    public const string BadToken = "bad_token";
+    public const string NoSuchUser = "no_such_user";
+
+    // Rooms and messages.
+    public const string NoSuchRoom = "no_such_room";
+    public const string RoomExists = "room_exists";
+    public const string NotMember = "not_member";
+    public const string TextTooLong = "text_too_long";
+    public const string EmptyText = "empty_text";
+    public const string TopicTooLong = "topic_too_long";
+
+    // Server side.
+    public const string Unavailable = "unavailable";
+    public const string Internal = "internal";
+}
+
+/// <summary>Reasons carried by the <c>bye</c> event before the server closes a connection.</summary>
+public static class ByeReasons
+{
+    public const string Shutdown = "shutdown";
+    public const string LineTooLong = "line_too_long";
+    public const string SlowConsumer = "slow_consumer";
+    public const string Logout = "logout";
+}

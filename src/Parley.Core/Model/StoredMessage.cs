@@ -1,0 +1,25 @@
+namespace Parley.Core.Model;
+
+/// <summary>A message as kept in history: exactly one of <see cref="Room"/> and <see cref="To"/> is set.</summary>
+public sealed record StoredMessage(
+    string Id,
+    string Conversation,
+    long Seq,
+    DateTimeOffset Timestamp,
+    string From,
+    string? Room,
+    string? To,
+    string Text);
+
+/// <summary>A message before the store has given it its sequence number.</summary>
+public sealed record NewMessage(
+    string Id,
+    string Conversation,
+    DateTimeOffset Timestamp,
+    string From,
+    string? Room,
+    string? To,
+    string Text)
+{
+    public StoredMessage WithSeq(long seq) => new(Id, Conversation, seq, Timestamp, From, Room, To, Text);
+}

@@ -1,0 +1,22 @@
+namespace Parley.Core.Policy;
+
+/// <summary>The limits the hub enforces for every protocol. Bound from configuration by the host.</summary>
+public sealed class ChatLimits
+{
+    public int MaxTextChars { get; set; } = 4000;
+    public int MaxTopicChars { get; set; } = 300;
+    public int MinPasswordLength { get; set; } = 8;
+    public int MaxPasswordLength { get; set; } = 256;
+    public int HistoryDefault { get; set; } = 50;
+    public int HistoryMax { get; set; } = 200;
+
+    /// <summary>Failed logins for one user name before further attempts are refused for a while.</summary>
+    public int LoginFailuresBeforeThrottle { get; set; } = 5;
+
+    /// <summary>The first refusal period; it doubles with every further failure, up to <see cref="LoginThrottleMax"/>.</summary>
+    public TimeSpan LoginThrottleBase { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan LoginThrottleMax { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The room every new user joins, created at first start.</summary>
+    public string DefaultRoom { get; set; } = "lobby";
+}

@@ -1,0 +1,66 @@
+namespace Parley.Core.Policy;
+
+/// <summary>
+/// Slows password guessing per user name, whether or not the user exists (so it reveals nothing).
+/// After N failures each further failure doubles a refusal period. Memory is bounded: entries
+/// expire, and the table is pruned when it grows past <see cref="MaxEntries"/>.
+/// </summary>
+public sealed class LoginThrottle(TimeProvider time, ChatLimits limits)
+{
+    private const int MaxEntries = 100_000;
+
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <summary>Null when an attempt may go ahead, else how long the caller must wait.</summary>
+    public TimeSpan? RetryAfter(string userKey)
+    {
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(userKey, out var entry))
+                return null;
+            var wait = entry.BlockedUntil - time.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : null;
+        }
+    }
+
+    public void Failed(string userKey)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (_entries.Count >= MaxEntries)
+                Prune(now);
+            _entries.TryGetValue(userKey, out var entry);
+            var failures = entry.Failures + 1;
+            var blockedUntil = now;
+            var over = failures - limits.LoginFailuresBeforeThrottle;
+            if (over >= 0)
+            {
+                var seconds = limits.LoginThrottleBase.TotalSeconds * Math.Pow(2, Math.Min(over, 20));
+                blockedUntil = now + TimeSpan.FromSeconds(Math.Min(seconds, limits.LoginThrottleMax.TotalSeconds));
+            }
+            _entries[userKey] = new Entry(failures, blockedUntil, now);
+        }
+    }
+
+    public void Succeeded(string userKey)
+    {
+        lock (_gate)
+            _entries.Remove(userKey);
+    }
+
+    private void Prune(DateTimeOffset now)
+    {
+        foreach (var (key, entry) in _entries)
+        {
+            if (now - entry.LastFailure > limits.LoginThrottleMax)
+                _entries.Remove(key);
+        }
+        // Under a spray of distinct names nothing may be old enough; start over rather than grow.
+        if (_entries.Count >= MaxEntries)
+            _entries.Clear();
+    }
+
+    private readonly record struct Entry(int Failures, DateTimeOffset BlockedUntil, DateTimeOffset LastFailure);
+}

@@ -1,0 +1,54 @@
+using Parley.Core.Model;
+
+namespace Parley.Core.Storage;
+
+/// <summary>
+/// Everything Parley keeps. A completed task means the change is durable (it survives the
+/// process being killed). One contract test suite runs against every implementation.
+/// </summary>
+public interface IChatStore : IAsyncDisposable
+{
+    /// <summary>Creates the schema if needed and makes sure the room <paramref name="defaultRoom"/> exists.</summary>
+    Task InitializeAsync(string defaultRoom, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    Task<UserRecord?> FindUserAsync(string userKey);
+
+    /// <summary>False when a user with the same key already exists.</summary>
+    Task<bool> TryCreateUserAsync(UserRecord user);
+
+    Task SetPasswordHashAsync(string userKey, string passwordHash);
+
+    Task SaveTokenAsync(string tokenHash, string userKey, DateTimeOffset created);
+
+    /// <summary>The display name of the token's user, or null for an unknown or revoked token.</summary>
+    Task<string?> FindTokenUserAsync(string tokenHash);
+
+    Task DeleteTokenAsync(string tokenHash);
+
+    Task<IReadOnlyList<RoomRecord>> LoadRoomsAsync();
+
+    /// <summary>Creates the room with its creator as first member; false when the name is taken.</summary>
+    Task<bool> TryCreateRoomAsync(RoomRecord room);
+
+    Task SetTopicAsync(string roomKey, string topic);
+
+    Task AddMemberAsync(string roomKey, string userKey);
+
+    Task RemoveMemberAsync(string roomKey, string userKey);
+
+    /// <summary>
+    /// Stores a message and gives it the next sequence number of its conversation.
+    /// Calls for one conversation are numbered in the order they were made, even when they
+    /// overlap; the task completes once the message is durable.
+    /// </summary>
+    Task<StoredMessage> AppendAsync(NewMessage message);
+
+    /// <summary>Messages with seq &lt; <paramref name="beforeSeq"/> (all when null), newest first.</summary>
+    Task<HistoryPage> HistoryAsync(string conversation, long? beforeSeq, int limit);
+
+    /// <summary>Moves the user's read position forward; never backward.</summary>
+    Task SetReadAsync(string userKey, string conversation, long seq);
+
+    /// <summary>The user's rooms and direct conversations with last seq, read seq and unread count.</summary>
+    Task<IReadOnlyList<ConversationState>> ConversationsAsync(string userKey);
+}

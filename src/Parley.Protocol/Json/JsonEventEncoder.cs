@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Parley.Core.Events;
+
+namespace Parley.Protocol.Json;
+
+/// <summary>Events as JSON objects (no trailing newline: the TCP transport adds it, WebSocket frames need none).</summary>
+public sealed class JsonEventEncoder : IEventEncoder
+{
+    public int Slot => 0;
+
+    public byte[] Encode(ChatEvent chatEvent) => JsonWire.Write(writer => Write(writer, chatEvent));
+
+    private static void Write(Utf8JsonWriter writer, ChatEvent chatEvent)
+    {
+        writer.WriteStartObject();
+        switch (chatEvent)
+        {
+            case MessageEvent e:
+                writer.WriteString("type", "message");
+                JsonWire.WriteMessageFields(writer, e.Message);
+                break;
+            case MembershipEvent e:
+                writer.WriteString("type", e.Joined ? "join" : "leave");
+                writer.WriteString("room", e.Room);
+                writer.WriteString("user", e.User);
+                break;
+            case PresenceEvent e:
+                writer.WriteString("type", "presence");
+                writer.WriteString("user", e.User);
+                writer.WriteBoolean("online", e.Online);
+                break;
+            case TopicEvent e:
+                writer.WriteString("type", "topic");
+                writer.WriteString("room", e.Room);
+                writer.WriteString("topic", e.Topic);
+                writer.WriteString("by", e.By);
+                break;
+            case ReadEvent e:
+                writer.WriteString("type", "read");
+                if (e.Room is not null)
+                    writer.WriteString("room", e.Room);
+                else
+                    writer.WriteString("with", e.With);
+                writer.WriteNumber("seq", e.Seq);
+                break;
+            case ByeEvent e:
+                writer.WriteString("type", "bye");
+                writer.WriteString("reason", e.Reason);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no JSON form for this event");
+        }
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Parley.Core.Model;
+
+namespace Parley.Protocol.Json;
+
+/// <summary>
+/// One parsed request line. Field accessors throw <see cref="RequestException"/> with
+/// <c>missing_field</c> or <c>bad_field</c>, so handlers read like the protocol table.
+/// Owns its <see cref="JsonDocument"/>: dispose after the reply is written.
+/// </summary>
+public sealed class JsonRequest(JsonDocument document, JsonElement? id, string type) : IDisposable
+{
+    private JsonElement Root => document.RootElement;
+
+    /// <summary>The client's id, echoed as <c>re</c>; null when the client sent none.</summary>
+    public JsonElement? Id { get; } = id;
+
+    public string Type { get; } = type;
+
+    public bool Has(string field) => Root.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null;
+
+    public string String(string field) =>
+        OptionalString(field) ?? throw new RequestException(ErrorCodes.MissingField, $"'{Type}' needs the field '{field}'");
+
+    public string? OptionalString(string field)
+    {
+        if (!Root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : throw new RequestException(ErrorCodes.BadField, $"'{field}' must be a string");
+    }
+
+    public long Integer(string field) =>
+        OptionalInteger(field) ?? throw new RequestException(ErrorCodes.MissingField, $"'{Type}' needs the field '{field}'");
+
+    public long? OptionalInteger(string field)
+    {
+        if (!Root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && number >= 0
+            ? number
+            : throw new RequestException(ErrorCodes.BadField, $"'{field}' must be a whole number, 0 or more");
+    }
+
+    /// <summary>Exactly one of two fields, such as <c>room</c> or <c>to</c>.</summary>
+    public (string? First, string? Second) OneOf(string first, string second)
+    {
+        var a = OptionalString(first);
+        var b = OptionalString(second);
+        return (a, b) switch
+        {
+            (null, null) => throw new RequestException(ErrorCodes.MissingField, $"'{Type}' needs '{first}' or '{second}'"),
+            (not null, not null) => throw new RequestException(ErrorCodes.BadField, $"give '{first}' or '{second}', not both"),
+            _ => (a, b),
+        };
+    }
+
+    public void Dispose() => document.Dispose();
+}

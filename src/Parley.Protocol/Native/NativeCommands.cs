@@ -1,0 +1,209 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using Parley.Core.Model;
+using Parley.Protocol.Json;
+
+namespace Parley.Protocol.Native;
+
+/// <summary>
+/// The native protocol's ops (docs/protocol.md). Preconditions are checked once by
+/// <see cref="NativeSession"/> from this table; handlers only read fields, call the hub and
+/// shape the reply.
+/// </summary>
+internal static class NativeCommands
+{
+    public static readonly FrozenDictionary<string, NativeCommand> Table = new Dictionary<string, NativeCommand>
+    {
+        ["register"] = new(NeedsAuth: false, Register),
+        ["login"] = new(NeedsAuth: false, Login),
+        ["resume"] = new(NeedsAuth: false, Resume),
+        ["ping"] = new(NeedsAuth: false, (_, _) => Task.FromResult(Reply.Ok)),
+        ["logout"] = new(NeedsAuth: true, Logout),
+        ["rooms"] = new(NeedsAuth: true, Rooms),
+        ["create"] = new(NeedsAuth: true, Create),
+        ["join"] = new(NeedsAuth: true, Join),
+        ["leave"] = new(NeedsAuth: true, Leave),
+        ["topic"] = new(NeedsAuth: true, Topic),
+        ["send"] = new(NeedsAuth: true, Send),
+        ["members"] = new(NeedsAuth: true, Members),
+        ["online"] = new(NeedsAuth: true, Online),
+        ["history"] = new(NeedsAuth: true, History),
+        ["read"] = new(NeedsAuth: true, Read),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static async Task<Reply> Register(NativeSession s, JsonRequest r) =>
+        SessionStarted(await s.Hub.RegisterAsync(s, r.String("user"), r.String("password")));
+
+    private static async Task<Reply> Login(NativeSession s, JsonRequest r) =>
+        SessionStarted(await s.Hub.LoginAsync(s, r.String("user"), r.String("password")));
+
+    private static async Task<Reply> Resume(NativeSession s, JsonRequest r) =>
+        SessionStarted(await s.Hub.ResumeAsync(s, r.String("token")));
+
+    private static async Task<Reply> Logout(NativeSession s, JsonRequest r) =>
+        Done(await s.Hub.LogoutAsync(s));
+
+    private static Task<Reply> Rooms(NativeSession s, JsonRequest r)
+    {
+        var rooms = s.Hub.Rooms(s).Value!;
+        return Task.FromResult(Reply.With(w =>
+        {
+            w.WriteStartArray("rooms");
+            foreach (var room in rooms)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", room.Name);
+                w.WriteString("topic", room.Topic);
+                w.WriteNumber("members", room.Members);
+                w.WriteBoolean("joined", room.Joined);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }));
+    }
+
+    private static async Task<Reply> Create(NativeSession s, JsonRequest r) =>
+        Joined(await s.Hub.CreateRoomAsync(s, r.String("room"), r.OptionalString("topic")));
+
+    private static async Task<Reply> Join(NativeSession s, JsonRequest r) =>
+        Joined(await s.Hub.JoinAsync(s, r.String("room")));
+
+    private static async Task<Reply> Leave(NativeSession s, JsonRequest r)
+    {
+        var left = await s.Hub.LeaveAsync(s, r.String("room"));
+        return left.Ok ? Reply.With(w => w.WriteString("room", left.Value)) : left.Error!;
+    }
+
+    private static async Task<Reply> Topic(NativeSession s, JsonRequest r) =>
+        Done(await s.Hub.SetTopicAsync(s, r.String("room"), r.String("topic")));
+
+    private static async Task<Reply> Send(NativeSession s, JsonRequest r)
+    {
+        var (room, to) = r.OneOf("room", "to");
+        var text = r.String("text");
+        var sent = room is not null
+            ? await s.Hub.SendToRoomAsync(s, room, text)
+            : await s.Hub.SendDirectAsync(s, to!, text);
+        if (!sent.Ok)
+            return sent.Error!;
+        var message = sent.Value!;
+        return Reply.With(w =>
+        {
+            w.WriteStartObject("message");
+            w.WriteString("id", message.Id);
+            w.WriteNumber("seq", message.Seq);
+            w.WriteString("ts", JsonWire.Timestamp(message.Timestamp));
+            w.WriteEndObject();
+        });
+    }
+
+    private static Task<Reply> Members(NativeSession s, JsonRequest r)
+    {
+        var members = s.Hub.Members(r.String("room"));
+        return Task.FromResult(members.Ok ? Reply.With(w => WriteMembers(w, members.Value!)) : members.Error!);
+    }
+
+    private static Task<Reply> Online(NativeSession s, JsonRequest r)
+    {
+        var users = s.Hub.Online().Value!;
+        return Task.FromResult(Reply.With(w =>
+        {
+            w.WriteStartArray("users");
+            foreach (var user in users)
+                w.WriteStringValue(user);
+            w.WriteEndArray();
+        }));
+    }
+
+    private static async Task<Reply> History(NativeSession s, JsonRequest r)
+    {
+        var (room, with) = r.OneOf("room", "with");
+        var before = r.OptionalInteger("before");
+        var limit = r.OptionalInteger("limit");
+        var page = await s.Hub.HistoryAsync(s, room, with, before, limit is { } l ? (int)Math.Min(l, int.MaxValue) : null);
+        if (!page.Ok)
+            return page.Error!;
+        return Reply.With(w =>
+        {
+            w.WriteStartArray("messages");
+            foreach (var message in page.Value!.Messages)
+            {
+                w.WriteStartObject();
+                JsonWire.WriteMessageFields(w, message);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteBoolean("more", page.Value.More);
+        });
+    }
+
+    private static async Task<Reply> Read(NativeSession s, JsonRequest r)
+    {
+        var (room, with) = r.OneOf("room", "with");
+        return Done(await s.Hub.MarkReadAsync(s, room, with, r.Integer("seq")));
+    }
+
+    private static Reply Done(Result<Core.Model.Done> result) => result.Ok ? Reply.Ok : result.Error!;
+
+    private static Reply Joined(Result<JoinResult> result)
+    {
+        if (!result.Ok)
+            return result.Error!;
+        var joined = result.Value!;
+        return Reply.With(w =>
+        {
+            w.WriteString("room", joined.Room);
+            w.WriteString("topic", joined.Topic);
+            WriteMembers(w, joined.Members);
+        });
+    }
+
+    private static Reply SessionStarted(Result<SessionStart> result)
+    {
+        if (!result.Ok)
+            return result.Error!;
+        var start = result.Value!;
+        return Reply.With(w =>
+        {
+            w.WriteString("user", start.User);
+            if (start.Token is not null)
+                w.WriteString("token", start.Token);
+            w.WriteStartArray("rooms");
+            foreach (var room in start.Rooms)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", room.Name);
+                w.WriteString("topic", room.Topic);
+                w.WriteNumber("members", room.Members);
+                w.WriteBoolean("joined", true);
+                w.WriteNumber("lastSeq", room.LastSeq);
+                w.WriteNumber("unread", room.Unread);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("dms");
+            foreach (var direct in start.Directs)
+            {
+                w.WriteStartObject();
+                w.WriteString("with", direct.With);
+                w.WriteNumber("lastSeq", direct.LastSeq);
+                w.WriteNumber("unread", direct.Unread);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        });
+    }
+
+    private static void WriteMembers(Utf8JsonWriter w, IReadOnlyList<MemberInfo> members)
+    {
+        w.WriteStartArray("members");
+        foreach (var member in members)
+        {
+            w.WriteStartObject();
+            w.WriteString("user", member.User);
+            w.WriteBoolean("online", member.Online);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+}

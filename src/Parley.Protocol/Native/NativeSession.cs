@@ -1,0 +1,155 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Threading.Channels;
+using Parley.Core.Events;
+using Parley.Core.Hub;
+using Parley.Core.Model;
+using Parley.Core.Policy;
+using Parley.Protocol.Json;
+
+namespace Parley.Protocol.Native;
+
+/// <summary>
+/// One native-protocol connection, whatever carries it (TCP lines or WebSocket messages).
+/// The transport feeds it frames with <see cref="HandleFrameAsync"/> from one reader loop, and
+/// drains <see cref="Outbound"/> from one writer loop. Requests run in order, except that a
+/// <c>send</c> only waits until its message is queued in the store: later sends may start while
+/// it commits (their order is already fixed), and any other request waits for them all.
+/// </summary>
+public sealed class NativeSession : Session
+{
+    private readonly JsonEventEncoder _encoder;
+    private readonly NativeSessionOptions _options;
+    private readonly TokenBucket _bucket;
+    private readonly Channel<Outbound> _outbound;
+    private readonly CancellationTokenSource _abort = new();
+    private readonly Queue<Task> _inflightSends = new();
+    private int _closing;
+
+    public NativeSession(ChatHub hub, JsonEventEncoder encoder, NativeSessionOptions options, TimeProvider time)
+    {
+        Hub = hub;
+        _encoder = encoder;
+        _options = options;
+        _bucket = new TokenBucket(time, options.RateBurst, options.RatePerSecond);
+        _outbound = Channel.CreateBounded<Outbound>(new BoundedChannelOptions(options.OutboundQueueLimit)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public ChatHub Hub { get; }
+
+    /// <summary>Frames to write, in order. Completes when the session closes.</summary>
+    public ChannelReader<Outbound> Outbound => _outbound.Reader;
+
+    /// <summary>Fires when the connection must stop at once, dropping whatever is still queued.</summary>
+    public CancellationToken Aborted => _abort.Token;
+
+    /// <summary>The reason given when the server closed the session, or null.</summary>
+    public string? CloseReason { get; private set; }
+
+    public byte[] Bytes(Outbound frame) => frame.Bytes ?? frame.Broadcast!.EncodedWith(_encoder);
+
+    public override bool TryDeliver(Broadcast broadcast) => _outbound.Writer.TryWrite(new Outbound(broadcast, null));
+
+    public override void Close(string reason)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) == 1)
+            return;
+        CloseReason = reason;
+        // A reader too slow to take its queue will not take a goodbye either: cut it off now.
+        if (!_outbound.Writer.TryWrite(new Outbound(null, _encoder.Encode(new ByeEvent(reason)))))
+            _abort.Cancel();
+        _outbound.Writer.TryComplete();
+    }
+
+    /// <summary>Handles one request frame. Never throws for anything the peer sent.</summary>
+    public async ValueTask HandleFrameAsync(ReadOnlySequence<byte> frame)
+    {
+        if (_closing == 1)
+            return;
+        var request = RequestParser.Parse(frame, out var error, out var id);
+        if (request is null)
+        {
+            Reply(id, Json.Reply.Fail(error!.Code, error.Message));
+            return;
+        }
+        if (!_bucket.TryTake())
+        {
+            Reply(id, Json.Reply.Fail(ErrorCodes.RateLimited, "too many requests; slow down"));
+            request.Dispose();
+            return;
+        }
+        if (request.Type == "send")
+        {
+            while (_inflightSends.TryPeek(out var oldest) && (oldest.IsCompleted || _inflightSends.Count >= _options.MaxInflightSends))
+                await _inflightSends.Dequeue().ConfigureAwait(false);
+            var sending = RunAsync(request);
+            if (!sending.IsCompleted)
+                _inflightSends.Enqueue(sending);
+            return;
+        }
+        await DrainInflightSendsAsync().ConfigureAwait(false);
+        await RunAsync(request).ConfigureAwait(false);
+    }
+
+    /// <summary>The peer sent a frame over the size limit: say so, then close.</summary>
+    public void RejectOversized()
+    {
+        Reply(null, Json.Reply.Fail(ErrorCodes.LineTooLong, $"a request is at most {_options.MaxLineBytes} bytes"));
+        Close(ByeReasons.LineTooLong);
+    }
+
+    /// <summary>The transport's input has ended: finish pending work and leave the hub.</summary>
+    public async Task EndAsync()
+    {
+        await DrainInflightSendsAsync().ConfigureAwait(false);
+        Hub.Detach(this);
+        Interlocked.Exchange(ref _closing, 1);
+        _outbound.Writer.TryComplete();
+    }
+
+    private async Task DrainInflightSendsAsync()
+    {
+        while (_inflightSends.TryDequeue(out var sending))
+            await sending.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync(JsonRequest request)
+    {
+        using (request)
+        {
+            Reply reply;
+            try
+            {
+                if (!NativeCommands.Table.TryGetValue(request.Type, out var command))
+                    reply = Json.Reply.Fail(ErrorCodes.UnknownType, $"unknown request type '{request.Type}'");
+                else if (command.NeedsAuth && !IsAuthenticated)
+                    reply = Json.Reply.Fail(ErrorCodes.Unauthenticated, "log in first: 'login', 'register' or 'resume'");
+                else
+                    reply = await command.Run(this, request).ConfigureAwait(false);
+            }
+            catch (RequestException ex)
+            {
+                reply = Json.Reply.Fail(ex.Code, ex.Message);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Failed?.Invoke(request.Type, ex);
+                reply = Json.Reply.Fail(ErrorCodes.Internal, "the server failed to handle this request; it was logged");
+            }
+            Reply(request.Id, reply);
+        }
+    }
+
+    /// <summary>Reports a request that failed with an unexpected exception (a bug or an I/O failure).</summary>
+    public event Action<string, Exception>? Failed;
+
+    private void Reply(JsonElement? id, Reply reply)
+    {
+        if (!_outbound.Writer.TryWrite(new Outbound(null, reply.Encode(id))))
+            Close(ByeReasons.SlowConsumer);
+    }
+}

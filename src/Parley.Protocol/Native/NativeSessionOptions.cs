@@ -1,0 +1,20 @@
+namespace Parley.Protocol.Native;
+
+/// <summary>Per-connection limits of the native protocol (TCP lines and WebSocket messages alike).</summary>
+public sealed class NativeSessionOptions
+{
+    /// <summary>Longest request line or WebSocket message; a longer one gets an error and the connection is closed.</summary>
+    public int MaxLineBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Frames waiting to be written to one connection; past this the reader is too slow and is dropped.</summary>
+    public int OutboundQueueLimit { get; set; } = 4096;
+
+    /// <summary>Token bucket: requests allowed at once.</summary>
+    public double RateBurst { get; set; } = 50;
+
+    /// <summary>Token bucket: requests per second sustained.</summary>
+    public double RatePerSecond { get; set; } = 20;
+
+    /// <summary>Sends from one connection that may await their commit at the same time (pipelining).</summary>
+    public int MaxInflightSends { get; set; } = 64;
+}

@@ -1,0 +1,26 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace Parley.Server.Hosting;
+
+/// <summary>Every log line the server writes, with stable event ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Parley serving; data in {DataPath}")]
+    public static partial void Started(ILogger logger, string dataPath);
+
+    [LoggerMessage(2, LogLevel.Information, "Parley stopping: closing connections")]
+    public static partial void Stopping(ILogger logger);
+
+    [LoggerMessage(3, LogLevel.Debug, "{Transport} connection from {Remote} opened")]
+    public static partial void ConnectionOpened(ILogger logger, string transport, EndPoint? remote);
+
+    [LoggerMessage(4, LogLevel.Debug, "{Transport} connection from {Remote} closed ({Reason})")]
+    public static partial void ConnectionClosed(ILogger logger, string transport, EndPoint? remote, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "request '{Op}' failed")]
+    public static partial void RequestFailed(ILogger logger, string op, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Warning, "{Transport} connection from {Remote} failed")]
+    public static partial void ConnectionFailed(ILogger logger, string transport, EndPoint? remote, Exception exception);
+}

@@ -1,0 +1,33 @@
+using Parley.Core.Policy;
+using Parley.Protocol.Native;
+using Parley.Storage.Sqlite;
+
+namespace Parley.Server.Hosting;
+
+/// <summary>
+/// Everything `parley serve` can be told, bound from configuration (appsettings.json, then
+/// PARLEY_-prefixed environment variables, then flags). The README's table lists each key.
+/// </summary>
+public sealed class ParleyOptions
+{
+    /// <summary>Native JSON-lines listener, ADDR:PORT; port 0 picks a free port.</summary>
+    public string Tcp { get; set; } = "127.0.0.1:7878";
+
+    /// <summary>HTTP listener for /ws, /healthz and the web client, ADDR:PORT.</summary>
+    public string Http { get; set; } = "127.0.0.1:8080";
+
+    /// <summary>Directory for the SQLite database file.</summary>
+    public string Data { get; set; } = "./data";
+
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
+
+    /// <summary>PBKDF2 iterations for new password hashes. Lower it only for tests.</summary>
+    public int PasswordIterations { get; set; } = 100_000;
+
+    /// <summary>How long a graceful stop waits for connections to flush before cutting them.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public ChatLimits Limits { get; set; } = new();
+
+    public NativeSessionOptions Connections { get; set; } = new();
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Parley.Core.Hub;
+using Parley.Core.Storage;
+using Parley.Protocol.Json;
+using Parley.Server.Transports;
+using Parley.Storage.Sqlite;
+
+namespace Parley.Server.Hosting;
+
+/// <summary>
+/// The one Parley host: Kestrel with the native TCP listener, and HTTP for /ws and /healthz.
+/// Used by `parley serve` and, in-process, by the integration tests.
+/// </summary>
+public sealed class ParleyServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly IChatStore _store;
+    private readonly ListenOptions _tcp;
+    private readonly ListenOptions _http;
+
+    private ParleyServer(WebApplication app, IChatStore store, ListenOptions tcp, ListenOptions http)
+    {
+        _app = app;
+        _store = store;
+        _tcp = tcp;
+        _http = http;
+    }
+
+    /// <summary>The bound native TCP endpoint (the real port when 0 was asked for).</summary>
+    public IPEndPoint TcpEndpoint => _tcp.IPEndPoint!;
+
+    public IPEndPoint HttpEndpoint => _http.IPEndPoint!;
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Builds and starts the server, then writes one "listening …" line per listener to <paramref name="announce"/>.</summary>
+    public static async Task<ParleyServer> StartAsync(IConfiguration configuration, TextWriter announce, CancellationToken cancellationToken = default)
+    {
+        var options = new ParleyOptions();
+        configuration.Bind(options);
+        var tcpEndpoint = EndpointParser.Parse(options.Tcp, "tcp");
+        var httpEndpoint = EndpointParser.Parse(options.Http, "http");
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        // stdout carries only the "listening" lines that scripts read; logs go to stderr.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
+
+        var dataPath = Path.GetFullPath(options.Data);
+        var store = new SqliteChatStore(new SqliteStoreOptions
+        {
+            Path = Path.Combine(dataPath, "parley.db"),
+            Synchronous = options.SqliteSynchronous,
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IChatStore>(store);
+        builder.Services.AddSingleton<IPasswordHasher>(new IdentityPasswordHasher(options.PasswordIterations));
+        builder.Services.AddSingleton(options.Limits);
+        builder.Services.AddSingleton<ChatHub>();
+        builder.Services.AddSingleton<JsonEventEncoder>();
+        builder.Services.AddSingleton<NativeSessionFactory>();
+        builder.Services.AddSingleton<WebSocketEndpoint>();
+
+        ListenOptions? tcp = null, http = null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(tcpEndpoint, listen =>
+            {
+                listen.UseConnectionHandler<TcpJsonConnectionHandler>();
+                tcp = listen;
+            });
+            kestrel.Listen(httpEndpoint, listen => http = listen);
+        });
+
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        var webSockets = app.Services.GetRequiredService<WebSocketEndpoint>();
+        app.Map("/ws", webSockets.HandleAsync);
+
+        try
+        {
+            await app.Services.GetRequiredService<ChatHub>().StartAsync(cancellationToken).ConfigureAwait(false);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Parley");
+        app.Lifetime.ApplicationStopping.Register(() => Log.Stopping(logger));
+        Log.Started(logger, dataPath);
+
+        var server = new ParleyServer(app, store, tcp!, http!);
+        await announce.WriteLineAsync($"listening tcp {FormatEndpoint(server.TcpEndpoint)}").ConfigureAwait(false);
+        await announce.WriteLineAsync($"listening http {FormatEndpoint(server.HttpEndpoint)}").ConfigureAwait(false);
+        await announce.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return server;
+    }
+
+    /// <summary>Completes when the host begins to stop (Ctrl-C, SIGTERM or <see cref="StopAsync"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops gracefully: clients get 'bye', queued writes flush, then the store closes.</summary>
+    public async Task StopAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _store.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static string FormatEndpoint(IPEndPoint endpoint) => endpoint.ToString();
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Parley.Core.Hub;
+using Parley.Core.Model;
+using Parley.Protocol.Json;
+using Parley.Protocol.Native;
+using Parley.Server.Hosting;
+
+namespace Parley.Server.Transports;
+
+/// <summary>Makes native-protocol sessions for both transports, wired to logging and to graceful shutdown.</summary>
+public sealed class NativeSessionFactory(
+    ChatHub hub,
+    JsonEventEncoder encoder,
+    ParleyOptions options,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<NativeSessionFactory> logger)
+{
+    public ILogger Logger => logger;
+
+    /// <summary>A new session, and a registration (dispose it when the connection ends) that closes it on shutdown.</summary>
+    public (NativeSession Session, IDisposable ShutdownHook) Create()
+    {
+        var session = new NativeSession(hub, encoder, options.Connections, time);
+        session.Failed += (op, ex) => Log.RequestFailed(logger, op, ex);
+        var hook = lifetime.ApplicationStopping.Register(() => session.Close(ByeReasons.Shutdown));
+        return (session, hook);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Parley.Protocol.Json;
+using Parley.Protocol.Native;
+using Parley.Server.Hosting;
+
+namespace Parley.Server.Transports;
+
+/// <summary>
+/// Native protocol over raw TCP: one JSON object per line. Kestrel owns the socket; this class
+/// only moves lines between its pipes and the session. One reader loop and one writer loop per
+/// connection, no thread of its own.
+/// </summary>
+public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, ParleyOptions options) : ConnectionHandler
+{
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var (session, shutdownHook) = factory.Create();
+        using var _ = shutdownHook;
+        Log.ConnectionOpened(factory.Logger, "tcp", connection.RemoteEndPoint);
+        var writing = WriteThenHangUpAsync(session, connection);
+        try
+        {
+            await ReadLinesAsync(session, connection.Transport.Input).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or OperationCanceledException)
+        {
+            // The peer vanished; nothing to tell it.
+        }
+        finally
+        {
+            await session.EndAsync().ConfigureAwait(false);
+        }
+        await writing.ConfigureAwait(false);
+        Log.ConnectionClosed(factory.Logger, "tcp", connection.RemoteEndPoint, session.CloseReason ?? "peer closed");
+    }
+
+    private async Task ReadLinesAsync(NativeSession session, PipeReader input)
+    {
+        var maxLine = options.Connections.MaxLineBytes;
+        while (true)
+        {
+            // No cancellation token here: the connection's token fires on a half-close, and lines
+            // already buffered must still be handled. The writer side cancels the read to stop us.
+            var result = await input.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var status = FrameStatus.NeedMore;
+            try
+            {
+                while ((status = LineFramer.TryReadLine(ref buffer, maxLine, out var line)) == FrameStatus.Line)
+                {
+                    if (line.Length > 0)
+                        await session.HandleFrameAsync(line).ConfigureAwait(false);
+                }
+                // A last line without '\n' still counts when the peer closes its side.
+                if (status == FrameStatus.NeedMore && result.IsCompleted && !buffer.IsEmpty)
+                {
+                    await session.HandleFrameAsync(buffer).ConfigureAwait(false);
+                    buffer = buffer.Slice(buffer.End);
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+            if (status == FrameStatus.TooLong)
+            {
+                session.RejectOversized();
+                return;
+            }
+            if (result.IsCompleted || result.IsCanceled)
+                return;
+        }
+    }
+
+    private static async Task WriteThenHangUpAsync(NativeSession session, ConnectionContext connection)
+    {
+        var output = connection.Transport.Output;
+        try
+        {
+            var frames = session.Outbound;
+            while (await frames.WaitToReadAsync(session.Aborted).ConfigureAwait(false))
+            {
+                // Write everything queued, then flush once: many frames, one syscall.
+                while (frames.TryRead(out var frame))
+                {
+                    var bytes = session.Bytes(frame);
+                    var span = output.GetSpan(bytes.Length + 1);
+                    bytes.CopyTo(span);
+                    span[bytes.Length] = (byte)'\n';
+                    output.Advance(bytes.Length + 1);
+                }
+                var flushed = await output.FlushAsync(session.Aborted).ConfigureAwait(false);
+                if (flushed.IsCompleted)
+                    break;
+            }
+            await output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            connection.Abort(new ConnectionAbortedException(session.CloseReason ?? "aborted"));
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or InvalidOperationException)
+        {
+            connection.Abort();
+        }
+        // Whatever ended the writing ends the reading too.
+        connection.Transport.Input.CancelPendingRead();
+    }
+}

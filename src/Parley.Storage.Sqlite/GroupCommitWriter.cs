@@ -1,0 +1,110 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Parley.Storage.Sqlite;
+
+/// <summary>
+/// The only writer of the database. Writes queue here and are committed together: everything
+/// queued while one transaction commits goes into the next one, so a burst of concurrent sends
+/// costs one fsync instead of one each. A write's task completes only after its commit.
+/// </summary>
+internal sealed class GroupCommitWriter : IAsyncDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly int _maxBatch;
+    private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new() { SingleReader = true });
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Task _loop;
+    private SqliteTransaction? _transaction;
+
+    public GroupCommitWriter(SqliteConnection connection, int maxBatch)
+    {
+        _connection = connection;
+        _maxBatch = maxBatch;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Queues work to run inside the next transaction. Synchronous, so callers can order writes under their own lock.</summary>
+    public Task<T> Enqueue<T>(Func<GroupCommitWriter, T> work)
+    {
+        var write = new Write<T>(work);
+        if (!_queue.Writer.TryWrite(write))
+            throw new ObjectDisposedException(nameof(SqliteChatStore), "the store is closed");
+        return write.Task;
+    }
+
+    /// <summary>A prepared command for <paramref name="sql"/>, reused across batches, bound to the open transaction.</summary>
+    public SqliteCommand Command(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            _commands[sql] = command;
+        }
+        command.Transaction = _transaction;
+        command.Parameters.Clear();
+        return command;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<IWrite>(_maxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write))
+                batch.Add(write);
+            try
+            {
+                using (_transaction = _connection.BeginTransaction())
+                {
+                    foreach (var write in batch)
+                        write.Run(this);
+                    _transaction.Commit();
+                }
+                foreach (var write in batch)
+                    write.Complete();
+            }
+            catch (Exception ex)
+            {
+                // The transaction rolled back: nothing in this batch is stored, so all of it fails.
+                foreach (var write in batch)
+                    write.Fail(ex);
+            }
+            finally
+            {
+                _transaction = null;
+                batch.Clear();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        foreach (var command in _commands.Values)
+            command.Dispose();
+    }
+
+    private interface IWrite
+    {
+        void Run(GroupCommitWriter writer);
+        void Complete();
+        void Fail(Exception ex);
+    }
+
+    private sealed class Write<T>(Func<GroupCommitWriter, T> work) : IWrite
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+
+        public Task<T> Task => _done.Task;
+
+        public void Run(GroupCommitWriter writer) => _result = work(writer);
+
+        public void Complete() => _done.TrySetResult(_result!);
+
+        public void Fail(Exception ex) => _done.TrySetException(ex);
+    }
+}

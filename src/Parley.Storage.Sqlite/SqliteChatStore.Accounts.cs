@@ -1,0 +1,41 @@
+using Parley.Core.Model;
+
+namespace Parley.Storage.Sqlite;
+
+public sealed partial class SqliteChatStore
+{
+    public Task<UserRecord?> FindUserAsync(string userKey)
+    {
+        using var connection = OpenReader();
+        using var command = Query(connection, "SELECT name, password_hash, created FROM users WHERE key = $key", ("$key", userKey));
+        using var reader = command.ExecuteReader();
+        UserRecord? user = reader.Read()
+            ? new UserRecord(reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)))
+            : null;
+        return Task.FromResult(user);
+    }
+
+    public Task<bool> TryCreateUserAsync(UserRecord user) =>
+        Writer.Enqueue(w => Run(w,
+            "INSERT OR IGNORE INTO users (key, name, password_hash, created) VALUES ($key, $name, $hash, $created)",
+            ("$key", user.Key), ("$name", user.Name), ("$hash", user.PasswordHash), ("$created", user.Created.ToUnixTimeMilliseconds())) == 1);
+
+    public Task SetPasswordHashAsync(string userKey, string passwordHash) =>
+        Writer.Enqueue(w => Run(w, "UPDATE users SET password_hash = $hash WHERE key = $key", ("$hash", passwordHash), ("$key", userKey)));
+
+    public Task SaveTokenAsync(string tokenHash, string userKey, DateTimeOffset created) =>
+        Writer.Enqueue(w => Run(w,
+            "INSERT OR REPLACE INTO tokens (hash, user_key, created) VALUES ($hash, $user, $created)",
+            ("$hash", tokenHash), ("$user", userKey), ("$created", created.ToUnixTimeMilliseconds())));
+
+    public Task<string?> FindTokenUserAsync(string tokenHash)
+    {
+        using var connection = OpenReader();
+        using var command = Query(connection,
+            "SELECT u.name FROM tokens t JOIN users u ON u.key = t.user_key WHERE t.hash = $hash", ("$hash", tokenHash));
+        return Task.FromResult(command.ExecuteScalar() as string);
+    }
+
+    public Task DeleteTokenAsync(string tokenHash) =>
+        Writer.Enqueue(w => Run(w, "DELETE FROM tokens WHERE hash = $hash", ("$hash", tokenHash)));
+}

@@ -1,0 +1,104 @@
+using Microsoft.Data.Sqlite;
+using Parley.Core.Model;
+
+namespace Parley.Storage.Sqlite;
+
+public sealed partial class SqliteChatStore
+{
+    private readonly Lock _sequenceGate = new();
+    private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
+
+    /// <summary>Direct conversations whose <c>directs</c> rows this process has written already.</summary>
+    private readonly HashSet<string> _knownDirects = new(StringComparer.Ordinal);
+
+    private void LoadSequences(SqliteConnection connection)
+    {
+        using var command = Query(connection, "SELECT conv, last_seq FROM conversations");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+            _lastSeq[reader.GetString(0)] = reader.GetInt64(1);
+    }
+
+    public Task<StoredMessage> AppendAsync(NewMessage message)
+    {
+        // Numbering and queueing under one lock keeps seq order equal to commit order.
+        lock (_sequenceGate)
+        {
+            var seq = _lastSeq.GetValueOrDefault(message.Conversation) + 1;
+            _lastSeq[message.Conversation] = seq;
+            var stored = message.WithSeq(seq);
+            var isNewDirect = stored.To is not null && _knownDirects.Add(stored.Conversation);
+            return Writer.Enqueue(w =>
+            {
+                Run(w, "INSERT INTO messages (conv, seq, id, ts, sender, room, recipient, text) VALUES ($conv, $seq, $id, $ts, $sender, $room, $to, $text)",
+                    ("$conv", stored.Conversation), ("$seq", stored.Seq), ("$id", stored.Id), ("$ts", stored.Timestamp.ToUnixTimeMilliseconds()),
+                    ("$sender", stored.From), ("$room", stored.Room), ("$to", stored.To), ("$text", stored.Text));
+                Run(w, "INSERT INTO conversations (conv, last_seq) VALUES ($conv, $seq) ON CONFLICT (conv) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+                    ("$conv", stored.Conversation), ("$seq", stored.Seq));
+                if (isNewDirect)
+                {
+                    const string direct = "INSERT OR IGNORE INTO directs (user_key, conv, peer) VALUES ($user, $conv, $peer)";
+                    Run(w, direct, ("$user", Names.Key(stored.From)), ("$conv", stored.Conversation), ("$peer", stored.To));
+                    Run(w, direct, ("$user", Names.Key(stored.To!)), ("$conv", stored.Conversation), ("$peer", stored.From));
+                }
+                return stored;
+            });
+        }
+    }
+
+    public Task<HistoryPage> HistoryAsync(string conversation, long? beforeSeq, int limit)
+    {
+        using var connection = OpenReader();
+        using var command = Query(connection,
+            "SELECT id, seq, ts, sender, room, recipient, text FROM messages WHERE conv = $conv AND seq < $before ORDER BY seq DESC LIMIT $limit",
+            ("$conv", conversation), ("$before", beforeSeq ?? long.MaxValue), ("$limit", limit + 1));
+        using var reader = command.ExecuteReader();
+        var messages = new List<StoredMessage>(limit);
+        var more = false;
+        while (reader.Read())
+        {
+            if (messages.Count == limit)
+            {
+                more = true;
+                break;
+            }
+            messages.Add(new StoredMessage(
+                reader.GetString(0), conversation, reader.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetString(6)));
+        }
+        return Task.FromResult(new HistoryPage(messages, more));
+    }
+
+    public Task SetReadAsync(string userKey, string conversation, long seq) =>
+        Writer.Enqueue(w => Run(w,
+            "INSERT INTO reads (user_key, conv, seq) VALUES ($user, $conv, $seq) ON CONFLICT (user_key, conv) DO UPDATE SET seq = max(seq, excluded.seq)",
+            ("$user", userKey), ("$conv", conversation), ("$seq", seq)));
+
+    public Task<IReadOnlyList<ConversationState>> ConversationsAsync(string userKey)
+    {
+        const string sql = """
+            WITH mine (conv, peer) AS (
+                SELECT 'r:' || room_key, NULL FROM members WHERE user_key = $user
+                UNION ALL
+                SELECT conv, peer FROM directs WHERE user_key = $user
+            )
+            SELECT mine.conv, mine.peer, coalesce(c.last_seq, 0), coalesce(r.seq, 0),
+                   (SELECT count(*) FROM messages m
+                     WHERE m.conv = mine.conv AND m.seq > coalesce(r.seq, 0) AND lower(m.sender) <> $user)
+            FROM mine
+            LEFT JOIN conversations c ON c.conv = mine.conv
+            LEFT JOIN reads r ON r.user_key = $user AND r.conv = mine.conv
+            """;
+        using var connection = OpenReader();
+        using var command = Query(connection, sql, ("$user", userKey));
+        using var reader = command.ExecuteReader();
+        var states = new List<ConversationState>();
+        while (reader.Read())
+        {
+            states.Add(new ConversationState(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)));
+        }
+        return Task.FromResult<IReadOnlyList<ConversationState>>(states);
+    }
+}

@@ -1,0 +1,60 @@
+using Parley.Core.Model;
+
+namespace Parley.Storage.Sqlite;
+
+public sealed partial class SqliteChatStore
+{
+    public Task<IReadOnlyList<RoomRecord>> LoadRoomsAsync()
+    {
+        using var connection = OpenReader();
+        var members = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        using (var command = Query(connection, "SELECT m.room_key, u.name FROM members m JOIN users u ON u.key = m.user_key"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var roomKey = reader.GetString(0);
+                if (!members.TryGetValue(roomKey, out var list))
+                    members[roomKey] = list = [];
+                list.Add(reader.GetString(1));
+            }
+        }
+        var rooms = new List<RoomRecord>();
+        using (var command = Query(connection, "SELECT key, name, topic, created FROM rooms ORDER BY key"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                rooms.Add(new RoomRecord(reader.GetString(1), reader.GetString(2),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+                    members.GetValueOrDefault(reader.GetString(0)) ?? []));
+            }
+        }
+        return Task.FromResult<IReadOnlyList<RoomRecord>>(rooms);
+    }
+
+    public Task<bool> TryCreateRoomAsync(RoomRecord room) =>
+        Writer.Enqueue(w =>
+        {
+            var created = Run(w, "INSERT OR IGNORE INTO rooms (key, name, topic, created) VALUES ($key, $name, $topic, $created)",
+                ("$key", room.Key), ("$name", room.Name), ("$topic", room.Topic), ("$created", room.Created.ToUnixTimeMilliseconds())) == 1;
+            if (created)
+            {
+                foreach (var member in room.Members)
+                    AddMember(w, room.Key, Names.Key(member));
+            }
+            return created;
+        });
+
+    public Task SetTopicAsync(string roomKey, string topic) =>
+        Writer.Enqueue(w => Run(w, "UPDATE rooms SET topic = $topic WHERE key = $key", ("$topic", topic), ("$key", roomKey)));
+
+    public Task AddMemberAsync(string roomKey, string userKey) =>
+        Writer.Enqueue(w => AddMember(w, roomKey, userKey));
+
+    public Task RemoveMemberAsync(string roomKey, string userKey) =>
+        Writer.Enqueue(w => Run(w, "DELETE FROM members WHERE room_key = $room AND user_key = $user", ("$room", roomKey), ("$user", userKey)));
+
+    private static int AddMember(GroupCommitWriter w, string roomKey, string userKey) =>
+        Run(w, "INSERT OR IGNORE INTO members (room_key, user_key) VALUES ($room, $user)", ("$room", roomKey), ("$user", userKey));
+}

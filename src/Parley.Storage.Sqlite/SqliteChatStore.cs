@@ -1,0 +1,98 @@
+using Microsoft.Data.Sqlite;
+using Parley.Core.Model;
+using Parley.Core.Storage;
+
+namespace Parley.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default store: one SQLite file in WAL mode. All writes go through one
+/// <see cref="GroupCommitWriter"/>; reads use pooled connections of their own, which WAL lets
+/// run beside the writer.
+/// </summary>
+public sealed partial class SqliteChatStore : IChatStore
+{
+    private readonly SqliteStoreOptions _options;
+    private readonly string _connectionString;
+    private SqliteConnection? _writerConnection;
+    private GroupCommitWriter? _writer;
+
+    public SqliteChatStore(SqliteStoreOptions options)
+    {
+        _options = options;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.Path,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    private GroupCommitWriter Writer => _writer ?? throw new InvalidOperationException("InitializeAsync was not called");
+
+    public Task InitializeAsync(string defaultRoom, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(_options.Path));
+        if (directory is not null)
+            Directory.CreateDirectory(directory);
+
+        _writerConnection = new SqliteConnection(_connectionString);
+        _writerConnection.Open();
+        Execute(_writerConnection, "PRAGMA journal_mode=WAL;");
+        Execute(_writerConnection, $"PRAGMA synchronous={_options.Synchronous.ToString().ToUpperInvariant()};");
+        Execute(_writerConnection, Schema.Create);
+        using (var command = _writerConnection.CreateCommand())
+        {
+            command.CommandText = "INSERT OR IGNORE INTO rooms (key, name, topic, created) VALUES ($key, $name, '', $created)";
+            command.Parameters.AddWithValue("$key", Names.Key(defaultRoom));
+            command.Parameters.AddWithValue("$name", defaultRoom);
+            command.Parameters.AddWithValue("$created", now.ToUnixTimeMilliseconds());
+            command.ExecuteNonQuery();
+        }
+        LoadSequences(_writerConnection);
+        _writer = new GroupCommitWriter(_writerConnection, _options.MaxBatch);
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer is not null)
+            await _writer.DisposeAsync().ConfigureAwait(false);
+        if (_writerConnection is not null)
+            await _writerConnection.DisposeAsync().ConfigureAwait(false);
+        _writer = null;
+        _writerConnection = null;
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+
+    private SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static SqliteCommand Query(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    private static int Run(GroupCommitWriter writer, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = writer.Command(sql);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,23 @@
+namespace Parley.Storage.Sqlite;
+
+/// <summary>How SQLite waits for the disk at each commit. See docs/architecture.md for what each can lose.</summary>
+public enum SqliteSynchronous
+{
+    /// <summary>Every commit is fsynced: a power cut loses nothing acknowledged. The default.</summary>
+    Full,
+    /// <summary>WAL is fsynced only at checkpoints: survives a killed process, a power cut may lose the last commits.</summary>
+    Normal,
+    /// <summary>Never fsyncs: survives a killed process only. For benchmarks and throwaway servers.</summary>
+    Off,
+}
+
+public sealed class SqliteStoreOptions
+{
+    /// <summary>The database file; its directory is created when missing.</summary>
+    public required string Path { get; init; }
+
+    public SqliteSynchronous Synchronous { get; init; } = SqliteSynchronous.Full;
+
+    /// <summary>Most writes committed in one transaction (group commit).</summary>
+    public int MaxBatch { get; init; } = 2048;
+}
