@@ -50,7 +50,18 @@ public sealed partial class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = dataDirectory,
         };
-        foreach (var arg in new[] { parley, "serve", "--tcp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--data", dataDirectory }.Concat(extraArgs))
+        start.ArgumentList.Add(parley);
+        start.ArgumentList.Add("serve");
+        // Test defaults, unless the test gives its own value for the flag.
+        foreach (var (flag, value) in new[] { ("--tcp", "127.0.0.1:0"), ("--http", "127.0.0.1:0"), ("--data", dataDirectory) })
+        {
+            if (!extraArgs.Contains(flag))
+            {
+                start.ArgumentList.Add(flag);
+                start.ArgumentList.Add(value);
+            }
+        }
+        foreach (var arg in extraArgs)
             start.ArgumentList.Add(arg);
         start.Environment["PARLEY_PASSWORDITERATIONS"] = "1000";
         start.Environment["PARLEY_CONNECTIONS__RATEBURST"] = "100000";

@@ -1,0 +1,150 @@
+using Parley.Core.Events;
+using Parley.Core.Hub;
+using Parley.Core.Model;
+using Parley.Core.Policy;
+using Parley.Server.Hosting;
+using Parley.Storage.Sqlite;
+using Parley.Tests.Support;
+
+namespace Parley.Tests.Core;
+
+/// <summary>The hub with the real SQLite store and recording sessions in place of sockets.</summary>
+public sealed class ChatHubTests : IAsyncLifetime
+{
+    private readonly string _directory = TempDirectory.Create();
+    private SqliteChatStore _store = null!;
+    private ChatHub _hub = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = new SqliteChatStore(new SqliteStoreOptions { Path = Path.Combine(_directory, "parley.db"), Synchronous = SqliteSynchronous.Off });
+        _hub = new ChatHub(_store, new IdentityPasswordHasher(1000), TimeProvider.System, new ChatLimits());
+        await _hub.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        TempDirectory.Delete(_directory);
+    }
+
+    private async Task<RecordingSession> Register(string name)
+    {
+        var session = new RecordingSession();
+        var result = await _hub.RegisterAsync(session, name, "password1");
+        Assert.True(result.Ok, result.Error?.Message);
+        return session;
+    }
+
+    private async Task<RecordingSession> Login(string name)
+    {
+        var session = new RecordingSession();
+        var result = await _hub.LoginAsync(session, name, "password1");
+        Assert.True(result.Ok, result.Error?.Message);
+        return session;
+    }
+
+    [Fact]
+    public async Task A_user_is_online_while_any_session_is()
+    {
+        var watcher = await Register("watcher");
+        var first = await Register("alice");
+        var second = await Login("alice");
+        Assert.Single(watcher.Of<PresenceEvent>(), p => p.User == "alice" && p.Online);
+
+        _hub.Detach(first);
+        Assert.True(_hub.IsOnline("alice"));
+        Assert.DoesNotContain(watcher.Of<PresenceEvent>(), p => !p.Online);
+
+        _hub.Detach(second);
+        _hub.Detach(second);
+        Assert.False(_hub.IsOnline("alice"));
+        Assert.Single(watcher.Of<PresenceEvent>(), p => p.User == "alice" && !p.Online);
+        Assert.Equal(["watcher"], _hub.Online().Value);
+    }
+
+    [Fact]
+    public async Task Presence_goes_only_to_those_who_share_a_room()
+    {
+        var alice = await Register("alice");
+        Assert.True((await _hub.CreateRoomAsync(alice, "secret", null)).Ok);
+        Assert.True((await _hub.LeaveAsync(alice, "lobby")).Ok);
+        var bob = await Register("bob");
+        var carol = new RecordingSession();
+        Assert.True((await _hub.RegisterAsync(carol, "carol", "password1")).Ok);
+        Assert.True((await _hub.JoinAsync(carol, "secret")).Ok);
+
+        _hub.Detach(alice);
+        Assert.Contains(carol.Of<PresenceEvent>(), p => p.User == "alice" && !p.Online);
+        Assert.DoesNotContain(bob.Of<PresenceEvent>(), p => p.User == "alice");
+    }
+
+    [Fact]
+    public async Task A_full_queue_closes_that_session_alone()
+    {
+        var sender = await Register("sender");
+        var slow = await Register("slow");
+        var fine = await Register("fine");
+        slow.QueueFull = true;
+
+        for (var i = 0; i < 5; i++)
+            Assert.True((await _hub.SendToRoomAsync(sender, "lobby", $"m{i}")).Ok);
+
+        Assert.Equal(ByeReasons.SlowConsumer, slow.ClosedWith);
+        Assert.Null(fine.ClosedWith);
+        Assert.Equal(5, fine.Of<MessageEvent>().Count());
+    }
+
+    [Fact]
+    public async Task Concurrent_senders_are_delivered_in_sequence_order_to_everyone()
+    {
+        var receivers = new List<RecordingSession>();
+        for (var i = 0; i < 3; i++)
+            receivers.Add(await Register($"r{i}"));
+        var senders = new List<RecordingSession>();
+        for (var i = 0; i < 8; i++)
+            senders.Add(await Register($"s{i}"));
+
+        await Task.WhenAll(senders.Select(s => Task.Run(async () =>
+        {
+            for (var n = 0; n < 100; n++)
+                Assert.True((await _hub.SendToRoomAsync(s, "lobby", $"{s.User}:{n}")).Ok);
+        })));
+
+        foreach (var receiver in receivers)
+        {
+            var seqs = receiver.Of<MessageEvent>().Select(m => m.Message.Seq).ToList();
+            Assert.Equal(Enumerable.Range(1, 800).Select(i => (long)i), seqs);
+        }
+        // Each sender's own messages stay in the order it sent them.
+        foreach (var sender in senders)
+        {
+            var own = receivers[0].Of<MessageEvent>().Where(m => m.Message.From == sender.User).Select(m => m.Message.Text);
+            Assert.Equal(Enumerable.Range(0, 100).Select(n => $"{sender.User}:{n}"), own);
+        }
+    }
+
+    [Fact]
+    public void Events_are_encoded_once_per_format_however_many_receive_them()
+    {
+        var encoder = new CountingEncoder();
+        var broadcast = new Broadcast(new PresenceEvent("alice", true));
+        var first = broadcast.EncodedWith(encoder);
+        for (var i = 0; i < 1000; i++)
+            Assert.Same(first, broadcast.EncodedWith(encoder));
+        Assert.Equal(1, encoder.Calls);
+    }
+
+    private sealed class CountingEncoder : IEventEncoder
+    {
+        public int Calls;
+
+        public int Slot => 1;
+
+        public byte[] Encode(ChatEvent chatEvent)
+        {
+            Interlocked.Increment(ref Calls);
+            return [1, 2, 3];
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using Parley.Tests.Support;
+
+namespace Parley.Tests.Integration;
+
+/// <summary>What was acknowledged survives restarts, a killed process included.</summary>
+public sealed class DurabilityTests
+{
+    [Fact]
+    public async Task Users_rooms_membership_history_and_reads_survive_a_restart()
+    {
+        var data = TempDirectory.Create();
+        try
+        {
+            await using (var server = await TestServer.StartAsync(dataDirectory: data))
+            {
+                await using var alice = await server.RegisterAsync("alice");
+                await using var bob = await server.RegisterAsync("bob");
+                await alice.OkAsync("create", new { room = "dev", topic = "kept" });
+                await bob.OkAsync("join", new { room = "dev" });
+                await bob.OkAsync("leave", new { room = "lobby" });
+                for (var i = 1; i <= 3; i++)
+                    await alice.OkAsync("send", new { room = "dev", text = $"m{i}" });
+                await bob.OkAsync("read", new { room = "dev", seq = 2 });
+            }
+
+            await using (var server = await TestServer.StartAsync(dataDirectory: data))
+            {
+                await using var bob = await server.ConnectAsync();
+                var login = await bob.OkAsync("login", new { user = "bob", password = "password1" });
+                var rooms = login.GetProperty("rooms").EnumerateArray().ToList();
+                var dev = Assert.Single(rooms);
+                Assert.Equal(("dev", "kept", 3L, 1L), (dev.GetProperty("name").GetString(), dev.GetProperty("topic").GetString(),
+                    dev.GetProperty("lastSeq").GetInt64(), dev.GetProperty("unread").GetInt64()));
+                var history = await bob.OkAsync("history", new { room = "dev" });
+                Assert.Equal(["m3", "m2", "m1"], history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()));
+
+                var sent = await bob.OkAsync("send", new { room = "dev", text = "m4" });
+                Assert.Equal(4, sent.GetProperty("message").GetProperty("seq").GetInt64());
+            }
+        }
+        finally
+        {
+            TempDirectory.Delete(data);
+        }
+    }
+
+    [Fact]
+    public async Task Every_acknowledged_message_survives_the_process_being_killed()
+    {
+        const int senders = 5, perSender = 60;
+        var data = TempDirectory.Create();
+        try
+        {
+            var acknowledged = new List<(string Text, long Seq)>();
+            await using (var server = await ServerProcess.StartAsync(data))
+            {
+                var clients = new List<LineClient>();
+                for (var i = 0; i < senders; i++)
+                {
+                    var client = await server.ConnectAsync();
+                    await client.OkAsync("register", new { user = $"writer{i}", password = "password1" });
+                    clients.Add(client);
+                }
+                await Task.WhenAll(clients.Select((c, i) => Task.Run(async () =>
+                {
+                    for (var n = 0; n < perSender; n++)
+                    {
+                        var text = $"w{i}-{n}";
+                        var ok = await c.OkAsync("send", new { room = "lobby", text });
+                        lock (acknowledged)
+                            acknowledged.Add((text, ok.GetProperty("message").GetProperty("seq").GetInt64()));
+                    }
+                })));
+                await server.KillAsync();
+                foreach (var c in clients)
+                    await c.DisposeAsync();
+            }
+
+            await using (var server = await ServerProcess.StartAsync(data))
+            {
+                await using var reader = await server.ConnectAsync();
+                await reader.OkAsync("login", new { user = "writer0", password = "password1" });
+                var stored = new Dictionary<long, string>();
+                long? before = null;
+                while (true)
+                {
+                    var page = await reader.OkAsync("history", new { room = "lobby", before, limit = 200 });
+                    foreach (var m in page.GetProperty("messages").EnumerateArray())
+                        stored[m.GetProperty("seq").GetInt64()] = m.GetProperty("text").GetString()!;
+                    if (!page.GetProperty("more").GetBoolean())
+                        break;
+                    before = stored.Keys.Min();
+                }
+                Assert.Equal(senders * perSender, acknowledged.Count);
+                foreach (var (text, seq) in acknowledged)
+                    Assert.Equal(text, stored.GetValueOrDefault(seq));
+            }
+        }
+        finally
+        {
+            TempDirectory.Delete(data);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using Parley.Core.Model;
+using Parley.Core.Storage;
+using Parley.Tests.Support;
+
+namespace Parley.Tests.Storage;
+
+/// <summary>
+/// What every <see cref="IChatStore"/> must do. Each implementation subclasses this once; the
+/// tests are the same for all of them.
+/// </summary>
+public abstract class ChatStoreContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly string _directory = TempDirectory.Create();
+    private IChatStore _store = null!;
+
+    /// <summary>A store over <paramref name="directory"/>; a second call on the same directory must see the first one's data.</summary>
+    protected abstract IChatStore CreateStore(string directory);
+
+    public async Task InitializeAsync()
+    {
+        _store = CreateStore(_directory);
+        await _store.InitializeAsync("lobby", T0);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        TempDirectory.Delete(_directory);
+    }
+
+    private async Task ReopenAsync()
+    {
+        await _store.DisposeAsync();
+        _store = CreateStore(_directory);
+        await _store.InitializeAsync("lobby", T0);
+    }
+
+    private Task<bool> AddUser(string name) => _store.TryCreateUserAsync(new UserRecord(name, "hash-of-" + name, T0));
+
+    private static NewMessage RoomMessage(string from, string text, string room = "lobby") =>
+        new(Guid.NewGuid().ToString("N"), ConversationKey.ForRoom(room), T0, from, room, null, text);
+
+    private static NewMessage Direct(string from, string to, string text) =>
+        new(Guid.NewGuid().ToString("N"), ConversationKey.ForDirect(from, to), T0, from, null, to, text);
+
+    [Fact]
+    public async Task The_default_room_exists_from_the_start()
+    {
+        var rooms = await _store.LoadRoomsAsync();
+        var lobby = Assert.Single(rooms);
+        Assert.Equal("lobby", lobby.Name);
+        Assert.Empty(lobby.Members);
+    }
+
+    [Fact]
+    public async Task Users_are_unique_ignoring_case_and_keep_their_spelling()
+    {
+        Assert.True(await AddUser("Alice"));
+        Assert.False(await AddUser("alice"));
+        var found = await _store.FindUserAsync("alice");
+        Assert.NotNull(found);
+        Assert.Equal("Alice", found.Name);
+        Assert.Equal("hash-of-Alice", found.PasswordHash);
+        Assert.Null(await _store.FindUserAsync("bob"));
+
+        await _store.SetPasswordHashAsync("alice", "new-hash");
+        Assert.Equal("new-hash", (await _store.FindUserAsync("alice"))!.PasswordHash);
+    }
+
+    [Fact]
+    public async Task Tokens_are_found_until_deleted()
+    {
+        await AddUser("alice");
+        await _store.SaveTokenAsync("t1", "alice", T0);
+        Assert.Equal("alice", await _store.FindTokenUserAsync("t1"));
+        Assert.Null(await _store.FindTokenUserAsync("t2"));
+        await _store.DeleteTokenAsync("t1");
+        Assert.Null(await _store.FindTokenUserAsync("t1"));
+    }
+
+    [Fact]
+    public async Task Rooms_topics_and_membership_are_kept()
+    {
+        await AddUser("alice");
+        await AddUser("bob");
+        Assert.True(await _store.TryCreateRoomAsync(new RoomRecord("Dev", "code talk", T0, ["alice"])));
+        Assert.False(await _store.TryCreateRoomAsync(new RoomRecord("dev", "", T0, ["bob"])));
+        await _store.AddMemberAsync("dev", "bob");
+        await _store.AddMemberAsync("dev", "bob");
+        await _store.SetTopicAsync("dev", "new topic");
+        await _store.AddMemberAsync("lobby", "alice");
+        await _store.RemoveMemberAsync("lobby", "alice");
+
+        await ReopenAsync();
+        var rooms = (await _store.LoadRoomsAsync()).ToDictionary(r => r.Key);
+        Assert.Equal(["dev", "lobby"], rooms.Keys.Order());
+        Assert.Equal("Dev", rooms["dev"].Name);
+        Assert.Equal("new topic", rooms["dev"].Topic);
+        Assert.Equal(["alice", "bob"], rooms["dev"].Members.Order());
+        Assert.Empty(rooms["lobby"].Members);
+    }
+
+    [Fact]
+    public async Task Overlapping_appends_are_numbered_in_call_order_per_conversation()
+    {
+        var lobby = Enumerable.Range(1, 200).Select(i => _store.AppendAsync(RoomMessage("alice", $"m{i}"))).ToList();
+        var direct = Enumerable.Range(1, 50).Select(i => _store.AppendAsync(Direct("alice", "bob", $"d{i}"))).ToList();
+        var stored = await Task.WhenAll(lobby);
+        var directStored = await Task.WhenAll(direct);
+
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), stored.Select(m => m.Seq));
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => $"m{i}"), stored.Select(m => m.Text));
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), directStored.Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task Sequences_continue_after_reopening()
+    {
+        await _store.AppendAsync(RoomMessage("alice", "one"));
+        await _store.AppendAsync(RoomMessage("alice", "two"));
+        await ReopenAsync();
+        var third = await _store.AppendAsync(RoomMessage("alice", "three"));
+        Assert.Equal(3, third.Seq);
+    }
+
+    [Fact]
+    public async Task History_pages_newest_first_by_sequence()
+    {
+        for (var i = 1; i <= 7; i++)
+            await _store.AppendAsync(RoomMessage("alice", $"m{i}"));
+        var conversation = ConversationKey.ForRoom("lobby");
+
+        var first = await _store.HistoryAsync(conversation, null, 3);
+        Assert.Equal([7L, 6, 5], first.Messages.Select(m => m.Seq));
+        Assert.True(first.More);
+        var second = await _store.HistoryAsync(conversation, 5, 3);
+        Assert.Equal([4L, 3, 2], second.Messages.Select(m => m.Seq));
+        Assert.True(second.More);
+        var last = await _store.HistoryAsync(conversation, 2, 3);
+        Assert.Equal([1L], last.Messages.Select(m => m.Seq));
+        Assert.False(last.More);
+
+        var message = first.Messages[0];
+        Assert.Equal("m7", message.Text);
+        Assert.Equal("alice", message.From);
+        Assert.Equal("lobby", message.Room);
+        Assert.Null(message.To);
+        Assert.Equal(T0, message.Timestamp);
+    }
+
+    [Fact]
+    public async Task Text_is_kept_byte_for_byte()
+    {
+        const string text = "<img src=x onerror=alert(1)> \"quotes\" \\ 你好 🎉\nsecond line\t";
+        await _store.AppendAsync(RoomMessage("alice", text));
+        var page = await _store.HistoryAsync(ConversationKey.ForRoom("lobby"), null, 1);
+        Assert.Equal(text, page.Messages[0].Text);
+    }
+
+    [Fact]
+    public async Task Unread_counts_others_messages_after_the_read_position()
+    {
+        await AddUser("alice");
+        await AddUser("bob");
+        await _store.AddMemberAsync("lobby", "alice");
+        await _store.AppendAsync(RoomMessage("bob", "1"));
+        await _store.AppendAsync(RoomMessage("alice", "2"));
+        await _store.AppendAsync(RoomMessage("bob", "3"));
+        await _store.AppendAsync(Direct("bob", "alice", "psst"));
+
+        var states = await _store.ConversationsAsync("alice");
+        var lobby = Assert.Single(states, s => s.Peer is null);
+        Assert.Equal((ConversationKey.ForRoom("lobby"), 3L, 0L, 2L), (lobby.Conversation, lobby.LastSeq, lobby.ReadSeq, lobby.Unread));
+        var direct = Assert.Single(states, s => s.Peer is not null);
+        Assert.Equal(("bob", 1L, 1L), (direct.Peer, direct.LastSeq, direct.Unread));
+
+        await _store.SetReadAsync("alice", ConversationKey.ForRoom("lobby"), 1);
+        await _store.SetReadAsync("alice", ConversationKey.ForRoom("lobby"), 0);
+        lobby = Assert.Single(await _store.ConversationsAsync("alice"), s => s.Peer is null);
+        Assert.Equal((1L, 1L), (lobby.ReadSeq, lobby.Unread));
+
+        var bobsView = Assert.Single(await _store.ConversationsAsync("bob"), s => s.Peer is not null);
+        Assert.Equal(("alice", 0L), (bobsView.Peer, bobsView.Unread));
+    }
+}
