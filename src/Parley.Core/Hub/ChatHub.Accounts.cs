@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Parley.Core.Events;
 using Parley.Core.Model;
 using Parley.Core.Storage;
 
@@ -25,11 +26,14 @@ public sealed partial class ChatHub
         _knownUsers[user.Key] = user.Name;
 
         await _store.AddMemberAsync(Names.Key(_limits.DefaultRoom), user.Key).ConfigureAwait(false);
+        RoomState? lobby;
         lock (_topology)
         {
-            if (_rooms.TryGetValue(Names.Key(_limits.DefaultRoom), out var lobby))
+            if (_rooms.TryGetValue(Names.Key(_limits.DefaultRoom), out lobby))
                 lobby.Members[user.Key] = user.Name;
         }
+        if (lobby is not null)
+            Deliver(new MembershipEvent(lobby.Name, user.Name, Joined: true), lobby.Sessions, except: null);
         var token = await IssueTokenAsync(session, user.Key).ConfigureAwait(false);
         return await StartSessionAsync(session, user.Name, token).ConfigureAwait(false);
     }

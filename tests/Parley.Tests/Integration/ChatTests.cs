@@ -16,6 +16,8 @@ public sealed class ChatTests : IAsyncLifetime
     {
         await using var alice = await _server.RegisterAsync("alice");
         await using var bob = await _server.RegisterAsync("bob");
+        var joined = await alice.NextAsync("join");
+        Assert.Equal(("lobby", "bob"), (joined.GetProperty("room").GetString(), joined.GetProperty("user").GetString()));
 
         var sent = await alice.OkAsync("send", new { room = "lobby", text = "hi bob" });
         var heard = await bob.NextAsync("message");
