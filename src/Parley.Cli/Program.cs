@@ -3,7 +3,7 @@ using Parley.Cli.Commands;
 
 var root = new RootCommand("Parley: a self-hosted chat server and its clients")
 {
-    ServeCommand.Create(),
+    new ServeCommand().Create(),
 };
 
 // The server handles Ctrl-C and SIGTERM itself (graceful stop with 'bye'); the parser must not race it.

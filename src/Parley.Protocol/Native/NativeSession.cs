@@ -41,6 +41,9 @@ public sealed class NativeSession : Session
 
     public ChatHub Hub { get; }
 
+    /// <summary>Reports a request that failed with an unexpected exception (a bug or an I/O failure).</summary>
+    public event Action<string, Exception>? Failed;
+
     /// <summary>Frames to write, in order. Completes when the session closes.</summary>
     public ChannelReader<Outbound> Outbound => _outbound.Reader;
 
@@ -143,9 +146,6 @@ public sealed class NativeSession : Session
             Reply(request.Id, reply);
         }
     }
-
-    /// <summary>Reports a request that failed with an unexpected exception (a bug or an I/O failure).</summary>
-    public event Action<string, Exception>? Failed;
 
     private void Reply(JsonElement? id, Reply reply)
     {

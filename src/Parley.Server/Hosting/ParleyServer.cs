@@ -108,8 +108,8 @@ public sealed class ParleyServer : IAsyncDisposable
         Log.Started(logger, dataPath);
 
         var server = new ParleyServer(app, store, tcp!, http!);
-        await announce.WriteLineAsync($"listening tcp {FormatEndpoint(server.TcpEndpoint)}").ConfigureAwait(false);
-        await announce.WriteLineAsync($"listening http {FormatEndpoint(server.HttpEndpoint)}").ConfigureAwait(false);
+        await announce.WriteLineAsync($"listening tcp {server.TcpEndpoint}").ConfigureAwait(false);
+        await announce.WriteLineAsync($"listening http {server.HttpEndpoint}").ConfigureAwait(false);
         await announce.FlushAsync(cancellationToken).ConfigureAwait(false);
         return server;
     }
@@ -129,6 +129,4 @@ public sealed class ParleyServer : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
-
-    private static string FormatEndpoint(IPEndPoint endpoint) => endpoint.ToString();
 }
