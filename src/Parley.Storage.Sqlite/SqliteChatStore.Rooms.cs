@@ -55,6 +55,17 @@ public sealed partial class SqliteChatStore
     public Task RemoveMemberAsync(string roomKey, string userKey) =>
         Writer.Enqueue(w => Run(w, "DELETE FROM members WHERE room_key = $room AND user_key = $user", ("$room", roomKey), ("$user", userKey)));
 
-    private static int AddMember(GroupCommitWriter w, string roomKey, string userKey) =>
-        Run(w, "INSERT OR IGNORE INTO members (room_key, user_key) VALUES ($room, $user)", ("$room", roomKey), ("$user", userKey));
+    private static int AddMember(GroupCommitWriter w, string roomKey, string userKey)
+    {
+        var added = Run(w, "INSERT OR IGNORE INTO members (room_key, user_key) VALUES ($room, $user)", ("$room", roomKey), ("$user", userKey));
+        if (added == 1)
+        {
+            // What was said before someone joined is history to them, not unread.
+            Run(w, """
+                INSERT INTO reads (user_key, conv, seq) SELECT $user, conv, last_seq FROM conversations WHERE conv = $conv
+                ON CONFLICT (user_key, conv) DO UPDATE SET seq = max(seq, excluded.seq)
+                """, ("$user", userKey), ("$conv", ConversationKey.ForRoom(roomKey)));
+        }
+        return added;
+    }
 }

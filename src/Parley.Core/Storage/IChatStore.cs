@@ -32,6 +32,7 @@ public interface IChatStore : IAsyncDisposable
 
     Task SetTopicAsync(string roomKey, string topic);
 
+    /// <summary>Adds a member (no-op if already one). A new member has read everything said before it joined.</summary>
     Task AddMemberAsync(string roomKey, string userKey);
 
     Task RemoveMemberAsync(string roomKey, string userKey);

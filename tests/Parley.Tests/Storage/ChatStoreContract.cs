@@ -160,6 +160,22 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_member_has_read_what_was_said_before_it_joined()
+    {
+        await AddUser("alice");
+        await AddUser("bob");
+        await _store.AddMemberAsync("lobby", "alice");
+        await _store.AppendAsync(RoomMessage("alice", "before bob"));
+        await _store.AppendAsync(RoomMessage("alice", "also before"));
+        await _store.AddMemberAsync("lobby", "bob");
+        await _store.AppendAsync(RoomMessage("alice", "after bob"));
+        await _store.AddMemberAsync("lobby", "bob");
+
+        var lobby = Assert.Single(await _store.ConversationsAsync("bob"));
+        Assert.Equal((3L, 2L, 1L), (lobby.LastSeq, lobby.ReadSeq, lobby.Unread));
+    }
+
+    [Fact]
     public async Task Unread_counts_others_messages_after_the_read_position()
     {
         await AddUser("alice");
