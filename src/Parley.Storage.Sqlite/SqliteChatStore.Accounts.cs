@@ -15,10 +15,16 @@ public sealed partial class SqliteChatStore
         return Task.FromResult(user);
     }
 
-    public Task<bool> TryCreateUserAsync(UserRecord user) =>
-        Writer.Enqueue(w => Run(w,
-            "INSERT OR IGNORE INTO users (key, name, password_hash, created) VALUES ($key, $name, $hash, $created)",
-            ("$key", user.Key), ("$name", user.Name), ("$hash", user.PasswordHash), ("$created", user.Created.ToUnixTimeMilliseconds())) == 1);
+    public Task<bool> TryCreateUserAsync(UserRecord user, string? firstRoomKey = null) =>
+        Writer.Enqueue(w =>
+        {
+            var created = Run(w,
+                "INSERT OR IGNORE INTO users (key, name, password_hash, created) VALUES ($key, $name, $hash, $created)",
+                ("$key", user.Key), ("$name", user.Name), ("$hash", user.PasswordHash), ("$created", user.Created.ToUnixTimeMilliseconds())) == 1;
+            if (created && firstRoomKey is not null)
+                AddMember(w, firstRoomKey, user.Key);
+            return created;
+        });
 
     public Task SetPasswordHashAsync(string userKey, string passwordHash) =>
         Writer.Enqueue(w => Run(w, "UPDATE users SET password_hash = $hash WHERE key = $key", ("$hash", passwordHash), ("$key", userKey)));

@@ -72,7 +72,11 @@ public sealed partial class SqliteChatStore
 
     public Task SetReadAsync(string userKey, string conversation, long seq) =>
         Writer.Enqueue(w => Run(w,
-            "INSERT INTO reads (user_key, conv, seq) VALUES ($user, $conv, $seq) ON CONFLICT (user_key, conv) DO UPDATE SET seq = max(seq, excluded.seq)",
+            """
+            INSERT INTO reads (user_key, conv, seq)
+            VALUES ($user, $conv, min($seq, coalesce((SELECT last_seq FROM conversations WHERE conv = $conv), 0)))
+            ON CONFLICT (user_key, conv) DO UPDATE SET seq = max(seq, excluded.seq)
+            """,
             ("$user", userKey), ("$conv", conversation), ("$seq", seq)));
 
     public Task<IReadOnlyList<ConversationState>> ConversationsAsync(string userKey)

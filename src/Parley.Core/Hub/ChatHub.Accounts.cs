@@ -16,16 +16,15 @@ public sealed partial class ChatHub
             return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in; log out first");
         if (!Names.IsValid(name))
             return Error(ErrorCodes.BadName, "a user name is 1-32 letters, digits, '_' or '-', starting with a letter");
-        if (password.Length < _limits.MinPasswordLength || password.Length > _limits.MaxPasswordLength)
+        if (TextLength.Exceeds(password, _limits.MaxPasswordLength) || !TextLength.Exceeds(password, _limits.MinPasswordLength - 1))
             return Error(ErrorCodes.BadPassword, $"a password is {_limits.MinPasswordLength}-{_limits.MaxPasswordLength} characters");
 
         var hash = await Task.Run(() => _hasher.Hash(password)).ConfigureAwait(false);
         var user = new UserRecord(name, hash, Now());
-        if (!await _store.TryCreateUserAsync(user).ConfigureAwait(false))
+        if (!await _store.TryCreateUserAsync(user, Names.Key(_limits.DefaultRoom)).ConfigureAwait(false))
             return Error(ErrorCodes.UserExists, $"the name '{name}' is taken");
         _knownUsers[user.Key] = user.Name;
 
-        await _store.AddMemberAsync(Names.Key(_limits.DefaultRoom), user.Key).ConfigureAwait(false);
         RoomState? lobby;
         lock (_topology)
         {
@@ -58,7 +57,7 @@ public sealed partial class ChatHub
         }
         _throttle.Succeeded(key);
         if (check == PasswordCheck.SuccessRehashNeeded)
-            await _store.SetPasswordHashAsync(key, _hasher.Hash(password)).ConfigureAwait(false);
+            await _store.SetPasswordHashAsync(key, await Task.Run(() => _hasher.Hash(password)).ConfigureAwait(false)).ConfigureAwait(false);
 
         _knownUsers[key] = user.Name;
         var token = await IssueTokenAsync(session, key).ConfigureAwait(false);
@@ -114,7 +113,8 @@ public sealed partial class ChatHub
             else if (_rooms.TryGetValue(state.Conversation[2..], out var room))
                 rooms.Add(new JoinedRoom(room.Name, room.Topic, room.Members.Count, state.LastSeq, state.Unread));
         }
-        rooms.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        rooms.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.Name, b.Name));
+        directs.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.With, b.With));
         return (rooms, directs);
     }
 

@@ -91,8 +91,7 @@ public sealed partial class ChatHub
     {
         if (text.Length == 0)
             return Error(ErrorCodes.EmptyText, "the message text is empty");
-        // The limit counts characters as people do (Unicode scalar values), not UTF-16 units.
-        if (text.Length > _limits.MaxTextChars && (text.Length > 2 * _limits.MaxTextChars || text.EnumerateRunes().Count() > _limits.MaxTextChars))
+        if (TextLength.Exceeds(text, _limits.MaxTextChars))
             return Error(ErrorCodes.TextTooLong, $"a message is at most {_limits.MaxTextChars} characters");
         return null;
     }

@@ -21,7 +21,7 @@ public sealed partial class ChatHub
         if (!Names.IsValid(name))
             return Error(ErrorCodes.BadName, "a room name is 1-32 letters, digits, '_' or '-', starting with a letter");
         topic ??= "";
-        if (topic.Length > _limits.MaxTopicChars)
+        if (TextLength.Exceeds(topic, _limits.MaxTopicChars))
             return Error(ErrorCodes.TopicTooLong, $"a topic is at most {_limits.MaxTopicChars} characters");
         var me = session.User!;
         var record = new RoomRecord(name, topic, Now(), [me]);
@@ -88,10 +88,16 @@ public sealed partial class ChatHub
         var me = session.User!;
         if (!room.Members.ContainsKey(Names.Key(me)))
             return NotMember(room);
-        if (topic.Length > _limits.MaxTopicChars)
+        if (TextLength.Exceeds(topic, _limits.MaxTopicChars))
             return Error(ErrorCodes.TopicTooLong, $"a topic is at most {_limits.MaxTopicChars} characters");
-        await _store.SetTopicAsync(Names.Key(room.Name), topic).ConfigureAwait(false);
-        room.Topic = topic;
+        Task stored;
+        lock (_topology)
+        {
+            // Memory and store take concurrent topic changes in the same order.
+            room.Topic = topic;
+            stored = _store.SetTopicAsync(Names.Key(room.Name), topic);
+        }
+        await stored.ConfigureAwait(false);
         Deliver(new TopicEvent(room.Name, topic, me), room.Sessions, except: session);
         return Done.Value;
     }

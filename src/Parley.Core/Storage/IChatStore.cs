@@ -13,8 +13,11 @@ public interface IChatStore : IAsyncDisposable
 
     Task<UserRecord?> FindUserAsync(string userKey);
 
-    /// <summary>False when a user with the same key already exists.</summary>
-    Task<bool> TryCreateUserAsync(UserRecord user);
+    /// <summary>
+    /// Creates the user and, in the same commit, makes it a member of <paramref name="firstRoomKey"/>
+    /// (when given). False when a user with the same key already exists.
+    /// </summary>
+    Task<bool> TryCreateUserAsync(UserRecord user, string? firstRoomKey = null);
 
     Task SetPasswordHashAsync(string userKey, string passwordHash);
 
@@ -47,7 +50,7 @@ public interface IChatStore : IAsyncDisposable
     /// <summary>Messages with seq &lt; <paramref name="beforeSeq"/> (all when null), newest first.</summary>
     Task<HistoryPage> HistoryAsync(string conversation, long? beforeSeq, int limit);
 
-    /// <summary>Moves the user's read position forward; never backward.</summary>
+    /// <summary>Moves the user's read position forward; never backward, never past the conversation's last message.</summary>
     Task SetReadAsync(string userKey, string conversation, long seq);
 
     /// <summary>The user's rooms and direct conversations with last seq, read seq and unread count.</summary>

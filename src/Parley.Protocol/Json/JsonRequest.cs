@@ -26,9 +26,29 @@ public sealed class JsonRequest(JsonDocument document, JsonElement? id, string t
     {
         if (!Root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
             return null;
-        return value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : throw new RequestException(ErrorCodes.BadField, $"'{field}' must be a string");
+        if (value.ValueKind != JsonValueKind.String)
+            throw new RequestException(ErrorCodes.BadField, $"'{field}' must be a string");
+        return TryGetText(value, out var text)
+            ? text
+            : throw new RequestException(ErrorCodes.BadField, $"'{field}' is not valid text (it holds a lone surrogate escape)");
+    }
+
+    /// <summary>
+    /// Reads a JSON string. Valid UTF-8 can still spell an invalid string with an escape such as
+    /// "\ud800" (a lone surrogate); System.Text.Json refuses to decode it, and so do we.
+    /// </summary>
+    internal static bool TryGetText(JsonElement value, out string text)
+    {
+        try
+        {
+            text = value.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
     }
 
     public long Integer(string field) =>

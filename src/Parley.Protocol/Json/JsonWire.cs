@@ -8,7 +8,10 @@ namespace Parley.Protocol.Json;
 /// <summary>Shared pieces of the JSON wire format: writer settings and the shape of a message.</summary>
 public static class JsonWire
 {
-    /// <summary>Non-ASCII text stays readable on the wire; quotes and control characters are still escaped.</summary>
+    /// <summary>
+    /// Text in the Basic Multilingual Plane (accents, CJK…) stays readable on the wire; quotes,
+    /// control characters and characters outside the BMP (emoji) are escaped as \uXXXX.
+    /// </summary>
     public static readonly JsonWriterOptions WriterOptions = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

@@ -24,7 +24,8 @@ public static class LineFramer
         if (end is null)
         {
             line = default;
-            return buffer.Length > maxLineBytes ? FrameStatus.TooLong : FrameStatus.NeedMore;
+            // One byte of slack: a line of exactly the limit may still be waiting for the '\n' after its '\r'.
+            return buffer.Length > maxLineBytes + 1 ? FrameStatus.TooLong : FrameStatus.NeedMore;
         }
         line = buffer.Slice(0, end.Value);
         buffer = buffer.Slice(buffer.GetPosition(1, end.Value));

@@ -51,8 +51,11 @@ public static class RequestParser
         if (typeElement.ValueKind != JsonValueKind.String)
             return Fail(document, ErrorCodes.BadField, "'type' must be a string", out error);
 
+        if (!JsonRequest.TryGetText(typeElement, out var type))
+            return Fail(document, ErrorCodes.BadField, "'type' is not valid text (it holds a lone surrogate escape)", out error);
+
         error = null;
-        return new JsonRequest(document, id, typeElement.GetString()!);
+        return new JsonRequest(document, id, type);
     }
 
     private static JsonRequest? Fail(JsonDocument document, string code, string message, out RequestException error)

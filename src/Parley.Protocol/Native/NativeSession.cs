@@ -12,9 +12,10 @@ namespace Parley.Protocol.Native;
 /// <summary>
 /// One native-protocol connection, whatever carries it (TCP lines or WebSocket messages).
 /// The transport feeds it frames with <see cref="HandleFrameAsync"/> from one reader loop, and
-/// drains <see cref="Outbound"/> from one writer loop. Requests run in order, except that a
-/// <c>send</c> only waits until its message is queued in the store: later sends may start while
-/// it commits (their order is already fixed), and any other request waits for them all.
+/// drains <see cref="Outbound"/> from one writer loop. Requests are handled one after another,
+/// except that a <c>send</c> only waits until its message is queued in the store: later sends
+/// may start while it commits (their seq order is already fixed, though their replies may come
+/// back in any order), and any other request first waits for them all.
 /// </summary>
 public sealed class NativeSession : Session
 {
@@ -24,7 +25,10 @@ public sealed class NativeSession : Session
     private readonly Channel<Outbound> _outbound;
     private readonly CancellationTokenSource _abort = new();
     private readonly Queue<Task> _inflightSends = new();
-    private int _closing;
+    private readonly Lock _gate = new();
+    private int _running;
+    private bool _closing;
+    private bool _finished;
 
     public NativeSession(ChatHub hub, JsonEventEncoder encoder, NativeSessionOptions options, TimeProvider time)
     {
@@ -57,13 +61,42 @@ public sealed class NativeSession : Session
 
     public override bool TryDeliver(Broadcast broadcast) => _outbound.Writer.TryWrite(new Outbound(broadcast, null));
 
+    /// <summary>
+    /// Ends the session from the server side: no new request is taken, requests already running
+    /// still get their replies, then 'bye' is queued and the queue completes. A reader so slow
+    /// that its queue is full is cut off at once instead.
+    /// </summary>
     public override void Close(string reason)
     {
-        if (Interlocked.Exchange(ref _closing, 1) == 1)
-            return;
-        CloseReason = reason;
-        // A reader too slow to take its queue will not take a goodbye either: cut it off now.
-        if (!_outbound.Writer.TryWrite(new Outbound(null, _encoder.Encode(new ByeEvent(reason)))))
+        bool finishNow;
+        lock (_gate)
+        {
+            if (_closing)
+                return;
+            _closing = true;
+            CloseReason = reason;
+            finishNow = _running == 0;
+        }
+        if (reason == ByeReasons.SlowConsumer)
+        {
+            _abort.Cancel();
+            Finish(bye: false);
+        }
+        else if (finishNow)
+        {
+            Finish(bye: true);
+        }
+    }
+
+    private void Finish(bool bye)
+    {
+        lock (_gate)
+        {
+            if (_finished)
+                return;
+            _finished = true;
+        }
+        if (bye && CloseReason is { } reason && !_outbound.Writer.TryWrite(new Outbound(null, _encoder.Encode(new ByeEvent(reason)))))
             _abort.Cancel();
         _outbound.Writer.TryComplete();
     }
@@ -71,17 +104,22 @@ public sealed class NativeSession : Session
     /// <summary>Handles one request frame. Never throws for anything the peer sent.</summary>
     public async ValueTask HandleFrameAsync(ReadOnlySequence<byte> frame)
     {
-        if (_closing == 1)
-            return;
+        lock (_gate)
+        {
+            if (_closing)
+                return;
+        }
+        // Every frame costs a token, well-formed or not: a flood of garbage is a flood too.
+        var allowed = _bucket.TryTake();
         var request = RequestParser.Parse(frame, out var error, out var id);
         if (request is null)
         {
-            Reply(id, Json.Reply.Fail(error!.Code, error.Message));
+            Reply(id, allowed ? Json.Reply.Fail(error!.Code, error.Message) : RateLimited);
             return;
         }
-        if (!_bucket.TryTake())
+        if (!allowed)
         {
-            Reply(id, Json.Reply.Fail(ErrorCodes.RateLimited, "too many requests; slow down"));
+            Reply(id, RateLimited);
             request.Dispose();
             return;
         }
@@ -98,6 +136,8 @@ public sealed class NativeSession : Session
         await RunAsync(request).ConfigureAwait(false);
     }
 
+    private static readonly Reply RateLimited = Json.Reply.Fail(ErrorCodes.RateLimited, "too many requests; slow down");
+
     /// <summary>The peer sent a frame over the size limit: say so, then close.</summary>
     public void RejectOversized()
     {
@@ -105,13 +145,14 @@ public sealed class NativeSession : Session
         Close(ByeReasons.LineTooLong);
     }
 
-    /// <summary>The transport's input has ended: finish pending work and leave the hub.</summary>
+    /// <summary>The transport's input has ended: finish pending work, leave the hub, complete the queue.</summary>
     public async Task EndAsync()
     {
         await DrainInflightSendsAsync().ConfigureAwait(false);
         Hub.Detach(this);
-        Interlocked.Exchange(ref _closing, 1);
-        _outbound.Writer.TryComplete();
+        lock (_gate)
+            _closing = true;
+        Finish(bye: true);
     }
 
     private async Task DrainInflightSendsAsync()
@@ -122,6 +163,8 @@ public sealed class NativeSession : Session
 
     private async Task RunAsync(JsonRequest request)
     {
+        lock (_gate)
+            _running++;
         using (request)
         {
             Reply reply;
@@ -145,6 +188,11 @@ public sealed class NativeSession : Session
             }
             Reply(request.Id, reply);
         }
+        bool finish;
+        lock (_gate)
+            finish = --_running == 0 && _closing;
+        if (finish)
+            Finish(bye: true);
     }
 
     private void Reply(JsonElement? id, Reply reply)

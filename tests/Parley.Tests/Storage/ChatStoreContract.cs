@@ -197,6 +197,12 @@ public abstract class ChatStoreContract : IAsyncLifetime
         lobby = Assert.Single(await _store.ConversationsAsync("alice"), s => s.Peer is null);
         Assert.Equal((1L, 1L), (lobby.ReadSeq, lobby.Unread));
 
+        // A position past the last message stops at it, so later messages still count as unread.
+        await _store.SetReadAsync("alice", ConversationKey.ForRoom("lobby"), 1000);
+        await _store.AppendAsync(RoomMessage("bob", "4"));
+        lobby = Assert.Single(await _store.ConversationsAsync("alice"), s => s.Peer is null);
+        Assert.Equal((3L, 1L), (lobby.ReadSeq, lobby.Unread));
+
         var bobsView = Assert.Single(await _store.ConversationsAsync("bob"), s => s.Peer is not null);
         Assert.Equal(("alice", 0L), (bobsView.Peer, bobsView.Unread));
     }
