@@ -4,6 +4,8 @@ using Parley.Cli.Commands;
 var root = new RootCommand("Parley: a self-hosted chat server and its clients")
 {
     new ServeCommand().Create(),
+    new P2pCommand().Create(),
+    new ChatCommand().Create(),
 };
 
 // The server handles Ctrl-C and SIGTERM itself (graceful stop with 'bye'); the parser must not race it.

@@ -22,8 +22,9 @@ public readonly record struct Reply(Action<Utf8JsonWriter>? Fields, ChatError? E
         {
             writer.WriteStartObject();
             writer.WritePropertyName("re");
+            // The raw text, escapes and all: an id comes back exactly as sent, even one that does not decode.
             if (id is { } value)
-                value.WriteTo(writer);
+                writer.WriteRawValue(value.GetRawText(), skipInputValidation: true);
             else
                 writer.WriteNullValue();
             if (failure is not null)

@@ -194,20 +194,30 @@ public sealed class LineFramerTests
     }
 
     [Fact]
-    public async Task An_oversized_line_without_a_newline_is_too_long_as_soon_as_it_passes_the_limit()
+    public async Task An_oversized_line_without_a_newline_is_too_long_as_soon_as_it_cannot_fit()
     {
         // At the limit with no newline yet: keep reading.
         var atLimit = await FrameAsync([Utf8(new string('x', 16))], 16, complete: false);
         Assert.Equal(FrameStatus.NeedMore, atLimit.Last);
         Assert.Equal(16, atLimit.Leftover.Length);
 
-        // One byte more and no newline: the peer must be cut off without waiting for the end.
-        var over = await FrameAsync([Utf8(new string('x', 17))], 16, complete: false);
+        // At the limit plus a CR: the LF may be next, and then the line is within the limit.
+        var withCr = await FrameAsync([Utf8(new string('x', 16) + "\r")], 16, complete: false);
+        Assert.Equal(FrameStatus.NeedMore, withCr.Last);
+
+        // Two bytes over and no newline: no line end can save it; cut the peer off now, without
+        // waiting for a newline that may never come.
+        var over = await FrameAsync([Utf8(new string('x', 18))], 16, complete: false);
         Assert.Equal(FrameStatus.TooLong, over.Last);
         Assert.Empty(over.Lines);
 
-        var big = await FrameAsync([Utf8(new string('y', Default + 1))], Default, complete: false);
+        var big = await FrameAsync([Utf8(new string('y', Default + 2))], Default, complete: false);
         Assert.Equal(FrameStatus.TooLong, big.Last);
+
+        // Once its newline comes, a line one byte over is refused even if it was buffered.
+        var oneOver = await FrameAsync([Utf8(new string('x', 17)), Utf8("\n")], 16, complete: false);
+        Assert.Equal(FrameStatus.TooLong, oneOver.Last);
+        Assert.Empty(oneOver.Lines);
     }
 
     [Fact]

@@ -107,7 +107,7 @@ public abstract class ProtocolClient : IAsyncDisposable
     {
         var frame = JsonDocument.Parse(text).RootElement;
         if (frame.TryGetProperty("re", out var re) && re.ValueKind != JsonValueKind.Null
-            && _pending.TryRemove(re.ToString(), out var waiter))
+            && _pending.TryRemove(re.GetRawText(), out var waiter))
         {
             waiter.TrySetResult(frame);
             return;

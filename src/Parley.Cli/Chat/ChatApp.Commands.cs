@@ -1,0 +1,187 @@
+using System.Collections.Frozen;
+using System.Text;
+using Parley.Client.Model;
+using Parley.Peer;
+
+namespace Parley.Cli.Chat;
+
+public sealed partial class ChatApp
+{
+    private sealed record SlashCommand(string Usage, string Help, Func<ChatApp, string, Task<bool>> Run);
+
+    private static readonly FrozenDictionary<string, SlashCommand> Commands = new Dictionary<string, SlashCommand>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["join"] = new("/join ROOM", "join a room and switch to it", (app, args) => app.Join(args)),
+        ["leave"] = new("/leave [ROOM]", "leave a room (the current one by default)", (app, args) => app.Leave(args)),
+        ["create"] = new("/create ROOM [topic]", "create a room and switch to it", (app, args) => app.Create(args)),
+        ["rooms"] = new("/rooms", "list the rooms", (app, _) => app.Rooms()),
+        ["switch"] = new("/switch ROOM|@USER", "talk in another room or to a user", (app, args) => app.Switch(args)),
+        ["topic"] = new("/topic TEXT", "set the current room's topic", (app, args) => app.Topic(args)),
+        ["msg"] = new("/msg USER TEXT", "send a direct message", (app, args) => app.Msg(args)),
+        ["users"] = new("/users", "who is online", (app, _) => app.Users()),
+        ["who"] = new("/who", "members of the current room", (app, _) => app.Who()),
+        ["history"] = new("/history [N]", "show the last N messages here (default 20)", (app, args) => app.History(args)),
+        ["help"] = new("/help", "this list", (app, _) => app.Help()),
+        ["quit"] = new("/quit", "leave the chat", (_, _) => Task.FromResult(false)),
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    private async Task<bool> RunCommandAsync(string line)
+    {
+        var space = line.IndexOf(' ');
+        var name = space < 0 ? line[1..] : line[1..space];
+        var args = space < 0 ? "" : line[(space + 1)..].Trim();
+        if (!Commands.TryGetValue(name, out var command))
+        {
+            Failures++;
+            view.Print(format.Error($"unknown command '/{TerminalText.Neutralise(name)}'; /help lists them"));
+            return true;
+        }
+        var keepGoing = true;
+        await TryAsync(async () => keepGoing = await command.Run(this, args));
+        return keepGoing;
+    }
+
+    private bool Usage(string name, string args)
+    {
+        if (args.Length > 0)
+            return false;
+        Failures++;
+        view.Print(format.Error($"usage: {Commands[name].Usage}"));
+        return true;
+    }
+
+    private async Task<bool> Join(string args)
+    {
+        if (Usage("join", args))
+            return true;
+        var joined = await client.JoinAsync(args.TrimStart('#'));
+        view.Print(format.Info($"joined #{joined.Room}{TopicSuffix(joined.Topic)} ({joined.Members.Count} members)"));
+        await OpenAsync(Target.InRoom(joined.Room));
+        return true;
+    }
+
+    private async Task<bool> Leave(string args)
+    {
+        var room = args.Length > 0 ? args.TrimStart('#') : _current.Room;
+        if (room is null)
+        {
+            Failures++;
+            view.Print(format.Error("you are in a direct conversation; say which room: /leave ROOM"));
+            return true;
+        }
+        var left = await client.LeaveAsync(room);
+        view.Print(format.Info($"left #{left}"));
+        if (_current.IsRoom && string.Equals(_current.Room, left, StringComparison.OrdinalIgnoreCase))
+        {
+            var next = (await client.RoomsAsync()).FirstOrDefault(r => r.Joined);
+            if (next is not null)
+                await OpenAsync(Target.InRoom(next.Name), recent: 0);
+            else
+                view.Print(format.Info("you are in no room now; /join one"));
+        }
+        return true;
+    }
+
+    private async Task<bool> Create(string args)
+    {
+        if (Usage("create", args))
+            return true;
+        var space = args.IndexOf(' ');
+        var (name, topic) = space < 0 ? (args, null) : (args[..space], args[(space + 1)..]);
+        var created = await client.CreateAsync(name.TrimStart('#'), topic);
+        view.Print(format.Info($"created #{created.Room}{TopicSuffix(created.Topic)}"));
+        await OpenAsync(Target.InRoom(created.Room), recent: 0);
+        return true;
+    }
+
+    private async Task<bool> Rooms()
+    {
+        foreach (var room in await client.RoomsAsync())
+        {
+            var mark = room.Joined ? "*" : " ";
+            view.Print(format.Info($"{mark} #{room.Name} ({room.Members}){TopicSuffix(room.Topic)}"));
+        }
+        return true;
+    }
+
+    private async Task<bool> Switch(string args)
+    {
+        if (Usage("switch", args))
+            return true;
+        var target = args.StartsWith('@') ? Target.With(args[1..]) : Target.InRoom(args.TrimStart('#'));
+        await OpenAsync(target, recent: 10);
+        return true;
+    }
+
+    private async Task<bool> Topic(string args)
+    {
+        if (_current.Room is not { } room)
+        {
+            Failures++;
+            view.Print(format.Error("a direct conversation has no topic"));
+            return true;
+        }
+        await client.SetTopicAsync(room, args);
+        view.Print(format.Info($"topic of #{room}: {TerminalText.Neutralise(args)}"));
+        return true;
+    }
+
+    private async Task<bool> Msg(string args)
+    {
+        var space = args.IndexOf(' ');
+        if (space <= 0)
+        {
+            Failures++;
+            view.Print(format.Error($"usage: {Commands["msg"].Usage}"));
+            return true;
+        }
+        await SendAsync(Target.With(args[..space].TrimStart('@')), args[(space + 1)..]);
+        return true;
+    }
+
+    private async Task<bool> Users()
+    {
+        var online = await client.OnlineAsync();
+        view.Print(format.Info($"online ({online.Count}): {TerminalText.Neutralise(string.Join(", ", online))}"));
+        return true;
+    }
+
+    private async Task<bool> Who()
+    {
+        if (_current.Room is not { } room)
+        {
+            Failures++;
+            view.Print(format.Error("/who lists a room's members; switch to a room first"));
+            return true;
+        }
+        var members = await client.MembersAsync(room);
+        var list = string.Join(", ", members.Select(m => m.Online ? m.User + " (online)" : m.User));
+        view.Print(format.Info($"#{room} ({members.Count}): {TerminalText.Neutralise(list)}"));
+        return true;
+    }
+
+    private async Task<bool> History(string args)
+    {
+        var count = RecentOnJoin;
+        if (args.Length > 0 && (!int.TryParse(args, out count) || count < 1))
+        {
+            Failures++;
+            view.Print(format.Error($"usage: {Commands["history"].Usage}"));
+            return true;
+        }
+        await ShowHistoryAsync(_current, Math.Min(count, 200));
+        return true;
+    }
+
+    private Task<bool> Help()
+    {
+        var text = new StringBuilder("commands:");
+        foreach (var command in Commands.Values)
+            text.Append($"\n  {command.Usage,-22} {command.Help}");
+        text.Append("\n  anything else is sent to the current conversation; start with // to send a line beginning with /");
+        view.Print(format.Info(text.ToString()));
+        return Task.FromResult(true);
+    }
+
+    private static string TopicSuffix(string topic) => topic.Length > 0 ? $" — {TerminalText.Neutralise(topic)}" : "";
+}

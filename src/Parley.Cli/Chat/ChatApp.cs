@@ -1,0 +1,141 @@
+using Parley.Client.Model;
+using Parley.Client;
+using Parley.Peer;
+
+namespace Parley.Cli.Chat;
+
+/// <summary>
+/// What `parley chat` does with typed lines and server events, whatever the view. Lines starting
+/// with '/' are commands (<see cref="ChatCommands"/>); "//" sends a line that starts with '/'.
+/// </summary>
+public sealed partial class ChatApp(ParleyClient client, IChatView view, MessageFormatter format, bool interactive)
+{
+    private const int RecentOnJoin = 20;
+
+    private Target _current = Target.InRoom("lobby");
+
+    /// <summary>Failed sends and commands so far; a script exits non-zero when there were any.</summary>
+    public int Failures { get; private set; }
+
+    public Target Current => _current;
+
+    private string Me => client.User ?? "";
+
+    /// <summary>Shows unread counts, opens <paramref name="room"/> (joining it if needed) and shows its recent history.</summary>
+    public async Task StartAsync(SessionInfo session, string room)
+    {
+        foreach (var unread in session.Rooms.Concat(session.Directs).Where(c => c.Unread > 0))
+            view.Print(format.Info($"{unread.Target}: {unread.Unread} unread"));
+        var joined = session.Rooms.Any(r => string.Equals(r.Target.Room, room, StringComparison.OrdinalIgnoreCase));
+        await TryAsync(async () =>
+        {
+            var name = joined ? session.Rooms.First(r => string.Equals(r.Target.Room, room, StringComparison.OrdinalIgnoreCase)).Target.Room! : (await client.JoinAsync(room)).Room;
+            await OpenAsync(Target.InRoom(name));
+        });
+    }
+
+    /// <summary>Prints server events until the client is disposed.</summary>
+    public async Task PumpEventsAsync()
+    {
+        await foreach (var clientEvent in client.Events.ReadAllAsync())
+        {
+            switch (clientEvent)
+            {
+                case MessageReceived m:
+                    view.Print(format.Message(m.Message, m.Replayed));
+                    if (interactive && m.Message.ConversationFor(Me) == _current)
+                        _ = MarkReadQuietlyAsync(_current, m.Message.Seq);
+                    break;
+                case MemberJoined j:
+                    view.Print(format.Info($"{TerminalText.Neutralise(j.User)} joined #{j.Room}"));
+                    break;
+                case MemberLeft l:
+                    view.Print(format.Info($"{TerminalText.Neutralise(l.User)} left #{l.Room}"));
+                    break;
+                case PresenceChanged p:
+                    view.Print(format.Info($"{TerminalText.Neutralise(p.User)} is {(p.Online ? "online" : "offline")}"));
+                    break;
+                case TopicChanged t:
+                    view.Print(format.Info($"{TerminalText.Neutralise(t.By)} set the topic of #{t.Room}: {TerminalText.Neutralise(t.Topic)}"));
+                    break;
+                case ServerBye b:
+                    view.Print(format.Warning($"the server said goodbye ({b.Reason})"));
+                    break;
+                case ConnectionLost lost:
+                    view.Print(format.Warning(lost.WillRetry ? $"connection lost ({lost.Reason}); reconnecting…" : $"connection lost: {lost.Reason}"));
+                    break;
+                case Reconnected:
+                    view.Print(format.Info("reconnected; anything missed follows"));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Handles one typed line; false when the user asked to quit.</summary>
+    public async Task<bool> HandleLineAsync(string line)
+    {
+        if (line.Length == 0)
+            return true;
+        if (line.StartsWith("//", StringComparison.Ordinal))
+            line = line[1..];
+        else if (line[0] == '/')
+            return await RunCommandAsync(line);
+        if (interactive && (line == "bye"))
+            return false;
+        await SendAsync(_current, line);
+        return true;
+    }
+
+    private async Task SendAsync(Target target, string text)
+    {
+        await TryAsync(async () =>
+        {
+            var sent = await client.SendAsync(target, text);
+            var message = new ChatMessage(sent.Id, sent.Seq, sent.Timestamp, Me, target.Room, target.User, text);
+            view.Print(format.Message(message));
+        });
+    }
+
+    /// <summary>Makes <paramref name="target"/> current and shows its recent history, marking it read.</summary>
+    private async Task OpenAsync(Target target, int recent = RecentOnJoin)
+    {
+        _current = target;
+        view.SetPrompt(target.ToString());
+        await ShowHistoryAsync(target, recent);
+    }
+
+    private async Task ShowHistoryAsync(Target target, int count)
+    {
+        var page = await client.HistoryAsync(target, limit: count);
+        for (var i = page.Messages.Count - 1; i >= 0; i--)
+            view.Print(format.Message(page.Messages[i]));
+        if (page.Messages.Count > 0)
+            await MarkReadQuietlyAsync(target, page.Messages[0].Seq);
+    }
+
+    private async Task MarkReadQuietlyAsync(Target target, long seq)
+    {
+        try
+        {
+            await client.MarkReadAsync(target, seq);
+        }
+        catch (ParleyException)
+        {
+            // A read mark is a nicety; the next one will carry the position.
+        }
+    }
+
+    /// <summary>Runs an action, turning a server or connection error into one printed line.</summary>
+    private async Task TryAsync(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (ParleyException ex)
+        {
+            Failures++;
+            view.Print(format.Error($"{ex.Message} [{ex.Code}]"));
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace Parley.Cli.Chat;
+
+/// <summary>Where the chat prints: a live terminal with a line editor, or plain redirected output.</summary>
+public interface IChatView
+{
+    /// <summary>Prints one finished line (already formatted) without disturbing what the user is typing.</summary>
+    void Print(string line);
+
+    /// <summary>Shows where typed text will go, e.g. "#lobby".</summary>
+    void SetPrompt(string prompt);
+}

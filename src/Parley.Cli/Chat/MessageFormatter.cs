@@ -1,0 +1,47 @@
+using Parley.Client.Model;
+using Parley.Peer;
+
+namespace Parley.Cli.Chat;
+
+/// <summary>One line per message: local time, conversation, sender, text. Colours only when asked.</summary>
+public sealed class MessageFormatter(string me, bool colour)
+{
+    private const string Reset = "\u001b[0m";
+    private const string Dim = "\u001b[2m";
+    private const string Bold = "\u001b[1m";
+    private const string Cyan = "\u001b[36m";
+    private const string Magenta = "\u001b[35m";
+    private const string Red = "\u001b[31m";
+    private const string Yellow = "\u001b[33m";
+    private static readonly string[] NameColours = ["\u001b[32m", "\u001b[33m", "\u001b[34m", "\u001b[35m", "\u001b[36m", "\u001b[91m", "\u001b[92m", "\u001b[94m"];
+
+    public string Message(ChatMessage message, bool replayed = false)
+    {
+        var time = message.Timestamp.ToLocalTime().ToString("HH:mm");
+        var where = message.ConversationFor(me).ToString();
+        var from = TerminalText.Neutralise(message.From);
+        // Each line is made safe on its own; continuation lines are indented under the first.
+        var text = string.Join("\n      ", message.Text.Split('\n').Select(TerminalText.Neutralise));
+        var mark = replayed ? "(missed) " : "";
+        if (!colour)
+            return $"{time} {where} {mark}{from}: {text}";
+        var own = string.Equals(message.From, me, StringComparison.OrdinalIgnoreCase);
+        var name = own ? Bold + from + Reset : NameColour(message.From) + from + Reset;
+        var whereColour = message.Room is null ? Magenta : Cyan;
+        return $"{Dim}{time}{Reset} {whereColour}{where}{Reset} {Dim}{mark}{Reset}{name}: {text}";
+    }
+
+    public string Info(string text) => colour ? $"{Dim}-- {text}{Reset}" : $"-- {text}";
+
+    public string Warning(string text) => colour ? $"{Yellow}-- {text}{Reset}" : $"-- {text}";
+
+    public string Error(string text) => colour ? $"{Red}error: {text}{Reset}" : $"error: {text}";
+
+    private static string NameColour(string name)
+    {
+        var hash = 0;
+        foreach (var c in name.ToLowerInvariant())
+            hash = hash * 31 + c;
+        return NameColours[(hash & int.MaxValue) % NameColours.Length];
+    }
+}

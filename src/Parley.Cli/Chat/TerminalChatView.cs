@@ -1,0 +1,181 @@
+using System.Text;
+using System.Threading.Channels;
+
+namespace Parley.Cli.Chat;
+
+/// <summary>
+/// A live terminal: one input line at the bottom that the user edits while messages print above
+/// it. Printing clears the input line, writes the message, and redraws the line as it was, so
+/// sending and receiving never interleave on screen. Keys are read on one background thread.
+/// </summary>
+public sealed class TerminalChatView : IChatView
+{
+    private const string ClearLine = "\r\u001b[2K";
+
+    private readonly Lock _gate = new();
+    private readonly StringBuilder _buffer = new();
+    private readonly List<string> _history = [];
+    private readonly Channel<string?> _lines = Channel.CreateUnbounded<string?>();
+    private string _prompt = "> ";
+    private int _cursor;
+    private int _historyIndex;
+
+    public void Print(string line)
+    {
+        lock (_gate)
+        {
+            Console.Out.Write(ClearLine + line.Replace("\n", "\r\n") + "\r\n");
+            Redraw();
+        }
+    }
+
+    public void SetPrompt(string prompt)
+    {
+        lock (_gate)
+        {
+            _prompt = prompt + " > ";
+            Redraw();
+        }
+    }
+
+    /// <summary>Starts reading keys; typed lines arrive on the returned reader, null for Ctrl-C / Ctrl-D.</summary>
+    public ChannelReader<string?> Start()
+    {
+        Console.TreatControlCAsInput = true;
+        var thread = new Thread(ReadKeys) { IsBackground = true, Name = "parley-keys" };
+        thread.Start();
+        lock (_gate)
+            Redraw();
+        return _lines.Reader;
+    }
+
+    /// <summary>Asks for a line with the given prompt, with echo off when <paramref name="secret"/>.</summary>
+    public static string AskLine(string prompt, bool secret)
+    {
+        Console.Out.Write(prompt);
+        if (!secret)
+            return Console.ReadLine() ?? "";
+        var text = new StringBuilder();
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter)
+                break;
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                if (text.Length > 0)
+                    text.Length--;
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                text.Append(key.KeyChar);
+            }
+        }
+        Console.Out.Write("\r\n");
+        return text.ToString();
+    }
+
+    private void ReadKeys()
+    {
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            string? finished = null;
+            var quit = false;
+            lock (_gate)
+            {
+                var ctrl = key.Modifiers.HasFlag(ConsoleModifiers.Control);
+                switch (key.Key)
+                {
+                    case ConsoleKey.Enter:
+                        finished = _buffer.ToString();
+                        if (finished.Length > 0)
+                            _history.Add(finished);
+                        _historyIndex = _history.Count;
+                        _buffer.Clear();
+                        _cursor = 0;
+                        break;
+                    case ConsoleKey.C when ctrl:
+                    case ConsoleKey.D when ctrl && _buffer.Length == 0:
+                        quit = true;
+                        break;
+                    case ConsoleKey.Backspace when _cursor > 0:
+                        _buffer.Remove(--_cursor, 1);
+                        break;
+                    case ConsoleKey.Delete when _cursor < _buffer.Length:
+                        _buffer.Remove(_cursor, 1);
+                        break;
+                    case ConsoleKey.LeftArrow when _cursor > 0:
+                        _cursor--;
+                        break;
+                    case ConsoleKey.RightArrow when _cursor < _buffer.Length:
+                        _cursor++;
+                        break;
+                    case ConsoleKey.Home:
+                    case ConsoleKey.A when ctrl:
+                        _cursor = 0;
+                        break;
+                    case ConsoleKey.End:
+                    case ConsoleKey.E when ctrl:
+                        _cursor = _buffer.Length;
+                        break;
+                    case ConsoleKey.U when ctrl:
+                        _buffer.Remove(0, _cursor);
+                        _cursor = 0;
+                        break;
+                    case ConsoleKey.UpArrow when _historyIndex > 0:
+                        Recall(--_historyIndex);
+                        break;
+                    case ConsoleKey.DownArrow when _historyIndex < _history.Count:
+                        _historyIndex++;
+                        Recall(_historyIndex);
+                        break;
+                    default:
+                        if (!ctrl && !char.IsControl(key.KeyChar))
+                            _buffer.Insert(_cursor++, key.KeyChar);
+                        break;
+                }
+                Redraw();
+            }
+            if (quit)
+            {
+                _lines.Writer.TryWrite(null);
+                return;
+            }
+            if (finished is not null)
+                _lines.Writer.TryWrite(finished);
+        }
+    }
+
+    private void Recall(int index)
+    {
+        _buffer.Clear();
+        if (index < _history.Count)
+            _buffer.Append(_history[index]);
+        _cursor = _buffer.Length;
+    }
+
+    /// <summary>Draws prompt and input, scrolled so the cursor stays on screen. Call under the lock.</summary>
+    private void Redraw()
+    {
+        var width = Math.Max(20, SafeWidth() - 1);
+        var room = Math.Max(5, width - _prompt.Length);
+        var start = Math.Max(0, _cursor - room + 1);
+        var visible = _buffer.ToString(start, Math.Min(room, _buffer.Length - start));
+        var column = _prompt.Length + (_cursor - start);
+        Console.Out.Write(ClearLine + _prompt + visible + "\r" + (column > 0 ? $"\u001b[{column}C" : ""));
+        Console.Out.Flush();
+    }
+
+    private static int SafeWidth()
+    {
+        try
+        {
+            return Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return 80;
+        }
+    }
+}

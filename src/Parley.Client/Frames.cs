@@ -1,0 +1,66 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Parley.Client.Model;
+
+namespace Parley.Client;
+
+/// <summary>Writing requests and reading the server's JSON shapes.</summary>
+internal static class Frames
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static byte[] Request(long id, string type, Action<Utf8JsonWriter>? fields)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("id", id);
+            writer.WriteString("type", type);
+            fields?.Invoke(writer);
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static void WriteTarget(Utf8JsonWriter writer, Target target, string userField)
+    {
+        if (target.IsRoom)
+            writer.WriteString("room", target.Room);
+        else
+            writer.WriteString(userField, target.User);
+    }
+
+    public static ChatMessage Message(JsonElement e) => new(
+        e.GetProperty("id").GetString()!,
+        e.GetProperty("seq").GetInt64(),
+        DateTimeOffset.Parse(e.GetProperty("ts").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+        e.GetProperty("from").GetString()!,
+        OptionalString(e, "room"),
+        OptionalString(e, "to"),
+        e.GetProperty("text").GetString()!);
+
+    public static SessionInfo Session(JsonElement e) => new(
+        e.GetProperty("user").GetString()!,
+        OptionalString(e, "token"),
+        e.TryGetProperty("rooms", out var rooms)
+            ? rooms.EnumerateArray().Select(r => new ConversationSummary(Target.InRoom(r.GetProperty("name").GetString()!),
+                OptionalString(r, "topic"), r.GetProperty("members").GetInt32(), Long(r, "lastSeq"), Long(r, "unread"))).ToList()
+            : [],
+        e.TryGetProperty("dms", out var dms)
+            ? dms.EnumerateArray().Select(d => new ConversationSummary(Target.With(d.GetProperty("with").GetString()!),
+                null, 2, Long(d, "lastSeq"), Long(d, "unread"))).ToList()
+            : []);
+
+    public static IReadOnlyList<Member> Members(JsonElement e) =>
+        e.GetProperty("members").EnumerateArray()
+            .Select(m => new Member(m.GetProperty("user").GetString()!, m.GetProperty("online").GetBoolean()))
+            .ToList();
+
+    public static string? OptionalString(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static long Long(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
+}

@@ -1,0 +1,30 @@
+namespace Parley.Client.Model;
+
+/// <summary>Something that happened, pushed by the server or by the client's connection handling.</summary>
+public abstract record ClientEvent;
+
+/// <param name="Replayed">True when fetched from history after a reconnect rather than received live.</param>
+public sealed record MessageReceived(ChatMessage Message, bool Replayed) : ClientEvent;
+
+public sealed record MemberJoined(string Room, string User) : ClientEvent;
+
+public sealed record MemberLeft(string Room, string User) : ClientEvent;
+
+public sealed record PresenceChanged(string User, bool Online) : ClientEvent;
+
+public sealed record TopicChanged(string Room, string Topic, string By) : ClientEvent;
+
+/// <summary>Another session of the same user read up to <see cref="Seq"/>.</summary>
+public sealed record ReadMoved(Target Target, long Seq) : ClientEvent;
+
+/// <summary>The server said goodbye (shutdown, line_too_long, slow_consumer…).</summary>
+public sealed record ServerBye(string Reason) : ClientEvent;
+
+/// <summary>The connection dropped. <see cref="WillRetry"/> says whether the client is reconnecting.</summary>
+public sealed record ConnectionLost(string Reason, bool WillRetry) : ClientEvent;
+
+/// <summary>The client is connected and signed in again; missed messages follow as replayed ones.</summary>
+public sealed record Reconnected(int Attempts) : ClientEvent;
+
+/// <summary>A frame the client did not understand; kept for diagnostics.</summary>
+public sealed record UnknownFrame(string Json) : ClientEvent;

@@ -1,0 +1,16 @@
+namespace Parley.Client.Model;
+
+/// <summary>A conversation in the login reply, with where it stands.</summary>
+public sealed record ConversationSummary(Target Target, string? Topic, int Members, long LastSeq, long Unread);
+
+public sealed record SessionInfo(string User, string? Token, IReadOnlyList<ConversationSummary> Rooms, IReadOnlyList<ConversationSummary> Directs);
+
+public sealed record RoomListing(string Name, string Topic, int Members, bool Joined);
+
+public sealed record Member(string User, bool Online);
+
+public sealed record JoinedRoom(string Room, string Topic, IReadOnlyList<Member> Members);
+
+public sealed record SentMessage(string Id, long Seq, DateTimeOffset Timestamp);
+
+public sealed record HistoryPage(IReadOnlyList<ChatMessage> Messages, bool More);

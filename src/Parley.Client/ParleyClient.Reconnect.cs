@@ -1,0 +1,219 @@
+using System.Text.Json;
+using Parley.Client.Model;
+using Parley.Client.Transport;
+
+namespace Parley.Client;
+
+public sealed partial class ParleyClient
+{
+    // Guards the fields below. Every message is emitted under it, so replayed and live messages
+    // of a conversation leave in seq order and each seq leaves once.
+    private readonly Lock _state = new();
+    private readonly Dictionary<string, long> _lastSeen = new(StringComparer.Ordinal);
+    private readonly List<ChatMessage> _held = [];
+    private string? _token;
+    private bool _holding;
+    private int _reconnecting;
+
+    private void OnSessionStarted(SessionInfo session, string? token)
+    {
+        lock (_state)
+        {
+            User = session.User;
+            if (token is not null)
+                _token = token;
+            // What the server had at sign-in is the horizon: a later reconnect replays only what comes after.
+            foreach (var conversation in session.Rooms.Concat(session.Directs))
+                ObserveLocked(conversation.Target.Key, conversation.LastSeq);
+        }
+    }
+
+    private void OnLoggedOut()
+    {
+        lock (_state)
+        {
+            User = null;
+            _token = null;
+            _lastSeen.Clear();
+        }
+    }
+
+    private void Observe(Target target, long seq)
+    {
+        lock (_state)
+            ObserveLocked(target.Key, seq);
+    }
+
+    private void ObserveLocked(string key, long seq)
+    {
+        if (seq > _lastSeen.GetValueOrDefault(key))
+            _lastSeen[key] = seq;
+    }
+
+    private void OnEvent(JsonElement e)
+    {
+        var type = Frames.OptionalString(e, "type");
+        switch (type)
+        {
+            case "message":
+                OnMessage(Frames.Message(e));
+                break;
+            case "join":
+                Emit(new MemberJoined(e.GetProperty("room").GetString()!, e.GetProperty("user").GetString()!));
+                break;
+            case "leave":
+                Emit(new MemberLeft(e.GetProperty("room").GetString()!, e.GetProperty("user").GetString()!));
+                break;
+            case "presence":
+                Emit(new PresenceChanged(e.GetProperty("user").GetString()!, e.GetProperty("online").GetBoolean()));
+                break;
+            case "topic":
+                Emit(new TopicChanged(e.GetProperty("room").GetString()!, e.GetProperty("topic").GetString()!, e.GetProperty("by").GetString()!));
+                break;
+            case "read":
+                var target = Frames.OptionalString(e, "room") is { } room ? Target.InRoom(room) : Target.With(e.GetProperty("with").GetString()!);
+                Emit(new ReadMoved(target, e.GetProperty("seq").GetInt64()));
+                break;
+            case "bye":
+                Emit(new ServerBye(Frames.OptionalString(e, "reason") ?? ""));
+                break;
+            default:
+                Emit(new UnknownFrame(e.GetRawText()));
+                break;
+        }
+    }
+
+    private void OnMessage(ChatMessage message)
+    {
+        lock (_state)
+        {
+            if (_holding)
+                _held.Add(message);
+            else
+                EmitMessageLocked(message, replayed: false);
+        }
+    }
+
+    private void EmitMessageLocked(ChatMessage message, bool replayed)
+    {
+        var key = message.ConversationFor(User ?? "").Key;
+        if (message.Seq <= _lastSeen.GetValueOrDefault(key))
+            return;
+        _lastSeen[key] = message.Seq;
+        Emit(new MessageReceived(message, replayed));
+    }
+
+    private async Task OnConnectionLostAsync(IFrameConnection connection, string reason)
+    {
+        if (Interlocked.CompareExchange(ref _connection, null, connection) != connection)
+        {
+            // Not the current connection (a reconnect attempt's): its attempt handles the failure.
+            FailPending();
+            return;
+        }
+        FailPending();
+        await connection.DisposeAsync().ConfigureAwait(false);
+        if (_disposed.IsCancellationRequested)
+            return;
+        string? token;
+        lock (_state)
+            token = _token;
+        var willRetry = _options.AutoReconnect && token is not null;
+        Emit(new ConnectionLost(reason, willRetry));
+        if (willRetry && Interlocked.Exchange(ref _reconnecting, 1) == 0)
+            _ = ReconnectAsync();
+    }
+
+    private async Task ReconnectAsync()
+    {
+        var delay = _options.ReconnectDelay;
+        try
+        {
+            for (var attempt = 1; !_disposed.IsCancellationRequested; attempt++)
+            {
+                // Jitter keeps a crowd of clients from reconnecting in lockstep after a restart.
+                await Task.Delay(delay * (0.5 + Random.Shared.NextDouble() / 2), _disposed.Token).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+                IFrameConnection? connection = null;
+                try
+                {
+                    connection = await OpenAsync(_disposed.Token).ConfigureAwait(false);
+                    lock (_state)
+                        _holding = true;
+                    _ = ReceiveAsync(connection);
+                    string token;
+                    lock (_state)
+                        token = _token ?? throw new ParleyException("bad_token", "signed out");
+                    var session = Frames.Session(await RequestOnAsync(connection, "resume", w => w.WriteString("token", token), _disposed.Token).ConfigureAwait(false));
+                    Emit(new Reconnected(attempt));
+                    await CatchUpAsync(connection, session).ConfigureAwait(false);
+                    _connection = connection;
+                    ReleaseHeld();
+                    return;
+                }
+                catch (ParleyException ex) when (ex.Code == "bad_token")
+                {
+                    if (connection is not null)
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                    ReleaseHeld();
+                    Emit(new ConnectionLost("the session has ended (signed out elsewhere?): log in again", WillRetry: false));
+                    return;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    if (connection is not null)
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                    lock (_state)
+                        _holding = false;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed while waiting: nothing more to do.
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _reconnecting, 0);
+        }
+    }
+
+    /// <summary>Fetches, per conversation, every message after the last one seen, and emits them oldest first.</summary>
+    private async Task CatchUpAsync(IFrameConnection connection, SessionInfo session)
+    {
+        foreach (var conversation in session.Rooms.Concat(session.Directs))
+        {
+            long seen;
+            lock (_state)
+                seen = _lastSeen.GetValueOrDefault(conversation.Target.Key);
+            if (conversation.LastSeq <= seen)
+                continue;
+            var missed = new List<ChatMessage>();
+            long? before = null;
+            while (missed.Count < _options.MaxCatchUp)
+            {
+                var page = await HistoryOnAsync(connection, conversation.Target, before, 200, _disposed.Token).ConfigureAwait(false);
+                missed.AddRange(page.Messages.Where(m => m.Seq > seen));
+                if (!page.More || page.Messages.Count == 0 || page.Messages[^1].Seq <= seen + 1)
+                    break;
+                before = page.Messages[^1].Seq;
+            }
+            lock (_state)
+            {
+                foreach (var message in missed.OrderBy(m => m.Seq))
+                    EmitMessageLocked(message, replayed: true);
+            }
+        }
+    }
+
+    private void ReleaseHeld()
+    {
+        lock (_state)
+        {
+            _holding = false;
+            foreach (var message in _held)
+                EmitMessageLocked(message, replayed: false);
+            _held.Clear();
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Parley.Client.Model;
+
+namespace Parley.Client;
+
+public sealed partial class ParleyClient
+{
+    public Task<SessionInfo> RegisterAsync(string user, string password, CancellationToken cancellationToken = default) =>
+        StartSessionAsync("register", w =>
+        {
+            w.WriteString("user", user);
+            w.WriteString("password", password);
+        }, cancellationToken);
+
+    public Task<SessionInfo> LoginAsync(string user, string password, CancellationToken cancellationToken = default) =>
+        StartSessionAsync("login", w =>
+        {
+            w.WriteString("user", user);
+            w.WriteString("password", password);
+        }, cancellationToken);
+
+    public Task<SessionInfo> ResumeAsync(string token, CancellationToken cancellationToken = default) =>
+        StartSessionAsync("resume", w => w.WriteString("token", token), cancellationToken);
+
+    private async Task<SessionInfo> StartSessionAsync(string type, Action<Utf8JsonWriter> fields, CancellationToken cancellationToken)
+    {
+        var session = Frames.Session(await RequestAsync(type, fields, cancellationToken).ConfigureAwait(false));
+        OnSessionStarted(session, session.Token);
+        return session;
+    }
+
+    public async Task LogoutAsync(CancellationToken cancellationToken = default)
+    {
+        await RequestAsync("logout", null, cancellationToken).ConfigureAwait(false);
+        OnLoggedOut();
+    }
+
+    public async Task<IReadOnlyList<RoomListing>> RoomsAsync(CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync("rooms", null, cancellationToken).ConfigureAwait(false);
+        return reply.GetProperty("rooms").EnumerateArray()
+            .Select(r => new RoomListing(r.GetProperty("name").GetString()!, r.GetProperty("topic").GetString()!,
+                r.GetProperty("members").GetInt32(), r.GetProperty("joined").GetBoolean()))
+            .ToList();
+    }
+
+    public Task<JoinedRoom> CreateAsync(string room, string? topic = null, CancellationToken cancellationToken = default) =>
+        JoinLikeAsync("create", w =>
+        {
+            w.WriteString("room", room);
+            if (topic is not null)
+                w.WriteString("topic", topic);
+        }, cancellationToken);
+
+    public Task<JoinedRoom> JoinAsync(string room, CancellationToken cancellationToken = default) =>
+        JoinLikeAsync("join", w => w.WriteString("room", room), cancellationToken);
+
+    private async Task<JoinedRoom> JoinLikeAsync(string type, Action<Utf8JsonWriter> fields, CancellationToken cancellationToken)
+    {
+        var reply = await RequestAsync(type, fields, cancellationToken).ConfigureAwait(false);
+        var joined = new JoinedRoom(reply.GetProperty("room").GetString()!, reply.GetProperty("topic").GetString()!, Frames.Members(reply));
+        // Learn where the room stands now, so a later reconnect replays only what comes after.
+        await HistoryAsync(Target.InRoom(joined.Room), limit: 1, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return joined;
+    }
+
+    public async Task<string> LeaveAsync(string room, CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync("leave", w => w.WriteString("room", room), cancellationToken).ConfigureAwait(false);
+        return reply.GetProperty("room").GetString()!;
+    }
+
+    public Task SetTopicAsync(string room, string topic, CancellationToken cancellationToken = default) =>
+        RequestAsync("topic", w =>
+        {
+            w.WriteString("room", room);
+            w.WriteString("topic", topic);
+        }, cancellationToken);
+
+    public async Task<SentMessage> SendAsync(Target target, string text, CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync("send", w =>
+        {
+            Frames.WriteTarget(w, target, "to");
+            w.WriteString("text", text);
+        }, cancellationToken).ConfigureAwait(false);
+        var message = reply.GetProperty("message");
+        var sent = new SentMessage(message.GetProperty("id").GetString()!, message.GetProperty("seq").GetInt64(),
+            DateTimeOffset.Parse(message.GetProperty("ts").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Observe(target, sent.Seq);
+        return sent;
+    }
+
+    public async Task<IReadOnlyList<Member>> MembersAsync(string room, CancellationToken cancellationToken = default) =>
+        Frames.Members(await RequestAsync("members", w => w.WriteString("room", room), cancellationToken).ConfigureAwait(false));
+
+    public async Task<IReadOnlyList<string>> OnlineAsync(CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync("online", null, cancellationToken).ConfigureAwait(false);
+        return reply.GetProperty("users").EnumerateArray().Select(u => u.GetString()!).ToList();
+    }
+
+    /// <summary>Messages before <paramref name="before"/> (newest when null), newest first.</summary>
+    public async Task<HistoryPage> HistoryAsync(Target target, long? before = null, int? limit = null, CancellationToken cancellationToken = default)
+    {
+        var page = await HistoryOnAsync(_connection ?? throw ParleyException.ConnectionLost(), target, before, limit, cancellationToken).ConfigureAwait(false);
+        if (page.Messages.Count > 0)
+            Observe(target, page.Messages.Max(m => m.Seq));
+        return page;
+    }
+
+    private async Task<HistoryPage> HistoryOnAsync(Transport.IFrameConnection connection, Target target, long? before, int? limit, CancellationToken cancellationToken)
+    {
+        var reply = await RequestOnAsync(connection, "history", w =>
+        {
+            Frames.WriteTarget(w, target, "with");
+            if (before is not null)
+                w.WriteNumber("before", before.Value);
+            if (limit is not null)
+                w.WriteNumber("limit", limit.Value);
+        }, cancellationToken).ConfigureAwait(false);
+        return new HistoryPage(reply.GetProperty("messages").EnumerateArray().Select(Frames.Message).ToList(), reply.GetProperty("more").GetBoolean());
+    }
+
+    public Task MarkReadAsync(Target target, long seq, CancellationToken cancellationToken = default) =>
+        RequestAsync("read", w =>
+        {
+            Frames.WriteTarget(w, target, "with");
+            w.WriteNumber("seq", seq);
+        }, cancellationToken);
+
+    public Task PingAsync(CancellationToken cancellationToken = default) => RequestAsync("ping", null, cancellationToken);
+}

@@ -1,0 +1,183 @@
+using Parley.Cli.Commands;
+using Parley.Tests.Support;
+
+namespace Parley.Tests.Chat;
+
+/// <summary>`parley chat` run through its entry point with redirected streams, as a script would run it.</summary>
+public sealed class ChatCommandTests : IAsyncLifetime
+{
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private sealed record Running(LineInput Input, CapturedOutput Output, CapturedOutput Error, Task<int> Exit);
+
+    private Running Start(string user, string password = "password1", bool register = true, string room = "lobby", int? port = null)
+    {
+        var input = new LineInput();
+        var output = new CapturedOutput();
+        var error = new CapturedOutput();
+        var settings = new ChatCommand.ChatSettings($"127.0.0.1:{port ?? _server.TcpPort}", user, room, PasswordStdin: false, register, password);
+        var exit = Task.Run(() => ChatCommand.RunAsync(settings, input, output, error, interactive: false, CancellationToken.None));
+        return new Running(input, output, error, exit);
+    }
+
+    private static async Task<int> Finish(Running chat)
+    {
+        chat.Input.End();
+        return await chat.Exit.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task Two_scripted_clients_exchange_room_and_direct_messages()
+    {
+        var bob = Start("bob");
+        await using (var probe = await _server.RegisterAsync("probe"))
+            await Until.TrueAsync(async () => (await probe.OkAsync("online")).GetProperty("users").EnumerateArray().Any(u => u.GetString() == "bob"), "bob is online");
+
+        var alice = Start("alice");
+        alice.Input.Send("hello bob");
+        alice.Input.Send("/msg bob a secret");
+        Assert.Equal(0, await Finish(alice));
+        Assert.Contains(alice.Output.Lines, l => l.EndsWith("#lobby alice: hello bob"));
+        Assert.Contains(alice.Output.Lines, l => l.EndsWith("@bob alice: a secret"));
+
+        await bob.Output.WaitForLineAsync("#lobby alice: hello bob");
+        await bob.Output.WaitForLineAsync("@alice alice: a secret");
+        bob.Input.Send("/msg alice got it");
+        bob.Input.Send("/switch @alice");
+        bob.Input.Send("and this too");
+        Assert.Equal(0, await Finish(bob));
+        Assert.Equal("", bob.Error.Text);
+
+        var aliceAgain = Start("alice");
+        aliceAgain.Input.Send("/switch @bob");
+        Assert.Equal(0, await Finish(aliceAgain));
+        var lines = aliceAgain.Output.Lines;
+        var gotIt = lines.ToList().FindIndex(l => l.EndsWith("@bob bob: got it"));
+        var andThis = lines.ToList().FindIndex(l => l.EndsWith("@bob bob: and this too"));
+        Assert.True(gotIt >= 0 && andThis > gotIt, aliceAgain.Output.Text);
+    }
+
+    [Fact]
+    public async Task Wrong_password_fails_with_a_message_and_exit_code()
+    {
+        Assert.Equal(0, await Finish(Start("alice")));
+        var wrong = Start("alice", password: "not-the-password", register: true);
+        Assert.Equal(1, await Finish(wrong));
+        Assert.Contains("not its password", wrong.Error.Text);
+
+        var unknown = Start("nobody", register: false);
+        Assert.Equal(1, await Finish(unknown));
+        Assert.Contains("wrong user name or password", unknown.Error.Text);
+        Assert.Contains("--register", unknown.Error.Text);
+    }
+
+    [Fact]
+    public async Task Unknown_commands_and_users_print_one_line_and_the_session_goes_on()
+    {
+        var alice = Start("alice");
+        alice.Input.Send("/frobnicate");
+        alice.Input.Send("/msg ghost are you there");
+        alice.Input.Send("/join nowhere");
+        alice.Input.Send("still here");
+        Assert.Equal(1, await Finish(alice));
+        var output = alice.Output.Text;
+        Assert.Contains("error: unknown command '/frobnicate'; /help lists them", output);
+        Assert.Contains("error: there is no user 'ghost' [no_such_user]", output);
+        Assert.Contains("[no_such_room]", output);
+        Assert.Contains("#lobby alice: still here", output);
+    }
+
+    [Fact]
+    public async Task Commands_cover_rooms_topics_members_and_history()
+    {
+        var alice = Start("alice");
+        alice.Input.Send("/create dev where code is discussed");
+        alice.Input.Send("first in dev");
+        alice.Input.Send("/topic shipping on friday");
+        alice.Input.Send("/who");
+        alice.Input.Send("/rooms");
+        alice.Input.Send("/users");
+        alice.Input.Send("/history 5");
+        alice.Input.Send("//slash at the start");
+        alice.Input.Send("/leave");
+        alice.Input.Send("/help");
+        Assert.Equal(0, await Finish(alice));
+        var output = alice.Output.Text;
+        Assert.Contains("-- created #dev — where code is discussed", output);
+        Assert.Contains("#dev alice: first in dev", output);
+        Assert.Contains("-- topic of #dev: shipping on friday", output);
+        Assert.Contains("-- #dev (1): alice (online)", output);
+        Assert.Contains("-- * #dev (1) — shipping on friday", output);
+        Assert.Contains("-- online (1): alice", output);
+        Assert.Contains("#dev alice: /slash at the start", output);
+        Assert.Contains("-- left #dev", output);
+        Assert.Contains("/msg USER TEXT", output);
+        // /history printed the earlier message a second time.
+        Assert.Equal(2, alice.Output.Lines.Count(l => l.EndsWith("#dev alice: first in dev")));
+    }
+
+    [Fact]
+    public async Task Control_characters_in_messages_are_shown_harmlessly()
+    {
+        var bob = Start("bob");
+        await using (var probe = await _server.RegisterAsync("probe"))
+            await Until.TrueAsync(async () => (await probe.OkAsync("online")).GetProperty("users").EnumerateArray().Any(u => u.GetString() == "bob"), "bob is online");
+        await using (var mallory = await _server.RegisterAsync("mallory"))
+            await mallory.OkAsync("send", new { room = "lobby", text = "clear \u001b[2J title \u001b]0;pwned\u0007 bell \u009b31m end \u202eevil" });
+        await bob.Output.WaitForLineAsync("mallory:");
+        Assert.Equal(0, await Finish(bob));
+        var line = bob.Output.Lines.Single(l => l.Contains("mallory:"));
+        Assert.DoesNotContain('\u001b', line);
+        Assert.DoesNotContain('\u0007', line);
+        Assert.DoesNotContain('\u009b', line);
+        Assert.DoesNotContain('\u202e', line);
+        Assert.EndsWith(@"mallory: clear \x1b[2J title \x1b]0;pwned\x07 bell \x9b31m end \u202eevil", line);
+    }
+
+    [Fact]
+    public async Task A_chat_cut_off_by_a_server_restart_reconnects_and_shows_what_it_missed_once()
+    {
+        var data = TempDirectory.Create();
+        var port = FreePort.Tcp();
+        var settings = new Dictionary<string, string?> { ["Tcp"] = $"127.0.0.1:{port}" };
+        try
+        {
+            var server = await TestServer.StartAsync(settings, data);
+            await using (var talker = await server.RegisterAsync("talker"))
+                await talker.OkAsync("send", new { room = "lobby", text = "before the restart" });
+            var bob = Start("bob", port: port);
+            await bob.Output.WaitForLineAsync("talker: before the restart");
+
+            await server.DisposeAsync();
+            await bob.Output.WaitForLineAsync("reconnecting");
+            server = await TestServer.StartAsync(settings, data);
+            await using (var talker = await server.ConnectAsync())
+            {
+                await talker.OkAsync("login", new { user = "talker", password = "password1" });
+                await talker.OkAsync("send", new { room = "lobby", text = "while bob was away" });
+            }
+            await bob.Output.WaitForLineAsync("talker: while bob was away");
+            await bob.Output.WaitForLineAsync("reconnected");
+            bob.Input.Send("back again");
+            await using (var talker = await server.ConnectAsync())
+            {
+                await talker.OkAsync("login", new { user = "talker", password = "password1" });
+                await talker.OkAsync("send", new { room = "lobby", text = "welcome back" });
+            }
+            await bob.Output.WaitForLineAsync("talker: welcome back");
+            Assert.Equal(0, await Finish(bob));
+            Assert.Single(bob.Output.Lines, l => l.EndsWith("talker: while bob was away"));
+            Assert.Single(bob.Output.Lines, l => l.EndsWith("talker: before the restart"));
+            Assert.Contains(bob.Output.Lines, l => l.EndsWith("#lobby bob: back again"));
+            await server.DisposeAsync();
+        }
+        finally
+        {
+            TempDirectory.Delete(data);
+        }
+    }
+}

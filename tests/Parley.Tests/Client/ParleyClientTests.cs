@@ -1,0 +1,116 @@
+using Parley.Client;
+using Parley.Client.Model;
+using Parley.Tests.Support;
+
+namespace Parley.Tests.Client;
+
+public sealed class ParleyClientTests
+{
+    private static Task<ParleyClient> Connect(TestServer server, bool webSocket = false, TimeSpan? reconnectDelay = null) =>
+        ParleyClient.ConnectAsync(new ParleyClientOptions
+        {
+            Server = $"127.0.0.1:{server.TcpPort}",
+            WebSocketUri = webSocket ? server.WebSocketUri : null,
+            ReconnectDelay = reconnectDelay ?? TimeSpan.FromMilliseconds(100),
+        });
+
+    private static async Task<T> Next<T>(ParleyClient client, Func<T, bool>? match = null) where T : ClientEvent
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await foreach (var e in client.Events.ReadAllAsync(timeout.Token))
+        {
+            if (e is T wanted && (match is null || match(wanted)))
+                return wanted;
+        }
+        throw new InvalidOperationException("the client closed");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Requests_replies_events_and_typed_errors(bool webSocket)
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await Connect(server, webSocket);
+        await using var bob = await Connect(server, webSocket);
+        var session = await alice.RegisterAsync("alice", "password1");
+        Assert.Equal("alice", session.User);
+        Assert.NotNull(session.Token);
+        await bob.RegisterAsync("bob", "password1");
+
+        var sent = await alice.SendAsync(Target.InRoom("lobby"), "hello");
+        var received = await Next<MessageReceived>(bob);
+        Assert.Equal((sent.Id, sent.Seq, "alice", "hello", false), (received.Message.Id, received.Message.Seq, received.Message.From, received.Message.Text, received.Replayed));
+
+        await bob.SendAsync(Target.With("alice"), "psst");
+        var direct = await Next<MessageReceived>(alice);
+        Assert.Equal(Target.With("bob"), direct.Message.ConversationFor("alice"));
+
+        var error = await Assert.ThrowsAsync<ParleyException>(() => alice.JoinAsync("nowhere"));
+        Assert.Equal("no_such_room", error.Code);
+        error = await Assert.ThrowsAsync<ParleyException>(() => alice.SendAsync(Target.With("ghost"), "hi"));
+        Assert.Equal("no_such_user", error.Code);
+
+        var history = await bob.HistoryAsync(Target.InRoom("lobby"));
+        Assert.Equal("hello", Assert.Single(history.Messages).Text);
+        Assert.Contains("bob", await alice.OnlineAsync());
+    }
+
+    [Fact]
+    public async Task After_a_server_restart_it_resumes_and_replays_what_was_missed_once_in_order()
+    {
+        var data = TempDirectory.Create();
+        var port = FreePort.Tcp();
+        var settings = new Dictionary<string, string?> { ["Tcp"] = $"127.0.0.1:{port}" };
+        try
+        {
+            var server = await TestServer.StartAsync(settings, data);
+            await using var listener = await Connect(server, reconnectDelay: TimeSpan.FromSeconds(2));
+            await listener.RegisterAsync("listener", "password1");
+            await using (var talker = await Connect(server))
+            {
+                await talker.RegisterAsync("talker", "password1");
+                await talker.SendAsync(Target.InRoom("lobby"), "before 1");
+                await talker.SendAsync(Target.With("listener"), "dm before");
+                await Next<MessageReceived>(listener, m => m.Message.Text == "dm before");
+            }
+
+            await server.DisposeAsync();
+            var lost = await Next<ConnectionLost>(listener);
+            Assert.True(lost.WillRetry);
+            server = await TestServer.StartAsync(settings, data);
+            await using (var talker = await Connect(server))
+            {
+                await talker.LoginAsync("talker", "password1");
+                for (var i = 1; i <= 5; i++)
+                    await talker.SendAsync(Target.InRoom("lobby"), $"while away {i}");
+                await talker.SendAsync(Target.With("listener"), "dm while away");
+            }
+
+            await Next<Reconnected>(listener);
+            var missed = new List<MessageReceived>();
+            while (missed.Count < 6)
+                missed.Add(await Next<MessageReceived>(listener));
+            Assert.All(missed, m => Assert.True(m.Replayed));
+            Assert.Equal(["while away 1", "while away 2", "while away 3", "while away 4", "while away 5"],
+                missed.Where(m => m.Message.Room is not null).Select(m => m.Message.Text));
+            Assert.Equal("dm while away", Assert.Single(missed, m => m.Message.Room is null).Message.Text);
+
+            // Live again, and nothing is delivered twice.
+            await using (var talker = await Connect(server))
+            {
+                await talker.LoginAsync("talker", "password1");
+                await talker.SendAsync(Target.InRoom("lobby"), "after");
+            }
+            var after = await Next<MessageReceived>(listener);
+            Assert.Equal(("after", false), (after.Message.Text, after.Replayed));
+            Assert.Equal(7, after.Message.Seq);
+            await listener.PingAsync();
+            await server.DisposeAsync();
+        }
+        finally
+        {
+            TempDirectory.Delete(data);
+        }
+    }
+}
