@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Parley.Core.Events;
+using Parley.Core.Cluster;
 using Parley.Core.Model;
 using Parley.Core.Storage;
 
@@ -25,14 +25,8 @@ public sealed partial class ChatHub
             return Error(ErrorCodes.UserExists, $"the name '{name}' is taken");
         _knownUsers[user.Key] = user.Name;
 
-        RoomState? lobby;
-        lock (_topology)
-        {
-            if (_rooms.TryGetValue(Names.Key(_limits.DefaultRoom), out lobby))
-                lobby.Members[user.Key] = user.Name;
-        }
-        if (lobby is not null)
-            Deliver(new MembershipEvent(lobby.Name, user.Name, Joined: true), lobby.Sessions, except: null);
+        if (FindRoom(_limits.DefaultRoom) is { } lobby && ApplyJoin(lobby, user.Name, origin: null))
+            await PublishAsync(new MembershipChanged(lobby.Name, user.Name, Joined: true)).ConfigureAwait(false);
         var token = await IssueTokenAsync(session, user.Key).ConfigureAwait(false);
         return await StartSessionAsync(session, user.Name, token).ConfigureAwait(false);
     }
@@ -97,7 +91,7 @@ public sealed partial class ChatHub
 
     private async Task<SessionStart> StartSessionAsync(Session session, string name, string? token)
     {
-        Attach(session, name);
+        await AttachAsync(session, name).ConfigureAwait(false);
         var (rooms, directs) = await ConversationListAsync(Names.Key(name)).ConfigureAwait(false);
         return new SessionStart(name, token, rooms, directs);
     }

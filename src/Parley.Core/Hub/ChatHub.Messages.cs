@@ -17,8 +17,7 @@ public sealed partial class ChatHub
             return NotMember(room);
 
         var message = new NewMessage(NewId(), ConversationKey.ForRoom(room.Name), Now(), me, room.Name, To: null, text);
-        return await room.Sequencer.AppendAsync(_store, message,
-            stored => Deliver(new MessageEvent(stored), room.Sessions, except: session)).ConfigureAwait(false);
+        return await room.Sequencer.AppendAsync(_backplane, message, stored => DeliverToRoom(room, stored, origin: session)).ConfigureAwait(false);
     }
 
     /// <summary>Stores a direct message and delivers it to the recipient's sessions and the sender's other ones.</summary>
@@ -33,15 +32,22 @@ public sealed partial class ChatHub
         var me = session.User!;
 
         var conversation = ConversationKey.ForDirect(me, to);
-        var sequencer = _directSequencers.GetOrAdd(conversation, _ => new ConversationSequencer());
+        var sequencer = _directSequencers.GetOrAdd(conversation, _ => NewSequencer());
         var message = new NewMessage(NewId(), conversation, Now(), me, Room: null, to, text);
-        return await sequencer.AppendAsync(_store, message, stored =>
-        {
-            var broadcast = new Broadcast(new MessageEvent(stored));
-            Deliver(broadcast, SessionsOf(Names.Key(me)), except: session);
-            if (Names.Key(to) != Names.Key(me))
-                Deliver(broadcast, SessionsOf(Names.Key(to)), except: null);
-        }).ConfigureAwait(false);
+        return await sequencer.AppendAsync(_backplane, message, stored => DeliverDirect(stored, origin: session)).ConfigureAwait(false);
+    }
+
+    /// <summary>A room message to every member's sessions on this node, but the sending session.</summary>
+    private static void DeliverToRoom(RoomState room, StoredMessage message, Session? origin) =>
+        Deliver(new MessageEvent(message), room.Sessions, except: origin);
+
+    /// <summary>A direct message to both users' sessions on this node, but the sending session.</summary>
+    private void DeliverDirect(StoredMessage message, Session? origin)
+    {
+        var broadcast = new Broadcast(new MessageEvent(message));
+        Deliver(broadcast, SessionsOf(Names.Key(message.From)), except: origin);
+        if (Names.Key(message.To!) != Names.Key(message.From))
+            Deliver(broadcast, SessionsOf(Names.Key(message.To!)), except: origin);
     }
 
     /// <summary>A page of a room's or direct conversation's history, newest first.</summary>
@@ -65,6 +71,7 @@ public sealed partial class ChatHub
         var room = roomName is null ? null : FindRoom(roomName)!.Name;
         var with = withName is null ? null : await FindUserNameAsync(withName).ConfigureAwait(false);
         Deliver(new ReadEvent(room, with, seq), SessionsOf(Names.Key(me)), except: session);
+        await PublishAsync(new Cluster.ReadMoved(me, room, with, seq)).ConfigureAwait(false);
         return Done.Value;
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Parley.Core.Cluster;
 using Parley.Core.Events;
 using Parley.Core.Model;
 
@@ -5,40 +7,59 @@ namespace Parley.Core.Hub;
 
 public sealed partial class ChatHub
 {
-    /// <summary>Users with at least one session, sorted by name.</summary>
+    /// <summary>
+    /// Users with a session on other nodes: key → (name, the nodes). A user is online while it has
+    /// a session here (<see cref="_online"/>) or on any other live node. Mutated under the topology lock.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, RemoteUser> _remote = new(StringComparer.Ordinal);
+
+    private sealed record RemoteUser(string Name, HashSet<string> Nodes);
+
+    /// <summary>Users online on any node, sorted by name.</summary>
     public Result<IReadOnlyList<string>> Online()
     {
-        var names = _online.Values.Select(u => u.Name).ToList();
+        var names = _online.Values.Select(u => u.Name)
+            .Concat(_remote.Values.Select(u => u.Name))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
         names.Sort(StringComparer.OrdinalIgnoreCase);
         return names;
     }
 
-    public bool IsOnline(string userName) => _online.ContainsKey(Names.Key(userName));
+    public bool IsOnline(string userName) => IsOnlineKey(Names.Key(userName));
 
-    /// <summary>Signs the session in as <paramref name="name"/>; the first session of a user announces it online.</summary>
-    private void Attach(Session session, string name)
+    private bool IsOnlineKey(string userKey) => _online.ContainsKey(userKey) || _remote.ContainsKey(userKey);
+
+    /// <summary>Signs the session in as <paramref name="name"/>; a user's first session anywhere announces it online.</summary>
+    private async Task AttachAsync(Session session, string name)
     {
         var key = Names.Key(name);
+        var firstHere = false;
         HashSet<Session>? watchers = null;
         lock (_topology)
         {
             session.User = name;
-            var cameOnline = !_online.TryGetValue(key, out var user);
-            if (user is null)
+            if (!_online.TryGetValue(key, out var user))
+            {
+                firstHere = true;
+                var cameOnline = !IsOnlineKey(key);
                 _online[key] = user = new UserState(name);
+                if (cameOnline)
+                    watchers = WatchersOf(key);
+            }
             user.Add(session);
             Session[] added = [session];
             foreach (var room in RoomsOf(key))
                 room.AddSessions(added);
-            if (cameOnline)
-                watchers = WatchersOf(key);
         }
         if (watchers is not null)
             Deliver(new PresenceEvent(name, Online: true), watchers, except: null);
+        if (firstHere)
+            await PublishAsync(new NodePresence(_backplane.NodeId, name, Online: true)).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Forgets the session (connection closed, or logout). The last session of a user announces it offline.
+    /// Forgets the session (connection closed, or logout). A user's last session anywhere announces it offline.
     /// Safe to call more than once and for sessions that never signed in.
     /// </summary>
     public void Detach(Session session)
@@ -46,25 +67,65 @@ public sealed partial class ChatHub
         if (session.User is not { } name)
             return;
         var key = Names.Key(name);
+        var lastHere = false;
         HashSet<Session>? watchers = null;
         lock (_topology)
         {
-            if (session.User is null)
+            if (session.User is null || !_online.TryGetValue(key, out var user))
                 return;
             session.User = null;
-            if (!_online.TryGetValue(key, out var user))
-                return;
             user.Remove(session);
             Session[] removed = [session];
             foreach (var room in RoomsOf(key))
                 room.RemoveSessions(removed);
             if (user.Sessions.Length == 0)
             {
+                lastHere = true;
                 _online.TryRemove(key, out _);
-                watchers = WatchersOf(key);
+                if (!IsOnlineKey(key))
+                    watchers = WatchersOf(key);
             }
         }
         if (watchers is not null)
+            Deliver(new PresenceEvent(name, Online: false), watchers, except: null);
+        if (lastHere)
+            _ = PublishAsync(new NodePresence(_backplane.NodeId, name, Online: false));
+    }
+
+    private void ApplyRemotePresence(NodePresence presence)
+    {
+        var key = Names.Key(presence.User);
+        HashSet<Session>? watchers = null;
+        lock (_topology)
+        {
+            var wasOnline = IsOnlineKey(key);
+            if (presence.Online)
+                _remote.GetOrAdd(key, _ => new RemoteUser(presence.User, [])).Nodes.Add(presence.Node);
+            else if (_remote.TryGetValue(key, out var remote) && remote.Nodes.Remove(presence.Node) && remote.Nodes.Count == 0)
+                _remote.TryRemove(key, out _);
+            if (wasOnline != IsOnlineKey(key))
+                watchers = WatchersOf(key);
+        }
+        if (watchers is not null)
+            Deliver(new PresenceEvent(presence.User, presence.Online), watchers, except: null);
+    }
+
+    /// <summary>A node died: its users are offline unless they have a session elsewhere.</summary>
+    private void ApplyNodeLost(string node)
+    {
+        var wentOffline = new List<(string Name, HashSet<Session> Watchers)>();
+        lock (_topology)
+        {
+            foreach (var (key, remote) in _remote)
+            {
+                if (!remote.Nodes.Remove(node) || remote.Nodes.Count > 0)
+                    continue;
+                _remote.TryRemove(key, out _);
+                if (!IsOnlineKey(key))
+                    wentOffline.Add((remote.Name, WatchersOf(key)));
+            }
+        }
+        foreach (var (name, watchers) in wentOffline)
             Deliver(new PresenceEvent(name, Online: false), watchers, except: null);
     }
 

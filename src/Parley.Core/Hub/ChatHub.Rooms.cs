@@ -1,3 +1,4 @@
+using Parley.Core.Cluster;
 using Parley.Core.Events;
 using Parley.Core.Model;
 
@@ -28,13 +29,8 @@ public sealed partial class ChatHub
         if (_rooms.ContainsKey(record.Key) || !await _store.TryCreateRoomAsync(record).ConfigureAwait(false))
             return Error(ErrorCodes.RoomExists, $"a room named '{name}' exists already; join it");
 
-        var room = new RoomState(name, topic);
-        lock (_topology)
-        {
-            room.Members[Names.Key(me)] = me;
-            room.AddSessions(SessionsOf(Names.Key(me)));
-            _rooms[record.Key] = room;
-        }
+        var room = AddRoom(name, topic, me);
+        await PublishAsync(new RoomCreated(room.Name, room.Topic, me)).ConfigureAwait(false);
         return new JoinResult(room.Name, room.Topic, MembersOf(room));
     }
 
@@ -43,18 +39,11 @@ public sealed partial class ChatHub
         if (FindRoom(name) is not { } room)
             return NoSuchRoom(name);
         var me = session.User!;
-        var myKey = Names.Key(me);
-        if (!room.Members.ContainsKey(myKey))
+        if (!room.Members.ContainsKey(Names.Key(me)))
         {
-            await _store.AddMemberAsync(Names.Key(room.Name), myKey).ConfigureAwait(false);
-            bool added;
-            lock (_topology)
-            {
-                added = room.Members.TryAdd(myKey, me);
-                room.AddSessions(SessionsOf(myKey));
-            }
-            if (added)
-                Deliver(new MembershipEvent(room.Name, me, Joined: true), room.Sessions, except: session);
+            await _store.AddMemberAsync(Names.Key(room.Name), Names.Key(me)).ConfigureAwait(false);
+            if (ApplyJoin(room, me, origin: session))
+                await PublishAsync(new MembershipChanged(room.Name, me, Joined: true)).ConfigureAwait(false);
         }
         return new JoinResult(room.Name, room.Topic, MembersOf(room));
     }
@@ -64,20 +53,11 @@ public sealed partial class ChatHub
         if (FindRoom(name) is not { } room)
             return NoSuchRoom(name);
         var me = session.User!;
-        var myKey = Names.Key(me);
-        if (!room.Members.ContainsKey(myKey))
+        if (!room.Members.ContainsKey(Names.Key(me)))
             return NotMember(room);
-        await _store.RemoveMemberAsync(Names.Key(room.Name), myKey).ConfigureAwait(false);
-        Session[] audience;
-        lock (_topology)
-        {
-            // Everyone who was in the room, the leaver's other sessions included, hears of it.
-            audience = room.Sessions;
-            if (!room.Members.TryRemove(myKey, out _))
-                return room.Name;
-            room.RemoveSessions(SessionsOf(myKey));
-        }
-        Deliver(new MembershipEvent(room.Name, me, Joined: false), audience, except: session);
+        await _store.RemoveMemberAsync(Names.Key(room.Name), Names.Key(me)).ConfigureAwait(false);
+        if (ApplyLeave(room, me, origin: session))
+            await PublishAsync(new MembershipChanged(room.Name, me, Joined: false)).ConfigureAwait(false);
         return room.Name;
     }
 
@@ -98,18 +78,72 @@ public sealed partial class ChatHub
             stored = _store.SetTopicAsync(Names.Key(room.Name), topic);
         }
         await stored.ConfigureAwait(false);
-        Deliver(new TopicEvent(room.Name, topic, me), room.Sessions, except: session);
+        ApplyTopic(room, topic, me, origin: session);
+        await PublishAsync(new Cluster.TopicChanged(room.Name, topic, me)).ConfigureAwait(false);
         return Done.Value;
     }
 
     public Result<IReadOnlyList<MemberInfo>> Members(string name) =>
-        FindRoom(name) is { } room ? Result(MembersOf(room)) : NoSuchRoom(name);
+        FindRoom(name) is { } room ? new Result<IReadOnlyList<MemberInfo>>(MembersOf(room), null) : NoSuchRoom(name);
 
-    private static Result<IReadOnlyList<MemberInfo>> Result(IReadOnlyList<MemberInfo> members) => new(members, null);
+    /// <summary>Adds a room to this node's view (made here or on another node), with its creator as member.</summary>
+    private RoomState AddRoom(string name, string topic, string creator)
+    {
+        var creatorKey = Names.Key(creator);
+        lock (_topology)
+        {
+            if (_rooms.TryGetValue(Names.Key(name), out var existing))
+                return existing;
+            var room = NewRoom(name, topic);
+            room.Members[creatorKey] = creator;
+            room.AddSessions(SessionsOf(creatorKey));
+            _rooms[Names.Key(name)] = room;
+            _knownUsers[creatorKey] = creator;
+            return room;
+        }
+    }
+
+    /// <summary>Makes the user a member in this node's view and tells the room; false if it already was one.</summary>
+    private bool ApplyJoin(RoomState room, string user, Session? origin)
+    {
+        var key = Names.Key(user);
+        lock (_topology)
+        {
+            if (!room.Members.TryAdd(key, user))
+                return false;
+            room.AddSessions(SessionsOf(key));
+            _knownUsers[key] = user;
+        }
+        Deliver(new MembershipEvent(room.Name, user, Joined: true), room.Sessions, except: origin);
+        return true;
+    }
+
+    /// <summary>Removes the user from the room in this node's view; everyone who was in it hears of it.</summary>
+    private bool ApplyLeave(RoomState room, string user, Session? origin)
+    {
+        var key = Names.Key(user);
+        Session[] audience;
+        lock (_topology)
+        {
+            // The leaver's other sessions are in the audience too.
+            audience = room.Sessions;
+            if (!room.Members.TryRemove(key, out _))
+                return false;
+            room.RemoveSessions(SessionsOf(key));
+        }
+        Deliver(new MembershipEvent(room.Name, user, Joined: false), audience, except: origin);
+        return true;
+    }
+
+    private void ApplyTopic(RoomState room, string topic, string by, Session? origin)
+    {
+        room.Topic = topic;
+        Deliver(new TopicEvent(room.Name, topic, by), room.Sessions, except: origin);
+    }
 
     private IReadOnlyList<MemberInfo> MembersOf(RoomState room) =>
         room.Members
-            .Select(m => new MemberInfo(m.Value, _online.ContainsKey(m.Key)))
+            .Select(m => new MemberInfo(m.Value, IsOnlineKey(m.Key)))
             .OrderBy(m => m.User, StringComparer.OrdinalIgnoreCase)
             .ToList();
 

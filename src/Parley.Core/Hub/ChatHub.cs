@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Parley.Core.Cluster;
 using Parley.Core.Events;
 using Parley.Core.Model;
 using Parley.Core.Policy;
@@ -9,7 +10,9 @@ namespace Parley.Core.Hub;
 /// <summary>
 /// The chat domain: accounts, rooms, messages, presence and fan-out, for every protocol at once.
 /// Adapters call it with a <see cref="Session"/> and get a <see cref="Result{T}"/>; events reach
-/// sessions through <see cref="Session.TryDeliver"/>.
+/// sessions through <see cref="Session.TryDeliver"/>. Changes made here are told to the other
+/// nodes through the <see cref="IBackplane"/>, and theirs arrive in <see cref="OnRemote"/>
+/// (ChatHub.Cluster.cs), so every node keeps the same view and delivers to its own sessions.
 ///
 /// Concurrency: <see cref="_topology"/> guards changes to who is in which room and who is
 /// connected; it is never held across I/O (store calls happen before or after it). The send path
@@ -19,6 +22,7 @@ namespace Parley.Core.Hub;
 public sealed partial class ChatHub
 {
     private readonly IChatStore _store;
+    private readonly IBackplane _backplane;
     private readonly IPasswordHasher _hasher;
     private readonly TimeProvider _time;
     private readonly ChatLimits _limits;
@@ -32,9 +36,10 @@ public sealed partial class ChatHub
     /// <summary>User key → display name, for users known to exist. Users are never deleted.</summary>
     private readonly ConcurrentDictionary<string, string> _knownUsers = new(StringComparer.Ordinal);
 
-    public ChatHub(IChatStore store, IPasswordHasher hasher, TimeProvider time, ChatLimits limits)
+    public ChatHub(IChatStore store, IBackplane backplane, IPasswordHasher hasher, TimeProvider time, ChatLimits limits)
     {
         _store = store;
+        _backplane = backplane;
         _hasher = hasher;
         _time = time;
         _limits = limits;
@@ -43,13 +48,13 @@ public sealed partial class ChatHub
 
     public ChatLimits Limits => _limits;
 
-    /// <summary>Loads rooms and memberships from the store. Call once before serving.</summary>
+    /// <summary>Loads rooms and memberships from the store and joins the cluster. Call once before serving.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await _store.InitializeAsync(_limits.DefaultRoom, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         foreach (var record in await _store.LoadRoomsAsync().ConfigureAwait(false))
         {
-            var room = new RoomState(record.Name, record.Topic);
+            var room = NewRoom(record.Name, record.Topic);
             foreach (var member in record.Members)
             {
                 room.Members[Names.Key(member)] = member;
@@ -57,7 +62,14 @@ public sealed partial class ChatHub
             }
             _rooms[record.Key] = room;
         }
+        await _backplane.StartAsync(OnRemote, LocalUsers, cancellationToken).ConfigureAwait(false);
+        foreach (var presence in await _backplane.RemotePresenceAsync().ConfigureAwait(false))
+            OnRemote(presence);
     }
+
+    private RoomState NewRoom(string name, string topic) => new(name, topic, NewSequencer());
+
+    private ConversationSequencer NewSequencer() => new(_time, _limits.MessageGapTimeout);
 
     private static ChatError Error(string code, string message) => new(code, message);
 

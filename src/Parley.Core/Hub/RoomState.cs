@@ -6,7 +6,7 @@ namespace Parley.Core.Hub;
 /// A room as the hub keeps it in memory. Mutations happen under the hub's topology lock;
 /// the send path reads <see cref="Sessions"/> and <see cref="Members"/> without any lock.
 /// </summary>
-internal sealed class RoomState(string name, string topic)
+internal sealed class RoomState(string name, string topic, ConversationSequencer sequencer)
 {
     private volatile Session[] _sessions = [];
     private volatile string _topic = topic;
@@ -21,7 +21,7 @@ internal sealed class RoomState(string name, string topic)
     /// <summary>Every connected session of every member: the fan-out list, replaced whole on change.</summary>
     public Session[] Sessions => _sessions;
 
-    public ConversationSequencer Sequencer { get; } = new();
+    public ConversationSequencer Sequencer { get; } = sequencer;
 
     public void AddSessions(IReadOnlyCollection<Session> added)
     {

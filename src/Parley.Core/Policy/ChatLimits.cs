@@ -17,6 +17,12 @@ public sealed class ChatLimits
     public TimeSpan LoginThrottleBase { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan LoginThrottleMax { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a message from another node may wait for an earlier one of the same conversation
+    /// before it is delivered anyway (the earlier one may never come).
+    /// </summary>
+    public TimeSpan MessageGapTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The room every new user joins, created at first start.</summary>
     public string DefaultRoom { get; set; } = "lobby";
 }

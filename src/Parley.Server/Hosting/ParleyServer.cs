@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Parley.Core.Cluster;
 using Parley.Core.Hub;
 using Parley.Core.Storage;
 using Parley.Protocol.Json;
@@ -70,6 +71,7 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton<IChatStore>(store);
         builder.Services.AddSingleton<IPasswordHasher>(new IdentityPasswordHasher(options.PasswordIterations));
         builder.Services.AddSingleton(options.Limits);
+        builder.Services.AddSingleton<IBackplane>(new InProcessBackplane(store));
         builder.Services.AddSingleton<ChatHub>();
         builder.Services.AddSingleton<JsonEventEncoder>();
         builder.Services.AddSingleton<NativeSessionFactory>();

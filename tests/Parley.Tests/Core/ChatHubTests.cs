@@ -1,3 +1,4 @@
+using Parley.Core.Cluster;
 using Parley.Core.Events;
 using Parley.Core.Hub;
 using Parley.Core.Model;
@@ -18,7 +19,7 @@ public sealed class ChatHubTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = new SqliteChatStore(new SqliteStoreOptions { Path = Path.Combine(_directory, "parley.db"), Synchronous = SqliteSynchronous.Off });
-        _hub = new ChatHub(_store, new IdentityPasswordHasher(1000), TimeProvider.System, new ChatLimits());
+        _hub = new ChatHub(_store, new InProcessBackplane(_store), new IdentityPasswordHasher(1000), TimeProvider.System, new ChatLimits());
         await _hub.StartAsync();
     }
 

@@ -1,0 +1,27 @@
+using Parley.Core.Model;
+
+namespace Parley.Core.Cluster;
+
+/// <summary>
+/// A change one node tells the others about, so that every node's in-memory view (rooms,
+/// members, presence) stays the same and each can deliver to its own sessions.
+/// </summary>
+public abstract record ClusterEvent;
+
+/// <summary>A message stored by another node. Carried in seq order per conversation.</summary>
+public sealed record MessageStored(StoredMessage Message) : ClusterEvent;
+
+public sealed record RoomCreated(string Room, string Topic, string Creator) : ClusterEvent;
+
+public sealed record MembershipChanged(string Room, string User, bool Joined) : ClusterEvent;
+
+public sealed record TopicChanged(string Room, string Topic, string By) : ClusterEvent;
+
+/// <summary>A user's read position moved; the user's sessions on every node hear of it.</summary>
+public sealed record ReadMoved(string User, string? Room, string? With, long Seq) : ClusterEvent;
+
+/// <summary>A user has its first session on <paramref name="Node"/> (Online) or its last one closed there.</summary>
+public sealed record NodePresence(string Node, string User, bool Online) : ClusterEvent;
+
+/// <summary>A node stopped without saying so (its heartbeat expired): its users are no longer online there.</summary>
+public sealed record NodeLost(string Node) : ClusterEvent;
