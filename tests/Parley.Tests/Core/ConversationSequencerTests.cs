@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Time.Testing;
+using Parley.Core.Hub;
+using Parley.Core.Model;
+
+namespace Parley.Tests.Core;
+
+public sealed class ConversationSequencerTests
+{
+    private readonly FakeTimeProvider _clock = new();
+    private readonly List<long> _delivered = [];
+
+    private ConversationSequencer NewSequencer() => new(_clock, TimeSpan.FromSeconds(1));
+
+    private static StoredMessage Message(long seq) =>
+        new($"m{seq}", "r:lobby", seq, DateTimeOffset.UnixEpoch, "alice", "lobby", null, $"text {seq}");
+
+    private void Offer(ConversationSequencer sequencer, long seq) =>
+        sequencer.OfferRemote(Message(seq), m => _delivered.Add(m.Seq));
+
+    [Fact]
+    public void Remote_messages_that_overtake_each_other_are_delivered_in_seq_order()
+    {
+        var sequencer = NewSequencer();
+        Offer(sequencer, 1);
+        Offer(sequencer, 4);
+        Offer(sequencer, 3);
+        Assert.Equal([1L], _delivered);
+        Offer(sequencer, 2);
+        Assert.Equal([1L, 2, 3, 4], _delivered);
+        Offer(sequencer, 5);
+        Assert.Equal([1L, 2, 3, 4, 5], _delivered);
+    }
+
+    [Fact]
+    public void A_gap_that_never_fills_holds_later_messages_only_until_the_timeout()
+    {
+        var sequencer = NewSequencer();
+        Offer(sequencer, 10);
+        Offer(sequencer, 12);
+        Offer(sequencer, 13);
+        _clock.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal([10L], _delivered);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal([10L, 12, 13], _delivered);
+
+        // The lost one turning up late is still delivered, and order resumes after it.
+        Offer(sequencer, 11);
+        Offer(sequencer, 14);
+        Assert.Equal([10L, 12, 13, 11, 14], _delivered);
+    }
+}
