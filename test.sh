@@ -6,6 +6,10 @@ cd "$(dirname "$0")"
 
 need_apt=()
 # (Later suites add their system packages here, e.g. redis-server, chromium.)
+# The browser tests (tests/Parley.Web.Tests) drive Debian's Chromium; Playwright never downloads one.
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# The Redis store and multi-node tests start their own redis-server (tests/Parley.Tests/Support/RedisServer.cs).
+command -v redis-server >/dev/null || need_apt+=(redis-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null

@@ -14,6 +14,8 @@ public sealed class ServeCommand
     private readonly Option<string> _tcp = new("--tcp") { Description = "native JSON-lines listener ADDR:PORT (default 127.0.0.1:7878; port 0 picks one)" };
     private readonly Option<string> _http = new("--http") { Description = "HTTP/WebSocket listener ADDR:PORT (default 127.0.0.1:8080)" };
     private readonly Option<string> _data = new("--data") { Description = "data directory (default ./data)" };
+    private readonly Option<string> _store = new("--store") { Description = "sqlite (default: one node, nothing to install) or redis (several nodes)" };
+    private readonly Option<string> _redis = new("--redis") { Description = "Redis HOST:PORT with --store redis (default 127.0.0.1:6379)" };
     private readonly Option<string> _synchronous = new("--sqlite-synchronous") { Description = "Full (default), Normal or Off: see docs/architecture.md" };
     private readonly Option<int?> _maxLineBytes = new("--max-line-bytes") { Description = "longest request in bytes (default 65536)" };
     private readonly Option<int?> _maxTextChars = new("--max-text-chars") { Description = "longest message text in characters (default 4000)" };
@@ -25,7 +27,7 @@ public sealed class ServeCommand
     {
         var command = new Command("serve", "run the Parley server")
         {
-            _tcp, _http, _data, _synchronous, _maxLineBytes, _maxTextChars, _rateBurst, _ratePerSecond, _queueLimit,
+            _tcp, _http, _data, _store, _redis, _synchronous, _maxLineBytes, _maxTextChars, _rateBurst, _ratePerSecond, _queueLimit,
         };
         command.SetAction((result, cancellationToken) => RunAsync(result, Console.Out, Console.Error, cancellationToken));
         return command;
@@ -60,6 +62,8 @@ public sealed class ServeCommand
         Set(_tcp, nameof(ParleyOptions.Tcp));
         Set(_http, nameof(ParleyOptions.Http));
         Set(_data, nameof(ParleyOptions.Data));
+        Set(_store, nameof(ParleyOptions.Store));
+        Set(_redis, nameof(ParleyOptions.Redis));
         Set(_synchronous, nameof(ParleyOptions.SqliteSynchronous));
         Set(_maxLineBytes, "Connections:MaxLineBytes");
         Set(_maxTextChars, "Limits:MaxTextChars");

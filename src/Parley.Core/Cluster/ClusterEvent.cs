@@ -23,5 +23,8 @@ public sealed record ReadMoved(string User, string? Room, string? With, long Seq
 /// <summary>A user has its first session on <paramref name="Node"/> (Online) or its last one closed there.</summary>
 public sealed record NodePresence(string Node, string User, bool Online) : ClusterEvent;
 
+/// <summary>This node's backplane connection came back after a break: events may have been missed meanwhile.</summary>
+public sealed record BackplaneReconnected : ClusterEvent;
+
 /// <summary>A node stopped without saying so (its heartbeat expired): its users are no longer online there.</summary>
 public sealed record NodeLost(string Node) : ClusterEvent;

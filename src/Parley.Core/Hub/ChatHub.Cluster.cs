@@ -28,16 +28,13 @@ public sealed partial class ChatHub
         switch (clusterEvent)
         {
             case MessageStored { Message: var message }:
-                if (message.Room is not null)
-                {
-                    if (FindRoom(message.Room) is { } room)
-                        room.Sequencer.OfferRemote(message, stored => DeliverToRoom(room, stored, origin: null));
-                }
-                else
-                {
-                    _directSequencers.GetOrAdd(message.Conversation, _ => NewSequencer())
-                        .OfferRemote(message, stored => DeliverDirect(stored, origin: null));
-                }
+                if (message.Room is null)
+                    DirectSequencer(message.Conversation).OfferRemote(message);
+                else if (FindRoom(message.Room) is { } room)
+                    room.Sequencer.OfferRemote(message);
+                break;
+            case BackplaneReconnected:
+                _ = CatchUpAfterReconnectAsync();
                 break;
             case RoomCreated created:
                 AddRoom(created.Room, created.Topic, created.Creator);
@@ -52,7 +49,10 @@ public sealed partial class ChatHub
                 break;
             case Cluster.TopicChanged change:
                 if (FindRoom(change.Room) is { } titled)
-                    ApplyTopic(titled, change.Topic, change.By, origin: null);
+                {
+                    titled.Topic = change.Topic;
+                    DeliverTopic(titled, change.Topic, change.By, origin: null);
+                }
                 break;
             case Cluster.ReadMoved read:
                 Deliver(new ReadEvent(read.Room, read.With, read.Seq), SessionsOf(Names.Key(read.User)), except: null);
@@ -63,6 +63,33 @@ public sealed partial class ChatHub
             case NodeLost lost:
                 ApplyNodeLost(lost.Node);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The backplane was cut off for a while and may have lost messages meanwhile: fetch, for every
+    /// conversation this node has delivered in, whatever the store has after that.
+    /// </summary>
+    private async Task CatchUpAfterReconnectAsync()
+    {
+        var conversations = _rooms.Values.Select(r => (Key: ConversationKey.ForRoom(r.Name), r.Sequencer))
+            .Concat(_directSequencers.Select(d => (d.Key, Sequencer: d.Value)));
+        foreach (var (conversation, sequencer) in conversations)
+        {
+            var last = sequencer.LastDelivered;
+            if (last < 0)
+                continue;
+            try
+            {
+                var page = await _store.HistoryAsync(conversation, beforeSeq: null, limit: 200).ConfigureAwait(false);
+                foreach (var message in page.Messages.Where(m => m.Seq > last).OrderBy(m => m.Seq))
+                    sequencer.OfferRemote(message);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                BackplaneFailed?.Invoke(new BackplaneReconnected(), ex);
+                return;
+            }
         }
     }
 

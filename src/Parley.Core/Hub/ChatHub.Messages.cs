@@ -32,7 +32,7 @@ public sealed partial class ChatHub
         var me = session.User!;
 
         var conversation = ConversationKey.ForDirect(me, to);
-        var sequencer = _directSequencers.GetOrAdd(conversation, _ => NewSequencer());
+        var sequencer = DirectSequencer(conversation);
         var message = new NewMessage(NewId(), conversation, Now(), me, Room: null, to, text);
         return await sequencer.AppendAsync(_backplane, message, stored => DeliverDirect(stored, origin: session)).ConfigureAwait(false);
     }

@@ -78,7 +78,7 @@ public sealed partial class ChatHub
             stored = _store.SetTopicAsync(Names.Key(room.Name), topic);
         }
         await stored.ConfigureAwait(false);
-        ApplyTopic(room, topic, me, origin: session);
+        DeliverTopic(room, topic, me, origin: session);
         await PublishAsync(new Cluster.TopicChanged(room.Name, topic, me)).ConfigureAwait(false);
         return Done.Value;
     }
@@ -135,11 +135,8 @@ public sealed partial class ChatHub
         return true;
     }
 
-    private void ApplyTopic(RoomState room, string topic, string by, Session? origin)
-    {
-        room.Topic = topic;
+    private static void DeliverTopic(RoomState room, string topic, string by, Session? origin) =>
         Deliver(new TopicEvent(room.Name, topic, by), room.Sessions, except: origin);
-    }
 
     private IReadOnlyList<MemberInfo> MembersOf(RoomState room) =>
         room.Members

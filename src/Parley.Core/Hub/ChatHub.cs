@@ -67,9 +67,25 @@ public sealed partial class ChatHub
             OnRemote(presence);
     }
 
-    private RoomState NewRoom(string name, string topic) => new(name, topic, NewSequencer());
+    private RoomState NewRoom(string name, string topic)
+    {
+        RoomState? room = null;
+        room = new RoomState(name, topic, NewSequencer(ConversationKey.ForRoom(name), message => DeliverToRoom(room!, message, origin: null)));
+        return room;
+    }
 
-    private ConversationSequencer NewSequencer() => new(_time, _limits.MessageGapTimeout);
+    private ConversationSequencer DirectSequencer(string conversation) =>
+        _directSequencers.GetOrAdd(conversation, c => NewSequencer(c, message => DeliverDirect(message, origin: null)));
+
+    private ConversationSequencer NewSequencer(string conversation, Action<StoredMessage> deliverRemote) =>
+        new(_time, _limits.MessageGapTimeout, (after, before) => MessagesBetweenAsync(conversation, after, before), deliverRemote);
+
+    /// <summary>Stored messages with after &lt; seq &lt; before, oldest first (at most 1000), to fill a delivery gap.</summary>
+    private async Task<IReadOnlyList<StoredMessage>> MessagesBetweenAsync(string conversation, long after, long before)
+    {
+        var page = await _store.HistoryAsync(conversation, before, (int)Math.Clamp(before - after - 1, 1, 1000)).ConfigureAwait(false);
+        return page.Messages.Where(m => m.Seq > after).OrderBy(m => m.Seq).ToList();
+    }
 
     private static ChatError Error(string code, string message) => new(code, message);
 

@@ -4,24 +4,39 @@ using Parley.Core.Model;
 namespace Parley.Core.Hub;
 
 /// <summary>
-/// Keeps one conversation's messages in seq order on their way to this node's sessions.
+/// Keeps one conversation's messages in seq order, each once, on their way to this node's sessions.
 ///
 /// Local sends: the backplane numbers appends in call order, but their completions (durable
-/// commits) may race; a FIFO of pending appends delivers each only after every earlier one has
-/// been delivered or has failed.
+/// commits) may race; a FIFO of pending appends hands each on only after every earlier one has
+/// been handed on or has failed.
 ///
-/// Messages from other nodes are merged by seq: one that arrives ahead of a missing earlier seq
-/// waits until the gap fills, or at most <c>gapTimeout</c> (the earlier one may never come: a
-/// failed commit, or a node that died between storing and telling). Delivery only queues bytes
-/// on sessions and never blocks, so it runs under the lock.
+/// Messages from other nodes are merged by seq. One that arrives ahead of a missing earlier seq
+/// waits until the gap fills; if it has not filled after <c>gapTimeout</c> (the backplane lost
+/// it, e.g. while reconnecting), the missing ones are fetched from the store, and what the store
+/// does not have either (a failed commit) is skipped. A seq already delivered is dropped.
+/// Delivery only queues bytes on sessions and never blocks, so it runs under the lock.
 /// </summary>
-internal sealed class ConversationSequencer(TimeProvider time, TimeSpan gapTimeout)
+internal sealed class ConversationSequencer(
+    TimeProvider time,
+    TimeSpan gapTimeout,
+    Func<long, long, Task<IReadOnlyList<StoredMessage>>> fetchBetween,
+    Action<StoredMessage> deliverRemote)
 {
     private readonly Lock _gate = new();
     private readonly Queue<(Task<StoredMessage> Append, Action<StoredMessage> Deliver)> _pending = new();
     private readonly SortedDictionary<long, Action> _early = [];
     private long _lastDelivered = -1;
     private ITimer? _gapTimer;
+
+    /// <summary>The last seq handed to sessions, or -1 before the first.</summary>
+    public long LastDelivered
+    {
+        get
+        {
+            lock (_gate)
+                return _lastDelivered;
+        }
+    }
 
     public async Task<StoredMessage> AppendAsync(IBackplane backplane, NewMessage message, Action<StoredMessage> deliver)
     {
@@ -41,11 +56,11 @@ internal sealed class ConversationSequencer(TimeProvider time, TimeSpan gapTimeo
         }
     }
 
-    /// <summary>A message another node stored.</summary>
-    public void OfferRemote(StoredMessage message, Action<StoredMessage> deliver)
+    /// <summary>A message another node stored, or one fetched from the store to fill a gap.</summary>
+    public void OfferRemote(StoredMessage message)
     {
         lock (_gate)
-            DeliverInOrder(message.Seq, () => deliver(message));
+            DeliverInOrder(message.Seq, () => deliverRemote(message));
     }
 
     private void DeliverCompleted()
@@ -67,15 +82,22 @@ internal sealed class ConversationSequencer(TimeProvider time, TimeSpan gapTimeo
     /// <summary>Call under the lock.</summary>
     private void DeliverInOrder(long seq, Action deliver)
     {
-        // The first message this node sees sets the baseline; a late one (already passed) still goes out.
+        if (_lastDelivered >= 0 && seq <= _lastDelivered)
+            return;
+        // The first message this node sees sets the baseline.
         if (_lastDelivered >= 0 && seq > _lastDelivered + 1)
         {
             _early[seq] = deliver;
-            _gapTimer ??= time.CreateTimer(_ => FlushEarly(), null, gapTimeout, Timeout.InfiniteTimeSpan);
+            _gapTimer ??= time.CreateTimer(_ => _ = FillGapAsync(), null, gapTimeout, Timeout.InfiniteTimeSpan);
             return;
         }
         deliver();
-        _lastDelivered = Math.Max(_lastDelivered, seq);
+        _lastDelivered = seq;
+        DrainEarly();
+    }
+
+    private void DrainEarly()
+    {
         while (_early.Remove(_lastDelivered + 1, out var next))
         {
             next();
@@ -85,17 +107,45 @@ internal sealed class ConversationSequencer(TimeProvider time, TimeSpan gapTimeo
             StopGapTimer();
     }
 
-    /// <summary>The gap did not fill in time: deliver what waited, in order, and move on.</summary>
-    private void FlushEarly()
+    /// <summary>The gap did not fill in time: fetch what is missing from the store, deliver, and move on.</summary>
+    private async Task FillGapAsync()
     {
+        long after, before;
         lock (_gate)
         {
-            foreach (var (seq, deliver) in _early)
+            if (_early.Count == 0)
             {
+                StopGapTimer();
+                return;
+            }
+            (after, before) = (_lastDelivered, _early.Keys.First());
+        }
+        IReadOnlyList<StoredMessage> found = [];
+        try
+        {
+            found = await fetchBetween(after, before).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store is away too: skip the gap rather than hold the conversation up.
+        }
+        lock (_gate)
+        {
+            foreach (var message in found.Where(m => m.Seq > _lastDelivered).OrderBy(m => m.Seq))
+            {
+                deliverRemote(message);
+                _lastDelivered = message.Seq;
+                DrainEarly();
+            }
+            // Whatever is still missing does not exist (a failed commit): skip past it.
+            while (_early.Count > 0)
+            {
+                var (seq, deliver) = _early.First();
+                _early.Remove(seq);
                 deliver();
                 _lastDelivered = seq;
+                DrainEarly();
             }
-            _early.Clear();
             StopGapTimer();
         }
     }

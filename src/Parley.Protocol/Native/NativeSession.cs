@@ -5,6 +5,7 @@ using Parley.Core.Events;
 using Parley.Core.Hub;
 using Parley.Core.Model;
 using Parley.Core.Policy;
+using Parley.Core.Storage;
 using Parley.Protocol.Json;
 
 namespace Parley.Protocol.Native;
@@ -180,6 +181,10 @@ public sealed class NativeSession : Session
             catch (RequestException ex)
             {
                 reply = Json.Reply.Fail(ex.Code, ex.Message);
+            }
+            catch (StoreUnavailableException)
+            {
+                reply = Json.Reply.Fail(ErrorCodes.Unavailable, "the server cannot reach its storage right now; try again shortly");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -21,6 +21,12 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Error, "request '{Op}' failed")]
     public static partial void RequestFailed(ILogger logger, string op, Exception exception);
 
+    [LoggerMessage(7, LogLevel.Warning, "could not tell the other nodes about {Event}")]
+    public static partial void BackplaneFailed(ILogger logger, string @event, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Warning, "backplane: {What}")]
+    public static partial void BackplaneTrouble(ILogger logger, string what, Exception? exception);
+
     [LoggerMessage(6, LogLevel.Warning, "{Transport} connection from {Remote} failed")]
     public static partial void ConnectionFailed(ILogger logger, string transport, EndPoint? remote, Exception exception);
 }

@@ -8,6 +8,12 @@ namespace Parley.Server.Hosting;
 /// Everything `parley serve` can be told, bound from configuration (appsettings.json, then
 /// PARLEY_-prefixed environment variables, then flags). The README's table lists each key.
 /// </summary>
+public enum StoreKind
+{
+    Sqlite,
+    Redis,
+}
+
 public sealed class ParleyOptions
 {
     /// <summary>Native JSON-lines listener, ADDR:PORT; port 0 picks a free port.</summary>
@@ -18,6 +24,21 @@ public sealed class ParleyOptions
 
     /// <summary>Directory for the SQLite database file.</summary>
     public string Data { get; set; } = "./data";
+
+    /// <summary>Where state lives: the embedded SQLite file (one node), or Redis (any number of nodes).</summary>
+    public StoreKind Store { get; set; } = StoreKind.Sqlite;
+
+    /// <summary>HOST:PORT of Redis (or a StackExchange.Redis configuration string), with <see cref="Store"/> = Redis.</summary>
+    public string Redis { get; set; } = "127.0.0.1:6379";
+
+    /// <summary>Prefix of every Redis key and channel, so several services can share one Redis.</summary>
+    public string RedisPrefix { get; set; } = "parley:";
+
+    /// <summary>This node's id among those sharing the Redis; generated when empty.</summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>With Redis: how soon the users of a node that died without a clean stop are shown offline elsewhere.</summary>
+    public TimeSpan PresenceTtl { get; set; } = TimeSpan.FromSeconds(10);
 
     public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
 

@@ -14,6 +14,7 @@ using Parley.Core.Hub;
 using Parley.Core.Storage;
 using Parley.Protocol.Json;
 using Parley.Server.Transports;
+using Parley.Storage.Redis;
 using Parley.Storage.Sqlite;
 
 namespace Parley.Server.Hosting;
@@ -26,13 +27,15 @@ public sealed class ParleyServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly IChatStore _store;
+    private readonly IBackplane _backplane;
     private readonly ListenOptions _tcp;
     private readonly ListenOptions _http;
 
-    private ParleyServer(WebApplication app, IChatStore store, ListenOptions tcp, ListenOptions http)
+    private ParleyServer(WebApplication app, IChatStore store, IBackplane backplane, ListenOptions tcp, ListenOptions http)
     {
         _app = app;
         _store = store;
+        _backplane = backplane;
         _tcp = tcp;
         _http = http;
     }
@@ -61,17 +64,13 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
 
         var dataPath = Path.GetFullPath(options.Data);
-        var store = new SqliteChatStore(new SqliteStoreOptions
-        {
-            Path = Path.Combine(dataPath, "parley.db"),
-            Synchronous = options.SqliteSynchronous,
-        });
+        var (store, backplane) = StorageFor(options, dataPath);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IChatStore>(store);
         builder.Services.AddSingleton<IPasswordHasher>(new IdentityPasswordHasher(options.PasswordIterations));
         builder.Services.AddSingleton(options.Limits);
-        builder.Services.AddSingleton<IBackplane>(new InProcessBackplane(store));
+        builder.Services.AddSingleton(backplane);
         builder.Services.AddSingleton<ChatHub>();
         builder.Services.AddSingleton<JsonEventEncoder>();
         builder.Services.AddSingleton<NativeSessionFactory>();
@@ -94,22 +93,27 @@ public sealed class ParleyServer : IAsyncDisposable
         var webSockets = app.Services.GetRequiredService<WebSocketEndpoint>();
         app.Map("/ws", webSockets.HandleAsync);
 
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Parley");
+        var hub = app.Services.GetRequiredService<ChatHub>();
+        hub.BackplaneFailed += (clusterEvent, ex) => Log.BackplaneFailed(logger, clusterEvent.GetType().Name, ex);
+        if (backplane is RedisBackplane redis)
+            redis.Trouble += (what, ex) => Log.BackplaneTrouble(logger, what, ex);
         try
         {
-            await app.Services.GetRequiredService<ChatHub>().StartAsync(cancellationToken).ConfigureAwait(false);
+            await hub.StartAsync(cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            await backplane.DisposeAsync().ConfigureAwait(false);
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Parley");
         app.Lifetime.ApplicationStopping.Register(() => Log.Stopping(logger));
         Log.Started(logger, dataPath);
 
-        var server = new ParleyServer(app, store, tcp!, http!);
+        var server = new ParleyServer(app, store, backplane, tcp!, http!);
         await announce.WriteLineAsync($"listening tcp {server.TcpEndpoint}").ConfigureAwait(false);
         await announce.WriteLineAsync($"listening http {server.HttpEndpoint}").ConfigureAwait(false);
         await announce.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -123,7 +127,29 @@ public sealed class ParleyServer : IAsyncDisposable
     public async Task StopAsync()
     {
         await _app.StopAsync().ConfigureAwait(false);
+        await _backplane.DisposeAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static (IChatStore, IBackplane) StorageFor(ParleyOptions options, string dataPath)
+    {
+        if (options.Store == StoreKind.Redis)
+        {
+            var redis = new RedisChatStore(new RedisStoreOptions { Configuration = options.Redis, KeyPrefix = options.RedisPrefix });
+            var backplaneOptions = new RedisBackplaneOptions
+            {
+                NodeId = string.IsNullOrEmpty(options.NodeId) ? RedisBackplaneOptions.NewNodeId() : options.NodeId,
+                PresenceTtl = options.PresenceTtl,
+                HeartbeatInterval = options.PresenceTtl / 4,
+            };
+            return (redis, new RedisBackplane(redis, backplaneOptions, TimeProvider.System));
+        }
+        var sqlite = new SqliteChatStore(new SqliteStoreOptions
+        {
+            Path = Path.Combine(dataPath, "parley.db"),
+            Synchronous = options.SqliteSynchronous,
+        });
+        return (sqlite, new InProcessBackplane(sqlite));
     }
 
     public async ValueTask DisposeAsync()

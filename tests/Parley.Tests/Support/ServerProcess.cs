@@ -39,7 +39,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArgs)
+    public static Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArgs) =>
+        StartAsync(dataDirectory, new Dictionary<string, string>(), extraArgs);
+
+    /// <summary>Starts it with extra PARLEY_* (or other) environment variables.</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
     {
         var parley = Path.Combine(AppContext.BaseDirectory, "parley.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -66,6 +70,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
         start.Environment["PARLEY_PASSWORDITERATIONS"] = "1000";
         start.Environment["PARLEY_CONNECTIONS__RATEBURST"] = "100000";
         start.Environment["PARLEY_CONNECTIONS__RATEPERSECOND"] = "100000";
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start parley");
         var server = new ServerProcess(process);

@@ -1,0 +1,93 @@
+using System.Buffers;
+using System.Text.Json;
+using Parley.Core.Cluster;
+
+namespace Parley.Storage.Redis;
+
+/// <summary>
+/// Cluster events as JSON on the backplane channel: {"node": sender, "kind": …, fields}. Stored
+/// messages share the channel but are published by the append script in its own shape
+/// (<see cref="PublishedMessage"/>, no "kind"), so both kinds keep one order.
+/// </summary>
+internal static class ClusterEnvelope
+{
+    public static byte[] Encode(string node, ClusterEvent clusterEvent)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("node", node);
+            switch (clusterEvent)
+            {
+                case RoomCreated e:
+                    w.WriteString("kind", "room");
+                    w.WriteString("room", e.Room);
+                    w.WriteString("topic", e.Topic);
+                    w.WriteString("user", e.Creator);
+                    break;
+                case MembershipChanged e:
+                    w.WriteString("kind", e.Joined ? "join" : "leave");
+                    w.WriteString("room", e.Room);
+                    w.WriteString("user", e.User);
+                    break;
+                case TopicChanged e:
+                    w.WriteString("kind", "topic");
+                    w.WriteString("room", e.Room);
+                    w.WriteString("topic", e.Topic);
+                    w.WriteString("user", e.By);
+                    break;
+                case ReadMoved e:
+                    w.WriteString("kind", "read");
+                    w.WriteString("user", e.User);
+                    if (e.Room is not null)
+                        w.WriteString("room", e.Room);
+                    if (e.With is not null)
+                        w.WriteString("with", e.With);
+                    w.WriteNumber("seq", e.Seq);
+                    break;
+                case NodePresence e:
+                    w.WriteString("kind", e.Online ? "online" : "offline");
+                    w.WriteString("user", e.User);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(clusterEvent), clusterEvent.GetType().Name, "not sent on the backplane channel");
+            }
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The sending node and the event; throws <see cref="JsonException"/> or <see cref="FormatException"/> on a bad payload.</summary>
+    public static (string? Node, ClusterEvent Event) Decode(ReadOnlyMemory<byte> payload)
+    {
+        using var document = JsonDocument.Parse(payload);
+        var root = document.RootElement;
+        var kind = Optional(root, "kind");
+        if (kind is null)
+        {
+            var published = PublishedMessage.Parse(payload);
+            return (published.Node, new MessageStored(published.Message));
+        }
+        var node = Required(root, "node");
+        ClusterEvent clusterEvent = kind switch
+        {
+            "room" => new RoomCreated(Required(root, "room"), Required(root, "topic"), Required(root, "user")),
+            "join" => new MembershipChanged(Required(root, "room"), Required(root, "user"), Joined: true),
+            "leave" => new MembershipChanged(Required(root, "room"), Required(root, "user"), Joined: false),
+            "topic" => new TopicChanged(Required(root, "room"), Required(root, "topic"), Required(root, "user")),
+            "read" => new ReadMoved(Required(root, "user"), Optional(root, "room"), Optional(root, "with"),
+                root.TryGetProperty("seq", out var seq) ? seq.GetInt64() : throw new FormatException("read without seq")),
+            "online" => new NodePresence(node, Required(root, "user"), Online: true),
+            "offline" => new NodePresence(node, Required(root, "user"), Online: false),
+            _ => throw new FormatException($"unknown cluster event kind '{kind}'"),
+        };
+        return (node, clusterEvent);
+    }
+
+    private static string? Optional(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static string Required(JsonElement root, string name) =>
+        Optional(root, name) ?? throw new FormatException($"cluster event has no string \"{name}\"");
+}

@@ -1,0 +1,229 @@
+using System.Text.Json;
+using Parley.Core.Cluster;
+using Parley.Core.Model;
+using StackExchange.Redis;
+
+namespace Parley.Storage.Redis;
+
+/// <summary>
+/// Nodes sharing one Redis hear each other through one pub/sub channel. Stored messages are
+/// published by the store's append script itself, so their order on the channel is their seq
+/// order; every other event is published after the change is applied, on the same connection, so
+/// one node's events keep their order too.
+///
+/// Presence: each node keeps a heartbeat key with a TTL and the set of its users. A node whose
+/// heartbeat has expired (it stopped without a clean shutdown) is declared lost by every other
+/// node at its next heartbeat, and its users go offline there. A node that finds its own heartbeat
+/// gone (Redis was down, or restarted empty) announces its users again.
+/// </summary>
+public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions options, TimeProvider time) : IBackplane
+{
+    private readonly RedisKeys _keys = store.Keys;
+    private readonly HashSet<string> _knownNodes = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private Action<ClusterEvent> _onRemote = _ => { };
+    private Func<IReadOnlyCollection<string>> _localUsers = () => [];
+    private ChannelMessageQueue? _subscription;
+    private ITimer? _heartbeat;
+    private int _beating;
+
+    public string NodeId => options.NodeId;
+
+    /// <summary>Something went wrong that the node survives (Redis away, a payload it cannot read); the host logs it.</summary>
+    public event Action<string, Exception?>? Trouble;
+
+    public async Task StartAsync(Action<ClusterEvent> onRemote, Func<IReadOnlyCollection<string>> localUsers, CancellationToken cancellationToken = default)
+    {
+        _onRemote = onRemote;
+        _localUsers = localUsers;
+        try
+        {
+            _subscription = await store.Connection.GetSubscriber().SubscribeAsync(_keys.Events()).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+        {
+            throw RedisFailures.Unavailable(store.Endpoint, ex);
+        }
+        // The queue hands messages over one at a time, in channel order.
+        _subscription.OnMessage(OnMessage);
+        store.Connection.ConnectionRestored += (_, _) =>
+        {
+            // Pub/sub does not replay what was published while we were away: catch up from the store.
+            _onRemote(new BackplaneReconnected());
+            _ = HeartbeatAsync();
+        };
+        await HeartbeatAsync().ConfigureAwait(false);
+        _heartbeat = time.CreateTimer(_ => _ = HeartbeatAsync(), null, options.HeartbeatInterval, options.HeartbeatInterval);
+    }
+
+    public Task<StoredMessage> AppendAsync(NewMessage message) =>
+        store.AppendAndPublishAsync(message, new MessagePublication(_keys.Events(), NodeId));
+
+    public async Task PublishAsync(ClusterEvent clusterEvent)
+    {
+        try
+        {
+            var database = store.Connection.GetDatabase();
+            if (clusterEvent is NodePresence presence)
+                await RecordPresenceAsync(database, presence.User, presence.Online).ConfigureAwait(false);
+            await database.PublishAsync(_keys.Events(), ClusterEnvelope.Encode(NodeId, clusterEvent)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+        {
+            throw RedisFailures.Unavailable(store.Endpoint, ex);
+        }
+    }
+
+    public async Task<IReadOnlyList<NodePresence>> RemotePresenceAsync()
+    {
+        var database = store.Connection.GetDatabase();
+        var present = new List<NodePresence>();
+        foreach (var node in await database.SetMembersAsync(_keys.Nodes()).ConfigureAwait(false))
+        {
+            var id = node.ToString();
+            if (id == NodeId || !await database.KeyExistsAsync(_keys.NodeHeartbeat(id)).ConfigureAwait(false))
+                continue;
+            lock (_gate)
+                _knownNodes.Add(id);
+            foreach (var user in await database.SetMembersAsync(_keys.NodeUsers(id)).ConfigureAwait(false))
+                present.Add(new NodePresence(id, user.ToString(), Online: true));
+        }
+        return present;
+    }
+
+    private void OnMessage(ChannelMessage message)
+    {
+        try
+        {
+            var (node, clusterEvent) = ClusterEnvelope.Decode((byte[])message.Message!);
+            if (node == NodeId)
+                return;
+            if (node is not null)
+            {
+                lock (_gate)
+                    _knownNodes.Add(node);
+            }
+            _onRemote(clusterEvent);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+        {
+            Trouble?.Invoke("ignored an unreadable message on the backplane channel", ex);
+        }
+    }
+
+    /// <summary>Keeps this node's heartbeat alive, re-announces its users if it was taken for dead, and buries dead nodes.</summary>
+    private async Task HeartbeatAsync()
+    {
+        if (Interlocked.Exchange(ref _beating, 1) == 1)
+            return;
+        try
+        {
+            var database = store.Connection.GetDatabase();
+            var heartbeat = _keys.NodeHeartbeat(NodeId);
+            var fresh = await database.StringSetAsync(heartbeat, "1", options.PresenceTtl, When.NotExists).ConfigureAwait(false);
+            if (!fresh)
+                await database.KeyExpireAsync(heartbeat, options.PresenceTtl).ConfigureAwait(false);
+            await database.SetAddAsync(_keys.Nodes(), NodeId).ConfigureAwait(false);
+            if (fresh)
+                await AnnounceLocalUsersAsync(database).ConfigureAwait(false);
+
+            var listed = await database.SetMembersAsync(_keys.Nodes()).ConfigureAwait(false);
+            string[] candidates;
+            lock (_gate)
+            {
+                foreach (var node in listed)
+                    _knownNodes.Add(node.ToString());
+                candidates = _knownNodes.Where(n => n != NodeId).ToArray();
+            }
+            foreach (var node in candidates)
+            {
+                if (await database.KeyExistsAsync(_keys.NodeHeartbeat(node)).ConfigureAwait(false))
+                    continue;
+                await BuryAsync(database, node).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+        {
+            Trouble?.Invoke("heartbeat failed; presence will be re-announced when Redis is back", ex);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _beating, 0);
+        }
+    }
+
+    /// <summary>A node's heartbeat expired: forget it here, clear its keys (every node may do this; it is idempotent).</summary>
+    private async Task BuryAsync(IDatabase database, string node)
+    {
+        lock (_gate)
+            _knownNodes.Remove(node);
+        var users = await database.SetMembersAsync(_keys.NodeUsers(node)).ConfigureAwait(false);
+        await database.KeyDeleteAsync(_keys.NodeUsers(node)).ConfigureAwait(false);
+        await database.SetRemoveAsync(_keys.Nodes(), node).ConfigureAwait(false);
+        foreach (var user in users)
+        {
+            if (!await IsOnAnotherNodeAsync(database, user.ToString(), node).ConfigureAwait(false))
+                await database.SetRemoveAsync(_keys.Online(), user).ConfigureAwait(false);
+        }
+        _onRemote(new NodeLost(node));
+    }
+
+    private async Task AnnounceLocalUsersAsync(IDatabase database)
+    {
+        foreach (var user in _localUsers())
+        {
+            await RecordPresenceAsync(database, user, online: true).ConfigureAwait(false);
+            await database.PublishAsync(_keys.Events(), ClusterEnvelope.Encode(NodeId, new NodePresence(NodeId, user, Online: true))).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Keeps this node's user set and the global online set (SADD / SREM, as the original project did).</summary>
+    private async Task RecordPresenceAsync(IDatabase database, string user, bool online)
+    {
+        if (online)
+        {
+            await database.SetAddAsync(_keys.NodeUsers(NodeId), user).ConfigureAwait(false);
+            await database.SetAddAsync(_keys.Online(), user).ConfigureAwait(false);
+            return;
+        }
+        await database.SetRemoveAsync(_keys.NodeUsers(NodeId), user).ConfigureAwait(false);
+        if (!await IsOnAnotherNodeAsync(database, user, NodeId).ConfigureAwait(false))
+            await database.SetRemoveAsync(_keys.Online(), user).ConfigureAwait(false);
+    }
+
+    private async Task<bool> IsOnAnotherNodeAsync(IDatabase database, string user, string except)
+    {
+        foreach (var node in await database.SetMembersAsync(_keys.Nodes()).ConfigureAwait(false))
+        {
+            var id = node.ToString();
+            if (id != except && await database.SetContainsAsync(_keys.NodeUsers(id), user).ConfigureAwait(false))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>A clean stop: this node's users leave the online sets and its heartbeat goes at once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _heartbeat?.Dispose();
+        if (_subscription is not null)
+        {
+            try
+            {
+                var database = store.Connection.GetDatabase();
+                await _subscription.UnsubscribeAsync().ConfigureAwait(false);
+                foreach (var user in await database.SetMembersAsync(_keys.NodeUsers(NodeId)).ConfigureAwait(false))
+                {
+                    await RecordPresenceAsync(database, user.ToString(), online: false).ConfigureAwait(false);
+                    await database.PublishAsync(_keys.Events(), ClusterEnvelope.Encode(NodeId, new NodePresence(NodeId, user.ToString(), Online: false))).ConfigureAwait(false);
+                }
+                await database.KeyDeleteAsync([_keys.NodeHeartbeat(NodeId), _keys.NodeUsers(NodeId)]).ConfigureAwait(false);
+                await database.SetRemoveAsync(_keys.Nodes(), NodeId).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+            {
+                // Redis is away: the heartbeat expires on its own and the other nodes clean up.
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using Parley.Core.Model;
+using StackExchange.Redis;
+
+namespace Parley.Storage.Redis;
+
+public sealed partial class RedisChatStore
+{
+    /// <summary>Unread counts look at most this many messages past the read position, so they stop at this number.</summary>
+    public const int UnreadCountCap = 1000;
+
+    public Task<StoredMessage> AppendAsync(NewMessage message) => AppendAndPublishAsync(message, null);
+
+    /// <summary>
+    /// <see cref="AppendAsync"/>, and when <paramref name="publication"/> is given, the same Lua script
+    /// also PUBLISHes the stored message (JSON, docs/redis.md) on its channel. Redis runs scripts one at
+    /// a time, so on each channel subscribers receive a conversation's messages in seq order, from every
+    /// process sharing this Redis. The command is written before this returns, as for AppendAsync.
+    /// </summary>
+    public async Task<StoredMessage> AppendAndPublishAsync(NewMessage message, MessagePublication? publication)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var conversation = message.Conversation;
+        RedisKey[] keys = message.To is null
+            ? [Keys.LastSeq(conversation), Keys.History(conversation)]
+            : [Keys.LastSeq(conversation), Keys.History(conversation), Keys.Directs(Names.Key(message.From)), Keys.Directs(Names.Key(message.To))];
+        RedisValue[] values =
+        [
+            conversation, message.Id, message.Timestamp.ToUnixTimeMilliseconds(), message.From,
+            message.Room ?? "", message.To ?? "", message.Text,
+            publication is null ? RedisValue.EmptyString : (RedisValue)(byte[])publication.Channel!,
+            publication?.Node ?? "", publication?.Session ?? "",
+        ];
+        var seq = (long)await Script(RedisScripts.Append, keys, values).ConfigureAwait(false);
+        return message.WithSeq(seq);
+    }
+
+    public Task<HistoryPage> HistoryAsync(string conversation, long? beforeSeq, int limit)
+    {
+        limit = Math.Max(limit, 0);
+        if (beforeSeq <= 1)
+            return Task.FromResult(new HistoryPage([], false));
+        // XREVRANGE history (0-<before> - COUNT limit+1: "(" makes the bound exclusive (Redis 6.2+).
+        RedisValue newest = beforeSeq is { } before ? "(0-" + before.ToString(CultureInfo.InvariantCulture) : "+";
+        return Call(async db =>
+        {
+            var entries = await db.StreamRangeAsync(Keys.History(conversation), "-", newest, limit + 1, Order.Descending).ConfigureAwait(false);
+            var messages = entries.Take(limit).Select(entry => ToMessage(conversation, entry)).ToList();
+            return new HistoryPage(messages, entries.Length > limit);
+        });
+    }
+
+    public Task SetReadAsync(string userKey, string conversation, long seq) =>
+        Script(RedisScripts.SetRead, [Keys.Reads(userKey), Keys.LastSeq(conversation)], [conversation, seq]);
+
+    public Task<IReadOnlyList<ConversationState>> ConversationsAsync(string userKey) =>
+        Call<IReadOnlyList<ConversationState>>(async db =>
+        {
+            var roomsTask = db.SetMembersAsync(Keys.UserRooms(userKey));
+            var directsTask = db.HashGetAllAsync(Keys.Directs(userKey));
+            var rooms = (await roomsTask.ConfigureAwait(false))
+                .Select(room => (Conversation: ConversationKey.ForRoom((string)room!), Peer: (string?)null))
+                .OrderBy(c => c.Conversation, StringComparer.Ordinal);
+            var directs = (await directsTask.ConfigureAwait(false))
+                .Select(direct => (Conversation: (string)direct.Name!, Peer: (string?)direct.Value))
+                .OrderBy(c => c.Conversation, StringComparer.Ordinal);
+            var conversations = rooms.Concat(directs).ToList();
+            if (conversations.Count == 0)
+                return [];
+
+            var keys = new List<RedisKey>(1 + 2 * conversations.Count) { Keys.Reads(userKey) };
+            var values = new List<RedisValue>(2 + conversations.Count) { userKey, UnreadCountCap };
+            foreach (var (conversation, _) in conversations)
+            {
+                keys.Add(Keys.LastSeq(conversation));
+                keys.Add(Keys.History(conversation));
+                values.Add(conversation);
+            }
+            var counts = (long[])(await db.ScriptEvaluateAsync(RedisScripts.Conversations, [.. keys], [.. values], ScriptFlags).ConfigureAwait(false))!;
+            return conversations
+                .Select((c, i) => new ConversationState(c.Conversation, c.Peer, counts[3 * i], counts[3 * i + 1], counts[3 * i + 2]))
+                .ToList();
+        });
+
+    private static StoredMessage ToMessage(string conversation, StreamEntry entry)
+    {
+        var id = (string)entry.Id!;
+        var seq = long.Parse(id.AsSpan(id.IndexOf('-') + 1), CultureInfo.InvariantCulture);
+        string? Field(string name)
+        {
+            foreach (var value in entry.Values)
+            {
+                if (value.Name == name)
+                    return (string?)value.Value;
+            }
+            return null;
+        }
+        return new StoredMessage(Field("id")!, conversation, seq, ToTime(long.Parse(Field("ts")!, CultureInfo.InvariantCulture)),
+            Field("from")!, Field("room"), Field("to"), Field("text")!);
+    }
+}

@@ -1,0 +1,83 @@
+using StackExchange.Redis;
+
+namespace Parley.Storage.Redis;
+
+/// <summary>
+/// The one place where Parley's Redis key and channel names are built; docs/redis.md lists every
+/// one with its type. Every name starts with <see cref="Prefix"/>, so several Parley services (or
+/// test runs) can share one Redis. Arguments are keys as Parley spells them: user and room keys
+/// from <c>Names.Key</c> (they never contain ':'), conversation keys from <c>ConversationKey</c>.
+/// </summary>
+public sealed class RedisKeys
+{
+    public const string DefaultPrefix = "parley:";
+
+    public RedisKeys(string prefix = DefaultPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        Prefix = prefix;
+    }
+
+    public string Prefix { get; }
+
+    // Accounts.
+
+    /// <summary>Set of every registered user key.</summary>
+    public RedisKey Users() => Prefix + "users";
+
+    /// <summary>Hash of one user: <c>name</c>, <c>password_hash</c>, <c>created</c> (Unix ms).</summary>
+    public RedisKey User(string userKey) => Prefix + "user:" + userKey;
+
+    /// <summary>Set of the room keys one user is a member of (the reverse of <see cref="Members"/>).</summary>
+    public RedisKey UserRooms(string userKey) => Prefix + "user-rooms:" + userKey;
+
+    /// <summary>String: a session token's hash → its user key.</summary>
+    public RedisKey Token(string tokenHash) => Prefix + "token:" + tokenHash;
+
+    // Rooms.
+
+    /// <summary>Set of every room key.</summary>
+    public RedisKey Rooms() => Prefix + "rooms";
+
+    /// <summary>Hash of one room: <c>name</c>, <c>topic</c>, <c>created</c> (Unix ms).</summary>
+    public RedisKey Room(string roomKey) => Prefix + "room:" + roomKey;
+
+    /// <summary>Set of the user keys that are members of one room.</summary>
+    public RedisKey Members(string roomKey) => Prefix + "members:" + roomKey;
+
+    // Conversations.
+
+    /// <summary>Stream of one conversation's messages; entry ID <c>0-&lt;seq&gt;</c>.</summary>
+    public RedisKey History(string conversation) => Prefix + "history:" + conversation;
+
+    /// <summary>String (integer): the last seq given out in one conversation; absent means 0.</summary>
+    public RedisKey LastSeq(string conversation) => Prefix + "seq:" + conversation;
+
+    /// <summary>Hash of one user's read positions: conversation key → seq.</summary>
+    public RedisKey Reads(string userKey) => Prefix + "reads:" + userKey;
+
+    /// <summary>Hash of one user's direct conversations: conversation key → the peer's display name.</summary>
+    public RedisKey Directs(string userKey) => Prefix + "directs:" + userKey;
+
+    // Pub/sub.
+
+    /// <summary>A pub/sub channel named <paramref name="name"/> under the prefix.</summary>
+    public RedisChannel Channel(string name) => RedisChannel.Literal(Prefix + "channel:" + name);
+
+    // Cluster: nodes, presence and the backplane channel.
+
+    /// <summary>Set of the ids of nodes that have announced themselves (some may since have died).</summary>
+    public RedisKey Nodes() => Prefix + "nodes";
+
+    /// <summary>String with a TTL, refreshed by a live node: when it expires, the node counts as dead.</summary>
+    public RedisKey NodeHeartbeat(string node) => Prefix + "node:" + node;
+
+    /// <summary>Set of the display names of users with a session on one node.</summary>
+    public RedisKey NodeUsers(string node) => Prefix + "node-users:" + node;
+
+    /// <summary>Set of the display names of users online on any live node (as the original project kept it).</summary>
+    public RedisKey Online() => Prefix + "online";
+
+    /// <summary>The backplane's pub/sub channel: stored messages and every other cluster event, in order.</summary>
+    public RedisChannel Events() => Channel("events");
+}

@@ -1,0 +1,168 @@
+namespace Parley.Storage.Redis;
+
+/// <summary>
+/// The Lua scripts behind every write that touches more than one key, so that each such write is
+/// atomic: Redis runs a script alone, and several Parley processes sharing one Redis see either
+/// all of its effects or none. A script changes nothing before its last check, so a failing one
+/// leaves no partial state. Every key a script touches is passed in KEYS, built by
+/// <see cref="RedisKeys"/>. They are sent with EVAL every time (see <c>RedisChatStore.ScriptFlags</c>).
+/// </summary>
+internal static class RedisScripts
+{
+    /// <summary>
+    /// Gives a message the next seq of its conversation, stores it, registers a direct
+    /// conversation for both users and, when a channel is given, publishes it.
+    /// KEYS: 1 last seq (string), 2 history (stream), 3 sender's directs, 4 recipient's directs (hashes; DMs only).
+    /// ARGV: 1 conversation, 2 id, 3 ts (Unix ms), 4 from, 5 room, 6 to, 7 text (''= none for room/to),
+    /// 8 channel ('' = publish nothing), 9 node, 10 session.
+    /// Returns the seq.
+    /// </summary>
+    public const string Append = """
+        local seq = tonumber(redis.call('GET', KEYS[1]) or '0') + 1
+        local fields = {'id', ARGV[2], 'ts', ARGV[3], 'from', ARGV[4], 'text', ARGV[7]}
+        if ARGV[5] ~= '' then
+          fields[#fields + 1] = 'room'
+          fields[#fields + 1] = ARGV[5]
+        end
+        if ARGV[6] ~= '' then
+          fields[#fields + 1] = 'to'
+          fields[#fields + 1] = ARGV[6]
+        end
+        redis.call('XADD', KEYS[2], '0-' .. seq, unpack(fields))
+        redis.call('SET', KEYS[1], seq)
+        if #KEYS == 4 then
+          redis.call('HSETNX', KEYS[3], ARGV[1], ARGV[6])
+          redis.call('HSETNX', KEYS[4], ARGV[1], ARGV[4])
+        end
+        if ARGV[8] ~= '' then
+          local function optional(value)
+            if value == '' then return cjson.null end
+            return value
+          end
+          redis.call('PUBLISH', ARGV[8], cjson.encode({
+            node = optional(ARGV[9]), session = optional(ARGV[10]),
+            conv = ARGV[1], seq = seq, id = ARGV[2], ts = tonumber(ARGV[3]),
+            from = ARGV[4], room = optional(ARGV[5]), to = optional(ARGV[6]), text = ARGV[7]}))
+        end
+        return seq
+        """;
+
+    /// <summary>
+    /// The membership step shared by the scripts below: adds a user to a room and, when it was not a
+    /// member, moves its read position to the room's last seq (what was said before it joined is
+    /// history, not unread). Arguments: members set, user's rooms set, user's reads hash, room's
+    /// last-seq key, user key, room key, room conversation.
+    /// </summary>
+    private const string AddMemberFunction = """
+        local function add_member(members, user_rooms, reads, last_seq, user, room, conv)
+          if redis.call('SADD', members, user) == 0 then return 0 end
+          redis.call('SADD', user_rooms, room)
+          local last = tonumber(redis.call('GET', last_seq) or '0')
+          if last > tonumber(redis.call('HGET', reads, conv) or '0') then
+            redis.call('HSET', reads, conv, last)
+          end
+          return 1
+        end
+        """;
+
+    /// <summary>
+    /// KEYS: 1 members, 2 user's rooms, 3 user's reads, 4 room's last seq. ARGV: 1 user key, 2 room key, 3 room conversation.
+    /// Returns 1 when added, 0 when already a member.
+    /// </summary>
+    public const string AddMember = AddMemberFunction + "\n" + """
+        return add_member(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3])
+        """;
+
+    /// <summary>KEYS: 1 members, 2 user's rooms. ARGV: 1 user key, 2 room key.</summary>
+    public const string RemoveMember = """
+        redis.call('SREM', KEYS[1], ARGV[1])
+        redis.call('SREM', KEYS[2], ARGV[2])
+        return 0
+        """;
+
+    /// <summary>
+    /// Creates a user, and its membership of a first room when KEYS 3–6 are given.
+    /// KEYS: 1 users set, 2 user hash, [3 members, 4 user's rooms, 5 user's reads, 6 room's last seq].
+    /// ARGV: 1 user key, 2 name, 3 password hash, 4 created, [5 room key, 6 room conversation].
+    /// Returns 1 when created, 0 when the user key is taken.
+    /// </summary>
+    public const string CreateUser = AddMemberFunction + "\n" + """
+        if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+        redis.call('HSET', KEYS[2], 'name', ARGV[2], 'password_hash', ARGV[3], 'created', ARGV[4])
+        if #KEYS == 6 then
+          add_member(KEYS[3], KEYS[4], KEYS[5], KEYS[6], ARGV[1], ARGV[5], ARGV[6])
+        end
+        return 1
+        """;
+
+    /// <summary>
+    /// Creates a room with its first members. KEYS: 1 rooms set, 2 room hash, 3 members, 4 room's
+    /// last seq, then per member i: 3 + 2i user's rooms, 4 + 2i user's reads.
+    /// ARGV: 1 room key, 2 name, 3 topic, 4 created, 5 room conversation, then per member i: 5 + i user key.
+    /// Returns 1 when created, 0 when the room key is taken.
+    /// </summary>
+    public const string CreateRoom = AddMemberFunction + "\n" + """
+        if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+        redis.call('HSET', KEYS[2], 'name', ARGV[2], 'topic', ARGV[3], 'created', ARGV[4])
+        for i = 1, #ARGV - 5 do
+          add_member(KEYS[3], KEYS[3 + 2 * i], KEYS[4 + 2 * i], KEYS[4], ARGV[5 + i], ARGV[1], ARGV[5])
+        end
+        return 1
+        """;
+
+    /// <summary>Sets hash fields only when the hash exists (an UPDATE). KEYS: 1 hash. ARGV: field, value pairs.</summary>
+    public const string UpdateExisting = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        redis.call('HSET', KEYS[1], unpack(ARGV))
+        return 1
+        """;
+
+    /// <summary>
+    /// Moves a read position forward, never backward and never past the conversation's last seq.
+    /// KEYS: 1 user's reads, 2 conversation's last seq. ARGV: 1 conversation, 2 seq.
+    /// </summary>
+    public const string SetRead = """
+        local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+        local target = math.min(tonumber(ARGV[2]), last)
+        local current = redis.call('HGET', KEYS[1], ARGV[1])
+        if current == false or target > tonumber(current) then
+          redis.call('HSET', KEYS[1], ARGV[1], target)
+        end
+        return 0
+        """;
+
+    /// <summary>
+    /// One user's last seq, read seq and unread count per conversation, read at one instant.
+    /// Unread counts messages by others after the read position, looking at most ARGV[2] messages
+    /// past it (so it is capped at that number).
+    /// KEYS: 1 user's reads, then per conversation i: 2i last seq, 2i + 1 history.
+    /// ARGV: 1 user key, 2 cap, then per conversation i: 2 + i conversation.
+    /// Returns last, read, unread for each conversation in order.
+    /// </summary>
+    public const string Conversations = """
+        local result = {}
+        for i = 1, #ARGV - 2 do
+          local last = tonumber(redis.call('GET', KEYS[2 * i]) or '0')
+          local read = tonumber(redis.call('HGET', KEYS[1], ARGV[2 + i]) or '0')
+          local unread = 0
+          if last > read then
+            local start = '-'
+            if read > 0 then start = '(0-' .. read end
+            local entries = redis.call('XRANGE', KEYS[2 * i + 1], start, '+', 'COUNT', ARGV[2])
+            for _, entry in ipairs(entries) do
+              local fields = entry[2]
+              for j = 1, #fields, 2 do
+                if fields[j] == 'from' then
+                  if string.lower(fields[j + 1]) ~= ARGV[1] then unread = unread + 1 end
+                  break
+                end
+              end
+            end
+          end
+          result[#result + 1] = last
+          result[#result + 1] = read
+          result[#result + 1] = unread
+        end
+        return result
+        """;
+}

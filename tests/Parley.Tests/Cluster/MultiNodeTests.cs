@@ -1,0 +1,164 @@
+using System.Text.Json;
+using Parley.Tests.Support;
+
+namespace Parley.Tests.Cluster;
+
+/// <summary>Two real Parley nodes sharing a real redis-server act as one chat service.</summary>
+public sealed class MultiNodeTests : IAsyncLifetime
+{
+    private readonly string _prefix = $"t{Guid.NewGuid():N}:";
+    private readonly List<string> _directories = [];
+    private RedisServer _redis = null!;
+    private TestServer _a = null!;
+    private TestServer _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _a = await StartNodeAsync("a");
+        _b = await StartNodeAsync("b");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        await _redis.DisposeAsync();
+        foreach (var directory in _directories)
+            TempDirectory.Delete(directory);
+    }
+
+    private Dictionary<string, string?> NodeSettings(string node) => new()
+    {
+        ["Store"] = "Redis",
+        ["Redis"] = _redis.Endpoint,
+        ["RedisPrefix"] = _prefix,
+        ["NodeId"] = node,
+        ["PresenceTtl"] = "00:00:02",
+    };
+
+    private Task<TestServer> StartNodeAsync(string node)
+    {
+        var directory = TempDirectory.Create();
+        _directories.Add(directory);
+        return TestServer.StartAsync(NodeSettings(node), directory);
+    }
+
+    private static bool Is(JsonElement e, string user, bool online) =>
+        e.GetProperty("user").GetString() == user && e.GetProperty("online").GetBoolean() == online;
+
+    private static async Task<string[]> OnlineAsync(ProtocolClient client) =>
+        (await client.OkAsync("online")).GetProperty("users").EnumerateArray().Select(u => u.GetString()!).ToArray();
+
+    [Fact]
+    public async Task Room_and_direct_messages_cross_nodes_once_in_sequence_order()
+    {
+        await using var alice = await _a.RegisterAsync("alice");
+        await using var bob = await _b.RegisterAsync("bob");
+        await using var carol = await _b.RegisterAsync("carol");
+        await using var dave = await _a.RegisterAsync("dave");
+
+        // Senders on both nodes at once; every receiver on either node sees one strictly rising sequence.
+        await Task.WhenAll(
+            Task.Run(async () => { for (var i = 0; i < 40; i++) await alice.OkAsync("send", new { room = "lobby", text = $"a{i}" }); }),
+            Task.Run(async () => { for (var i = 0; i < 40; i++) await bob.OkAsync("send", new { room = "lobby", text = $"b{i}" }); }));
+        foreach (var (receiver, expected) in new[] { (carol, 80), (dave, 80), (alice, 40), (bob, 40) })
+        {
+            await Until.TrueAsync(() => receiver.Received.Count(e => e.GetProperty("type").GetString() == "message") >= expected, "all messages arrive");
+            var seqs = receiver.Received.Where(e => e.GetProperty("type").GetString() == "message").Select(e => e.GetProperty("seq").GetInt64()).ToList();
+            Assert.Equal(expected, seqs.Count);
+            Assert.Equal(seqs.Order(), seqs);
+            Assert.Equal(seqs.Count, seqs.Distinct().Count());
+        }
+        var carolsTexts = carol.Received.Where(e => e.GetProperty("type").GetString() == "message").Select(e => e.GetProperty("text").GetString()).ToList();
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"a{i}"), carolsTexts.Where(t => t!.StartsWith('a')));
+
+        await bob.OkAsync("send", new { to = "alice", text = "across the cluster" });
+        var direct = await alice.NextAsync("message", m => m.TryGetProperty("to", out _));
+        Assert.Equal(("bob", "across the cluster"), (direct.GetProperty("from").GetString(), direct.GetProperty("text").GetString()));
+
+        // Rooms, joins and topics made on one node are known on the other.
+        await alice.OkAsync("create", new { room = "dev", topic = "code" });
+        var joined = await bob.OkAsync("join", new { room = "dev" });
+        Assert.Equal("code", joined.GetProperty("topic").GetString());
+        Assert.Equal("bob", (await alice.NextAsync("join", e => e.GetProperty("room").GetString() == "dev")).GetProperty("user").GetString());
+        await bob.OkAsync("topic", new { room = "dev", topic = "shipping" });
+        Assert.Equal("shipping", (await alice.NextAsync("topic")).GetProperty("topic").GetString());
+    }
+
+    [Fact]
+    public async Task Presence_agrees_on_every_node()
+    {
+        await using var alice = await _a.RegisterAsync("alice");
+        var bob = await _b.RegisterAsync("bob");
+        await alice.NextAsync("presence", e => Is(e, "bob", true));
+        Assert.Equal(["alice", "bob"], await OnlineAsync(alice));
+        Assert.Equal(["alice", "bob"], await OnlineAsync(bob));
+        var members = await alice.OkAsync("members", new { room = "lobby" });
+        Assert.Contains(members.GetProperty("members").EnumerateArray(), m => Is(m, "bob", true));
+
+        await bob.DisposeAsync();
+        await alice.NextAsync("presence", e => Is(e, "bob", false));
+        Assert.Equal(["alice"], await OnlineAsync(alice));
+    }
+
+    [Fact]
+    public async Task A_node_killed_without_a_clean_stop_has_its_users_shown_offline_within_the_bound()
+    {
+        await using var alice = await _a.RegisterAsync("alice");
+        var directory = TempDirectory.Create();
+        _directories.Add(directory);
+        var environment = new Dictionary<string, string>
+        {
+            ["PARLEY_STORE"] = "Redis",
+            ["PARLEY_REDIS"] = _redis.Endpoint,
+            ["PARLEY_REDISPREFIX"] = _prefix,
+            ["PARLEY_NODEID"] = "doomed",
+            ["PARLEY_PRESENCETTL"] = "00:00:02",
+        };
+        await using var doomed = await ServerProcess.StartAsync(directory, environment);
+        await using var erin = await doomed.ConnectAsync();
+        await erin.OkAsync("register", new { user = "erin", password = "password1" });
+        await alice.NextAsync("presence", e => Is(e, "erin", true));
+
+        var killedAt = DateTime.UtcNow;
+        await doomed.KillAsync();
+        // Bound: the TTL (2 s) plus one heartbeat of the survivor (0.5 s), with slack for a busy machine.
+        await alice.NextAsync("presence", e => Is(e, "erin", false), TimeSpan.FromSeconds(8));
+        Assert.True(DateTime.UtcNow - killedAt < TimeSpan.FromSeconds(8));
+        Assert.Equal(["alice"], await OnlineAsync(alice));
+    }
+
+    [Fact]
+    public async Task While_Redis_is_down_requests_get_unavailable_and_service_resumes_with_nothing_lost()
+    {
+        await using var alice = await _a.RegisterAsync("alice");
+        await using var bob = await _b.RegisterAsync("bob");
+        var acknowledged = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            await alice.OkAsync("send", new { room = "lobby", text = $"before {i}" });
+            acknowledged.Add($"before {i}");
+        }
+
+        await _redis.StopAsync();
+        var started = DateTime.UtcNow;
+        Assert.Equal("unavailable", await alice.ErrorAsync("send", new { room = "lobby", text = "into the void" }));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "the error came within a bounded time");
+        Assert.Equal("unavailable", await bob.ErrorAsync("history", new { room = "lobby" }));
+        await alice.OkAsync("ping");
+        Assert.False(alice.Closed.IsCompleted);
+
+        await _redis.StartAgainAsync();
+        await Until.TrueAsync(async () => (await alice.RequestAsync("send", new { room = "lobby", text = "after" })).GetProperty("type").GetString() == "ok",
+            "sends work again", TimeSpan.FromSeconds(20));
+        acknowledged.Add("after");
+        // Pub/sub drops what is published while a subscriber reconnects; the node catches up from the store.
+        await bob.NextAsync("message", m => m.GetProperty("text").GetString() == "after", TimeSpan.FromSeconds(20));
+
+        var history = await bob.OkAsync("history", new { room = "lobby", limit = 200 });
+        var stored = history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()!).ToList();
+        foreach (var text in acknowledged)
+            Assert.Contains(text, stored);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using Parley.Core.Model;
+using Parley.Core.Storage;
+using Parley.Storage.Redis;
+using Parley.Tests.Support;
+
+namespace Parley.Tests.Storage;
+
+/// <summary>What the Redis store does while Redis is gone and when it comes back. Each test has its own redis-server.</summary>
+public sealed class RedisOutageTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The operation timeout is 2 s; allow for a loaded machine, but far less than "hangs".</summary>
+    private static readonly TimeSpan FailureBound = TimeSpan.FromSeconds(6);
+
+    private static RedisChatStore NewStore(string endpoint) =>
+        new(new RedisStoreOptions { Configuration = endpoint, KeyPrefix = "outage:" });
+
+    private static NewMessage Message(string text) =>
+        new(Guid.NewGuid().ToString("N"), ConversationKey.ForRoom("lobby"), T0, "alice", "lobby", null, text);
+
+    private static async Task<StoreUnavailableException> FailsWithinBound(Func<Task> call)
+    {
+        var clock = Stopwatch.StartNew();
+        var failure = await Assert.ThrowsAsync<StoreUnavailableException>(call);
+        Assert.True(clock.Elapsed < FailureBound, $"took {clock.Elapsed} to fail");
+        return failure;
+    }
+
+    [Fact]
+    public async Task Calls_fail_clearly_while_Redis_is_down_and_work_again_when_it_returns()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var store = NewStore(redis.Endpoint);
+        await store.InitializeAsync("lobby", T0);
+        Assert.True(await store.TryCreateUserAsync(new UserRecord("alice", "hash", T0), "lobby"));
+        await store.AppendAsync(Message("one"));
+        await store.AppendAsync(Message("two"));
+
+        await redis.StopAsync();
+        var failure = await FailsWithinBound(() => store.FindUserAsync("alice"));
+        Assert.StartsWith($"Redis at {redis.Endpoint} is unreachable", failure.Message);
+        await FailsWithinBound(() => store.AppendAsync(Message("while down")));
+        await FailsWithinBound(() => store.ConversationsAsync("alice"));
+
+        await redis.StartAgainAsync();
+        await Until.TrueAsync(async () =>
+        {
+            try
+            {
+                return await store.FindUserAsync("alice") is not null;
+            }
+            catch (StoreUnavailableException)
+            {
+                return false;
+            }
+        }, "the same store reaches Redis again", TimeSpan.FromSeconds(20));
+
+        // Everything acknowledged before the crash is there, and numbering goes on after it.
+        var history = await store.HistoryAsync(ConversationKey.ForRoom("lobby"), null, 10);
+        var oldest = history.Messages.Reverse().Take(2).ToList();
+        Assert.Equal([(1L, "one"), (2L, "two")], oldest.Select(m => (m.Seq, m.Text)));
+        var next = await store.AppendAsync(Message("three"));
+        Assert.Equal(history.Messages[0].Seq + 1, next.Seq);
+        var lobby = Assert.Single(await store.ConversationsAsync("alice"));
+        Assert.Equal(next.Seq, lobby.LastSeq);
+    }
+
+    [Fact]
+    public async Task Initializing_without_a_reachable_Redis_fails_clearly()
+    {
+        var endpoint = $"127.0.0.1:{FreePort.Tcp()}";
+        await using var store = NewStore(endpoint);
+        var clock = Stopwatch.StartNew();
+        var failure = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.InitializeAsync("lobby", T0));
+        Assert.True(clock.Elapsed < 2 * FailureBound, $"took {clock.Elapsed} to fail");
+        Assert.StartsWith($"Redis at {endpoint} is unreachable", failure.Message);
+    }
+}
