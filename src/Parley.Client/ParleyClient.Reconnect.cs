@@ -185,7 +185,15 @@ public sealed partial class ParleyClient
         {
             long seen;
             lock (_state)
-                seen = _lastSeen.GetValueOrDefault(conversation.Target.Key);
+            {
+                // A room joined elsewhere meanwhile: its past is history, not missed messages.
+                // A direct conversation new to us is all missed, so it is fetched from the start.
+                if (!_lastSeen.TryGetValue(conversation.Target.Key, out seen) && conversation.Target.IsRoom)
+                {
+                    _lastSeen[conversation.Target.Key] = conversation.LastSeq;
+                    continue;
+                }
+            }
             if (conversation.LastSeq <= seen)
                 continue;
             var missed = new List<ChatMessage>();

@@ -20,12 +20,13 @@ public sealed partial class ParleyClient
         }, cancellationToken);
 
     public Task<SessionInfo> ResumeAsync(string token, CancellationToken cancellationToken = default) =>
-        StartSessionAsync("resume", w => w.WriteString("token", token), cancellationToken);
+        StartSessionAsync("resume", w => w.WriteString("token", token), cancellationToken, token);
 
-    private async Task<SessionInfo> StartSessionAsync(string type, Action<Utf8JsonWriter> fields, CancellationToken cancellationToken)
+    private async Task<SessionInfo> StartSessionAsync(string type, Action<Utf8JsonWriter> fields, CancellationToken cancellationToken, string? knownToken = null)
     {
         var session = Frames.Session(await RequestAsync(type, fields, cancellationToken).ConfigureAwait(false));
-        OnSessionStarted(session, session.Token);
+        // Register and login hand out a token; resume reuses the one it was given.
+        OnSessionStarted(session, session.Token ?? knownToken);
         return session;
     }
 

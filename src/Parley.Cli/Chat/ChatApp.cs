@@ -99,18 +99,22 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
     /// <summary>Makes <paramref name="target"/> current and shows its recent history, marking it read.</summary>
     private async Task OpenAsync(Target target, int recent = RecentOnJoin)
     {
+        // History first: it fails (not a member, no such user) before anything switches.
+        var page = await client.HistoryAsync(target, limit: Math.Max(recent, 1));
         _current = target;
         view.SetPrompt(target.ToString());
-        await ShowHistoryAsync(target, recent);
+        ShowPage(target, recent == 0 ? new HistoryPage([], false) : page);
     }
 
-    private async Task ShowHistoryAsync(Target target, int count)
+    private async Task ShowHistoryAsync(Target target, int count) =>
+        ShowPage(target, await client.HistoryAsync(target, limit: count));
+
+    private void ShowPage(Target target, HistoryPage page)
     {
-        var page = await client.HistoryAsync(target, limit: count);
         for (var i = page.Messages.Count - 1; i >= 0; i--)
             view.Print(format.Message(page.Messages[i]));
         if (page.Messages.Count > 0)
-            await MarkReadQuietlyAsync(target, page.Messages[0].Seq);
+            _ = MarkReadQuietlyAsync(target, page.Messages[0].Seq);
     }
 
     private async Task MarkReadQuietlyAsync(Target target, long seq)
@@ -119,7 +123,7 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
         {
             await client.MarkReadAsync(target, seq);
         }
-        catch (ParleyException)
+        catch (Exception ex) when (ex is ParleyException or ObjectDisposedException)
         {
             // A read mark is a nicety; the next one will carry the position.
         }

@@ -105,10 +105,12 @@ public sealed class NativeSession : Session
     /// <summary>Handles one request frame. Never throws for anything the peer sent.</summary>
     public async ValueTask HandleFrameAsync(ReadOnlySequence<byte> frame)
     {
+        // A request counts as running from the moment it is read, so a close waits for its reply.
         lock (_gate)
         {
             if (_closing)
                 return;
+            _running++;
         }
         // Every frame costs a token, well-formed or not: a flood of garbage is a flood too.
         var allowed = _bucket.TryTake();
@@ -116,12 +118,14 @@ public sealed class NativeSession : Session
         if (request is null)
         {
             Reply(id, allowed ? Json.Reply.Fail(error!.Code, error.Message) : RateLimited);
+            EndRequest();
             return;
         }
         if (!allowed)
         {
             Reply(id, RateLimited);
             request.Dispose();
+            EndRequest();
             return;
         }
         if (request.Type == "send")
@@ -164,8 +168,6 @@ public sealed class NativeSession : Session
 
     private async Task RunAsync(JsonRequest request)
     {
-        lock (_gate)
-            _running++;
         using (request)
         {
             Reply reply;
@@ -193,6 +195,11 @@ public sealed class NativeSession : Session
             }
             Reply(request.Id, reply);
         }
+        EndRequest();
+    }
+
+    private void EndRequest()
+    {
         bool finish;
         lock (_gate)
             finish = --_running == 0 && _closing;

@@ -56,7 +56,10 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
                 // A last line without '\n' still counts when the peer closes its side.
                 if (status == FrameStatus.NeedMore && result.IsCompleted && !buffer.IsEmpty)
                 {
-                    await session.HandleFrameAsync(buffer).ConfigureAwait(false);
+                    if (buffer.Length > maxLine)
+                        status = FrameStatus.TooLong;
+                    else
+                        await session.HandleFrameAsync(buffer).ConfigureAwait(false);
                     buffer = buffer.Slice(buffer.End);
                 }
             }

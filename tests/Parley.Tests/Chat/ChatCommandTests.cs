@@ -92,6 +92,19 @@ public sealed class ChatCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Switching_to_a_room_one_is_not_in_fails_and_keeps_the_current_conversation()
+    {
+        await using (var owner = await _server.RegisterAsync("owner"))
+            await owner.OkAsync("create", new { room = "private" });
+        var alice = Start("alice");
+        alice.Input.Send("/switch private");
+        alice.Input.Send("still in lobby");
+        Assert.Equal(1, await Finish(alice));
+        Assert.Contains("[not_member]", alice.Output.Text);
+        Assert.Contains(alice.Output.Lines, l => l.EndsWith("#lobby alice: still in lobby"));
+    }
+
+    [Fact]
     public async Task Commands_cover_rooms_topics_members_and_history()
     {
         var alice = Start("alice");

@@ -57,6 +57,35 @@ public sealed class ParleyClientTests
     }
 
     [Fact]
+    public async Task A_client_signed_in_by_resume_also_reconnects_with_that_token()
+    {
+        var data = TempDirectory.Create();
+        var port = FreePort.Tcp();
+        var settings = new Dictionary<string, string?> { ["Tcp"] = $"127.0.0.1:{port}" };
+        try
+        {
+            var server = await TestServer.StartAsync(settings, data);
+            string token;
+            await using (var first = await Connect(server))
+                token = (await first.RegisterAsync("alice", "password1")).Token!;
+            await using var resumed = await Connect(server);
+            await resumed.ResumeAsync(token);
+
+            await server.DisposeAsync();
+            Assert.True((await Next<ConnectionLost>(resumed)).WillRetry);
+            server = await TestServer.StartAsync(settings, data);
+            await Next<Reconnected>(resumed);
+            await Until.TrueAsync(() => resumed.IsConnected, "the client is connected again");
+            Assert.Contains("alice", await resumed.OnlineAsync());
+            await server.DisposeAsync();
+        }
+        finally
+        {
+            TempDirectory.Delete(data);
+        }
+    }
+
+    [Fact]
     public async Task After_a_server_restart_it_resumes_and_replays_what_was_missed_once_in_order()
     {
         var data = TempDirectory.Create();
