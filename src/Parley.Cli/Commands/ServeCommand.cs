@@ -41,7 +41,8 @@ public sealed class ServeCommand
         {
             server = await ParleyServer.StartAsync(configuration, output, cancellationToken);
         }
-        catch (Exception ex) when (ex is FormatException or IOException or InvalidOperationException or InvalidDataException)
+        catch (Exception ex) when (ex is FormatException or IOException or InvalidOperationException or InvalidDataException
+                                       or ArgumentException or Parley.Core.Storage.StoreUnavailableException)
         {
             await error.WriteLineAsync($"parley serve: {ex.Message}");
             return 1;

@@ -48,6 +48,23 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task Refuses_to_start_when_Redis_is_unreachable_and_says_what_to_check()
+    {
+        var data = TempDirectory.Create();
+        try
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                ServerProcess.StartAsync(data, "--store", "redis", "--redis", $"127.0.0.1:{FreePort.Tcp()}"));
+            Assert.Contains("is unreachable", error.Message);
+            Assert.Contains("Check that redis-server is running", error.Message);
+        }
+        finally
+        {
+            TempDirectory.Delete(data);
+        }
+    }
+
+    [Fact]
     public async Task Refuses_a_malformed_listener_address_with_a_clear_message()
     {
         var data = TempDirectory.Create();
