@@ -88,6 +88,7 @@ public sealed class ParleyServer : IAsyncDisposable
         });
 
         var app = builder.Build();
+        app.UseParleyWebClient();
         app.UseWebSockets();
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         var webSockets = app.Services.GetRequiredService<WebSocketEndpoint>();

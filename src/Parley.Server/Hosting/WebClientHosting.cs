@@ -1,0 +1,62 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.FileProviders;
+
+namespace Parley.Server.Hosting;
+
+/// <summary>
+/// The web client (docs/web.md): the files under wwwroot, served as they are, and the security
+/// headers that every HTTP response carries. Nothing here knows the chat protocol; the page
+/// speaks it over /ws like any other client.
+/// </summary>
+public static partial class WebClientHosting
+{
+    /// <summary>
+    /// Adds the security headers to every response, then serves wwwroot (index.html at /).
+    /// Call it early, before anything that writes a response.
+    /// </summary>
+    public static WebApplication UseParleyWebClient(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy(context.Request.Host);
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.XFrameOptions = "DENY";
+            return next(context);
+        });
+
+        // ContentRootPath is the program's folder, so the web root is the wwwroot copied next to it
+        // at build (Parley.Server.csproj). Without one there is nothing to serve: /ws still works.
+        var files = app.Environment.WebRootFileProvider;
+        if (files is NullFileProvider)
+            return app;
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            // Revalidate every time (the ETag makes that cheap): after an upgrade, no browser keeps an old module.
+            OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// Only this origin. CSP's 'self' does not cover ws:/wss: in every browser, so the WebSocket
+    /// origin is spelled out from the Host the page was loaded from. A Host that is not a plain
+    /// host[:port] is left out rather than copied into the header.
+    /// </summary>
+    internal static string ContentSecurityPolicy(HostString host)
+    {
+        var connect = "'self'";
+        if (host.HasValue && PlainHost().IsMatch(host.Value))
+            connect += $" ws://{host.Value} wss://{host.Value}";
+        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+            + $"connect-src {connect}; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    }
+
+    [GeneratedRegex(@"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$")]
+    private static partial Regex PlainHost();
+}

@@ -1,0 +1,112 @@
+// What the user does: open a conversation, send, scroll back, manage rooms, see members.
+import { request, sendTarget, target } from './api.js';
+import { store, roomKey, directKey } from './store.js';
+import { loadOlder, PAGE } from './sync.js';
+
+const ACTIVE_KEY = 'parley.active';
+let nextTempId = 1;
+
+export async function openConversation(key) {
+  const conv = store.conversation(key);
+  if (!conv) return;
+  store.setActive(key);
+  sessionStorage.setItem(ACTIVE_KEY, key);
+  markActiveRead();
+  if (conv.kind === 'room') loadMembers(conv).catch(() => {});
+  // Only a preview is loaded until the conversation is opened: fill up the first page.
+  if (conv.messages.length < PAGE && conv.hasOlder) await loadOlder(conv, PAGE - conv.messages.length).catch(() => {});
+}
+
+export function closeConversation() {
+  store.setActive(null);
+  sessionStorage.removeItem(ACTIVE_KEY);
+}
+
+/** The conversation open before a reload, if it still exists. */
+export function restoreConversation() {
+  const key = sessionStorage.getItem(ACTIVE_KEY);
+  if (key && store.conversation(key)) openConversation(key);
+}
+
+export function openDirect(user) {
+  const key = directKey(user);
+  if (!store.conversation(key)) store.upsert(key, { name: user, hasOlder: false, touched: Date.now() });
+  return openConversation(key);
+}
+
+/** Tells the server the open conversation is read up to its newest message. */
+export function markActiveRead() {
+  const conv = store.active;
+  if (!conv || document.visibilityState !== 'visible') return;
+  if (conv.unread === 0 && conv.readSeq >= conv.lastSeq) return;
+  const seq = conv.lastSeq;
+  store.markRead(conv, seq);
+  if (seq > 0) request('read', { ...target(conv), seq }).catch(() => {});
+}
+
+export function send(text) {
+  const conv = store.active;
+  if (!conv || text.trim() === '') return;
+  const pending = { tempId: nextTempId++, text, time: Date.now(), failed: false, error: '' };
+  conv.pending.push(pending);
+  conv.version++;
+  store.changed();
+  deliver(conv, pending);
+}
+
+/** Sends a pending message; the sender gets only the reply, so the message is built from it. */
+async function deliver(conv, pending) {
+  try {
+    const { message } = await request('send', { ...sendTarget(conv), text: pending.text });
+    conv.pending = conv.pending.filter((p) => p !== pending);
+    conv.version++;
+    const fields = conv.kind === 'room' ? { room: conv.name } : { to: conv.name };
+    store.addMessages(conv, [{ ...message, from: store.me, ...fields, text: pending.text }]);
+    if (store.activeKey === conv.key) markActiveRead();
+  } catch (error) {
+    pending.failed = true;
+    pending.error = error.code === 'offline' ? 'not sent: offline' : error.message;
+    conv.version++;
+    store.changed();
+  }
+}
+
+export function resend(conv, pending) {
+  pending.failed = false;
+  pending.error = '';
+  conv.version++;
+  store.changed();
+  deliver(conv, pending);
+}
+
+export async function loadMembers(conv) {
+  const { members } = await request('members', { room: conv.name });
+  applyMembers(conv.key, members);
+}
+
+function applyMembers(key, members) {
+  store.members.set(key, members.map((m) => m.user));
+  for (const m of members) store.setOnline(m.user, m.online);
+  store.changed();
+}
+
+export async function listRooms() {
+  const { rooms } = await request('rooms');
+  return rooms;
+}
+
+export const createRoom = (name, topic) => enterRoom('create', { room: name, topic: topic || undefined });
+
+export const joinRoom = (name) => enterRoom('join', { room: name });
+
+async function enterRoom(op, fields) {
+  const reply = await request(op, fields);
+  const key = roomKey(reply.room);
+  const conv = store.upsert(key, {
+    name: reply.room, topic: reply.topic, memberCount: reply.members.length, touched: Date.now(),
+  });
+  applyMembers(key, reply.members);
+  // A new room has no history; a joined one is loaded when opened (the reply has no lastSeq).
+  if (op === 'create') conv.hasOlder = false;
+  await openConversation(key);
+}

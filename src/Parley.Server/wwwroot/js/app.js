@@ -1,0 +1,45 @@
+// Entry point: mounts the views, draws them from the store on every change, and connects.
+import { byId } from './dom.js';
+import { store } from './store.js';
+import { connect } from './session.js';
+import { markActiveRead } from './actions.js';
+import { mountLogin } from './views/login.js';
+import { mountRail, renderRail } from './views/rail.js';
+import { mountConversationList, renderConversationList } from './views/conversationList.js';
+import { mountChatHeader, renderChatHeader } from './views/chatHeader.js';
+import { mountMessageList, renderMessageList } from './views/messageList.js';
+import { mountComposer, renderComposer } from './views/composer.js';
+import { mountMemberPanel, renderMemberPanel } from './views/memberPanel.js';
+import { mountRoomDialog } from './views/roomDialog.js';
+import { renderBanner, renderTitle } from './views/banner.js';
+
+// View-only state: whether the member panel is open (by default where there is room for it).
+const ui = { membersOpen: window.matchMedia('(min-width: 1000px)').matches };
+
+function render() {
+  renderBanner(store);
+  renderTitle(store);
+  byId('login').hidden = store.screen !== 'login';
+  byId('app').hidden = store.screen !== 'app';
+  if (store.screen !== 'app') return;
+  // On a phone the list and the conversation are separate screens (css/layout.css).
+  byId('app').dataset.screen = store.activeKey ? 'chat' : 'list';
+  renderRail(store);
+  renderConversationList(store);
+  renderChatHeader(store, ui);
+  renderMemberPanel(store, ui);
+  renderComposer(store);
+  renderMessageList(store);
+}
+
+mountLogin();
+mountRail();
+mountConversationList(store);
+mountChatHeader(store, ui);
+mountMessageList(store);
+mountComposer();
+mountMemberPanel();
+mountRoomDialog();
+store.subscribe(render);
+document.addEventListener('visibilitychange', markActiveRead);
+connect();

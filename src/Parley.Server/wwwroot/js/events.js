@@ -1,0 +1,94 @@
+// Server events (frames without a matching request id) applied to the store.
+import { request } from './api.js';
+import { store, roomKey, directKey } from './store.js';
+import { loadOlder } from './sync.js';
+import { markActiveRead } from './actions.js';
+
+const handlers = {
+  message(m) {
+    const key = store.keyOf(m);
+    const conv = store.conversation(key)
+      ?? store.upsert(key, { name: m.room ?? (store.isMine(m) ? m.to : m.from) });
+    const previousLast = conv.lastSeq;
+    const added = store.addMessages(conv, [m]);
+    if (added.length === 0 || store.isMine(m) || m.seq <= previousLast) return;
+    if (store.activeKey === key && document.visibilityState === 'visible') markActiveRead();
+    else conv.unread++;
+  },
+
+  join({ room, user }) {
+    const key = roomKey(room);
+    if (sameUser(user, store.me)) {
+      joinedElsewhere(room).catch(() => {});
+      return;
+    }
+    const conv = store.conversation(key);
+    if (!conv) return;
+    conv.memberCount++;
+    const members = store.members.get(key);
+    if (members && !members.some((u) => sameUser(u, user))) members.push(user);
+    store.changed();
+  },
+
+  leave({ room, user }) {
+    const key = roomKey(room);
+    if (sameUser(user, store.me)) {
+      store.remove(key);
+      return;
+    }
+    const conv = store.conversation(key);
+    if (!conv) return;
+    conv.memberCount = Math.max(0, conv.memberCount - 1);
+    const members = store.members.get(key);
+    if (members) store.members.set(key, members.filter((u) => !sameUser(u, user)));
+    store.changed();
+  },
+
+  presence({ user, online }) {
+    store.setOnline(user, online);
+  },
+
+  topic({ room, topic }) {
+    const conv = store.conversation(roomKey(room));
+    if (conv) store.upsert(conv.key, { topic });
+  },
+
+  /** This user read up to seq on another device. */
+  read({ room, with: peer, seq }) {
+    const conv = store.conversation(room ? roomKey(room) : directKey(peer));
+    if (conv) store.markRead(conv, seq);
+  },
+};
+
+const sameUser = (a, b) => a?.toLowerCase() === b?.toLowerCase();
+
+/** Another session of this user joined a room: show it here too. */
+async function joinedElsewhere(name) {
+  const { rooms } = await request('rooms');
+  const room = rooms.find((r) => sameUser(r.name, name));
+  if (!room) return;
+  const conv = store.upsert(roomKey(room.name), {
+    name: room.name, topic: room.topic, memberCount: room.members, touched: Date.now(),
+  });
+  await loadOlder(conv, 1);
+}
+
+// The server attaches a session before it writes the login/register/resume reply, so an event
+// can come first. Until the reply is applied, events wait here, then run in their order.
+let early = [];
+const EARLY_LIMIT = 1000;
+
+export function applyEvent(event) {
+  if (!store.me) {
+    if (early.length < EARLY_LIMIT) early.push(event);
+    return;
+  }
+  handlers[event.type]?.(event);
+}
+
+/** Applies the events that arrived before the session started. */
+export function replayEarlyEvents() {
+  const waiting = early;
+  early = [];
+  for (const event of waiting) applyEvent(event);
+}

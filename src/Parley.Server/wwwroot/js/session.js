@@ -1,0 +1,89 @@
+// Signing in and staying signed in: login/register/resume, the token, logout, and what
+// happens each time the connection comes back.
+import { Connection } from './connection.js';
+import { request, useConnection } from './api.js';
+import { store } from './store.js';
+import { loadToken, saveToken, clearToken } from './token.js';
+import { syncSession } from './sync.js';
+import { applyEvent, replayEarlyEvents } from './events.js';
+import { loadMembers, markActiveRead, restoreConversation } from './actions.js';
+
+export function connect() {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const connection = new Connection(`${scheme}://${location.host}/ws`, {
+    onOpen: resume,
+    onDown: () => {
+      store.status = 'reconnecting';
+      store.changed();
+    },
+    onEvent: applyEvent,
+  });
+  useConnection(connection);
+  store.screen = loadToken() ? 'boot' : 'login';
+  store.changed();
+  connection.start();
+}
+
+/** Each time the socket opens: sign in again with the token, if there is one. */
+async function resume() {
+  const token = loadToken();
+  if (!token) {
+    store.status = 'online';
+    store.screen = 'login';
+    store.changed();
+    return;
+  }
+  try {
+    await start(await request('resume', { token }));
+  } catch (error) {
+    if (error.code === 'bad_token') {
+      clearToken();
+      store.reset(null);
+      store.status = 'online';
+      store.screen = 'login';
+      store.changed();
+    }
+    // Anything else (the socket dropped again) is retried by the connection.
+  }
+}
+
+/** login or register with a user name and password; throws a ProtocolError. */
+export async function signIn(op, user, password) {
+  const reply = await request(op, { user, password });
+  saveToken(reply.token);
+  await start(reply);
+}
+
+async function start(reply) {
+  const reconnected = store.me !== null && store.me.toLowerCase() === reply.user.toLowerCase();
+  if (!reconnected) store.reset(reply.user);
+  store.status = 'online';
+  store.screen = 'app';
+  store.changed();
+  request('online').then(({ users }) => {
+    store.online = new Set(users.map((u) => u.toLowerCase()));
+    store.changed();
+  }).catch(() => {});
+  await syncSession(reply, replayEarlyEvents);
+  if (!reconnected) {
+    restoreConversation();
+    return;
+  }
+  markActiveRead();
+  if (store.active?.kind === 'room') loadMembers(store.active).catch(() => {});
+}
+
+/** Ends the session on the server (the token is revoked there) and forgets it here. */
+export async function logout() {
+  try {
+    await request('logout');
+  } catch {
+    // Offline: the token is dropped here all the same.
+  }
+  clearToken();
+  sessionStorage.clear();
+  store.reset(null);
+  store.status = 'online';
+  store.screen = 'login';
+  store.changed();
+}

@@ -1,0 +1,200 @@
+// What the client knows, and the only code that changes it. Views read it and subscribe;
+// the session feeds it from replies and events. Messages are kept per conversation, sorted by
+// seq, each seq once: whatever order or number of times a message arrives (live event,
+// catch-up page, scroll-back page), it is shown once and in its place.
+
+export const roomKey = (name) => `r:${name.toLowerCase()}`;
+export const directKey = (user) => `d:${user.toLowerCase()}`;
+
+function newConversation(key, fields) {
+  return {
+    key,
+    kind: key.startsWith('r:') ? 'room' : 'direct',
+    name: '',
+    topic: '',
+    memberCount: 0,
+    lastSeq: 0,       // the newest seq the server has told us of
+    readSeq: 0,       // how far we told the server (or it told us) this user has read
+    unread: 0,
+    messages: [],     // stored messages, ascending seq, no duplicates
+    pending: [],      // own sends not yet acknowledged, or failed
+    hasOlder: true,   // history before messages[0] may exist
+    loadingOlder: false,
+    touched: 0,       // local activity time (a room just created or joined), for sorting
+    version: 0,       // bumped when messages or pending change, so the pane knows to redraw
+    ...fields,
+  };
+}
+
+class Store {
+  constructor() {
+    this.listeners = new Set();
+    this.scheduled = false;
+    this.reset(null);
+  }
+
+  reset(me) {
+    this.me = me;
+    this.conversations = new Map();
+    this.activeKey = null;
+    this.online = new Set();
+    this.members = new Map(); // room key -> [{ user }]
+    this.search = '';
+    this.status = 'connecting';
+    this.changed();
+  }
+
+  subscribe(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Coalesces the changes of one turn of the event loop into one redraw. */
+  changed() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      for (const listener of this.listeners) listener(this);
+    });
+  }
+
+  get active() {
+    return this.activeKey ? this.conversations.get(this.activeKey) ?? null : null;
+  }
+
+  conversation(key) {
+    return this.conversations.get(key) ?? null;
+  }
+
+  /** Adds the conversation or updates the given fields. */
+  upsert(key, fields) {
+    let conv = this.conversations.get(key);
+    if (conv) Object.assign(conv, fields);
+    else this.conversations.set(key, conv = newConversation(key, fields));
+    this.changed();
+    return conv;
+  }
+
+  remove(key) {
+    this.conversations.delete(key);
+    this.members.delete(key);
+    if (this.activeKey === key) this.activeKey = null;
+    this.changed();
+  }
+
+  setActive(key) {
+    this.activeKey = key;
+    this.changed();
+  }
+
+  /** Key of the conversation a stored message belongs to, from this user's point of view. */
+  keyOf(message) {
+    if (message.room) return roomKey(message.room);
+    const peer = message.from.toLowerCase() === this.me.toLowerCase() ? message.to : message.from;
+    return directKey(peer);
+  }
+
+  /**
+   * Puts stored messages in their conversation. Returns the ones that were new.
+   * Known seqs are skipped, so a message is never shown twice.
+   */
+  addMessages(conv, messages) {
+    const added = [];
+    for (const m of messages) {
+      if (insertBySeq(conv.messages, m)) added.push(m);
+      if (m.seq > conv.lastSeq) conv.lastSeq = m.seq;
+    }
+    if (added.length) {
+      dropSettledFailures(conv, added, this.me);
+      conv.version++;
+      this.changed();
+    }
+    return added;
+  }
+
+  /** The end of the unbroken run of seqs from the oldest loaded message: everything up to it is known. */
+  syncedSeq(conv) {
+    const list = conv.messages;
+    if (list.length === 0) return 0;
+    let seq = list[0].seq;
+    for (let i = 1; i < list.length && list[i].seq === seq + 1; i++) seq = list[i].seq;
+    return seq;
+  }
+
+  isMine(message) {
+    return message.from.toLowerCase() === this.me?.toLowerCase();
+  }
+
+  /** Unread after the user read up to `seq` somewhere (here or on another device). */
+  markRead(conv, seq) {
+    if (seq > conv.readSeq) conv.readSeq = seq;
+    if (conv.readSeq >= conv.lastSeq) conv.unread = 0;
+    else if (conv.messages.length && conv.messages[0].seq <= conv.readSeq + 1)
+      conv.unread = conv.messages.filter((m) => m.seq > conv.readSeq && !this.isMine(m)).length;
+    else conv.unread = Math.min(conv.unread, conv.lastSeq - conv.readSeq);
+    this.changed();
+  }
+
+  get totalUnread() {
+    let total = 0;
+    for (const conv of this.conversations.values()) total += conv.unread;
+    return total;
+  }
+
+  lastActivity(conv) {
+    const last = conv.messages.at(-1);
+    const lastTime = last ? Date.parse(last.ts) : 0;
+    const pendingTime = conv.pending.at(-1)?.time ?? 0;
+    return Math.max(lastTime, pendingTime, conv.touched);
+  }
+
+  /** Conversations, most recent activity first, filtered by the search box. */
+  sortedConversations() {
+    const needle = this.search.trim().toLowerCase();
+    return [...this.conversations.values()]
+      .filter((c) => !needle || c.name.toLowerCase().includes(needle))
+      .sort((a, b) => this.lastActivity(b) - this.lastActivity(a) || a.name.localeCompare(b.name));
+  }
+
+  setOnline(user, online) {
+    const key = user.toLowerCase();
+    if (online) this.online.add(key);
+    else this.online.delete(key);
+    this.changed();
+  }
+
+  isOnline(user) {
+    return this.online.has(user.toLowerCase());
+  }
+}
+
+function insertBySeq(list, message) {
+  let lo = 0, hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].seq < message.seq) lo = mid + 1;
+    else hi = mid;
+  }
+  if (list[lo]?.seq === message.seq) return false;
+  list.splice(lo, 0, message);
+  return true;
+}
+
+/**
+ * A send that failed because the connection dropped may still have been stored: when the
+ * catch-up brings back an own message with the same text, the failed copy goes away.
+ */
+function dropSettledFailures(conv, added, me) {
+  if (!conv.pending.some((p) => p.failed)) return;
+  const mine = added.filter((m) => m.from.toLowerCase() === me.toLowerCase()).map((m) => m.text);
+  conv.pending = conv.pending.filter((p) => {
+    if (!p.failed) return true;
+    const i = mine.indexOf(p.text);
+    if (i < 0) return true;
+    mine.splice(i, 1);
+    return false;
+  });
+}
+
+export const store = new Store();

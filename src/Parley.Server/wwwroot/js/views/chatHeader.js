@@ -1,0 +1,28 @@
+// The open conversation's header: back (phone), name with member count, topic or presence, members toggle.
+import { byId } from '../dom.js';
+import { closeConversation } from '../actions.js';
+
+export function mountChatHeader(store, ui) {
+  byId('back').addEventListener('click', closeConversation);
+  byId('members-toggle').addEventListener('click', () => {
+    ui.membersOpen = !ui.membersOpen;
+    store.changed();
+  });
+  byId('members-close').addEventListener('click', () => {
+    ui.membersOpen = false;
+    store.changed();
+  });
+}
+
+export function renderChatHeader(store, ui) {
+  const conv = store.active;
+  byId('chat-empty').hidden = conv !== null;
+  byId('chat-open').hidden = conv === null;
+  if (!conv) return;
+  const room = conv.kind === 'room';
+  byId('chat-title').textContent = room ? `${conv.name} (${conv.memberCount})` : conv.name;
+  byId('chat-subtitle').textContent = room ? conv.topic : store.isOnline(conv.name) ? 'online' : 'offline';
+  const toggle = byId('members-toggle');
+  toggle.hidden = !room;
+  toggle.setAttribute('aria-expanded', String(room && ui.membersOpen));
+}

@@ -1,0 +1,96 @@
+// The message pane: bubbles (own on the right, others on the left with avatar and name), time
+// and day separators, and loading older history when scrolled to the top.
+import { byId, el, replaceChildren } from '../dom.js';
+import { avatar } from '../avatar.js';
+import { sameDay, separatorTime } from '../format.js';
+import { loadOlder } from '../sync.js';
+import { resend } from '../actions.js';
+
+const GAP_MS = 5 * 60 * 1000;
+const NEAR_TOP_PX = 60;
+const NEAR_BOTTOM_PX = 80;
+
+let shown = { key: null, version: -1 };
+
+export function mountMessageList(store) {
+  const scroller = byId('messages-scroll');
+  scroller.addEventListener('scroll', () => {
+    if (scroller.scrollTop < NEAR_TOP_PX) loadOlderKeepingPlace(store);
+  });
+}
+
+function loadOlderKeepingPlace(store) {
+  const conv = store.active;
+  if (!conv || !conv.hasOlder || conv.loadingOlder) return;
+  loadOlder(conv).catch(() => {});
+}
+
+export function renderMessageList(store) {
+  const conv = store.active;
+  const status = byId('history-status');
+  if (!conv) {
+    shown = { key: null, version: -1 };
+    return;
+  }
+  status.textContent = conv.loadingOlder ? 'Loading…' : '';
+  status.dataset.start = String(!conv.hasOlder);
+  if (shown.key === conv.key && shown.version === conv.version) return;
+
+  const scroller = byId('messages-scroll');
+  const switched = shown.key !== conv.key;
+  const fromBottom = scroller.scrollHeight - scroller.scrollTop;
+  const atBottom = fromBottom - scroller.clientHeight < NEAR_BOTTOM_PX;
+  const firstBefore = firstSeq();
+
+  replaceChildren(byId('messages'), items(store, conv));
+  shown = { key: conv.key, version: conv.version };
+
+  const grewAtTop = !switched && firstBefore !== undefined && firstSeq() !== firstBefore;
+  if (switched || atBottom) scroller.scrollTop = scroller.scrollHeight;
+  else if (grewAtTop) scroller.scrollTop = scroller.scrollHeight - fromBottom;
+
+  // Not enough to scroll yet: fetch more until there is, or until the beginning.
+  if (scroller.scrollHeight <= scroller.clientHeight + NEAR_TOP_PX && conv.hasOlder)
+    queueMicrotask(() => loadOlderKeepingPlace(store));
+}
+
+const firstSeq = () => byId('messages').querySelector('.msg[data-seq]')?.dataset.seq;
+
+function items(store, conv) {
+  const nodes = [];
+  let previous = null;
+  const entries = [
+    ...conv.messages.map((m) => ({ message: m, time: new Date(m.ts) })),
+    ...conv.pending.map((p) => ({ pending: p, time: new Date(Math.max(p.time, lastTime(conv))) })),
+  ];
+  for (const entry of entries) {
+    const newDay = !previous || !sameDay(previous, entry.time);
+    if (newDay || entry.time - previous >= GAP_MS)
+      nodes.push(el('li', { className: `sep${newDay ? ' day' : ''}` }, el('span', {}, separatorTime(entry.time, newDay))));
+    nodes.push(entry.message ? bubble(store, conv, entry.message) : pendingBubble(store, conv, entry.pending));
+    previous = entry.time;
+  }
+  return nodes;
+}
+
+const lastTime = (conv) => (conv.messages.length ? Date.parse(conv.messages.at(-1).ts) : 0);
+
+function bubble(store, conv, m) {
+  const mine = store.isMine(m);
+  const showName = !mine && conv.kind === 'room';
+  return el('li', { className: `msg ${mine ? 'mine' : 'theirs'}`, dataset: { seq: String(m.seq), id: m.id } },
+    avatar(m.from),
+    el('div', { className: 'msg-body' },
+      showName ? el('div', { className: 'msg-from' }, m.from) : null,
+      el('div', { className: 'bubble' }, m.text)));
+}
+
+function pendingBubble(store, conv, p) {
+  const retry = p.failed
+    ? el('button', { className: 'msg-retry', type: 'button', title: `${p.error} (click to retry)`, 'aria-label': 'Retry', onclick: () => resend(conv, p) }, '!')
+    : null;
+  return el('li', { className: `msg mine ${p.failed ? 'failed' : 'sending'}`, dataset: { pending: String(p.tempId) } },
+    avatar(store.me),
+    el('div', { className: 'msg-body' },
+      el('div', { className: 'msg-line' }, retry, el('div', { className: 'bubble' }, p.text))));
+}
