@@ -22,9 +22,9 @@ public sealed record MemberInfo(string User, bool Online);
 public sealed record RoomSummary(string Name, string Topic, int Members, bool Joined);
 
 /// <summary>A joined room as the login reply lists it.</summary>
-public sealed record JoinedRoom(string Name, string Topic, int Members, long LastSeq, long Unread);
+public sealed record JoinedRoom(string Name, string Topic, int Members, long LastSeq, long ReadSeq, long Unread);
 
-public sealed record DirectSummary(string With, long LastSeq, long Unread);
+public sealed record DirectSummary(string With, long LastSeq, long ReadSeq, long Unread);
 
 public sealed record SessionStart(string User, string? Token, IReadOnlyList<JoinedRoom> Rooms, IReadOnlyList<DirectSummary> Directs);
 

@@ -177,6 +177,7 @@ internal static class NativeCommands
                 w.WriteNumber("members", room.Members);
                 w.WriteBoolean("joined", true);
                 w.WriteNumber("lastSeq", room.LastSeq);
+                w.WriteNumber("readSeq", room.ReadSeq);
                 w.WriteNumber("unread", room.Unread);
                 w.WriteEndObject();
             }
@@ -187,6 +188,7 @@ internal static class NativeCommands
                 w.WriteStartObject();
                 w.WriteString("with", direct.With);
                 w.WriteNumber("lastSeq", direct.LastSeq);
+                w.WriteNumber("readSeq", direct.ReadSeq);
                 w.WriteNumber("unread", direct.Unread);
                 w.WriteEndObject();
             }

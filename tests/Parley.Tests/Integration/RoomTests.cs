@@ -153,6 +153,7 @@ public sealed class RoomTests : IAsyncLifetime
         await using var bobThird = await _server.ConnectAsync();
         login = await bobThird.OkAsync("login", new { user = "bob", password = "password1" });
         Assert.Equal(1L, login.GetProperty("rooms")[0].GetProperty("unread").GetInt64());
+        Assert.Equal(3L, login.GetProperty("rooms")[0].GetProperty("readSeq").GetInt64());
     }
 
     [Fact]
