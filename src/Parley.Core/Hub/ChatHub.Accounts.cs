@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Parley.Core.Cluster;
 using Parley.Core.Model;
+using Parley.Core.Policy;
 using Parley.Core.Storage;
 
 namespace Parley.Core.Hub;
@@ -16,8 +17,10 @@ public sealed partial class ChatHub
             return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in; log out first");
         if (!Names.IsValid(name))
             return Error(ErrorCodes.BadName, "a user name is 1-32 letters, digits, '_' or '-', starting with a letter");
-        if (TextLength.Exceeds(password, _limits.MaxPasswordLength) || !TextLength.Exceeds(password, _limits.MinPasswordLength - 1))
+        if (!TextLength.IsWithin(password, _limits.MinPasswordLength, _limits.MaxPasswordLength))
             return Error(ErrorCodes.BadPassword, $"a password is {_limits.MinPasswordLength}-{_limits.MaxPasswordLength} characters");
+        if (TooManyAttempts(session) is { } slowDown)
+            return slowDown;
 
         var hash = await Task.Run(() => _hasher.Hash(password)).ConfigureAwait(false);
         var user = new UserRecord(name, hash, Now());
@@ -38,6 +41,8 @@ public sealed partial class ChatHub
         if (!Names.IsValid(name))
             return Error(ErrorCodes.BadName, "a user name is 1-32 letters, digits, '_' or '-', starting with a letter");
         var key = Names.Key(name);
+        if (TooManyAttempts(session) is { } slowDown)
+            return slowDown;
         if (_throttle.RetryAfter(key) is { } wait)
             return Error(ErrorCodes.Throttled, $"too many failed logins for this name; try again in {Math.Ceiling(wait.TotalSeconds)} s");
 
@@ -113,6 +118,18 @@ public sealed partial class ChatHub
     }
 
     private string DummyHash() => _dummyHash ??= _hasher.Hash("parley-dummy-password");
+
+    /// <summary>
+    /// A password hash costs tens of milliseconds of CPU on purpose; one connection must not be
+    /// able to spend a core on them by trying many names. Each session gets its own small budget.
+    /// </summary>
+    private ChatError? TooManyAttempts(Session session)
+    {
+        session.SignInAttempts ??= new TokenBucket(_time, _limits.SignInBurst, _limits.SignInPerSecond);
+        return session.SignInAttempts.TryTake()
+            ? null
+            : Error(ErrorCodes.RateLimited, "too many sign-in attempts on this connection; wait a moment");
+    }
 
     /// <summary>Tokens are stored only as their SHA-256: a stolen database holds no usable token.</summary>
     private static string HashToken(string token) =>

@@ -12,6 +12,9 @@ public abstract class Session
     /// <summary>The display name of the signed-in user, or null before authentication.</summary>
     public string? User { get; internal set; }
 
+    /// <summary>This connection's budget of login and register attempts (they cost a slow password hash).</summary>
+    internal Policy.TokenBucket? SignInAttempts { get; set; }
+
     /// <summary>The hash of the token this session was opened with, revoked by logout.</summary>
     internal string? TokenHash { get; set; }
 

@@ -6,6 +6,9 @@ namespace Parley.Core.Model;
 /// </summary>
 public static class TextLength
 {
+    public static bool IsWithin(string text, int minChars, int maxChars) =>
+        !Exceeds(text, maxChars) && (minChars <= 0 || Exceeds(text, minChars - 1));
+
     public static bool Exceeds(string text, int maxChars)
     {
         if (text.Length <= maxChars)

@@ -10,6 +10,12 @@ public sealed class ChatLimits
     public int HistoryDefault { get; set; } = 50;
     public int HistoryMax { get; set; } = 200;
 
+    /// <summary>Login and register attempts one connection may make at once (each costs a slow password hash).</summary>
+    public double SignInBurst { get; set; } = 5;
+
+    /// <summary>Login and register attempts per second one connection may sustain.</summary>
+    public double SignInPerSecond { get; set; } = 0.5;
+
     /// <summary>Failed logins for one user name before further attempts are refused for a while.</summary>
     public int LoginFailuresBeforeThrottle { get; set; } = 5;
 

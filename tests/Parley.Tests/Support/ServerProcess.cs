@@ -70,6 +70,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
         start.Environment["PARLEY_PASSWORDITERATIONS"] = "1000";
         start.Environment["PARLEY_CONNECTIONS__RATEBURST"] = "100000";
         start.Environment["PARLEY_CONNECTIONS__RATEPERSECOND"] = "100000";
+        start.Environment["PARLEY_LIMITS__SIGNINBURST"] = "100000";
+        start.Environment["PARLEY_LIMITS__SIGNINPERSECOND"] = "100000";
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
 

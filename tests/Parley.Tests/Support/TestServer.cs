@@ -34,6 +34,8 @@ public sealed class TestServer : IAsyncDisposable
         ["PasswordIterations"] = "1000",
         ["Connections:RateBurst"] = "100000",
         ["Connections:RatePerSecond"] = "100000",
+        ["Limits:SignInBurst"] = "100000",
+        ["Limits:SignInPerSecond"] = "100000",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
