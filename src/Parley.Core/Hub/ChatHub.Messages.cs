@@ -33,6 +33,7 @@ public sealed partial class ChatHub
 
         var conversation = ConversationKey.ForDirect(me, to);
         var sequencer = DirectSequencer(conversation);
+        await sequencer.EnsureBaselineAsync().ConfigureAwait(false);
         var message = new NewMessage(NewId(), conversation, Now(), me, Room: null, to, text);
         return await sequencer.AppendAsync(_backplane, message, stored => DeliverDirect(stored, origin: session)).ConfigureAwait(false);
     }

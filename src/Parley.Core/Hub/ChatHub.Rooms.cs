@@ -95,6 +95,7 @@ public sealed partial class ChatHub
             if (_rooms.TryGetValue(Names.Key(name), out var existing))
                 return existing;
             var room = NewRoom(name, topic);
+            room.Sequencer.SetBaseline(0);
             room.Members[creatorKey] = creator;
             room.AddSessions(SessionsOf(creatorKey));
             _rooms[Names.Key(name)] = room;

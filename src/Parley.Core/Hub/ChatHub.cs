@@ -62,6 +62,8 @@ public sealed partial class ChatHub
             }
             _rooms[record.Key] = room;
         }
+        // Each room's delivery order starts where its history ends.
+        await Task.WhenAll(_rooms.Values.Select(r => r.Sequencer.EnsureBaselineAsync())).ConfigureAwait(false);
         await _backplane.StartAsync(OnRemote, LocalUsers, cancellationToken).ConfigureAwait(false);
         foreach (var presence in await _backplane.RemotePresenceAsync().ConfigureAwait(false))
             OnRemote(presence);
@@ -78,7 +80,11 @@ public sealed partial class ChatHub
         _directSequencers.GetOrAdd(conversation, c => NewSequencer(c, message => DeliverDirect(message, origin: null)));
 
     private ConversationSequencer NewSequencer(string conversation, Action<StoredMessage> deliverRemote) =>
-        new(_time, _limits.MessageGapTimeout, (after, before) => MessagesBetweenAsync(conversation, after, before), deliverRemote);
+        new(_time, _limits.MessageGapTimeout, (after, before) => MessagesBetweenAsync(conversation, after, before),
+            () => LastSeqAsync(conversation), deliverRemote);
+
+    private async Task<long> LastSeqAsync(string conversation) =>
+        (await _store.HistoryAsync(conversation, beforeSeq: null, limit: 1).ConfigureAwait(false)).Messages.FirstOrDefault()?.Seq ?? 0;
 
     /// <summary>Stored messages with after &lt; seq &lt; before, oldest first (at most 1000), to fill a delivery gap.</summary>
     private async Task<IReadOnlyList<StoredMessage>> MessagesBetweenAsync(string conversation, long after, long before)

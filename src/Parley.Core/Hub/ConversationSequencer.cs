@@ -15,11 +15,15 @@ namespace Parley.Core.Hub;
 /// it, e.g. while reconnecting), the missing ones are fetched from the store, and what the store
 /// does not have either (a failed commit) is skipped. A seq already delivered is dropped.
 /// Delivery only queues bytes on sessions and never blocks, so it runs under the lock.
+///
+/// The order starts from a baseline: the conversation's last seq when this node began to follow
+/// it (0 for a new conversation). Until the baseline is known, everything waits.
 /// </summary>
 internal sealed class ConversationSequencer(
     TimeProvider time,
     TimeSpan gapTimeout,
     Func<long, long, Task<IReadOnlyList<StoredMessage>>> fetchBetween,
+    Func<Task<long>> lastStoredSeq,
     Action<StoredMessage> deliverRemote)
 {
     private readonly Lock _gate = new();
@@ -27,6 +31,63 @@ internal sealed class ConversationSequencer(
     private readonly SortedDictionary<long, Action> _early = [];
     private long _lastDelivered = -1;
     private ITimer? _gapTimer;
+    private Task? _baseline;
+
+    /// <summary>
+    /// Loads the baseline from the store, once; later calls return the same task. A message
+    /// already waiting when it arrives is never dropped: the baseline stops short of it.
+    /// </summary>
+    public Task EnsureBaselineAsync()
+    {
+        lock (_gate)
+            return _baseline ??= LoadBaselineAsync();
+    }
+
+    /// <summary>For a conversation known to be new (or whose baseline is known): no store read.</summary>
+    public void SetBaseline(long lastSeq)
+    {
+        lock (_gate)
+        {
+            _baseline ??= Task.CompletedTask;
+            if (_lastDelivered < 0)
+                StartFrom(lastSeq);
+        }
+    }
+
+    private async Task LoadBaselineAsync()
+    {
+        await Task.Yield();
+        long last;
+        try
+        {
+            last = await lastStoredSeq().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            last = -1;
+        }
+        lock (_gate)
+        {
+            if (_lastDelivered >= 0)
+                return;
+            if (last < 0 && _early.Count == 0)
+            {
+                // The store could not say; the next call tries again.
+                _baseline = null;
+                return;
+            }
+            StartFrom(last);
+        }
+    }
+
+    /// <summary>Call under the lock.</summary>
+    private void StartFrom(long lastSeq)
+    {
+        _lastDelivered = _early.Count > 0 ? Math.Min(lastSeq < 0 ? long.MaxValue : lastSeq, _early.Keys.First() - 1) : Math.Max(lastSeq, 0);
+        DrainEarly();
+        if (_early.Count > 0)
+            _gapTimer ??= time.CreateTimer(_ => _ = FillGapAsync(), null, gapTimeout, Timeout.InfiniteTimeSpan);
+    }
 
     /// <summary>The last seq handed to sessions, or -1 before the first.</summary>
     public long LastDelivered
@@ -40,6 +101,7 @@ internal sealed class ConversationSequencer(
 
     public async Task<StoredMessage> AppendAsync(IBackplane backplane, NewMessage message, Action<StoredMessage> deliver)
     {
+        _ = EnsureBaselineAsync();
         Task<StoredMessage> append;
         lock (_gate)
         {
@@ -61,6 +123,7 @@ internal sealed class ConversationSequencer(
     {
         lock (_gate)
             DeliverInOrder(message.Seq, () => deliverRemote(message));
+        _ = EnsureBaselineAsync();
     }
 
     private void DeliverCompleted()
@@ -82,10 +145,15 @@ internal sealed class ConversationSequencer(
     /// <summary>Call under the lock.</summary>
     private void DeliverInOrder(long seq, Action deliver)
     {
-        if (_lastDelivered >= 0 && seq <= _lastDelivered)
+        if (_lastDelivered < 0)
+        {
+            // No baseline yet: wait for it (the caller has started loading it).
+            _early[seq] = deliver;
             return;
-        // The first message this node sees sets the baseline.
-        if (_lastDelivered >= 0 && seq > _lastDelivered + 1)
+        }
+        if (seq <= _lastDelivered)
+            return;
+        if (seq > _lastDelivered + 1)
         {
             _early[seq] = deliver;
             _gapTimer ??= time.CreateTimer(_ => _ = FillGapAsync(), null, gapTimeout, Timeout.InfiniteTimeSpan);
@@ -107,38 +175,34 @@ internal sealed class ConversationSequencer(
             StopGapTimer();
     }
 
-    /// <summary>The gap did not fill in time: fetch what is missing from the store, deliver, and move on.</summary>
+    /// <summary>Gaps did not fill in time: fetch what is missing from the store, deliver, and move on.</summary>
     private async Task FillGapAsync()
     {
-        long after, before;
+        long after, upTo;
         lock (_gate)
         {
-            if (_early.Count == 0)
+            if (_early.Count == 0 || _lastDelivered < 0)
             {
                 StopGapTimer();
                 return;
             }
-            (after, before) = (_lastDelivered, _early.Keys.First());
+            (after, upTo) = (_lastDelivered, _early.Keys.Last());
         }
         IReadOnlyList<StoredMessage> found = [];
         try
         {
-            found = await fetchBetween(after, before).ConfigureAwait(false);
+            found = await fetchBetween(after, upTo).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The store is away too: skip the gap rather than hold the conversation up.
+            // The store is away too: skip the gaps rather than hold the conversation up.
         }
         lock (_gate)
         {
-            foreach (var message in found.Where(m => m.Seq > _lastDelivered).OrderBy(m => m.Seq))
-            {
-                deliverRemote(message);
-                _lastDelivered = message.Seq;
-                DrainEarly();
-            }
-            // Whatever is still missing does not exist (a failed commit): skip past it.
-            while (_early.Count > 0)
+            foreach (var message in found.Where(m => m.Seq > _lastDelivered && m.Seq < upTo && !_early.ContainsKey(m.Seq)))
+                _early[message.Seq] = () => deliverRemote(message);
+            // Up to the snapshot, whatever is still missing does not exist (a failed commit): skip it.
+            while (_early.Count > 0 && _early.Keys.First() <= upTo)
             {
                 var (seq, deliver) = _early.First();
                 _early.Remove(seq);
@@ -147,6 +211,9 @@ internal sealed class ConversationSequencer(
                 DrainEarly();
             }
             StopGapTimer();
+            // Messages that arrived ahead of a new gap meanwhile get their own full wait.
+            if (_early.Count > 0)
+                _gapTimer = time.CreateTimer(_ => _ = FillGapAsync(), null, gapTimeout, Timeout.InfiniteTimeSpan);
         }
     }
 

@@ -53,6 +53,8 @@ public sealed class ClusterHubTests : IAsyncLifetime
         Assert.Equal("hi from a", Assert.Single(bob.Of<MessageEvent>()).Message.Text);
 
         Assert.True((await _b.SendDirectAsync(bob, "alice", "psst")).Ok);
+        // A direct conversation new to node a first learns where it stands in the store.
+        await Until.TrueAsync(() => alice.Of<MessageEvent>().Any(), "the direct message reaches node a");
         Assert.Equal("psst", Assert.Single(alice.Of<MessageEvent>()).Message.Text);
 
         Assert.True((await _a.CreateRoomAsync(alice, "dev", "code")).Ok);
