@@ -96,7 +96,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
             throw;
         }
         if (process.HasExited)
+        {
+            // Waiting for exit also waits until the redirected output has been read to its end.
+            await process.WaitForExitAsync();
             throw new InvalidOperationException($"parley serve exited with {process.ExitCode}: {server.StandardError}");
+        }
         return server;
     }
 
