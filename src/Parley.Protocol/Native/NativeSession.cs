@@ -28,6 +28,7 @@ public sealed class NativeSession : Session
     private readonly Queue<Task> _inflightSends = new();
     private readonly Lock _gate = new();
     private int _running;
+    private long _queuedBytes;
     private bool _closing;
     private bool _finished;
 
@@ -58,9 +59,31 @@ public sealed class NativeSession : Session
     /// <summary>The reason given when the server closed the session, or null.</summary>
     public string? CloseReason { get; private set; }
 
-    public byte[] Bytes(Outbound frame) => frame.Bytes ?? frame.Broadcast!.EncodedWith(_encoder);
+    /// <summary>The frame's bytes, for the writer loop that has just taken it off the queue.</summary>
+    public byte[] Bytes(Outbound frame)
+    {
+        Interlocked.Add(ref _queuedBytes, -frame.Bytes.Length);
+        return frame.Bytes;
+    }
 
-    public override bool TryDeliver(Broadcast broadcast) => _outbound.Writer.TryWrite(new Outbound(broadcast, null));
+    /// <summary>The bytes waiting in this session's queue.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    public override bool TryDeliver(Broadcast broadcast) => TryQueue(broadcast.EncodedWith(_encoder));
+
+    /// <summary>
+    /// Queues a frame unless that would pass the frame or byte bound: a reader that far behind is
+    /// too slow, and its queue must not grow (a history reply alone can be megabytes).
+    /// </summary>
+    private bool TryQueue(byte[] bytes)
+    {
+        if (Interlocked.Add(ref _queuedBytes, bytes.Length) > _options.MaxQueuedBytes || !_outbound.Writer.TryWrite(new Outbound(bytes)))
+        {
+            Interlocked.Add(ref _queuedBytes, -bytes.Length);
+            return false;
+        }
+        return true;
+    }
 
     /// <summary>
     /// Ends the session from the server side: no new request is taken, requests already running
@@ -97,7 +120,7 @@ public sealed class NativeSession : Session
                 return;
             _finished = true;
         }
-        if (bye && CloseReason is { } reason && !_outbound.Writer.TryWrite(new Outbound(null, _encoder.Encode(new ByeEvent(reason)))))
+        if (bye && CloseReason is { } reason && !TryQueue(_encoder.Encode(new ByeEvent(reason))))
             _abort.Cancel();
         _outbound.Writer.TryComplete();
     }
@@ -153,11 +176,17 @@ public sealed class NativeSession : Session
     /// <summary>The transport's input has ended: finish pending work, leave the hub, complete the queue.</summary>
     public async Task EndAsync()
     {
-        await DrainInflightSendsAsync().ConfigureAwait(false);
-        Hub.Detach(this);
-        lock (_gate)
-            _closing = true;
-        Finish(bye: true);
+        try
+        {
+            await DrainInflightSendsAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Hub.Detach(this);
+            lock (_gate)
+                _closing = true;
+            Finish(bye: true);
+        }
     }
 
     private async Task DrainInflightSendsAsync()
@@ -167,6 +196,18 @@ public sealed class NativeSession : Session
     }
 
     private async Task RunAsync(JsonRequest request)
+    {
+        try
+        {
+            await RunCommandAsync(request).ConfigureAwait(false);
+        }
+        finally
+        {
+            EndRequest();
+        }
+    }
+
+    private async Task RunCommandAsync(JsonRequest request)
     {
         using (request)
         {
@@ -195,7 +236,6 @@ public sealed class NativeSession : Session
             }
             Reply(request.Id, reply);
         }
-        EndRequest();
     }
 
     private void EndRequest()
@@ -209,7 +249,7 @@ public sealed class NativeSession : Session
 
     private void Reply(JsonElement? id, Reply reply)
     {
-        if (!_outbound.Writer.TryWrite(new Outbound(null, reply.Encode(id))))
+        if (!TryQueue(reply.Encode(id)))
             Close(ByeReasons.SlowConsumer);
     }
 }

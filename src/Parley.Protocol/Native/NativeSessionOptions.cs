@@ -9,6 +9,9 @@ public sealed class NativeSessionOptions
     /// <summary>Frames waiting to be written to one connection; past this the reader is too slow and is dropped.</summary>
     public int OutboundQueueLimit { get; set; } = 4096;
 
+    /// <summary>Bytes queued for one connection; past this the reader is too slow and is dropped.</summary>
+    public long MaxQueuedBytes { get; set; } = 8 * 1024 * 1024;
+
     /// <summary>Token bucket: requests allowed at once.</summary>
     public double RateBurst { get; set; } = 50;
 
