@@ -140,15 +140,24 @@ public sealed partial class ParleyClient
                     connection = await OpenAsync(_disposed.Token).ConfigureAwait(false);
                     lock (_state)
                         _holding = true;
-                    _ = ReceiveAsync(connection);
+                    var receiving = ReceiveAsync(connection);
                     string token;
                     lock (_state)
                         token = _token ?? throw new ParleyException("bad_token", "signed out");
                     var session = Frames.Session(await RequestOnAsync(connection, "resume", w => w.WriteString("token", token), _disposed.Token).ConfigureAwait(false));
                     Emit(new Reconnected(attempt));
                     await CatchUpAsync(connection, session).ConfigureAwait(false);
+                    // From here a drop of the new connection starts a fresh reconnect by itself...
+                    Interlocked.Exchange(ref _reconnecting, 0);
                     _connection = connection;
                     ReleaseHeld();
+                    // ...unless it dropped just before it became current, unnoticed: then go round again.
+                    if (receiving.IsCompleted && Interlocked.CompareExchange(ref _connection, null, connection) == connection
+                        && Interlocked.Exchange(ref _reconnecting, 1) == 0)
+                    {
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        continue;
+                    }
                     return;
                 }
                 catch (ParleyException ex) when (ex.Code == "bad_token")
@@ -157,6 +166,7 @@ public sealed partial class ParleyClient
                         await connection.DisposeAsync().ConfigureAwait(false);
                     ReleaseHeld();
                     Emit(new ConnectionLost("the session has ended (signed out elsewhere?): log in again", WillRetry: false));
+                    Interlocked.Exchange(ref _reconnecting, 0);
                     return;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -171,9 +181,6 @@ public sealed partial class ParleyClient
         catch (OperationCanceledException)
         {
             // Disposed while waiting: nothing more to do.
-        }
-        finally
-        {
             Interlocked.Exchange(ref _reconnecting, 0);
         }
     }
@@ -200,7 +207,7 @@ public sealed partial class ParleyClient
             long? before = null;
             while (missed.Count < _options.MaxCatchUp)
             {
-                var page = await HistoryOnAsync(connection, conversation.Target, before, 200, _disposed.Token).ConfigureAwait(false);
+                var page = await CatchUpPageAsync(connection, conversation.Target, before).ConfigureAwait(false);
                 missed.AddRange(page.Messages.Where(m => m.Seq > seen));
                 if (!page.More || page.Messages.Count == 0 || page.Messages[^1].Seq <= seen + 1)
                     break;
@@ -210,6 +217,22 @@ public sealed partial class ParleyClient
             {
                 foreach (var message in missed.OrderBy(m => m.Seq))
                     EmitMessageLocked(message, replayed: true);
+            }
+        }
+    }
+
+    /// <summary>One page of history; a catch-up of many conversations may meet the server's rate limit, so it waits and retries.</summary>
+    private async Task<HistoryPage> CatchUpPageAsync(IFrameConnection connection, Target target, long? before)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await HistoryOnAsync(connection, target, before, 200, _disposed.Token).ConfigureAwait(false);
+            }
+            catch (ParleyException ex) when (ex.Code == "rate_limited" && attempt < 30)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Min(attempt, 8)), _disposed.Token).ConfigureAwait(false);
             }
         }
     }

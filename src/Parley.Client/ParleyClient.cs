@@ -132,7 +132,15 @@ public sealed partial class ParleyClient : IAsyncDisposable
             waiter.TrySetResult(root);
             return;
         }
-        OnEvent(root);
+        try
+        {
+            OnEvent(root);
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // An event missing a field or of the wrong shape: pass it on raw rather than lose the connection.
+            Emit(new UnknownFrame(root.GetRawText()));
+        }
     }
 
     private void Emit(ClientEvent clientEvent) => _events.Writer.TryWrite(clientEvent);

@@ -97,8 +97,18 @@ public sealed partial class ChatHub
     private async Task<SessionStart> StartSessionAsync(Session session, string name, string? token)
     {
         await AttachAsync(session, name).ConfigureAwait(false);
-        var (rooms, directs) = await ConversationListAsync(Names.Key(name)).ConfigureAwait(false);
-        return new SessionStart(name, token, rooms, directs);
+        try
+        {
+            var (rooms, directs) = await ConversationListAsync(Names.Key(name)).ConfigureAwait(false);
+            return new SessionStart(name, token, rooms, directs);
+        }
+        catch
+        {
+            // The client gets an error: it must not be left signed in half-way.
+            Detach(session);
+            session.TokenHash = null;
+            throw;
+        }
     }
 
     private async Task<(IReadOnlyList<JoinedRoom>, IReadOnlyList<DirectSummary>)> ConversationListAsync(string userKey)

@@ -49,7 +49,7 @@ public sealed class LineClient : ProtocolClient
     {
         try
         {
-            using var reader = new StreamReader(_stream, new UTF8Encoding(false, throwOnInvalidBytes: true));
+            using var reader = new StreamReader(_stream, new UTF8Encoding(false, throwOnInvalidBytes: true), leaveOpen: true);
             while (await reader.ReadLineAsync() is { } line)
                 OnFrame(line);
         }
