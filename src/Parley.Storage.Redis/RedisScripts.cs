@@ -133,8 +133,9 @@ internal static class RedisScripts
 
     /// <summary>
     /// One user's last seq, read seq and unread count per conversation, read at one instant.
-    /// Unread counts messages by others after the read position, looking at most ARGV[2] messages
-    /// past it (so it is capped at that number).
+    /// Unread counts messages by others after the read position. To keep the script short however
+    /// far behind a user is (it blocks Redis while it runs), only the first ARGV[2] unread entries
+    /// are looked at; beyond them every message counts, the user's own included.
     /// KEYS: 1 user's reads, then per conversation i: 2i last seq, 2i + 1 history.
     /// ARGV: 1 user key, 2 cap, then per conversation i: 2 + i conversation.
     /// Returns last, read, unread for each conversation in order.
@@ -149,6 +150,7 @@ internal static class RedisScripts
             local start = '-'
             if read > 0 then start = '(0-' .. read end
             local entries = redis.call('XRANGE', KEYS[2 * i + 1], start, '+', 'COUNT', ARGV[2])
+            unread = math.max(0, last - read - #entries)
             for _, entry in ipairs(entries) do
               local fields = entry[2]
               for j = 1, #fields, 2 do
