@@ -8,9 +8,6 @@ public sealed partial class SqliteChatStore
     private readonly Lock _sequenceGate = new();
     private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
 
-    /// <summary>Direct conversations whose <c>directs</c> rows this process has written already.</summary>
-    private readonly HashSet<string> _knownDirects = new(StringComparer.Ordinal);
-
     private void LoadSequences(SqliteConnection connection)
     {
         using var command = Query(connection, "SELECT conv, last_seq FROM conversations");
@@ -27,7 +24,7 @@ public sealed partial class SqliteChatStore
             var seq = _lastSeq.GetValueOrDefault(message.Conversation) + 1;
             _lastSeq[message.Conversation] = seq;
             var stored = message.WithSeq(seq);
-            var isNewDirect = stored.To is not null && _knownDirects.Add(stored.Conversation);
+            var isDirect = stored.To is not null;
             return Writer.Enqueue(w =>
             {
                 Run(w, "INSERT INTO messages (conv, seq, id, ts, sender, room, recipient, text) VALUES ($conv, $seq, $id, $ts, $sender, $room, $to, $text)",
@@ -35,7 +32,7 @@ public sealed partial class SqliteChatStore
                     ("$sender", stored.From), ("$room", stored.Room), ("$to", stored.To), ("$text", stored.Text));
                 Run(w, "INSERT INTO conversations (conv, last_seq) VALUES ($conv, $seq) ON CONFLICT (conv) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
                     ("$conv", stored.Conversation), ("$seq", stored.Seq));
-                if (isNewDirect)
+                if (isDirect)
                 {
                     const string direct = "INSERT OR IGNORE INTO directs (user_key, conv, peer) VALUES ($user, $conv, $peer)";
                     Run(w, direct, ("$user", Names.Key(stored.From)), ("$conv", stored.Conversation), ("$peer", stored.To));

@@ -14,6 +14,9 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
 
     private Target _current = Target.InRoom("lobby");
 
+    /// <summary>Conversations with a read mark in flight → the newest seq to mark.</summary>
+    private readonly Dictionary<Target, long> _readMarks = [];
+
     /// <summary>Failed sends and commands so far; a script exits non-zero when there were any.</summary>
     public int Failures { get; private set; }
 
@@ -117,15 +120,42 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
             _ = MarkReadQuietlyAsync(target, page.Messages[0].Seq);
     }
 
+    /// <summary>
+    /// Marks the conversation read up to <paramref name="seq"/>. At most one mark is in flight; marks
+    /// asked for meanwhile collapse into the newest, so a busy room does not use up the rate limit.
+    /// </summary>
     private async Task MarkReadQuietlyAsync(Target target, long seq)
     {
+        lock (_readMarks)
+        {
+            var inFlight = _readMarks.TryGetValue(target, out var pending);
+            _readMarks[target] = Math.Max(seq, pending);
+            if (inFlight)
+                return;
+        }
         try
         {
-            await client.MarkReadAsync(target, seq);
+            while (true)
+            {
+                long next;
+                lock (_readMarks)
+                    next = _readMarks[target];
+                await client.MarkReadAsync(target, next);
+                lock (_readMarks)
+                {
+                    if (_readMarks[target] == next)
+                    {
+                        _readMarks.Remove(target);
+                        return;
+                    }
+                }
+            }
         }
         catch (Exception ex) when (ex is ParleyException or ObjectDisposedException)
         {
             // A read mark is a nicety; the next one will carry the position.
+            lock (_readMarks)
+                _readMarks.Remove(target);
         }
     }
 

@@ -71,13 +71,27 @@ public sealed partial class ChatHub
         if (TextLength.Exceeds(topic, _limits.MaxTopicChars))
             return Error(ErrorCodes.TopicTooLong, $"a topic is at most {_limits.MaxTopicChars} characters");
         Task stored;
+        string previous;
         lock (_topology)
         {
             // Memory and store take concurrent topic changes in the same order.
+            previous = room.Topic;
             room.Topic = topic;
             stored = _store.SetTopicAsync(Names.Key(room.Name), topic);
         }
-        await stored.ConfigureAwait(false);
+        try
+        {
+            await stored.ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (_topology)
+            {
+                if (room.Topic == topic)
+                    room.Topic = previous;
+            }
+            throw;
+        }
         DeliverTopic(room, topic, me, origin: session);
         await PublishAsync(new Cluster.TopicChanged(room.Name, topic, me)).ConfigureAwait(false);
         return Done.Value;

@@ -22,6 +22,13 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
             await context.Response.WriteAsync("Parley speaks WebSocket here: connect with a WebSocket client.\n").ConfigureAwait(false);
             return;
         }
+        if (!IsSameOrigin(context.Request))
+        {
+            // A page on another site must not use a visitor's browser to talk to this server.
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync("WebSocket connections from other origins are refused.\n").ConfigureAwait(false);
+            return;
+        }
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var (session, shutdownHook) = factory.Create();
         using var _ = shutdownHook;
@@ -44,6 +51,16 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
         }
         await writing.ConfigureAwait(false);
         Log.ConnectionClosed(factory.Logger, "ws", remote, session.CloseReason ?? "peer closed");
+    }
+
+    /// <summary>Browsers always send Origin; other clients (terminal, scripts) send none and are let in.</summary>
+    private static bool IsSameOrigin(HttpRequest request)
+    {
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length == 0)
+            return true;
+        return Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+            && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
     }
 
     private async Task ReadMessagesAsync(NativeSession session, WebSocket socket, CancellationToken stop)

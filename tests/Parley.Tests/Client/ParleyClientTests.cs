@@ -94,7 +94,7 @@ public sealed class ParleyClientTests
         try
         {
             var server = await TestServer.StartAsync(settings, data);
-            await using var listener = await Connect(server, reconnectDelay: TimeSpan.FromSeconds(2));
+            await using var listener = await Connect(server, reconnectDelay: TimeSpan.FromSeconds(6));
             await listener.RegisterAsync("listener", "password1");
             await using (var talker = await Connect(server))
             {

@@ -61,17 +61,28 @@ public sealed class DurabilityTests
                     await client.OkAsync("register", new { user = $"writer{i}", password = "password1" });
                     clients.Add(client);
                 }
-                await Task.WhenAll(clients.Select((c, i) => Task.Run(async () =>
+                // Kill the server while the senders are still sending: every message acknowledged
+                // by then must be on disk, whatever was in flight.
+                var sending = clients.Select((c, i) => Task.Run(async () =>
                 {
                     for (var n = 0; n < perSender; n++)
                     {
                         var text = $"w{i}-{n}";
-                        var ok = await c.OkAsync("send", new { room = "lobby", text });
-                        lock (acknowledged)
-                            acknowledged.Add((text, ok.GetProperty("message").GetProperty("seq").GetInt64()));
+                        try
+                        {
+                            var ok = await c.OkAsync("send", new { room = "lobby", text });
+                            lock (acknowledged)
+                                acknowledged.Add((text, ok.GetProperty("message").GetProperty("seq").GetInt64()));
+                        }
+                        catch (IOException)
+                        {
+                            return;
+                        }
                     }
-                })));
+                })).ToList();
+                await Until.TrueAsync(() => { lock (acknowledged) return acknowledged.Count >= senders * perSender / 2; }, "half the messages are acknowledged");
                 await server.KillAsync();
+                await Task.WhenAll(sending);
                 foreach (var c in clients)
                     await c.DisposeAsync();
             }
@@ -91,7 +102,7 @@ public sealed class DurabilityTests
                         break;
                     before = stored.Keys.Min();
                 }
-                Assert.Equal(senders * perSender, acknowledged.Count);
+                Assert.True(acknowledged.Count >= senders * perSender / 2);
                 foreach (var (text, seq) in acknowledged)
                     Assert.Equal(text, stored.GetValueOrDefault(seq));
             }

@@ -41,7 +41,28 @@ export function markActiveRead() {
   if (conv.unread === 0 && conv.readSeq >= conv.lastSeq) return;
   const seq = conv.lastSeq;
   store.markRead(conv, seq);
-  if (seq > 0) request('read', { ...target(conv), seq }).catch(() => {});
+  if (seq > 0) sendRead(conv, seq);
+}
+
+// Conversation key -> newest seq to mark read. At most one `read` is in flight per conversation;
+// marks asked for meanwhile collapse into the newest, so a busy room does not use up the rate limit.
+const readMarks = new Map();
+
+async function sendRead(conv, seq) {
+  const inFlight = readMarks.has(conv.key);
+  readMarks.set(conv.key, Math.max(seq, readMarks.get(conv.key) ?? 0));
+  if (inFlight) return;
+  let sent = 0;
+  try {
+    while (readMarks.get(conv.key) > sent) {
+      sent = readMarks.get(conv.key);
+      await request('read', { ...target(conv), seq: sent });
+    }
+  } catch {
+    // A read mark is a nicety; the next one carries the position.
+  } finally {
+    readMarks.delete(conv.key);
+  }
 }
 
 export function send(text) {
