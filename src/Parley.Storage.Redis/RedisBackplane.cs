@@ -26,6 +26,7 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
     private ChannelMessageQueue? _subscription;
     private ITimer? _heartbeat;
     private int _beating;
+    private volatile bool _disposed;
 
     public string NodeId => options.NodeId;
 
@@ -46,12 +47,7 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
         }
         // The queue hands messages over one at a time, in channel order.
         _subscription.OnMessage(OnMessage);
-        store.Connection.ConnectionRestored += (_, _) =>
-        {
-            // Pub/sub does not replay what was published while we were away: catch up from the store.
-            _onRemote(new BackplaneReconnected());
-            _ = HeartbeatAsync();
-        };
+        store.Connection.ConnectionRestored += OnConnectionRestored;
         await HeartbeatAsync().ConfigureAwait(false);
         _heartbeat = time.CreateTimer(_ => _ = HeartbeatAsync(), null, options.HeartbeatInterval, options.HeartbeatInterval);
     }
@@ -91,6 +87,40 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
         return present;
     }
 
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (_disposed)
+            return;
+        // Pub/sub does not replay what was published while we were away: catch up from the store,
+        // and make this node's presence in Redis exactly what it is now (users may have left meanwhile).
+        _onRemote(new BackplaneReconnected());
+        _ = ResyncPresenceAsync();
+    }
+
+    /// <summary>Announces every local user and takes back those who left while Redis could not hear it.</summary>
+    private async Task ResyncPresenceAsync()
+    {
+        try
+        {
+            var database = store.Connection.GetDatabase();
+            var local = _localUsers().ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var recorded in await database.SetMembersAsync(_keys.NodeUsers(NodeId)).ConfigureAwait(false))
+            {
+                var user = recorded.ToString();
+                if (local.Contains(user))
+                    continue;
+                await RecordPresenceAsync(database, user, online: false).ConfigureAwait(false);
+                await database.PublishAsync(_keys.Events(), ClusterEnvelope.Encode(NodeId, new NodePresence(NodeId, user, Online: false))).ConfigureAwait(false);
+            }
+            await AnnounceLocalUsersAsync(database).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+        {
+            Trouble?.Invoke("could not re-sync presence after reconnecting; the next reconnect tries again", ex);
+        }
+        await HeartbeatAsync().ConfigureAwait(false);
+    }
+
     private void OnMessage(ChannelMessage message)
     {
         try
@@ -114,7 +144,7 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
     /// <summary>Keeps this node's heartbeat alive, re-announces its users if it was taken for dead, and buries dead nodes.</summary>
     private async Task HeartbeatAsync()
     {
-        if (Interlocked.Exchange(ref _beating, 1) == 1)
+        if (_disposed || Interlocked.Exchange(ref _beating, 1) == 1)
             return;
         try
         {
@@ -144,7 +174,7 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
         {
-            Trouble?.Invoke("heartbeat failed; presence will be re-announced when Redis is back", ex);
+            Trouble?.Invoke("heartbeat failed; presence is re-synced when Redis is back", ex);
         }
         finally
         {
@@ -205,9 +235,13 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
     /// <summary>A clean stop: this node's users leave the online sets and its heartbeat goes at once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         _heartbeat?.Dispose();
         if (_subscription is not null)
         {
+            store.Connection.ConnectionRestored -= OnConnectionRestored;
             try
             {
                 var database = store.Connection.GetDatabase();

@@ -48,6 +48,9 @@ public sealed partial class ChatHub
 
     public ChatLimits Limits => _limits;
 
+    /// <summary>This node's id among the nodes sharing the store.</summary>
+    public string NodeId => _backplane.NodeId;
+
     /// <summary>Loads rooms and memberships from the store and joins the cluster. Call once before serving.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {

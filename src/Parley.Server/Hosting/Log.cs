@@ -6,8 +6,8 @@ namespace Parley.Server.Hosting;
 /// <summary>Every log line the server writes, with stable event ids.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Information, "Parley serving; data in {DataPath}")]
-    public static partial void Started(ILogger logger, string dataPath);
+    [LoggerMessage(1, LogLevel.Information, "Parley serving; state in {Store}")]
+    public static partial void Started(ILogger logger, string store);
 
     [LoggerMessage(2, LogLevel.Information, "Parley stopping: closing connections")]
     public static partial void Stopping(ILogger logger);

@@ -112,7 +112,7 @@ public sealed class ParleyServer : IAsyncDisposable
             throw;
         }
         app.Lifetime.ApplicationStopping.Register(() => Log.Stopping(logger));
-        Log.Started(logger, dataPath);
+        Log.Started(logger, options.Store == StoreKind.Redis ? $"Redis at {options.Redis} (node {hub.NodeId})" : Path.Combine(dataPath, "parley.db"));
 
         var server = new ParleyServer(app, store, backplane, tcp!, http!);
         await announce.WriteLineAsync($"listening tcp {server.TcpEndpoint}").ConfigureAwait(false);

@@ -161,4 +161,19 @@ public sealed class MultiNodeTests : IAsyncLifetime
         foreach (var text in acknowledged)
             Assert.Contains(text, stored);
     }
+
+    [Fact]
+    public async Task A_user_who_leaves_while_Redis_is_down_is_shown_offline_once_it_is_back()
+    {
+        await using var alice = await _a.RegisterAsync("alice");
+        var bob = await _b.RegisterAsync("bob");
+        await alice.NextAsync("presence", e => Is(e, "bob", true));
+
+        await _redis.StopAsync();
+        await bob.DisposeAsync();
+        await _redis.StartAgainAsync();
+
+        await alice.NextAsync("presence", e => Is(e, "bob", false), TimeSpan.FromSeconds(20));
+        Assert.Equal(["alice"], await OnlineAsync(alice));
+    }
 }
