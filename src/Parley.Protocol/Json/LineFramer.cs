@@ -18,9 +18,18 @@ public enum FrameStatus
 /// </summary>
 public static class LineFramer
 {
-    public static FrameStatus TryReadLine(ref ReadOnlySequence<byte> buffer, int maxLineBytes, out ReadOnlySequence<byte> line)
+    public static FrameStatus TryReadLine(ref ReadOnlySequence<byte> buffer, int maxLineBytes, out ReadOnlySequence<byte> line) =>
+        TryReadLine(ref buffer, maxLineBytes, 0, out line);
+
+    /// <summary>
+    /// As above, but the first <paramref name="knownWithoutNewline"/> bytes are known to hold no
+    /// '\n' (they were searched on an earlier call), so a line arriving a byte at a time costs a
+    /// linear search in all, not a quadratic one.
+    /// </summary>
+    public static FrameStatus TryReadLine(ref ReadOnlySequence<byte> buffer, int maxLineBytes, long knownWithoutNewline, out ReadOnlySequence<byte> line)
     {
-        var end = buffer.PositionOf((byte)'\n');
+        var skip = Math.Clamp(knownWithoutNewline, 0, buffer.Length);
+        var end = buffer.Slice(skip).PositionOf((byte)'\n');
         if (end is null)
         {
             line = default;

@@ -39,6 +39,8 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
     private async Task ReadLinesAsync(NativeSession session, PipeReader input)
     {
         var maxLine = options.Connections.MaxLineBytes;
+        // Bytes at the start of the unconsumed input already searched for '\n' in vain.
+        long searched = 0;
         while (true)
         {
             // No cancellation token here: the connection's token fires on a half-close, and lines
@@ -48,11 +50,14 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
             var status = FrameStatus.NeedMore;
             try
             {
-                while ((status = LineFramer.TryReadLine(ref buffer, maxLine, out var line)) == FrameStatus.Line)
+                while ((status = LineFramer.TryReadLine(ref buffer, maxLine, searched, out var line)) == FrameStatus.Line)
                 {
+                    searched = 0;
                     if (line.Length > 0)
                         await session.HandleFrameAsync(line).ConfigureAwait(false);
                 }
+                if (status == FrameStatus.NeedMore)
+                    searched = buffer.Length;
                 // A last line without '\n' still counts when the peer closes its side.
                 if (status == FrameStatus.NeedMore && result.IsCompleted && !buffer.IsEmpty)
                 {

@@ -270,4 +270,20 @@ public sealed class LineFramerTests
         Assert.Equal(FrameStatus.NeedMore, LineFramer.TryReadLine(ref buffer, 16, out var line));
         Assert.True(line.IsEmpty);
     }
+
+    [Fact]
+    public void Bytes_already_searched_are_not_searched_again_and_the_line_is_the_same()
+    {
+        var bytes = Encoding.UTF8.GetBytes("{\"id\":1}\r\nrest");
+        var whole = new ReadOnlySequence<byte>(bytes);
+        // Pretend the first 5 bytes were searched on an earlier read (they hold no newline).
+        Assert.Equal(FrameStatus.Line, LineFramer.TryReadLine(ref whole, 100, 5, out var line));
+        Assert.Equal("{\"id\":1}", Encoding.UTF8.GetString(line.ToArray()));
+        Assert.Equal("rest", Encoding.UTF8.GetString(whole.ToArray()));
+
+        // A skip past the end is clamped, and an unterminated buffer stays NeedMore.
+        var partial = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes("abc"));
+        Assert.Equal(FrameStatus.NeedMore, LineFramer.TryReadLine(ref partial, 100, 99, out _));
+        Assert.Equal(3, partial.Length);
+    }
 }
