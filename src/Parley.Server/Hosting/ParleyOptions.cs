@@ -45,6 +45,9 @@ public sealed class ParleyOptions
     /// <summary>PBKDF2 iterations for new password hashes. Lower it only for tests.</summary>
     public int PasswordIterations { get; set; } = 100_000;
 
+    /// <summary>Most connections (TCP and WebSocket each) the server accepts at once.</summary>
+    public long MaxConnections { get; set; } = 50_000;
+
     /// <summary>How long a graceful stop waits for connections to flush before cutting them.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

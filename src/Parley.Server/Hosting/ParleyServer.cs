@@ -79,6 +79,8 @@ public sealed class ParleyServer : IAsyncDisposable
         ListenOptions? tcp = null, http = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
             kestrel.Listen(tcpEndpoint, listen =>
             {
                 listen.UseConnectionHandler<TcpJsonConnectionHandler>();
@@ -89,7 +91,8 @@ public sealed class ParleyServer : IAsyncDisposable
 
         var app = builder.Build();
         app.UseParleyWebClient();
-        app.UseWebSockets();
+        // Pings find WebSocket peers that vanished without closing (a laptop lid, a dead network).
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30), KeepAliveTimeout = TimeSpan.FromSeconds(30) });
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         var webSockets = app.Services.GetRequiredService<WebSocketEndpoint>();
         app.Map("/ws", webSockets.HandleAsync);

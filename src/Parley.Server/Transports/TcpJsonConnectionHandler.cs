@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Parley.Protocol.Json;
 using Parley.Protocol.Native;
 using Parley.Server.Hosting;
@@ -16,6 +18,7 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
+        EnableKeepAlive(connection);
         var (session, shutdownHook) = factory.Create();
         using var _ = shutdownHook;
         Log.ConnectionOpened(factory.Logger, "tcp", connection.RemoteEndPoint);
@@ -34,6 +37,20 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
         }
         await writing.ConfigureAwait(false);
         Log.ConnectionClosed(factory.Logger, "tcp", connection.RemoteEndPoint, session.CloseReason ?? "peer closed");
+    }
+
+    /// <summary>
+    /// TCP keepalive probes a silent peer after a minute, so a client whose machine or network
+    /// died (no FIN, no RST) is dropped and shown offline within about 90 s rather than never.
+    /// </summary>
+    private static void EnableKeepAlive(ConnectionContext connection)
+    {
+        if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
+            return;
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 60);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 10);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
     }
 
     private async Task ReadLinesAsync(NativeSession session, PipeReader input)
