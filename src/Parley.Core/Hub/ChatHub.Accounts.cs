@@ -16,7 +16,7 @@ public sealed partial class ChatHub
         if (session.IsAuthenticated)
             return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in; log out first");
         if (!Names.IsValid(name))
-            return Error(ErrorCodes.BadName, "a user name is 1-32 letters, digits, '_' or '-', starting with a letter");
+            return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
         if (!TextLength.IsWithin(password, _limits.MinPasswordLength, _limits.MaxPasswordLength))
             return Error(ErrorCodes.BadPassword, $"a password is {_limits.MinPasswordLength}-{_limits.MaxPasswordLength} characters");
         if (TooManyAttempts(session) is { } slowDown)
@@ -39,11 +39,13 @@ public sealed partial class ChatHub
         if (session.IsAuthenticated)
             return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in; log out first");
         if (!Names.IsValid(name))
-            return Error(ErrorCodes.BadName, "a user name is 1-32 letters, digits, '_' or '-', starting with a letter");
+            return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
         var key = Names.Key(name);
         if (TooManyAttempts(session) is { } slowDown)
             return slowDown;
-        if (_throttle.RetryAfter(key) is { } wait)
+        // Failures count per name and address: a stranger failing on purpose cannot lock a user out.
+        var throttleKey = $"{key}@{session.RemoteAddress}";
+        if (_throttle.RetryAfter(throttleKey) is { } wait)
             return Error(ErrorCodes.Throttled, $"too many failed logins for this name; try again in {Math.Ceiling(wait.TotalSeconds)} s");
 
         var user = await _store.FindUserAsync(key).ConfigureAwait(false);
@@ -51,10 +53,10 @@ public sealed partial class ChatHub
         var check = await Task.Run(() => _hasher.Verify(user?.PasswordHash ?? DummyHash(), password)).ConfigureAwait(false);
         if (user is null || check == PasswordCheck.Failed)
         {
-            _throttle.Failed(key);
+            _throttle.Failed(throttleKey);
             return Error(ErrorCodes.BadCredentials, "wrong user name or password");
         }
-        _throttle.Succeeded(key);
+        _throttle.Succeeded(throttleKey);
         if (check == PasswordCheck.SuccessRehashNeeded)
             await _store.SetPasswordHashAsync(key, await Task.Run(() => _hasher.Hash(password)).ConfigureAwait(false)).ConfigureAwait(false);
 

@@ -26,7 +26,7 @@ public sealed partial class ChatHub
         if (CheckText(text) is { } bad)
             return bad;
         if (!Names.IsValid(toName))
-            return Error(ErrorCodes.BadName, "a user name is 1-32 letters, digits, '_' or '-', starting with a letter");
+            return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
         if (await FindUserNameAsync(toName).ConfigureAwait(false) is not { } to)
             return Error(ErrorCodes.NoSuchUser, $"there is no user '{toName}'");
         var me = session.User!;
@@ -89,7 +89,7 @@ public sealed partial class ChatHub
             return ConversationKey.ForRoom(room.Name);
         }
         if (!Names.IsValid(withName))
-            return Error(ErrorCodes.BadName, "a user name is 1-32 letters, digits, '_' or '-', starting with a letter");
+            return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
         if (await FindUserNameAsync(withName!).ConfigureAwait(false) is not { } with)
             return Error(ErrorCodes.NoSuchUser, $"there is no user '{withName}'");
         return ConversationKey.ForDirect(me, with);

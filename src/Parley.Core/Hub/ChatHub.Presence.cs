@@ -129,8 +129,31 @@ public sealed partial class ChatHub
             Deliver(new PresenceEvent(name, Online: false), watchers, except: null);
     }
 
+    /// <summary>The rooms a user is in. Call under the topology lock.</summary>
     private IEnumerable<RoomState> RoomsOf(string userKey) =>
-        _rooms.Values.Where(r => r.Members.ContainsKey(userKey));
+        _roomsOfUser.TryGetValue(userKey, out var roomKeys)
+            ? roomKeys.Select(k => _rooms.GetValueOrDefault(k)).OfType<RoomState>()
+            : [];
+
+    /// <summary>Records a membership in the room's member list and the user's room index. Call under the topology lock.</summary>
+    private static bool AddMember(Dictionary<string, HashSet<string>> roomsOfUser, RoomState room, string userKey, string user)
+    {
+        if (!room.Members.TryAdd(userKey, user))
+            return false;
+        if (!roomsOfUser.TryGetValue(userKey, out var roomKeys))
+            roomsOfUser[userKey] = roomKeys = new HashSet<string>(StringComparer.Ordinal);
+        roomKeys.Add(Names.Key(room.Name));
+        return true;
+    }
+
+    private static bool RemoveMember(Dictionary<string, HashSet<string>> roomsOfUser, RoomState room, string userKey)
+    {
+        if (!room.Members.TryRemove(userKey, out _))
+            return false;
+        if (roomsOfUser.TryGetValue(userKey, out var roomKeys) && roomKeys.Remove(Names.Key(room.Name)) && roomKeys.Count == 0)
+            roomsOfUser.Remove(userKey);
+        return true;
+    }
 
     /// <summary>Sessions of everyone who shares a room with the user, but the user's own. Call under the topology lock.</summary>
     private HashSet<Session> WatchersOf(string userKey)

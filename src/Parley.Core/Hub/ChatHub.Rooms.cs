@@ -20,7 +20,7 @@ public sealed partial class ChatHub
     public async Task<Result<JoinResult>> CreateRoomAsync(Session session, string name, string? topic)
     {
         if (!Names.IsValid(name))
-            return Error(ErrorCodes.BadName, "a room name is 1-32 letters, digits, '_' or '-', starting with a letter");
+            return Error(ErrorCodes.BadName, $"a room name is {Names.Rule}");
         topic ??= "";
         if (TextLength.Exceeds(topic, _limits.MaxTopicChars))
             return Error(ErrorCodes.TopicTooLong, $"a topic is at most {_limits.MaxTopicChars} characters");
@@ -110,9 +110,9 @@ public sealed partial class ChatHub
                 return existing;
             var room = NewRoom(name, topic);
             room.Sequencer.SetBaseline(0);
-            room.Members[creatorKey] = creator;
-            room.AddSessions(SessionsOf(creatorKey));
             _rooms[Names.Key(name)] = room;
+            AddMember(_roomsOfUser, room, creatorKey, creator);
+            room.AddSessions(SessionsOf(creatorKey));
             _knownUsers[creatorKey] = creator;
             return room;
         }
@@ -124,7 +124,7 @@ public sealed partial class ChatHub
         var key = Names.Key(user);
         lock (_topology)
         {
-            if (!room.Members.TryAdd(key, user))
+            if (!AddMember(_roomsOfUser, room, key, user))
                 return false;
             room.AddSessions(SessionsOf(key));
             _knownUsers[key] = user;
@@ -142,7 +142,7 @@ public sealed partial class ChatHub
         {
             // The leaver's other sessions are in the audience too.
             audience = room.Sessions;
-            if (!room.Members.TryRemove(key, out _))
+            if (!RemoveMember(_roomsOfUser, room, key))
                 return false;
             room.RemoveSessions(SessionsOf(key));
         }
@@ -165,7 +165,7 @@ public sealed partial class ChatHub
     private static ChatError NoSuchRoom(string name) =>
         Names.IsValid(name)
             ? Error(ErrorCodes.NoSuchRoom, $"there is no room '{name}'; 'rooms' lists them, 'create' makes one")
-            : Error(ErrorCodes.BadName, "a room name is 1-32 letters, digits, '_' or '-', starting with a letter");
+            : Error(ErrorCodes.BadName, $"a room name is {Names.Rule}");
 
     private static ChatError NotMember(RoomState room) =>
         Error(ErrorCodes.NotMember, $"you are not in '{room.Name}'; join it first");

@@ -33,6 +33,9 @@ public sealed partial class ChatHub
     private readonly ConcurrentDictionary<string, UserState> _online = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConversationSequencer> _directSequencers = new(StringComparer.Ordinal);
 
+    /// <summary>User key → the keys of the rooms the user is in. Guarded by the topology lock.</summary>
+    private readonly Dictionary<string, HashSet<string>> _roomsOfUser = new(StringComparer.Ordinal);
+
     /// <summary>User key → display name, for users known to exist. Users are never deleted.</summary>
     private readonly ConcurrentDictionary<string, string> _knownUsers = new(StringComparer.Ordinal);
 
@@ -58,12 +61,15 @@ public sealed partial class ChatHub
         foreach (var record in await _store.LoadRoomsAsync().ConfigureAwait(false))
         {
             var room = NewRoom(record.Name, record.Topic);
-            foreach (var member in record.Members)
-            {
-                room.Members[Names.Key(member)] = member;
-                _knownUsers[Names.Key(member)] = member;
-            }
             _rooms[record.Key] = room;
+            lock (_topology)
+            {
+                foreach (var member in record.Members)
+                {
+                    AddMember(_roomsOfUser, room, Names.Key(member), member);
+                    _knownUsers[Names.Key(member)] = member;
+                }
+            }
         }
         // Each room's delivery order starts where its history ends.
         await Task.WhenAll(_rooms.Values.Select(r => r.Sequencer.EnsureBaselineAsync())).ConfigureAwait(false);

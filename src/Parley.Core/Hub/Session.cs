@@ -9,6 +9,9 @@ namespace Parley.Core.Hub;
 /// </summary>
 public abstract class Session
 {
+    /// <summary>The client's network address (no port), for limits kept per address; null when unknown.</summary>
+    public string? RemoteAddress { get; init; }
+
     /// <summary>The display name of the signed-in user, or null before authentication.</summary>
     public string? User { get; internal set; }
 

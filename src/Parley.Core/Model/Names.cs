@@ -10,6 +10,9 @@ public static class Names
 {
     public const int MaxLength = 32;
 
+    /// <summary>The rule in words, for error messages.</summary>
+    public const string Rule = "1-32 letters, digits, '_' or '-', starting with a letter";
+
     public static bool IsValid(string? name)
     {
         if (string.IsNullOrEmpty(name) || name.Length > MaxLength || !char.IsAsciiLetter(name[0]))

@@ -32,8 +32,9 @@ public sealed class NativeSession : Session
     private bool _closing;
     private bool _finished;
 
-    public NativeSession(ChatHub hub, JsonEventEncoder encoder, NativeSessionOptions options, TimeProvider time)
+    public NativeSession(ChatHub hub, JsonEventEncoder encoder, NativeSessionOptions options, TimeProvider time, string? remoteAddress = null)
     {
+        RemoteAddress = remoteAddress;
         Hub = hub;
         _encoder = encoder;
         _options = options;

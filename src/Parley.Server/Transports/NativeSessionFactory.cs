@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Parley.Core.Hub;
@@ -20,9 +21,9 @@ public sealed class NativeSessionFactory(
     public ILogger Logger => logger;
 
     /// <summary>A new session, and a registration (dispose it when the connection ends) that closes it on shutdown.</summary>
-    public (NativeSession Session, IDisposable ShutdownHook) Create()
+    public (NativeSession Session, IDisposable ShutdownHook) Create(IPAddress? remote)
     {
-        var session = new NativeSession(hub, encoder, options.Connections, time);
+        var session = new NativeSession(hub, encoder, options.Connections, time, remote?.ToString());
         session.Failed += (op, ex) => Log.RequestFailed(logger, op, ex);
         var hook = lifetime.ApplicationStopping.Register(() => session.Close(ByeReasons.Shutdown));
         return (session, hook);

@@ -19,7 +19,7 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         EnableKeepAlive(connection);
-        var (session, shutdownHook) = factory.Create();
+        var (session, shutdownHook) = factory.Create((connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address);
         using var _ = shutdownHook;
         Log.ConnectionOpened(factory.Logger, "tcp", connection.RemoteEndPoint);
         var writing = WriteThenHangUpAsync(session, connection);

@@ -81,6 +81,22 @@ public sealed class ChatHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Failed_logins_from_one_address_do_not_lock_the_user_out_elsewhere()
+    {
+        await Register("alice");
+        for (var i = 0; i < 5; i++)
+        {
+            var attempt = await _hub.LoginAsync(new RecordingSession { RemoteAddress = "192.0.2.7" }, "alice", "wrong-password");
+            Assert.Equal(ErrorCodes.BadCredentials, attempt.Error?.Code);
+        }
+        var blocked = await _hub.LoginAsync(new RecordingSession { RemoteAddress = "192.0.2.7" }, "alice", "password1");
+        Assert.Equal(ErrorCodes.Throttled, blocked.Error?.Code);
+
+        var owner = await _hub.LoginAsync(new RecordingSession { RemoteAddress = "198.51.100.1" }, "alice", "password1");
+        Assert.True(owner.Ok);
+    }
+
+    [Fact]
     public async Task A_full_queue_closes_that_session_alone()
     {
         var sender = await Register("sender");
