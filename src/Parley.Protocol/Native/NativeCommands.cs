@@ -52,10 +52,7 @@ internal static class NativeCommands
             foreach (var room in rooms)
             {
                 w.WriteStartObject();
-                w.WriteString("name", room.Name);
-                w.WriteString("topic", room.Topic);
-                w.WriteNumber("members", room.Members);
-                w.WriteBoolean("joined", room.Joined);
+                WriteRoomFields(w, room.Name, room.Topic, room.Members, room.Joined);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -172,10 +169,7 @@ internal static class NativeCommands
             foreach (var room in start.Rooms)
             {
                 w.WriteStartObject();
-                w.WriteString("name", room.Name);
-                w.WriteString("topic", room.Topic);
-                w.WriteNumber("members", room.Members);
-                w.WriteBoolean("joined", true);
+                WriteRoomFields(w, room.Name, room.Topic, room.Members, joined: true);
                 w.WriteNumber("lastSeq", room.LastSeq);
                 w.WriteNumber("readSeq", room.ReadSeq);
                 w.WriteNumber("unread", room.Unread);
@@ -194,6 +188,15 @@ internal static class NativeCommands
             }
             w.WriteEndArray();
         });
+    }
+
+    /// <summary>A room as listed by <c>rooms</c> and in the sign-in replies.</summary>
+    private static void WriteRoomFields(Utf8JsonWriter w, string name, string topic, int members, bool joined)
+    {
+        w.WriteString("name", name);
+        w.WriteString("topic", topic);
+        w.WriteNumber("members", members);
+        w.WriteBoolean("joined", joined);
     }
 
     private static void WriteMembers(Utf8JsonWriter w, IReadOnlyList<MemberInfo> members)
