@@ -63,31 +63,27 @@ internal static class ClusterEnvelope
     {
         using var document = JsonDocument.Parse(payload);
         var root = document.RootElement;
-        var kind = Optional(root, "kind");
+        string Required(string name) => JsonFields.Required(root, name, "cluster event");
+        var kind = JsonFields.Optional(root, "kind");
         if (kind is null)
         {
             var published = PublishedMessage.Parse(payload);
             return (published.Node, new MessageStored(published.Message));
         }
-        var node = Required(root, "node");
+        var node = Required("node");
         ClusterEvent clusterEvent = kind switch
         {
-            "room" => new RoomCreated(Required(root, "room"), Required(root, "topic"), Required(root, "user")),
-            "join" => new MembershipChanged(Required(root, "room"), Required(root, "user"), Joined: true),
-            "leave" => new MembershipChanged(Required(root, "room"), Required(root, "user"), Joined: false),
-            "topic" => new TopicChanged(Required(root, "room"), Required(root, "topic"), Required(root, "user")),
-            "read" => new ReadMoved(Required(root, "user"), Optional(root, "room"), Optional(root, "with"),
+            "room" => new RoomCreated(Required("room"), Required("topic"), Required("user")),
+            "join" => new MembershipChanged(Required("room"), Required("user"), Joined: true),
+            "leave" => new MembershipChanged(Required("room"), Required("user"), Joined: false),
+            "topic" => new TopicChanged(Required("room"), Required("topic"), Required("user")),
+            "read" => new ReadMoved(Required("user"), JsonFields.Optional(root, "room"), JsonFields.Optional(root, "with"),
                 root.TryGetProperty("seq", out var seq) ? seq.GetInt64() : throw new FormatException("read without seq")),
-            "online" => new NodePresence(node, Required(root, "user"), Online: true),
-            "offline" => new NodePresence(node, Required(root, "user"), Online: false),
+            "online" => new NodePresence(node, Required("user"), Online: true),
+            "offline" => new NodePresence(node, Required("user"), Online: false),
             _ => throw new FormatException($"unknown cluster event kind '{kind}'"),
         };
         return (node, clusterEvent);
     }
 
-    private static string? Optional(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static string Required(JsonElement root, string name) =>
-        Optional(root, name) ?? throw new FormatException($"cluster event has no string \"{name}\"");
 }

@@ -12,22 +12,17 @@ public sealed record PublishedMessage(string? Node, string? Session, StoredMessa
         using var document = JsonDocument.Parse(utf8Json);
         var root = document.RootElement;
         var message = new StoredMessage(
-            Required(root, "id"),
-            Required(root, "conv"),
+            JsonFields.Required(root, "id", "published message"),
+            JsonFields.Required(root, "conv", "published message"),
             Integer(root, "seq"),
             DateTimeOffset.FromUnixTimeMilliseconds(Integer(root, "ts")),
-            Required(root, "from"),
-            Optional(root, "room"),
-            Optional(root, "to"),
-            Required(root, "text"));
-        return new PublishedMessage(Optional(root, "node"), Optional(root, "session"), message);
+            JsonFields.Required(root, "from", "published message"),
+            JsonFields.Optional(root, "room"),
+            JsonFields.Optional(root, "to"),
+            JsonFields.Required(root, "text", "published message"));
+        return new PublishedMessage(JsonFields.Optional(root, "node"), JsonFields.Optional(root, "session"), message);
     }
 
-    private static string? Optional(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static string Required(JsonElement root, string name) =>
-        Optional(root, name) ?? throw new FormatException($"published message has no string \"{name}\"");
 
     private static long Integer(JsonElement root, string name)
     {

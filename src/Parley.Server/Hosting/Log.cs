@@ -26,7 +26,4 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "backplane: {What}")]
     public static partial void BackplaneTrouble(ILogger logger, string what, Exception? exception);
-
-    [LoggerMessage(6, LogLevel.Warning, "{Transport} connection from {Remote} failed")]
-    public static partial void ConnectionFailed(ILogger logger, string transport, EndPoint? remote, Exception exception);
 }
