@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using System.Text.Json;
 using Parley.Core.Cluster;
 using Parley.Core.Model;
@@ -26,6 +27,9 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
     private ChannelMessageQueue? _subscription;
     private ITimer? _heartbeat;
     private int _beating;
+    private readonly Channel<(NodePresence Presence, TaskCompletionSource Done)> _presenceQueue =
+        Channel.CreateUnbounded<(NodePresence, TaskCompletionSource)>(new() { SingleReader = true });
+    private Task _presencePublisher = Task.CompletedTask;
     private volatile bool _disposed;
 
     public string NodeId => options.NodeId;
@@ -47,6 +51,7 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
         }
         // The queue hands messages over one at a time, in channel order.
         _subscription.OnMessage(OnMessage);
+        _presencePublisher = Task.Run(PublishPresenceInOrderAsync);
         store.Connection.ConnectionRestored += OnConnectionRestored;
         await HeartbeatAsync().ConfigureAwait(false);
         _heartbeat = time.CreateTimer(_ => _ = HeartbeatAsync(), null, options.HeartbeatInterval, options.HeartbeatInterval);
@@ -55,7 +60,19 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
     public Task<StoredMessage> AppendAsync(NewMessage message) =>
         store.AppendAndPublishAsync(message, new MessagePublication(_keys.Events(), NodeId));
 
-    public async Task PublishAsync(ClusterEvent clusterEvent)
+    public Task PublishAsync(ClusterEvent clusterEvent)
+    {
+        if (clusterEvent is not NodePresence presence)
+            return PublishNowAsync(clusterEvent);
+        // Presence changes take several round trips each; one queue keeps a quick offline-online
+        // of the same user from reaching the other nodes the wrong way round.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_presenceQueue.Writer.TryWrite((presence, done)))
+            done.SetException(new ObjectDisposedException(nameof(RedisBackplane)));
+        return done.Task;
+    }
+
+    private async Task PublishNowAsync(ClusterEvent clusterEvent)
     {
         try
         {
@@ -67,6 +84,22 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
         {
             throw RedisFailures.Unavailable(store.Endpoint, ex);
+        }
+    }
+
+    private async Task PublishPresenceInOrderAsync()
+    {
+        await foreach (var (presence, done) in _presenceQueue.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await PublishNowAsync(presence).ConfigureAwait(false);
+                done.SetResult();
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
         }
     }
 
@@ -239,6 +272,8 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
             return;
         _disposed = true;
         _heartbeat?.Dispose();
+        _presenceQueue.Writer.TryComplete();
+        await _presencePublisher.ConfigureAwait(false);
         if (_subscription is not null)
         {
             store.Connection.ConnectionRestored -= OnConnectionRestored;

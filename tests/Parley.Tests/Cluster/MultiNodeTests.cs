@@ -176,4 +176,27 @@ public sealed class MultiNodeTests : IAsyncLifetime
         await alice.NextAsync("presence", e => Is(e, "bob", false), TimeSpan.FromSeconds(20));
         Assert.Equal(["alice"], await OnlineAsync(alice));
     }
+
+    [Fact]
+    public async Task A_quick_reconnect_ends_with_the_user_online_on_every_node()
+    {
+        await using var alice = await _a.RegisterAsync("alice");
+        await (await _b.RegisterAsync("bob")).DisposeAsync();
+        LineClient? bob = null;
+        for (var i = 0; i < 5; i++)
+        {
+            if (bob is not null)
+                await bob.DisposeAsync();
+            bob = await _b.ConnectAsync();
+            await bob.OkAsync("login", new { user = "bob", password = "password1" });
+        }
+        await using (bob)
+        {
+            await Until.TrueAsync(async () => (await OnlineAsync(alice)).Contains("bob"), "bob is online on node a");
+            // And it stays so: no late 'offline' overtakes the last 'online'.
+            await bob!.OkAsync("ping");
+            Assert.Contains("bob", await OnlineAsync(alice));
+            Assert.Equal(["alice", "bob"], await OnlineAsync(bob));
+        }
+    }
 }
