@@ -13,6 +13,7 @@ public sealed class ServeCommand
 {
     private readonly Option<string> _tcp = new("--tcp") { Description = "native JSON-lines listener ADDR:PORT (default 127.0.0.1:7878; port 0 picks one)" };
     private readonly Option<string> _http = new("--http") { Description = "HTTP/WebSocket listener ADDR:PORT (default 127.0.0.1:8080)" };
+    private readonly Option<string> _irc = new("--irc") { Description = "IRC listener ADDR:PORT (default 127.0.0.1:6667; \"\" switches it off)" };
     private readonly Option<string> _data = new("--data") { Description = "data directory (default ./data)" };
     private readonly Option<string> _store = new("--store") { Description = "sqlite (default: one node, nothing to install) or redis (several nodes)" };
     private readonly Option<string> _redis = new("--redis") { Description = "Redis HOST:PORT with --store redis (default 127.0.0.1:6379)" };
@@ -27,7 +28,7 @@ public sealed class ServeCommand
     {
         var command = new Command("serve", "run the Parley server")
         {
-            _tcp, _http, _data, _store, _redis, _synchronous, _maxLineBytes, _maxTextChars, _rateBurst, _ratePerSecond, _queueLimit,
+            _tcp, _http, _irc, _data, _store, _redis, _synchronous, _maxLineBytes, _maxTextChars, _rateBurst, _ratePerSecond, _queueLimit,
         };
         command.SetAction((result, cancellationToken) => RunAsync(result, Console.Out, Console.Error, cancellationToken));
         return command;
@@ -62,6 +63,7 @@ public sealed class ServeCommand
         }
         Set(_tcp, nameof(ParleyOptions.Tcp));
         Set(_http, nameof(ParleyOptions.Http));
+        Set(_irc, nameof(ParleyOptions.Irc));
         Set(_data, nameof(ParleyOptions.Data));
         Set(_store, nameof(ParleyOptions.Store));
         Set(_redis, nameof(ParleyOptions.Redis));

@@ -22,6 +22,18 @@ public sealed class ParleyOptions
     /// <summary>HTTP listener for /ws, /healthz and the web client, ADDR:PORT.</summary>
     public string Http { get; set; } = "127.0.0.1:8080";
 
+    /// <summary>IRC listener (docs/irc.md), ADDR:PORT; an empty string switches it off.</summary>
+    public string Irc { get; set; } = "127.0.0.1:6667";
+
+    /// <summary>The server's name in IRC replies (the source of numerics).</summary>
+    public string IrcServerName { get; set; } = "parley";
+
+    /// <summary>The network name IRC clients show (ISUPPORT NETWORK).</summary>
+    public string IrcNetwork { get; set; } = "Parley";
+
+    /// <summary>The IRC message of the day; empty sends 422 (no MOTD).</summary>
+    public string IrcMotd { get; set; } = "Welcome to Parley. Rooms are channels: /join #lobby";
+
     /// <summary>Directory for the SQLite database file.</summary>
     public string Data { get; set; } = "./data";
 

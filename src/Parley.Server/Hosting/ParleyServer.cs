@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging.Console;
 using Parley.Core.Cluster;
 using Parley.Core.Hub;
 using Parley.Core.Storage;
+using Parley.Protocol.Irc;
 using Parley.Protocol.Json;
 using Parley.Server.Transports;
 using Parley.Storage.Redis;
@@ -30,9 +31,11 @@ public sealed class ParleyServer : IAsyncDisposable
     private readonly IBackplane _backplane;
     private readonly ListenOptions _tcp;
     private readonly ListenOptions _http;
+    private readonly ListenOptions? _irc;
 
-    private ParleyServer(WebApplication app, IChatStore store, IBackplane backplane, ListenOptions tcp, ListenOptions http)
+    private ParleyServer(WebApplication app, IChatStore store, IBackplane backplane, ListenOptions tcp, ListenOptions http, ListenOptions? irc)
     {
+        _irc = irc;
         _app = app;
         _store = store;
         _backplane = backplane;
@@ -45,6 +48,9 @@ public sealed class ParleyServer : IAsyncDisposable
 
     public IPEndPoint HttpEndpoint => _http.IPEndPoint!;
 
+    /// <summary>The bound IRC endpoint, or null when the IRC listener is off.</summary>
+    public IPEndPoint? IrcEndpoint => _irc?.IPEndPoint;
+
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Builds and starts the server, then writes one "listening …" line per listener to <paramref name="announce"/>.</summary>
@@ -54,6 +60,7 @@ public sealed class ParleyServer : IAsyncDisposable
         configuration.Bind(options);
         var tcpEndpoint = EndpointParser.Parse(options.Tcp, "tcp");
         var httpEndpoint = EndpointParser.Parse(options.Http, "http");
+        var ircEndpoint = string.IsNullOrWhiteSpace(options.Irc) ? null : EndpointParser.Parse(options.Irc, "irc");
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
@@ -75,8 +82,11 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton<JsonEventEncoder>();
         builder.Services.AddSingleton<NativeSessionFactory>();
         builder.Services.AddSingleton<WebSocketEndpoint>();
+        builder.Services.AddSingleton(new IrcServerInfo(options.IrcServerName, options.IrcNetwork, options.IrcMotd, DateTimeOffset.UtcNow));
+        builder.Services.AddSingleton<IrcEventEncoder>();
+        builder.Services.AddSingleton<IrcSessionFactory>();
 
-        ListenOptions? tcp = null, http = null;
+        ListenOptions? tcp = null, http = null, irc = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
@@ -87,6 +97,14 @@ public sealed class ParleyServer : IAsyncDisposable
                 tcp = listen;
             });
             kestrel.Listen(httpEndpoint, listen => http = listen);
+            if (ircEndpoint is not null)
+            {
+                kestrel.Listen(ircEndpoint, listen =>
+                {
+                    listen.UseConnectionHandler<IrcConnectionHandler>();
+                    irc = listen;
+                });
+            }
         });
 
         var app = builder.Build();
@@ -117,9 +135,11 @@ public sealed class ParleyServer : IAsyncDisposable
         app.Lifetime.ApplicationStopping.Register(() => Log.Stopping(logger));
         Log.Started(logger, options.Store == StoreKind.Redis ? $"Redis at {options.Redis} (node {hub.NodeId})" : Path.Combine(dataPath, "parley.db"));
 
-        var server = new ParleyServer(app, store, backplane, tcp!, http!);
+        var server = new ParleyServer(app, store, backplane, tcp!, http!, irc);
         await announce.WriteLineAsync($"listening tcp {server.TcpEndpoint}").ConfigureAwait(false);
         await announce.WriteLineAsync($"listening http {server.HttpEndpoint}").ConfigureAwait(false);
+        if (server.IrcEndpoint is { } ircBound)
+            await announce.WriteLineAsync($"listening irc {ircBound}").ConfigureAwait(false);
         await announce.FlushAsync(cancellationToken).ConfigureAwait(false);
         return server;
     }

@@ -19,6 +19,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public int HttpPort { get; private set; }
 
+    public int IrcPort { get; private set; }
+
     public int Pid => _process.Id;
 
     public IReadOnlyList<string> StandardOutput
@@ -57,7 +59,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add(parley);
         start.ArgumentList.Add("serve");
         // Test defaults, unless the test gives its own value for the flag.
-        foreach (var (flag, value) in new[] { ("--tcp", "127.0.0.1:0"), ("--http", "127.0.0.1:0"), ("--data", dataDirectory) })
+        foreach (var (flag, value) in new[] { ("--tcp", "127.0.0.1:0"), ("--http", "127.0.0.1:0"), ("--irc", "127.0.0.1:0"), ("--data", dataDirectory) })
         {
             if (!extraArgs.Contains(flag))
             {
@@ -88,7 +90,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await Until.TrueAsync(() => server.TcpPort != 0 && server.HttpPort != 0 || process.HasExited, "parley prints its listeners", TimeSpan.FromSeconds(30));
+            // The IRC line comes last; a test that switches IRC off with its own --irc does not wait for it.
+            var ircExpected = !extraArgs.Contains("--irc");
+            await Until.TrueAsync(() => server.TcpPort != 0 && server.HttpPort != 0 && (server.IrcPort != 0 || !ircExpected) || process.HasExited, "parley prints its listeners", TimeSpan.FromSeconds(30));
         }
         catch (TimeoutException)
         {
@@ -114,14 +118,22 @@ public sealed partial class ServerProcess : IAsyncDisposable
         if (match.Success)
         {
             var port = int.Parse(match.Groups[2].Value);
-            if (match.Groups[1].Value == "tcp")
-                TcpPort = port;
-            else
-                HttpPort = port;
+            switch (match.Groups[1].Value)
+            {
+                case "tcp":
+                    TcpPort = port;
+                    break;
+                case "http":
+                    HttpPort = port;
+                    break;
+                default:
+                    IrcPort = port;
+                    break;
+            }
         }
     }
 
-    [GeneratedRegex(@"^listening (tcp|http) 127\.0\.0\.1:(\d+)$")]
+    [GeneratedRegex(@"^listening (tcp|http|irc) 127\.0\.0\.1:(\d+)$")]
     private static partial Regex ListeningLine();
 
     public Task<LineClient> ConnectAsync() => LineClient.ConnectAsync(TcpPort);

@@ -21,6 +21,8 @@ public sealed class TestServer : IAsyncDisposable
 
     public int TcpPort => Server.TcpEndpoint.Port;
 
+    public int IrcPort => Server.IrcEndpoint!.Port;
+
     public Uri WebSocketUri => new($"ws://127.0.0.1:{Server.HttpEndpoint.Port}/ws");
 
     public Uri HttpUri => new($"http://127.0.0.1:{Server.HttpEndpoint.Port}/");
@@ -30,6 +32,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         ["Tcp"] = "127.0.0.1:0",
         ["Http"] = "127.0.0.1:0",
+        ["Irc"] = "127.0.0.1:0",
         ["Data"] = dataDirectory,
         ["PasswordIterations"] = "1000",
         ["Connections:RateBurst"] = "100000",

@@ -1,0 +1,26 @@
+namespace Parley.Protocol.Irc;
+
+/// <summary>The IRCv3 capabilities Parley offers; a session holds the ones its client enabled.</summary>
+[Flags]
+public enum IrcCaps
+{
+    None = 0,
+    ServerTime = 1,
+    MessageTags = 2,
+    EchoMessage = 4,
+    Sasl = 8,
+}
+
+internal static class IrcCapNames
+{
+    public static readonly IReadOnlyList<(string Name, IrcCaps Cap)> Offered =
+    [
+        ("server-time", IrcCaps.ServerTime),
+        ("message-tags", IrcCaps.MessageTags),
+        ("echo-message", IrcCaps.EchoMessage),
+        ("sasl", IrcCaps.Sasl),
+    ];
+
+    public static IrcCaps? Find(string name) =>
+        Offered.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)) is { Name: not null } found ? found.Cap : null;
+}

@@ -1,0 +1,46 @@
+using Parley.Core.Model;
+
+namespace Parley.Protocol.Irc;
+
+/// <summary>
+/// The hub's error codes as IRC numerics, in one place. <paramref name="target"/> is the channel
+/// or nick the command named; the numeric depends on the command only where IRC says so
+/// (not being in a channel is 404 for a message, 442 for anything else).
+/// </summary>
+internal static class IrcErrors
+{
+    public static void Reply(IrcSession session, ChatError error, string command, string target)
+    {
+        var isChannel = target.StartsWith('#');
+        var isMessage = command is "PRIVMSG" or "NOTICE";
+        switch (error.Code)
+        {
+            case ErrorCodes.NoSuchRoom:
+                session.Numeric(IrcNumerics.NoSuchChannel, target, "No such channel");
+                break;
+            case ErrorCodes.BadName when isChannel:
+                session.Numeric(IrcNumerics.NoSuchChannel, target, $"No such channel: a channel is '#' then {Names.Rule}");
+                break;
+            case ErrorCodes.BadName:
+            case ErrorCodes.NoSuchUser:
+                session.Numeric(IrcNumerics.NoSuchNick, target, "No such nick/channel");
+                break;
+            case ErrorCodes.NotMember when isMessage:
+                session.Numeric(IrcNumerics.CannotSendToChan, target, "Cannot send to channel: join it first");
+                break;
+            case ErrorCodes.NotMember:
+                session.Numeric(IrcNumerics.NotOnChannel, target, "You're not on that channel");
+                break;
+            case ErrorCodes.EmptyText:
+                session.Numeric(IrcNumerics.NoTextToSend, "No text to send");
+                break;
+            case ErrorCodes.RateLimited or ErrorCodes.Throttled:
+                session.Numeric(IrcNumerics.TryAgain, command, error.Message);
+                break;
+            default:
+                // Text or topic too long, storage trouble: no numeric of its own, so the generic one with the hub's words.
+                session.Numeric(IrcNumerics.UnknownError, command, error.Message);
+                break;
+        }
+    }
+}

@@ -1,0 +1,291 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Parley.Core.Events;
+using Parley.Core.Hub;
+using Parley.Core.Model;
+using Parley.Core.Policy;
+using Parley.Core.Storage;
+using Parley.Protocol.Native;
+
+namespace Parley.Protocol.Irc;
+
+/// <summary>
+/// One IRC connection. The transport feeds it lines with <see cref="HandleLineAsync"/> from one
+/// reader loop, one after another, and drains <see cref="Outbound"/> from one writer loop with
+/// <see cref="WriteTo"/>, which cuts the tags the client did not negotiate. Same limits as the
+/// native protocol: a token bucket per line, a bounded queue, a slow reader cut off alone.
+///
+/// Events reaching the session before its welcome (a SASL login attaches it to the hub early)
+/// are held and written after the welcome burst, so a client never sees a PRIVMSG before 001.
+/// </summary>
+public sealed partial class IrcSession : Session
+{
+    private readonly IrcEventEncoder _encoder;
+    private readonly NativeSessionOptions _options;
+    private readonly TokenBucket _bucket;
+    private readonly Channel<byte[]> _outbound;
+    private readonly CancellationTokenSource _abort = new();
+    private readonly Lock _gate = new();
+    private List<Broadcast>? _held = [];
+    private long _queuedBytes;
+    private volatile int _caps;
+    private bool _running;
+    private bool _closing;
+    private bool _finished;
+
+    public IrcSession(ChatHub hub, IrcEventEncoder encoder, IrcServerInfo info, NativeSessionOptions options, TimeProvider time, string? remoteAddress = null)
+    {
+        RemoteAddress = remoteAddress;
+        Hub = hub;
+        Info = info;
+        _encoder = encoder;
+        _options = options;
+        _bucket = new TokenBucket(time, options.RateBurst, options.RatePerSecond);
+        _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.OutboundQueueLimit)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public ChatHub Hub { get; }
+
+    public IrcServerInfo Info { get; }
+
+    internal IrcEventEncoder Encoder => _encoder;
+
+    /// <summary>Reports a command that failed with an unexpected exception (a bug or an I/O failure).</summary>
+    public event Action<string, Exception>? Failed;
+
+    public ChannelReader<byte[]> Outbound => _outbound.Reader;
+
+    public CancellationToken Aborted => _abort.Token;
+
+    public string? CloseReason { get; private set; }
+
+    public IrcCaps Caps
+    {
+        get => (IrcCaps)_caps;
+        internal set => _caps = (int)value;
+    }
+
+    /// <summary>The nick to address replies to: the account once signed in, else what NICK gave, else "*".</summary>
+    public string Nick => User ?? RequestedNick ?? "*";
+
+    /// <summary>True once the welcome burst has been sent.</summary>
+    public bool Registered { get; private set; }
+
+    private IrcTagFilter TagFilter =>
+        Caps.HasFlag(IrcCaps.MessageTags) ? IrcTagFilter.All
+        : Caps.HasFlag(IrcCaps.ServerTime) ? IrcTagFilter.TimeOnly
+        : IrcTagFilter.None;
+
+    /// <summary>Writes one queued frame to the transport's output, with only the tags this client asked for.</summary>
+    public void WriteTo(byte[] frame, IBufferWriter<byte> output)
+    {
+        Interlocked.Add(ref _queuedBytes, -frame.Length);
+        IrcTags.Copy(frame, TagFilter, output);
+    }
+
+    public override bool TryDeliver(Broadcast broadcast)
+    {
+        lock (_gate)
+        {
+            if (_held is not null)
+            {
+                _held.Add(broadcast);
+                return _held.Count <= _options.OutboundQueueLimit;
+            }
+        }
+        var bytes = broadcast.EncodedWith(_encoder);
+        return bytes.Length == 0 || TryQueue(bytes);
+    }
+
+    private bool TryQueue(byte[] bytes)
+    {
+        if (Interlocked.Add(ref _queuedBytes, bytes.Length) > _options.MaxQueuedBytes || !_outbound.Writer.TryWrite(bytes))
+        {
+            Interlocked.Add(ref _queuedBytes, -bytes.Length);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Queues a reply; a client too slow to take it is cut off.</summary>
+    internal void Send(IrcMessage message)
+    {
+        if (!TryQueue(message.ToBytes()))
+            Close(ByeReasons.SlowConsumer);
+    }
+
+    /// <summary>Queues a line already encoded (an echo of the client's own message).</summary>
+    internal void Send(byte[] bytes)
+    {
+        if (bytes.Length > 0 && !TryQueue(bytes))
+            Close(ByeReasons.SlowConsumer);
+    }
+
+    /// <summary>A numeric reply from the server: <c>:server CODE nick params…</c>.</summary>
+    internal void Numeric(string code, params string[] parameters) =>
+        Send(new IrcMessage(Info.ServerName, code, [Nick, .. parameters]) { Trailing = true });
+
+    /// <summary>Ends the welcome: events held since sign-in go out after it, in their order.</summary>
+    internal void MarkRegistered()
+    {
+        Registered = true;
+        lock (_gate)
+        {
+            foreach (var broadcast in _held ?? [])
+            {
+                var bytes = broadcast.EncodedWith(_encoder);
+                if (bytes.Length > 0 && !TryQueue(bytes))
+                {
+                    _held = null;
+                    Close(ByeReasons.SlowConsumer);
+                    return;
+                }
+            }
+            _held = null;
+        }
+    }
+
+    /// <summary>
+    /// Ends the session from the server side: the command running still gets its replies, then
+    /// <c>ERROR</c> is queued and the queue completes. A reader whose queue is full is cut off at once.
+    /// </summary>
+    public override void Close(string reason)
+    {
+        bool finishNow;
+        lock (_gate)
+        {
+            if (_closing)
+                return;
+            _closing = true;
+            CloseReason = reason;
+            finishNow = !_running;
+        }
+        if (reason == ByeReasons.SlowConsumer)
+        {
+            _abort.Cancel();
+            Finish(bye: false);
+        }
+        else if (finishNow)
+        {
+            Finish(bye: true);
+        }
+    }
+
+    private void Finish(bool bye)
+    {
+        lock (_gate)
+        {
+            if (_finished)
+                return;
+            _finished = true;
+        }
+        if (bye && CloseReason is { } reason && !TryQueue(_encoder.Encode(new ByeEvent(reason))))
+            _abort.Cancel();
+        _outbound.Writer.TryComplete();
+    }
+
+    /// <summary>Handles one line (without its line end). Never throws for anything the peer sent.</summary>
+    public async ValueTask HandleLineAsync(ReadOnlySequence<byte> line)
+    {
+        lock (_gate)
+        {
+            if (_closing)
+                return;
+            _running = true;
+        }
+        try
+        {
+            // Every line costs a token, well-formed or not: a flood of garbage is a flood too.
+            var allowed = _bucket.TryTake();
+            var status = IrcCodec.TryParse(line.IsSingleSegment ? line.FirstSpan : line.ToArray(), out var message);
+            switch (status)
+            {
+                case IrcParseStatus.Empty:
+                    return;
+                case IrcParseStatus.TooLong:
+                    RejectTooLong();
+                    return;
+                case IrcParseStatus.Malformed:
+                    Numeric(IrcNumerics.UnknownError, "*", "Malformed IRC line");
+                    return;
+            }
+            if (!allowed)
+            {
+                Numeric(IrcNumerics.TryAgain, message!.Command, "Too many commands; slow down");
+                return;
+            }
+            await RunAsync(message!).ConfigureAwait(false);
+        }
+        finally
+        {
+            EndCommand();
+        }
+    }
+
+    /// <summary>A line over the limits: say so (417) and carry on, as Modern IRC asks.</summary>
+    public void RejectTooLong() => Numeric(IrcNumerics.InputTooLong, "Input line was too long");
+
+    /// <summary>The transport's input has ended: leave the hub and complete the queue.</summary>
+    public void End()
+    {
+        Hub.Detach(this);
+        lock (_gate)
+        {
+            _closing = true;
+            _held = null;
+        }
+        Finish(bye: true);
+    }
+
+    /// <summary>The command table's preconditions, checked here once; handlers hold only domain logic.</summary>
+    private async Task RunAsync(IrcMessage message)
+    {
+        if (!IrcCommands.Table.TryGetValue(message.Command, out var command))
+        {
+            if (Registered)
+                Numeric(IrcNumerics.UnknownCommand, message.Command, "Unknown command");
+            else
+                Numeric(IrcNumerics.NotRegistered, "You have not registered");
+            return;
+        }
+        if (!Registered && !command.BeforeRegistration)
+        {
+            Numeric(IrcNumerics.NotRegistered, "You have not registered");
+            return;
+        }
+        if (message.Params.Count < command.MinParams)
+        {
+            Numeric(IrcNumerics.NeedMoreParams, message.Command, "Not enough parameters");
+            return;
+        }
+        try
+        {
+            await command.Run(this, message).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            Numeric(IrcNumerics.UnknownError, message.Command, "The server cannot reach its storage right now; try again shortly");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Failed?.Invoke(message.Command, ex);
+            Numeric(IrcNumerics.UnknownError, message.Command, "The server failed to handle this command; it was logged");
+        }
+    }
+
+    private void EndCommand()
+    {
+        bool finish;
+        lock (_gate)
+        {
+            _running = false;
+            finish = _closing;
+        }
+        if (finish)
+            Finish(bye: true);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Parley.Protocol.Irc;
+using Parley.Protocol.Json;
+using Parley.Server.Hosting;
+
+namespace Parley.Server.Transports;
+
+/// <summary>
+/// IRC over TCP: CRLF lines (LineFramer, which also takes a bare LF). Unlike the native protocol,
+/// a line over the limit does not end the connection: it gets 417 and the rest of that line is
+/// skipped, as Modern IRC asks.
+/// </summary>
+public sealed class IrcConnectionHandler(IrcSessionFactory factory) : ConnectionHandler
+{
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var (session, shutdownHook) = factory.Create((connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address);
+        using var _ = shutdownHook;
+        Log.ConnectionOpened(factory.Logger, "irc", connection.RemoteEndPoint);
+        var writing = WriteThenHangUpAsync(session, connection);
+        try
+        {
+            await ReadLinesAsync(session, connection.Transport.Input).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or OperationCanceledException)
+        {
+            // The peer vanished; nothing to tell it.
+        }
+        finally
+        {
+            session.End();
+        }
+        await writing.ConfigureAwait(false);
+        Log.ConnectionClosed(factory.Logger, "irc", connection.RemoteEndPoint, session.CloseReason ?? "peer closed");
+    }
+
+    private static async Task ReadLinesAsync(IrcSession session, PipeReader input)
+    {
+        const int maxLine = IrcCodec.MaxWireBytes;
+        long searched = 0;
+        // Set while the rest of an over-long line is being thrown away.
+        var skipping = false;
+        while (true)
+        {
+            var result = await input.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            try
+            {
+                while (true)
+                {
+                    if (skipping)
+                    {
+                        var end = buffer.PositionOf((byte)'\n');
+                        buffer = end is { } e ? buffer.Slice(buffer.GetPosition(1, e)) : buffer.Slice(buffer.End);
+                        skipping = end is null;
+                        searched = 0;
+                        if (skipping)
+                            break;
+                    }
+                    var before = buffer.Length;
+                    var status = LineFramer.TryReadLine(ref buffer, maxLine, searched, out var line);
+                    if (status == FrameStatus.NeedMore)
+                    {
+                        searched = buffer.Length;
+                        break;
+                    }
+                    searched = 0;
+                    if (status == FrameStatus.Line)
+                    {
+                        await session.HandleLineAsync(line).ConfigureAwait(false);
+                        continue;
+                    }
+                    session.RejectTooLong();
+                    // No line end yet: drop what is here and the rest of the line as it comes.
+                    skipping = buffer.Length == before;
+                }
+                if (result.IsCompleted && !skipping && !buffer.IsEmpty && buffer.Length <= maxLine)
+                {
+                    await session.HandleLineAsync(buffer).ConfigureAwait(false);
+                    buffer = buffer.Slice(buffer.End);
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+            if (result.IsCompleted || result.IsCanceled)
+                return;
+        }
+    }
+
+    private static async Task WriteThenHangUpAsync(IrcSession session, ConnectionContext connection)
+    {
+        var output = connection.Transport.Output;
+        try
+        {
+            var frames = session.Outbound;
+            while (await frames.WaitToReadAsync(session.Aborted).ConfigureAwait(false))
+            {
+                while (frames.TryRead(out var frame))
+                    session.WriteTo(frame, output);
+                var flushed = await output.FlushAsync(session.Aborted).ConfigureAwait(false);
+                if (flushed.IsCompleted)
+                    break;
+            }
+            await output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            connection.Abort(new ConnectionAbortedException(session.CloseReason ?? "aborted"));
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or InvalidOperationException)
+        {
+            connection.Abort();
+        }
+        connection.Transport.Input.CancelPendingRead();
+    }
+}
