@@ -16,6 +16,7 @@ public sealed class IrcConnectionHandler(IrcSessionFactory factory) : Connection
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
+        LineConnection.EnableKeepAlive(connection);
         var (session, shutdownHook) = factory.Create((connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address);
         using var _ = shutdownHook;
         Log.ConnectionOpened(factory.Logger, "irc", connection.RemoteEndPoint);
@@ -91,30 +92,6 @@ public sealed class IrcConnectionHandler(IrcSessionFactory factory) : Connection
         }
     }
 
-    private static async Task WriteThenHangUpAsync(IrcSession session, ConnectionContext connection)
-    {
-        var output = connection.Transport.Output;
-        try
-        {
-            var frames = session.Outbound;
-            while (await frames.WaitToReadAsync(session.Aborted).ConfigureAwait(false))
-            {
-                while (frames.TryRead(out var frame))
-                    session.WriteTo(frame, output);
-                var flushed = await output.FlushAsync(session.Aborted).ConfigureAwait(false);
-                if (flushed.IsCompleted)
-                    break;
-            }
-            await output.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            connection.Abort(new ConnectionAbortedException(session.CloseReason ?? "aborted"));
-        }
-        catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or InvalidOperationException)
-        {
-            connection.Abort();
-        }
-        connection.Transport.Input.CancelPendingRead();
-    }
+    private static Task WriteThenHangUpAsync(IrcSession session, ConnectionContext connection) =>
+        LineConnection.WriteThenHangUpAsync(connection, session.Outbound, session.WriteTo, session.Aborted, () => session.CloseReason);
 }

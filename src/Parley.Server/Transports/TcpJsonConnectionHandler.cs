@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
 using Parley.Protocol.Json;
 using Parley.Protocol.Native;
 using Parley.Server.Hosting;
@@ -18,7 +16,7 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        EnableKeepAlive(connection);
+        LineConnection.EnableKeepAlive(connection);
         var (session, shutdownHook) = factory.Create((connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address);
         using var _ = shutdownHook;
         Log.ConnectionOpened(factory.Logger, "tcp", connection.RemoteEndPoint);
@@ -37,20 +35,6 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
         }
         await writing.ConfigureAwait(false);
         Log.ConnectionClosed(factory.Logger, "tcp", connection.RemoteEndPoint, session.CloseReason ?? "peer closed");
-    }
-
-    /// <summary>
-    /// TCP keepalive probes a silent peer after a minute, so a client whose machine or network
-    /// died (no FIN, no RST) is dropped and shown offline within about 90 s rather than never.
-    /// </summary>
-    private static void EnableKeepAlive(ConnectionContext connection)
-    {
-        if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
-            return;
-        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 60);
-        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 10);
-        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
     }
 
     private async Task ReadLinesAsync(NativeSession session, PipeReader input)
@@ -99,38 +83,13 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
         }
     }
 
-    private static async Task WriteThenHangUpAsync(NativeSession session, ConnectionContext connection)
-    {
-        var output = connection.Transport.Output;
-        try
+    private static Task WriteThenHangUpAsync(NativeSession session, ConnectionContext connection) =>
+        LineConnection.WriteThenHangUpAsync(connection, session.Outbound, (frame, output) =>
         {
-            var frames = session.Outbound;
-            while (await frames.WaitToReadAsync(session.Aborted).ConfigureAwait(false))
-            {
-                // Write everything queued, then flush once: many frames, one syscall.
-                while (frames.TryRead(out var frame))
-                {
-                    var bytes = session.Bytes(frame);
-                    var span = output.GetSpan(bytes.Length + 1);
-                    bytes.CopyTo(span);
-                    span[bytes.Length] = (byte)'\n';
-                    output.Advance(bytes.Length + 1);
-                }
-                var flushed = await output.FlushAsync(session.Aborted).ConfigureAwait(false);
-                if (flushed.IsCompleted)
-                    break;
-            }
-            await output.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            connection.Abort(new ConnectionAbortedException(session.CloseReason ?? "aborted"));
-        }
-        catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or InvalidOperationException)
-        {
-            connection.Abort();
-        }
-        // Whatever ended the writing ends the reading too.
-        connection.Transport.Input.CancelPendingRead();
-    }
+            var bytes = session.Bytes(frame);
+            var span = output.GetSpan(bytes.Length + 1);
+            bytes.CopyTo(span);
+            span[bytes.Length] = (byte)'\n';
+            output.Advance(bytes.Length + 1);
+        }, session.Aborted, () => session.CloseReason);
 }
