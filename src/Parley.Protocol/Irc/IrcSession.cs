@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Threading.Channels;
 using Parley.Core.Events;
 using Parley.Core.Hub;
 using Parley.Core.Model;
@@ -18,22 +17,17 @@ namespace Parley.Protocol.Irc;
 /// Events reaching the session before its welcome (a SASL login attaches it to the hub early)
 /// are held and written after the welcome burst, so a client never sees a PRIVMSG before 001.
 /// </summary>
-public sealed partial class IrcSession : Session
+public sealed partial class IrcSession : QueuedSession
 {
     private readonly IrcEventEncoder _encoder;
     private readonly NativeSessionOptions _options;
     private readonly TokenBucket _bucket;
-    private readonly Channel<byte[]> _outbound;
-    private readonly CancellationTokenSource _abort = new();
     private readonly Lock _gate = new();
     private List<Broadcast>? _held = [];
-    private long _queuedBytes;
     private volatile int _caps;
-    private bool _running;
-    private bool _closing;
-    private bool _finished;
 
     public IrcSession(ChatHub hub, IrcEventEncoder encoder, IrcServerInfo info, NativeSessionOptions options, TimeProvider time, string? remoteAddress = null)
+        : base(options)
     {
         RemoteAddress = remoteAddress;
         Hub = hub;
@@ -41,11 +35,6 @@ public sealed partial class IrcSession : Session
         _encoder = encoder;
         _options = options;
         _bucket = new TokenBucket(time, options.RateBurst, options.RatePerSecond);
-        _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.OutboundQueueLimit)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
     }
 
     public ChatHub Hub { get; }
@@ -57,11 +46,6 @@ public sealed partial class IrcSession : Session
     /// <summary>Reports a command that failed with an unexpected exception (a bug or an I/O failure).</summary>
     public event Action<string, Exception>? Failed;
 
-    public ChannelReader<byte[]> Outbound => _outbound.Reader;
-
-    public CancellationToken Aborted => _abort.Token;
-
-    public string? CloseReason { get; private set; }
 
     public IrcCaps Caps
     {
@@ -83,8 +67,7 @@ public sealed partial class IrcSession : Session
     /// <summary>Writes one queued frame to the transport's output, with only the tags this client asked for.</summary>
     public void WriteTo(byte[] frame, IBufferWriter<byte> output)
     {
-        Interlocked.Add(ref _queuedBytes, -frame.Length);
-        IrcTags.Copy(frame, TagFilter, output);
+        IrcTags.Copy(Dequeued(frame), TagFilter, output);
     }
 
     public override bool TryDeliver(Broadcast broadcast)
@@ -101,15 +84,7 @@ public sealed partial class IrcSession : Session
         return bytes.Length == 0 || TryQueue(bytes);
     }
 
-    private bool TryQueue(byte[] bytes)
-    {
-        if (Interlocked.Add(ref _queuedBytes, bytes.Length) > _options.MaxQueuedBytes || !_outbound.Writer.TryWrite(bytes))
-        {
-            Interlocked.Add(ref _queuedBytes, -bytes.Length);
-            return false;
-        }
-        return true;
-    }
+    protected override byte[] EncodeBye(string reason) => _encoder.Encode(new ByeEvent(reason));
 
     /// <summary>Queues a reply; a client too slow to take it is cut off.</summary>
     internal void Send(IrcMessage message)
@@ -149,54 +124,11 @@ public sealed partial class IrcSession : Session
         }
     }
 
-    /// <summary>
-    /// Ends the session from the server side: the command running still gets its replies, then
-    /// <c>ERROR</c> is queued and the queue completes. A reader whose queue is full is cut off at once.
-    /// </summary>
-    public override void Close(string reason)
-    {
-        bool finishNow;
-        lock (_gate)
-        {
-            if (_closing)
-                return;
-            _closing = true;
-            CloseReason = reason;
-            finishNow = !_running;
-        }
-        if (reason == ByeReasons.SlowConsumer)
-        {
-            _abort.Cancel();
-            Finish(bye: false);
-        }
-        else if (finishNow)
-        {
-            Finish(bye: true);
-        }
-    }
-
-    private void Finish(bool bye)
-    {
-        lock (_gate)
-        {
-            if (_finished)
-                return;
-            _finished = true;
-        }
-        if (bye && CloseReason is { } reason && !TryQueue(_encoder.Encode(new ByeEvent(reason))))
-            _abort.Cancel();
-        _outbound.Writer.TryComplete();
-    }
-
     /// <summary>Handles one line (without its line end). Never throws for anything the peer sent.</summary>
     public async ValueTask HandleLineAsync(ReadOnlySequence<byte> line)
     {
-        lock (_gate)
-        {
-            if (_closing)
-                return;
-            _running = true;
-        }
+        if (!TryBeginRequest())
+            return;
         try
         {
             // Every line costs a token, well-formed or not: a flood of garbage is a flood too.
@@ -222,7 +154,7 @@ public sealed partial class IrcSession : Session
         }
         finally
         {
-            EndCommand();
+            EndRequest();
         }
     }
 
@@ -234,11 +166,8 @@ public sealed partial class IrcSession : Session
     {
         Hub.Detach(this);
         lock (_gate)
-        {
-            _closing = true;
             _held = null;
-        }
-        Finish(bye: true);
+        EndInput();
     }
 
     /// <summary>The command table's preconditions, checked here once; handlers hold only domain logic.</summary>
@@ -275,17 +204,5 @@ public sealed partial class IrcSession : Session
             Failed?.Invoke(message.Command, ex);
             Numeric(IrcNumerics.UnknownError, message.Command, "The server failed to handle this command; it was logged");
         }
-    }
-
-    private void EndCommand()
-    {
-        bool finish;
-        lock (_gate)
-        {
-            _running = false;
-            finish = _closing;
-        }
-        if (finish)
-            Finish(bye: true);
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Threading.Channels;
 using Parley.Core.Events;
 using Parley.Core.Hub;
 using Parley.Core.Model;
@@ -18,32 +17,21 @@ namespace Parley.Protocol.Native;
 /// may start while it commits (their seq order is already fixed, though their replies may come
 /// back in any order), and any other request first waits for them all.
 /// </summary>
-public sealed class NativeSession : Session
+public sealed class NativeSession : QueuedSession
 {
     private readonly JsonEventEncoder _encoder;
     private readonly NativeSessionOptions _options;
     private readonly TokenBucket _bucket;
-    private readonly Channel<Outbound> _outbound;
-    private readonly CancellationTokenSource _abort = new();
     private readonly Queue<Task> _inflightSends = new();
-    private readonly Lock _gate = new();
-    private int _running;
-    private long _queuedBytes;
-    private bool _closing;
-    private bool _finished;
 
     public NativeSession(ChatHub hub, JsonEventEncoder encoder, NativeSessionOptions options, TimeProvider time, string? remoteAddress = null)
+        : base(options)
     {
         RemoteAddress = remoteAddress;
         Hub = hub;
         _encoder = encoder;
         _options = options;
         _bucket = new TokenBucket(time, options.RateBurst, options.RatePerSecond);
-        _outbound = Channel.CreateBounded<Outbound>(new BoundedChannelOptions(options.OutboundQueueLimit)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
     }
 
     public ChatHub Hub { get; }
@@ -51,91 +39,16 @@ public sealed class NativeSession : Session
     /// <summary>Reports a request that failed with an unexpected exception (a bug or an I/O failure).</summary>
     public event Action<string, Exception>? Failed;
 
-    /// <summary>Frames to write, in order. Completes when the session closes.</summary>
-    public ChannelReader<Outbound> Outbound => _outbound.Reader;
-
-    /// <summary>Fires when the connection must stop at once, dropping whatever is still queued.</summary>
-    public CancellationToken Aborted => _abort.Token;
-
-    /// <summary>The reason given when the server closed the session, or null.</summary>
-    public string? CloseReason { get; private set; }
-
-    /// <summary>The frame's bytes, for the writer loop that has just taken it off the queue.</summary>
-    public byte[] Bytes(Outbound frame)
-    {
-        Interlocked.Add(ref _queuedBytes, -frame.Bytes.Length);
-        return frame.Bytes;
-    }
-
-    /// <summary>The bytes waiting in this session's queue.</summary>
-    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
-
     public override bool TryDeliver(Broadcast broadcast) => TryQueue(broadcast.EncodedWith(_encoder));
 
-    /// <summary>
-    /// Queues a frame unless that would pass the frame or byte bound: a reader that far behind is
-    /// too slow, and its queue must not grow (a history reply alone can be megabytes).
-    /// </summary>
-    private bool TryQueue(byte[] bytes)
-    {
-        if (Interlocked.Add(ref _queuedBytes, bytes.Length) > _options.MaxQueuedBytes || !_outbound.Writer.TryWrite(new Outbound(bytes)))
-        {
-            Interlocked.Add(ref _queuedBytes, -bytes.Length);
-            return false;
-        }
-        return true;
-    }
-
-    /// <summary>
-    /// Ends the session from the server side: no new request is taken, requests already running
-    /// still get their replies, then 'bye' is queued and the queue completes. A reader so slow
-    /// that its queue is full is cut off at once instead.
-    /// </summary>
-    public override void Close(string reason)
-    {
-        bool finishNow;
-        lock (_gate)
-        {
-            if (_closing)
-                return;
-            _closing = true;
-            CloseReason = reason;
-            finishNow = _running == 0;
-        }
-        if (reason == ByeReasons.SlowConsumer)
-        {
-            _abort.Cancel();
-            Finish(bye: false);
-        }
-        else if (finishNow)
-        {
-            Finish(bye: true);
-        }
-    }
-
-    private void Finish(bool bye)
-    {
-        lock (_gate)
-        {
-            if (_finished)
-                return;
-            _finished = true;
-        }
-        if (bye && CloseReason is { } reason && !TryQueue(_encoder.Encode(new ByeEvent(reason))))
-            _abort.Cancel();
-        _outbound.Writer.TryComplete();
-    }
+    protected override byte[] EncodeBye(string reason) => _encoder.Encode(new ByeEvent(reason));
 
     /// <summary>Handles one request frame. Never throws for anything the peer sent.</summary>
     public async ValueTask HandleFrameAsync(ReadOnlySequence<byte> frame)
     {
         // A request counts as running from the moment it is read, so a close waits for its reply.
-        lock (_gate)
-        {
-            if (_closing)
-                return;
-            _running++;
-        }
+        if (!TryBeginRequest())
+            return;
         // Every frame costs a token, well-formed or not: a flood of garbage is a flood too.
         var allowed = _bucket.TryTake();
         var request = RequestParser.Parse(frame, out var error, out var id);
@@ -184,9 +97,7 @@ public sealed class NativeSession : Session
         finally
         {
             Hub.Detach(this);
-            lock (_gate)
-                _closing = true;
-            Finish(bye: true);
+            EndInput();
         }
     }
 
@@ -237,15 +148,6 @@ public sealed class NativeSession : Session
             }
             Reply(request.Id, reply);
         }
-    }
-
-    private void EndRequest()
-    {
-        bool finish;
-        lock (_gate)
-            finish = --_running == 0 && _closing;
-        if (finish)
-            Finish(bye: true);
     }
 
     private void Reply(JsonElement? id, Reply reply)

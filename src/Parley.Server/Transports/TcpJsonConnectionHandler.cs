@@ -86,7 +86,7 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
     private static Task WriteThenHangUpAsync(NativeSession session, ConnectionContext connection) =>
         LineConnection.WriteThenHangUpAsync(connection, session.Outbound, (frame, output) =>
         {
-            var bytes = session.Bytes(frame);
+            var bytes = session.Dequeued(frame);
             var span = output.GetSpan(bytes.Length + 1);
             bytes.CopyTo(span);
             span[bytes.Length] = (byte)'\n';

@@ -93,7 +93,7 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
             while (await frames.WaitToReadAsync(session.Aborted).ConfigureAwait(false))
             {
                 while (frames.TryRead(out var frame))
-                    await socket.SendAsync(session.Bytes(frame), WebSocketMessageType.Text, endOfMessage: true, session.Aborted).ConfigureAwait(false);
+                    await socket.SendAsync(session.Dequeued(frame), WebSocketMessageType.Text, endOfMessage: true, session.Aborted).ConfigureAwait(false);
             }
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {

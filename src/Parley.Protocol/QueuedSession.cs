@@ -1,0 +1,132 @@
+using System.Threading.Channels;
+using Parley.Core.Hub;
+using Parley.Core.Model;
+using Parley.Protocol.Native;
+
+namespace Parley.Protocol;
+
+/// <summary>
+/// What every wire format's session shares: frames wait in a queue bounded in frames and bytes,
+/// drained by the transport's one writer loop; a reader too slow to keep it below the bounds is
+/// cut off alone. Closing from the server side takes no new request, lets the requests already
+/// running answer, then queues the format's goodbye and completes the queue.
+/// </summary>
+public abstract class QueuedSession : Session
+{
+    private readonly Channel<byte[]> _outbound;
+    private readonly CancellationTokenSource _abort = new();
+    private readonly long _maxQueuedBytes;
+    private readonly Lock _gate = new();
+    private long _queuedBytes;
+    private int _running;
+    private bool _closing;
+    private bool _finished;
+
+    protected QueuedSession(NativeSessionOptions options)
+    {
+        _maxQueuedBytes = options.MaxQueuedBytes;
+        _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.OutboundQueueLimit)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Frames to write, in order. Completes when the session closes.</summary>
+    public ChannelReader<byte[]> Outbound => _outbound.Reader;
+
+    /// <summary>Fires when the connection must stop at once, dropping whatever is still queued.</summary>
+    public CancellationToken Aborted => _abort.Token;
+
+    /// <summary>The reason given when the server closed the session, or null.</summary>
+    public string? CloseReason { get; private set; }
+
+    /// <summary>The bytes waiting in this session's queue.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    /// <summary>The writer loop has taken <paramref name="frame"/> off the queue.</summary>
+    public byte[] Dequeued(byte[] frame)
+    {
+        Interlocked.Add(ref _queuedBytes, -frame.Length);
+        return frame;
+    }
+
+    /// <summary>The goodbye this wire format sends before the server closes a connection.</summary>
+    protected abstract byte[] EncodeBye(string reason);
+
+    /// <summary>Queues a frame unless that would pass the frame or byte bound (a history reply alone can be megabytes).</summary>
+    protected bool TryQueue(byte[] bytes)
+    {
+        if (Interlocked.Add(ref _queuedBytes, bytes.Length) > _maxQueuedBytes || !_outbound.Writer.TryWrite(bytes))
+        {
+            Interlocked.Add(ref _queuedBytes, -bytes.Length);
+            return false;
+        }
+        return true;
+    }
+
+    public override void Close(string reason)
+    {
+        bool finishNow;
+        lock (_gate)
+        {
+            if (_closing)
+                return;
+            _closing = true;
+            CloseReason = reason;
+            finishNow = _running == 0;
+        }
+        if (reason == ByeReasons.SlowConsumer)
+        {
+            // A reader too slow to take its queue will not take a goodbye either.
+            _abort.Cancel();
+            Finish(bye: false);
+        }
+        else if (finishNow)
+        {
+            Finish(bye: true);
+        }
+    }
+
+    /// <summary>Counts a request as running from the moment it is read; false once the session is closing.</summary>
+    protected bool TryBeginRequest()
+    {
+        lock (_gate)
+        {
+            if (_closing)
+                return false;
+            _running++;
+            return true;
+        }
+    }
+
+    protected void EndRequest()
+    {
+        bool finish;
+        lock (_gate)
+            finish = --_running == 0 && _closing;
+        if (finish)
+            Finish(bye: true);
+    }
+
+    /// <summary>The transport's input has ended: nothing more will be read; complete the queue.</summary>
+    protected void EndInput()
+    {
+        lock (_gate)
+            _closing = true;
+        Finish(bye: true);
+    }
+
+    private void Finish(bool bye)
+    {
+        lock (_gate)
+        {
+            if (_finished)
+                return;
+            _finished = true;
+        }
+        if (bye && CloseReason is { } reason && !TryQueue(EncodeBye(reason)))
+            _abort.Cancel();
+        _outbound.Writer.TryComplete();
+    }
+}
