@@ -21,10 +21,15 @@ public abstract class QueuedSession : Session
     private int _running;
     private bool _closing;
     private bool _finished;
+    private bool _everSignedIn;
+    private readonly ITimer? _signInDeadline;
 
-    protected QueuedSession(NativeSessionOptions options)
+    protected QueuedSession(NativeSessionOptions options, TimeProvider time)
     {
         _maxQueuedBytes = options.MaxQueuedBytes;
+        // A connection that never signs in holds a socket and memory for nothing: give it a deadline.
+        if (options.SignInTimeout > TimeSpan.Zero)
+            _signInDeadline = time.CreateTimer(_ => CloseUnlessSignedIn(), null, options.SignInTimeout, Timeout.InfiniteTimeSpan);
         _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.OutboundQueueLimit)
         {
             SingleReader = true,
@@ -117,6 +122,20 @@ public abstract class QueuedSession : Session
         Finish(bye: true);
     }
 
+    private void CloseUnlessSignedIn()
+    {
+        if (!_everSignedIn && !IsAuthenticated)
+            Close(ByeReasons.SignInTimeout);
+        _signInDeadline?.Dispose();
+    }
+
+    /// <summary>Call when the session signs in: the sign-in deadline no longer applies.</summary>
+    protected void SignedIn()
+    {
+        _everSignedIn = true;
+        _signInDeadline?.Dispose();
+    }
+
     private void Finish(bool bye)
     {
         lock (_gate)
@@ -125,6 +144,7 @@ public abstract class QueuedSession : Session
                 return;
             _finished = true;
         }
+        _signInDeadline?.Dispose();
         if (bye && CloseReason is { } reason && !TryQueue(EncodeBye(reason)))
             _abort.Cancel();
         _outbound.Writer.TryComplete();

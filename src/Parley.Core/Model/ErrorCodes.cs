@@ -49,4 +49,5 @@ public static class ByeReasons
     public const string LineTooLong = "line_too_long";
     public const string SlowConsumer = "slow_consumer";
     public const string Logout = "logout";
+    public const string SignInTimeout = "sign_in_timeout";
 }

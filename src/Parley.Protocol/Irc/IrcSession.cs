@@ -27,7 +27,7 @@ public sealed partial class IrcSession : QueuedSession
     private volatile int _caps;
 
     public IrcSession(ChatHub hub, IrcEventEncoder encoder, IrcServerInfo info, NativeSessionOptions options, TimeProvider time, string? remoteAddress = null)
-        : base(options)
+        : base(options, time)
     {
         RemoteAddress = remoteAddress;
         Hub = hub;
@@ -108,6 +108,7 @@ public sealed partial class IrcSession : QueuedSession
     internal void MarkRegistered()
     {
         Registered = true;
+        SignedIn();
         lock (_gate)
         {
             foreach (var broadcast in _held ?? [])

@@ -25,7 +25,7 @@ public sealed class NativeSession : QueuedSession
     private readonly Queue<Task> _inflightSends = new();
 
     public NativeSession(ChatHub hub, JsonEventEncoder encoder, NativeSessionOptions options, TimeProvider time, string? remoteAddress = null)
-        : base(options)
+        : base(options, time)
     {
         RemoteAddress = remoteAddress;
         Hub = hub;
@@ -146,6 +146,8 @@ public sealed class NativeSession : QueuedSession
                 Failed?.Invoke(request.Type, ex);
                 reply = Json.Reply.Fail(ErrorCodes.Internal, "the server failed to handle this request; it was logged");
             }
+            if (IsAuthenticated)
+                SignedIn();
             Reply(request.Id, reply);
         }
     }

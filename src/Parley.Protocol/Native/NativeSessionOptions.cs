@@ -12,6 +12,9 @@ public sealed class NativeSessionOptions
     /// <summary>Bytes queued for one connection; past this the reader is too slow and is dropped.</summary>
     public long MaxQueuedBytes { get; set; } = 8 * 1024 * 1024;
 
+    /// <summary>A connection not signed in this long after it opened is closed (<c>sign_in_timeout</c>); zero turns it off.</summary>
+    public TimeSpan SignInTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Token bucket: requests allowed at once.</summary>
     public double RateBurst { get; set; } = 50;
 
