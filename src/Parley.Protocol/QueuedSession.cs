@@ -46,6 +46,11 @@ public abstract class QueuedSession : Session
     /// <summary>The reason given when the server closed the session, or null.</summary>
     public string? CloseReason { get; private set; }
 
+    /// <summary>Reports a request that failed with an unexpected exception (a bug or an I/O failure).</summary>
+    public event Action<string, Exception>? Failed;
+
+    protected void ReportFailure(string request, Exception exception) => Failed?.Invoke(request, exception);
+
     /// <summary>The bytes waiting in this session's queue.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 

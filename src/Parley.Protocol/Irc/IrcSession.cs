@@ -43,8 +43,6 @@ public sealed partial class IrcSession : QueuedSession
 
     internal IrcEventEncoder Encoder => _encoder;
 
-    /// <summary>Reports a command that failed with an unexpected exception (a bug or an I/O failure).</summary>
-    public event Action<string, Exception>? Failed;
 
 
     public IrcCaps Caps
@@ -67,7 +65,7 @@ public sealed partial class IrcSession : QueuedSession
     /// <summary>Writes one queued frame to the transport's output, with only the tags this client asked for.</summary>
     public void WriteTo(byte[] frame, IBufferWriter<byte> output)
     {
-        IrcTags.Copy(Dequeued(frame), TagFilter, output);
+        IrcTags.Copy(frame, TagFilter, output);
     }
 
     public override bool TryDeliver(Broadcast broadcast)
@@ -202,7 +200,7 @@ public sealed partial class IrcSession : QueuedSession
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Failed?.Invoke(message.Command, ex);
+            ReportFailure(message.Command, ex);
             Numeric(IrcNumerics.UnknownError, message.Command, "The server failed to handle this command; it was logged");
         }
     }

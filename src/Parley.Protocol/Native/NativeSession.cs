@@ -36,8 +36,6 @@ public sealed class NativeSession : QueuedSession
 
     public ChatHub Hub { get; }
 
-    /// <summary>Reports a request that failed with an unexpected exception (a bug or an I/O failure).</summary>
-    public event Action<string, Exception>? Failed;
 
     public override bool TryDeliver(Broadcast broadcast) => TryQueue(broadcast.EncodedWith(_encoder));
 
@@ -143,7 +141,7 @@ public sealed class NativeSession : QueuedSession
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Failed?.Invoke(request.Type, ex);
+                ReportFailure(request.Type, ex);
                 reply = Json.Reply.Fail(ErrorCodes.Internal, "the server failed to handle this request; it was logged");
             }
             if (IsAuthenticated)

@@ -16,25 +16,16 @@ public sealed class IrcConnectionHandler(IrcSessionFactory factory) : Connection
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        LineConnection.EnableKeepAlive(connection);
         var (session, shutdownHook) = factory.Create((connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address);
         using var _ = shutdownHook;
-        Log.ConnectionOpened(factory.Logger, "irc", connection.RemoteEndPoint);
-        var writing = WriteThenHangUpAsync(session, connection);
-        try
-        {
-            await ReadLinesAsync(session, connection.Transport.Input).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or OperationCanceledException)
-        {
-            // The peer vanished; nothing to tell it.
-        }
-        finally
-        {
-            session.End();
-        }
-        await writing.ConfigureAwait(false);
-        Log.ConnectionClosed(factory.Logger, "irc", connection.RemoteEndPoint, session.CloseReason ?? "peer closed");
+        await LineConnection.ServeAsync(connection, session, "irc", factory.Logger,
+            input => ReadLinesAsync(session, input),
+            () =>
+            {
+                session.End();
+                return Task.CompletedTask;
+            },
+            session.WriteTo).ConfigureAwait(false);
     }
 
     private static async Task ReadLinesAsync(IrcSession session, PipeReader input)
@@ -91,7 +82,4 @@ public sealed class IrcConnectionHandler(IrcSessionFactory factory) : Connection
                 return;
         }
     }
-
-    private static Task WriteThenHangUpAsync(IrcSession session, ConnectionContext connection) =>
-        LineConnection.WriteThenHangUpAsync(connection, session.Outbound, session.WriteTo, session.Aborted, () => session.CloseReason);
 }

@@ -1,8 +1,10 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.Extensions.Logging;
+using Parley.Protocol;
+using Parley.Server.Hosting;
 
 namespace Parley.Server.Transports;
 
@@ -24,21 +26,49 @@ internal static class LineConnection
     }
 
     /// <summary>
-    /// Writes queued frames until the queue completes: everything queued, then one flush (many
-    /// frames, one syscall). When <paramref name="aborted"/> fires the connection is cut at once.
-    /// Whatever ends the writing ends the reading too.
+    /// Serves one connection: a writer loop drains the session's queue while <paramref name="read"/>
+    /// feeds it lines; when reading ends (peer closed, or the writer cancelled the read),
+    /// <paramref name="end"/> finishes the session and the writer flushes what is left.
     /// </summary>
-    public static async Task WriteThenHangUpAsync<T>(
-        ConnectionContext connection, ChannelReader<T> frames, Action<T, PipeWriter> write, CancellationToken aborted, Func<string?> closeReason)
+    public static async Task ServeAsync(
+        ConnectionContext connection, QueuedSession session, string transport, ILogger logger,
+        Func<PipeReader, Task> read, Func<Task> end, Action<byte[], PipeWriter> write)
     {
-        var output = connection.Transport.Output;
+        EnableKeepAlive(connection);
+        Log.ConnectionOpened(logger, transport, connection.RemoteEndPoint);
+        var writing = WriteThenHangUpAsync(connection, session, write);
         try
         {
-            while (await frames.WaitToReadAsync(aborted).ConfigureAwait(false))
+            await read(connection.Transport.Input).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or OperationCanceledException)
+        {
+            // The peer vanished; nothing to tell it.
+        }
+        finally
+        {
+            await end().ConfigureAwait(false);
+        }
+        await writing.ConfigureAwait(false);
+        Log.ConnectionClosed(logger, transport, connection.RemoteEndPoint, session.CloseReason ?? "peer closed");
+    }
+
+    /// <summary>
+    /// Writes queued frames until the queue completes: everything queued, then one flush (many
+    /// frames, one syscall). When the session is aborted the connection is cut at once.
+    /// Whatever ends the writing ends the reading too.
+    /// </summary>
+    private static async Task WriteThenHangUpAsync(ConnectionContext connection, QueuedSession session, Action<byte[], PipeWriter> write)
+    {
+        var output = connection.Transport.Output;
+        var frames = session.Outbound;
+        try
+        {
+            while (await frames.WaitToReadAsync(session.Aborted).ConfigureAwait(false))
             {
                 while (frames.TryRead(out var frame))
-                    write(frame, output);
-                var flushed = await output.FlushAsync(aborted).ConfigureAwait(false);
+                    write(session.Dequeued(frame), output);
+                var flushed = await output.FlushAsync(session.Aborted).ConfigureAwait(false);
                 if (flushed.IsCompleted)
                     break;
             }
@@ -46,7 +76,7 @@ internal static class LineConnection
         }
         catch (OperationCanceledException)
         {
-            connection.Abort(new ConnectionAbortedException(closeReason() ?? "aborted"));
+            connection.Abort(new ConnectionAbortedException(session.CloseReason ?? "aborted"));
         }
         catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or InvalidOperationException)
         {

@@ -16,25 +16,10 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        LineConnection.EnableKeepAlive(connection);
         var (session, shutdownHook) = factory.Create((connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address);
         using var _ = shutdownHook;
-        Log.ConnectionOpened(factory.Logger, "tcp", connection.RemoteEndPoint);
-        var writing = WriteThenHangUpAsync(session, connection);
-        try
-        {
-            await ReadLinesAsync(session, connection.Transport.Input).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or OperationCanceledException)
-        {
-            // The peer vanished; nothing to tell it.
-        }
-        finally
-        {
-            await session.EndAsync().ConfigureAwait(false);
-        }
-        await writing.ConfigureAwait(false);
-        Log.ConnectionClosed(factory.Logger, "tcp", connection.RemoteEndPoint, session.CloseReason ?? "peer closed");
+        await LineConnection.ServeAsync(connection, session, "tcp", factory.Logger,
+            input => ReadLinesAsync(session, input), session.EndAsync, WriteLine).ConfigureAwait(false);
     }
 
     private async Task ReadLinesAsync(NativeSession session, PipeReader input)
@@ -83,13 +68,12 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
         }
     }
 
-    private static Task WriteThenHangUpAsync(NativeSession session, ConnectionContext connection) =>
-        LineConnection.WriteThenHangUpAsync(connection, session.Outbound, (frame, output) =>
-        {
-            var bytes = session.Dequeued(frame);
-            var span = output.GetSpan(bytes.Length + 1);
-            bytes.CopyTo(span);
-            span[bytes.Length] = (byte)'\n';
-            output.Advance(bytes.Length + 1);
-        }, session.Aborted, () => session.CloseReason);
+    /// <summary>A JSON frame as one line on the wire.</summary>
+    private static void WriteLine(byte[] frame, PipeWriter output)
+    {
+        var span = output.GetSpan(frame.Length + 1);
+        frame.CopyTo(span);
+        span[frame.Length] = (byte)'\n';
+        output.Advance(frame.Length + 1);
+    }
 }
