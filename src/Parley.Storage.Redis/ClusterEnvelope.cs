@@ -30,6 +30,8 @@ internal static class ClusterEnvelope
                     w.WriteString("kind", e.Joined ? "join" : "leave");
                     w.WriteString("room", e.Room);
                     w.WriteString("user", e.User);
+                    if (e.Quit)
+                        w.WriteBoolean("quit", true);
                     break;
                 case TopicChanged e:
                     w.WriteString("kind", "topic");
@@ -49,6 +51,18 @@ internal static class ClusterEnvelope
                 case NodePresence e:
                     w.WriteString("kind", e.Online ? "online" : "offline");
                     w.WriteString("user", e.User);
+                    if (e.Reason is not null)
+                        w.WriteString("reason", e.Reason);
+                    break;
+                case UserKilled e:
+                    w.WriteString("kind", "kill");
+                    w.WriteString("user", e.User);
+                    w.WriteString("reason", e.Reason);
+                    break;
+                case Announced e:
+                    w.WriteString("kind", "announce");
+                    w.WriteString("user", e.From);
+                    w.WriteString("text", e.Text);
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(clusterEvent), clusterEvent.GetType().Name, "not sent on the backplane channel");
@@ -75,12 +89,15 @@ internal static class ClusterEnvelope
         {
             "room" => new RoomCreated(Required("room"), Required("topic"), Required("user")),
             "join" => new MembershipChanged(Required("room"), Required("user"), Joined: true),
-            "leave" => new MembershipChanged(Required("room"), Required("user"), Joined: false),
+            "leave" => new MembershipChanged(Required("room"), Required("user"), Joined: false,
+                Quit: root.TryGetProperty("quit", out var quit) && quit.ValueKind == JsonValueKind.True),
             "topic" => new TopicChanged(Required("room"), Required("topic"), Required("user")),
             "read" => new ReadMoved(Required("user"), JsonFields.Optional(root, "room"), JsonFields.Optional(root, "with"),
                 root.TryGetProperty("seq", out var seq) ? seq.GetInt64() : throw new FormatException("read without seq")),
             "online" => new NodePresence(node, Required("user"), Online: true),
-            "offline" => new NodePresence(node, Required("user"), Online: false),
+            "offline" => new NodePresence(node, Required("user"), Online: false, JsonFields.Optional(root, "reason")),
+            "kill" => new UserKilled(Required("user"), Required("reason")),
+            "announce" => new Announced(Required("user"), Required("text")),
             _ => throw new FormatException($"unknown cluster event kind '{kind}'"),
         };
         return (node, clusterEvent);

@@ -13,7 +13,8 @@ public sealed record MessageStored(StoredMessage Message) : ClusterEvent;
 
 public sealed record RoomCreated(string Room, string Topic, string Creator) : ClusterEvent;
 
-public sealed record MembershipChanged(string Room, string User, bool Joined) : ClusterEvent;
+/// <param name="Quit">A guest's membership ended with its connection (see <see cref="Events.MembershipEvent.Quit"/>).</param>
+public sealed record MembershipChanged(string Room, string User, bool Joined, bool Quit = false) : ClusterEvent;
 
 public sealed record TopicChanged(string Room, string Topic, string By) : ClusterEvent;
 
@@ -21,7 +22,13 @@ public sealed record TopicChanged(string Room, string Topic, string By) : Cluste
 public sealed record ReadMoved(string User, string? Room, string? With, long Seq) : ClusterEvent;
 
 /// <summary>A user has its first session on <paramref name="Node"/> (Online) or its last one closed there.</summary>
-public sealed record NodePresence(string Node, string User, bool Online) : ClusterEvent;
+public sealed record NodePresence(string Node, string User, bool Online, string? Reason = null) : ClusterEvent;
+
+/// <summary>An operator's announcement, for every node's sessions.</summary>
+public sealed record Announced(string From, string Text) : ClusterEvent;
+
+/// <summary>An operator ended every session of <paramref name="User"/>, on every node.</summary>
+public sealed record UserKilled(string User, string Reason) : ClusterEvent;
 
 /// <summary>This node's backplane connection came back after a break: events may have been missed meanwhile.</summary>
 public sealed record BackplaneReconnected : ClusterEvent;

@@ -7,9 +7,14 @@ public abstract record ChatEvent;
 
 public sealed record MessageEvent(StoredMessage Message) : ChatEvent;
 
-public sealed record MembershipEvent(string Room, string User, bool Joined) : ChatEvent;
+/// <param name="Quit">The user left because its connection ended (a guest, whose memberships end with it), not by leaving the room.</param>
+public sealed record MembershipEvent(string Room, string User, bool Joined, bool Quit = false) : ChatEvent;
 
-public sealed record PresenceEvent(string User, bool Online) : ChatEvent;
+/// <param name="Reason">Why the user went offline, when its client said (an IRC QUIT message) or an operator did.</param>
+public sealed record PresenceEvent(string User, bool Online, string? Reason = null) : ChatEvent;
+
+/// <summary>A server operator's announcement to everyone connected (IRC WALLOPS).</summary>
+public sealed record AnnouncementEvent(string From, string Text) : ChatEvent;
 
 public sealed record TopicEvent(string Room, string Topic, string By) : ChatEvent;
 

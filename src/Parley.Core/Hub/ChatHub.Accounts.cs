@@ -21,6 +21,8 @@ public sealed partial class ChatHub
             return Error(ErrorCodes.BadPassword, $"a password is {_limits.MinPasswordLength}-{_limits.MaxPasswordLength} characters");
         if (TooManyAttempts(session) is { } slowDown)
             return slowDown;
+        if (IsOnlineKey(Names.Key(name)))
+            return Error(ErrorCodes.UserExists, $"the name '{name}' is in use by a guest right now");
 
         var hash = await Task.Run(() => _hasher.Hash(password)).ConfigureAwait(false);
         var user = new UserRecord(name, hash, Now());

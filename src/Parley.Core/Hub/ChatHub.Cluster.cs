@@ -45,7 +45,7 @@ public sealed partial class ChatHub
                 break;
             case MembershipChanged change:
                 if (FindRoom(change.Room) is { } left)
-                    ApplyLeave(left, change.User, origin: null);
+                    ApplyLeave(left, change.User, origin: null, change.Quit);
                 break;
             case Cluster.TopicChanged change:
                 if (FindRoom(change.Room) is { } titled)
@@ -62,6 +62,12 @@ public sealed partial class ChatHub
                 break;
             case NodeLost lost:
                 ApplyNodeLost(lost.Node);
+                break;
+            case Announced announced:
+                DeliverAnnouncement(announced.From, announced.Text);
+                break;
+            case UserKilled killed:
+                CloseSessionsOf(killed.User, killed.Reason);
                 break;
         }
     }

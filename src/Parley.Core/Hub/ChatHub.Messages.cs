@@ -27,8 +27,14 @@ public sealed partial class ChatHub
             return bad;
         if (!Names.IsValid(toName))
             return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
+        if (session.IsGuest)
+            return GuestNotAllowed("send direct messages");
         if (await FindUserNameAsync(toName).ConfigureAwait(false) is not { } to)
-            return Error(ErrorCodes.NoSuchUser, $"there is no user '{toName}'");
+        {
+            return IsOnline(toName)
+                ? Error(ErrorCodes.GuestNotAllowed, $"'{toName}' is a guest; guests cannot receive direct messages")
+                : Error(ErrorCodes.NoSuchUser, $"there is no user '{toName}'");
+        }
         var me = session.User!;
 
         var conversation = ConversationKey.ForDirect(me, to);
@@ -68,6 +74,9 @@ public sealed partial class ChatHub
         if (!conversation.Ok)
             return conversation.Error!;
         var me = session.User!;
+        // A guest's read position would outlive it: nothing of a guest is stored.
+        if (session.IsGuest)
+            return Done.Value;
         await _store.SetReadAsync(Names.Key(me), conversation.Value!, seq).ConfigureAwait(false);
         var room = roomName is null ? null : FindRoom(roomName)!.Name;
         var with = withName is null ? null : await FindUserNameAsync(withName).ConfigureAwait(false);
@@ -90,6 +99,8 @@ public sealed partial class ChatHub
         }
         if (!Names.IsValid(withName))
             return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
+        if (session.IsGuest)
+            return GuestNotAllowed("read direct messages");
         if (await FindUserNameAsync(withName!).ConfigureAwait(false) is not { } with)
             return Error(ErrorCodes.NoSuchUser, $"there is no user '{withName}'");
         return ConversationKey.ForDirect(me, with);

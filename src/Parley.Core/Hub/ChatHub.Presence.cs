@@ -30,15 +30,21 @@ public sealed partial class ChatHub
 
     private bool IsOnlineKey(string userKey) => _online.ContainsKey(userKey) || _remote.ContainsKey(userKey);
 
-    /// <summary>Signs the session in as <paramref name="name"/>; a user's first session anywhere announces it online.</summary>
-    private async Task AttachAsync(Session session, string name)
+    /// <summary>
+    /// Signs the session in as <paramref name="name"/>; a user's first session anywhere announces it online.
+    /// A guest gets the name only if no one is online under it (false otherwise), checked and taken at once.
+    /// </summary>
+    private async Task<bool> AttachAsync(Session session, string name, bool asGuest = false)
     {
         var key = Names.Key(name);
         var firstHere = false;
         HashSet<Session>? watchers = null;
         lock (_topology)
         {
+            if (asGuest && IsOnlineKey(key))
+                return false;
             session.User = name;
+            session.IsGuest = asGuest;
             if (!_online.TryGetValue(key, out var user))
             {
                 firstHere = true;
@@ -56,11 +62,13 @@ public sealed partial class ChatHub
             Deliver(new PresenceEvent(name, Online: true), watchers, except: null);
         if (firstHere)
             await PublishAsync(new NodePresence(_backplane.NodeId, name, Online: true)).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>
     /// Forgets the session (connection closed, or logout). A user's last session anywhere announces it offline.
-    /// Safe to call more than once and for sessions that never signed in.
+    /// Safe to call more than once and for sessions that never signed in. Others are told the
+    /// session's <see cref="Session.QuitReason"/>; a guest's rooms see it leave.
     /// </summary>
     public void Detach(Session session)
     {
@@ -87,9 +95,12 @@ public sealed partial class ChatHub
             }
         }
         if (watchers is not null)
-            Deliver(new PresenceEvent(name, Online: false), watchers, except: null);
-        if (lastHere)
-            _ = PublishAsync(new NodePresence(_backplane.NodeId, name, Online: false));
+            Deliver(new PresenceEvent(name, Online: false, session.QuitReason), watchers, except: null);
+        if (!lastHere)
+            return;
+        _ = PublishAsync(new NodePresence(_backplane.NodeId, name, Online: false, session.QuitReason));
+        if (session.IsGuest)
+            EndGuestMemberships(name);
     }
 
     private void ApplyRemotePresence(NodePresence presence)
@@ -107,7 +118,7 @@ public sealed partial class ChatHub
                 watchers = WatchersOf(key);
         }
         if (watchers is not null)
-            Deliver(new PresenceEvent(presence.User, presence.Online), watchers, except: null);
+            Deliver(new PresenceEvent(presence.User, presence.Online, presence.Reason), watchers, except: null);
     }
 
     /// <summary>A node died: its users are offline unless they have a session elsewhere.</summary>

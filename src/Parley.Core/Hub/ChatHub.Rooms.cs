@@ -24,6 +24,8 @@ public sealed partial class ChatHub
         topic ??= "";
         if (TextLength.Exceeds(topic, _limits.MaxTopicChars))
             return Error(ErrorCodes.TopicTooLong, $"a topic is at most {_limits.MaxTopicChars} characters");
+        if (session.IsGuest)
+            return GuestNotAllowed("create rooms");
         var me = session.User!;
         var record = new RoomRecord(name, topic, Now(), [me]);
         if (_rooms.ContainsKey(record.Key) || !await _store.TryCreateRoomAsync(record).ConfigureAwait(false))
@@ -41,7 +43,8 @@ public sealed partial class ChatHub
         var me = session.User!;
         if (!room.Members.ContainsKey(Names.Key(me)))
         {
-            await _store.AddMemberAsync(Names.Key(room.Name), Names.Key(me)).ConfigureAwait(false);
+            if (!session.IsGuest)
+                await _store.AddMemberAsync(Names.Key(room.Name), Names.Key(me)).ConfigureAwait(false);
             if (ApplyJoin(room, me, origin: session))
                 await PublishAsync(new MembershipChanged(room.Name, me, Joined: true)).ConfigureAwait(false);
         }
@@ -55,7 +58,8 @@ public sealed partial class ChatHub
         var me = session.User!;
         if (!room.Members.ContainsKey(Names.Key(me)))
             return NotMember(room);
-        await _store.RemoveMemberAsync(Names.Key(room.Name), Names.Key(me)).ConfigureAwait(false);
+        if (!session.IsGuest)
+            await _store.RemoveMemberAsync(Names.Key(room.Name), Names.Key(me)).ConfigureAwait(false);
         if (ApplyLeave(room, me, origin: session))
             await PublishAsync(new MembershipChanged(room.Name, me, Joined: false)).ConfigureAwait(false);
         return room.Name;
@@ -97,6 +101,15 @@ public sealed partial class ChatHub
         return Done.Value;
     }
 
+    /// <summary>The rooms both users are in, for an adapter showing one user to the other (IRC re-joins a returning user).</summary>
+    public IReadOnlyList<string> SharedRooms(string userName, string otherName)
+    {
+        var key = Names.Key(userName);
+        var other = Names.Key(otherName);
+        lock (_topology)
+            return RoomsOf(key).Where(r => r.Members.ContainsKey(other)).Select(r => r.Name).ToList();
+    }
+
     public Result<IReadOnlyList<MemberInfo>> Members(string name) =>
         FindRoom(name) is { } room ? new Result<IReadOnlyList<MemberInfo>>(MembersOf(room), null) : NoSuchRoom(name);
 
@@ -127,14 +140,13 @@ public sealed partial class ChatHub
             if (!AddMember(_roomsOfUser, room, key, user))
                 return false;
             room.AddSessions(SessionsOf(key));
-            _knownUsers[key] = user;
         }
         Deliver(new MembershipEvent(room.Name, user, Joined: true), room.Sessions, except: origin);
         return true;
     }
 
     /// <summary>Removes the user from the room in this node's view; everyone who was in it hears of it.</summary>
-    private bool ApplyLeave(RoomState room, string user, Session? origin)
+    private bool ApplyLeave(RoomState room, string user, Session? origin, bool quit = false)
     {
         var key = Names.Key(user);
         Session[] audience;
@@ -146,7 +158,7 @@ public sealed partial class ChatHub
                 return false;
             room.RemoveSessions(SessionsOf(key));
         }
-        Deliver(new MembershipEvent(room.Name, user, Joined: false), audience, except: origin);
+        Deliver(new MembershipEvent(room.Name, user, Joined: false, quit), audience, except: origin);
         return true;
     }
 

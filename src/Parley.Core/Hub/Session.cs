@@ -23,6 +23,12 @@ public abstract class Session
 
     public bool IsAuthenticated => User is not null;
 
+    /// <summary>Signed in without an account (IRC guests): nothing of the user is kept once it leaves.</summary>
+    public bool IsGuest { get; internal set; }
+
+    /// <summary>What others are told when this session's user goes offline (an IRC QUIT message, a KILL).</summary>
+    public string? QuitReason { get; set; }
+
     /// <summary>Queues the broadcast for writing. False means the session's queue is full: it is too slow.</summary>
     public abstract bool TryDeliver(Broadcast broadcast);
 

@@ -28,6 +28,7 @@ public static class ErrorCodes
     public const string Throttled = "throttled";
     public const string BadToken = "bad_token";
     public const string NoSuchUser = "no_such_user";
+    public const string GuestNotAllowed = "guest_not_allowed";
 
     // Rooms and messages.
     public const string NoSuchRoom = "no_such_room";
@@ -50,4 +51,5 @@ public static class ByeReasons
     public const string SlowConsumer = "slow_consumer";
     public const string Logout = "logout";
     public const string SignInTimeout = "sign_in_timeout";
+    public const string Killed = "killed";
 }

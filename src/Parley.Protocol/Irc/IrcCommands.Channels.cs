@@ -38,18 +38,27 @@ internal static partial class IrcCommands
                 continue;
             }
             var value = result.Value!;
-            SendJoined(s, value.Room, value.Topic, value.Members);
+            await SendJoinedAsync(s, value.Room, value.Topic, value.Members).ConfigureAwait(false);
         }
     }
 
-    /// <summary>What a client sees on joining: its own JOIN, the topic if there is one, then the names.</summary>
-    private static void SendJoined(IrcSession s, string room, string topic, IReadOnlyList<MemberInfo> members)
+    /// <summary>
+    /// What a client sees on joining: its own JOIN, the topic if there is one, the names, then the
+    /// channel's latest messages (setting IrcJoinHistory) with their original time tags.
+    /// </summary>
+    private static async Task SendJoinedAsync(IrcSession s, string room, string topic, IReadOnlyList<MemberInfo> members)
     {
         var channel = IrcServerInfo.Channel(room);
         s.Send(new IrcMessage(IrcServerInfo.Source(s.Nick), "JOIN", channel));
         if (topic.Length > 0)
             s.Numeric(IrcNumerics.Topic, channel, topic);
         SendNames(s, channel, members);
+        if (s.Info.JoinHistory <= 0)
+            return;
+        var history = await s.Hub.HistoryAsync(s, room, withName: null, beforeSeq: null, s.Info.JoinHistory).ConfigureAwait(false);
+        // Newest first from the store; a client shows them oldest first.
+        foreach (var message in (history.Value?.Messages ?? []).Reverse())
+            s.Send(IrcEventEncoder.Message(message));
     }
 
     /// <summary>353 lines cut to fit in 512 bytes, then 366. Every member is listed, online or not: membership is kept while offline.</summary>

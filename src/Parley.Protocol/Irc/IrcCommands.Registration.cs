@@ -174,22 +174,20 @@ internal static partial class IrcCommands
 
     /// <summary>
     /// Completes registration once NICK and USER are in and CAP negotiation is over: signs in
-    /// with PASS unless SASL already did, then the welcome. Without an account, the client is
-    /// told why and closed: guests are not supported yet.
+    /// with PASS unless SASL already did, else as a guest (when allowed), then the welcome.
     /// </summary>
     private static async Task TryRegisterAsync(IrcSession s)
     {
         if (s.Registered || s.RequestedNick is null || !s.UserGiven || s.CapNegotiating)
             return;
-        if (!s.IsAuthenticated)
+        if (!s.IsAuthenticated && s.Password is null)
         {
-            if (s.Password is null)
-            {
-                s.Numeric(IrcNumerics.PasswdMismatch, "Parley needs an account: use SASL PLAIN or PASS");
-                s.Close("Parley needs an account: use SASL PLAIN or PASS");
+            if (!await TrySignInGuestAsync(s).ConfigureAwait(false))
                 return;
-            }
-            var login = await s.Hub.LoginAsync(s, s.RequestedNick, s.Password).ConfigureAwait(false);
+        }
+        else if (!s.IsAuthenticated)
+        {
+            var login = await s.Hub.LoginAsync(s, s.RequestedNick, s.Password!).ConfigureAwait(false);
             s.Password = null;
             if (!login.Ok)
             {
@@ -199,10 +197,35 @@ internal static partial class IrcCommands
             }
             s.Start = login.Value;
         }
-        Welcome(s);
+        await WelcomeAsync(s).ConfigureAwait(false);
     }
 
-    private static void Welcome(IrcSession s)
+    /// <summary>NICK/USER without an account: a guest under that nick, if guests are allowed and the nick is free.</summary>
+    private static async Task<bool> TrySignInGuestAsync(IrcSession s)
+    {
+        if (!s.Info.AllowGuests)
+        {
+            s.Numeric(IrcNumerics.PasswdMismatch, "This server needs an account: use SASL PLAIN or PASS");
+            s.Close("This server needs an account");
+            return false;
+        }
+        var nick = s.RequestedNick!;
+        var guest = await s.Hub.SignInGuestAsync(s, nick).ConfigureAwait(false);
+        if (guest.Ok)
+        {
+            s.Start = guest.Value;
+            return true;
+        }
+        // The client stays unregistered and may offer another NICK, as after any 433.
+        s.RequestedNick = null;
+        if (guest.Error!.Code == ErrorCodes.UserExists)
+            s.Numeric(IrcNumerics.NicknameInUse, nick, $"Nickname is already in use: {guest.Error.Message}");
+        else
+            s.Numeric(IrcNumerics.UnknownError, "NICK", guest.Error.Message);
+        return false;
+    }
+
+    private static async Task WelcomeAsync(IrcSession s)
     {
         var info = s.Info;
         var nick = s.Nick;
@@ -215,8 +238,11 @@ internal static partial class IrcCommands
             $"TOPICLEN={s.Hub.Limits.MaxTopicChars}", $"NETWORK={info.Network}", "PREFIX=()", "CHANLIMIT=#:", "CHANMODES=,,,n",
             "are supported by this server");
         SendMotd(s);
+        if (s.IsGuest)
+            s.Send(new IrcMessage(info.ServerName, "NOTICE", nick,
+                "You are a guest: join existing channels and talk in them. Direct messages and new channels need an account.") { Trailing = true });
         foreach (var room in s.Start?.Rooms ?? [])
-            SendJoined(s, room.Name, room.Topic, s.Hub.Members(room.Name).Value ?? []);
+            await SendJoinedAsync(s, room.Name, room.Topic, s.Hub.Members(room.Name).Value ?? []).ConfigureAwait(false);
         s.Start = null;
         s.MarkRegistered();
     }

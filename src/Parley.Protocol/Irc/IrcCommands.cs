@@ -31,6 +31,9 @@ internal static partial class IrcCommands
         ["MODE"] = new(1, BeforeRegistration: false, Mode),
         ["AWAY"] = new(0, BeforeRegistration: false, Away),
         ["MOTD"] = new(0, BeforeRegistration: false, (s, _) => { SendMotd(s); return Task.CompletedTask; }),
+        ["OPER"] = new(2, BeforeRegistration: false, Oper),
+        ["KILL"] = new(2, BeforeRegistration: false, Kill),
+        ["WALLOPS"] = new(1, BeforeRegistration: false, Wallops),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static Task Ping(IrcSession s, IrcMessage m)
@@ -41,7 +44,9 @@ internal static partial class IrcCommands
 
     private static Task Quit(IrcSession s, IrcMessage m)
     {
-        s.Close(m.Params.Count > 0 && m.Params[0].Length > 0 ? $"Quit: {m.Params[0]}" : "Quit");
+        // Others see the reason in the QUIT line when the hub lets them know the user left.
+        s.QuitReason = m.Params.Count > 0 && m.Params[0].Length > 0 ? $"Quit: {m.Params[0]}" : "Quit";
+        s.Close(s.QuitReason);
         return Task.CompletedTask;
     }
 }

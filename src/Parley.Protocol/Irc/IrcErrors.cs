@@ -31,6 +31,10 @@ internal static class IrcErrors
             case ErrorCodes.NotMember:
                 session.Numeric(IrcNumerics.NotOnChannel, target, "You're not on that channel");
                 break;
+            case ErrorCodes.GuestNotAllowed:
+                // 477 is what many networks send an unidentified nick they will not let join or message.
+                session.Numeric(IrcNumerics.NeedReggedNick, target, error.Message);
+                break;
             case ErrorCodes.EmptyText:
                 session.Numeric(IrcNumerics.NoTextToSend, "No text to send");
                 break;

@@ -17,10 +17,15 @@ public sealed class IrcEventEncoder : IEventEncoder
     public byte[] Encode(ChatEvent chatEvent) => chatEvent switch
     {
         MessageEvent e => Message(e.Message),
+        // A guest's memberships ending with its connection: its QUIT has told IRC clients already.
+        MembershipEvent { Quit: true } => [],
         MembershipEvent e => new IrcMessage(IrcServerInfo.Source(e.User), e.Joined ? "JOIN" : "PART", IrcServerInfo.Channel(e.Room)).ToBytes(),
         TopicEvent e => new IrcMessage(IrcServerInfo.Source(e.By), "TOPIC", IrcServerInfo.Channel(e.Room), e.Topic) { Trailing = true }.ToBytes(),
-        // Presence has no IRC line (members stay in their channels while offline); read positions neither.
+        // Going offline is a QUIT; coming back is a JOIN per shared channel, which differs per
+        // receiver and is written by IrcSession. Read positions have no IRC form.
+        PresenceEvent { Online: false } e => new IrcMessage(IrcServerInfo.Source(e.User), "QUIT", e.Reason ?? "Connection closed") { Trailing = true }.ToBytes(),
         PresenceEvent or ReadEvent => [],
+        AnnouncementEvent e => new IrcMessage(IrcServerInfo.Source(e.From), "WALLOPS", e.Text) { Trailing = true }.ToBytes(),
         ByeEvent e => new IrcMessage(null, "ERROR", $"Closing link: {e.Reason}") { Trailing = true }.ToBytes(),
         _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no IRC form for this event"),
     };
@@ -29,7 +34,7 @@ public sealed class IrcEventEncoder : IEventEncoder
     /// One PRIVMSG per line of text (IRC lines cannot hold a newline), each cut to fit in 512
     /// bytes; the first carries the msgid, all carry the time. Empty lines are left out.
     /// </summary>
-    private static byte[] Message(StoredMessage message)
+    internal static byte[] Message(StoredMessage message)
     {
         var source = IrcServerInfo.Source(message.From);
         var target = message.Room is not null ? IrcServerInfo.Channel(message.Room) : message.To!;

@@ -9,6 +9,8 @@ internal static class IrcNumerics
     public const string MyInfo = "004";
     public const string ISupport = "005";
     public const string UModeIs = "221";
+    public const string WhoisOperator = "313";
+    public const string YoureOper = "381";
     public const string TryAgain = "263";
     public const string Away = "301";
     public const string UnAway = "305";
@@ -42,13 +44,17 @@ internal static class IrcNumerics
     public const string NoMotd = "422";
     public const string NoNicknameGiven = "431";
     public const string ErroneousNickname = "432";
+    public const string NicknameInUse = "433";
     public const string NoNickChange = "447";
     public const string NotOnChannel = "442";
     public const string NotRegistered = "451";
+    public const string NeedReggedNick = "477";
     public const string NeedMoreParams = "461";
     public const string AlreadyRegistered = "462";
     public const string PasswdMismatch = "464";
+    public const string NoPrivileges = "481";
     public const string ChanOPrivsNeeded = "482";
+    public const string NoOperHost = "491";
     public const string UsersDontMatch = "502";
     public const string LoggedIn = "900";
     public const string SaslSuccess = "903";

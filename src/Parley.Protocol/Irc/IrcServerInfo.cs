@@ -1,12 +1,24 @@
 namespace Parley.Protocol.Irc;
 
-/// <summary>What the IRC adapter tells clients about this server (settings IrcServerName, IrcNetwork, IrcMotd).</summary>
+/// <summary>
+/// The IRC gateway's settings (IrcServerName, IrcNetwork, IrcMotd, IrcGuests, IrcJoinHistory,
+/// IrcOperators) and the naming rules between Parley and IRC.
+/// </summary>
 public sealed record IrcServerInfo(string ServerName, string Network, string Motd, DateTimeOffset Started)
 {
     /// <summary>The host part of every user's source, <c>nick!nick@parley</c>: Parley does no reverse DNS.</summary>
     public const string UserHost = "parley";
 
     public const string Version = "parley-1";
+
+    /// <summary>Whether a client may register with NICK/USER alone, as a guest without an account.</summary>
+    public bool AllowGuests { get; init; } = true;
+
+    /// <summary>How many of a channel's latest messages a client is sent when it joins; 0 sends none.</summary>
+    public int JoinHistory { get; init; } = 10;
+
+    /// <summary>IRC operators: OPER name → password.</summary>
+    public IReadOnlyDictionary<string, string> Operators { get; init; } = new Dictionary<string, string>();
 
     public static string Source(string nick) => $"{nick}!{nick}@{UserHost}";
 

@@ -57,6 +57,9 @@ public sealed partial class IrcSession : QueuedSession
     /// <summary>True once the welcome burst has been sent.</summary>
     public bool Registered { get; private set; }
 
+    /// <summary>Set by a successful OPER: may KILL and WALLOPS.</summary>
+    internal bool IsOperator { get; set; }
+
     private IrcTagFilter TagFilter =>
         Caps.HasFlag(IrcCaps.MessageTags) ? IrcTagFilter.All
         : Caps.HasFlag(IrcCaps.ServerTime) ? IrcTagFilter.TimeOnly
@@ -78,11 +81,27 @@ public sealed partial class IrcSession : QueuedSession
                 return _held.Count <= _options.OutboundQueueLimit;
             }
         }
+        if (broadcast.Event is PresenceEvent { Online: true } back)
+            return RejoinShared(back.User);
         var bytes = broadcast.EncodedWith(_encoder);
         return bytes.Length == 0 || TryQueue(bytes);
     }
 
-    protected override byte[] EncodeBye(string reason) => _encoder.Encode(new ByeEvent(reason));
+    /// <summary>A user came back online: it reappears, by a JOIN, in each channel this client shares with it (its QUIT took it out).</summary>
+    private bool RejoinShared(string user)
+    {
+        if (User is not { } me)
+            return true;
+        foreach (var room in Hub.SharedRooms(me, user))
+        {
+            if (!TryQueue(new IrcMessage(IrcServerInfo.Source(user), "JOIN", IrcServerInfo.Channel(room)).ToBytes()))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>The ERROR line says what others are told (a QUIT message, a KILL with its reason) when there is such a reason.</summary>
+    protected override byte[] EncodeBye(string reason) => _encoder.Encode(new ByeEvent(QuitReason ?? reason));
 
     /// <summary>Queues a reply; a client too slow to take it is cut off.</summary>
     internal void Send(IrcMessage message)

@@ -23,11 +23,20 @@ public sealed class JsonEventEncoder : IEventEncoder
                 writer.WriteString("type", e.Joined ? "join" : "leave");
                 writer.WriteString("room", e.Room);
                 writer.WriteString("user", e.User);
+                if (e.Quit)
+                    writer.WriteBoolean("quit", true);
                 break;
             case PresenceEvent e:
                 writer.WriteString("type", "presence");
                 writer.WriteString("user", e.User);
                 writer.WriteBoolean("online", e.Online);
+                if (e.Reason is not null)
+                    writer.WriteString("reason", e.Reason);
+                break;
+            case AnnouncementEvent e:
+                writer.WriteString("type", "announcement");
+                writer.WriteString("from", e.From);
+                writer.WriteString("text", e.Text);
                 break;
             case TopicEvent e:
                 writer.WriteString("type", "topic");

@@ -34,6 +34,15 @@ public sealed class ParleyOptions
     /// <summary>The IRC message of the day; empty sends 422 (no MOTD).</summary>
     public string IrcMotd { get; set; } = "Welcome to Parley. Rooms are channels: /join #lobby";
 
+    /// <summary>Whether IRC clients may register with NICK/USER alone, as guests without an account.</summary>
+    public bool IrcGuests { get; set; } = true;
+
+    /// <summary>How many of a channel's latest messages an IRC client gets when it joins; 0 sends none.</summary>
+    public int IrcJoinHistory { get; set; } = 10;
+
+    /// <summary>IRC operators, OPER name → password. Keep the settings file readable by the server's user only.</summary>
+    public Dictionary<string, string> IrcOperators { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Directory for the SQLite database file.</summary>
     public string Data { get; set; } = "./data";
 

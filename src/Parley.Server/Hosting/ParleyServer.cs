@@ -82,7 +82,12 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton<JsonEventEncoder>();
         builder.Services.AddSingleton<NativeSessionFactory>();
         builder.Services.AddSingleton<WebSocketEndpoint>();
-        builder.Services.AddSingleton(new IrcServerInfo(options.IrcServerName, options.IrcNetwork, options.IrcMotd, DateTimeOffset.UtcNow));
+        builder.Services.AddSingleton(new IrcServerInfo(options.IrcServerName, options.IrcNetwork, options.IrcMotd, DateTimeOffset.UtcNow)
+        {
+            AllowGuests = options.IrcGuests,
+            JoinHistory = options.IrcJoinHistory,
+            Operators = options.IrcOperators,
+        });
         builder.Services.AddSingleton<IrcEventEncoder>();
         builder.Services.AddSingleton<IrcSessionFactory>();
 

@@ -48,6 +48,23 @@ public sealed class IrcClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Connects and registers as a guest (NICK and USER only), then waits for the end of the MOTD.</summary>
+    public static async Task<IrcClient> GuestAsync(int port, string nick, params string[] caps)
+    {
+        var client = await ConnectAsync(port);
+        if (caps.Length > 0)
+        {
+            await client.SendAsync("CAP LS 302");
+            await client.SendAsync($"CAP REQ :{string.Join(' ', caps)}");
+            await client.NextAsync(l => l.Contains(" CAP ") && l.Contains(" ACK "));
+            await client.SendAsync("CAP END");
+        }
+        await client.SendAsync($"NICK {nick}");
+        await client.SendAsync($"USER {nick} 0 * :{nick}");
+        await client.NextAsync(l => Numeric(l) is "376" or "422");
+        return client;
+    }
+
     public Task Closed => _closed.Task;
 
     public IReadOnlyList<string> Lines
