@@ -52,4 +52,5 @@ public static class ByeReasons
     public const string Logout = "logout";
     public const string SignInTimeout = "sign_in_timeout";
     public const string Killed = "killed";
+    public const string PingTimeout = "ping_timeout";
 }

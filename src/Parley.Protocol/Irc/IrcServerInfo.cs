@@ -17,6 +17,9 @@ public sealed record IrcServerInfo(string ServerName, string Network, string Mot
     /// <summary>How many of a channel's latest messages a client is sent when it joins; 0 sends none.</summary>
     public int JoinHistory { get; init; } = 10;
 
+    /// <summary>A client silent this long is sent a PING; silent as long again after it, it is closed. Zero sends none.</summary>
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>IRC operators: OPER name → password.</summary>
     public IReadOnlyDictionary<string, string> Operators { get; init; } = new Dictionary<string, string>();
 

@@ -25,6 +25,9 @@ public sealed partial class IrcSession : QueuedSession
     private readonly Lock _gate = new();
     private List<Broadcast>? _held = [];
     private volatile int _caps;
+    private readonly ITimer? _pinger;
+    private volatile bool _heard = true;
+    private bool _pinged;
 
     public IrcSession(ChatHub hub, IrcEventEncoder encoder, IrcServerInfo info, NativeSessionOptions options, TimeProvider time, string? remoteAddress = null)
         : base(options, time)
@@ -35,6 +38,32 @@ public sealed partial class IrcSession : QueuedSession
         _encoder = encoder;
         _options = options;
         _bucket = new TokenBucket(time, options.RateBurst, options.RatePerSecond);
+        if (info.PingInterval > TimeSpan.Zero)
+            _pinger = time.CreateTimer(_ => PingIfSilent(), null, info.PingInterval, info.PingInterval);
+    }
+
+    /// <summary>
+    /// Each interval: a client heard from is fine; a silent one is sent a PING; one still silent
+    /// an interval after its PING is gone (TCP keepalive would notice only much later).
+    /// </summary>
+    private void PingIfSilent()
+    {
+        if (_heard)
+        {
+            _heard = false;
+            _pinged = false;
+        }
+        else if (!_pinged)
+        {
+            _pinged = true;
+            Send(new IrcMessage(null, "PING", Info.ServerName));
+        }
+        else
+        {
+            _pinger?.Dispose();
+            QuitReason = $"Ping timeout: {Info.PingInterval.TotalSeconds:0} seconds";
+            Close(ByeReasons.PingTimeout);
+        }
     }
 
     public ChatHub Hub { get; }
@@ -145,6 +174,7 @@ public sealed partial class IrcSession : QueuedSession
     /// <summary>Handles one line (without its line end). Never throws for anything the peer sent.</summary>
     public async ValueTask HandleLineAsync(ReadOnlySequence<byte> line)
     {
+        _heard = true;
         if (!TryBeginRequest())
             return;
         try
@@ -182,6 +212,7 @@ public sealed partial class IrcSession : QueuedSession
     /// <summary>The transport's input has ended: leave the hub and complete the queue.</summary>
     public void End()
     {
+        _pinger?.Dispose();
         Hub.Detach(this);
         lock (_gate)
             _held = null;

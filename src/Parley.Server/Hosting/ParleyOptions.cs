@@ -40,6 +40,9 @@ public sealed class ParleyOptions
     /// <summary>How many of a channel's latest messages an IRC client gets when it joins; 0 sends none.</summary>
     public int IrcJoinHistory { get; set; } = 10;
 
+    /// <summary>How long an IRC client may stay silent before it is sent a PING (and closed if silent as long again); zero sends none.</summary>
+    public TimeSpan IrcPingInterval { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>IRC operators, OPER name → password. Keep the settings file readable by the server's user only.</summary>
     public Dictionary<string, string> IrcOperators { get; set; } = new(StringComparer.Ordinal);
 

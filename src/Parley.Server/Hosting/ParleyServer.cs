@@ -86,6 +86,7 @@ public sealed class ParleyServer : IAsyncDisposable
         {
             AllowGuests = options.IrcGuests,
             JoinHistory = options.IrcJoinHistory,
+            PingInterval = options.IrcPingInterval,
             Operators = options.IrcOperators,
         });
         builder.Services.AddSingleton<IrcEventEncoder>();

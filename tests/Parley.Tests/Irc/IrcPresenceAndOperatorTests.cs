@@ -127,4 +127,23 @@ public sealed class IrcPresenceAndOperatorTests
         Assert.Equal("op", announcement.GetProperty("from").GetString());
         Assert.Equal("maintenance at noon", announcement.GetProperty("text").GetString());
     }
+
+    [Fact]
+    public async Task The_server_pings_a_silent_client_and_drops_one_that_never_answers()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["IrcPingInterval"] = "00:00:00.300" });
+        await using var answering = await IrcClient.GuestAsync(server.IrcPort, "answering");
+        await using var silent = await IrcClient.GuestAsync(server.IrcPort, "silent");
+        await answering.SendAsync("JOIN #lobby");
+        await silent.SendAsync("JOIN #lobby");
+        await silent.NumericAsync("366");
+
+        var ping = await answering.NextAsync(l => l.StartsWith("PING "));
+        await answering.SendAsync("PONG " + ping[5..]);
+        await silent.NextAsync(l => l.StartsWith("PING "));
+        Assert.StartsWith("ERROR :Closing link: Ping timeout", await silent.NextAsync(l => l.StartsWith("ERROR")));
+        await silent.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        await answering.NextAsync(l => l.StartsWith(":silent!silent@parley QUIT :Ping timeout"));
+        Assert.False(answering.Closed.IsCompleted);
+    }
 }
