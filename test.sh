@@ -10,6 +10,8 @@ need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # The Redis store and multi-node tests start their own redis-server (tests/Parley.Tests/Support/RedisServer.cs).
 command -v redis-server >/dev/null || need_apt+=(redis-server)
+# The IRC end-to-end test drives a real IRC client, WeeChat without its terminal UI.
+command -v weechat-headless >/dev/null || need_apt+=(weechat-headless)
 if [ ${#need_apt[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
