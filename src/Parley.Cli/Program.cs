@@ -6,6 +6,7 @@ var root = new RootCommand("Parley: a self-hosted chat server and its clients")
     new ServeCommand().Create(),
     new P2pCommand().Create(),
     new ChatCommand().Create(),
+    new BenchCommand().Create(),
 };
 
 // The server handles Ctrl-C and SIGTERM itself (graceful stop with 'bye'); the parser must not race it.

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Parley.Cli.Bench;
+
+/// <summary>The readable summary and the one JSON line of a run.</summary>
+public static class BenchReport
+{
+    public static string Summary(BenchSettings s, BenchRunner.Outcome outcome, IReadOnlyList<string> firstErrors)
+    {
+        var r = outcome.Result;
+        var text = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        text.AppendLine(inv, $"parley bench {s.Workload} --proto {s.Proto.Name()} against {s.Host}:{s.Port} (bench cpus {ProcessInfo.AllowedCpusOfThisProcess() ?? "?"} of {Environment.ProcessorCount})");
+        if (s.Workload == "idle")
+        {
+            text.AppendLine(inv, $"  connections      {r.Connections} signed in, in {r.ConnectSeconds:0.00} s (each: p50 {r.ConnectP50Ms:0.0} ms, p99 {r.ConnectP99Ms:0.0} ms)");
+            if (r.RssBytesBefore is { } before && r.RssBytesAfter is { } after)
+            {
+                text.AppendLine(inv, $"  server memory    {Mib(before)} -> {Mib(after)} resident (pid {outcome.ServerPid ?? s.ServerPid})");
+                text.AppendLine(inv, $"  per connection   {r.BytesPerConnection / 1024:0.00} KiB");
+            }
+            else
+            {
+                text.AppendLine("  server memory    unknown (no --server-pid and no local listener found)");
+            }
+            text.AppendLine(inv, $"  errors           {r.Errors}");
+        }
+        else
+        {
+            if (s.Search)
+            {
+                text.AppendLine(inv, $"  search           highest rate with p99 < {s.P99Bound.TotalMilliseconds:0} ms and nothing lost: {r.Rate:0} msg/s ({outcome.Steps.Count} steps)");
+            }
+            var shape = s.Workload == "fanout" ? $"{s.Senders} senders -> {s.Receivers} receivers" : $"{s.Rooms} rooms x {s.Members} members";
+            text.AppendLine(inv, $"  load             {shape}, {s.Size} B messages, {(r.Rate > 0 ? r.Rate.ToString("0", inv) + " msg/s" : "flat out")}, {r.WindowSeconds:0.0} s measured after {s.Warmup.TotalSeconds:0.#} s warm-up");
+            text.AppendLine(inv, $"  deliveries/s     {r.DeliveriesPerSecond:N0}");
+            text.AppendLine(inv, $"  latency ms       p50 {r.P50Ms:0.00}  p90 {r.P90Ms:0.00}  p99 {r.P99Ms:0.00}  max {r.MaxMs:0.00}");
+            text.AppendLine(inv, $"  messages         sent {r.Sent} in the window ({r.SentTotal} in all, {(s.Proto.AcksSends() ? r.Acked + " answered" : "no replies in IRC")})");
+            text.AppendLine(inv, $"  deliveries       expected {r.Expected}, lost {r.Lost}, duplicated {r.Duplicated}, errors {r.Errors}");
+        }
+        if (r.Stopped)
+            text.AppendLine("  (stopped early: figures cover what ran)");
+        foreach (var e in firstErrors)
+            text.AppendLine(inv, $"  error: {e}");
+        return text.ToString();
+    }
+
+    private static string Mib(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
+
+    public static string Json(BenchSettings s, BenchRunner.Outcome outcome)
+    {
+        var r = outcome.Result;
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("workload", s.Workload);
+            json.WriteString("proto", s.Proto.Name());
+            json.WriteStartObject("params");
+            json.WriteString("host", s.Host);
+            json.WriteNumber("port", s.Port);
+            switch (s.Workload)
+            {
+                case "fanout":
+                    json.WriteNumber("receivers", s.Receivers);
+                    json.WriteNumber("senders", s.Senders);
+                    break;
+                case "rooms":
+                    json.WriteNumber("rooms", s.Rooms);
+                    json.WriteNumber("members", s.Members);
+                    break;
+                default:
+                    json.WriteNumber("connections", s.Connections);
+                    json.WriteNumber("settle_s", s.Settle.TotalSeconds);
+                    break;
+            }
+            if (s.Workload != "idle")
+            {
+                json.WriteNumber("rate", s.Search ? r.Rate : s.Rate);
+                json.WriteNumber("size", s.Size);
+                json.WriteNumber("duration_s", s.Duration.TotalSeconds);
+                json.WriteNumber("warmup_s", s.Warmup.TotalSeconds);
+                json.WriteNumber("window", s.Window);
+                json.WriteBoolean("search", s.Search);
+                if (s.Search)
+                    json.WriteNumber("p99_bound_ms", s.P99Bound.TotalMilliseconds);
+            }
+            json.WriteEndObject();
+            json.WriteString("cpus", ProcessInfo.AllowedCpusOfThisProcess() ?? "");
+            json.WriteNumber("processor_count", Environment.ProcessorCount);
+            var pid = outcome.ServerPid ?? (s.ServerPid != 0 ? s.ServerPid : null);
+            if (pid is { } serverPid && ProcessInfo.AllowedCpus(serverPid) is { } serverCpus)
+                json.WriteString("server_cpus", serverCpus);
+            if (s.Workload == "idle")
+            {
+                json.WriteNumber("connections", r.Connections);
+                json.WriteNumber("connect_seconds", Round(r.ConnectSeconds));
+                json.WriteNumber("connect_p50_ms", Round(r.ConnectP50Ms));
+                json.WriteNumber("connect_p99_ms", Round(r.ConnectP99Ms));
+                WriteNullable(json, "rss_bytes_before", r.RssBytesBefore);
+                WriteNullable(json, "rss_bytes_after", r.RssBytesAfter);
+                if (r.BytesPerConnection is { } per)
+                    json.WriteNumber("bytes_per_connection", Math.Round(per));
+                else
+                    json.WriteNull("bytes_per_connection");
+            }
+            else
+            {
+                json.WriteNumber("deliveries_per_s", Math.Round(r.DeliveriesPerSecond));
+                json.WriteNumber("p50_ms", Round(r.P50Ms));
+                json.WriteNumber("p90_ms", Round(r.P90Ms));
+                json.WriteNumber("p99_ms", Round(r.P99Ms));
+                json.WriteNumber("max_ms", Round(r.MaxMs));
+                json.WriteNumber("window_s", Round(r.WindowSeconds));
+                json.WriteNumber("expected", r.Expected);
+                json.WriteNumber("delivered", r.Delivered);
+                json.WriteNumber("lost", r.Lost);
+                json.WriteNumber("duplicated", r.Duplicated);
+                json.WriteNumber("sent", r.Sent);
+                json.WriteNumber("sent_total", r.SentTotal);
+                json.WriteNumber("acked", r.Acked);
+            }
+            json.WriteNumber("errors", r.Errors);
+            json.WriteBoolean("stopped", r.Stopped);
+            if (s.Search)
+            {
+                json.WriteStartArray("steps");
+                foreach (var step in outcome.Steps)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("rate", step.Rate);
+                    json.WriteNumber("deliveries_per_s", Math.Round(step.DeliveriesPerSecond));
+                    json.WriteNumber("p99_ms", Round(step.P99Ms));
+                    json.WriteNumber("lost", step.Lost);
+                    json.WriteNumber("errors", step.Errors);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static double Round(double value) => Math.Round(value, 3);
+
+    private static void WriteNullable(Utf8JsonWriter json, string name, long? value)
+    {
+        if (value is { } v)
+            json.WriteNumber(name, v);
+        else
+            json.WriteNull(name);
+    }
+}

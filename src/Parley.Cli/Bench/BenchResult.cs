@@ -1,0 +1,56 @@
+namespace Parley.Cli.Bench;
+
+/// <summary>The figures of one measured phase (fanout, rooms, one search step) or of an idle run.</summary>
+public sealed record BenchResult
+{
+    /// <summary>Target aggregate messages per second; 0 is flat out.</summary>
+    public double Rate { get; init; }
+
+    public double WindowSeconds { get; init; }
+
+    /// <summary>Messages stamped inside the window.</summary>
+    public long Sent { get; init; }
+
+    /// <summary>Messages sent in the whole phase (warm-up too), and replies counted for them.</summary>
+    public long SentTotal { get; init; }
+
+    public long Acked { get; init; }
+
+    public long Expected { get; init; }
+
+    /// <summary>Deliveries received while the clock was inside the window.</summary>
+    public long Delivered { get; init; }
+
+    public double DeliveriesPerSecond { get; init; }
+
+    public long Lost { get; init; }
+
+    public long Duplicated { get; init; }
+
+    public long Errors { get; init; }
+
+    public double P50Ms { get; init; }
+
+    public double P90Ms { get; init; }
+
+    public double P99Ms { get; init; }
+
+    public double MaxMs { get; init; }
+
+    public bool Stopped { get; init; }
+
+    // idle
+    public int Connections { get; init; }
+
+    public double ConnectSeconds { get; init; }
+
+    public double ConnectP50Ms { get; init; }
+
+    public double ConnectP99Ms { get; init; }
+
+    public long? RssBytesBefore { get; init; }
+
+    public long? RssBytesAfter { get; init; }
+
+    public double? BytesPerConnection { get; init; }
+}

@@ -1,0 +1,75 @@
+namespace Parley.Cli.Bench;
+
+/// <summary>Everything a bench run needs, as the command line gave it.</summary>
+public sealed record BenchSettings
+{
+    public required string Workload { get; init; }
+
+    public BenchProto Proto { get; init; } = BenchProto.Native;
+
+    public string Host { get; init; } = "127.0.0.1";
+
+    public int Port { get; init; } = 7878;
+
+    /// <summary>fanout: connections that only listen.</summary>
+    public int Receivers { get; init; } = 100;
+
+    /// <summary>fanout: connections that send (and, except over Redis, are room members too).</summary>
+    public int Senders { get; init; } = 10;
+
+    /// <summary>rooms: how many rooms, and members in each (every member sends and receives).</summary>
+    public int Rooms { get; init; } = 1000;
+
+    public int Members { get; init; } = 5;
+
+    /// <summary>idle: how many connections.</summary>
+    public int Connections { get; init; } = 1000;
+
+    /// <summary>Aggregate messages per second over all senders; 0 sends as fast as the server takes them.</summary>
+    public double Rate { get; init; }
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long to wait after the window for the last deliveries (ends early once all arrived).</summary>
+    public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>idle: time between the last sign-in and the second memory reading.</summary>
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Message text size in bytes.</summary>
+    public int Size { get; init; } = 100;
+
+    /// <summary>Unanswered sends one sender may have outstanding (native, ws, redis).</summary>
+    public int Window { get; init; } = 128;
+
+    /// <summary>Connections set up at once.</summary>
+    public int ConnectConcurrency { get; init; } = 64;
+
+    public string UserPrefix { get; init; } = "bench";
+
+    /// <summary>Account password for native and ws (and for irc with <see cref="IrcPassword"/>).</summary>
+    public string Password { get; init; } = "benchpass1";
+
+    /// <summary>irc: send PASS with this password (Parley accounts); null registers as a guest.</summary>
+    public string? IrcPassword { get; init; }
+
+    /// <summary>irc: make the accounts first over Parley's native protocol on this port.</summary>
+    public int? RegisterPort { get; init; }
+
+    public string Room { get; init; } = "benchfan";
+
+    /// <summary>fanout: find the highest rate that keeps p99 under <see cref="P99Bound"/> with nothing lost.</summary>
+    public bool Search { get; init; }
+
+    public TimeSpan P99Bound { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The server's process, for its memory (idle); 0 finds it by the listening port.</summary>
+    public int ServerPid { get; init; }
+
+    public bool JsonOnly { get; init; }
+
+    /// <summary>Longest a whole run may take before it stops itself.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+}

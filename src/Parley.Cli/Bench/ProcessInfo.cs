@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace Parley.Cli.Bench;
+
+/// <summary>Linux /proc readings: which process listens on a port, its resident memory, the CPUs a process may run on.</summary>
+public static class ProcessInfo
+{
+    /// <summary>The process with a listening TCP socket on this port (IPv4 or IPv6), or 0 when none is visible.</summary>
+    public static int FindListener(int port)
+    {
+        var inodes = new HashSet<string>();
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            if (!File.Exists(table))
+                continue;
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length < 10 || fields[3] != "0A")
+                    continue;
+                var local = fields[1];
+                var colon = local.LastIndexOf(':');
+                if (colon > 0 && int.Parse(local[(colon + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture) == port)
+                    inodes.Add($"socket:[{fields[9]}]");
+            }
+        }
+        if (inodes.Count == 0)
+            return 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                continue;
+            try
+            {
+                foreach (var fd in Directory.EnumerateFiles(Path.Combine(dir, "fd")))
+                {
+                    if (new FileInfo(fd).LinkTarget is { } target && inodes.Contains(target))
+                        return pid;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A process that ended meanwhile, or one we may not look into.
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>VmRSS of the process in bytes, or null when it cannot be read.</summary>
+    public static long? ResidentBytes(int pid) => StatusField(pid, "VmRSS:") is { } value
+        && long.TryParse(value.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], out var kb) ? kb * 1024 : null;
+
+    /// <summary>Cpus_allowed_list of a process (what taskset set), such as <c>1</c> or <c>0-1</c>.</summary>
+    public static string? AllowedCpus(int pid) => StatusField(pid, "Cpus_allowed_list:");
+
+    public static string? AllowedCpusOfThisProcess() => AllowedCpus(Environment.ProcessId);
+
+    private static string? StatusField(int pid, string name)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith(name, StringComparison.Ordinal))
+                    return line[name.Length..].Trim();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+        return null;
+    }
+}

@@ -1,0 +1,24 @@
+namespace Parley.Cli.Bench;
+
+/// <summary>What one receive thread counted in one phase. Written by that thread only; read after the phase.</summary>
+public sealed class ReceiveStats
+{
+    public readonly LatencyHistogram Latency = new();
+
+    /// <summary>Deliveries of bench messages, whatever their send time.</summary>
+    public long Deliveries;
+
+    /// <summary>Deliveries that arrived while the clock was inside the measured window (for deliveries/s).</summary>
+    public long ReceivedInWindow;
+
+    /// <summary>First deliveries (not duplicates) of messages sent inside the window (for loss).</summary>
+    public long UniqueOfWindow;
+
+    public long Duplicates;
+
+    /// <summary>Deliveries from a sender the receiver should not hear from (a wrong room).</summary>
+    public long Unexpected;
+
+    /// <summary>Forward jumps in a (sender, receiver) sequence: each is at least one lost message.</summary>
+    public long Gaps;
+}

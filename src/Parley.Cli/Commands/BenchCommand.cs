@@ -1,0 +1,183 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Parley.Cli.Bench;
+
+namespace Parley.Cli.Commands;
+
+/// <summary>
+/// `parley bench WORKLOAD`: a load generator for Parley and for other chat servers (any IRC
+/// server, Redis pub/sub). Prints progress, a readable summary, and one JSON line per run.
+/// </summary>
+public sealed class BenchCommand
+{
+    public const string ServerSettingsHelp =
+        "Parley limits each connection to 20 requests/s and hashes passwords slowly by design; for a benchmark start it with\n" +
+        "  PARLEY_Connections__RateBurst=1000000 PARLEY_Connections__RatePerSecond=1000000 \\\n" +
+        "  PARLEY_Limits__SignInBurst=1000000 PARLEY_Limits__SignInPerSecond=1000000 PARLEY_PasswordIterations=1000 \\\n" +
+        "  taskset -c 0 parley serve --data /tmp/parley-bench\n" +
+        "and run the bench on another core: taskset -c 1 parley bench fanout --receivers 1000.";
+
+    private readonly Argument<string> _workload = new("workload") { Description = "fanout (one room, many receivers), rooms (many small rooms, everyone sends) or idle (many signed-in connections, server memory)" };
+    private readonly Option<string> _proto = new("--proto") { Description = "native (JSON lines over TCP), ws (the same over WebSocket /ws), irc, or redis (pub/sub)", DefaultValueFactory = _ => "native" };
+    private readonly Option<string> _host = new("--host") { Description = "server address", DefaultValueFactory = _ => "127.0.0.1" };
+    private readonly Option<int?> _port = new("--port") { Description = "server port (default per proto: native 7878, ws 8080, irc 6667, redis 6379)" };
+    private readonly Option<int> _receivers = new("--receivers") { Description = "fanout: receiving connections", DefaultValueFactory = _ => 100 };
+    private readonly Option<int> _senders = new("--senders") { Description = "fanout: sending connections", DefaultValueFactory = _ => 10 };
+    private readonly Option<int> _rooms = new("--rooms") { Description = "rooms: how many rooms", DefaultValueFactory = _ => 1000 };
+    private readonly Option<int> _members = new("--members") { Description = "rooms: members per room (each sends and receives)", DefaultValueFactory = _ => 5 };
+    private readonly Option<int> _connections = new("--connections") { Description = "idle: connections to open and sign in", DefaultValueFactory = _ => 1000 };
+    private readonly Option<double> _rate = new("--rate") { Description = "aggregate messages/s over all senders; 0 = flat out (with --search: the first rate tried)", DefaultValueFactory = _ => 0 };
+    private readonly Option<double?> _duration = new("--duration") { Description = "seconds measured (default 10; 3 per step with --search)" };
+    private readonly Option<double?> _warmup = new("--warmup") { Description = "seconds of sending before measuring (default 2; 1 with --search)" };
+    private readonly Option<double> _drain = new("--drain") { Description = "at most this many seconds to wait for late deliveries after the window", DefaultValueFactory = _ => 10 };
+    private readonly Option<double> _settle = new("--settle") { Description = "idle: seconds between the last sign-in and the memory reading", DefaultValueFactory = _ => 2 };
+    private readonly Option<int> _size = new("--size") { Description = "message text size in bytes", DefaultValueFactory = _ => 100 };
+    private readonly Option<int> _window = new("--window") { Description = "unanswered sends each sender may have outstanding (native, ws, redis)", DefaultValueFactory = _ => 128 };
+    private readonly Option<int> _concurrency = new("--concurrency") { Description = "connections set up at once", DefaultValueFactory = _ => 64 };
+    private readonly Option<string> _userPrefix = new("--user-prefix") { Description = "accounts and IRC nicks are PREFIX0, PREFIX1, ...", DefaultValueFactory = _ => "bench" };
+    private readonly Option<string?> _password = new("--password") { Description = "account password (native/ws default benchpass1); with irc, sent as PASS (Parley accounts); without it irc registers as a guest" };
+    private readonly Option<int?> _registerPort = new("--register-port") { Description = "irc against Parley: first create the accounts and rooms over the native protocol on this port" };
+    private readonly Option<string> _room = new("--room") { Description = "the fanout room (rooms: the prefix of the room names)", DefaultValueFactory = _ => "benchfan" };
+    private readonly Option<bool> _search = new("--search") { Description = "fanout: find the highest rate whose p99 stays under --p99-bound with nothing lost" };
+    private readonly Option<double> _p99Bound = new("--p99-bound") { Description = "milliseconds, for --search", DefaultValueFactory = _ => 100 };
+    private readonly Option<int> _serverPid = new("--server-pid") { Description = "idle: the server's process id, for its memory (default: found by the listening port)" };
+    private readonly Option<bool> _jsonOnly = new("--json-only") { Description = "print only the JSON line" };
+    private readonly Option<double> _timeout = new("--timeout") { Description = "stop the whole run after this many seconds", DefaultValueFactory = _ => 600 };
+
+    public Command Create()
+    {
+        _workload.AcceptOnlyFromAmong("fanout", "rooms", "idle");
+        _proto.AcceptOnlyFromAmong("native", "ws", "irc", "redis");
+        var command = new Command("bench", "load generator: measure deliveries/s, latency, losses and memory per connection of a chat server.\n\n" + ServerSettingsHelp)
+        {
+            _workload, _proto, _host, _port, _receivers, _senders, _rooms, _members, _connections, _rate, _duration, _warmup, _drain, _settle,
+            _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _serverPid, _jsonOnly, _timeout,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var settings = Settings(result);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+            {
+                c.Cancel = true;
+                stop.Cancel();
+            });
+            try
+            {
+                return await RunAsync(settings, Console.Out, Console.Error, terminal: !Console.IsOutputRedirected, stop.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        });
+        return command;
+    }
+
+    private BenchSettings Settings(ParseResult result)
+    {
+        BenchProtoNames.TryParse(result.GetValue(_proto)!, out var proto);
+        var search = result.GetValue(_search);
+        var password = result.GetValue(_password);
+        return new BenchSettings
+        {
+            Workload = result.GetValue(_workload)!,
+            Proto = proto,
+            Host = result.GetValue(_host)!,
+            Port = result.GetValue(_port) ?? proto.DefaultPort(),
+            Receivers = result.GetValue(_receivers),
+            Senders = result.GetValue(_senders),
+            Rooms = result.GetValue(_rooms),
+            Members = result.GetValue(_members),
+            Connections = result.GetValue(_connections),
+            Rate = result.GetValue(_rate),
+            Duration = TimeSpan.FromSeconds(result.GetValue(_duration) ?? (search ? 3 : 10)),
+            Warmup = TimeSpan.FromSeconds(result.GetValue(_warmup) ?? (search ? 1 : 2)),
+            Drain = TimeSpan.FromSeconds(result.GetValue(_drain)),
+            Settle = TimeSpan.FromSeconds(result.GetValue(_settle)),
+            Size = result.GetValue(_size),
+            Window = result.GetValue(_window),
+            ConnectConcurrency = result.GetValue(_concurrency),
+            UserPrefix = result.GetValue(_userPrefix)!,
+            Password = password ?? "benchpass1",
+            IrcPassword = proto == BenchProto.Irc ? password : null,
+            RegisterPort = result.GetValue(_registerPort),
+            Room = result.GetValue(_room)!,
+            Search = search,
+            P99Bound = TimeSpan.FromMilliseconds(result.GetValue(_p99Bound)),
+            ServerPid = result.GetValue(_serverPid),
+            JsonOnly = result.GetValue(_jsonOnly),
+            Timeout = TimeSpan.FromSeconds(result.GetValue(_timeout)),
+        };
+    }
+
+    /// <summary>Runs one bench; 0 when it ran (whatever it measured), 1 when it could not set up, 2 for bad settings.</summary>
+    public static async Task<int> RunAsync(BenchSettings settings, TextWriter output, TextWriter error, bool terminal, CancellationToken cancellationToken)
+    {
+        if (Invalid(settings) is { } problem)
+        {
+            await error.WriteLineAsync($"parley bench: {problem}");
+            return 2;
+        }
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stop.CancelAfter(settings.Timeout);
+        var progress = new Progress(output, terminal, settings.JsonOnly);
+        await using var runner = new BenchRunner(settings, progress);
+        BenchRunner.Outcome outcome;
+        try
+        {
+            outcome = await runner.RunAsync(stop.Token);
+        }
+        catch (BenchSetupException ex)
+        {
+            progress.Finish();
+            await error.WriteLineAsync($"parley bench: {ex.Message}");
+            foreach (var e in runner.FirstErrors)
+                await error.WriteLineAsync($"  {e}");
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            progress.Finish();
+            await error.WriteLineAsync("parley bench: stopped while setting up; nothing was measured");
+            return 1;
+        }
+        progress.Finish();
+        if (!settings.JsonOnly)
+            await output.WriteAsync(BenchReport.Summary(settings, outcome, runner.FirstErrors));
+        await output.WriteLineAsync(BenchReport.Json(settings, outcome));
+        await output.FlushAsync(CancellationToken.None);
+        return 0;
+    }
+
+    private static string? Invalid(BenchSettings s)
+    {
+        if (s.Port is <= 0 or > 65535)
+            return "--port must be 1..65535";
+        if (s.Size < 1 || s.Size > 60000)
+            return "--size must be 1..60000 bytes";
+        if (s.Workload == "fanout" && (s.Senders < 1 || s.Receivers < 1))
+            return "fanout needs --senders and --receivers of at least 1";
+        if (s.Workload == "rooms" && (s.Rooms < 1 || s.Members < 2))
+            return "rooms needs --rooms of at least 1 and --members of at least 2";
+        if (s.Workload == "idle" && s.Connections < 1)
+            return "idle needs --connections of at least 1";
+        if (s.Search && s.Workload != "fanout")
+            return "--search works with fanout";
+        if (s.Rate < 0 || s.Window < 1 || s.ConnectConcurrency < 1)
+            return "--rate must be 0 or more, --window and --concurrency at least 1";
+        if (s.Duration <= TimeSpan.Zero)
+            return "--duration must be more than 0";
+        if (s.Room.Length == 0 || !char.IsAsciiLetter(s.Room[0]))
+            return "--room must start with a letter";
+        _ = CultureInfo.InvariantCulture;
+        return null;
+    }
+}
