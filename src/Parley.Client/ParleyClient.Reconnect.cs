@@ -65,7 +65,10 @@ public sealed partial class ParleyClient
                 Emit(new MemberLeft(e.GetProperty("room").GetString()!, e.GetProperty("user").GetString()!));
                 break;
             case "presence":
-                Emit(new PresenceChanged(e.GetProperty("user").GetString()!, e.GetProperty("online").GetBoolean()));
+                Emit(new PresenceChanged(e.GetProperty("user").GetString()!, e.GetProperty("online").GetBoolean(), Frames.OptionalString(e, "reason")));
+                break;
+            case "announcement":
+                Emit(new Announcement(e.GetProperty("from").GetString()!, e.GetProperty("text").GetString()!));
                 break;
             case "topic":
                 Emit(new TopicChanged(e.GetProperty("room").GetString()!, e.GetProperty("topic").GetString()!, e.GetProperty("by").GetString()!));

@@ -160,4 +160,24 @@ public sealed class ChatTests(BrowserFixture browser) : IClassFixture<BrowserFix
         Assert.Equal("lobby", message.GetProperty("room").GetString());
         await Expect(alice.Bubbles).ToHaveTextAsync(["hello from a terminal", "hello from a browser"]);
     }
+
+    [Fact]
+    public async Task An_operators_announcement_shows_in_the_banner_until_dismissed()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["IrcOperators:admin"] = "s3cret-oper" });
+        await using var alice = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
+        await alice.RegisterAsync("alice");
+        await using (var opNative = await server.RegisterAsync("op"))
+        {
+        }
+        await using var op = await IrcClient.SignInAsync(server.IrcPort, "op");
+        await op.SendAsync("OPER admin s3cret-oper");
+        await op.NumericAsync("381");
+
+        await op.SendAsync("WALLOPS :restart at noon");
+        var banner = alice.Page.Locator("#banner");
+        await Expect(banner).ToContainTextAsync("Announcement from op: restart at noon");
+        await banner.ClickAsync();
+        await Expect(banner).ToBeHiddenAsync();
+    }
 }

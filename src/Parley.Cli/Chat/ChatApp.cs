@@ -56,7 +56,11 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
                     view.Print(format.Info($"{TerminalText.Neutralise(l.User)} left #{l.Room}"));
                     break;
                 case PresenceChanged p:
-                    view.Print(format.Info($"{TerminalText.Neutralise(p.User)} is {(p.Online ? "online" : "offline")}"));
+                    var why = p.Reason is null ? "" : $" ({TerminalText.Neutralise(p.Reason)})";
+                    view.Print(format.Info($"{TerminalText.Neutralise(p.User)} is {(p.Online ? "online" : "offline")}{why}"));
+                    break;
+                case Announcement a:
+                    view.Print(format.Warning($"announcement from {TerminalText.Neutralise(a.From)}: {TerminalText.Neutralise(a.Text)}"));
                     break;
                 case TopicChanged t:
                     view.Print(format.Info($"{TerminalText.Neutralise(t.By)} set the topic of #{t.Room}: {TerminalText.Neutralise(t.Topic)}"));

@@ -10,7 +10,11 @@ public sealed record MemberJoined(string Room, string User) : ClientEvent;
 
 public sealed record MemberLeft(string Room, string User) : ClientEvent;
 
-public sealed record PresenceChanged(string User, bool Online) : ClientEvent;
+/// <param name="Reason">Why the user went offline, when known (an IRC QUIT message, an operator's KILL).</param>
+public sealed record PresenceChanged(string User, bool Online, string? Reason = null) : ClientEvent;
+
+/// <summary>A server operator's announcement to everyone.</summary>
+public sealed record Announcement(string From, string Text) : ClientEvent;
 
 public sealed record TopicChanged(string Room, string Topic, string By) : ClientEvent;
 

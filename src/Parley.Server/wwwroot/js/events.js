@@ -48,6 +48,12 @@ const handlers = {
     store.setOnline(user, online);
   },
 
+  /** An operator's announcement (IRC WALLOPS): shown in the banner until clicked away. */
+  announcement({ from, text }) {
+    store.announcement = { from, text };
+    store.changed();
+  },
+
   topic({ room, topic }) {
     const conv = store.conversation(roomKey(room));
     if (conv) store.upsert(conv.key, { topic });

@@ -41,6 +41,7 @@ class Store {
     this.members = new Map(); // room key -> [{ user }]
     this.search = '';
     this.status = 'connecting';
+    this.announcement = null;
     this.changed();
   }
 

@@ -1,11 +1,21 @@
-// "Reconnecting…" while the connection is down, and the unread count in the page title.
+// "Reconnecting…" while the connection is down, else an operator's announcement until clicked
+// away; and the unread count in the page title.
 import { byId } from '../dom.js';
 
 export function renderBanner(store) {
   const banner = byId('banner');
   const down = store.screen !== 'login' && store.status !== 'online';
-  banner.hidden = !down;
-  banner.textContent = store.status === 'reconnecting' ? 'Reconnecting…' : 'Connecting…';
+  if (down) {
+    banner.textContent = store.status === 'reconnecting' ? 'Reconnecting…' : 'Connecting…';
+    banner.onclick = null;
+  } else if (store.announcement) {
+    banner.textContent = `Announcement from ${store.announcement.from}: ${store.announcement.text} (click to dismiss)`;
+    banner.onclick = () => {
+      store.announcement = null;
+      store.changed();
+    };
+  }
+  banner.hidden = !down && !store.announcement;
 }
 
 export function renderTitle(store) {
