@@ -26,18 +26,21 @@ public sealed partial class ChatHub
         return new SessionStart(name, Token: null, [], []);
     }
 
-    /// <summary>A guest's memberships end with its last session: each room hears it leave (marked as a quit).</summary>
-    private void EndGuestMemberships(string name)
+    /// <summary>
+    /// A guest's memberships end with its last session: each room hears it leave (marked as a
+    /// quit). The other nodes are told only once its offline presence has gone out, so they too
+    /// show the quit (to the guest's room-mates) before the guest leaves the rooms.
+    /// </summary>
+    private async Task EndGuestMembershipsAsync(string name, Task offlinePublished)
     {
         var key = Names.Key(name);
         List<RoomState> rooms;
         lock (_topology)
             rooms = RoomsOf(key).ToList();
-        foreach (var room in rooms)
-        {
-            if (ApplyLeave(room, name, origin: null, quit: true))
-                _ = PublishAsync(new MembershipChanged(room.Name, name, Joined: false, Quit: true));
-        }
+        var left = rooms.Where(room => ApplyLeave(room, name, origin: null, quit: true)).ToList();
+        await offlinePublished.ConfigureAwait(false);
+        foreach (var room in left)
+            await PublishAsync(new MembershipChanged(room.Name, name, Joined: false, Quit: true)).ConfigureAwait(false);
     }
 
     private static ChatError GuestNotAllowed(string what) =>

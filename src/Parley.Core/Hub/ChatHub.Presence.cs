@@ -98,9 +98,9 @@ public sealed partial class ChatHub
             Deliver(new PresenceEvent(name, Online: false, session.QuitReason), watchers, except: null);
         if (!lastHere)
             return;
-        _ = PublishAsync(new NodePresence(_backplane.NodeId, name, Online: false, session.QuitReason));
+        var published = PublishAsync(new NodePresence(_backplane.NodeId, name, Online: false, session.QuitReason));
         if (session.IsGuest)
-            EndGuestMemberships(name);
+            _ = EndGuestMembershipsAsync(name, published);
     }
 
     private void ApplyRemotePresence(NodePresence presence)

@@ -35,6 +35,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         ["RedisPrefix"] = _prefix,
         ["NodeId"] = node,
         ["PresenceTtl"] = "00:00:02",
+        ["IrcOperators:admin"] = "s3cret-oper",
     };
 
     private Task<TestServer> StartNodeAsync(string node)
@@ -84,6 +85,37 @@ public sealed class MultiNodeTests : IAsyncLifetime
         Assert.Equal("bob", (await alice.NextAsync("join", e => e.GetProperty("room").GetString() == "dev")).GetProperty("user").GetString());
         await bob.OkAsync("topic", new { room = "dev", topic = "shipping" });
         Assert.Equal("shipping", (await alice.NextAsync("topic")).GetProperty("topic").GetString());
+    }
+
+    [Fact]
+    public async Task Irc_guests_quit_reasons_kill_and_wallops_cross_nodes()
+    {
+        await using var opNative = await _b.RegisterAsync("op");
+        await using var malloryNative = await _a.RegisterAsync("mallory");
+        await using var op = await IrcClient.SignInAsync(_b.IrcPort, "op");
+        await using (var guest = await IrcClient.GuestAsync(_a.IrcPort, "visitor"))
+        {
+            await guest.SendAsync("JOIN #lobby");
+            await op.NextAsync(l => l == ":visitor!visitor@parley JOIN #lobby");
+            // The nick is taken on every node while the guest is online.
+            await using var twin = await IrcClient.ConnectAsync(_b.IrcPort);
+            await twin.SendAsync("NICK visitor");
+            await twin.SendAsync("USER v 0 * :v");
+            await twin.NumericAsync("433");
+            await guest.SendAsync("QUIT :off to node b");
+        }
+        await op.NextAsync(l => l == ":visitor!visitor@parley QUIT :Quit: off to node b");
+        await Until.TrueAsync(async () => !(await opNative.OkAsync("members", new { room = "lobby" })).ToString().Contains("visitor"),
+            "node b forgets the guest's membership");
+
+        await op.SendAsync("OPER admin s3cret-oper");
+        await op.NumericAsync("381");
+        await op.SendAsync("KILL mallory :spam");
+        Assert.Equal("killed", (await malloryNative.NextAsync("bye")).GetProperty("reason").GetString());
+        await op.SendAsync("WALLOPS :hello every node");
+        await using var carol = await _a.RegisterAsync("carol");
+        await op.SendAsync("WALLOPS :hello again");
+        Assert.Equal("hello again", (await carol.NextAsync("announcement")).GetProperty("text").GetString());
     }
 
     [Fact]
