@@ -23,6 +23,8 @@ public sealed partial class BenchConnection
 
     public async Task ReceiveLoopAsync(CancellationToken stop)
     {
+        // Non-blocking, so the synchronous read after the wait can never hold a thread.
+        Socket.Blocking = false;
         try
         {
             while (!stop.IsCancellationRequested)
@@ -34,7 +36,11 @@ public sealed partial class BenchConnection
                     var kept = _carryLength;
                     if (kept > 0)
                         _carry.AsSpan(0, kept).CopyTo(buffer);
-                    var read = Socket.Receive(buffer, kept, buffer.Length - kept, SocketFlags.None);
+                    var read = Socket.Receive(buffer, kept, buffer.Length - kept, SocketFlags.None, out var error);
+                    if (error == SocketError.WouldBlock)
+                        break;
+                    if (error != SocketError.Success)
+                        throw new SocketException((int)error);
                     if (read == 0)
                     {
                         Closed = true;
@@ -112,7 +118,7 @@ public sealed partial class BenchConnection
                     acked += HandleJson(line, now, phase, stats);
                     break;
                 case BenchProto.Irc:
-                    HandleIrc(line, now, phase, stats);
+                    acked += HandleIrc(line, now, phase, stats);
                     break;
                 default:
                     acked += HandleResp(line, now, phase, stats);
@@ -178,25 +184,32 @@ public sealed partial class BenchConnection
         return 0;
     }
 
-    private void HandleIrc(ReadOnlySpan<byte> line, long now, Phase? phase, ReceiveStats? stats)
+    private int HandleIrc(ReadOnlySpan<byte> line, long now, Phase? phase, ReceiveStats? stats)
     {
         if (line.StartsWith("PING"u8))
         {
             var pong = line.ToArray();
             pong[1] = (byte)'O';
             SendRaw([.. pong, (byte)'\r', (byte)'\n']);
-            return;
+            return 0;
         }
         var command = IrcCommand(line);
         if (command.SequenceEqual("PRIVMSG"u8) || command.SequenceEqual("NOTICE"u8))
         {
             if (LastSeq is not null && stats is not null)
                 Deliver(line, now, phase!, stats);
-            return;
+            return 0;
+        }
+        if (command.SequenceEqual("PONG"u8))
+        {
+            // The answer to the PING after a batch: ":server PONG server :bk64".
+            var token = line.LastIndexOf("bk"u8);
+            return token >= 0 && System.Buffers.Text.Utf8Parser.TryParse(line[(token + 2)..], out int count, out _) ? count : 0;
         }
         // 4xx/5xx are errors; 263 is "try again" (a rate limit); ERROR comes before a close.
         if (command.Length == 3 && (command[0] is (byte)'4' or (byte)'5' || command.SequenceEqual("263"u8)) || command.SequenceEqual("ERROR"u8))
             Fail(Describe(line));
+        return 0;
     }
 
     /// <summary>The command or numeric of an IRC line, after its tags and source.</summary>

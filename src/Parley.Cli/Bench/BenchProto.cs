@@ -57,7 +57,4 @@ public static class BenchProtoNames
         BenchProto.Irc => 6667,
         _ => 6379,
     };
-
-    /// <summary>Whether the server answers every message the client sends (native/ws: an ok or error; redis: the subscriber count).</summary>
-    public static bool AcksSends(this BenchProto proto) => proto != BenchProto.Irc;
 }

@@ -54,7 +54,7 @@ public sealed partial class BenchRunner
                 WindowSeconds = seconds,
                 Sent = _senders.Sum(s => s.WindowSent),
                 SentTotal = _senders.Sum(s => s.PhaseSent),
-                Acked = Settings.Proto.AcksSends() ? _connections.Sum(c => Volatile.Read(ref c.Acked)) - ackedBefore : 0,
+                Acked = _connections.Sum(c => Volatile.Read(ref c.Acked)) - ackedBefore,
                 Expected = expected,
                 Delivered = total.ReceivedInWindow,
                 DeliveriesPerSecond = seconds > 0 ? total.ReceivedInWindow / seconds : 0,
@@ -161,7 +161,7 @@ public sealed partial class BenchRunner
         while (Stopwatch.GetTimestamp() < deadline)
         {
             var (deliveries, unique, _) = phase.Counts();
-            var answered = !Settings.Proto.AcksSends() || _senders.All(s => Volatile.Read(ref s.Connection.Acked) >= s.Sent || s.Connection.Closed);
+            var answered = _senders.All(s => Volatile.Read(ref s.Connection.Acked) >= s.Sent || s.Connection.Closed);
             if (unique >= expected && answered)
                 return;
             var acked = _connections.Sum(c => Volatile.Read(ref c.Acked));

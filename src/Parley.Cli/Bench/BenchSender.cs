@@ -35,7 +35,7 @@ public sealed class BenchSender
         };
         _text = new byte[Payload.MaxLength(size)];
         var most = WsFrames.MaxClientHeader + _prefix.Length + 12 + _text.Length + _suffix.Length;
-        _buffer = GC.AllocateUninitializedArray<byte>(most * MaxBatch, pinned: true);
+        _buffer = GC.AllocateUninitializedArray<byte>(most * MaxBatch + 32, pinned: true);
     }
 
     public BenchConnection Connection { get; }
@@ -64,8 +64,7 @@ public sealed class BenchSender
     }
 
     /// <summary>Messages this sender may still send before it must wait for replies.</summary>
-    public long Room(int window) =>
-        Connection.Proto.AcksSends() ? window - (Sent - Volatile.Read(ref Connection.Acked)) : MaxBatch;
+    public long Room(int window) => window - (Sent - Volatile.Read(ref Connection.Acked));
 
     /// <summary>Writes <paramref name="count"/> messages stamped now; returns the bytes to send.</summary>
     public ReadOnlyMemory<byte> Build(int count, Phase phase)
@@ -101,6 +100,17 @@ public sealed class BenchSender
             at += text;
             _suffix.CopyTo(buffer[at..]);
             at += _suffix.Length;
+        }
+        if (Connection.Proto == BenchProto.Irc)
+        {
+            // IRC answers no PRIVMSG: a PING after each batch comes back as a PONG once the server
+            // has read the batch, and its token says how many messages that acknowledges.
+            "PING :bk"u8.CopyTo(buffer[at..]);
+            at += 8;
+            Utf8Formatter.TryFormat(count, buffer[at..], out var digits);
+            at += digits;
+            buffer[at++] = (byte)'\r';
+            buffer[at++] = (byte)'\n';
         }
         Sent += count;
         PhaseSent += count;

@@ -41,7 +41,7 @@ public sealed record BenchSettings
     /// <summary>Message text size in bytes.</summary>
     public int Size { get; init; } = 100;
 
-    /// <summary>Unanswered sends one sender may have outstanding (native, ws, redis).</summary>
+    /// <summary>Unacknowledged sends one sender may have outstanding (IRC counts a PONG after each batch).</summary>
     public int Window { get; init; } = 128;
 
     /// <summary>Connections set up at once.</summary>
