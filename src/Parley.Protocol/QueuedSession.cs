@@ -40,7 +40,10 @@ public abstract class QueuedSession : Session
     /// <summary>Frames to write, in order. Completes when the session closes.</summary>
     public ChannelReader<byte[]> Outbound => _outbound.Reader;
 
-    /// <summary>Fires when the connection must stop at once, dropping whatever is still queued.</summary>
+    /// <summary>
+    /// Fires when the connection must stop at once, dropping whatever is still queued. The queue
+    /// is always completed after it fires, so a writer waiting on <see cref="Outbound"/> wakes up.
+    /// </summary>
     public CancellationToken Aborted => _abort.Token;
 
     /// <summary>The reason given when the server closed the session, or null.</summary>

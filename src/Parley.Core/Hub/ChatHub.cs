@@ -105,7 +105,8 @@ public sealed partial class ChatHub
     private static ChatError Error(string code, string message) => new(code, message);
 
     /// <summary>Hands the broadcast to each target but <paramref name="except"/>; a full queue closes that session alone.</summary>
-    private static void Deliver(Broadcast broadcast, IEnumerable<Session> targets, Session? except)
+    /// <remarks>The fan-out hot path: an array loop, no enumerator allocated per message.</remarks>
+    private static void Deliver(Broadcast broadcast, Session[] targets, Session? except)
     {
         foreach (var session in targets)
         {
@@ -115,6 +116,9 @@ public sealed partial class ChatHub
                 session.Close(ByeReasons.SlowConsumer);
         }
     }
+
+    private static void Deliver(Broadcast broadcast, IEnumerable<Session> targets, Session? except) =>
+        Deliver(broadcast, targets as Session[] ?? targets.ToArray(), except);
 
     private static void Deliver(ChatEvent chatEvent, IEnumerable<Session> targets, Session? except) =>
         Deliver(new Broadcast(chatEvent), targets, except);

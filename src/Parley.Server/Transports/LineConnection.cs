@@ -64,14 +64,18 @@ internal static class LineConnection
         var frames = session.Outbound;
         try
         {
-            while (await frames.WaitToReadAsync(session.Aborted).ConfigureAwait(false))
+            // No token on the wait: a cancellable wait allocates on every wake-up (once per delivery
+            // under fan-out). An abort always completes the queue too, which ends the wait.
+            while (await frames.WaitToReadAsync().ConfigureAwait(false))
             {
+                session.Aborted.ThrowIfCancellationRequested();
                 while (frames.TryRead(out var frame))
                     write(session.Dequeued(frame), output);
                 var flushed = await output.FlushAsync(session.Aborted).ConfigureAwait(false);
                 if (flushed.IsCompleted)
                     break;
             }
+            session.Aborted.ThrowIfCancellationRequested();
             await output.CompleteAsync().ConfigureAwait(false);
         }
         catch (OperationCanceledException)

@@ -90,11 +90,14 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
         try
         {
             var frames = session.Outbound;
-            while (await frames.WaitToReadAsync(session.Aborted).ConfigureAwait(false))
+            // No token on the wait (it would allocate per wake-up); an abort completes the queue too.
+            while (await frames.WaitToReadAsync().ConfigureAwait(false))
             {
+                session.Aborted.ThrowIfCancellationRequested();
                 while (frames.TryRead(out var frame))
                     await socket.SendAsync(session.Dequeued(frame), WebSocketMessageType.Text, endOfMessage: true, session.Aborted).ConfigureAwait(false);
             }
+            session.Aborted.ThrowIfCancellationRequested();
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, session.CloseReason ?? "bye", session.Aborted).ConfigureAwait(false);
