@@ -8,7 +8,7 @@ public sealed class JsonEventEncoder : IEventEncoder
 {
     public int Slot => 0;
 
-    public byte[] Encode(ChatEvent chatEvent) => JsonWire.Write(writer => Write(writer, chatEvent));
+    public byte[] Encode(ChatEvent chatEvent) => JsonWire.Write(chatEvent, static (writer, e) => Write(writer, e));
 
     private static void Write(Utf8JsonWriter writer, ChatEvent chatEvent)
     {

@@ -18,12 +18,44 @@ public static class JsonWire
         SkipValidation = true,
     };
 
-    public static byte[] Write(Action<Utf8JsonWriter> write)
+    public static byte[] Write(Action<Utf8JsonWriter> write) => Write(write, static (writer, write) => write(writer));
+
+    /// <summary>
+    /// Runs <paramref name="write"/> on a scratch writer and returns the bytes. Each thread keeps
+    /// one scratch writer and buffer (encoding never awaits), so a frame costs only its own bytes
+    /// rather than a fresh writer and a 4 KiB buffer; an unusually large buffer is not kept.
+    /// </summary>
+    public static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-            write(writer);
-        return buffer.WrittenSpan.ToArray();
+        var scratch = t_scratch;
+        t_scratch = null; // taken: a nested call (none today) would get its own
+        scratch ??= new Scratch();
+        try
+        {
+            scratch.Buffer.ResetWrittenCount();
+            scratch.Writer.Reset(scratch.Buffer);
+            write(scratch.Writer, state);
+            scratch.Writer.Flush();
+            return scratch.Buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            if (scratch.Buffer.Capacity <= MaxScratchBytes)
+                t_scratch = scratch;
+        }
+    }
+
+    private const int MaxScratchBytes = 64 * 1024;
+
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
+    private sealed class Scratch
+    {
+        public readonly ArrayBufferWriter<byte> Buffer = new(4096);
+        public readonly Utf8JsonWriter Writer;
+
+        public Scratch() => Writer = new Utf8JsonWriter(Buffer, WriterOptions);
     }
 
     public static string Timestamp(DateTimeOffset ts) => ts.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
