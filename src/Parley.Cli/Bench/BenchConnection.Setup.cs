@@ -80,11 +80,16 @@ public sealed partial class BenchConnection
         if (Room.Length == 0)
             return;
         reply = await RequestAsync($"{{\"type\":\"join\",\"room\":\"{Room}\"", cancellationToken).ConfigureAwait(false);
-        if (ErrorCode(reply) == "no_such_room")
+        for (var attempt = 0; attempt < 20 && ErrorCode(reply) == "no_such_room"; attempt++)
         {
             reply = await RequestAsync($"{{\"type\":\"create\",\"room\":\"{Room}\"", cancellationToken).ConfigureAwait(false);
-            if (ErrorCode(reply) == "room_exists")
-                reply = await RequestAsync($"{{\"type\":\"join\",\"room\":\"{Room}\"", cancellationToken).ConfigureAwait(false);
+            if (ErrorCode(reply) != "room_exists")
+                break;
+            // Another member is creating it: the server may answer room_exists before the room can
+            // be joined (seen with many concurrent creates), so join again after a moment.
+            if (attempt > 0)
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            reply = await RequestAsync($"{{\"type\":\"join\",\"room\":\"{Room}\"", cancellationToken).ConfigureAwait(false);
         }
         if (ErrorCode(reply) is not null)
             throw new BenchSetupException($"{User} cannot join {Room}: {reply}");

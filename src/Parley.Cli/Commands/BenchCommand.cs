@@ -33,7 +33,7 @@ public sealed class BenchCommand
     private readonly Option<double> _drain = new("--drain") { Description = "at most this many seconds to wait for late deliveries after the window", DefaultValueFactory = _ => 10 };
     private readonly Option<double> _settle = new("--settle") { Description = "idle: seconds between the last sign-in and the memory reading", DefaultValueFactory = _ => 2 };
     private readonly Option<int> _size = new("--size") { Description = "message text size in bytes", DefaultValueFactory = _ => 100 };
-    private readonly Option<int> _window = new("--window") { Description = "unacknowledged sends each sender may have outstanding (IRC: acknowledged by a PONG after each batch)", DefaultValueFactory = _ => 128 };
+    private readonly Option<int?> _window = new("--window") { Description = "unacknowledged sends each sender may have outstanding (default 128; rooms 8, as thousands of senders share the server; IRC: acknowledged by a PONG after each batch)" };
     private readonly Option<int> _concurrency = new("--concurrency") { Description = "connections set up at once", DefaultValueFactory = _ => 64 };
     private readonly Option<string> _userPrefix = new("--user-prefix") { Description = "accounts and IRC nicks are PREFIX0, PREFIX1, ...", DefaultValueFactory = _ => "bench" };
     private readonly Option<string?> _password = new("--password") { Description = "account password (native/ws default benchpass1); with irc, sent as PASS (Parley accounts); without it irc registers as a guest" };
@@ -103,7 +103,7 @@ public sealed class BenchCommand
             Drain = TimeSpan.FromSeconds(result.GetValue(_drain)),
             Settle = TimeSpan.FromSeconds(result.GetValue(_settle)),
             Size = result.GetValue(_size),
-            Window = result.GetValue(_window),
+            Window = result.GetValue(_window) ?? (result.GetValue(_workload) == "rooms" ? 8 : 128),
             ConnectConcurrency = result.GetValue(_concurrency),
             UserPrefix = result.GetValue(_userPrefix)!,
             Password = password ?? "benchpass1",
