@@ -1,13 +1,12 @@
 using System.Globalization;
 using Parley.Core.Model;
+using Parley.Core.Storage;
 using StackExchange.Redis;
 
 namespace Parley.Storage.Redis;
 
 public sealed partial class RedisChatStore
 {
-    /// <summary>Unread counts look at most this many messages past the read position, so they stop at this number.</summary>
-    public const int UnreadScanWindow = 100;
 
     public Task<StoredMessage> AppendAsync(NewMessage message) => AppendAndPublishAsync(message, null);
 
@@ -69,7 +68,7 @@ public sealed partial class RedisChatStore
                 return [];
 
             var keys = new List<RedisKey>(1 + 2 * conversations.Count) { Keys.Reads(userKey) };
-            var values = new List<RedisValue>(2 + conversations.Count) { userKey, UnreadScanWindow };
+            var values = new List<RedisValue>(2 + conversations.Count) { userKey, IChatStore.UnreadExactWithin };
             foreach (var (conversation, _) in conversations)
             {
                 keys.Add(Keys.LastSeq(conversation));

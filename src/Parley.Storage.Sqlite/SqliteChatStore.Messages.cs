@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Parley.Core.Model;
+using Parley.Core.Storage;
 
 namespace Parley.Storage.Sqlite;
 
@@ -85,14 +86,17 @@ public sealed partial class SqliteChatStore
                 SELECT conv, peer FROM directs WHERE user_key = $user
             )
             SELECT mine.conv, mine.peer, coalesce(c.last_seq, 0), coalesce(r.seq, 0),
-                   (SELECT count(*) FROM messages m
-                     WHERE m.conv = mine.conv AND m.seq > coalesce(r.seq, 0) AND lower(m.sender) <> $user)
+                   max(0, coalesce(c.last_seq, 0) - coalesce(r.seq, 0) - $window)
+                   + (SELECT count(*) FROM (SELECT m.sender FROM messages m
+                                             WHERE m.conv = mine.conv AND m.seq > coalesce(r.seq, 0)
+                                             ORDER BY m.seq LIMIT $window)
+                      WHERE lower(sender) <> $user)
             FROM mine
             LEFT JOIN conversations c ON c.conv = mine.conv
             LEFT JOIN reads r ON r.user_key = $user AND r.conv = mine.conv
             """;
         using var connection = OpenReader();
-        using var command = Query(connection, sql, ("$user", userKey));
+        using var command = Query(connection, sql, ("$user", userKey), ("$window", IChatStore.UnreadExactWithin));
         using var reader = command.ExecuteReader();
         var states = new List<ConversationState>();
         while (reader.Read())

@@ -53,6 +53,13 @@ public interface IChatStore : IAsyncDisposable
     /// <summary>Moves the user's read position forward; never backward, never past the conversation's last message.</summary>
     Task SetReadAsync(string userKey, string conversation, long seq);
 
-    /// <summary>The user's rooms and direct conversations with last seq, read seq and unread count.</summary>
+    /// <summary>
+    /// The user's rooms and direct conversations with last seq, read seq and unread count.
+    /// Unread leaves out the user's own messages among the first <see cref="UnreadExactWithin"/>
+    /// past the read position and counts every later one: exact up to that many unread, close
+    /// beyond, and a sign-in costs the same however far behind the user is.
+    /// </summary>
     Task<IReadOnlyList<ConversationState>> ConversationsAsync(string userKey);
+
+    const int UnreadExactWithin = 100;
 }

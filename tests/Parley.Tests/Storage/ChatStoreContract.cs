@@ -206,4 +206,23 @@ public abstract class ChatStoreContract : IAsyncLifetime
         var bobsView = Assert.Single(await _store.ConversationsAsync("bob"), s => s.Peer is not null);
         Assert.Equal(("alice", 0L), (bobsView.Peer, bobsView.Unread));
     }
+
+    [Fact]
+    public async Task Unread_is_exact_within_the_window_and_counts_everything_beyond_it()
+    {
+        await AddUser("alice");
+        await AddUser("bob");
+        await _store.AddMemberAsync("lobby", "alice");
+        // 150 messages: every fifth one is alice's. Within the first 100, her 20 are left out;
+        // the 50 after them all count, her 10 among them included.
+        for (var i = 1; i <= 150; i++)
+            await _store.AppendAsync(RoomMessage(i % 5 == 0 ? "alice" : "bob", $"m{i}"));
+
+        var lobby = Assert.Single(await _store.ConversationsAsync("alice"), s => s.Peer is null);
+        Assert.Equal(80L + 50L, lobby.Unread);
+
+        await _store.SetReadAsync("alice", ConversationKey.ForRoom("lobby"), 60);
+        lobby = Assert.Single(await _store.ConversationsAsync("alice"), s => s.Peer is null);
+        Assert.Equal(90L - 18L, lobby.Unread);
+    }
 }
