@@ -28,12 +28,30 @@ public sealed partial class ChatHub
             return GuestNotAllowed("create rooms");
         var me = session.User!;
         var record = new RoomRecord(name, topic, Now(), [me]);
-        if (_rooms.ContainsKey(record.Key) || !await _store.TryCreateRoomAsync(record).ConfigureAwait(false))
-            return Error(ErrorCodes.RoomExists, $"a room named '{name}' exists already; join it");
-
-        var room = AddRoom(name, topic, me);
-        await PublishAsync(new RoomCreated(room.Name, room.Topic, me)).ConfigureAwait(false);
-        return new JoinResult(room.Name, room.Topic, MembersOf(room));
+        var exists = Error(ErrorCodes.RoomExists, $"a room named '{name}' exists already; join it");
+        if (_rooms.ContainsKey(record.Key))
+            return exists;
+        // Someone else's create of this name is being stored: answer once it is done, so that a
+        // join right after room_exists finds the room.
+        var creating = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_creating.GetOrAdd(record.Key, creating.Task) is var earlier && earlier != creating.Task)
+        {
+            await earlier.ConfigureAwait(false);
+            return exists;
+        }
+        try
+        {
+            if (!await _store.TryCreateRoomAsync(record).ConfigureAwait(false))
+                return exists;
+            var room = AddRoom(name, topic, me);
+            await PublishAsync(new RoomCreated(room.Name, room.Topic, me)).ConfigureAwait(false);
+            return new JoinResult(room.Name, room.Topic, MembersOf(room));
+        }
+        finally
+        {
+            _creating.TryRemove(record.Key, out _);
+            creating.SetResult();
+        }
     }
 
     public async Task<Result<JoinResult>> JoinAsync(Session session, string name)

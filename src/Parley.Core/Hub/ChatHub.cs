@@ -33,6 +33,9 @@ public sealed partial class ChatHub
     private readonly ConcurrentDictionary<string, UserState> _online = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConversationSequencer> _directSequencers = new(StringComparer.Ordinal);
 
+    /// <summary>Room key → the create of that room being stored right now.</summary>
+    private readonly ConcurrentDictionary<string, Task> _creating = new(StringComparer.Ordinal);
+
     /// <summary>User key → the keys of the rooms the user is in. Guarded by the topology lock.</summary>
     private readonly Dictionary<string, HashSet<string>> _roomsOfUser = new(StringComparer.Ordinal);
 

@@ -46,6 +46,24 @@ public sealed class ChatHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Whoever_loses_a_race_to_create_a_room_can_join_it_at_once()
+    {
+        var sessions = new List<RecordingSession>();
+        for (var i = 0; i < 8; i++)
+            sessions.Add(await Register($"racer{i}"));
+        // Each loser joins the moment it hears room_exists, as a client would.
+        var outcomes = await Task.WhenAll(sessions.Select(async s =>
+        {
+            var created = await _hub.CreateRoomAsync(s, "contested", topic: null);
+            return created.Ok ? "created" : created.Error!.Code + " then " + ((await _hub.JoinAsync(s, "contested")).Error?.Code ?? "joined");
+        }));
+
+        Assert.Single(outcomes, o => o == "created");
+        Assert.All(outcomes.Where(o => o != "created"), o => Assert.Equal("room_exists then joined", o));
+        Assert.Equal(8, _hub.Members("contested").Value!.Count);
+    }
+
+    [Fact]
     public async Task A_user_is_online_while_any_session_is()
     {
         var watcher = await Register("watcher");
