@@ -23,10 +23,13 @@ public abstract class QueuedSession : Session
     private bool _finished;
     private bool _everSignedIn;
     private readonly ITimer? _signInDeadline;
+    private readonly Queue<Task> _inflightSends = new();
+    private readonly int _maxInflightSends;
 
     protected QueuedSession(NativeSessionOptions options, TimeProvider time)
     {
         _maxQueuedBytes = options.MaxQueuedBytes;
+        _maxInflightSends = options.MaxInflightSends;
         // A connection that never signs in holds a socket and memory for nothing: give it a deadline.
         if (options.SignInTimeout > TimeSpan.Zero)
             _signInDeadline = time.CreateTimer(_ => CloseUnlessSignedIn(), null, options.SignInTimeout, Timeout.InfiniteTimeSpan);
@@ -120,6 +123,28 @@ public abstract class QueuedSession : Session
             finish = --_running == 0 && _closing;
         if (finish)
             Finish(bye: true);
+    }
+
+    /// <summary>
+    /// Starts a message send without waiting for its commit, so the reader loop can take the
+    /// connection's next line meanwhile (at most <c>MaxInflightSends</c> at once; an older one is
+    /// awaited first). Sends keep their order: the hub numbers a message before its first await.
+    /// Called by the reader loop only.
+    /// </summary>
+    protected async ValueTask PipelineSendAsync(Func<Task> send)
+    {
+        while (_inflightSends.TryPeek(out var oldest) && (oldest.IsCompleted || _inflightSends.Count >= _maxInflightSends))
+            await _inflightSends.Dequeue().ConfigureAwait(false);
+        var sending = send();
+        if (!sending.IsCompleted)
+            _inflightSends.Enqueue(sending);
+    }
+
+    /// <summary>Waits for every pipelined send: before any other request, so replies keep their order.</summary>
+    protected async Task DrainSendsAsync()
+    {
+        while (_inflightSends.TryDequeue(out var sending))
+            await sending.ConfigureAwait(false);
     }
 
     /// <summary>The transport's input has ended: nothing more will be read; complete the queue.</summary>

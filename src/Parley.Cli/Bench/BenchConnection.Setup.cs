@@ -184,7 +184,8 @@ public sealed partial class BenchConnection
             var command = Encoding.ASCII.GetString(IrcCommand(Encoding.UTF8.GetBytes(line)));
             if (command == "PONG" && line.EndsWith(sentinel, StringComparison.Ordinal))
                 return;
-            if (command.Length == 3 && command[0] is '4' or '5')
+            // 422 (no MOTD) is the tail of the welcome, not an answer to the JOIN.
+            if (command.Length == 3 && command[0] is '4' or '5' && command != "422")
                 throw new BenchSetupException($"{User} cannot join #{Room}: {line}");
         }
     }

@@ -102,12 +102,16 @@ public sealed partial class IrcSession : QueuedSession
 
     public override bool TryDeliver(Broadcast broadcast)
     {
-        lock (_gate)
+        // Held only until the welcome: once it is null it stays null, so the lock is skipped then.
+        if (Volatile.Read(ref _held) is not null)
         {
-            if (_held is not null)
+            lock (_gate)
             {
-                _held.Add(broadcast);
-                return _held.Count <= _options.OutboundQueueLimit;
+                if (_held is not null)
+                {
+                    _held.Add(broadcast);
+                    return _held.Count <= _options.OutboundQueueLimit;
+                }
             }
         }
         if (broadcast.Event is PresenceEvent { Online: true } back)
@@ -177,6 +181,7 @@ public sealed partial class IrcSession : QueuedSession
         _heard = true;
         if (!TryBeginRequest())
             return;
+        var pipelined = false;
         try
         {
             // Every line costs a token, well-formed or not: a flood of garbage is a flood too.
@@ -198,7 +203,29 @@ public sealed partial class IrcSession : QueuedSession
                 Numeric(IrcNumerics.TryAgain, message!.Command, "Too many commands; slow down");
                 return;
             }
+            // Messages do not wait for their commit before the next line is read (IRC has no
+            // reply to order them by); any other command waits for them first.
+            if (Registered && message!.Command is "PRIVMSG" or "NOTICE")
+            {
+                pipelined = true;
+                await PipelineSendAsync(() => RunThenEndRequestAsync(message)).ConfigureAwait(false);
+                return;
+            }
+            await DrainSendsAsync().ConfigureAwait(false);
             await RunAsync(message!).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!pipelined)
+                EndRequest();
+        }
+    }
+
+    private async Task RunThenEndRequestAsync(IrcMessage message)
+    {
+        try
+        {
+            await RunAsync(message).ConfigureAwait(false);
         }
         finally
         {
@@ -209,14 +236,21 @@ public sealed partial class IrcSession : QueuedSession
     /// <summary>A line over the limits: say so (417) and carry on, as Modern IRC asks.</summary>
     public void RejectTooLong() => Numeric(IrcNumerics.InputTooLong, "Input line was too long");
 
-    /// <summary>The transport's input has ended: leave the hub and complete the queue.</summary>
-    public void End()
+    /// <summary>The transport's input has ended: finish the messages in flight, leave the hub and complete the queue.</summary>
+    public async Task EndAsync()
     {
         _pinger?.Dispose();
-        Hub.Detach(this);
-        lock (_gate)
-            _held = null;
-        EndInput();
+        try
+        {
+            await DrainSendsAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Hub.Detach(this);
+            lock (_gate)
+                _held = null;
+            EndInput();
+        }
     }
 
     /// <summary>The command table's preconditions, checked here once; handlers hold only domain logic.</summary>

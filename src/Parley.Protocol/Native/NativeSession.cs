@@ -22,7 +22,6 @@ public sealed class NativeSession : QueuedSession
     private readonly JsonEventEncoder _encoder;
     private readonly NativeSessionOptions _options;
     private readonly TokenBucket _bucket;
-    private readonly Queue<Task> _inflightSends = new();
 
     public NativeSession(ChatHub hub, JsonEventEncoder encoder, NativeSessionOptions options, TimeProvider time, string? remoteAddress = null)
         : base(options, time)
@@ -65,14 +64,10 @@ public sealed class NativeSession : QueuedSession
         }
         if (request.Type == "send")
         {
-            while (_inflightSends.TryPeek(out var oldest) && (oldest.IsCompleted || _inflightSends.Count >= _options.MaxInflightSends))
-                await _inflightSends.Dequeue().ConfigureAwait(false);
-            var sending = RunAsync(request);
-            if (!sending.IsCompleted)
-                _inflightSends.Enqueue(sending);
+            await PipelineSendAsync(() => RunAsync(request)).ConfigureAwait(false);
             return;
         }
-        await DrainInflightSendsAsync().ConfigureAwait(false);
+        await DrainSendsAsync().ConfigureAwait(false);
         await RunAsync(request).ConfigureAwait(false);
     }
 
@@ -90,19 +85,13 @@ public sealed class NativeSession : QueuedSession
     {
         try
         {
-            await DrainInflightSendsAsync().ConfigureAwait(false);
+            await DrainSendsAsync().ConfigureAwait(false);
         }
         finally
         {
             Hub.Detach(this);
             EndInput();
         }
-    }
-
-    private async Task DrainInflightSendsAsync()
-    {
-        while (_inflightSends.TryDequeue(out var sending))
-            await sending.ConfigureAwait(false);
     }
 
     private async Task RunAsync(JsonRequest request)

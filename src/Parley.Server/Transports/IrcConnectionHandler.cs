@@ -20,11 +20,7 @@ public sealed class IrcConnectionHandler(IrcSessionFactory factory) : Connection
         using var _ = shutdownHook;
         await LineConnection.ServeAsync(connection, session, "irc", factory.Logger,
             input => ReadLinesAsync(session, input),
-            () =>
-            {
-                session.End();
-                return Task.CompletedTask;
-            },
+            session.EndAsync,
             session.WriteTo).ConfigureAwait(false);
     }
 

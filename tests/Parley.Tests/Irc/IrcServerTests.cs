@@ -265,4 +265,28 @@ public sealed class IrcServerTests
         Assert.Equal("ERROR :Closing link: Quit: bye now", await irc.NextAsync(l => l.StartsWith("ERROR")));
         await irc.Closed.WaitAsync(TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task Pipelined_messages_keep_their_order_and_a_ping_after_them_answers_once_all_are_stored()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.RegisterAsync("bob");
+        await using var aliceNative = await server.RegisterAsync("alice");
+        await using var irc = await IrcClient.SignInAsync(server.IrcPort, "alice");
+
+        // One write: 200 messages, then a PING. Messages do not wait for their commit before the
+        // next line is read, but the PING waits for all of them.
+        var burst = new StringBuilder();
+        for (var i = 0; i < 200; i++)
+            burst.Append($"PRIVMSG #lobby :n{i}\r\n");
+        burst.Append("PING :after\r\n");
+        await irc.SendBytesAsync(Encoding.UTF8.GetBytes(burst.ToString()));
+        await irc.NextAsync(l => l.Contains("PONG") && l.EndsWith("after"));
+
+        var history = await bob.OkAsync("history", new { room = "lobby", limit = 200 });
+        var texts = history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()).Reverse().ToList();
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => $"n{i}"), texts);
+        for (var i = 0; i < 200; i++)
+            Assert.Equal($"n{i}", (await bob.NextAsync("message")).GetProperty("text").GetString());
+    }
 }
