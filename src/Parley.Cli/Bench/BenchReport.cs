@@ -37,7 +37,7 @@ public static class BenchReport
             text.AppendLine(inv, $"  load             {shape}, {s.Size} B messages, {(r.Rate > 0 ? r.Rate.ToString("0", inv) + " msg/s" : "flat out")}, {r.WindowSeconds:0.0} s measured after {s.Warmup.TotalSeconds:0.#} s warm-up");
             text.AppendLine(inv, $"  deliveries/s     {r.DeliveriesPerSecond:N0}");
             text.AppendLine(inv, $"  latency ms       p50 {r.P50Ms:0.00}  p90 {r.P90Ms:0.00}  p99 {r.P99Ms:0.00}  max {r.MaxMs:0.00}");
-            text.AppendLine(inv, $"  messages         sent {r.Sent} in the window ({r.SentTotal} in all, {r.Acked} acknowledged)");
+            text.AppendLine(inv, $"  messages         sent {r.Sent} in the window, {r.SentPerSecond:N0}/s ({r.SentTotal} in all, {r.Acked} acknowledged)");
             text.AppendLine(inv, $"  deliveries       expected {r.Expected}, lost {r.Lost}, duplicated {r.Duplicated}, errors {r.Errors}");
         }
         if (r.Stopped)
@@ -119,6 +119,7 @@ public static class BenchReport
                 json.WriteNumber("lost", r.Lost);
                 json.WriteNumber("duplicated", r.Duplicated);
                 json.WriteNumber("sent", r.Sent);
+                json.WriteNumber("sent_per_s", Math.Round(r.SentPerSecond));
                 json.WriteNumber("sent_total", r.SentTotal);
                 json.WriteNumber("acked", r.Acked);
             }

@@ -11,6 +11,9 @@ public sealed record BenchResult
     /// <summary>Messages stamped inside the window.</summary>
     public long Sent { get; init; }
 
+    /// <summary>Messages sent per second in the window: with Parley, each is acknowledged only once stored.</summary>
+    public double SentPerSecond => WindowSeconds > 0 ? Sent / WindowSeconds : 0;
+
     /// <summary>Messages sent in the whole phase (warm-up too), and replies counted for them.</summary>
     public long SentTotal { get; init; }
 

@@ -95,6 +95,15 @@ public sealed class BenchCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rooms_of_one_member_report_stored_messages_per_second()
+    {
+        var result = await RunAsync(Short("rooms", BenchProto.Native, _server.TcpPort) with { UserPrefix = "solo", Members = 1, Rate = 0 });
+        Assert.True(result.GetProperty("sent_per_s").GetDouble() > 0, result.ToString());
+        Assert.Equal(0, result.GetProperty("expected").GetInt64());
+        Assert.Equal(result.GetProperty("sent_total").GetInt64(), result.GetProperty("acked").GetInt64());
+    }
+
+    [Fact]
     public async Task Fanout_search_reports_its_steps()
     {
         var settings = Short("fanout", BenchProto.Native, _server.TcpPort) with
