@@ -34,13 +34,7 @@ public sealed class IrcClient : IAsyncDisposable
     public static async Task<IrcClient> SignInAsync(int port, string nick, string password = "password1", params string[] caps)
     {
         var client = await ConnectAsync(port);
-        if (caps.Length > 0)
-        {
-            await client.SendAsync("CAP LS 302");
-            await client.SendAsync($"CAP REQ :{string.Join(' ', caps)}");
-            await client.NextAsync(l => l.Contains(" CAP ") && l.Contains(" ACK "));
-            await client.SendAsync("CAP END");
-        }
+        await client.NegotiateAsync(caps);
         await client.SendAsync($"PASS {password}");
         await client.SendAsync($"NICK {nick}");
         await client.SendAsync($"USER {nick} 0 * :{nick}");
@@ -52,17 +46,22 @@ public sealed class IrcClient : IAsyncDisposable
     public static async Task<IrcClient> GuestAsync(int port, string nick, params string[] caps)
     {
         var client = await ConnectAsync(port);
-        if (caps.Length > 0)
-        {
-            await client.SendAsync("CAP LS 302");
-            await client.SendAsync($"CAP REQ :{string.Join(' ', caps)}");
-            await client.NextAsync(l => l.Contains(" CAP ") && l.Contains(" ACK "));
-            await client.SendAsync("CAP END");
-        }
+        await client.NegotiateAsync(caps);
         await client.SendAsync($"NICK {nick}");
         await client.SendAsync($"USER {nick} 0 * :{nick}");
         await client.NextAsync(l => Numeric(l) is "376" or "422");
         return client;
+    }
+
+    /// <summary>CAP LS 302, REQ of <paramref name="caps"/> (waiting for the ACK), END; nothing when none are asked for.</summary>
+    private async Task NegotiateAsync(string[] caps)
+    {
+        if (caps.Length == 0)
+            return;
+        await SendAsync("CAP LS 302");
+        await SendAsync($"CAP REQ :{string.Join(' ', caps)}");
+        await NextAsync(l => l.Contains(" CAP ") && l.Contains(" ACK "));
+        await SendAsync("CAP END");
     }
 
     public Task Closed => _closed.Task;
