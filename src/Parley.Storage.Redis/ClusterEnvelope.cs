@@ -51,6 +51,8 @@ internal static class ClusterEnvelope
                 case NodePresence e:
                     w.WriteString("kind", e.Online ? "online" : "offline");
                     w.WriteString("user", e.User);
+                    if (e.Guest)
+                        w.WriteBoolean("guest", true);
                     if (e.Reason is not null)
                         w.WriteString("reason", e.Reason);
                     break;
@@ -94,7 +96,8 @@ internal static class ClusterEnvelope
             "topic" => new TopicChanged(Required("room"), Required("topic"), Required("user")),
             "read" => new ReadMoved(Required("user"), JsonFields.Optional(root, "room"), JsonFields.Optional(root, "with"),
                 root.TryGetProperty("seq", out var seq) ? seq.GetInt64() : throw new FormatException("read without seq")),
-            "online" => new NodePresence(node, Required("user"), Online: true),
+            "online" => new NodePresence(node, Required("user"), Online: true,
+                Guest: root.TryGetProperty("guest", out var guest) && guest.ValueKind == JsonValueKind.True),
             "offline" => new NodePresence(node, Required("user"), Online: false, JsonFields.Optional(root, "reason")),
             "kill" => new UserKilled(Required("user"), Required("reason")),
             "announce" => new Announced(Required("user"), Required("text")),

@@ -22,7 +22,8 @@ public sealed record TopicChanged(string Room, string Topic, string By) : Cluste
 public sealed record ReadMoved(string User, string? Room, string? With, long Seq) : ClusterEvent;
 
 /// <summary>A user has its first session on <paramref name="Node"/> (Online) or its last one closed there.</summary>
-public sealed record NodePresence(string Node, string User, bool Online, string? Reason = null) : ClusterEvent;
+/// <param name="Guest">The user is a guest: its memberships end when it goes offline, or when its node is lost.</param>
+public sealed record NodePresence(string Node, string User, bool Online, string? Reason = null, bool Guest = false) : ClusterEvent;
 
 /// <summary>An operator's announcement, for every node's sessions.</summary>
 public sealed record Announced(string From, string Text) : ClusterEvent;

@@ -13,7 +13,8 @@ public sealed partial class ChatHub
     /// </summary>
     private readonly ConcurrentDictionary<string, RemoteUser> _remote = new(StringComparer.Ordinal);
 
-    private sealed record RemoteUser(string Name, HashSet<string> Nodes);
+    /// <param name="Guest">A guest (on one node only, as a guest's name is held by one session).</param>
+    private sealed record RemoteUser(string Name, HashSet<string> Nodes, bool Guest);
 
     /// <summary>Users online on any node, sorted by name.</summary>
     public Result<IReadOnlyList<string>> Online()
@@ -61,7 +62,7 @@ public sealed partial class ChatHub
         if (watchers is not null)
             Deliver(new PresenceEvent(name, Online: true), watchers, except: null);
         if (firstHere)
-            await PublishAsync(new NodePresence(_backplane.NodeId, name, Online: true)).ConfigureAwait(false);
+            await PublishAsync(new NodePresence(_backplane.NodeId, name, Online: true, Guest: asGuest)).ConfigureAwait(false);
         return true;
     }
 
@@ -111,7 +112,7 @@ public sealed partial class ChatHub
         {
             var wasOnline = IsOnlineKey(key);
             if (presence.Online)
-                _remote.GetOrAdd(key, _ => new RemoteUser(presence.User, [])).Nodes.Add(presence.Node);
+                _remote.GetOrAdd(key, _ => new RemoteUser(presence.User, [], presence.Guest)).Nodes.Add(presence.Node);
             else if (_remote.TryGetValue(key, out var remote) && remote.Nodes.Remove(presence.Node) && remote.Nodes.Count == 0)
                 _remote.TryRemove(key, out _);
             if (wasOnline != IsOnlineKey(key))
@@ -121,10 +122,14 @@ public sealed partial class ChatHub
             Deliver(new PresenceEvent(presence.User, presence.Online, presence.Reason), watchers, except: null);
     }
 
-    /// <summary>A node died: its users are offline unless they have a session elsewhere.</summary>
+    /// <summary>
+    /// A node died: its users are offline unless they have a session elsewhere, and its guests'
+    /// memberships end here (their node can no longer say so).
+    /// </summary>
     private void ApplyNodeLost(string node)
     {
         var wentOffline = new List<(string Name, HashSet<Session> Watchers)>();
+        var lostGuests = new List<(string Name, List<RoomState> Rooms)>();
         lock (_topology)
         {
             foreach (var (key, remote) in _remote)
@@ -134,10 +139,17 @@ public sealed partial class ChatHub
                 _remote.TryRemove(key, out _);
                 if (!IsOnlineKey(key))
                     wentOffline.Add((remote.Name, WatchersOf(key)));
+                if (remote.Guest)
+                    lostGuests.Add((remote.Name, RoomsOf(key).ToList()));
             }
         }
         foreach (var (name, watchers) in wentOffline)
             Deliver(new PresenceEvent(name, Online: false), watchers, except: null);
+        foreach (var (name, rooms) in lostGuests)
+        {
+            foreach (var room in rooms)
+                ApplyLeave(room, name, origin: null, quit: true);
+        }
     }
 
     /// <summary>The rooms a user is in. Call under the topology lock.</summary>

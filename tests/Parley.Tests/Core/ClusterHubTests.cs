@@ -98,4 +98,19 @@ public sealed class ClusterHubTests : IAsyncLifetime
         Assert.True(_a.IsOnline("bob"));
         GC.KeepAlive(carolOnB);
     }
+
+    [Fact]
+    public async Task A_guest_on_a_lost_node_leaves_its_rooms_on_the_others()
+    {
+        var watcher = await Register(_a, "watcher");
+        var guest = new RecordingSession();
+        Assert.True((await _b.SignInGuestAsync(guest, "visitor")).Ok);
+        Assert.True((await _b.JoinAsync(guest, "lobby")).Ok);
+        Assert.Contains(_a.Members("lobby").Value!, m => m.User == "visitor");
+
+        _cluster.Single(n => n.NodeId == "b").Die();
+        Assert.False(_a.IsOnline("visitor"));
+        Assert.DoesNotContain(_a.Members("lobby").Value!, m => m.User == "visitor");
+        Assert.Contains(watcher.Of<MembershipEvent>(), e => e.User == "visitor" && !e.Joined && e.Quit);
+    }
 }
