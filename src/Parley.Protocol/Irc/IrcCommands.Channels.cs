@@ -13,6 +13,19 @@ internal static partial class IrcCommands
                 await PartOne(s, IrcServerInfo.Channel(room)).ConfigureAwait(false);
             return;
         }
+        s.HoldEvents();
+        try
+        {
+            await JoinEachAsync(s, m).ConfigureAwait(false);
+        }
+        finally
+        {
+            s.ReleaseEvents();
+        }
+    }
+
+    private static async Task JoinEachAsync(IrcSession s, IrcMessage m)
+    {
         var joined = JoinedRooms(s);
         foreach (var channel in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -56,9 +69,12 @@ internal static partial class IrcCommands
         if (s.Info.JoinHistory <= 0)
             return;
         var history = await s.Hub.HistoryAsync(s, room, withName: null, beforeSeq: null, s.Info.JoinHistory).ConfigureAwait(false);
+        var messages = history.Value?.Messages ?? [];
         // Newest first from the store; a client shows them oldest first.
-        foreach (var message in (history.Value?.Messages ?? []).Reverse())
+        foreach (var message in messages.Reverse())
             s.Send(IrcEventEncoder.Message(message));
+        if (messages.Count > 0)
+            s.Replayed(room, messages[0].Seq);
     }
 
     /// <summary>353 lines cut to fit in 512 bytes, then 366. Every member is listed, online or not: membership is kept while offline.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using Parley.Core.Events;
 using Parley.Core.Hub;
 using Parley.Core.Model;
@@ -24,6 +25,9 @@ public sealed partial class IrcSession : QueuedSession
     private readonly TokenBucket _bucket;
     private readonly Lock _gate = new();
     private List<Broadcast>? _held = [];
+    /// <summary>Room → seq replayed up to. Room names compare ignoring ASCII case, as <c>Names.Key</c> does, without a lowered copy per delivery.</summary>
+    private readonly ConcurrentDictionary<string, long> _replayedUpTo = new(StringComparer.OrdinalIgnoreCase);
+    private volatile bool _everReplayed;
     private volatile int _caps;
     private readonly ITimer? _pinger;
     private volatile bool _heard = true;
@@ -102,7 +106,7 @@ public sealed partial class IrcSession : QueuedSession
 
     public override bool TryDeliver(Broadcast broadcast)
     {
-        // Held only until the welcome: once it is null it stays null, so the lock is skipped then.
+        // Held only during the welcome and a JOIN's burst: the lock is skipped the rest of the time.
         if (Volatile.Read(ref _held) is not null)
         {
             lock (_gate)
@@ -114,6 +118,13 @@ public sealed partial class IrcSession : QueuedSession
                 }
             }
         }
+        return Write(broadcast);
+    }
+
+    private bool Write(Broadcast broadcast)
+    {
+        if (broadcast.Event is MessageEvent { Message: { Room: { } room } message } && IsReplayed(room, message.Seq))
+            return true;
         if (broadcast.Event is PresenceEvent { Online: true } back)
             return RejoinShared(back.User);
         var bytes = broadcast.EncodedWith(_encoder);
@@ -159,19 +170,55 @@ public sealed partial class IrcSession : QueuedSession
     {
         Registered = true;
         SignedIn();
+        ReleaseEvents();
+    }
+
+    /// <summary>
+    /// Holds events while a JOIN's burst (JOIN, topic, names, latest messages) is written, so that
+    /// nothing of the channel arrives before its JOIN and no message shows twice.
+    /// </summary>
+    internal void HoldEvents()
+    {
+        lock (_gate)
+            _held ??= [];
+    }
+
+    /// <summary>
+    /// A JOIN replayed a room's history up to <paramref name="seq"/>. A message can be stored (and
+    /// so replayed) before it is handed to sessions: live copies up to that seq are dropped.
+    /// </summary>
+    internal void Replayed(string room, long seq)
+    {
+        _replayedUpTo[room] = seq;
+        _everReplayed = true;
+    }
+
+    /// <summary>Whether a live room message was shown by a replay already. Live messages come in seq order, so the first newer one ends the check.</summary>
+    private bool IsReplayed(string room, long seq)
+    {
+        if (!_everReplayed || !_replayedUpTo.TryGetValue(room, out var upTo))
+            return false;
+        if (seq <= upTo)
+            return true;
+        _replayedUpTo.TryRemove(room, out _);
+        return false;
+    }
+
+    /// <summary>Writes the held events in their order.</summary>
+    internal void ReleaseEvents()
+    {
         lock (_gate)
         {
-            foreach (var broadcast in _held ?? [])
+            var held = _held ?? [];
+            _held = null;
+            foreach (var broadcast in held)
             {
-                var bytes = broadcast.EncodedWith(_encoder);
-                if (bytes.Length > 0 && !TryQueue(bytes))
+                if (!Write(broadcast))
                 {
-                    _held = null;
                     Close(ByeReasons.SlowConsumer);
                     return;
                 }
             }
-            _held = null;
         }
     }
 

@@ -53,6 +53,53 @@ public sealed class IrcPresenceAndOperatorTests
     }
 
     [Fact]
+    public async Task Joining_a_busy_channel_shows_every_message_once()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.RegisterAsync("bob");
+        var talkers = new List<LineClient> { bob };
+        for (var i = 0; i < 3; i++)
+        {
+            var more = await server.ConnectAsync();
+            await more.OkAsync("login", new { user = "bob", password = "password1" });
+            talkers.Add(more);
+        }
+        await using var guest = await IrcClient.GuestAsync(server.IrcPort, "visitor");
+        using var stop = new CancellationTokenSource();
+        var count = 0;
+        // Messages keep being committed while each JOIN's burst (names, latest messages) is written.
+        var talking = talkers.Select(t => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+                await t.OkAsync("send", new { room = "lobby", text = $"m{Interlocked.Increment(ref count)}" });
+        })).ToList();
+        for (var round = 0; round < 15; round++)
+        {
+            await guest.SendAsync("JOIN #lobby");
+            await guest.NumericAsync("366");
+            await guest.SendAsync("PART #lobby");
+            await guest.NextAsync(l => l == ":visitor!visitor@parley PART #lobby");
+        }
+        await stop.CancelAsync();
+        await Task.WhenAll(talking);
+
+        // Nothing of the channel before the first JOIN; from each JOIN on, every message shows
+        // once. (A delivery already under way when a PART is handled may still land just after
+        // the PART line: that is not checked here.)
+        Assert.DoesNotContain(guest.Lines.TakeWhile(l => l != ":visitor!visitor@parley JOIN #lobby"), l => l.Contains(" PRIVMSG #lobby :"));
+        var seen = new HashSet<string>();
+        foreach (var line in guest.Lines)
+        {
+            if (line == ":visitor!visitor@parley JOIN #lobby")
+                seen.Clear();
+            else if (line.Contains(" PRIVMSG #lobby :"))
+                Assert.True(seen.Add(line), $"shown twice: {line}");
+        }
+        foreach (var talker in talkers.Skip(1))
+            await talker.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Join_history_can_be_switched_off()
     {
         await using var server = await TestServer.StartAsync(new() { ["IrcJoinHistory"] = "0" });
