@@ -28,11 +28,7 @@ public sealed partial class SqliteChatStore
             var isDirect = stored.To is not null;
             return Writer.Enqueue(w =>
             {
-                Run(w, "INSERT INTO messages (conv, seq, id, ts, sender, room, recipient, text) VALUES ($conv, $seq, $id, $ts, $sender, $room, $to, $text)",
-                    ("$conv", stored.Conversation), ("$seq", stored.Seq), ("$id", stored.Id), ("$ts", stored.Timestamp.ToUnixTimeMilliseconds()),
-                    ("$sender", stored.From), ("$room", stored.Room), ("$to", stored.To), ("$text", stored.Text));
-                Run(w, "INSERT INTO conversations (conv, last_seq) VALUES ($conv, $seq) ON CONFLICT (conv) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
-                    ("$conv", stored.Conversation), ("$seq", stored.Seq));
+                _appendStatements!.Run(stored);
                 if (isDirect)
                 {
                     const string direct = "INSERT OR IGNORE INTO directs (user_key, conv, peer) VALUES ($user, $conv, $peer)";

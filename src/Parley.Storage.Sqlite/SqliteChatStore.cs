@@ -15,6 +15,7 @@ public sealed partial class SqliteChatStore : IChatStore
     private readonly string _connectionString;
     private SqliteConnection? _writerConnection;
     private GroupCommitWriter? _writer;
+    private MessageAppendStatements? _appendStatements;
 
     public SqliteChatStore(SqliteStoreOptions options)
     {
@@ -50,6 +51,7 @@ public sealed partial class SqliteChatStore : IChatStore
             command.ExecuteNonQuery();
         }
         LoadSequences(_writerConnection);
+        _appendStatements = new MessageAppendStatements(_writerConnection);
         _writer = new GroupCommitWriter(_writerConnection, _options.MaxBatch);
         return Task.CompletedTask;
     }
@@ -58,9 +60,11 @@ public sealed partial class SqliteChatStore : IChatStore
     {
         if (_writer is not null)
             await _writer.DisposeAsync().ConfigureAwait(false);
+        _appendStatements?.Dispose();
         if (_writerConnection is not null)
             await _writerConnection.DisposeAsync().ConfigureAwait(false);
         _writer = null;
+        _appendStatements = null;
         _writerConnection = null;
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
