@@ -1,5 +1,8 @@
+using Microsoft.Data.Sqlite;
+using Parley.Core.Model;
 using Parley.Core.Storage;
 using Parley.Storage.Sqlite;
+using Parley.Tests.Support;
 
 namespace Parley.Tests.Storage;
 
@@ -7,4 +10,64 @@ public sealed class SqliteChatStoreTests : ChatStoreContract
 {
     protected override IChatStore CreateStore(string directory) =>
         new SqliteChatStore(new SqliteStoreOptions { Path = Path.Combine(directory, "parley.db") });
+}
+
+/// <summary>What only the SQLite store has: its prepared per-message statements, and how they fail.</summary>
+public sealed class SqliteMessageAppendTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _directory = TempDirectory.Create();
+    private SqliteChatStore _store = null!;
+
+    private string DatabasePath => Path.Combine(_directory, "parley.db");
+
+    public Task InitializeAsync()
+    {
+        _store = new SqliteChatStore(new SqliteStoreOptions { Path = DatabasePath });
+        return _store.InitializeAsync("lobby", T0);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        TempDirectory.Delete(_directory);
+    }
+
+    private static NewMessage RoomMessage(string text) =>
+        new(Guid.NewGuid().ToString("N"), ConversationKey.ForRoom("lobby"), T0, "alice", "lobby", null, text);
+
+    [Fact]
+    public async Task A_failed_insert_fails_its_batch_and_the_next_append_is_stored()
+    {
+        await _store.AppendAsync(RoomMessage("one"));
+        // Someone else took seq 2 behind the store's back: the store's next insert collides.
+        await using (var other = new SqliteConnection($"Data Source={DatabasePath};Pooling=false"))
+        {
+            await other.OpenAsync();
+            await using var insert = other.CreateCommand();
+            insert.CommandText = "INSERT INTO messages (conv, seq, id, ts, sender, room, recipient, text) VALUES ($conv, 2, 'x', 0, 'mallory', 'lobby', NULL, 'squatter')";
+            insert.Parameters.AddWithValue("$conv", ConversationKey.ForRoom("lobby"));
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var failed = await Assert.ThrowsAsync<SqliteException>(() => _store.AppendAsync(RoomMessage("two")));
+        Assert.Equal(19, failed.SqliteErrorCode); // SQLITE_CONSTRAINT
+
+        var three = await _store.AppendAsync(RoomMessage("three"));
+        Assert.Equal(3, three.Seq);
+        var page = await _store.HistoryAsync(ConversationKey.ForRoom("lobby"), null, 10);
+        Assert.Equal(["three", "squatter", "one"], page.Messages.Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task Direct_and_room_messages_keep_their_empty_columns_empty()
+    {
+        await _store.AppendAsync(new NewMessage("d1", ConversationKey.ForDirect("alice", "bob"), T0, "alice", null, "bob", "hi bob"));
+        await _store.AppendAsync(RoomMessage("hi room"));
+
+        var direct = (await _store.HistoryAsync(ConversationKey.ForDirect("alice", "bob"), null, 1)).Messages.Single();
+        var room = (await _store.HistoryAsync(ConversationKey.ForRoom("lobby"), null, 1)).Messages.Single();
+        Assert.Equal((null, "bob", "d1", 1L), (direct.Room, direct.To, direct.Id, direct.Seq));
+        Assert.Equal(("lobby", (string?)null), (room.Room, room.To));
+    }
 }
