@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Parley.Cli.Bench;
-using Parley.Cli.Commands;
 using Parley.Tests.Support;
 
 namespace Parley.Tests.Bench;
@@ -10,28 +9,7 @@ public sealed class BenchRedisTests(RedisServer redis) : IClassFixture<RedisServ
 {
     private async Task<JsonElement> RunAsync(string workload)
     {
-        var settings = new BenchSettings
-        {
-            Workload = workload,
-            Proto = BenchProto.Redis,
-            Port = redis.Port,
-            Receivers = 5,
-            Senders = 2,
-            Rooms = 4,
-            Members = 3,
-            Rate = 2000,
-            Warmup = TimeSpan.FromMilliseconds(300),
-            Duration = TimeSpan.FromSeconds(1),
-            Room = "bench" + workload,
-            Timeout = TimeSpan.FromSeconds(60),
-        };
-        var output = new CapturedOutput();
-        var error = new CapturedOutput();
-        var exit = await BenchCommand.RunAsync(settings, output, error, terminal: false, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
-        Assert.True(exit == 0, $"exit {exit}: {error.Text}\n{output.Text}");
-        using var document = JsonDocument.Parse(Assert.Single(output.Lines, l => l.StartsWith('{')));
-        var result = document.RootElement.Clone();
-        Assert.Equal("redis", result.GetProperty("proto").GetString());
+        var result = await ShortBenchRun.RunAsync(ShortBenchRun.Settings(workload, BenchProto.Redis, redis.Port) with { Room = "bench" + workload });
         Assert.True(result.GetProperty("deliveries_per_s").GetDouble() > 0, result.ToString());
         Assert.True(result.GetProperty("expected").GetInt64() > 0, result.ToString());
         Assert.Equal(0, result.GetProperty("lost").GetInt64());
