@@ -113,7 +113,7 @@ public class HubFanoutBenchmarks
             var pipe = _outputs[i];
             var frames = session.Outbound;
             while (frames.TryRead(out var frame))
-                WriteLine(null, session.Dequeued(frame), pipe.Writer);
+                WriteLine(null, frame, pipe.Writer);
             var flushed = pipe.Writer.FlushAsync();
             if (!flushed.IsCompletedSuccessfully)
                 throw new InvalidOperationException("flush did not complete at once");

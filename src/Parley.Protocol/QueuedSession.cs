@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Parley.Core.Hub;
 using Parley.Core.Model;
 using Parley.Protocol.Native;
@@ -13,35 +12,28 @@ namespace Parley.Protocol;
 /// </summary>
 public abstract class QueuedSession : Session
 {
-    private readonly Channel<byte[]> _outbound;
+    private readonly FrameQueue _outbound;
     private readonly CancellationTokenSource _abort = new();
-    private readonly long _maxQueuedBytes;
     private readonly Lock _gate = new();
-    private long _queuedBytes;
     private int _running;
     private bool _closing;
     private bool _finished;
     private bool _everSignedIn;
-    private readonly ITimer? _signInDeadline;
+    private ITimer? _signInDeadline;
     private readonly Queue<Task> _inflightSends = new();
     private readonly int _maxInflightSends;
 
     protected QueuedSession(NativeSessionOptions options, TimeProvider time)
     {
-        _maxQueuedBytes = options.MaxQueuedBytes;
         _maxInflightSends = options.MaxInflightSends;
         // A connection that never signs in holds a socket and memory for nothing: give it a deadline.
         if (options.SignInTimeout > TimeSpan.Zero)
             _signInDeadline = time.CreateTimer(_ => CloseUnlessSignedIn(), null, options.SignInTimeout, Timeout.InfiniteTimeSpan);
-        _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.OutboundQueueLimit)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _outbound = new FrameQueue(options.OutboundQueueLimit, options.MaxQueuedBytes);
     }
 
     /// <summary>Frames to write, in order. Completes when the session closes.</summary>
-    public ChannelReader<byte[]> Outbound => _outbound.Reader;
+    public FrameQueue Outbound => _outbound;
 
     /// <summary>
     /// Fires when the connection must stop at once, dropping whatever is still queued. The queue
@@ -57,29 +49,11 @@ public abstract class QueuedSession : Session
 
     protected void ReportFailure(string request, Exception exception) => Failed?.Invoke(request, exception);
 
-    /// <summary>The bytes waiting in this session's queue.</summary>
-    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
-
-    /// <summary>The writer loop has taken <paramref name="frame"/> off the queue.</summary>
-    public byte[] Dequeued(byte[] frame)
-    {
-        Interlocked.Add(ref _queuedBytes, -frame.Length);
-        return frame;
-    }
-
     /// <summary>The goodbye this wire format sends before the server closes a connection.</summary>
     protected abstract byte[] EncodeBye(string reason);
 
     /// <summary>Queues a frame unless that would pass the frame or byte bound (a history reply alone can be megabytes).</summary>
-    protected bool TryQueue(byte[] bytes)
-    {
-        if (Interlocked.Add(ref _queuedBytes, bytes.Length) > _maxQueuedBytes || !_outbound.Writer.TryWrite(bytes))
-        {
-            Interlocked.Add(ref _queuedBytes, -bytes.Length);
-            return false;
-        }
-        return true;
-    }
+    protected bool TryQueue(byte[] bytes) => _outbound.TryWrite(bytes);
 
     public override void Close(string reason)
     {
@@ -159,15 +133,18 @@ public abstract class QueuedSession : Session
     {
         if (!_everSignedIn && !IsAuthenticated)
             Close(ByeReasons.SignInTimeout);
-        _signInDeadline?.Dispose();
+        DropSignInDeadline();
     }
 
     /// <summary>Call when the session signs in: the sign-in deadline no longer applies.</summary>
     protected void SignedIn()
     {
         _everSignedIn = true;
-        _signInDeadline?.Dispose();
+        DropSignInDeadline();
     }
+
+    // Dropped, not just disposed: a disposed timer kept in a field still costs ~200 bytes per connection.
+    private void DropSignInDeadline() => Interlocked.Exchange(ref _signInDeadline, null)?.Dispose();
 
     private void Finish(bool bye)
     {
@@ -177,9 +154,9 @@ public abstract class QueuedSession : Session
                 return;
             _finished = true;
         }
-        _signInDeadline?.Dispose();
+        DropSignInDeadline();
         if (bye && CloseReason is { } reason && !TryQueue(EncodeBye(reason)))
             _abort.Cancel();
-        _outbound.Writer.TryComplete();
+        _outbound.Complete();
     }
 }

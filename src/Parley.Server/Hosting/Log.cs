@@ -24,6 +24,12 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Warning, "could not tell the other nodes about {Event}")]
     public static partial void BackplaneFailed(ILogger logger, string @event, Exception exception);
 
+    [LoggerMessage(9, LogLevel.Warning, "{Transport} listener could not accept a connection: {Error}")]
+    public static partial void AcceptFailed(ILogger logger, string transport, System.Net.Sockets.SocketError error);
+
+    [LoggerMessage(10, LogLevel.Error, "{Transport} connection from {Remote} failed")]
+    public static partial void ConnectionFailed(ILogger logger, string transport, EndPoint? remote, Exception exception);
+
     [LoggerMessage(8, LogLevel.Warning, "backplane: {What}")]
     public static partial void BackplaneTrouble(ILogger logger, string what, Exception? exception);
 }

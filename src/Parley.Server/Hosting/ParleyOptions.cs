@@ -75,6 +75,12 @@ public sealed class ParleyOptions
     /// <summary>How long a graceful stop waits for connections to flush before cutting them.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often the server checks whether it went quiet after a busy stretch and can give the
+    /// memory it grew for it back to the system; zero turns that off.
+    /// </summary>
+    public TimeSpan MemoryTrimInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     public ChatLimits Limits { get; set; } = new();
 
     public NativeSessionOptions Connections { get; set; } = new();

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -15,13 +14,14 @@ using Parley.Core.Storage;
 using Parley.Protocol.Irc;
 using Parley.Protocol.Json;
 using Parley.Server.Transports;
+using Parley.Server.Transports.Sockets;
 using Parley.Storage.Redis;
 using Parley.Storage.Sqlite;
 
 namespace Parley.Server.Hosting;
 
 /// <summary>
-/// The one Parley host: Kestrel with the native TCP listener, and HTTP for /ws and /healthz.
+/// The one Parley host: the native TCP and IRC listeners, and Kestrel for HTTP (/ws, /healthz, the web page).
 /// Used by `parley serve` and, in-process, by the integration tests.
 /// </summary>
 public sealed class ParleyServer : IAsyncDisposable
@@ -29,11 +29,11 @@ public sealed class ParleyServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly IChatStore _store;
     private readonly IBackplane _backplane;
-    private readonly ListenOptions _tcp;
+    private readonly SocketListener _tcp;
     private readonly ListenOptions _http;
-    private readonly ListenOptions? _irc;
+    private readonly SocketListener? _irc;
 
-    private ParleyServer(WebApplication app, IChatStore store, IBackplane backplane, ListenOptions tcp, ListenOptions http, ListenOptions? irc)
+    private ParleyServer(WebApplication app, IChatStore store, IBackplane backplane, SocketListener tcp, ListenOptions http, SocketListener? irc)
     {
         _irc = irc;
         _app = app;
@@ -44,12 +44,12 @@ public sealed class ParleyServer : IAsyncDisposable
     }
 
     /// <summary>The bound native TCP endpoint (the real port when 0 was asked for).</summary>
-    public IPEndPoint TcpEndpoint => _tcp.IPEndPoint!;
+    public IPEndPoint TcpEndpoint => _tcp.BoundEndpoint!;
 
     public IPEndPoint HttpEndpoint => _http.IPEndPoint!;
 
     /// <summary>The bound IRC endpoint, or null when the IRC listener is off.</summary>
-    public IPEndPoint? IrcEndpoint => _irc?.IPEndPoint;
+    public IPEndPoint? IrcEndpoint => _irc?.BoundEndpoint;
 
     public IServiceProvider Services => _app.Services;
 
@@ -92,25 +92,27 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton<IrcEventEncoder>();
         builder.Services.AddSingleton<IrcSessionFactory>();
 
-        ListenOptions? tcp = null, http = null, irc = null;
+        // The line protocols run on Parley's own socket listener (small idle connections), HTTP and
+        // WebSocket on Kestrel. Hosted services stop before Kestrel, after sessions were told to close.
+        builder.Services.AddSingleton<TcpJsonConnectionHandler>();
+        builder.Services.AddSingleton<IrcConnectionHandler>();
+        SocketListener? tcp = null, irc = null;
+        builder.Services.AddSingleton<IHostedService>(sp => tcp = new SocketListener(tcpEndpoint, "tcp",
+            sp.GetRequiredService<TcpJsonConnectionHandler>().OnConnectedAsync, options.MaxConnections,
+            sp.GetRequiredService<ILogger<SocketListener>>()));
+        if (ircEndpoint is not null)
+        {
+            builder.Services.AddSingleton<IHostedService>(sp => irc = new SocketListener(ircEndpoint, "irc",
+                sp.GetRequiredService<IrcConnectionHandler>().OnConnectedAsync, options.MaxConnections,
+                sp.GetRequiredService<ILogger<SocketListener>>()));
+        }
+        builder.Services.AddHostedService<MemoryTrimmer>();
+        ListenOptions? http = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
             kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
-            kestrel.Listen(tcpEndpoint, listen =>
-            {
-                listen.UseConnectionHandler<TcpJsonConnectionHandler>();
-                tcp = listen;
-            });
             kestrel.Listen(httpEndpoint, listen => http = listen);
-            if (ircEndpoint is not null)
-            {
-                kestrel.Listen(ircEndpoint, listen =>
-                {
-                    listen.UseConnectionHandler<IrcConnectionHandler>();
-                    irc = listen;
-                });
-            }
         });
 
         var app = builder.Build();

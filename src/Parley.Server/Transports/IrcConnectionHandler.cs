@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Microsoft.AspNetCore.Connections;
 using Parley.Protocol.Irc;
 using Parley.Protocol.Json;
 using Parley.Server.Hosting;
+using Parley.Server.Transports.Sockets;
 
 namespace Parley.Server.Transports;
 
@@ -12,19 +12,21 @@ namespace Parley.Server.Transports;
 /// a line over the limit does not end the connection: it gets 417 and the rest of that line is
 /// skipped, as Modern IRC asks.
 /// </summary>
-public sealed class IrcConnectionHandler(IrcSessionFactory factory) : ConnectionHandler
+public sealed class IrcConnectionHandler(IrcSessionFactory factory) : ILineProtocol<IrcSession>
 {
-    public override async Task OnConnectedAsync(ConnectionContext connection)
+    public string Transport => "irc";
+
+    public Task OnConnectedAsync(TcpConnection connection)
     {
-        var (session, shutdownHook) = factory.Create((connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address);
-        using var _ = shutdownHook;
-        await LineConnection.ServeAsync(connection, session, "irc", factory.Logger,
-            input => ReadLinesAsync(session, input),
-            session.EndAsync,
-            session.WriteTo).ConfigureAwait(false);
+        var (session, shutdownHook) = factory.Create(connection.RemoteEndPoint?.Address);
+        return LineConnection.ServeAsync(connection, session, shutdownHook, this, factory.Logger);
     }
 
-    private static async Task ReadLinesAsync(IrcSession session, PipeReader input)
+    public Task EndAsync(IrcSession session) => session.EndAsync();
+
+    public void Write(IrcSession session, byte[] frame, PipeWriter output) => session.WriteTo(frame, output);
+
+    public async Task ReadLinesAsync(IrcSession session, PipeReader input)
     {
         const int maxLine = IrcCodec.MaxWireBytes;
         long searched = 0;

@@ -18,13 +18,16 @@ public sealed class IrcSessionFactory(
     IHostApplicationLifetime lifetime,
     ILogger<IrcSessionFactory> logger)
 {
+    // One delegate for every session, rather than a closure each.
+    private readonly Action<string, Exception> _reportFailure = (request, ex) => Log.RequestFailed(logger, request, ex);
+
     public ILogger Logger => logger;
 
     /// <summary>A new session, and a registration (dispose it when the connection ends) that closes it on shutdown.</summary>
     public (IrcSession Session, IDisposable ShutdownHook) Create(IPAddress? remote)
     {
         var session = new IrcSession(hub, encoder, info, options.Connections, time, remote?.ToString());
-        session.Failed += (command, ex) => Log.RequestFailed(logger, command, ex);
+        session.Failed += _reportFailure;
         var hook = lifetime.ApplicationStopping.Register(() => session.Close(ByeReasons.Shutdown));
         return (session, hook);
     }

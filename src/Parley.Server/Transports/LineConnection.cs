@@ -1,10 +1,8 @@
 using System.IO.Pipelines;
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Parley.Protocol;
 using Parley.Server.Hosting;
+using Parley.Server.Transports.Sockets;
 
 namespace Parley.Server.Transports;
 
@@ -12,45 +10,32 @@ namespace Parley.Server.Transports;
 internal static class LineConnection
 {
     /// <summary>
-    /// TCP keepalive probes a silent peer after a minute, so a client whose machine or network
-    /// died (no FIN, no RST) is dropped and shown offline within about 90 s rather than never.
+    /// Serves one connection: a writer loop drains the session's queue while the protocol's reader
+    /// feeds it lines; when reading ends (peer closed, or the writer cancelled the read), the
+    /// protocol ends the session and the writer flushes what is left.
     /// </summary>
-    public static void EnableKeepAlive(ConnectionContext connection)
+    public static async Task ServeAsync<TSession>(
+        TcpConnection connection, TSession session, IDisposable shutdownHook, ILineProtocol<TSession> protocol, ILogger logger)
+        where TSession : QueuedSession
     {
-        if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
-            return;
-        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 60);
-        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 10);
-        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
-    }
-
-    /// <summary>
-    /// Serves one connection: a writer loop drains the session's queue while <paramref name="read"/>
-    /// feeds it lines; when reading ends (peer closed, or the writer cancelled the read),
-    /// <paramref name="end"/> finishes the session and the writer flushes what is left.
-    /// </summary>
-    public static async Task ServeAsync(
-        ConnectionContext connection, QueuedSession session, string transport, ILogger logger,
-        Func<PipeReader, Task> read, Func<Task> end, Action<byte[], PipeWriter> write)
-    {
-        EnableKeepAlive(connection);
-        Log.ConnectionOpened(logger, transport, connection.RemoteEndPoint);
-        var writing = WriteThenHangUpAsync(connection, session, write);
+        using var _ = shutdownHook;
+        connection.EnableKeepAlive();
+        Log.ConnectionOpened(logger, protocol.Transport, connection.RemoteEndPoint);
+        var writing = WriteThenHangUpAsync(connection, session, protocol);
         try
         {
-            await read(connection.Transport.Input).ConfigureAwait(false);
+            await protocol.ReadLinesAsync(session, connection.Input).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or OperationCanceledException)
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
             // The peer vanished; nothing to tell it.
         }
         finally
         {
-            await end().ConfigureAwait(false);
+            await protocol.EndAsync(session).ConfigureAwait(false);
         }
         await writing.ConfigureAwait(false);
-        Log.ConnectionClosed(logger, transport, connection.RemoteEndPoint, session.CloseReason ?? "peer closed");
+        Log.ConnectionClosed(logger, protocol.Transport, connection.RemoteEndPoint, session.CloseReason ?? "peer closed");
     }
 
     /// <summary>
@@ -58,9 +43,10 @@ internal static class LineConnection
     /// frames, one syscall). When the session is aborted the connection is cut at once.
     /// Whatever ends the writing ends the reading too.
     /// </summary>
-    private static async Task WriteThenHangUpAsync(ConnectionContext connection, QueuedSession session, Action<byte[], PipeWriter> write)
+    private static async Task WriteThenHangUpAsync<TSession>(TcpConnection connection, TSession session, ILineProtocol<TSession> protocol)
+        where TSession : QueuedSession
     {
-        var output = connection.Transport.Output;
+        var output = connection.Output;
         var frames = session.Outbound;
         try
         {
@@ -70,22 +56,20 @@ internal static class LineConnection
             {
                 session.Aborted.ThrowIfCancellationRequested();
                 while (frames.TryRead(out var frame))
-                    write(session.Dequeued(frame), output);
-                var flushed = await output.FlushAsync(session.Aborted).ConfigureAwait(false);
-                if (flushed.IsCompleted)
-                    break;
+                    protocol.Write(session, frame, output);
+                await output.FlushAsync(session.Aborted).ConfigureAwait(false);
             }
             session.Aborted.ThrowIfCancellationRequested();
             await output.CompleteAsync().ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            connection.Abort(new ConnectionAbortedException(session.CloseReason ?? "aborted"));
+            connection.Abort();
         }
-        catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or InvalidOperationException)
+        catch (IOException)
         {
             connection.Abort();
         }
-        connection.Transport.Input.CancelPendingRead();
+        connection.Input.CancelPendingRead();
     }
 }

@@ -1,28 +1,30 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Microsoft.AspNetCore.Connections;
 using Parley.Protocol.Json;
 using Parley.Protocol.Native;
 using Parley.Server.Hosting;
+using Parley.Server.Transports.Sockets;
 
 namespace Parley.Server.Transports;
 
 /// <summary>
-/// Native protocol over raw TCP: one JSON object per line. Kestrel owns the socket; this class
+/// Native protocol over raw TCP: one JSON object per line. SocketListener owns the socket; this class
 /// only moves lines between its pipes and the session. One reader loop and one writer loop per
 /// connection, no thread of its own.
 /// </summary>
-public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, ParleyOptions options) : ConnectionHandler
+public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, ParleyOptions options) : ILineProtocol<NativeSession>
 {
-    public override async Task OnConnectedAsync(ConnectionContext connection)
+    public string Transport => "tcp";
+
+    public Task OnConnectedAsync(TcpConnection connection)
     {
-        var (session, shutdownHook) = factory.Create((connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address);
-        using var _ = shutdownHook;
-        await LineConnection.ServeAsync(connection, session, "tcp", factory.Logger,
-            input => ReadLinesAsync(session, input), session.EndAsync, WriteLine).ConfigureAwait(false);
+        var (session, shutdownHook) = factory.Create(connection.RemoteEndPoint?.Address);
+        return LineConnection.ServeAsync(connection, session, shutdownHook, this, factory.Logger);
     }
 
-    private async Task ReadLinesAsync(NativeSession session, PipeReader input)
+    public Task EndAsync(NativeSession session) => session.EndAsync();
+
+    public async Task ReadLinesAsync(NativeSession session, PipeReader input)
     {
         var maxLine = options.Connections.MaxLineBytes;
         // Bytes at the start of the unconsumed input already searched for '\n' in vain.
@@ -69,7 +71,7 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
     }
 
     /// <summary>A JSON frame as one line on the wire.</summary>
-    private static void WriteLine(byte[] frame, PipeWriter output)
+    public void Write(NativeSession session, byte[] frame, PipeWriter output)
     {
         var span = output.GetSpan(frame.Length + 1);
         frame.CopyTo(span);

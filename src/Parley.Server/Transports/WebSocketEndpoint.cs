@@ -95,7 +95,7 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
             {
                 session.Aborted.ThrowIfCancellationRequested();
                 while (frames.TryRead(out var frame))
-                    await socket.SendAsync(session.Dequeued(frame), WebSocketMessageType.Text, endOfMessage: true, session.Aborted).ConfigureAwait(false);
+                    await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, session.Aborted).ConfigureAwait(false);
             }
             session.Aborted.ThrowIfCancellationRequested();
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)

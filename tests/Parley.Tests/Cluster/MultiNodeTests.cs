@@ -115,7 +115,8 @@ public sealed class MultiNodeTests : IAsyncLifetime
         await op.SendAsync("WALLOPS :hello every node");
         await using var carol = await _a.RegisterAsync("carol");
         await op.SendAsync("WALLOPS :hello again");
-        Assert.Equal("hello again", (await carol.NextAsync("announcement")).GetProperty("text").GetString());
+        // The first announcement may still be on its way to node a when carol signs in there.
+        Assert.Equal("hello again", (await carol.NextAsync("announcement", e => e.GetProperty("text").GetString() != "hello every node")).GetProperty("text").GetString());
     }
 
     [Fact]

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Parley.Server.Hosting;
+
+/// <summary>
+/// Gives memory back to the system once the server has gone quiet after a busy stretch (a storm
+/// of sign-ins, a burst of history reads). The GC keeps the heap it grew for such a stretch
+/// committed until later collections return it, and a server with thousands of idle connections
+/// allocates too little to run any: its resident memory stays at the peak. So, like the JVM's
+/// periodic collections for idle applications (JEP 346), a timer checks whether little was
+/// allocated since its last tick while much of the committed heap holds nothing live, and then
+/// runs one aggressive collection, which compacts and decommits what is free. It never runs
+/// under load, and once the memory is returned it has nothing to do until the next burst.
+/// </summary>
+internal sealed class MemoryTrimmer(ParleyOptions options, TimeProvider time) : IHostedService, IDisposable
+{
+    // Allocated per tick, at most, for the server to count as quiet.
+    private const long QuietBytes = 1 << 20;
+    // Committed beyond the live heap, at least, for a collection to be worth its pause.
+    private const long WastedBytes = 16 << 20;
+
+    private ITimer? _timer;
+    private long _allocatedAtLastTick;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.MemoryTrimInterval > TimeSpan.Zero)
+        {
+            _allocatedAtLastTick = GC.GetTotalAllocatedBytes();
+            _timer = time.CreateTimer(_ => Tick(), null, options.MemoryTrimInterval, options.MemoryTrimInterval);
+        }
+        return Task.CompletedTask;
+    }
+
+    private void Tick()
+    {
+        var allocated = GC.GetTotalAllocatedBytes();
+        var quiet = allocated - _allocatedAtLastTick < QuietBytes;
+        _allocatedAtLastTick = allocated;
+        var last = GC.GetGCMemoryInfo();
+        if (!ShouldTrim(quiet, last.TotalCommittedBytes, last.HeapSizeBytes, last.FragmentedBytes))
+            return;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        _allocatedAtLastTick = GC.GetTotalAllocatedBytes();
+    }
+
+    /// <summary>Quiet, and at least 16 MB committed that holds nothing live (free or fragmented).</summary>
+    internal static bool ShouldTrim(bool quiet, long committedBytes, long heapBytes, long fragmentedBytes) =>
+        quiet && committedBytes - heapBytes + fragmentedBytes >= WastedBytes;
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _timer?.Dispose();
+}

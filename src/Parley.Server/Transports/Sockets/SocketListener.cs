@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Parley.Server.Hosting;
+
+namespace Parley.Server.Transports.Sockets;
+
+/// <summary>
+/// Accepts TCP connections for one line transport (native JSON lines or IRC) and runs the
+/// handler for each, without Kestrel's per-connection objects: an idle Kestrel connection held
+/// about 4 KB of pipes, socket event args, features and middleware state machines, several
+/// times what the socket itself needs. HTTP and WebSocket stay on Kestrel. Stopping closes the
+/// listening socket, waits for open connections to finish (their sessions were told to close
+/// when the host began stopping), and aborts those still open when the host's shutdown timeout
+/// runs out.
+/// </summary>
+public sealed class SocketListener(
+    IPEndPoint endpoint,
+    string transport,
+    Func<TcpConnection, Task> handle,
+    long maxConnections,
+    ILogger logger) : IHostedService
+{
+    private readonly Lock _gate = new();
+    private Socket? _listen;
+    private Task _accepting = Task.CompletedTask;
+    private TcpConnection? _first;
+    private long _open;
+    private TaskCompletionSource? _drained;
+
+    /// <summary>The bound endpoint (the real port when 0 was asked for), once started.</summary>
+    public IPEndPoint? BoundEndpoint { get; private set; }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var listen = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // As Kestrel does: a restarted server can bind while old connections sit in TIME_WAIT.
+            listen.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any))
+                listen.DualMode = true;
+            listen.Bind(endpoint);
+            listen.Listen(1024);
+        }
+        catch
+        {
+            listen.Dispose();
+            throw;
+        }
+        _listen = listen;
+        BoundEndpoint = (IPEndPoint)listen.LocalEndPoint!;
+        _accepting = AcceptLoopAsync(listen);
+        return Task.CompletedTask;
+    }
+
+    private async Task AcceptLoopAsync(Socket listen)
+    {
+        while (true)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listen.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException || (ex is SocketException && _drained is not null))
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // Out of file descriptors, or a connection reset before it was accepted: keep listening.
+                Log.AcceptFailed(logger, transport, ex.SocketErrorCode);
+                await Task.Delay(TimeSpan.FromMilliseconds(50)).ConfigureAwait(false);
+                continue;
+            }
+            if (Interlocked.Read(ref _open) >= maxConnections)
+            {
+                socket.Dispose();
+                continue;
+            }
+            _ = ServeAsync(new TcpConnection(socket));
+        }
+    }
+
+    private async Task ServeAsync(TcpConnection connection)
+    {
+        Track(connection);
+        try
+        {
+            await handle(connection).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.ConnectionFailed(logger, transport, connection.RemoteEndPoint, ex);
+        }
+        finally
+        {
+            connection.Dispose();
+            Untrack(connection);
+        }
+    }
+
+    private void Track(TcpConnection connection)
+    {
+        lock (_gate)
+        {
+            connection.Next = _first;
+            if (_first is not null)
+                _first.Previous = connection;
+            _first = connection;
+            _open++;
+        }
+    }
+
+    private void Untrack(TcpConnection connection)
+    {
+        TaskCompletionSource? drained;
+        lock (_gate)
+        {
+            if (connection.Previous is not null)
+                connection.Previous.Next = connection.Next;
+            else
+                _first = connection.Next;
+            if (connection.Next is not null)
+                connection.Next.Previous = connection.Previous;
+            connection.Previous = connection.Next = null;
+            _open--;
+            drained = _open == 0 ? _drained : null;
+        }
+        drained?.TrySetResult();
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        TaskCompletionSource drained;
+        lock (_gate)
+        {
+            _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            drained = _drained;
+            if (_open == 0)
+                drained.TrySetResult();
+        }
+        _listen?.Dispose();
+        await _accepting.ConfigureAwait(false);
+        try
+        {
+            await drained.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            List<TcpConnection> left = [];
+            lock (_gate)
+            {
+                for (var c = _first; c is not null; c = c.Next)
+                    left.Add(c);
+            }
+            foreach (var connection in left)
+                connection.Abort();
+            await drained.Task.ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Parley.Server.Transports.Sockets;
+
+/// <summary>
+/// One accepted TCP connection of a line transport: the socket and its input and output pipes,
+/// and nothing else, so that ten thousand idle ones stay small. Owned by its
+/// <see cref="SocketListener"/>, which disposes it when its handler returns.
+/// </summary>
+public sealed class TcpConnection : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly SocketPipeReader _input;
+    private readonly SocketPipeWriter _output;
+    private int _disposed;
+
+    internal TcpConnection(Socket socket)
+    {
+        _socket = socket;
+        // Reads and writes try the socket first and wait only when it has nothing to give or take.
+        socket.Blocking = false;
+        socket.NoDelay = true;
+        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
+        _input = new SocketPipeReader(socket);
+        _output = new SocketPipeWriter(socket);
+    }
+
+    public IPEndPoint? RemoteEndPoint { get; }
+
+    public PipeReader Input => _input;
+
+    public PipeWriter Output => _output;
+
+    // The listener's list of open connections, for aborting what is left at shutdown.
+    internal TcpConnection? Previous { get; set; }
+    internal TcpConnection? Next { get; set; }
+
+    /// <summary>
+    /// TCP keepalive probes a silent peer after a minute, so a client whose machine or network
+    /// died (no FIN, no RST) is dropped and shown offline within about 90 s rather than never.
+    /// </summary>
+    public void EnableKeepAlive()
+    {
+        try
+        {
+            _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            _socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 60);
+            _socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 10);
+            _socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
+        }
+        catch (SocketException)
+        {
+            // The peer is already gone; the reader will find out.
+        }
+    }
+
+    /// <summary>Cuts the connection at once: pending reads end, pending writes fail, unsent bytes are dropped.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed.
+        }
+        _socket.Dispose();
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        _input.Complete();
+        _output.Complete();
+        _socket.Dispose();
+    }
+}

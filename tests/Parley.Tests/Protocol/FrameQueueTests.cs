@@ -1,0 +1,63 @@
+using Parley.Protocol;
+
+namespace Parley.Tests.Protocol;
+
+public sealed class FrameQueueTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public void Writes_past_the_frame_or_byte_bound_are_refused_and_reading_makes_room()
+    {
+        var queue = new FrameQueue(maxFrames: 2, maxBytes: 10);
+        Assert.True(queue.TryWrite(new byte[4]));
+        Assert.False(queue.TryWrite(new byte[7]));
+        Assert.True(queue.TryWrite(new byte[6]));
+        Assert.False(queue.TryWrite(new byte[0]));
+        Assert.Equal(10, queue.QueuedBytes);
+        Assert.True(queue.TryRead(out var first));
+        Assert.Equal(4, first.Length);
+        Assert.Equal(6, queue.QueuedBytes);
+        Assert.True(queue.TryWrite(new byte[4]));
+    }
+
+    [Fact]
+    public async Task A_waiting_reader_wakes_for_each_frame_and_sees_them_in_order()
+    {
+        var queue = new FrameQueue(100, 1000);
+        var read = new List<byte>();
+        var reading = Task.Run(async () =>
+        {
+            while (await queue.WaitToReadAsync())
+                while (queue.TryRead(out var frame))
+                    read.Add(frame[0]);
+        });
+        for (byte i = 0; i < 50; i++)
+        {
+            Assert.True(queue.TryWrite([i]));
+            if (i % 7 == 0)
+                await Task.Delay(5);
+        }
+        queue.Complete();
+        await reading.WaitAsync(Timeout);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => (byte)i), read);
+    }
+
+    [Fact]
+    public async Task Completing_lets_the_reader_drain_then_ends_its_wait()
+    {
+        var queue = new FrameQueue(10, 1000);
+        var waiting = queue.WaitToReadAsync().AsTask();
+        Assert.False(waiting.IsCompleted);
+        queue.Complete();
+        Assert.False(await waiting.WaitAsync(Timeout));
+
+        var other = new FrameQueue(10, 1000);
+        Assert.True(other.TryWrite([1]));
+        other.Complete();
+        Assert.False(other.TryWrite([2]));
+        Assert.True(await other.WaitToReadAsync());
+        Assert.True(other.TryRead(out _));
+        Assert.False(await other.WaitToReadAsync());
+    }
+}
