@@ -99,12 +99,12 @@ public sealed class ParleyServer : IAsyncDisposable
         SocketListener? tcp = null, irc = null;
         builder.Services.AddSingleton<IHostedService>(sp => tcp = new SocketListener(tcpEndpoint, "tcp",
             sp.GetRequiredService<TcpJsonConnectionHandler>().OnConnectedAsync, options.MaxConnections,
-            sp.GetRequiredService<ILogger<SocketListener>>()));
+            sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SocketListener>>()));
         if (ircEndpoint is not null)
         {
             builder.Services.AddSingleton<IHostedService>(sp => irc = new SocketListener(ircEndpoint, "irc",
                 sp.GetRequiredService<IrcConnectionHandler>().OnConnectedAsync, options.MaxConnections,
-                sp.GetRequiredService<ILogger<SocketListener>>()));
+                sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SocketListener>>()));
         }
         builder.Services.AddHostedService<MemoryTrimmer>();
         ListenOptions? http = null;

@@ -18,8 +18,8 @@ public sealed class IrcConnectionHandler(IrcSessionFactory factory) : ILineProto
 
     public Task OnConnectedAsync(TcpConnection connection)
     {
-        var (session, shutdownHook) = factory.Create(connection.RemoteEndPoint?.Address);
-        return LineConnection.ServeAsync(connection, session, shutdownHook, this, factory.Logger);
+        var session = factory.Create(connection.RemoteEndPoint?.Address);
+        return LineConnection.ServeAsync(connection, session, this, factory.Logger);
     }
 
     public Task EndAsync(IrcSession session) => session.EndAsync();

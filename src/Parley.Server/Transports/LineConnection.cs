@@ -15,10 +15,10 @@ internal static class LineConnection
     /// protocol ends the session and the writer flushes what is left.
     /// </summary>
     public static async Task ServeAsync<TSession>(
-        TcpConnection connection, TSession session, IDisposable shutdownHook, ILineProtocol<TSession> protocol, ILogger logger)
+        TcpConnection connection, TSession session, ILineProtocol<TSession> protocol, ILogger logger)
         where TSession : QueuedSession
     {
-        using var _ = shutdownHook;
+        connection.Attach(session);
         connection.EnableKeepAlive();
         Log.ConnectionOpened(logger, protocol.Transport, connection.RemoteEndPoint);
         var writing = WriteThenHangUpAsync(connection, session, protocol);

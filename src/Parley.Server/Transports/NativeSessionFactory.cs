@@ -23,12 +23,18 @@ public sealed class NativeSessionFactory(
 
     public ILogger Logger => logger;
 
-    /// <summary>A new session, and a registration (dispose it when the connection ends) that closes it on shutdown.</summary>
-    public (NativeSession Session, IDisposable ShutdownHook) Create(IPAddress? remote)
+    /// <summary>A new session, wired to the log.</summary>
+    public NativeSession Create(IPAddress? remote)
     {
         var session = new NativeSession(hub, encoder, options.Connections, time, remote?.ToString());
         session.Failed += _reportFailure;
-        var hook = lifetime.ApplicationStopping.Register(() => session.Close(ByeReasons.Shutdown));
-        return (session, hook);
+        return session;
     }
+
+    /// <summary>
+    /// Closes the session when the host begins to stop; dispose the registration when the
+    /// connection ends. (TCP connections need none: their listener closes them.)
+    /// </summary>
+    public IDisposable CloseOnShutdown(NativeSession session) =>
+        lifetime.ApplicationStopping.Register(static s => ((NativeSession)s!).Close(ByeReasons.Shutdown), session);
 }

@@ -30,8 +30,8 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
             return;
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var (session, shutdownHook) = factory.Create(context.Connection.RemoteIpAddress);
-        using var _ = shutdownHook;
+        var session = factory.Create(context.Connection.RemoteIpAddress);
+        using var _ = factory.CloseOnShutdown(session);
         var remote = context.Connection.RemoteIpAddress is { } ip ? new System.Net.IPEndPoint(ip, context.Connection.RemotePort) : null;
         Log.ConnectionOpened(factory.Logger, "ws", remote);
 

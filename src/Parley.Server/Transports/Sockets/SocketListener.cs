@@ -11,15 +11,16 @@ namespace Parley.Server.Transports.Sockets;
 /// handler for each, without Kestrel's per-connection objects: an idle Kestrel connection held
 /// about 4 KB of pipes, socket event args, features and middleware state machines, several
 /// times what the socket itself needs. HTTP and WebSocket stay on Kestrel. Stopping closes the
-/// listening socket, waits for open connections to finish (their sessions were told to close
-/// when the host began stopping), and aborts those still open when the host's shutdown timeout
-/// runs out.
+/// listening socket; every open connection's session was closed when the host began to stop (each
+/// says goodbye once the requests it is running have answered); it waits for the connections to
+/// finish, and aborts those still open when the host's shutdown timeout runs out.
 /// </summary>
 public sealed class SocketListener(
     IPEndPoint endpoint,
     string transport,
     Func<TcpConnection, Task> handle,
     long maxConnections,
+    IHostApplicationLifetime lifetime,
     ILogger logger) : IHostedService
 {
     private readonly Lock _gate = new();
@@ -28,6 +29,8 @@ public sealed class SocketListener(
     private TcpConnection? _first;
     private long _open;
     private TaskCompletionSource? _drained;
+    private CancellationTokenRegistration _stopping;
+    private volatile bool _closingAll;
 
     /// <summary>The bound endpoint (the real port when 0 was asked for), once started.</summary>
     public IPEndPoint? BoundEndpoint { get; private set; }
@@ -52,6 +55,8 @@ public sealed class SocketListener(
         _listen = listen;
         BoundEndpoint = (IPEndPoint)listen.LocalEndPoint!;
         _accepting = AcceptLoopAsync(listen);
+        // When the host begins to stop, every listener's sessions are told at once, as Kestrel's are.
+        _stopping = lifetime.ApplicationStopping.Register(CloseAll);
         return Task.CompletedTask;
     }
 
@@ -84,9 +89,18 @@ public sealed class SocketListener(
         }
     }
 
+    private void CloseAll()
+    {
+        _closingAll = true;
+        foreach (var connection in OpenConnections())
+            connection.RequestClose();
+    }
+
     private async Task ServeAsync(TcpConnection connection)
     {
         Track(connection);
+        if (_closingAll)
+            connection.RequestClose();
         try
         {
             await handle(connection).ConfigureAwait(false);
@@ -144,21 +158,28 @@ public sealed class SocketListener(
         }
         _listen?.Dispose();
         await _accepting.ConfigureAwait(false);
+        CloseAll();
+        await _stopping.DisposeAsync().ConfigureAwait(false);
         try
         {
             await drained.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            List<TcpConnection> left = [];
-            lock (_gate)
-            {
-                for (var c = _first; c is not null; c = c.Next)
-                    left.Add(c);
-            }
-            foreach (var connection in left)
+            foreach (var connection in OpenConnections())
                 connection.Abort();
             await drained.Task.ConfigureAwait(false);
         }
+    }
+
+    private List<TcpConnection> OpenConnections()
+    {
+        List<TcpConnection> open = [];
+        lock (_gate)
+        {
+            for (var c = _first; c is not null; c = c.Next)
+                open.Add(c);
+        }
+        return open;
     }
 }

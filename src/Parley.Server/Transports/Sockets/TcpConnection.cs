@@ -1,6 +1,8 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using Parley.Core.Model;
+using Parley.Protocol;
 
 namespace Parley.Server.Transports.Sockets;
 
@@ -15,6 +17,8 @@ public sealed class TcpConnection : IDisposable
     private readonly SocketPipeReader _input;
     private readonly SocketPipeWriter _output;
     private int _disposed;
+    private QueuedSession? _session;
+    private volatile bool _closeRequested;
 
     internal TcpConnection(Socket socket)
     {
@@ -36,6 +40,21 @@ public sealed class TcpConnection : IDisposable
     // The listener's list of open connections, for aborting what is left at shutdown.
     internal TcpConnection? Previous { get; set; }
     internal TcpConnection? Next { get; set; }
+
+    /// <summary>The session this connection carries; closed at once if the server is already stopping.</summary>
+    public void Attach(QueuedSession session)
+    {
+        Volatile.Write(ref _session, session);
+        if (_closeRequested)
+            session.Close(ByeReasons.Shutdown);
+    }
+
+    /// <summary>The server is stopping: the session says goodbye, answers what it is running, then ends.</summary>
+    internal void RequestClose()
+    {
+        _closeRequested = true;
+        Volatile.Read(ref _session)?.Close(ByeReasons.Shutdown);
+    }
 
     /// <summary>
     /// TCP keepalive probes a silent peer after a minute, so a client whose machine or network
