@@ -54,6 +54,9 @@ internal static class LineConnection
             // under fan-out). An abort always completes the queue too, which ends the wait.
             while (await frames.WaitToReadAsync().ConfigureAwait(false))
             {
+                // Busy: let the deliveries already on their way join this send.
+                if (ThreadPool.PendingWorkItemCount > 0)
+                    await new BackOfThreadPoolQueue();
                 session.Aborted.ThrowIfCancellationRequested();
                 while (frames.TryRead(out var frame))
                     protocol.Write(session, frame, output);

@@ -22,6 +22,9 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
     // Everything in [_start, _end) has been examined: the next read must receive more.
     private bool _examinedAll = true;
     private bool _ended;
+    // The last receive took less than there was room for: the kernel had nothing more, so asking
+    // again before waiting would only cost a syscall.
+    private bool _kernelEmpty;
     private volatile bool _cancelled;
 
     /// <summary>Whether a receive buffer is rented now (never while waiting with nothing unconsumed).</summary>
@@ -37,7 +40,7 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
             result = new ReadResult(Unconsumed, isCanceled: true, isCompleted: _ended);
             return true;
         }
-        if (_ended || (!_examinedAll && _end > _start) || ReceiveAvailable())
+        if (_ended || (!_examinedAll && _end > _start) || (!_kernelEmpty && ReceiveAvailable()))
         {
             result = new ReadResult(Unconsumed, isCanceled: false, isCompleted: _ended);
             return true;
@@ -58,6 +61,7 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
             try
             {
                 await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                _kernelEmpty = false;
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
@@ -74,6 +78,7 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
         MakeRoom();
         int received;
         SocketError error;
+        var room = _buffer!.Length - _end;
         try
         {
             received = socket.Receive(_buffer.AsSpan(_end), SocketFlags.None, out error);
@@ -84,7 +89,10 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
             error = SocketError.OperationAborted;
         }
         if (error == SocketError.WouldBlock)
+        {
+            _kernelEmpty = true;
             return false;
+        }
         if (error != SocketError.Success || received == 0)
         {
             // Reset, abort or the peer's FIN: the input is over either way.
@@ -93,6 +101,7 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
         }
         _end += received;
         _examinedAll = false;
+        _kernelEmpty = received < room;
         return true;
     }
 
