@@ -85,7 +85,19 @@ public sealed class SocketListener(
                 socket.Dispose();
                 continue;
             }
-            _ = ServeAsync(new TcpConnection(socket));
+            TcpConnection connection;
+            try
+            {
+                connection = new TcpConnection(socket);
+            }
+            catch (SocketException)
+            {
+                // Reset by the peer before it could be set up.
+                socket.Dispose();
+                continue;
+            }
+            // Each connection starts on the pool, so a client's first request never holds up accepting.
+            ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.Listener.ServeAsync(s.Connection), (Listener: this, Connection: connection), preferLocal: false);
         }
     }
 
