@@ -12,30 +12,41 @@ internal static class LineConnection
     /// <summary>
     /// Serves one connection: a writer loop drains the session's queue while the protocol's reader
     /// feeds it lines; when reading ends (peer closed, or the writer cancelled the read), the
-    /// protocol ends the session and the writer flushes what is left.
+    /// protocol ends the session and the writer flushes what is left. Disposes the connection at the end.
     /// </summary>
     public static async Task ServeAsync<TSession>(
         TcpConnection connection, TSession session, ILineProtocol<TSession> protocol, ILogger logger)
         where TSession : QueuedSession
     {
-        connection.Attach(session);
-        connection.EnableKeepAlive();
-        Log.ConnectionOpened(logger, protocol.Transport, connection.RemoteEndPoint);
-        var writing = WriteThenHangUpAsync(connection, session, protocol);
         try
         {
-            await protocol.ReadLinesAsync(session, connection.Input).ConfigureAwait(false);
+            connection.Attach(session);
+            connection.EnableKeepAlive();
+            Log.ConnectionOpened(logger, protocol.Transport, connection.RemoteEndPoint);
+            var writing = WriteThenHangUpAsync(connection, session, protocol);
+            try
+            {
+                await protocol.ReadLinesAsync(session, connection.Input).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException)
+            {
+                // The peer vanished; nothing to tell it.
+            }
+            finally
+            {
+                await protocol.EndAsync(session).ConfigureAwait(false);
+            }
+            await writing.ConfigureAwait(false);
+            Log.ConnectionClosed(logger, protocol.Transport, connection.RemoteEndPoint, session.CloseReason ?? "peer closed");
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        catch (Exception ex)
         {
-            // The peer vanished; nothing to tell it.
+            Log.ConnectionFailed(logger, protocol.Transport, connection.RemoteEndPoint, ex);
         }
         finally
         {
-            await protocol.EndAsync(session).ConfigureAwait(false);
+            connection.Dispose();
         }
-        await writing.ConfigureAwait(false);
-        Log.ConnectionClosed(logger, protocol.Transport, connection.RemoteEndPoint, session.CloseReason ?? "peer closed");
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ namespace Parley.Server.Transports.Sockets;
 public sealed class SocketListener(
     IPEndPoint endpoint,
     string transport,
-    Func<TcpConnection, Task> handle,
+    Func<TcpConnection, Task> handle, // owns the connection: disposes it when done
     long maxConnections,
     IHostApplicationLifetime lifetime,
     ILogger logger) : IHostedService
@@ -88,7 +88,7 @@ public sealed class SocketListener(
             TcpConnection connection;
             try
             {
-                connection = new TcpConnection(socket);
+                connection = new TcpConnection(socket, this);
             }
             catch (SocketException)
             {
@@ -97,7 +97,7 @@ public sealed class SocketListener(
                 continue;
             }
             // Each connection starts on the pool, so a client's first request never holds up accepting.
-            ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.Listener.ServeAsync(s.Connection), (Listener: this, Connection: connection), preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Listener.Serve(s.Connection), (Listener: this, Connection: connection), preferLocal: false);
         }
     }
 
@@ -108,23 +108,23 @@ public sealed class SocketListener(
             connection.RequestClose();
     }
 
-    private async Task ServeAsync(TcpConnection connection)
+    /// <summary>
+    /// Starts the handler, which owns the connection from then on and disposes it when done
+    /// (disposing it untracks it here): no task of the listener's waits on each connection.
+    /// </summary>
+    private void Serve(TcpConnection connection)
     {
         Track(connection);
         if (_closingAll)
             connection.RequestClose();
         try
         {
-            await handle(connection).ConfigureAwait(false);
+            _ = handle(connection);
         }
         catch (Exception ex)
         {
             Log.ConnectionFailed(logger, transport, connection.RemoteEndPoint, ex);
-        }
-        finally
-        {
             connection.Dispose();
-            Untrack(connection);
         }
     }
 
@@ -140,7 +140,7 @@ public sealed class SocketListener(
         }
     }
 
-    private void Untrack(TcpConnection connection)
+    internal void Untrack(TcpConnection connection)
     {
         TaskCompletionSource? drained;
         lock (_gate)

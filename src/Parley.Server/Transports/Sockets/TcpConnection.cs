@@ -8,20 +8,22 @@ namespace Parley.Server.Transports.Sockets;
 
 /// <summary>
 /// One accepted TCP connection of a line transport: the socket and its input and output pipes,
-/// and nothing else, so that ten thousand idle ones stay small. Owned by its
-/// <see cref="SocketListener"/>, which disposes it when its handler returns.
+/// and nothing else, so that ten thousand idle ones stay small. Its handler owns it and disposes
+/// it when done, which tells the <see cref="SocketListener"/> it is gone.
 /// </summary>
 public sealed class TcpConnection : IDisposable
 {
     private readonly Socket _socket;
     private readonly SocketPipeReader _input;
     private readonly SocketPipeWriter _output;
-    private int _disposed;
+    private readonly SocketListener _listener;
+    private int _disposing;
     private QueuedSession? _session;
     private volatile bool _closeRequested;
 
-    internal TcpConnection(Socket socket)
+    internal TcpConnection(Socket socket, SocketListener listener)
     {
+        _listener = listener;
         _socket = socket;
         // Reads and writes try the socket first and wait only when it has nothing to give or take.
         socket.Blocking = false;
@@ -91,10 +93,11 @@ public sealed class TcpConnection : IDisposable
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposing, 1) != 0)
             return;
         _input.Complete();
         _output.Complete();
         _socket.Dispose();
+        _listener.Untrack(this);
     }
 }
