@@ -1,61 +1,53 @@
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
-using Microsoft.AspNetCore.Connections;
 
 namespace Parley.Benchmarks;
 
 /// <summary>
-/// One connection to a real connection handler (TcpJsonConnectionHandler or IrcConnectionHandler)
-/// over in-memory pipes instead of a socket: the server side runs exactly as under Kestrel (reader
-/// loop, session, writer loop); this side writes request lines and counts the lines it gets back.
-/// Both pipes run their readers inline, so this side adds no thread hop and no allocation.
+/// One loopback TCP connection to a real listener (<c>SocketListener</c> with
+/// TcpJsonConnectionHandler or IrcConnectionHandler): the server side runs exactly as in
+/// `parley serve` (reader loop, session, writer loop, socket pipes); this side writes request
+/// lines and counts the lines it gets back, reading into one reused buffer (no allocation per read).
 /// </summary>
 internal sealed class WireClient
 {
-    private static int _next;
-    private readonly Pipe _toServer = new(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
-    private readonly Pipe _fromServer = new(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
-        pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
+    private readonly Socket _socket;
     private readonly Action<long> _onLines;
     private readonly ConcurrentQueue<string> _captured = new();
     private volatile bool _capturing = true;
+    private Task _reading = Task.CompletedTask;
 
-    private WireClient(Action<long> onLines) => _onLines = onLines;
-
-    public Task Serving { get; private set; } = Task.CompletedTask;
-
-    public static WireClient Connect(ConnectionHandler handler, Action<long> onLines)
+    private WireClient(Socket socket, Action<long> onLines)
     {
-        var client = new WireClient(onLines);
-        var id = Interlocked.Increment(ref _next);
-        var connection = new DefaultConnectionContext($"bench-{id}",
-            new DuplexPipe(client._toServer.Reader, client._fromServer.Writer),
-            new DuplexPipe(client._fromServer.Reader, client._toServer.Writer))
-        {
-            RemoteEndPoint = new IPEndPoint(IPAddress.Loopback, 10_000 + id % 50_000),
-        };
-        client.Serving = Task.Run(() => handler.OnConnectedAsync(connection));
-        _ = client.ReadAsync();
+        _socket = socket;
+        _onLines = onLines;
+    }
+
+    public static async Task<WireClient> ConnectAsync(IPEndPoint server, Action<long> onLines)
+    {
+        var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(server);
+        var client = new WireClient(socket, onLines);
+        client._reading = client.ReadAsync();
         return client;
     }
 
-    /// <summary>Writes bytes and flushes; with the inline scheduler the server handles them before this returns, up to its first real wait.</summary>
     public void Write(byte[] bytes)
     {
-        var flushed = _toServer.Writer.WriteAsync(bytes);
-        if (!flushed.IsCompleted)
-            flushed.AsTask().GetAwaiter().GetResult();
+        var sent = 0;
+        while (sent < bytes.Length)
+            sent += _socket.Send(bytes, sent, bytes.Length - sent, SocketFlags.None);
     }
 
     public void Write(string text) => Write(Encoding.UTF8.GetBytes(text));
 
-    /// <summary>Ends this side's input: the server sees the peer close.</summary>
+    /// <summary>Ends this side's output: the server sees the peer close, finishes, and closes too.</summary>
     public Task CloseAsync()
     {
-        _toServer.Writer.Complete();
-        return Serving;
+        _socket.Shutdown(SocketShutdown.Send);
+        return _reading;
     }
 
     /// <summary>Stops keeping the received text (set-up is over): from now on lines are only counted.</summary>
@@ -79,28 +71,20 @@ internal sealed class WireClient
 
     private async Task ReadAsync()
     {
-        var input = _fromServer.Reader;
+        var buffer = new byte[64 * 1024];
         while (true)
         {
-            var result = await input.ReadAsync().ConfigureAwait(false);
-            var buffer = result.Buffer;
-            long lines = 0;
-            foreach (var segment in buffer)
-                lines += segment.Span.Count((byte)'\n');
+            var count = await _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+            if (count == 0)
+            {
+                _socket.Dispose();
+                return;
+            }
+            long lines = buffer.AsSpan(0, count).Count((byte)'\n');
             if (_capturing)
-                _captured.Enqueue(Encoding.UTF8.GetString(buffer));
-            input.AdvanceTo(buffer.End);
+                _captured.Enqueue(Encoding.UTF8.GetString(buffer, 0, count));
             if (lines > 0)
                 _onLines(lines);
-            if (result.IsCompleted || result.IsCanceled)
-                return;
         }
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
     }
 }

@@ -1,17 +1,19 @@
 using BenchmarkDotNet.Attributes;
+using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Parley.Protocol.Irc;
 using Parley.Protocol.Json;
 using Parley.Server.Transports;
+using Parley.Server.Transports.Sockets;
 
 namespace Parley.Benchmarks;
 
 /// <summary>
-/// One room message end to end through the real connection handlers, minus sockets and disk:
-/// a native client writes a <c>send</c> line; the server's reader loop frames and parses it,
-/// the hub numbers it (in-memory backplane) and offers it to every receiver's session; each
-/// receiver's own async writer loop (LineConnection) wakes on the thread pool, writes and flushes
-/// to its connection's output pipe. The op ends when every receiver has its line. Receivers speak
+/// One room message end to end through the real listeners and connection handlers over loopback
+/// TCP, minus disk: a native client writes a <c>send</c> line; the server's reader loop frames and
+/// parses it, the hub numbers it (in-memory backplane) and offers it to every receiver's session;
+/// each receiver's own async writer loop (LineConnection) wakes on the thread pool, writes and
+/// sends to its socket. The op ends when every receiver has its line. Receivers speak
 /// the native protocol or IRC. Allocated counts every thread; the difference between 1000 and 10
 /// receivers, divided by 990, is what one more delivery costs.
 /// </summary>
@@ -31,6 +33,7 @@ public class WireFanoutBenchmarks
     private long _target;
     private byte[] _sendLine = [];
     private readonly List<WireClient> _clients = [];
+    private readonly List<SocketListener> _listeners = [];
 
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
@@ -45,13 +48,15 @@ public class WireFanoutBenchmarks
             _server.Options);
         var irc = new IrcConnectionHandler(
             new IrcSessionFactory(_server.Hub, new IrcEventEncoder(), new IrcServerInfo("parley", "Parley", "bench", DateTimeOffset.UtcNow),
-                _server.Options, TimeProvider.System, _server.Lifetime, NullLogger<IrcSessionFactory>.Instance));
+                _server.Options, TimeProvider.System, NullLogger<IrcSessionFactory>.Instance));
+        var nativeEndpoint = await ListenAsync("tcp", native.OnConnectedAsync);
+        var ircEndpoint = await ListenAsync("irc", irc.OnConnectedAsync);
         var timeout = TimeSpan.FromSeconds(30);
 
         for (var i = 0; i < Receivers; i++)
         {
             var user = $"u{i}";
-            var registering = WireClient.Connect(native, Count);
+            var registering = await WireClient.ConnectAsync(nativeEndpoint, Count);
             registering.Write($"{{\"id\":1,\"type\":\"register\",\"user\":\"{user}\",\"password\":\"password1\"}}\n");
             await registering.WaitForAsync("\"re\":1", timeout);
             if (Protocol == "json")
@@ -60,12 +65,12 @@ public class WireFanoutBenchmarks
                 continue;
             }
             await registering.CloseAsync();
-            var client = WireClient.Connect(irc, Count);
+            var client = await WireClient.ConnectAsync(ircEndpoint, Count);
             client.Write($"PASS password1\r\nNICK {user}\r\nUSER {user} 0 * :{user}\r\n");
             await client.WaitForAsync(" 001 ", timeout);
             _clients.Add(client);
         }
-        _sender = WireClient.Connect(native, _ => { });
+        _sender = await WireClient.ConnectAsync(nativeEndpoint, _ => { });
         _sender.Write("{\"id\":1,\"type\":\"register\",\"user\":\"sender\",\"password\":\"password1\"}\n");
         await _sender.WaitForAsync("\"re\":1", timeout);
         _sendLine = Samples.SendLine;
@@ -84,6 +89,15 @@ public class WireFanoutBenchmarks
 
     private volatile bool _counting;
 
+    private async Task<IPEndPoint> ListenAsync(string transport, Func<TcpConnection, Task> handle)
+    {
+        var listener = new SocketListener(new IPEndPoint(IPAddress.Loopback, 0), transport, handle, 100_000, _server.Lifetime,
+            NullLogger<SocketListener>.Instance);
+        await listener.StartAsync(CancellationToken.None);
+        _listeners.Add(listener);
+        return listener.BoundEndpoint!;
+    }
+
     /// <summary>Runs on whichever thread flushed to a receiver: count, and wake the benchmark once all have their line.</summary>
     private void Count(long lines)
     {
@@ -92,7 +106,12 @@ public class WireFanoutBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Cleanup()
+    {
+        foreach (var listener in _listeners)
+            listener.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token).GetAwaiter().GetResult();
+        _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 
     [Benchmark]
     public void Send()

@@ -59,6 +59,7 @@ internal static class LineConnection
     {
         var output = connection.Output;
         var frames = session.Outbound;
+        BackOfThreadPoolQueue? deferral = null;
         try
         {
             // No token on the wait: a cancellable wait allocates on every wake-up (once per delivery
@@ -67,7 +68,7 @@ internal static class LineConnection
             {
                 // Busy: let the deliveries already on their way join this send.
                 if (ThreadPool.PendingWorkItemCount > 0)
-                    await new BackOfThreadPoolQueue();
+                    await (deferral ??= new BackOfThreadPoolQueue());
                 session.Aborted.ThrowIfCancellationRequested();
                 while (frames.TryRead(out var frame))
                     protocol.Write(session, frame, output);

@@ -6,10 +6,13 @@ namespace Parley.Server.Transports.Sockets;
 /// Awaiting this resumes on the thread pool behind everything already queued there (not on this
 /// thread's own queue, which would resume at once). A writer loop that defers its send this way
 /// while the pool is busy lets other deliveries join its buffer first: one send then carries
-/// many frames, as Kestrel's send queues did.
+/// many frames, as Kestrel's send queues did. One instance per writer loop, reused for every
+/// deferral, is itself the work item: deferring allocates nothing.
 /// </summary>
-internal readonly struct BackOfThreadPoolQueue : ICriticalNotifyCompletion
+internal sealed class BackOfThreadPoolQueue : ICriticalNotifyCompletion, IThreadPoolWorkItem
 {
+    private Action? _continuation;
+
     public BackOfThreadPoolQueue GetAwaiter() => this;
 
     public bool IsCompleted => false;
@@ -18,9 +21,18 @@ internal readonly struct BackOfThreadPoolQueue : ICriticalNotifyCompletion
     {
     }
 
-    public void OnCompleted(Action continuation) =>
-        ThreadPool.QueueUserWorkItem(static c => c(), continuation, preferLocal: false);
+    public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
-    public void UnsafeOnCompleted(Action continuation) =>
-        ThreadPool.UnsafeQueueUserWorkItem(static c => c(), continuation, preferLocal: false);
+    public void UnsafeOnCompleted(Action continuation)
+    {
+        _continuation = continuation;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        var continuation = _continuation!;
+        _continuation = null;
+        continuation();
+    }
 }
