@@ -97,14 +97,15 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton<TcpJsonConnectionHandler>();
         builder.Services.AddSingleton<IrcConnectionHandler>();
         SocketListener? tcp = null, irc = null;
-        builder.Services.AddSingleton<IHostedService>(sp => tcp = new SocketListener(tcpEndpoint, "tcp",
-            sp.GetRequiredService<TcpJsonConnectionHandler>().OnConnectedAsync, options.MaxConnections,
-            sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SocketListener>>()));
+        SocketListener Listener(IServiceProvider sp, IPEndPoint endpoint, string transport, Func<TcpConnection, Task> handle) =>
+            new(endpoint, transport, handle, options.MaxConnections,
+                sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SocketListener>>());
+        builder.Services.AddSingleton<IHostedService>(sp =>
+            tcp = Listener(sp, tcpEndpoint, "tcp", sp.GetRequiredService<TcpJsonConnectionHandler>().OnConnectedAsync));
         if (ircEndpoint is not null)
         {
-            builder.Services.AddSingleton<IHostedService>(sp => irc = new SocketListener(ircEndpoint, "irc",
-                sp.GetRequiredService<IrcConnectionHandler>().OnConnectedAsync, options.MaxConnections,
-                sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SocketListener>>()));
+            builder.Services.AddSingleton<IHostedService>(sp =>
+                irc = Listener(sp, ircEndpoint, "irc", sp.GetRequiredService<IrcConnectionHandler>().OnConnectedAsync));
         }
         builder.Services.AddHostedService<MemoryTrimmer>();
         ListenOptions? http = null;

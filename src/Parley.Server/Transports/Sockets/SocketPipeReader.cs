@@ -156,15 +156,8 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
     public override void CancelPendingRead()
     {
         _cancelled = true;
-        try
-        {
-            // Wakes a receive waiting for data: the kernel reports the read side as ended.
-            socket.Shutdown(SocketShutdown.Receive);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Already closed: nothing is waiting.
-        }
+        // Wakes a receive waiting for data: the kernel reports the read side as ended.
+        socket.ShutdownQuietly(SocketShutdown.Receive);
     }
 
     public override void Complete(Exception? exception = null)

@@ -103,14 +103,7 @@ internal sealed class SocketPipeWriter(Socket socket) : PipeWriter
     public override void Complete(Exception? exception = null)
     {
         ReturnBuffer();
-        try
-        {
-            socket.Shutdown(SocketShutdown.Send);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Already gone.
-        }
+        socket.ShutdownQuietly(SocketShutdown.Send);
     }
 
     private void ReturnBuffer()

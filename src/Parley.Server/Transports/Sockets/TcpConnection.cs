@@ -80,14 +80,7 @@ public sealed class TcpConnection : IDisposable
     /// <summary>Cuts the connection at once: pending reads end, pending writes fail, unsent bytes are dropped.</summary>
     public void Abort()
     {
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Already closed.
-        }
+        _socket.ShutdownQuietly(SocketShutdown.Both);
         _socket.Dispose();
     }
 
