@@ -62,7 +62,9 @@ public sealed class WsClient : ProtocolClient
                 OnFrame(Encoding.UTF8.GetString(buffer, 0, count));
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        // Disposing aborts the socket: a receive in flight throws WebSocketException, the next one
+        // (after a frame that arrived just before) InvalidOperationException.
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
         }
         finally
