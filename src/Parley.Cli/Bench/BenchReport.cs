@@ -20,6 +20,8 @@ public static class BenchReport
             {
                 text.AppendLine(inv, $"  server memory    {Mib(before)} -> {Mib(after)} resident (pid {outcome.ServerPid ?? s.ServerPid})");
                 text.AppendLine(inv, $"  per connection   {r.BytesPerConnection / 1024:0.00} KiB");
+                if (r.MarginalBytesPerConnection is { } marginal)
+                    text.AppendLine(inv, $"  marginal         {marginal / 1024:0.00} KiB per connection after the first tenth ({Mib(r.RssBytesWarm ?? 0)} then)");
             }
             else
             {
@@ -100,11 +102,10 @@ public static class BenchReport
                 json.WriteNumber("connect_p50_ms", Round(r.ConnectP50Ms));
                 json.WriteNumber("connect_p99_ms", Round(r.ConnectP99Ms));
                 WriteNullable(json, "rss_bytes_before", r.RssBytesBefore);
+                WriteNullable(json, "rss_bytes_warm", r.RssBytesWarm);
                 WriteNullable(json, "rss_bytes_after", r.RssBytesAfter);
-                if (r.BytesPerConnection is { } per)
-                    json.WriteNumber("bytes_per_connection", Math.Round(per));
-                else
-                    json.WriteNull("bytes_per_connection");
+                WriteNullable(json, "bytes_per_connection", r.BytesPerConnection is { } per ? (long)Math.Round(per) : null);
+                WriteNullable(json, "marginal_bytes_per_connection", r.MarginalBytesPerConnection is { } marginal ? (long)Math.Round(marginal) : null);
             }
             else
             {

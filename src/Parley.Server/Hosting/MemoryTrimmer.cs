@@ -38,15 +38,24 @@ internal sealed class MemoryTrimmer(ParleyOptions options, TimeProvider time) : 
         var quiet = allocated - _allocatedAtLastTick < QuietBytes;
         _allocatedAtLastTick = allocated;
         var last = GC.GetGCMemoryInfo();
-        if (!ShouldTrim(quiet, last.TotalCommittedBytes, last.HeapSizeBytes, last.FragmentedBytes))
+        var lastFull = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        var held = Math.Max(last.TotalCommittedBytes, GC.GetTotalMemory(forceFullCollection: false));
+        if (!ShouldTrim(quiet, held, lastFull.HeapSizeBytes - lastFull.FragmentedBytes))
             return;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         _allocatedAtLastTick = GC.GetTotalAllocatedBytes();
     }
 
-    /// <summary>Quiet, and at least 16 MB committed that holds nothing live (free or fragmented).</summary>
-    internal static bool ShouldTrim(bool quiet, long committedBytes, long heapBytes, long fragmentedBytes) =>
-        quiet && committedBytes - heapBytes + fragmentedBytes >= WastedBytes;
+    /// <summary>
+    /// Quiet, and the heap holds at least 16 MB more than the last full collection found live.
+    /// Held is the larger of what the last collection left committed and the heap now, which
+    /// counts what was allocated since; live comes from a full collection because a partial one
+    /// counts the older generations whole, dead objects included, and a sign-in storm leaves much
+    /// of its garbage there. A live set that has really grown since costs one needless collection,
+    /// after which the figure is right again.
+    /// </summary>
+    internal static bool ShouldTrim(bool quiet, long heldBytes, long liveAtLastFullGc) =>
+        quiet && heldBytes - liveAtLastFullGc >= WastedBytes;
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
