@@ -21,7 +21,7 @@ public static class BenchReport
                 text.AppendLine(inv, $"  server memory    {Mib(before)} -> {Mib(after)} resident (pid {outcome.ServerPid ?? s.ServerPid})");
                 text.AppendLine(inv, $"  per connection   {r.BytesPerConnection / 1024:0.00} KiB");
                 if (r.MarginalBytesPerConnection is { } marginal)
-                    text.AppendLine(inv, $"  marginal         {marginal / 1024:0.00} KiB per connection after the first tenth ({Mib(r.RssBytesWarm ?? 0)} then)");
+                    text.AppendLine(inv, $"  marginal         {marginal / 1024:0.00} KiB per connection over the second half ({Mib(r.RssBytesWarm ?? 0)} then)");
             }
             else
             {

@@ -53,7 +53,7 @@ public sealed record BenchResult
 
     public long? RssBytesBefore { get; init; }
 
-    /// <summary>Resident memory once the first tenth of the connections has signed in and settled.</summary>
+    /// <summary>Resident memory once the first half of the connections has signed in and settled.</summary>
     public long? RssBytesWarm { get; init; }
 
     public long? RssBytesAfter { get; init; }
@@ -61,6 +61,6 @@ public sealed record BenchResult
     /// <summary>(after - before) / connections: everything the run cost, fixed costs included.</summary>
     public double? BytesPerConnection { get; init; }
 
-    /// <summary>(after - warm) / the other nine tenths: what one more connection costs.</summary>
+    /// <summary>(after - warm) / the second half: what one more connection costs.</summary>
     public double? MarginalBytesPerConnection { get; init; }
 }

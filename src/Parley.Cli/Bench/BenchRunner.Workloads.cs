@@ -88,7 +88,7 @@ public sealed partial class BenchRunner
 
     /// <summary>
     /// idle: N connections signed in and in no room; the server's resident memory before, after
-    /// the first tenth has signed in and settled, and after all have. The first reading gives the
+    /// the first half has signed in and settled, and after all have. The first reading gives the
     /// whole cost per connection; the slope between the other two leaves out what the server pays
     /// once whatever the count (code run for the first time, caches filled by the first sign-ins).
     /// </summary>

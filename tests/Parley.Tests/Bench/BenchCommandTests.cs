@@ -103,7 +103,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
             Assert.True(result.GetProperty("rss_bytes_before").GetInt64() > 0, result.ToString());
             Assert.True(result.GetProperty("rss_bytes_after").GetInt64() > 0, result.ToString());
             Assert.Equal(JsonValueKind.Number, result.GetProperty("bytes_per_connection").ValueKind);
-            // Two of the twenty signed in first, and the server was read before the rest came.
+            // Ten of the twenty signed in first, and the server was read before the rest came.
             var warm = result.GetProperty("rss_bytes_warm").GetInt64();
             Assert.InRange(warm, 1, result.GetProperty("rss_bytes_after").GetInt64() + (1 << 20));
             Assert.Equal(JsonValueKind.Number, result.GetProperty("marginal_bytes_per_connection").ValueKind);
