@@ -20,7 +20,8 @@ public abstract class QueuedSession : Session
     private bool _finished;
     private bool _everSignedIn;
     private ITimer? _signInDeadline;
-    private readonly Queue<Task> _inflightSends = new();
+    // Made on the first send that does not complete at once: an idle connection never needs it.
+    private Queue<Task>? _inflightSends;
     private readonly int _maxInflightSends;
 
     protected QueuedSession(NativeSessionOptions options, TimeProvider time)
@@ -107,17 +108,18 @@ public abstract class QueuedSession : Session
     /// </summary>
     protected async ValueTask PipelineSendAsync(Func<Task> send)
     {
-        while (_inflightSends.TryPeek(out var oldest) && (oldest.IsCompleted || _inflightSends.Count >= _maxInflightSends))
-            await _inflightSends.Dequeue().ConfigureAwait(false);
+        var inflight = _inflightSends;
+        while (inflight is not null && inflight.TryPeek(out var oldest) && (oldest.IsCompleted || inflight.Count >= _maxInflightSends))
+            await inflight.Dequeue().ConfigureAwait(false);
         var sending = send();
         if (!sending.IsCompleted)
-            _inflightSends.Enqueue(sending);
+            (_inflightSends ??= new Queue<Task>()).Enqueue(sending);
     }
 
     /// <summary>Waits for every pipelined send: before any other request, so replies keep their order.</summary>
     protected async Task DrainSendsAsync()
     {
-        while (_inflightSends.TryDequeue(out var sending))
+        while (_inflightSends is { } inflight && inflight.TryDequeue(out var sending))
             await sending.ConfigureAwait(false);
     }
 
