@@ -4,12 +4,14 @@ namespace Parley.Protocol;
 
 /// <summary>
 /// A session's outbound frames: many writers (the hub's deliveries, the session's replies), one
-/// reader (the transport's writer loop). Bounded in frames and in bytes: a write that would pass
+/// reader (the transport's writer). Bounded in frames and in bytes: a write that would pass
 /// either bound is refused, and the session treats its reader as too slow. Built for the idle
 /// case as much as the busy one: besides its frames it holds one small queue and the reader's
 /// one reusable wait, where a bounded <c>Channel</c> kept eight objects per connection.
+/// The reader either waits (<see cref="WaitToReadAsync"/>), or, with <see cref="DrainWith"/>,
+/// is run on the thread pool whenever frames arrive, so that nothing of it is held in between.
 /// </summary>
-public sealed class FrameQueue(int maxFrames, long maxBytes) : IValueTaskSource<bool>
+public sealed class FrameQueue(int maxFrames, long maxBytes) : IValueTaskSource<bool>, IThreadPoolWorkItem
 {
     // Also the lock: no separate lock object per connection.
     private readonly Queue<byte[]> _frames = new();
@@ -17,6 +19,9 @@ public sealed class FrameQueue(int maxFrames, long maxBytes) : IValueTaskSource<
     private long _bytes;
     private bool _waiting;
     private bool _completed;
+    private IFrameDrain? _drain;
+    // The drain is queued or running: writes add to what it will take and do not queue it again.
+    private bool _draining;
 
     /// <summary>The bytes waiting to be written.</summary>
     public long QueuedBytes
@@ -38,12 +43,60 @@ public sealed class FrameQueue(int maxFrames, long maxBytes) : IValueTaskSource<
             _frames.Enqueue(frame);
             _bytes += frame.Length;
             if (!_waiting)
-                return true;
+                return StartDrainIfIdle();
             _waiting = false;
         }
         _wait.SetResult(true);
         return true;
     }
+
+    /// <summary>
+    /// From now on <paramref name="drain"/> takes the frames instead of a waiting reader: it runs
+    /// on the thread pool (queued behind what is there, so deliveries already on their way join
+    /// its send) when frames arrive or the queue completes, one run at a time, until it calls
+    /// <see cref="TryEndDrain"/> with nothing left.
+    /// </summary>
+    public void DrainWith(IFrameDrain drain)
+    {
+        lock (_frames)
+        {
+            _drain = drain;
+            if (_frames.Count == 0 && !_completed)
+                return;
+            _draining = true;
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    /// <summary>
+    /// The drain has written what it read: true if it may stop (nothing left; the drain runs again
+    /// when frames arrive), false if it must read again. <paramref name="completed"/>: nothing
+    /// will ever arrive again, and the drain is not run any more.
+    /// </summary>
+    public bool TryEndDrain(out bool completed)
+    {
+        lock (_frames)
+        {
+            completed = _completed && _frames.Count == 0;
+            if (_frames.Count > 0)
+                return false;
+            // Left set once complete: nothing queues the drain again.
+            _draining = completed;
+            return true;
+        }
+    }
+
+    // Called holding the lock; queueing the work item under it is cheap and keeps runs one at a time.
+    private bool StartDrainIfIdle()
+    {
+        if (_drain is null || _draining)
+            return true;
+        _draining = true;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        return true;
+    }
+
+    void IThreadPoolWorkItem.Execute() => _drain!.Drain();
 
     /// <summary>No frame will be added any more; the reader gets what is queued, then false from its wait.</summary>
     public void Complete()
@@ -54,7 +107,10 @@ public sealed class FrameQueue(int maxFrames, long maxBytes) : IValueTaskSource<
                 return;
             _completed = true;
             if (!_waiting)
+            {
+                StartDrainIfIdle();
                 return;
+            }
             _waiting = false;
         }
         _wait.SetResult(false);
@@ -97,4 +153,11 @@ public sealed class FrameQueue(int maxFrames, long maxBytes) : IValueTaskSource<
 
     void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _wait.OnCompleted(continuation, state, token, flags);
+}
+
+/// <summary>Takes a <see cref="FrameQueue"/>'s frames when it runs them (see <see cref="FrameQueue.DrainWith"/>).</summary>
+public interface IFrameDrain
+{
+    /// <summary>Reads and writes what is queued, then <see cref="FrameQueue.TryEndDrain"/>; one run at a time.</summary>
+    void Drain();
 }

@@ -97,15 +97,18 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton<TcpJsonConnectionHandler>();
         builder.Services.AddSingleton<IrcConnectionHandler>();
         SocketListener? tcp = null, irc = null;
-        SocketListener Listener(IServiceProvider sp, IPEndPoint endpoint, string transport, Func<TcpConnection, Task> handle) =>
-            new(endpoint, transport, handle, options.MaxConnections,
+        // One epoll thread tells every idle line connection when input arrives; disposed with the host.
+        if (OperatingSystem.IsLinux())
+            builder.Services.AddSingleton<EpollReadiness>();
+        SocketListener Listener(IServiceProvider sp, IPEndPoint endpoint, string transport, Action<TcpConnection> handle) =>
+            new(endpoint, transport, handle, options.MaxConnections, sp.GetService<EpollReadiness>(),
                 sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SocketListener>>());
         builder.Services.AddSingleton<IHostedService>(sp =>
-            tcp = Listener(sp, tcpEndpoint, "tcp", sp.GetRequiredService<TcpJsonConnectionHandler>().OnConnectedAsync));
+            tcp = Listener(sp, tcpEndpoint, "tcp", sp.GetRequiredService<TcpJsonConnectionHandler>().OnConnected));
         if (ircEndpoint is not null)
         {
             builder.Services.AddSingleton<IHostedService>(sp =>
-                irc = Listener(sp, ircEndpoint, "irc", sp.GetRequiredService<IrcConnectionHandler>().OnConnectedAsync));
+                irc = Listener(sp, ircEndpoint, "irc", sp.GetRequiredService<IrcConnectionHandler>().OnConnected));
         }
         builder.Services.AddHostedService<MemoryTrimmer>();
         ListenOptions? http = null;

@@ -16,47 +16,42 @@ public sealed class IrcConnectionHandler(IrcSessionFactory factory) : ILineProto
 {
     public string Transport => "irc";
 
-    public Task OnConnectedAsync(TcpConnection connection)
-    {
-        var session = factory.Create(connection.RemoteEndPoint?.Address);
-        return LineConnection.ServeAsync(connection, session, this, factory.Logger);
-    }
+    public void OnConnected(TcpConnection connection) =>
+        LineConnection<IrcSession>.Start(connection, factory.Create(connection.RemoteEndPoint?.Address), this, factory.Logger);
 
     public Task EndAsync(IrcSession session) => session.EndAsync();
 
     public void Write(IrcSession session, byte[] frame, PipeWriter output) => session.WriteTo(frame, output);
 
-    public async Task ReadLinesAsync(IrcSession session, PipeReader input)
+    async ValueTask<bool> ILineProtocol<IrcSession>.ReadAvailableAsync(IrcSession session, LineConnection<IrcSession> connection)
     {
         const int maxLine = IrcCodec.MaxWireBytes;
-        long searched = 0;
-        // Set while the rest of an over-long line is being thrown away.
-        var skipping = false;
-        while (true)
+        var input = connection.Input;
+        while (input.TryRead(out var result))
         {
-            var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             try
             {
                 while (true)
                 {
-                    if (skipping)
+                    // Skipping: the rest of an over-long line is being thrown away.
+                    if (connection.Skipping)
                     {
                         var end = buffer.PositionOf((byte)'\n');
                         buffer = end is { } e ? buffer.Slice(buffer.GetPosition(1, e)) : buffer.Slice(buffer.End);
-                        skipping = end is null;
-                        searched = 0;
-                        if (skipping)
+                        connection.Skipping = end is null;
+                        connection.Searched = 0;
+                        if (connection.Skipping)
                             break;
                     }
                     var before = buffer.Length;
-                    var status = LineFramer.TryReadLine(ref buffer, maxLine, searched, out var line);
+                    var status = LineFramer.TryReadLine(ref buffer, maxLine, connection.Searched, out var line);
                     if (status == FrameStatus.NeedMore)
                     {
-                        searched = buffer.Length;
+                        connection.Searched = buffer.Length;
                         break;
                     }
-                    searched = 0;
+                    connection.Searched = 0;
                     if (status == FrameStatus.Line)
                     {
                         await session.HandleLineAsync(line).ConfigureAwait(false);
@@ -64,9 +59,9 @@ public sealed class IrcConnectionHandler(IrcSessionFactory factory) : ILineProto
                     }
                     session.RejectTooLong();
                     // No line end yet: drop what is here and the rest of the line as it comes.
-                    skipping = buffer.Length == before;
+                    connection.Skipping = buffer.Length == before;
                 }
-                if (result.IsCompleted && !skipping && !buffer.IsEmpty && buffer.Length <= maxLine)
+                if (result.IsCompleted && !connection.Skipping && !buffer.IsEmpty && buffer.Length <= maxLine)
                 {
                     await session.HandleLineAsync(buffer).ConfigureAwait(false);
                     buffer = buffer.Slice(buffer.End);
@@ -77,7 +72,8 @@ public sealed class IrcConnectionHandler(IrcSessionFactory factory) : ILineProto
                 input.AdvanceTo(buffer.Start, buffer.End);
             }
             if (result.IsCompleted || result.IsCanceled)
-                return;
+                return false;
         }
+        return true;
     }
 }

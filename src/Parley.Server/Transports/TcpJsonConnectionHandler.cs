@@ -9,43 +9,36 @@ namespace Parley.Server.Transports;
 
 /// <summary>
 /// Native protocol over raw TCP: one JSON object per line. SocketListener owns the socket; this class
-/// only moves lines between its pipes and the session. One reader loop and one writer loop per
-/// connection, no thread of its own.
+/// only moves lines between its pipes and the session (<see cref="LineConnection{TSession}"/>
+/// runs both sides), no thread of its own.
 /// </summary>
 public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, ParleyOptions options) : ILineProtocol<NativeSession>
 {
     public string Transport => "tcp";
 
-    public Task OnConnectedAsync(TcpConnection connection)
-    {
-        var session = factory.Create(connection.RemoteEndPoint?.Address);
-        return LineConnection.ServeAsync(connection, session, this, factory.Logger);
-    }
+    public void OnConnected(TcpConnection connection) =>
+        LineConnection<NativeSession>.Start(connection, factory.Create(connection.RemoteEndPoint?.Address), this, factory.Logger);
 
     public Task EndAsync(NativeSession session) => session.EndAsync();
 
-    public async Task ReadLinesAsync(NativeSession session, PipeReader input)
+    async ValueTask<bool> ILineProtocol<NativeSession>.ReadAvailableAsync(NativeSession session, LineConnection<NativeSession> connection)
     {
+        var input = connection.Input;
         var maxLine = options.Connections.MaxLineBytes;
-        // Bytes at the start of the unconsumed input already searched for '\n' in vain.
-        long searched = 0;
-        while (true)
+        while (input.TryRead(out var result))
         {
-            // No cancellation token here: the connection's token fires on a half-close, and lines
-            // already buffered must still be handled. The writer side cancels the read to stop us.
-            var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             var status = FrameStatus.NeedMore;
             try
             {
-                while ((status = LineFramer.TryReadLine(ref buffer, maxLine, searched, out var line)) == FrameStatus.Line)
+                while ((status = LineFramer.TryReadLine(ref buffer, maxLine, connection.Searched, out var line)) == FrameStatus.Line)
                 {
-                    searched = 0;
+                    connection.Searched = 0;
                     if (line.Length > 0)
                         await session.HandleFrameAsync(line).ConfigureAwait(false);
                 }
                 if (status == FrameStatus.NeedMore)
-                    searched = buffer.Length;
+                    connection.Searched = buffer.Length;
                 // A last line without '\n' still counts when the peer closes its side.
                 if (status == FrameStatus.NeedMore && result.IsCompleted && !buffer.IsEmpty)
                 {
@@ -63,11 +56,12 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
             if (status == FrameStatus.TooLong)
             {
                 session.RejectOversized();
-                return;
+                return false;
             }
             if (result.IsCompleted || result.IsCanceled)
-                return;
+                return false;
         }
+        return true;
     }
 
     /// <summary>A JSON frame as one line on the wire.</summary>

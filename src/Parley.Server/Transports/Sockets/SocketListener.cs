@@ -15,11 +15,12 @@ namespace Parley.Server.Transports.Sockets;
 /// says goodbye once the requests it is running have answered); it waits for the connections to
 /// finish, and aborts those still open when the host's shutdown timeout runs out.
 /// </summary>
-public sealed class SocketListener(
+internal sealed class SocketListener(
     IPEndPoint endpoint,
     string transport,
-    Func<TcpConnection, Task> handle, // owns the connection: disposes it when done
+    Action<TcpConnection> handle, // owns the connection: disposes it when done
     long maxConnections,
+    EpollReadiness? readiness, // null where there is no epoll
     IHostApplicationLifetime lifetime,
     ILogger logger) : IHostedService
 {
@@ -31,6 +32,9 @@ public sealed class SocketListener(
     private TaskCompletionSource? _drained;
     private CancellationTokenRegistration _stopping;
     private volatile bool _closingAll;
+
+    /// <summary>What tells this listener's idle connections that input arrived; null where there is no epoll.</summary>
+    internal EpollReadiness? Readiness => readiness;
 
     /// <summary>The bound endpoint (the real port when 0 was asked for), once started.</summary>
     public IPEndPoint? BoundEndpoint { get; private set; }
@@ -119,7 +123,7 @@ public sealed class SocketListener(
             connection.RequestClose();
         try
         {
-            _ = handle(connection);
+            handle(connection);
         }
         catch (Exception ex)
         {

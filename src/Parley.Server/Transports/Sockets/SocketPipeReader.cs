@@ -5,10 +5,12 @@ using System.Net.Sockets;
 namespace Parley.Server.Transports.Sockets;
 
 /// <summary>
-/// A connection's input as a <see cref="PipeReader"/>, holding no buffer while it waits: it waits
-/// for data with a zero-byte receive, then reads what the kernel has into one contiguous buffer
-/// rented from the shared pool, and gives the buffer back once everything in it is consumed. An
-/// idle connection therefore costs no receive buffer at all (Kestrel's pipes keep theirs).
+/// A connection's input as a <see cref="PipeReader"/>, holding no buffer while it waits: it reads
+/// what the kernel has into one contiguous buffer rented from the shared pool, and gives the
+/// buffer back once everything in it is consumed. An idle connection therefore costs no receive
+/// buffer at all (Kestrel's pipes keep theirs). The line transports only <see cref="TryRead"/>
+/// and let <see cref="TcpConnection.ResumeOnInput"/> wait; <see cref="ReadAsync"/> waits with a
+/// zero-byte receive.
 /// Single reader, as the line transports are; cancelling a pending read ends reading for good
 /// (the transports use it only to stop their reader loop).
 /// </summary>
@@ -56,12 +58,11 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
     {
         while (true)
         {
-            if (_start == _end)
-                ReturnBuffer();
+            ReleaseIdleBuffer();
             try
             {
                 await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-                _kernelEmpty = false;
+                InputArrived();
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
@@ -152,6 +153,16 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
             throw new InvalidOperationException("the position is not in the last buffer read");
         return position.GetInteger();
     }
+
+    /// <summary>Gives the receive buffer back if nothing in it is left unconsumed: call before waiting for input.</summary>
+    internal void ReleaseIdleBuffer()
+    {
+        if (_start == _end)
+            ReturnBuffer();
+    }
+
+    /// <summary>Input has arrived since the kernel last had none: the next read asks it again.</summary>
+    internal void InputArrived() => _kernelEmpty = false;
 
     public override void CancelPendingRead()
     {

@@ -8,8 +8,9 @@ namespace Parley.Server.Transports.Sockets;
 
 /// <summary>
 /// One accepted TCP connection of a line transport: the socket and its input and output pipes,
-/// and nothing else, so that ten thousand idle ones stay small. Its handler owns it and disposes
-/// it when done, which tells the <see cref="SocketListener"/> it is gone.
+/// and nothing else, so that ten thousand idle ones stay small. Nothing waits on it while it is
+/// idle: its reader runs when input arrives (<see cref="ResumeOnInput"/>). Its handler owns it
+/// and disposes it when done, which tells the <see cref="SocketListener"/> it is gone.
 /// </summary>
 public sealed class TcpConnection : IDisposable
 {
@@ -20,6 +21,11 @@ public sealed class TcpConnection : IDisposable
     private int _disposing;
     private QueuedSession? _session;
     private volatile bool _closeRequested;
+    private IThreadPoolWorkItem? _reader;
+    // 1 while the reader waits for input: whoever takes it to 0 (input, abort, stop) runs the reader.
+    private int _readerWaiting;
+    private readonly ulong _readinessKey;
+    private bool _watched;
 
     internal TcpConnection(Socket socket, SocketListener listener)
     {
@@ -31,6 +37,7 @@ public sealed class TcpConnection : IDisposable
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
         _input = new SocketPipeReader(socket);
         _output = new SocketPipeWriter(socket);
+        _readinessKey = listener.Readiness?.Watch(this) ?? 0;
     }
 
     public IPEndPoint? RemoteEndPoint { get; }
@@ -42,6 +49,60 @@ public sealed class TcpConnection : IDisposable
     // The listener's list of open connections, for aborting what is left at shutdown.
     internal TcpConnection? Previous { get; set; }
     internal TcpConnection? Next { get; set; }
+
+    /// <summary>Sets what runs when input arrives after <see cref="ResumeOnInput"/>; once, before reading starts.</summary>
+    public void ReadWith(IThreadPoolWorkItem reader) => _reader = reader;
+
+    /// <summary>
+    /// Called by the reader when it has taken everything there is: it gives back the receive
+    /// buffer and runs again on the thread pool once input arrives, or the connection is stopped,
+    /// aborted or reset. Until then nothing of the reader's is held.
+    /// </summary>
+    public void ResumeOnInput()
+    {
+        _input.ReleaseIdleBuffer();
+        Volatile.Write(ref _readerWaiting, 1);
+        if (_listener.Readiness is not { } readiness)
+        {
+            _ = WaitByZeroByteReceiveAsync();
+            return;
+        }
+        // Set first: the wake-up can run the reader, and so this again, before Arm returns.
+        var first = !_watched;
+        _watched = true;
+        if (!readiness.Arm(_socket.SafeHandle, _readinessKey, first))
+            Abort(); // the socket or the server is closing: end the connection, which wakes the reader
+    }
+
+    /// <summary>Input arrived or the connection ended: runs the reader if it was waiting.</summary>
+    internal void InputReady()
+    {
+        if (Interlocked.Exchange(ref _readerWaiting, 0) != 1)
+            return;
+        _input.InputArrived();
+        ThreadPool.UnsafeQueueUserWorkItem(_reader!, preferLocal: false);
+    }
+
+    // Where there is no epoll: wait as the runtime does, with a pending zero-byte receive.
+    private async Task WaitByZeroByteReceiveAsync()
+    {
+        try
+        {
+            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The reader finds out when it reads.
+        }
+        InputReady();
+    }
+
+    /// <summary>Ends reading: the reader sees its input cancelled, now if it was waiting.</summary>
+    public void StopReading()
+    {
+        _input.CancelPendingRead();
+        InputReady();
+    }
 
     /// <summary>The session this connection carries; closed at once if the server is already stopping.</summary>
     public void Attach(QueuedSession session)
@@ -82,6 +143,8 @@ public sealed class TcpConnection : IDisposable
     {
         _socket.ShutdownQuietly(SocketShutdown.Both);
         _socket.Dispose();
+        // A closed socket leaves the epoll set without an event: wake the reader here.
+        InputReady();
     }
 
     public void Dispose()
@@ -91,6 +154,7 @@ public sealed class TcpConnection : IDisposable
         _input.Complete();
         _output.Complete();
         _socket.Dispose();
+        _listener.Readiness?.Forget(_readinessKey);
         _listener.Untrack(this);
     }
 }
