@@ -86,6 +86,9 @@ public sealed class FrameQueue(int maxFrames, long maxBytes) : IValueTaskSource<
         }
     }
 
+    /// <summary>Runs the drain again behind what the thread pool holds now (it has not ended; nothing else queues it meanwhile).</summary>
+    public void DrainLater() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+
     // Called holding the lock; queueing the work item under it is cheap and keeps runs one at a time.
     private bool StartDrainIfIdle()
     {

@@ -24,6 +24,7 @@ internal sealed class LineConnection<TSession> : IThreadPoolWorkItem, IFrameDrai
     private readonly ILogger _logger;
     private int _openSides = 2;
     private bool _writerEnded;
+    private bool _deferred;
 
     private LineConnection(TcpConnection connection, TSession session, ILineProtocol<TSession> protocol, ILogger logger)
     {
@@ -95,6 +96,14 @@ internal sealed class LineConnection<TSession> : IThreadPoolWorkItem, IFrameDrai
         {
             while (true)
             {
+                // Busy: let the deliveries already on their way join this send (once per send).
+                if (!_deferred && ThreadPool.PendingWorkItemCount > 0)
+                {
+                    _deferred = true;
+                    frames.DrainLater();
+                    return;
+                }
+                _deferred = false;
                 _session.Aborted.ThrowIfCancellationRequested();
                 while (frames.TryRead(out var frame))
                     _protocol.Write(_session, frame, output);
