@@ -12,9 +12,12 @@ namespace Parley.Protocol;
 /// </summary>
 public abstract class QueuedSession : Session
 {
+    // Also the session's lock (no lock object per connection); the queue locks something else inside.
     private readonly FrameQueue _outbound;
-    private readonly CancellationTokenSource _abort = new();
-    private readonly Lock _gate = new();
+    // Made when someone first asks for the token: a line connection never does unless a send of
+    // its waits for a slow peer.
+    private CancellationTokenSource? _abort;
+    private volatile bool _aborted;
     private int _running;
     private bool _closing;
     private bool _finished;
@@ -40,7 +43,25 @@ public abstract class QueuedSession : Session
     /// Fires when the connection must stop at once, dropping whatever is still queued. The queue
     /// is always completed after it fires, so a writer waiting on <see cref="Outbound"/> wakes up.
     /// </summary>
-    public CancellationToken Aborted => _abort.Token;
+    public CancellationToken Aborted
+    {
+        get
+        {
+            var abort = Volatile.Read(ref _abort);
+            if (abort is null)
+            {
+                var made = new CancellationTokenSource();
+                abort = Interlocked.CompareExchange(ref _abort, made, null) ?? made;
+                // An abort that came before the source existed had nothing to cancel.
+                if (_aborted)
+                    abort.Cancel();
+            }
+            return abort.Token;
+        }
+    }
+
+    /// <summary>Whether the connection must stop at once (see <see cref="Aborted"/>).</summary>
+    public bool IsAborted => _aborted;
 
     /// <summary>The reason given when the server closed the session, or null.</summary>
     public string? CloseReason { get; private set; }
@@ -59,7 +80,7 @@ public abstract class QueuedSession : Session
     public override void Close(string reason)
     {
         bool finishNow;
-        lock (_gate)
+        lock (_outbound)
         {
             if (_closing)
                 return;
@@ -70,7 +91,7 @@ public abstract class QueuedSession : Session
         if (reason == ByeReasons.SlowConsumer)
         {
             // A reader too slow to take its queue will not take a goodbye either.
-            _abort.Cancel();
+            Abort();
             Finish(bye: false);
         }
         else if (finishNow)
@@ -82,7 +103,7 @@ public abstract class QueuedSession : Session
     /// <summary>Counts a request as running from the moment it is read; false once the session is closing.</summary>
     protected bool TryBeginRequest()
     {
-        lock (_gate)
+        lock (_outbound)
         {
             if (_closing)
                 return false;
@@ -94,7 +115,7 @@ public abstract class QueuedSession : Session
     protected void EndRequest()
     {
         bool finish;
-        lock (_gate)
+        lock (_outbound)
             finish = --_running == 0 && _closing;
         if (finish)
             Finish(bye: true);
@@ -126,9 +147,15 @@ public abstract class QueuedSession : Session
     /// <summary>The transport's input has ended: nothing more will be read; complete the queue.</summary>
     protected void EndInput()
     {
-        lock (_gate)
+        lock (_outbound)
             _closing = true;
         Finish(bye: true);
+    }
+
+    private void Abort()
+    {
+        _aborted = true;
+        Volatile.Read(ref _abort)?.Cancel();
     }
 
     private void CloseUnlessSignedIn()
@@ -150,7 +177,7 @@ public abstract class QueuedSession : Session
 
     private void Finish(bool bye)
     {
-        lock (_gate)
+        lock (_outbound)
         {
             if (_finished)
                 return;
@@ -158,7 +185,7 @@ public abstract class QueuedSession : Session
         }
         DropSignInDeadline();
         if (bye && CloseReason is { } reason && !TryQueue(EncodeBye(reason)))
-            _abort.Cancel();
+            Abort();
         _outbound.Complete();
     }
 }

@@ -139,8 +139,7 @@ public sealed partial class ChatHub
     /// </summary>
     private ChatError? TooManyAttempts(Session session)
     {
-        session.SignInAttempts ??= new TokenBucket(_time, _limits.SignInBurst, _limits.SignInPerSecond);
-        return session.SignInAttempts.TryTake()
+        return session.SignInAttempts.TryTake(_time, _limits.SignInBurst, _limits.SignInPerSecond)
             ? null
             : Error(ErrorCodes.RateLimited, "too many sign-in attempts on this connection; wait a moment");
     }

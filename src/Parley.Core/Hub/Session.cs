@@ -16,7 +16,7 @@ public abstract class Session
     public string? User { get; internal set; }
 
     /// <summary>This connection's budget of login and register attempts (they cost a slow password hash).</summary>
-    internal Policy.TokenBucket? SignInAttempts { get; set; }
+    internal Policy.TokenBucket SignInAttempts;
 
     /// <summary>The hash of the token this session was opened with, revoked by logout.</summary>
     internal string? TokenHash { get; set; }

@@ -2,33 +2,24 @@ namespace Parley.Core.Policy;
 
 /// <summary>
 /// Per-connection request budget: up to <c>burst</c> requests at once, refilled at
-/// <c>perSecond</c>. Used by one connection's reader only, so it takes no lock.
+/// <c>perSecond</c>. A struct kept inside its session, holding only what changes (the rule comes
+/// with each call from options every session shares): ten thousand idle connections carry two
+/// each. The default value is a full bucket. Used by one connection's reader only: no lock.
 /// </summary>
-public sealed class TokenBucket
+public struct TokenBucket
 {
-    private readonly TimeProvider _time;
-    private readonly double _burst;
-    private readonly double _perSecond;
-    private double _tokens;
+    // Tokens taken and not yet refilled, so that the default is full.
+    private double _spent;
     private long _last;
 
-    public TokenBucket(TimeProvider time, double burst, double perSecond)
+    public bool TryTake(TimeProvider time, double burst, double perSecond)
     {
-        _time = time;
-        _burst = burst;
-        _perSecond = perSecond;
-        _tokens = burst;
-        _last = time.GetTimestamp();
-    }
-
-    public bool TryTake()
-    {
-        var now = _time.GetTimestamp();
-        _tokens = Math.Min(_burst, _tokens + _time.GetElapsedTime(_last, now).TotalSeconds * _perSecond);
+        var now = time.GetTimestamp();
+        _spent = Math.Max(0, _spent - time.GetElapsedTime(_last, now).TotalSeconds * perSecond);
         _last = now;
-        if (_tokens < 1)
+        if (_spent + 1 > burst)
             return false;
-        _tokens -= 1;
+        _spent += 1;
         return true;
     }
 }

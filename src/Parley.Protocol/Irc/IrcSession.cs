@@ -22,7 +22,8 @@ public sealed partial class IrcSession : QueuedSession
 {
     private readonly IrcEventEncoder _encoder;
     private readonly NativeSessionOptions _options;
-    private readonly TokenBucket _bucket;
+    private readonly TimeProvider _time;
+    private TokenBucket _bucket;
     private readonly Lock _gate = new();
     private List<Broadcast>? _held = [];
     /// <summary>Room → seq replayed up to. Room names compare ignoring ASCII case, as <c>Names.Key</c> does, without a lowered copy per delivery.</summary>
@@ -41,7 +42,7 @@ public sealed partial class IrcSession : QueuedSession
         Info = info;
         _encoder = encoder;
         _options = options;
-        _bucket = new TokenBucket(time, options.RateBurst, options.RatePerSecond);
+        _time = time;
         if (info.PingInterval > TimeSpan.Zero)
             _pinger = time.CreateTimer(_ => PingIfSilent(), null, info.PingInterval, info.PingInterval);
     }
@@ -232,7 +233,7 @@ public sealed partial class IrcSession : QueuedSession
         try
         {
             // Every line costs a token, well-formed or not: a flood of garbage is a flood too.
-            var allowed = _bucket.TryTake();
+            var allowed = _bucket.TryTake(_time, _options.RateBurst, _options.RatePerSecond);
             var status = IrcCodec.TryParse(line.IsSingleSegment ? line.FirstSpan : line.ToArray(), out var message);
             switch (status)
             {

@@ -21,7 +21,8 @@ public sealed class NativeSession : QueuedSession
 {
     private readonly JsonEventEncoder _encoder;
     private readonly NativeSessionOptions _options;
-    private readonly TokenBucket _bucket;
+    private readonly TimeProvider _time;
+    private TokenBucket _bucket;
 
     public NativeSession(ChatHub hub, JsonEventEncoder encoder, NativeSessionOptions options, TimeProvider time, string? remoteAddress = null)
         : base(options, time)
@@ -30,7 +31,7 @@ public sealed class NativeSession : QueuedSession
         Hub = hub;
         _encoder = encoder;
         _options = options;
-        _bucket = new TokenBucket(time, options.RateBurst, options.RatePerSecond);
+        _time = time;
     }
 
     public ChatHub Hub { get; }
@@ -47,7 +48,7 @@ public sealed class NativeSession : QueuedSession
         if (!TryBeginRequest())
             return;
         // Every frame costs a token, well-formed or not: a flood of garbage is a flood too.
-        var allowed = _bucket.TryTake();
+        var allowed = _bucket.TryTake(_time, _options.RateBurst, _options.RatePerSecond);
         var request = RequestParser.Parse(frame, out var error, out var id);
         if (request is null)
         {

@@ -98,7 +98,7 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton<IrcConnectionHandler>();
         SocketListener? tcp = null, irc = null;
         // One epoll thread tells every idle line connection when input arrives; disposed with the host.
-        if (OperatingSystem.IsLinux())
+        if (options.Epoll && OperatingSystem.IsLinux())
             builder.Services.AddSingleton<EpollReadiness>();
         SocketListener Listener(IServiceProvider sp, IPEndPoint endpoint, string transport, Action<TcpConnection> handle) =>
             new(endpoint, transport, handle, options.MaxConnections, sp.GetService<EpollReadiness>(),

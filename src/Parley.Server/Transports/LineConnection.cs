@@ -104,10 +104,14 @@ internal sealed class LineConnection<TSession> : IThreadPoolWorkItem, IFrameDrai
                     return;
                 }
                 _deferred = false;
-                _session.Aborted.ThrowIfCancellationRequested();
+                if (_session.IsAborted)
+                {
+                    Cut();
+                    return;
+                }
                 while (frames.TryRead(out var frame))
                     _protocol.Write(_session, frame, output);
-                var flushing = output.FlushAsync(_session.Aborted);
+                var flushing = output.FlushAsync();
                 if (!flushing.IsCompletedSuccessfully)
                 {
                     _ = FlushThenDrainAsync(flushing);
@@ -132,7 +136,9 @@ internal sealed class LineConnection<TSession> : IThreadPoolWorkItem, IFrameDrai
     {
         try
         {
-            await flushing.ConfigureAwait(false);
+            // An abort cuts the socket, which ends the send.
+            using (_session.Aborted.UnsafeRegister(static connection => ((TcpConnection)connection!).Abort(), _connection))
+                await flushing.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
@@ -145,7 +151,7 @@ internal sealed class LineConnection<TSession> : IThreadPoolWorkItem, IFrameDrai
     /// <summary>Everything is written: the peer reads end of stream, and reading stops.</summary>
     private void HangUp()
     {
-        if (_session.Aborted.IsCancellationRequested)
+        if (_session.IsAborted)
         {
             Cut();
             return;

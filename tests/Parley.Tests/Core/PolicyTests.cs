@@ -9,23 +9,24 @@ public sealed class PolicyTests
     public void Token_bucket_allows_a_burst_then_refills_at_its_rate()
     {
         var clock = new FakeTimeProvider();
-        var bucket = new TokenBucket(clock, burst: 3, perSecond: 2);
-        Assert.True(bucket.TryTake());
-        Assert.True(bucket.TryTake());
-        Assert.True(bucket.TryTake());
-        Assert.False(bucket.TryTake());
+        var bucket = new TokenBucket();
+        bool TryTake() => bucket.TryTake(clock, burst: 3, perSecond: 2);
+        Assert.True(TryTake());
+        Assert.True(TryTake());
+        Assert.True(TryTake());
+        Assert.False(TryTake());
 
         clock.Advance(TimeSpan.FromMilliseconds(499));
-        Assert.False(bucket.TryTake());
+        Assert.False(TryTake());
         clock.Advance(TimeSpan.FromMilliseconds(2));
-        Assert.True(bucket.TryTake());
-        Assert.False(bucket.TryTake());
+        Assert.True(TryTake());
+        Assert.False(TryTake());
 
         // Refill never exceeds the burst.
         clock.Advance(TimeSpan.FromHours(1));
         for (var i = 0; i < 3; i++)
-            Assert.True(bucket.TryTake());
-        Assert.False(bucket.TryTake());
+            Assert.True(TryTake());
+        Assert.False(TryTake());
     }
 
     [Fact]

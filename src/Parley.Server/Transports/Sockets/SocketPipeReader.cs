@@ -82,7 +82,7 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
         var room = _buffer!.Length - _end;
         try
         {
-            received = socket.Receive(_buffer.AsSpan(_end), SocketFlags.None, out error);
+            received = NonBlockingSocket.Receive(socket, _buffer.AsSpan(_end), out error);
         }
         catch (ObjectDisposedException)
         {

@@ -62,7 +62,7 @@ internal sealed class SocketPipeWriter(Socket socket) : PipeWriter
             SocketError error;
             try
             {
-                count = socket.Send(_buffer.AsSpan(sent, _written - sent), SocketFlags.None, out error);
+                count = NonBlockingSocket.Send(socket, _buffer.AsSpan(sent, _written - sent), out error);
             }
             catch (ObjectDisposedException ex)
             {
@@ -71,7 +71,7 @@ internal sealed class SocketPipeWriter(Socket socket) : PipeWriter
             if (error == SocketError.WouldBlock)
                 return SendRestAsync(sent, cancellationToken);
             if (error != SocketError.Success)
-                throw new IOException($"sending failed: {error}", new SocketException((int)error));
+                throw new IOException($"sending failed: {error}");
             sent += count;
         }
         ReturnBuffer();

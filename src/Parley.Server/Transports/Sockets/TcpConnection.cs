@@ -32,7 +32,7 @@ public sealed class TcpConnection : IDisposable
         _listener = listener;
         _socket = socket;
         // Reads and writes try the socket first and wait only when it has nothing to give or take.
-        socket.Blocking = false;
+        NonBlockingSocket.MakeNonBlocking(socket);
         socket.NoDelay = true;
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
         _input = new SocketPipeReader(socket);
