@@ -104,7 +104,7 @@ public class HubFanoutBenchmarks
 
     private long _lines;
 
-    /// <summary>What LineConnection's writer loop does for each session, synchronously.</summary>
+    /// <summary>What LineConnection's writer does for each session, synchronously.</summary>
     private void DrainAll()
     {
         for (var i = 0; i < _sessions.Length; i++)

@@ -10,10 +10,10 @@ namespace Parley.Benchmarks;
 
 /// <summary>
 /// One room message end to end through the real listeners and connection handlers over loopback
-/// TCP, minus disk: a native client writes a <c>send</c> line; the server's reader loop frames and
-/// parses it, the hub numbers it (in-memory backplane) and offers it to every receiver's session;
-/// each receiver's own async writer loop (LineConnection) wakes on the thread pool, writes and
-/// sends to its socket. The op ends when every receiver has its line. Receivers speak
+/// TCP, minus disk: a native client writes a <c>send</c> line; the server's reader, woken by the
+/// epoll thread, frames and parses it, the hub numbers it (in-memory backplane) and offers it to
+/// every receiver's session; each receiver's queue runs its writer (LineConnection) on the thread
+/// pool, which writes and sends to its socket. The op ends when every receiver has its line. Receivers speak
 /// the native protocol or IRC. Allocated counts every thread; the difference between 1000 and 10
 /// receivers, divided by 990, is what one more delivery costs.
 /// </summary>
@@ -34,6 +34,7 @@ public class WireFanoutBenchmarks
     private byte[] _sendLine = [];
     private readonly List<WireClient> _clients = [];
     private readonly List<SocketListener> _listeners = [];
+    private readonly EpollReadiness _readiness = new();
 
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
@@ -49,8 +50,8 @@ public class WireFanoutBenchmarks
         var irc = new IrcConnectionHandler(
             new IrcSessionFactory(_server.Hub, new IrcEventEncoder(), new IrcServerInfo("parley", "Parley", "bench", DateTimeOffset.UtcNow),
                 _server.Options, TimeProvider.System, NullLogger<IrcSessionFactory>.Instance));
-        var nativeEndpoint = await ListenAsync("tcp", native.OnConnectedAsync);
-        var ircEndpoint = await ListenAsync("irc", irc.OnConnectedAsync);
+        var nativeEndpoint = await ListenAsync("tcp", native.OnConnected);
+        var ircEndpoint = await ListenAsync("irc", irc.OnConnected);
         var timeout = TimeSpan.FromSeconds(30);
 
         for (var i = 0; i < Receivers; i++)
@@ -89,9 +90,9 @@ public class WireFanoutBenchmarks
 
     private volatile bool _counting;
 
-    private async Task<IPEndPoint> ListenAsync(string transport, Func<TcpConnection, Task> handle)
+    private async Task<IPEndPoint> ListenAsync(string transport, Action<TcpConnection> handle)
     {
-        var listener = new SocketListener(new IPEndPoint(IPAddress.Loopback, 0), transport, handle, 100_000, _server.Lifetime,
+        var listener = new SocketListener(new IPEndPoint(IPAddress.Loopback, 0), transport, handle, 100_000, _readiness, _server.Lifetime,
             NullLogger<SocketListener>.Instance);
         await listener.StartAsync(CancellationToken.None);
         _listeners.Add(listener);
@@ -111,6 +112,7 @@ public class WireFanoutBenchmarks
         foreach (var listener in _listeners)
             listener.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token).GetAwaiter().GetResult();
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _readiness.Dispose();
     }
 
     [Benchmark]

@@ -10,7 +10,7 @@ namespace Parley.Server.Transports.Sockets;
 /// connections then cost what their sessions and sockets cost, about 1.3 KB less each. A
 /// connection is armed once per wait (one-shot), so an event wakes exactly one reader.
 /// </summary>
-internal sealed class EpollReadiness : IDisposable
+public sealed class EpollReadiness : IDisposable
 {
     private const ulong WakeKey = ulong.MaxValue;
     private const int EventsPerWait = 256;
@@ -38,7 +38,7 @@ internal sealed class EpollReadiness : IDisposable
     }
 
     /// <summary>Gives the connection a key for <see cref="Arm"/>; <see cref="Forget"/> it once its socket is closed.</summary>
-    public ulong Watch(TcpConnection connection)
+    internal ulong Watch(TcpConnection connection)
     {
         lock (_gate)
         {
@@ -60,7 +60,7 @@ internal sealed class EpollReadiness : IDisposable
     /// Asks for one wake-up (<see cref="TcpConnection.InputReady"/>) when the socket has input or
     /// has ended. False if the socket or this engine is already closed: no wake-up will come.
     /// </summary>
-    public bool Arm(SafeSocketHandle socket, ulong key, bool first)
+    internal bool Arm(SafeSocketHandle socket, ulong key, bool first)
     {
         if (_disposed)
             return false;
@@ -68,7 +68,7 @@ internal sealed class EpollReadiness : IDisposable
     }
 
     /// <summary>Frees the connection's slot. Its socket is closed, which took it out of the epoll set.</summary>
-    public void Forget(ulong key)
+    internal void Forget(ulong key)
     {
         var slot = (int)(uint)key;
         lock (_gate)

@@ -15,7 +15,7 @@ namespace Parley.Server.Transports.Sockets;
 /// says goodbye once the requests it is running have answered); it waits for the connections to
 /// finish, and aborts those still open when the host's shutdown timeout runs out.
 /// </summary>
-internal sealed class SocketListener(
+public sealed class SocketListener(
     IPEndPoint endpoint,
     string transport,
     Action<TcpConnection> handle, // owns the connection: disposes it when done
