@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Parley.Protocol;
 using Parley.Server.Hosting;
@@ -40,7 +41,7 @@ internal sealed class LineConnection<TSession> : IThreadPoolWorkItem, IFrameDrai
     /// <summary>The rest of an over-long line is being skipped (IRC).</summary>
     public bool Skipping { get; set; }
 
-    public System.IO.Pipelines.PipeReader Input => _connection.Input;
+    public PipeReader Input => _connection.Input;
 
     /// <summary>Starts serving: reads what has arrived already, and writes whenever the session queues frames.</summary>
     public static void Start(TcpConnection connection, TSession session, ILineProtocol<TSession> protocol, ILogger logger)
@@ -132,7 +133,7 @@ internal sealed class LineConnection<TSession> : IThreadPoolWorkItem, IFrameDrai
     }
 
     // The peer's window is full: the rest goes out when it reads, then the drain goes on.
-    private async Task FlushThenDrainAsync(ValueTask<System.IO.Pipelines.FlushResult> flushing)
+    private async Task FlushThenDrainAsync(ValueTask<FlushResult> flushing)
     {
         try
         {

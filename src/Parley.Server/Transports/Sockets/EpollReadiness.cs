@@ -90,7 +90,7 @@ public sealed class EpollReadiness : IDisposable
             if (count < 0 && error == Epoll.Interrupted)
                 continue;
             if (count < 0)
-                return;
+                return; // the descriptor was closed: the engine is being disposed
             for (var i = 0; i < count; i++)
             {
                 var key = Epoll.DataOf(events, i);
