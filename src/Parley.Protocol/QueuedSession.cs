@@ -127,12 +127,12 @@ public abstract class QueuedSession : Session
     /// awaited first). Sends keep their order: the hub numbers a message before its first await.
     /// Called by the reader loop only.
     /// </summary>
-    protected async ValueTask PipelineSendAsync(Func<Task> send)
+    protected async ValueTask PipelineSendAsync<TCall>(Func<TCall, Task> send, TCall call)
     {
         var inflight = _inflightSends;
         while (inflight is not null && inflight.TryPeek(out var oldest) && (oldest.IsCompleted || inflight.Count >= _maxInflightSends))
             await inflight.Dequeue().ConfigureAwait(false);
-        var sending = send();
+        var sending = send(call);
         if (!sending.IsCompleted)
             (_inflightSends ??= new Queue<Task>()).Enqueue(sending);
     }

@@ -25,9 +25,11 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     }
 
     /// <summary>Queues work to run inside the next transaction. Synchronous, so callers can order writes under their own lock.</summary>
-    public Task<T> Enqueue<T>(Func<GroupCommitWriter, T> work)
+    public Task<T> Enqueue<T>(Func<GroupCommitWriter, T> work) => Enqueue(new FuncWrite<T>(work));
+
+    /// <summary>As <see cref="Enqueue{T}(Func{GroupCommitWriter, T})"/>, for a write that is its own task (one object per write).</summary>
+    public Task<T> Enqueue<T>(Write<T> write)
     {
-        var write = new Write<T>(work);
         if (!_queue.Writer.TryWrite(write))
             throw new ObjectDisposedException(nameof(SqliteChatStore), "the store is closed");
         return write.Task;
@@ -94,17 +96,23 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         void Fail(Exception ex);
     }
 
-    private sealed class Write<T>(Func<GroupCommitWriter, T> work) : IWrite
+    /// <summary>A write, and the task that completes once it is committed.</summary>
+    internal abstract class Write<T>() : TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously), IWrite
     {
-        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
 
-        public Task<T> Task => _done.Task;
+        /// <summary>Runs inside the open transaction, on the writer's thread.</summary>
+        protected abstract T Run(GroupCommitWriter writer);
 
-        public void Run(GroupCommitWriter writer) => _result = work(writer);
+        void IWrite.Run(GroupCommitWriter writer) => _result = Run(writer);
 
-        public void Complete() => _done.TrySetResult(_result!);
+        void IWrite.Complete() => TrySetResult(_result!);
 
-        public void Fail(Exception ex) => _done.TrySetException(ex);
+        void IWrite.Fail(Exception ex) => TrySetException(ex);
+    }
+
+    private sealed class FuncWrite<T>(Func<GroupCommitWriter, T> work) : Write<T>
+    {
+        protected override T Run(GroupCommitWriter writer) => work(writer);
     }
 }

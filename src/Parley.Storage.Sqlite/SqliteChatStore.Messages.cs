@@ -24,19 +24,23 @@ public sealed partial class SqliteChatStore
         {
             var seq = _lastSeq.GetValueOrDefault(message.Conversation) + 1;
             _lastSeq[message.Conversation] = seq;
-            var stored = message.WithSeq(seq);
-            var isDirect = stored.To is not null;
-            return Writer.Enqueue(w =>
+            return Writer.Enqueue(new MessageAppend(this, message.WithSeq(seq)));
+        }
+    }
+
+    /// <summary>Every send's write: one object that is also the task the sender awaits.</summary>
+    private sealed class MessageAppend(SqliteChatStore store, StoredMessage message) : GroupCommitWriter.Write<StoredMessage>
+    {
+        protected override StoredMessage Run(GroupCommitWriter writer)
+        {
+            store._appendStatements!.Run(message);
+            if (message.To is not null)
             {
-                _appendStatements!.Run(stored);
-                if (isDirect)
-                {
-                    const string direct = "INSERT OR IGNORE INTO directs (user_key, conv, peer) VALUES ($user, $conv, $peer)";
-                    Run(w, direct, ("$user", Names.Key(stored.From)), ("$conv", stored.Conversation), ("$peer", stored.To));
-                    Run(w, direct, ("$user", Names.Key(stored.To!)), ("$conv", stored.Conversation), ("$peer", stored.From));
-                }
-                return stored;
-            });
+                const string direct = "INSERT OR IGNORE INTO directs (user_key, conv, peer) VALUES ($user, $conv, $peer)";
+                SqliteChatStore.Run(writer, direct, ("$user", Names.Key(message.From)), ("$conv", message.Conversation), ("$peer", message.To));
+                SqliteChatStore.Run(writer, direct, ("$user", Names.Key(message.To)), ("$conv", message.Conversation), ("$peer", message.From));
+            }
+            return message;
         }
     }
 

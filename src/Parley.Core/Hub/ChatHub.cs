@@ -84,16 +84,16 @@ public sealed partial class ChatHub
     private RoomState NewRoom(string name, string topic)
     {
         RoomState? room = null;
-        room = new RoomState(name, topic, NewSequencer(ConversationKey.ForRoom(name), message => DeliverToRoom(room!, message, origin: null)));
+        room = new RoomState(name, topic, NewSequencer(ConversationKey.ForRoom(name), (message, origin) => DeliverToRoom(room!, message, origin)));
         return room;
     }
 
     private ConversationSequencer DirectSequencer(string conversation) =>
-        _directSequencers.GetOrAdd(conversation, c => NewSequencer(c, message => DeliverDirect(message, origin: null)));
+        _directSequencers.GetOrAdd(conversation, c => NewSequencer(c, DeliverDirect));
 
-    private ConversationSequencer NewSequencer(string conversation, Action<StoredMessage> deliverRemote) =>
+    private ConversationSequencer NewSequencer(string conversation, Action<StoredMessage, Session?> deliver) =>
         new(_time, _limits.MessageGapTimeout, (after, before) => MessagesBetweenAsync(conversation, after, before),
-            () => LastSeqAsync(conversation), deliverRemote);
+            () => LastSeqAsync(conversation), deliver);
 
     private async Task<long> LastSeqAsync(string conversation) =>
         (await _store.HistoryAsync(conversation, beforeSeq: null, limit: 1).ConfigureAwait(false)).Messages.FirstOrDefault()?.Seq ?? 0;

@@ -24,11 +24,11 @@ internal sealed class ConversationSequencer(
     TimeSpan gapTimeout,
     Func<long, long, Task<IReadOnlyList<StoredMessage>>> fetchBetween,
     Func<Task<long>> lastStoredSeq,
-    Action<StoredMessage> deliverRemote)
+    Action<StoredMessage, Session?> deliver)
 {
     private readonly Lock _gate = new();
-    private readonly Queue<(Task<StoredMessage> Append, Action<StoredMessage> Deliver)> _pending = new();
-    private readonly SortedDictionary<long, Action> _early = [];
+    private readonly Queue<(Task<StoredMessage> Append, Session Origin)> _pending = new();
+    private readonly SortedDictionary<long, (StoredMessage Message, Session? Origin)> _early = [];
     private long _lastDelivered = -1;
     private ITimer? _gapTimer;
     private Task? _baseline;
@@ -99,14 +99,15 @@ internal sealed class ConversationSequencer(
         }
     }
 
-    public async Task<StoredMessage> AppendAsync(IBackplane backplane, NewMessage message, Action<StoredMessage> deliver)
+    /// <summary>Stores a message sent on this node; once durable it is delivered to every session here but <paramref name="origin"/>.</summary>
+    public async Task<StoredMessage> AppendAsync(IBackplane backplane, NewMessage message, Session origin)
     {
         _ = EnsureBaselineAsync();
         Task<StoredMessage> append;
         lock (_gate)
         {
             append = backplane.AppendAsync(message);
-            _pending.Enqueue((append, deliver));
+            _pending.Enqueue((append, origin));
         }
         try
         {
@@ -122,7 +123,7 @@ internal sealed class ConversationSequencer(
     public void OfferRemote(StoredMessage message)
     {
         lock (_gate)
-            DeliverInOrder(message.Seq, () => deliverRemote(message));
+            DeliverInOrder(message, origin: null);
         _ = EnsureBaselineAsync();
     }
 
@@ -134,32 +135,30 @@ internal sealed class ConversationSequencer(
             {
                 _pending.Dequeue();
                 if (head.Append.IsCompletedSuccessfully)
-                {
-                    var stored = head.Append.Result;
-                    DeliverInOrder(stored.Seq, () => head.Deliver(stored));
-                }
+                    DeliverInOrder(head.Append.Result, head.Origin);
             }
         }
     }
 
     /// <summary>Call under the lock.</summary>
-    private void DeliverInOrder(long seq, Action deliver)
+    private void DeliverInOrder(StoredMessage message, Session? origin)
     {
+        var seq = message.Seq;
         if (_lastDelivered < 0)
         {
             // No baseline yet: wait for it (the caller has started loading it).
-            _early[seq] = deliver;
+            _early[seq] = (message, origin);
             return;
         }
         if (seq <= _lastDelivered)
             return;
         if (seq > _lastDelivered + 1)
         {
-            _early[seq] = deliver;
+            _early[seq] = (message, origin);
             _gapTimer ??= time.CreateTimer(_ => _ = FillGapAsync(), null, gapTimeout, Timeout.InfiniteTimeSpan);
             return;
         }
-        deliver();
+        deliver(message, origin);
         _lastDelivered = seq;
         DrainEarly();
     }
@@ -168,7 +167,7 @@ internal sealed class ConversationSequencer(
     {
         while (_early.Remove(_lastDelivered + 1, out var next))
         {
-            next();
+            deliver(next.Message, next.Origin);
             _lastDelivered++;
         }
         if (_early.Count == 0)
@@ -200,13 +199,13 @@ internal sealed class ConversationSequencer(
         lock (_gate)
         {
             foreach (var message in found.Where(m => m.Seq > _lastDelivered && m.Seq < upTo && !_early.ContainsKey(m.Seq)))
-                _early[message.Seq] = () => deliverRemote(message);
+                _early[message.Seq] = (message, null);
             // Up to the snapshot, whatever is still missing does not exist (a failed commit): skip it.
             while (_early.Count > 0 && _early.Keys.First() <= upTo)
             {
-                var (seq, deliver) = _early.First();
+                var (seq, next) = _early.First();
                 _early.Remove(seq);
-                deliver();
+                deliver(next.Message, next.Origin);
                 _lastDelivered = seq;
                 DrainEarly();
             }

@@ -256,7 +256,7 @@ public sealed partial class IrcSession : QueuedSession
             if (Registered && message!.Command is "PRIVMSG" or "NOTICE")
             {
                 pipelined = true;
-                await PipelineSendAsync(() => RunThenEndRequestAsync(message)).ConfigureAwait(false);
+                await PipelineSendAsync(static call => call.Session.RunThenEndRequestAsync(call.Message), (Session: this, Message: message)).ConfigureAwait(false);
                 return;
             }
             await DrainSendsAsync().ConfigureAwait(false);

@@ -8,6 +8,8 @@ public sealed class JsonEventEncoder : IEventEncoder
 {
     public int Slot => 0;
 
+    private static readonly JsonEncodedText MessageType = JsonEncodedText.Encode("message");
+
     public byte[] Encode(ChatEvent chatEvent) => JsonWire.Write(chatEvent, static (writer, e) => Write(writer, e));
 
     private static void Write(Utf8JsonWriter writer, ChatEvent chatEvent)
@@ -16,7 +18,7 @@ public sealed class JsonEventEncoder : IEventEncoder
         switch (chatEvent)
         {
             case MessageEvent e:
-                writer.WriteString("type", "message");
+                writer.WriteString(JsonWire.Property.Type, MessageType);
                 JsonWire.WriteMessageFields(writer, e.Message);
                 break;
             case MembershipEvent e:

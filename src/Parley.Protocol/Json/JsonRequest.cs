@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Parley.Core.Model;
 
@@ -6,10 +7,13 @@ namespace Parley.Protocol.Json;
 /// <summary>
 /// One parsed request line. Field accessors throw <see cref="RequestException"/> with
 /// <c>missing_field</c> or <c>bad_field</c>, so handlers read like the protocol table.
-/// Owns its <see cref="JsonDocument"/>: dispose after the reply is written.
+/// Owns its <see cref="JsonDocument"/> and the rented bytes it was parsed from: dispose after the
+/// reply is written (the id refers to them too).
 /// </summary>
-public sealed class JsonRequest(JsonDocument document, JsonElement? id, string type) : IDisposable
+public sealed class JsonRequest(JsonDocument document, byte[] input, JsonElement? id, string type) : IDisposable
 {
+    private bool _disposed;
+
     private JsonElement Root => document.RootElement;
 
     /// <summary>The client's id, echoed as <c>re</c>; null when the client sent none.</summary>
@@ -76,5 +80,12 @@ public sealed class JsonRequest(JsonDocument document, JsonElement? id, string t
         };
     }
 
-    public void Dispose() => document.Dispose();
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        document.Dispose();
+        ArrayPool<byte>.Shared.Return(input);
+    }
 }

@@ -1,44 +1,49 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Parley.Core.Model;
 
 namespace Parley.Protocol.Json;
 
 /// <summary>What a handler answers: <c>ok</c> with extra fields, or an <c>error</c>.</summary>
-public readonly record struct Reply(Action<Utf8JsonWriter>? Fields, ChatError? Error)
+public readonly record struct Reply(Action<Utf8JsonWriter, object?>? Fields, object? State, ChatError? Error)
 {
-    public static readonly Reply Ok = new(null, null);
+    public static readonly Reply Ok = new(null, null, null);
 
-    public static Reply With(Action<Utf8JsonWriter> fields) => new(fields, null);
+    public static Reply With(Action<Utf8JsonWriter> fields) => new(static (writer, fields) => ((Action<Utf8JsonWriter>)fields!)(writer), fields, null);
 
-    public static Reply Fail(string code, string message) => new(null, new ChatError(code, message));
+    /// <summary>For the frequent replies: a static <paramref name="fields"/> given its <paramref name="state"/>, no closure.</summary>
+    public static Reply With(object state, Action<Utf8JsonWriter, object?> fields) => new(fields, state, null);
 
-    public static implicit operator Reply(ChatError error) => new(null, error);
+    public static Reply Fail(string code, string message) => new(null, null, new ChatError(code, message));
+
+    public static implicit operator Reply(ChatError error) => new(null, null, error);
 
     /// <summary>The reply line for request <paramref name="id"/>.</summary>
-    public byte[] Encode(JsonElement? id)
+    public byte[] Encode(JsonElement? id) => JsonWire.Write((this, id), static (writer, state) => state.Item1.Write(writer, state.id));
+
+    private static readonly JsonEncodedText OkType = JsonEncodedText.Encode("ok");
+    private static readonly JsonEncodedText ErrorType = JsonEncodedText.Encode("error");
+
+    private void Write(Utf8JsonWriter writer, JsonElement? id)
     {
-        var (fields, failure) = (Fields, Error);
-        return JsonWire.Write(writer =>
+        writer.WriteStartObject();
+        writer.WritePropertyName(JsonWire.Property.Re);
+        // The raw text, escapes and all: an id comes back exactly as sent, even one that does not decode.
+        if (id is { } value)
+            writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
+        else
+            writer.WriteNullValue();
+        if (Error is not null)
         {
-            writer.WriteStartObject();
-            writer.WritePropertyName("re");
-            // The raw text, escapes and all: an id comes back exactly as sent, even one that does not decode.
-            if (id is { } value)
-                writer.WriteRawValue(value.GetRawText(), skipInputValidation: true);
-            else
-                writer.WriteNullValue();
-            if (failure is not null)
-            {
-                writer.WriteString("type", "error");
-                writer.WriteString("code", failure.Code);
-                writer.WriteString("message", failure.Message);
-            }
-            else
-            {
-                writer.WriteString("type", "ok");
-                fields?.Invoke(writer);
-            }
-            writer.WriteEndObject();
-        });
+            writer.WriteString(JsonWire.Property.Type, ErrorType);
+            writer.WriteString("code", Error.Code);
+            writer.WriteString("message", Error.Message);
+        }
+        else
+        {
+            writer.WriteString(JsonWire.Property.Type, OkType);
+            Fields?.Invoke(writer, State);
+        }
+        writer.WriteEndObject();
     }
 }

@@ -17,50 +17,54 @@ public static class RequestParser
     public static JsonRequest? Parse(ReadOnlySequence<byte> frame, out RequestException? error, out JsonElement? id)
     {
         id = null;
-        // The document keeps referring to its input, which the transport reuses: give it its own copy.
-        var bytes = frame.ToArray();
-        if (!Utf8.IsValid(bytes))
-        {
-            error = new RequestException(ErrorCodes.BadUtf8, "the request is not valid UTF-8");
-            return null;
-        }
+        // The document keeps referring to its input, which the transport reuses: give it its own
+        // copy, rented, and returned when the request is disposed.
+        var length = checked((int)frame.Length);
+        var bytes = ArrayPool<byte>.Shared.Rent(length);
+        frame.CopyTo(bytes);
+        var input = bytes.AsMemory(0, length);
+        if (!Utf8.IsValid(input.Span))
+            return Fail(null, bytes, ErrorCodes.BadUtf8, "the request is not valid UTF-8", out error);
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes, Options);
+            document = JsonDocument.Parse(input, Options);
         }
         catch (JsonException ex)
         {
-            error = new RequestException(ErrorCodes.BadJson, $"the request is not valid JSON ({FirstSentence(ex.Message)})");
-            return null;
+            return Fail(null, bytes, ErrorCodes.BadJson, $"the request is not valid JSON ({FirstSentence(ex.Message)})", out error);
         }
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
-        {
-            document.Dispose();
-            error = new RequestException(ErrorCodes.NotObject, "a request is a JSON object: {\"id\": 1, \"type\": \"ping\"}");
-            return null;
-        }
+            return Fail(document, bytes, ErrorCodes.NotObject, "a request is a JSON object: {\"id\": 1, \"type\": \"ping\"}", out error);
         if (root.TryGetProperty("id", out var idElement) && idElement.ValueKind is JsonValueKind.Number or JsonValueKind.String)
-            id = idElement.Clone();
+            id = idElement;
         else if (root.TryGetProperty("id", out _))
-            return Fail(document, ErrorCodes.BadField, "'id' must be a number or a string", out error);
+            return Fail(document, bytes, ErrorCodes.BadField, "'id' must be a number or a string", out error);
 
+        // From here on a failure still answers to the id, which must outlive the document.
         if (!root.TryGetProperty("type", out var typeElement))
-            return Fail(document, ErrorCodes.MissingField, "a request needs a 'type'", out error);
+            return Fail(document, bytes, ErrorCodes.MissingField, "a request needs a 'type'", out error, ref id);
         if (typeElement.ValueKind != JsonValueKind.String)
-            return Fail(document, ErrorCodes.BadField, "'type' must be a string", out error);
+            return Fail(document, bytes, ErrorCodes.BadField, "'type' must be a string", out error, ref id);
 
         if (!JsonRequest.TryGetText(typeElement, out var type))
-            return Fail(document, ErrorCodes.BadField, "'type' is not valid text (it holds a lone surrogate escape)", out error);
+            return Fail(document, bytes, ErrorCodes.BadField, "'type' is not valid text (it holds a lone surrogate escape)", out error, ref id);
 
         error = null;
-        return new JsonRequest(document, id, type);
+        return new JsonRequest(document, bytes, id, type);
     }
 
-    private static JsonRequest? Fail(JsonDocument document, string code, string message, out RequestException error)
+    private static JsonRequest? Fail(JsonDocument? document, byte[] input, string code, string message, out RequestException error, ref JsonElement? id)
     {
-        document.Dispose();
+        id = id?.Clone();
+        return Fail(document, input, code, message, out error);
+    }
+
+    private static JsonRequest? Fail(JsonDocument? document, byte[] input, string code, string message, out RequestException error)
+    {
+        document?.Dispose();
+        ArrayPool<byte>.Shared.Return(input);
         error = new RequestException(code, message);
         return null;
     }

@@ -83,16 +83,18 @@ internal static class NativeCommands
             : await s.Hub.SendDirectAsync(s, to!, text);
         if (!sent.Ok)
             return sent.Error!;
-        var message = sent.Value!;
-        return Reply.With(w =>
-        {
-            w.WriteStartObject("message");
-            w.WriteString("id", message.Id);
-            w.WriteNumber("seq", message.Seq);
-            w.WriteString("ts", JsonWire.Timestamp(message.Timestamp));
-            w.WriteEndObject();
-        });
+        return Reply.With(sent.Value!, WriteSent);
     }
+
+    private static readonly Action<Utf8JsonWriter, object?> WriteSent = static (w, state) =>
+    {
+        var message = (StoredMessage)state!;
+        w.WriteStartObject(JsonWire.Property.Message);
+        w.WriteString(JsonWire.Property.Id, message.Id);
+        w.WriteNumber(JsonWire.Property.Seq, message.Seq);
+        JsonWire.WriteTimestamp(w, JsonWire.Property.Ts, message.Timestamp);
+        w.WriteEndObject();
+    };
 
     private static Task<Reply> Members(NativeSession s, JsonRequest r)
     {

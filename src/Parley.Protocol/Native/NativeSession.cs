@@ -65,7 +65,7 @@ public sealed class NativeSession : QueuedSession
         }
         if (request.Type == "send")
         {
-            await PipelineSendAsync(() => RunAsync(request)).ConfigureAwait(false);
+            await PipelineSendAsync(static call => call.Session.RunAsync(call.Request), (Session: this, Request: request)).ConfigureAwait(false);
             return;
         }
         await DrainSendsAsync().ConfigureAwait(false);

@@ -115,6 +115,20 @@ public sealed class ChatHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Message_ids_are_distinct_version_7_uuids_that_start_with_their_time()
+    {
+        var sender = await Register("sender");
+        var ids = new HashSet<string>();
+        for (var i = 0; i < 50; i++)
+        {
+            var sent = (await _hub.SendToRoomAsync(sender, "lobby", $"m{i}")).Value!;
+            Assert.Matches("^[0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15}$", sent.Id);
+            Assert.Equal(sent.Timestamp.ToUnixTimeMilliseconds(), Convert.ToInt64(sent.Id[..12], 16));
+            Assert.True(ids.Add(sent.Id));
+        }
+    }
+
+    [Fact]
     public async Task A_full_queue_closes_that_session_alone()
     {
         var sender = await Register("sender");

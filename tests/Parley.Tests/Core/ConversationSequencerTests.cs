@@ -20,7 +20,7 @@ public sealed class ConversationSequencerTests
         var sequencer = new ConversationSequencer(_clock, TimeSpan.FromSeconds(1),
             (after, upTo) => Task.FromResult<IReadOnlyList<StoredMessage>>(_inStore.Values.Where(m => m.Seq > after && m.Seq < upTo).ToList()),
             lastStoredSeq,
-            m => _delivered.Add(m.Seq));
+            (m, _) => _delivered.Add(m.Seq));
         if (knownBaseline is { } known)
             sequencer.SetBaseline(known);
         return sequencer;

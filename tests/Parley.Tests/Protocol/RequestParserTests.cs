@@ -352,6 +352,17 @@ public sealed class RequestParserTests
 
     private static readonly DateTimeOffset When = new(2026, 11, 5, 10, 20, 30, 123, TimeSpan.Zero);
 
+    [Theory]
+    [InlineData(0L, "2026-11-05T10:20:30.000Z")]
+    [InlineData(9_999L, "2026-11-05T10:20:30.000Z")] // under a millisecond: cut, not rounded
+    [InlineData(1_230_000L, "2026-11-05T10:20:30.123Z")]
+    [InlineData(9_999_999L, "2026-11-05T10:20:30.999Z")]
+    public void Timestamps_are_utc_to_the_millisecond(long ticksIntoTheSecond, string expected)
+    {
+        var second = new DateTimeOffset(2026, 11, 5, 12, 20, 30, TimeSpan.FromHours(2));
+        Assert.Equal(expected, JsonWire.Timestamp(second.AddTicks(ticksIntoTheSecond)));
+    }
+
     [Fact]
     public void A_room_message_event_has_the_message_fields_in_order()
     {
