@@ -14,13 +14,22 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new() { SingleReader = true });
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Action _settle;
+    private readonly Action _forget;
     private readonly Task _loop;
     private SqliteTransaction? _transaction;
 
-    public GroupCommitWriter(SqliteConnection connection, int maxBatch)
+    /// <param name="settle">
+    /// Completes what deferred writes left for the end of the transaction: runs before the commit,
+    /// and before any write that is not deferred (it may read what they left).
+    /// </param>
+    /// <param name="forget">A transaction rolled back: drop what <paramref name="settle"/> would have written.</param>
+    public GroupCommitWriter(SqliteConnection connection, int maxBatch, Action settle, Action forget)
     {
         _connection = connection;
         _maxBatch = maxBatch;
+        _settle = settle;
+        _forget = forget;
         _loop = Task.Run(RunAsync);
     }
 
@@ -61,7 +70,12 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 using (_transaction = _connection.BeginTransaction())
                 {
                     foreach (var write in batch)
+                    {
+                        if (!write.Deferring)
+                            _settle();
                         write.Run(this);
+                    }
+                    _settle();
                     _transaction.Commit();
                 }
                 foreach (var write in batch)
@@ -70,6 +84,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             catch (Exception ex)
             {
                 // The transaction rolled back: nothing in this batch is stored, so all of it fails.
+                _forget();
                 foreach (var write in batch)
                     write.Fail(ex);
             }
@@ -91,6 +106,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
     private interface IWrite
     {
+        bool Deferring { get; }
         void Run(GroupCommitWriter writer);
         void Complete();
         void Fail(Exception ex);
@@ -103,6 +119,11 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
         /// <summary>Runs inside the open transaction, on the writer's thread.</summary>
         protected abstract T Run(GroupCommitWriter writer);
+
+        /// <summary>True when the write leaves part of its work to the writer's settle step.</summary>
+        protected virtual bool Deferring => false;
+
+        bool IWrite.Deferring => Deferring;
 
         void IWrite.Run(GroupCommitWriter writer) => _result = Run(writer);
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Parley.Core.Model;
 using SQLitePCL;
@@ -5,16 +6,19 @@ using SQLitePCL;
 namespace Parley.Storage.Sqlite;
 
 /// <summary>
-/// The two statements every send runs, prepared once on the writer's connection and bound by
+/// The two statements sends run, prepared once on the writer's connection and bound by
 /// position. They bypass <see cref="SqliteCommand"/>, which allocates a binder, a reader and the
 /// parameter names in UTF-8 on every execution: about a quarter of all bytes a stored message
-/// cost the server. Used on the writer's thread only, inside its open transaction.
+/// cost the server. Each message is inserted as it comes; a conversation's last seq is raised
+/// once per transaction, however many of its messages the transaction holds. Used on the
+/// writer's thread only, inside its open transaction.
 /// </summary>
 internal sealed class MessageAppendStatements : IDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _insertMessage;
     private readonly sqlite3_stmt _raiseLastSeq;
+    private readonly Dictionary<string, long> _lastSeqs = new(StringComparer.Ordinal);
 
     public MessageAppendStatements(SqliteConnection writerConnection)
     {
@@ -34,11 +38,24 @@ internal sealed class MessageAppendStatements : IDisposable
         BindText(_insertMessage, 7, message.To);
         BindText(_insertMessage, 8, message.Text);
         Step(_insertMessage);
-
-        BindText(_raiseLastSeq, 1, message.Conversation);
-        Check(raw.sqlite3_bind_int64(_raiseLastSeq, 2, message.Seq));
-        Step(_raiseLastSeq);
+        ref var last = ref CollectionsMarshal.GetValueRefOrAddDefault(_lastSeqs, message.Conversation, out _);
+        last = Math.Max(last, message.Seq);
     }
+
+    /// <summary>Before the commit: each conversation written in this transaction gets its new last seq.</summary>
+    public void RaiseLastSeqs()
+    {
+        foreach (var (conversation, seq) in _lastSeqs)
+        {
+            BindText(_raiseLastSeq, 1, conversation);
+            Check(raw.sqlite3_bind_int64(_raiseLastSeq, 2, seq));
+            Step(_raiseLastSeq);
+        }
+        _lastSeqs.Clear();
+    }
+
+    /// <summary>The transaction rolled back: what it would have raised is forgotten.</summary>
+    public void Forget() => _lastSeqs.Clear();
 
     public void Dispose()
     {

@@ -31,6 +31,9 @@ public sealed partial class SqliteChatStore
     /// <summary>Every send's write: one object that is also the task the sender awaits.</summary>
     private sealed class MessageAppend(SqliteChatStore store, StoredMessage message) : GroupCommitWriter.Write<StoredMessage>
     {
+        // The conversation's last seq is raised when the writer settles the transaction.
+        protected override bool Deferring => true;
+
         protected override StoredMessage Run(GroupCommitWriter writer)
         {
             store._appendStatements!.Run(message);

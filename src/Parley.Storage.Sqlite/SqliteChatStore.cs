@@ -52,7 +52,7 @@ public sealed partial class SqliteChatStore : IChatStore
         }
         LoadSequences(_writerConnection);
         _appendStatements = new MessageAppendStatements(_writerConnection);
-        _writer = new GroupCommitWriter(_writerConnection, _options.MaxBatch);
+        _writer = new GroupCommitWriter(_writerConnection, _options.MaxBatch, _appendStatements.RaiseLastSeqs, _appendStatements.Forget);
         return Task.CompletedTask;
     }
 

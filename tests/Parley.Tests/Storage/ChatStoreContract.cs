@@ -176,6 +176,25 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_read_mark_or_join_queued_right_behind_appends_sees_them()
+    {
+        await AddUser("alice");
+        await AddUser("bob");
+        await _store.AddMemberAsync("lobby", "alice");
+        // Not awaited one by one: the writes queue together, as under load, and may share a transaction.
+        var appends = Enumerable.Range(1, 100).Select(i => _store.AppendAsync(RoomMessage("bob", $"m{i}"))).ToList();
+        var read = _store.SetReadAsync("alice", ConversationKey.ForRoom("lobby"), 100);
+        var join = _store.AddMemberAsync("lobby", "bob");
+        await Task.WhenAll(appends);
+        await Task.WhenAll(read, join);
+
+        var alices = Assert.Single(await _store.ConversationsAsync("alice"));
+        Assert.Equal((100L, 100L, 0L), (alices.LastSeq, alices.ReadSeq, alices.Unread));
+        var bobs = Assert.Single(await _store.ConversationsAsync("bob"), s => s.Peer is null);
+        Assert.Equal((100L, 100L, 0L), (bobs.LastSeq, bobs.ReadSeq, bobs.Unread));
+    }
+
+    [Fact]
     public async Task Unread_counts_others_messages_after_the_read_position()
     {
         await AddUser("alice");
