@@ -12,12 +12,11 @@ public sealed partial class ChatHub
             return bad;
         if (FindRoom(roomName) is not { } room)
             return NoSuchRoom(roomName);
-        var me = session.User!;
-        if (!room.Members.ContainsKey(Names.Key(me)))
+        if (!room.Members.ContainsKey(session.UserKey!))
             return NotMember(room);
 
         var now = Now();
-        var message = new NewMessage(NewId(now), ConversationKey.ForRoom(room.Name), now, me, room.Name, To: null, text);
+        var message = new NewMessage(NewId(now), room.Conversation, now, session.User!, room.Name, To: null, text);
         return await room.Sequencer.AppendAsync(_backplane, message, origin: session).ConfigureAwait(false);
     }
 
@@ -97,7 +96,7 @@ public sealed partial class ChatHub
                 return NoSuchRoom(roomName);
             if (!room.Members.ContainsKey(Names.Key(me)))
                 return NotMember(room);
-            return ConversationKey.ForRoom(room.Name);
+            return room.Conversation;
         }
         if (!Names.IsValid(withName))
             return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");

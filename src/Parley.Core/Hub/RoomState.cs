@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Parley.Core.Model;
 
 namespace Parley.Core.Hub;
 
@@ -12,6 +13,9 @@ internal sealed class RoomState(string name, string topic, ConversationSequencer
     private volatile string _topic = topic;
 
     public string Name { get; } = name;
+
+    /// <summary>The room's conversation key, built once rather than for every message.</summary>
+    public string Conversation { get; } = ConversationKey.ForRoom(name);
 
     public string Topic { get => _topic; set => _topic = value; }
 

@@ -1,4 +1,5 @@
 using Parley.Core.Events;
+using Parley.Core.Model;
 
 namespace Parley.Core.Hub;
 
@@ -13,7 +14,20 @@ public abstract class Session
     public string? RemoteAddress { get; init; }
 
     /// <summary>The display name of the signed-in user, or null before authentication.</summary>
-    public string? User { get; internal set; }
+    public string? User
+    {
+        get => _user;
+        internal set
+        {
+            _user = value;
+            UserKey = value is null ? null : Names.Key(value);
+        }
+    }
+
+    private string? _user;
+
+    /// <summary><see cref="User"/> as a key: kept, because every send looks the sender up by it.</summary>
+    internal string? UserKey { get; private set; }
 
     /// <summary>This connection's budget of login and register attempts (they cost a slow password hash).</summary>
     internal Policy.TokenBucket SignInAttempts;

@@ -17,7 +17,7 @@ public sealed class JsonRequest(JsonDocument document, byte[] input, JsonElement
     private JsonElement Root => document.RootElement;
 
     /// <summary>The client's id, echoed as <c>re</c>; null when the client sent none.</summary>
-    public JsonElement? Id { get; } = id;
+    public JsonElement? Id { get; private set; } = id;
 
     public string Type { get; } = type;
 
@@ -78,6 +78,19 @@ public sealed class JsonRequest(JsonDocument document, byte[] input, JsonElement
             (not null, not null) => throw new RequestException(ErrorCodes.BadField, $"give '{first}' or '{second}', not both"),
             _ => (a, b),
         };
+    }
+
+    /// <summary>
+    /// Frees the parsed body once every field has been read, keeping only a copy of the id. A send
+    /// awaits its commit for a while, often with thousands of others, and the document and its
+    /// bytes would wait with it, long enough for the collector to promote them.
+    /// </summary>
+    public void ReleaseBody()
+    {
+        if (_disposed)
+            return;
+        Id = Id?.Clone();
+        Dispose();
     }
 
     public void Dispose()

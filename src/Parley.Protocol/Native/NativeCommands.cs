@@ -78,6 +78,7 @@ internal static class NativeCommands
     {
         var (room, to) = r.OneOf("room", "to");
         var text = r.String("text");
+        r.ReleaseBody();
         var sent = room is not null
             ? await s.Hub.SendToRoomAsync(s, room, text)
             : await s.Hub.SendDirectAsync(s, to!, text);
