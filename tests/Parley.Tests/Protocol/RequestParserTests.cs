@@ -254,6 +254,18 @@ public sealed class RequestParserTests
         Assert.Null(thrown);
     }
 
+    [Fact]
+    public void A_request_whose_body_is_released_still_answers_to_its_id_exactly()
+    {
+        var request = RequestParser.Parse(Frame("{\"id\":\"a\\u00e9\",\"type\":\"send\",\"room\":\"lobby\",\"text\":\"hi\"}"), out _, out _)!;
+        Assert.Equal("hi", request.String("text"));
+        request.ReleaseBody();
+        Assert.Throws<ObjectDisposedException>(() => request.String("text"));
+        var reply = Encoding.UTF8.GetString(Reply.Ok.Encode(request.Id));
+        Assert.Equal("{\"re\":\"a\\u00e9\",\"type\":\"ok\"}", reply);
+        request.Dispose();
+    }
+
     // ---- JsonRequest field accessors ------------------------------------------------------------
 
     private static JsonRequest Request(string text)

@@ -160,6 +160,17 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_text_longer_than_any_before_is_kept_whole_and_the_next_short_one_too()
+    {
+        // 4,000 UTF-16 units, 8,000 UTF-8 bytes: past the SQLite writer's first bind buffer.
+        var text = string.Concat(Enumerable.Repeat("añ🎉", 1000));
+        await _store.AppendAsync(RoomMessage("alice", text));
+        await _store.AppendAsync(RoomMessage("alice", "short"));
+        var page = await _store.HistoryAsync(ConversationKey.ForRoom("lobby"), null, 2);
+        Assert.Equal(["short", text], page.Messages.Select(m => m.Text));
+    }
+
+    [Fact]
     public async Task A_new_member_has_read_what_was_said_before_it_joined()
     {
         await AddUser("alice");
