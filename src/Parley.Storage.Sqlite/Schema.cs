@@ -1,8 +1,53 @@
+using Microsoft.Data.Sqlite;
+
 namespace Parley.Storage.Sqlite;
 
+/// <summary>
+/// The tables, and the steps that bring a database written by an earlier Parley up to them.
+/// <c>PRAGMA user_version</c> holds the version a database was last brought to.
+/// </summary>
 internal static class Schema
 {
-    public const string Create = """
+    /// <summary>
+    /// 1: messages are a rowid table (rows appended in commit order) with a unique index on
+    /// (conv, seq). Version 0 kept them in a WITHOUT ROWID table keyed by (conv, seq), which put
+    /// every conversation's newest rows on a page of their own: a commit of messages to 1,000 rooms
+    /// rewrote about 1,000 pages of whole rows, and split them as they filled.
+    /// </summary>
+    public const int Version = 1;
+
+    /// <summary>Creates what is missing, migrating a version 0 database first; one transaction.</summary>
+    public static void Apply(SqliteConnection connection)
+    {
+        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
+        if (version > Version)
+            throw new InvalidOperationException($"the database was written by a newer Parley (schema version {version}; this one knows up to {Version})");
+        using var transaction = connection.BeginTransaction();
+        if (version == 0 && Scalar(connection, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages'") is not null)
+            Execute(connection, MessagesToRowid);
+        Execute(connection, Create);
+        Execute(connection, $"PRAGMA user_version = {Version}");
+        transaction.Commit();
+    }
+
+    private const string MessagesToRowid = """
+        ALTER TABLE messages RENAME TO messages_v0;
+        CREATE TABLE messages (
+            conv TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            id TEXT NOT NULL,
+            ts INTEGER NOT NULL,
+            sender TEXT NOT NULL,
+            room TEXT,
+            recipient TEXT,
+            text TEXT NOT NULL
+        );
+        INSERT INTO messages (conv, seq, id, ts, sender, room, recipient, text)
+            SELECT conv, seq, id, ts, sender, room, recipient, text FROM messages_v0 ORDER BY conv, seq;
+        DROP TABLE messages_v0;
+        """;
+
+    private const string Create = """
         CREATE TABLE IF NOT EXISTS users (
             key TEXT PRIMARY KEY,
             name TEXT NOT NULL,
@@ -34,9 +79,9 @@ internal static class Schema
             sender TEXT NOT NULL,
             room TEXT,
             recipient TEXT,
-            text TEXT NOT NULL,
-            PRIMARY KEY (conv, seq)
-        ) WITHOUT ROWID;
+            text TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS messages_by_conv ON messages (conv, seq);
         CREATE TABLE IF NOT EXISTS conversations (
             conv TEXT PRIMARY KEY,
             last_seq INTEGER NOT NULL
@@ -54,4 +99,12 @@ internal static class Schema
             PRIMARY KEY (user_key, conv)
         ) WITHOUT ROWID;
         """;
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = SqliteChatStore.Query(connection, sql);
+        return command.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql) => SqliteChatStore.Execute(connection, sql);
 }

@@ -41,7 +41,9 @@ public sealed partial class SqliteChatStore : IChatStore
         _writerConnection.Open();
         Execute(_writerConnection, "PRAGMA journal_mode=WAL;");
         Execute(_writerConnection, $"PRAGMA synchronous={_options.Synchronous.ToString().ToUpperInvariant()};");
-        Execute(_writerConnection, Schema.Create);
+        Execute(_writerConnection, $"PRAGMA cache_size=-{_options.CacheKiB};");
+        Execute(_writerConnection, $"PRAGMA wal_autocheckpoint={_options.CheckpointPages};");
+        Schema.Apply(_writerConnection);
         using (var command = _writerConnection.CreateCommand())
         {
             command.CommandText = "INSERT OR IGNORE INTO rooms (key, name, topic, created) VALUES ($key, $name, '', $created)";
@@ -76,14 +78,14 @@ public sealed partial class SqliteChatStore : IChatStore
         return connection;
     }
 
-    private static void Execute(SqliteConnection connection, string sql)
+    internal static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
 
-    private static SqliteCommand Query(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    internal static SqliteCommand Query(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -20,4 +20,17 @@ public sealed class SqliteStoreOptions
 
     /// <summary>Most writes committed in one transaction (group commit).</summary>
     public int MaxBatch { get; init; } = 2048;
+
+    /// <summary>
+    /// The writer's page cache. It holds the pages where every active conversation's index entries
+    /// end (about one page each), so inserts do not read them back from the file.
+    /// </summary>
+    public int CacheKiB { get; init; } = 16 * 1024;
+
+    /// <summary>
+    /// WAL pages after which a commit also checkpoints. Well above one batch's pages (SQLite's
+    /// default, 1,000, is less than one busy batch writes, which made every commit a checkpoint),
+    /// so a page rewritten by many commits is copied to the database once.
+    /// </summary>
+    public int CheckpointPages { get; init; } = 16 * 1024;
 }

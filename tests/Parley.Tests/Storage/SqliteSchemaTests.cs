@@ -1,0 +1,114 @@
+using Microsoft.Data.Sqlite;
+using Parley.Core.Model;
+using Parley.Storage.Sqlite;
+using Parley.Tests.Support;
+
+namespace Parley.Tests.Storage;
+
+/// <summary>How the SQLite store opens databases written by other versions of Parley.</summary>
+public sealed class SqliteSchemaTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 4, 8, 0, 0, TimeSpan.Zero);
+    private readonly string _directory = TempDirectory.Create();
+
+    private string DatabasePath => Path.Combine(_directory, "parley.db");
+
+    public void Dispose() => TempDirectory.Delete(_directory);
+
+    // The messages table as Parley wrote it before schema version 1 (user_version 0).
+    private const string VersionZeroMessages = """
+        CREATE TABLE messages (
+            conv TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, ts INTEGER NOT NULL,
+            sender TEXT NOT NULL, room TEXT, recipient TEXT, text TEXT NOT NULL,
+            PRIMARY KEY (conv, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE conversations (conv TEXT PRIMARY KEY, last_seq INTEGER NOT NULL) WITHOUT ROWID;
+        """;
+
+    private void WriteDatabase(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private object? ReadScalar(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private SqliteChatStore NewStore() => new(new SqliteStoreOptions { Path = DatabasePath });
+
+    [Fact]
+    public async Task A_version_zero_database_keeps_its_history_and_numbering_after_the_upgrade()
+    {
+        var lobby = ConversationKey.ForRoom("lobby");
+        var direct = ConversationKey.ForDirect("alice", "bob");
+        WriteDatabase(VersionZeroMessages + $"""
+            INSERT INTO messages VALUES ('{lobby}', 1, 'm1', 1000, 'alice', 'lobby', NULL, 'first');
+            INSERT INTO messages VALUES ('{lobby}', 2, 'm2', 2000, 'bob', 'lobby', NULL, 'second');
+            INSERT INTO messages VALUES ('{direct}', 1, 'd1', 1500, 'alice', NULL, 'bob', 'psst');
+            INSERT INTO conversations VALUES ('{lobby}', 2), ('{direct}', 1);
+            """);
+
+        await using (var store = NewStore())
+        {
+            await store.InitializeAsync("lobby", T0);
+            var third = await store.AppendAsync(new NewMessage("m3", lobby, T0, "carol", "lobby", null, "third"));
+            Assert.Equal(3, third.Seq);
+
+            var page = await store.HistoryAsync(lobby, null, 10);
+            Assert.Equal(["third", "second", "first"], page.Messages.Select(m => m.Text));
+            Assert.Equal([3L, 2L, 1L], page.Messages.Select(m => m.Seq));
+            var psst = (await store.HistoryAsync(direct, null, 10)).Messages.Single();
+            Assert.Equal(("d1", "alice", (string?)null, "bob", 1500L), (psst.Id, psst.From, psst.Room, psst.To, psst.Timestamp.ToUnixTimeMilliseconds()));
+        }
+
+        Assert.Equal(1L, ReadScalar("PRAGMA user_version"));
+        var table = (string)ReadScalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages'")!;
+        Assert.DoesNotContain("WITHOUT ROWID", table, StringComparison.OrdinalIgnoreCase);
+        Assert.Null(ReadScalar("SELECT 1 FROM sqlite_master WHERE name = 'messages_v0'"));
+
+        // Opened again, the upgraded database is left as it is and still numbers on.
+        await using (var again = NewStore())
+        {
+            await again.InitializeAsync("lobby", T0);
+            var fourth = await again.AppendAsync(new NewMessage("m4", lobby, T0, "alice", "lobby", null, "fourth"));
+            Assert.Equal(4, fourth.Seq);
+            Assert.Equal(4, (await again.HistoryAsync(lobby, null, 10)).Messages.Count);
+        }
+    }
+
+    [Fact]
+    public async Task The_upgraded_index_still_refuses_a_second_message_with_the_same_seq()
+    {
+        var lobby = ConversationKey.ForRoom("lobby");
+        WriteDatabase(VersionZeroMessages + $"INSERT INTO messages VALUES ('{lobby}', 1, 'm1', 1000, 'alice', 'lobby', NULL, 'first');");
+        await using (var store = NewStore())
+            await store.InitializeAsync("lobby", T0);
+
+        var duplicate = Assert.Throws<SqliteException>(() =>
+            WriteDatabase($"INSERT INTO messages (conv, seq, id, ts, sender, room, recipient, text) VALUES ('{lobby}', 1, 'x', 0, 'mallory', 'lobby', NULL, 'again')"));
+        Assert.Equal(19, duplicate.SqliteErrorCode); // SQLITE_CONSTRAINT
+    }
+
+    [Fact]
+    public async Task A_database_from_a_newer_parley_is_refused_and_left_untouched()
+    {
+        WriteDatabase("CREATE TABLE future (x); PRAGMA user_version = 99;");
+
+        var store = NewStore();
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => store.InitializeAsync("lobby", T0));
+        Assert.Contains("schema version 99", refused.Message);
+        await store.DisposeAsync();
+
+        Assert.Equal(99L, ReadScalar("PRAGMA user_version"));
+        Assert.Null(ReadScalar("SELECT 1 FROM sqlite_master WHERE name = 'messages'"));
+    }
+}
