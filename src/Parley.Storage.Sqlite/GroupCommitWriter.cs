@@ -16,6 +16,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly Action _settle;
     private readonly Action _forget;
+    private readonly WalFlusher? _flusher;
     private readonly Task _loop;
     private SqliteTransaction? _transaction;
 
@@ -24,12 +25,14 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     /// and before any write that is not deferred (it may read what they left).
     /// </param>
     /// <param name="forget">A transaction rolled back: drop what <paramref name="settle"/> would have written.</param>
-    public GroupCommitWriter(SqliteConnection connection, int maxBatch, Action settle, Action forget)
+    /// <param name="flusher">When set, commits do not wait for the disk: a committed batch goes to the flusher, whose fsync completes it.</param>
+    public GroupCommitWriter(SqliteConnection connection, int maxBatch, Action settle, Action forget, WalFlusher? flusher)
     {
         _connection = connection;
         _maxBatch = maxBatch;
         _settle = settle;
         _forget = forget;
+        _flusher = flusher;
         _loop = Task.Run(RunAsync);
     }
 
@@ -78,8 +81,16 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                     _settle();
                     _transaction.Commit();
                 }
-                foreach (var write in batch)
-                    write.Complete();
+                if (_flusher is not null)
+                {
+                    _flusher.Enqueue(batch);
+                    batch = new List<IWrite>(_maxBatch);
+                }
+                else
+                {
+                    foreach (var write in batch)
+                        write.Complete();
+                }
             }
             catch (Exception ex)
             {
@@ -100,16 +111,23 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        if (_flusher is not null)
+            await _flusher.DisposeAsync().ConfigureAwait(false);
         foreach (var command in _commands.Values)
             command.Dispose();
     }
 
-    private interface IWrite
+    /// <summary>A committed write, waiting to be told whether it is durable.</summary>
+    internal interface ICommitted
+    {
+        void Complete();
+        void Fail(Exception ex);
+    }
+
+    private interface IWrite : ICommitted
     {
         bool Deferring { get; }
         void Run(GroupCommitWriter writer);
-        void Complete();
-        void Fail(Exception ex);
     }
 
     /// <summary>A write, and the task that completes once it is committed.</summary>
@@ -127,9 +145,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
         void IWrite.Run(GroupCommitWriter writer) => _result = Run(writer);
 
-        void IWrite.Complete() => TrySetResult(_result!);
+        void ICommitted.Complete() => TrySetResult(_result!);
 
-        void IWrite.Fail(Exception ex) => TrySetException(ex);
+        void ICommitted.Fail(Exception ex) => TrySetException(ex);
     }
 
     private sealed class FuncWrite<T>(Func<GroupCommitWriter, T> work) : Write<T>

@@ -54,8 +54,23 @@ public sealed partial class SqliteChatStore : IChatStore
         }
         LoadSequences(_writerConnection);
         _appendStatements = new MessageAppendStatements(_writerConnection);
-        _writer = new GroupCommitWriter(_writerConnection, _options.MaxBatch, _appendStatements.RaiseLastSeqs, _appendStatements.Forget);
+        _writer = new GroupCommitWriter(_writerConnection, _options.MaxBatch, _appendStatements.RaiseLastSeqs, _appendStatements.Forget, DurableFlusher());
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// With <see cref="SqliteSynchronous.Full"/>, the fsync each commit needs moves to a
+    /// <see cref="WalFlusher"/>: from here on the connection commits without waiting for the disk,
+    /// and writes are acknowledged after the flusher's fsync. The WAL exists by now (the schema
+    /// and the default room were written to it, with SQLite's own syncs).
+    /// </summary>
+    private WalFlusher? DurableFlusher()
+    {
+        if (_options.Synchronous != SqliteSynchronous.Full)
+            return null;
+        var flusher = new WalFlusher(_writerConnection!.DataSource + "-wal");
+        Execute(_writerConnection, "PRAGMA synchronous=NORMAL;");
+        return flusher;
     }
 
     public async ValueTask DisposeAsync()
