@@ -6,7 +6,8 @@ namespace Parley.Storage.Sqlite;
 /// <summary>
 /// The only writer of the database. Writes queue here and are committed together: everything
 /// queued while one transaction commits goes into the next one, so a burst of concurrent sends
-/// costs one fsync instead of one each. A write's task completes only after its commit.
+/// costs one fsync instead of one each. A write's task completes only after its commit (and, with a
+/// <see cref="WalFlusher"/>, after the fsync that followed it).
 /// </summary>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -130,7 +131,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         void Run(GroupCommitWriter writer);
     }
 
-    /// <summary>A write, and the task that completes once it is committed.</summary>
+    /// <summary>A write, and the task that completes once it is committed and durable.</summary>
     internal abstract class Write<T>() : TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously), IWrite
     {
         private T? _result;

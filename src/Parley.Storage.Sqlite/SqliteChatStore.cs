@@ -61,8 +61,8 @@ public sealed partial class SqliteChatStore : IChatStore
     /// <summary>
     /// With <see cref="SqliteSynchronous.Full"/>, the fsync each commit needs moves to a
     /// <see cref="WalFlusher"/>: from here on the connection commits without waiting for the disk,
-    /// and writes are acknowledged after the flusher's fsync. The WAL exists by now (the schema
-    /// and the default room were written to it, with SQLite's own syncs).
+    /// and writes are acknowledged after the flusher's fsync. The WAL file exists by now: SQLite
+    /// creates it with the first transaction in WAL mode (the schema's, synced by SQLite itself).
     /// </summary>
     private WalFlusher? DurableFlusher()
     {
