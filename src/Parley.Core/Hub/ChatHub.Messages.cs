@@ -8,6 +8,17 @@ public sealed partial class ChatHub
     /// <summary>Stores a message to a room and, once durable, delivers it to every member's sessions but the sender's own.</summary>
     public async Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text)
     {
+        var started = StartSendToRoom(session, roomName, text);
+        return started.Ok ? await started.Value!.ConfigureAwait(false) : started.Error!;
+    }
+
+    /// <summary>
+    /// <see cref="SendToRoomAsync"/> without its async layer (one allocation less per message):
+    /// checks the send and queues the message at once, and returns the task that completes once it
+    /// is stored and delivered. For the native protocol's sends, the path most messages take.
+    /// </summary>
+    public Result<Task<StoredMessage>> StartSendToRoom(Session session, string roomName, string text)
+    {
         if (CheckText(text) is { } bad)
             return bad;
         if (FindRoom(roomName) is not { } room)
@@ -17,7 +28,7 @@ public sealed partial class ChatHub
 
         var now = Now();
         var message = new NewMessage(NewId(now), room.Conversation, now, session.User!, room.Name, To: null, text);
-        return await room.Sequencer.AppendAsync(_backplane, message, origin: session).ConfigureAwait(false);
+        return room.Sequencer.AppendAsync(_backplane, message, origin: session);
     }
 
     /// <summary>Stores a direct message and delivers it to the recipient's sessions and the sender's other ones.</summary>

@@ -79,9 +79,16 @@ internal static class NativeCommands
         var (room, to) = r.OneOf("room", "to");
         var text = r.String("text");
         r.ReleaseBody();
-        var sent = room is not null
-            ? await s.Hub.SendToRoomAsync(s, room, text)
-            : await s.Hub.SendDirectAsync(s, to!, text);
+        Result<StoredMessage> sent;
+        if (room is null)
+        {
+            sent = await s.Hub.SendDirectAsync(s, to!, text);
+        }
+        else
+        {
+            var started = s.Hub.StartSendToRoom(s, room, text);
+            sent = started.Ok ? await started.Value! : started.Error!;
+        }
         if (!sent.Ok)
             return sent.Error!;
         return Reply.With(sent.Value!, WriteSent);

@@ -95,48 +95,44 @@ public sealed class NativeSession : QueuedSession
         }
     }
 
+    /// <summary>Runs one request and queues its reply; the request ends here, whatever happens.</summary>
     private async Task RunAsync(JsonRequest request)
     {
         try
         {
-            await RunCommandAsync(request).ConfigureAwait(false);
+            using (request)
+            {
+                Reply reply;
+                try
+                {
+                    if (!NativeCommands.Table.TryGetValue(request.Type, out var command))
+                        reply = Json.Reply.Fail(ErrorCodes.UnknownType, $"unknown request type '{request.Type}'");
+                    else if (command.NeedsAuth && !IsAuthenticated)
+                        reply = Json.Reply.Fail(ErrorCodes.Unauthenticated, "log in first: 'login', 'register' or 'resume'");
+                    else
+                        reply = await command.Run(this, request).ConfigureAwait(false);
+                }
+                catch (RequestException ex)
+                {
+                    reply = Json.Reply.Fail(ex.Code, ex.Message);
+                }
+                catch (StoreUnavailableException)
+                {
+                    reply = Json.Reply.Fail(ErrorCodes.Unavailable, "the server cannot reach its storage right now; try again shortly");
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    ReportFailure(request.Type, ex);
+                    reply = Json.Reply.Fail(ErrorCodes.Internal, "the server failed to handle this request; it was logged");
+                }
+                if (IsAuthenticated)
+                    SignedIn();
+                Reply(request.Id, reply);
+            }
         }
         finally
         {
             EndRequest();
-        }
-    }
-
-    private async Task RunCommandAsync(JsonRequest request)
-    {
-        using (request)
-        {
-            Reply reply;
-            try
-            {
-                if (!NativeCommands.Table.TryGetValue(request.Type, out var command))
-                    reply = Json.Reply.Fail(ErrorCodes.UnknownType, $"unknown request type '{request.Type}'");
-                else if (command.NeedsAuth && !IsAuthenticated)
-                    reply = Json.Reply.Fail(ErrorCodes.Unauthenticated, "log in first: 'login', 'register' or 'resume'");
-                else
-                    reply = await command.Run(this, request).ConfigureAwait(false);
-            }
-            catch (RequestException ex)
-            {
-                reply = Json.Reply.Fail(ex.Code, ex.Message);
-            }
-            catch (StoreUnavailableException)
-            {
-                reply = Json.Reply.Fail(ErrorCodes.Unavailable, "the server cannot reach its storage right now; try again shortly");
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                ReportFailure(request.Type, ex);
-                reply = Json.Reply.Fail(ErrorCodes.Internal, "the server failed to handle this request; it was logged");
-            }
-            if (IsAuthenticated)
-                SignedIn();
-            Reply(request.Id, reply);
         }
     }
 
