@@ -39,6 +39,8 @@ public abstract class QueuedSession : Session
     /// <summary>Frames to write, in order. Completes when the session closes.</summary>
     public FrameQueue Outbound => _outbound;
 
+    public override long ReleaseIdleMemory() => _outbound.ReleaseIdleMemory();
+
     /// <summary>
     /// Fires when the connection must stop at once, dropping whatever is still queued. The queue
     /// is always completed after it fires, so a writer waiting on <see cref="Outbound"/> wakes up.

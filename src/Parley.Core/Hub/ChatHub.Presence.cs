@@ -29,6 +29,16 @@ public sealed partial class ChatHub
 
     public bool IsOnline(string userName) => IsOnlineKey(Names.Key(userName));
 
+    /// <summary>Asks every signed-in session here to give back what a past burst grew (<see cref="Session.ReleaseIdleMemory"/>); the bytes given back.</summary>
+    public long ReleaseIdleMemory()
+    {
+        long released = 0;
+        foreach (var user in _online.Values)
+            foreach (var session in user.Sessions)
+                released += session.ReleaseIdleMemory();
+        return released;
+    }
+
     private bool IsOnlineKey(string userKey) => _online.ContainsKey(userKey) || _remote.ContainsKey(userKey);
 
     /// <summary>

@@ -48,4 +48,7 @@ public abstract class Session
 
     /// <summary>Ends the session from the server side, telling the client why if it still can.</summary>
     public abstract void Close(string reason);
+
+    /// <summary>Gives back buffers grown for a burst that has passed; the bytes given back. Called while the server is quiet.</summary>
+    public virtual long ReleaseIdleMemory() => 0;
 }

@@ -30,8 +30,8 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Error, "{Transport} connection from {Remote} failed")]
     public static partial void ConnectionFailed(ILogger logger, string transport, EndPoint? remote, Exception exception);
 
-    [LoggerMessage(11, LogLevel.Debug, "memory trim {Decision}: quiet {Quiet}, held {HeldMb} MB, live at the last full collection {LiveMb} MB")]
-    public static partial void MemoryTrimTick(ILogger logger, string decision, bool quiet, long heldMb, long liveMb);
+    [LoggerMessage(11, LogLevel.Debug, "memory trim {Decision}: quiet {Quiet}, held {HeldMb} MB, live at the last full collection {LiveMb} MB (less {ReleasedKb} KB of queues the sessions gave back)")]
+    public static partial void MemoryTrimTick(ILogger logger, string decision, bool quiet, long heldMb, long liveMb, long releasedKb);
 
     [LoggerMessage(8, LogLevel.Warning, "backplane: {What}")]
     public static partial void BackplaneTrouble(ILogger logger, string what, Exception? exception);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Parley.Core.Hub;
 
 namespace Parley.Server.Hosting;
 
@@ -12,8 +13,10 @@ namespace Parley.Server.Hosting;
 /// allocated since its last tick while much of the committed heap holds nothing live, and then
 /// runs one aggressive collection, which compacts and decommits what is free. It never runs
 /// under load, and once the memory is returned it has nothing to do until the next burst.
+/// Each quiet tick first has the sessions give back the queue space the burst grew
+/// (<see cref="ChatHub.ReleaseIdleMemory"/>): live objects, which no collection would return.
 /// </summary>
-internal sealed class MemoryTrimmer(ParleyOptions options, TimeProvider time, ILogger<MemoryTrimmer> logger) : IHostedService, IDisposable
+internal sealed class MemoryTrimmer(ParleyOptions options, ChatHub hub, TimeProvider time, ILogger<MemoryTrimmer> logger) : IHostedService, IDisposable
 {
     // Allocated per tick, at most, for the server to count as quiet.
     private const long QuietBytes = 1 << 20;
@@ -41,10 +44,12 @@ internal sealed class MemoryTrimmer(ParleyOptions options, TimeProvider time, IL
         _allocatedAtLastTick = allocated;
         var last = GC.GetGCMemoryInfo();
         var lastFull = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        var released = quiet ? hub.ReleaseIdleMemory() : 0;
         var held = Math.Max(last.TotalCommittedBytes, GC.GetTotalMemory(forceFullCollection: false));
-        var live = lastFull.HeapSizeBytes - lastFull.FragmentedBytes;
+        // What the sessions just gave back was live at the last full collection, and is garbage now.
+        var live = Math.Max(0, lastFull.HeapSizeBytes - lastFull.FragmentedBytes - released);
         var trim = ShouldTrim(quiet, held, live);
-        Log.MemoryTrimTick(logger, trim ? "runs" : "skipped", quiet, held >> 20, live >> 20);
+        Log.MemoryTrimTick(logger, trim ? "runs" : "skipped", quiet, held >> 20, live >> 20, released >> 10);
         if (!trim)
             return;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);

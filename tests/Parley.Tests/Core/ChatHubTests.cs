@@ -145,6 +145,16 @@ public sealed class ChatHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Releasing_idle_memory_asks_every_signed_in_session_and_sums_what_they_gave_back()
+    {
+        var first = await Register("first");
+        var second = await Register("second");
+        first.IdleBytes = 1000;
+        second.IdleBytes = 24;
+        Assert.Equal(1024, _hub.ReleaseIdleMemory());
+    }
+
+    [Fact]
     public async Task Concurrent_senders_are_delivered_in_sequence_order_to_everyone()
     {
         var receivers = new List<RecordingSession>();

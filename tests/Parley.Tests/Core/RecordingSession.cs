@@ -33,4 +33,9 @@ internal sealed class RecordingSession : Session
     }
 
     public override void Close(string reason) => ClosedWith ??= reason;
+
+    /// <summary>What <see cref="ReleaseIdleMemory"/> reports giving back.</summary>
+    public long IdleBytes { get; set; }
+
+    public override long ReleaseIdleMemory() => IdleBytes;
 }

@@ -60,4 +60,30 @@ public sealed class FrameQueueTests
         Assert.True(other.TryRead(out _));
         Assert.False(await other.WaitToReadAsync());
     }
+
+    [Fact]
+    public void An_empty_queue_gives_back_what_a_burst_grew_beyond_its_kept_slots()
+    {
+        var queue = new FrameQueue(5000, 1_000_000);
+        for (var i = 0; i < 1000; i++)
+            Assert.True(queue.TryWrite([(byte)i]));
+        var grown = queue.Capacity;
+        Assert.True(grown >= 1000);
+
+        for (var i = 0; i < 999; i++)
+            Assert.True(queue.TryRead(out _));
+        Assert.Equal(0, queue.ReleaseIdleMemory()); // not while a frame is left
+        Assert.Equal(grown, queue.Capacity);
+
+        Assert.True(queue.TryRead(out var last));
+        Assert.Equal(unchecked((byte)999), last[0]);
+        Assert.Equal(grown, queue.Capacity); // reading alone keeps the space: a busy queue must not regrow it every send
+        Assert.Equal((grown - FrameQueue.KeptSlots) * IntPtr.Size, queue.ReleaseIdleMemory());
+        Assert.Equal(FrameQueue.KeptSlots, queue.Capacity);
+        Assert.Equal(0, queue.ReleaseIdleMemory());
+
+        Assert.True(queue.TryWrite([2]));
+        Assert.True(queue.TryRead(out var again));
+        Assert.Equal(2, again[0]);
+    }
 }
