@@ -53,6 +53,7 @@ internal sealed class MemoryTrimmer(ParleyOptions options, ChatHub hub, TimeProv
         if (!trim)
             return;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        NativeHeap.Trim();
         _allocatedAtLastTick = GC.GetTotalAllocatedBytes();
     }
 
