@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 namespace Parley.Server.Hosting;
 
 /// <summary>
-/// The C heap under the managed one. glibc keeps what native code freed (SQLite, OpenSSL's
-/// password hashing, the runtime itself) in its per-thread arenas instead of returning it, so
-/// after a storm of sign-ins several megabytes of free pages stay resident until asked back.
+/// The C heap under the managed one. glibc keeps what native code (SQLite, the runtime itself)
+/// freed in its per-thread arenas instead of returning it, so after a storm of sign-ins several
+/// megabytes of free pages stay resident until asked back.
 /// </summary>
 internal static class NativeHeap
 {
