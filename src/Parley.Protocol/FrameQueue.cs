@@ -14,7 +14,7 @@ namespace Parley.Protocol;
 public sealed class FrameQueue(int maxFrames, long maxBytes) : IValueTaskSource<bool>, IThreadPoolWorkItem
 {
     /// <summary>The slots <see cref="ReleaseIdleMemory"/> leaves an empty queue.</summary>
-    public const int KeptSlots = 32;
+    public const int KeptSlots = 4;
 
     // Also the lock: no separate lock object per connection.
     private readonly Queue<byte[]> _frames = new();
