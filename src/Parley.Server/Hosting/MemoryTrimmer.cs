@@ -46,7 +46,9 @@ internal sealed class MemoryTrimmer(ParleyOptions options, ChatHub hub, TimeProv
         var lastFull = GC.GetGCMemoryInfo(GCKind.FullBlocking);
         var released = quiet ? hub.ReleaseIdleMemory() : 0;
         var held = Math.Max(last.TotalCommittedBytes, GC.GetTotalMemory(forceFullCollection: false));
-        // What the sessions just gave back was live at the last full collection, and is garbage now.
+        // What the sessions just gave back is garbage now; the last full collection counted it
+        // live if it ran after the burst. If it ran before, live comes out too low, which costs at
+        // most one needless collection on a quiet server.
         var live = Math.Max(0, lastFull.HeapSizeBytes - lastFull.FragmentedBytes - released);
         var trim = ShouldTrim(quiet, held, live);
         Log.MemoryTrimTick(logger, trim ? "runs" : "skipped", quiet, held >> 20, live >> 20, released >> 10);
