@@ -26,6 +26,8 @@ public sealed partial class IrcSession : QueuedSession
     private TokenBucket _bucket;
     private readonly Lock _gate = new();
     private List<Broadcast>? _held = [];
+    // Deliveries past the check of _held and not yet written: HoldEvents waits for them.
+    private int _writing;
     /// <summary>Room → seq replayed up to. Room names compare ignoring ASCII case, as <c>Names.Key</c> does, without a lowered copy per delivery.</summary>
     private readonly ConcurrentDictionary<string, long> _replayedUpTo = new(StringComparer.OrdinalIgnoreCase);
     private volatile bool _everReplayed;
@@ -107,19 +109,30 @@ public sealed partial class IrcSession : QueuedSession
 
     public override bool TryDeliver(Broadcast broadcast)
     {
-        // Held only during the welcome and a JOIN's burst: the lock is skipped the rest of the time.
-        if (Volatile.Read(ref _held) is not null)
+        // Held only during the welcome and a JOIN's burst: the lock is skipped the rest of the
+        // time. The count makes the check and the write one step as HoldEvents sees it: without
+        // it, a delivery that found nothing held could write after a JOIN line had gone out, and
+        // so show a message the burst's history shows again.
+        Interlocked.Increment(ref _writing);
+        try
         {
-            lock (_gate)
+            if (Volatile.Read(ref _held) is not null)
             {
-                if (_held is not null)
+                lock (_gate)
                 {
-                    _held.Add(broadcast);
-                    return _held.Count <= _options.OutboundQueueLimit;
+                    if (_held is not null)
+                    {
+                        _held.Add(broadcast);
+                        return _held.Count <= _options.OutboundQueueLimit;
+                    }
                 }
             }
+            return Write(broadcast);
         }
-        return Write(broadcast);
+        finally
+        {
+            Interlocked.Decrement(ref _writing);
+        }
     }
 
     private bool Write(Broadcast broadcast)
@@ -182,6 +195,12 @@ public sealed partial class IrcSession : QueuedSession
     {
         lock (_gate)
             _held ??= [];
+        // A delivery that checked before the hold began finishes its write first (a queue write,
+        // never a wait). Interlocked on both sides: either it sees the hold, or this sees it.
+        Interlocked.MemoryBarrier();
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _writing) > 0)
+            spin.SpinOnce();
     }
 
     /// <summary>
