@@ -46,6 +46,9 @@ public abstract class ProtocolClient : IAsyncDisposable
         request["type"] = type;
         var reply = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id.ToString()] = reply;
+        // Closed before the request was added: OnClosed has already failed the waiters it saw.
+        if (_closed.Task.IsCompleted)
+            reply.TrySetException(new IOException("the server closed the connection"));
         await SendTextAsync(request.ToJsonString());
         return await reply.Task.WaitAsync(ReplyTimeout);
     }
