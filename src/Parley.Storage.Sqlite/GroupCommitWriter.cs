@@ -89,21 +89,20 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 }
                 else
                 {
-                    foreach (var write in batch)
-                        write.Complete();
+                    Finish(batch, failure: null);
+                    batch = new List<IWrite>(_maxBatch);
                 }
             }
             catch (Exception ex)
             {
                 // The transaction rolled back: nothing in this batch is stored, so all of it fails.
                 _forget();
-                foreach (var write in batch)
-                    write.Fail(ex);
+                Finish(batch, ex);
+                batch = new List<IWrite>(_maxBatch);
             }
             finally
             {
                 _transaction = null;
-                batch.Clear();
             }
         }
     }
@@ -117,6 +116,23 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         foreach (var command in _commands.Values)
             command.Dispose();
     }
+
+    /// <summary>
+    /// Completes a batch's writes, or fails them all, on one thread-pool work item. The writes'
+    /// continuations run there, one after another: queued one work item each, they cost more than
+    /// what most of them do (hand a message to the sessions of its conversation).
+    /// </summary>
+    internal static void Finish(IReadOnlyList<ICommitted> batch, Exception? failure) =>
+        ThreadPool.UnsafeQueueUserWorkItem(static state =>
+        {
+            foreach (var write in state.Batch)
+            {
+                if (state.Failure is null)
+                    write.Complete();
+                else
+                    write.Fail(state.Failure);
+            }
+        }, (Batch: batch, Failure: failure), preferLocal: false);
 
     /// <summary>A committed write, waiting to be told whether it is durable.</summary>
     internal interface ICommitted
@@ -132,7 +148,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     }
 
     /// <summary>A write, and the task that completes once it is committed and durable.</summary>
-    internal abstract class Write<T>() : TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously), IWrite
+    /// <remarks>Continuations run synchronously: only <see cref="Finish"/> completes a write, off the writer's and flusher's threads.</remarks>
+    internal abstract class Write<T>() : TaskCompletionSource<T>, IWrite
     {
         private T? _result;
 

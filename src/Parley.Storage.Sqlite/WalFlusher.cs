@@ -59,15 +59,7 @@ internal sealed class WalFlusher : IAsyncDisposable
                 _failure = ex;
             }
             foreach (var batch in pending)
-            {
-                foreach (var write in batch)
-                {
-                    if (_failure is null)
-                        write.Complete();
-                    else
-                        write.Fail(_failure);
-                }
-            }
+                GroupCommitWriter.Finish(batch, _failure);
             pending.Clear();
         }
     }
