@@ -7,7 +7,8 @@ namespace Parley.Tests.Storage;
 
 /// <summary>
 /// The group-commit writer with a WAL flusher, on a real SQLite file: a commit is acknowledged only
-/// after an fsync that began after it, and never again once an fsync has failed. The fsync is held
+/// after an fsync that began after it, never again once an fsync has failed, and what runs when a
+/// write completes runs off the writer's and the flusher's threads. The fsync is held
 /// back or failed by the test (a real disk here cannot be made to fail one); everything else is real.
 /// </summary>
 public sealed class WalFlusherTests : IAsyncLifetime
@@ -101,6 +102,30 @@ public sealed class WalFlusherTests : IAsyncLifetime
         var alsoFailed = await Assert.ThrowsAsync<IOException>(() => later.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Same(failed, alsoFailed);
 
+        await writer.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_write_whose_continuation_is_slow_holds_up_neither_the_writer_nor_the_flusher()
+    {
+        var writer = NewWriter();
+        _syncGate.Release(10);
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+        var first = Insert(writer, "first");
+        // Runs inline wherever the write completes: on the writer's or the flusher's own thread it
+        // would stop every later commit or fsync until it returned.
+        var held = first.ContinueWith(_ =>
+        {
+            running.SetResult();
+            release.Wait(TimeSpan.FromSeconds(10));
+        }, TaskContinuationOptions.ExecuteSynchronously);
+        await running.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, await Insert(writer, "second").WaitAsync(TimeSpan.FromSeconds(5)));
+
+        release.Set();
+        await held;
         await writer.DisposeAsync();
     }
 }
