@@ -1,5 +1,7 @@
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
+using Parley.Server.Hosting;
 
 namespace Parley.Server.Transports.Sockets;
 
@@ -15,6 +17,7 @@ public sealed class EpollReadiness : IDisposable
     private const ulong WakeKey = ulong.MaxValue;
     private const int EventsPerWait = 256;
 
+    private readonly ILogger<EpollReadiness> _logger;
     private readonly SafeFileHandle _epoll;
     private readonly SafeFileHandle _wake;
     private readonly Thread _thread;
@@ -27,8 +30,9 @@ public sealed class EpollReadiness : IDisposable
     private int _usedSlots;
     private volatile bool _disposed;
 
-    public EpollReadiness()
+    public EpollReadiness(ILogger<EpollReadiness> logger)
     {
+        _logger = logger;
         _epoll = Epoll.Create();
         _wake = Epoll.CreateEventFd();
         if (!Epoll.Control(_epoll, Epoll.CtlAdd, _wake, Epoll.In, WakeKey))
@@ -90,7 +94,13 @@ public sealed class EpollReadiness : IDisposable
             if (count < 0 && error == Epoll.Interrupted)
                 continue;
             if (count < 0)
-                return; // the descriptor was closed: the engine is being disposed
+            {
+                // Dispose closes the descriptor only after this thread has ended, so an error here
+                // is never the way out at dispose: silent, it would leave idle connections hanging.
+                if (!_disposed)
+                    Log.EpollFailed(_logger, error);
+                return;
+            }
             for (var i = 0; i < count; i++)
             {
                 var key = Epoll.DataOf(events, i);
