@@ -51,6 +51,8 @@ internal static partial class IrcCommands
                 continue;
             }
             var value = result.Value!;
+            // "JOIN #a,#A" names it twice: the second is a join of a channel already joined.
+            joined.Add(value.Room);
             await SendJoinedAsync(s, value.Room, value.Topic, value.Members).ConfigureAwait(false);
         }
     }

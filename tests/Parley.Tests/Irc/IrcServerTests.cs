@@ -200,6 +200,23 @@ public sealed class IrcServerTests
     }
 
     [Fact]
+    public async Task A_channel_named_twice_in_one_join_or_joined_again_is_joined_once()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var native = await server.RegisterAsync("alice");
+        await using var irc = await IrcClient.SignInAsync(server.IrcPort, "alice");
+
+        await irc.SendAsync("JOIN #twice,#Twice");
+        await irc.NextAsync(l => l == ":alice!alice@parley JOIN #twice");
+        await irc.SendAsync("JOIN #TWICE");
+        await irc.SendAsync("PING :after");
+        await irc.NextAsync(l => l.Contains(" PONG ") && l.EndsWith("after"));
+
+        Assert.Single(irc.Lines, l => l.EndsWith(" JOIN #twice", StringComparison.OrdinalIgnoreCase));
+        Assert.Single(irc.Lines, l => IrcClient.Numeric(l) == "366" && l.Contains(" #twice ", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task Irc_and_native_clients_talk_in_a_room_and_by_direct_message()
     {
         await using var server = await TestServer.StartAsync();
