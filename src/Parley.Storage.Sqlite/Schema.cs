@@ -13,8 +13,12 @@ internal static class Schema
     /// (conv, seq). Version 0 kept them in a WITHOUT ROWID table keyed by (conv, seq), which put
     /// every conversation's newest rows on a page of their own: a commit of messages to 1,000 rooms
     /// rewrote about 1,000 pages of whole rows, and split them as they filled.
+    /// 2: a row may hold several messages of its conversation, those one commit stored: then
+    /// <c>seq</c> and the other columns are its first message's, <c>last_seq</c> is its last one's,
+    /// and <c>packed</c> holds them all (<see cref="PackedMessages"/>). Rows written before have
+    /// neither, and are one message each, as are rows of one message still.
     /// </summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Creates what is missing, migrating a version 0 database first; one transaction.</summary>
     public static void Apply(SqliteConnection connection)
@@ -25,6 +29,8 @@ internal static class Schema
         using var transaction = connection.BeginTransaction();
         if (version == 0 && Scalar(connection, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages'") is not null)
             Execute(connection, MessagesToRowid);
+        if (version < 2 && Scalar(connection, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages'") is not null)
+            Execute(connection, PackedColumns);
         Execute(connection, Create);
         Execute(connection, $"PRAGMA user_version = {Version}");
         transaction.Commit();
@@ -45,6 +51,11 @@ internal static class Schema
         INSERT INTO messages (conv, seq, id, ts, sender, room, recipient, text)
             SELECT conv, seq, id, ts, sender, room, recipient, text FROM messages_v0 ORDER BY conv, seq;
         DROP TABLE messages_v0;
+        """;
+
+    private const string PackedColumns = """
+        ALTER TABLE messages ADD COLUMN last_seq INTEGER;
+        ALTER TABLE messages ADD COLUMN packed BLOB;
         """;
 
     private const string Create = """
@@ -79,7 +90,9 @@ internal static class Schema
             sender TEXT NOT NULL,
             room TEXT,
             recipient TEXT,
-            text TEXT NOT NULL
+            text TEXT NOT NULL,
+            last_seq INTEGER,
+            packed BLOB
         );
         CREATE UNIQUE INDEX IF NOT EXISTS messages_by_conv ON messages (conv, seq);
         CREATE TABLE IF NOT EXISTS conversations (

@@ -49,26 +49,41 @@ public sealed partial class SqliteChatStore
 
     public Task<HistoryPage> HistoryAsync(string conversation, long? beforeSeq, int limit)
     {
+        var before = beforeSeq ?? long.MaxValue;
         using var connection = OpenReader();
+        // Rows, not messages: a row may hold many, so the reader stops once it has enough.
         using var command = Query(connection,
-            "SELECT id, seq, ts, sender, room, recipient, text FROM messages WHERE conv = $conv AND seq < $before ORDER BY seq DESC LIMIT $limit",
-            ("$conv", conversation), ("$before", beforeSeq ?? long.MaxValue), ("$limit", limit + 1));
+            "SELECT id, seq, ts, sender, room, recipient, text, packed FROM messages WHERE conv = $conv AND seq < $before ORDER BY seq DESC",
+            ("$conv", conversation), ("$before", before));
         using var reader = command.ExecuteReader();
         var messages = new List<StoredMessage>(limit);
         var more = false;
-        while (reader.Read())
+        while (!more && reader.Read())
         {
-            if (messages.Count == limit)
+            foreach (var message in RowMessages(reader, conversation).AsEnumerable().Reverse())
             {
-                more = true;
-                break;
+                if (message.Seq >= before)
+                    continue;
+                if (messages.Count == limit)
+                {
+                    more = true;
+                    break;
+                }
+                messages.Add(message);
             }
-            messages.Add(new StoredMessage(
-                reader.GetString(0), conversation, reader.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.GetString(6)));
         }
         return Task.FromResult(new HistoryPage(messages, more));
+    }
+
+    /// <summary>The messages of the row under <paramref name="reader"/> (columns id, seq, ts, sender, room, recipient, text, packed), in seq order.</summary>
+    private static List<StoredMessage> RowMessages(SqliteDataReader reader, string conversation)
+    {
+        if (!reader.IsDBNull(7))
+            return PackedMessages.Decode(conversation, (byte[])reader.GetValue(7));
+        return [new StoredMessage(
+            reader.GetString(0), conversation, reader.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+            reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+            reader.GetString(6))];
     }
 
     public Task SetReadAsync(string userKey, string conversation, long seq) =>
@@ -88,25 +103,53 @@ public sealed partial class SqliteChatStore
                 UNION ALL
                 SELECT conv, peer FROM directs WHERE user_key = $user
             )
-            SELECT mine.conv, mine.peer, coalesce(c.last_seq, 0), coalesce(r.seq, 0),
-                   max(0, coalesce(c.last_seq, 0) - coalesce(r.seq, 0) - $window)
-                   + (SELECT count(*) FROM (SELECT m.sender FROM messages m
-                                             WHERE m.conv = mine.conv AND m.seq > coalesce(r.seq, 0)
-                                             ORDER BY m.seq LIMIT $window)
-                      WHERE lower(sender) <> $user)
+            SELECT mine.conv, mine.peer, coalesce(c.last_seq, 0), coalesce(r.seq, 0)
             FROM mine
             LEFT JOIN conversations c ON c.conv = mine.conv
             LEFT JOIN reads r ON r.user_key = $user AND r.conv = mine.conv
             """;
         using var connection = OpenReader();
-        using var command = Query(connection, sql, ("$user", userKey), ("$window", IChatStore.UnreadExactWithin));
+        using var command = Query(connection, sql, ("$user", userKey));
         using var reader = command.ExecuteReader();
         var states = new List<ConversationState>();
         while (reader.Read())
         {
-            states.Add(new ConversationState(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)));
+            var (conversation, last, read) = (reader.GetString(0), reader.GetInt64(2), reader.GetInt64(3));
+            states.Add(new ConversationState(conversation, reader.IsDBNull(1) ? null : reader.GetString(1),
+                last, read, last > read ? Unread(connection, userKey, conversation, last, read) : 0));
         }
         return Task.FromResult<IReadOnlyList<ConversationState>>(states);
+    }
+
+    /// <summary>
+    /// Others' messages among the first <see cref="IChatStore.UnreadExactWithin"/> past the read
+    /// position, and every one after those. The read position can fall inside a packed row, so
+    /// the rows read start at the last one that begins at or before it.
+    /// </summary>
+    private static long Unread(SqliteConnection connection, string userKey, string conversation, long last, long read)
+    {
+        const int window = IChatStore.UnreadExactWithin;
+        using var command = Query(connection,
+            """
+            SELECT id, seq, ts, sender, room, recipient, text, packed FROM messages
+            WHERE conv = $conv
+              AND seq >= coalesce((SELECT seq FROM messages WHERE conv = $conv AND seq <= $read ORDER BY seq DESC LIMIT 1), 0)
+            ORDER BY seq
+            """,
+            ("$conv", conversation), ("$read", read));
+        using var reader = command.ExecuteReader();
+        var (seen, others) = (0, 0L);
+        while (seen < window && reader.Read())
+        {
+            foreach (var message in RowMessages(reader, conversation))
+            {
+                if (message.Seq <= read || seen == window)
+                    continue;
+                seen++;
+                if (Names.Key(message.From) != userKey)
+                    others++;
+            }
+        }
+        return Math.Max(0, last - read - window) + others;
     }
 }

@@ -54,7 +54,7 @@ public sealed partial class SqliteChatStore : IChatStore
         }
         LoadSequences(_writerConnection);
         _appendStatements = new MessageAppendStatements(_writerConnection);
-        _writer = new GroupCommitWriter(_writerConnection, _options.MaxBatch, _appendStatements.RaiseLastSeqs, _appendStatements.Forget, DurableFlusher());
+        _writer = new GroupCommitWriter(_writerConnection, _options.MaxBatch, _appendStatements.Settle, _appendStatements.Forget, DurableFlusher());
         return Task.CompletedTask;
     }
 

@@ -70,4 +70,50 @@ public sealed class SqliteMessageAppendTests : IAsyncLifetime
         Assert.Equal((null, "bob", "d1", 1L), (direct.Room, direct.To, direct.Id, direct.Seq));
         Assert.Equal(("lobby", (string?)null), (room.Room, room.To));
     }
+    [Fact]
+    public async Task Messages_one_commit_stores_share_a_row_and_read_back_one_by_one()
+    {
+        var lobby = ConversationKey.ForRoom("lobby");
+        await _store.AddMemberAsync("lobby", "bob");
+        // Queued at once, they go into few commits, so rows hold several messages; every fifth is bob's.
+        var sends = Enumerable.Range(1, 500)
+            .Select(i => _store.AppendAsync(new NewMessage($"m{i}", lobby, T0.AddSeconds(i), i % 5 == 0 ? "Bob" : "alice", "lobby", null, $"text {i}")))
+            .ToList();
+        var stored = await Task.WhenAll(sends);
+        Assert.Equal(Enumerable.Range(1, 500).Select(i => (long)i), stored.Select(m => m.Seq));
+        Assert.True(RowCount("packed IS NOT NULL") > 0, "no row holds several messages: the test did not reach what it tests");
+        Assert.True(RowCount("1") < 500);
+
+        // Paged back seven at a time: every message once, newest first, as it was sent.
+        var seen = new List<StoredMessage>();
+        long? before = null;
+        while (true)
+        {
+            var page = await _store.HistoryAsync(lobby, before, 7);
+            seen.AddRange(page.Messages);
+            if (!page.More)
+                break;
+            before = page.Messages[^1].Seq;
+        }
+        Assert.Equal(stored.Reverse(), seen);
+
+        // Read positions inside rows: bob's own messages are left out among the first 100 unread.
+        foreach (var read in new long[] { 0, 1, 250, 333, 450, 499, 500 })
+        {
+            await _store.SetReadAsync("bob", lobby, read);
+            var expected = Math.Max(0, 500 - read - 100)
+                + Enumerable.Range((int)read + 1, (int)Math.Min(100, 500 - read)).Count(i => i % 5 != 0);
+            var state = (await _store.ConversationsAsync("bob")).Single(c => c.Conversation == lobby);
+            Assert.Equal((read, expected), (state.ReadSeq, state.Unread));
+        }
+    }
+
+    private long RowCount(string where)
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM messages WHERE {where}";
+        return (long)command.ExecuteScalar()!;
+    }
 }

@@ -70,7 +70,7 @@ public sealed class SqliteSchemaTests : IDisposable
             Assert.Equal(("d1", "alice", (string?)null, "bob", 1500L), (psst.Id, psst.From, psst.Room, psst.To, psst.Timestamp.ToUnixTimeMilliseconds()));
         }
 
-        Assert.Equal(1L, ReadScalar("PRAGMA user_version"));
+        Assert.Equal(2L, ReadScalar("PRAGMA user_version"));
         var table = (string)ReadScalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages'")!;
         Assert.DoesNotContain("WITHOUT ROWID", table, StringComparison.OrdinalIgnoreCase);
         Assert.Null(ReadScalar("SELECT 1 FROM sqlite_master WHERE name = 'messages_v0'"));
@@ -83,6 +83,38 @@ public sealed class SqliteSchemaTests : IDisposable
             Assert.Equal(4, fourth.Seq);
             Assert.Equal(4, (await again.HistoryAsync(lobby, null, 10)).Messages.Count);
         }
+    }
+
+    [Fact]
+    public async Task A_version_one_database_keeps_its_rows_and_packs_what_comes_after()
+    {
+        var lobby = ConversationKey.ForRoom("lobby");
+        WriteDatabase($"""
+            CREATE TABLE messages (
+                conv TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, ts INTEGER NOT NULL,
+                sender TEXT NOT NULL, room TEXT, recipient TEXT, text TEXT NOT NULL
+            );
+            CREATE UNIQUE INDEX messages_by_conv ON messages (conv, seq);
+            CREATE TABLE conversations (conv TEXT PRIMARY KEY, last_seq INTEGER NOT NULL) WITHOUT ROWID;
+            INSERT INTO messages VALUES ('{lobby}', 1, 'm1', 1000, 'alice', 'lobby', NULL, 'first');
+            INSERT INTO messages VALUES ('{lobby}', 2, 'm2', 2000, 'bob', 'lobby', NULL, 'second');
+            INSERT INTO conversations VALUES ('{lobby}', 2);
+            PRAGMA user_version = 1;
+            """);
+
+        await using (var store = NewStore())
+        {
+            await store.InitializeAsync("lobby", T0);
+            var later = await Task.WhenAll(Enumerable.Range(3, 40).Select(i =>
+                store.AppendAsync(new NewMessage($"m{i}", lobby, T0, "carol", "lobby", null, $"text {i}"))));
+            Assert.Equal(Enumerable.Range(3, 40).Select(i => (long)i), later.Select(m => m.Seq));
+            var page = await store.HistoryAsync(lobby, 4, 10);
+            Assert.Equal(["text 3", "second", "first"], page.Messages.Select(m => m.Text));
+            Assert.Equal(42, (await store.HistoryAsync(lobby, null, 100)).Messages.Count);
+        }
+
+        Assert.Equal(2L, ReadScalar("PRAGMA user_version"));
+        Assert.Equal(2L, ReadScalar("SELECT count(*) FROM messages WHERE packed IS NULL AND seq <= 2"));
     }
 
     [Fact]
