@@ -13,8 +13,8 @@ namespace Parley.Storage.Sqlite;
 /// cost the server. A transaction's messages wait here until it settles; then each conversation
 /// gets one row, holding its one message as columns or its several packed together
 /// (<see cref="PackedMessages"/>), and its last seq raised once. Each row costs two B-tree inserts
-/// (the table and the <c>(conv, seq)</c> index), about half of what storing a message cost in many
-/// small rooms when every message was a row. Used on the writer's thread only, inside its open
+/// (the table and the <c>(conv, seq)</c> index); while every message was a row, those were most of
+/// what storing one cost in many small rooms. Used on the writer's thread only, inside its open
 /// transaction.
 /// </summary>
 internal sealed class MessageAppendStatements : IDisposable
