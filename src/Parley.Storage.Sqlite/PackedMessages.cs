@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using Parley.Core.Model;
 
@@ -6,42 +7,76 @@ namespace Parley.Storage.Sqlite;
 /// <summary>
 /// The <c>packed</c> column of a messages row that holds several messages of one conversation,
 /// those one commit stored, in seq order. Each is its seq, id, time, sender, room or recipient and
-/// text; strings are length-prefixed UTF-8 (<see cref="BinaryWriter"/>), and the first byte says
-/// the layout, so a later Parley can add fields.
+/// text, as <see cref="BinaryWriter"/> would write them (little-endian integers, strings as UTF-8
+/// after a 7-bit encoded length), and the first byte says the layout, so a later Parley can add fields.
 /// </summary>
 internal sealed class PackedMessages
 {
     private const byte Layout = 1;
-    private readonly MemoryStream _buffer = new();
-    private readonly BinaryWriter _writer;
-
-    public PackedMessages() => _writer = new BinaryWriter(_buffer, Encoding.UTF8, leaveOpen: true);
+    // Written by hand rather than through a BinaryWriter, which rents and copies a buffer for
+    // every string longer than 42 chars: that made packing 6 % of the server's time in many rooms.
+    private byte[] _buffer = new byte[16 * 1024];
+    private int _length;
 
     /// <summary>Encodes <paramref name="messages"/>; the span is valid until the next call.</summary>
     public ReadOnlySpan<byte> Encode(List<StoredMessage> messages)
     {
-        _buffer.SetLength(0);
-        _writer.Write(Layout);
-        _writer.Write7BitEncodedInt(messages.Count);
+        _length = 0;
+        WriteByte(Layout);
+        Write7BitEncoded((uint)messages.Count);
         foreach (var message in messages)
         {
-            _writer.Write(message.Seq);
-            _writer.Write(message.Id);
-            _writer.Write(message.Timestamp.ToUnixTimeMilliseconds());
-            _writer.Write(message.From);
+            WriteInt64(message.Seq);
+            WriteString(message.Id);
+            WriteInt64(message.Timestamp.ToUnixTimeMilliseconds());
+            WriteString(message.From);
             WriteOptional(message.Room);
             WriteOptional(message.To);
-            _writer.Write(message.Text);
+            WriteString(message.Text);
         }
-        _writer.Flush();
-        return _buffer.GetBuffer().AsSpan(0, (int)_buffer.Length);
+        return _buffer.AsSpan(0, _length);
     }
 
     private void WriteOptional(string? value)
     {
-        _writer.Write(value is not null);
+        WriteByte(value is null ? (byte)0 : (byte)1);
         if (value is not null)
-            _writer.Write(value);
+            WriteString(value);
+    }
+
+    private void WriteString(string value)
+    {
+        var count = Encoding.UTF8.GetByteCount(value);
+        Write7BitEncoded((uint)count);
+        Reserve(count);
+        _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
+    }
+
+    private void WriteInt64(long value)
+    {
+        Reserve(sizeof(long));
+        BinaryPrimitives.WriteInt64LittleEndian(_buffer.AsSpan(_length), value);
+        _length += sizeof(long);
+    }
+
+    private void Write7BitEncoded(uint value)
+    {
+        Reserve(5);
+        for (; value >= 0x80; value >>= 7)
+            _buffer[_length++] = (byte)(value | 0x80);
+        _buffer[_length++] = (byte)value;
+    }
+
+    private void WriteByte(byte value)
+    {
+        Reserve(1);
+        _buffer[_length++] = value;
+    }
+
+    private void Reserve(int bytes)
+    {
+        if (_length + bytes > _buffer.Length)
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + bytes));
     }
 
     /// <summary>The messages of a packed row of <paramref name="conversation"/>, in seq order.</summary>
