@@ -35,4 +35,33 @@ public sealed class InputReadinessTests
         Assert.Equal("shutdown", (await bob.NextAsync("bye")).GetProperty("reason").GetString());
         await bob.Closed.WaitAsync(TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task Input_that_arrives_after_a_busy_spell_is_still_noticed()
+    {
+        // While input keeps coming, the thread pool polls for it; once a poll finds nothing, the
+        // epoll thread must take over again, or a connection that speaks after a lull is never read.
+        await using var server = await TestServer.StartAsync(new() { ["Epoll"] = "true", ["Connections:RateBurst"] = "100000" });
+        await using var quiet = await server.RegisterAsync("quiet");
+        var senders = new List<LineClient>();
+        for (var i = 0; i < 4; i++)
+            senders.Add(await server.RegisterAsync($"busy{i}"));
+        try
+        {
+            var burst = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 200).Select(n => $"{{\"id\":\"b{n}\",\"type\":\"send\",\"room\":\"lobby\",\"text\":\"m{n}\"}}\n")));
+            for (var round = 0; round < 3; round++)
+            {
+                await Task.WhenAll(senders.Select(s => s.SendBytesAsync(burst)));
+                foreach (var sender in senders)
+                    await sender.NextAsync("ok", m => m.GetProperty("re").GetString() == "b199");
+                await Task.Delay(200);
+                Assert.Equal("ok", (await quiet.RequestAsync("ping")).GetProperty("type").GetString());
+            }
+        }
+        finally
+        {
+            foreach (var sender in senders)
+                await sender.DisposeAsync();
+        }
+    }
 }

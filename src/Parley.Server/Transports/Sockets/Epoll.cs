@@ -52,10 +52,13 @@ internal static class Epoll
         }
     }
 
-    /// <summary>Waits for events into <paramref name="events"/>; their count, or -1 with the error in <paramref name="error"/>.</summary>
-    public static int Wait(SafeFileHandle epoll, byte[] events, out int error)
+    /// <summary>
+    /// Waits for events into <paramref name="events"/>, at most <paramref name="timeoutMs"/> (-1: for
+    /// ever, 0: not at all); their count, or -1 with the error in <paramref name="error"/>.
+    /// </summary>
+    public static int Wait(SafeFileHandle epoll, byte[] events, int timeoutMs, out int error)
     {
-        var count = epoll_wait(epoll, events, events.Length / EventBytes, -1);
+        var count = epoll_wait(epoll, events, events.Length / EventBytes, timeoutMs);
         error = count < 0 ? Marshal.GetLastPInvokeError() : 0;
         return count;
     }

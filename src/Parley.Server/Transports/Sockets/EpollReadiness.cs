@@ -11,8 +11,15 @@ namespace Parley.Server.Transports.Sockets;
 /// no pending receive, no socket event args and no suspended state machines: 10,000 idle
 /// connections then cost what their sessions and sockets cost, about 1.3 KB less each. A
 /// connection is armed once per wait (one-shot), so an event wakes exactly one reader.
+///
+/// While input keeps coming, the thread pool polls instead of the thread: once the thread has
+/// woken readers, it hands polling to a work item that polls without waiting, wakes what is
+/// ready and queues itself behind the readers it woke, and parks until a poll finds nothing.
+/// A thread woken by every event would preempt the readers it just woke (thousands of times a
+/// second, on a busy core), and each wake-up would find only the few connections that became
+/// ready since the last one.
 /// </summary>
-public sealed class EpollReadiness : IDisposable
+public sealed class EpollReadiness : IDisposable, IThreadPoolWorkItem
 {
     private const ulong WakeKey = ulong.MaxValue;
     private const int EventsPerWait = 256;
@@ -21,6 +28,9 @@ public sealed class EpollReadiness : IDisposable
     private readonly SafeFileHandle _epoll;
     private readonly SafeFileHandle _wake;
     private readonly Thread _thread;
+    // Set while the thread waits in epoll_wait, reset while the thread pool polls.
+    private readonly ManualResetEventSlim _polledByThread = new(initialState: true, spinCount: 1);
+    private readonly byte[] _pollEvents = new byte[EventsPerWait * Epoll.EventBytes];
     private readonly Lock _gate = new();
     // Watched connections by slot; a key is the slot and its generation, so an event that arrives
     // for a connection already gone cannot wake the next one given the same slot.
@@ -90,7 +100,7 @@ public sealed class EpollReadiness : IDisposable
         var events = new byte[EventsPerWait * Epoll.EventBytes];
         while (!_disposed)
         {
-            var count = Epoll.Wait(_epoll, events, out var error);
+            var count = Epoll.Wait(_epoll, events, timeoutMs: -1, out var error);
             if (count < 0 && error == Epoll.Interrupted)
                 continue;
             if (count < 0)
@@ -101,13 +111,47 @@ public sealed class EpollReadiness : IDisposable
                     Log.EpollFailed(_logger, error);
                 return;
             }
-            for (var i = 0; i < count; i++)
+            if (WakeReady(events, count) == 0)
+                continue;
+            _polledByThread.Reset();
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            _polledByThread.Wait();
+        }
+    }
+
+    /// <summary>The thread pool's turn: poll once; queue the next poll behind the readers woken, or give polling back to the thread.</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        int count;
+        try
+        {
+            count = _disposed ? 0 : Epoll.Wait(_epoll, _pollEvents, timeoutMs: 0, out _);
+        }
+        catch (ObjectDisposedException)
+        {
+            count = 0;
+        }
+        // An error is the thread's to report: its wait meets it again.
+        if (count > 0 && WakeReady(_pollEvents, count) > 0)
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        else
+            _polledByThread.Set();
+    }
+
+    /// <summary>Runs the reader of every connection with an event; how many there were.</summary>
+    private int WakeReady(byte[] events, int count)
+    {
+        var woken = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var key = Epoll.DataOf(events, i);
+            if (key != WakeKey && Find(key) is { } connection)
             {
-                var key = Epoll.DataOf(events, i);
-                if (key != WakeKey)
-                    Find(key)?.InputReady();
+                connection.InputReady();
+                woken++;
             }
         }
+        return woken;
     }
 
     private TcpConnection? Find(ulong key)
@@ -123,6 +167,7 @@ public sealed class EpollReadiness : IDisposable
             return;
         _disposed = true;
         Epoll.Signal(_wake);
+        _polledByThread.Set();
         _thread.Join();
         _epoll.Dispose();
         _wake.Dispose();
