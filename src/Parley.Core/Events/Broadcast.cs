@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Parley.Core.Events;
 
 /// <summary>
@@ -8,7 +10,8 @@ public sealed class Broadcast(ChatEvent chatEvent)
 {
     public const int MaxFormats = 4;
 
-    private readonly byte[]?[] _encoded = new byte[MaxFormats][];
+    // Inline in the object: a separate array was one more allocation per message delivered.
+    private EncodedSlots _encoded;
 
     public ChatEvent Event { get; } = chatEvent;
 
@@ -21,5 +24,11 @@ public sealed class Broadcast(ChatEvent chatEvent)
         // Two writers may race to encode; both produce equal bytes and the first one stored wins.
         var fresh = encoder.Encode(Event);
         return Interlocked.CompareExchange(ref slot, fresh, null) ?? fresh;
+    }
+
+    [InlineArray(MaxFormats)]
+    private struct EncodedSlots
+    {
+        private byte[]? _first;
     }
 }

@@ -190,7 +190,7 @@ public sealed partial class ChatHub
             .ToList();
 
     private RoomState? FindRoom(string name) =>
-        Names.IsValid(name) && _rooms.TryGetValue(Names.Key(name), out var room) ? room : null;
+        Names.IsValid(name) && _rooms.TryGetValue(name, out var room) ? room : null;
 
     private static ChatError NoSuchRoom(string name) =>
         Names.IsValid(name)

@@ -29,7 +29,8 @@ public sealed partial class ChatHub
     private readonly LoginThrottle _throttle;
 
     private readonly Lock _topology = new();
-    private readonly ConcurrentDictionary<string, RoomState> _rooms = new(StringComparer.Ordinal);
+    // Keyed by Names.Key, but found by any spelling of the name (which is ASCII): no lower-case copy per send.
+    private readonly ConcurrentDictionary<string, RoomState> _rooms = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, UserState> _online = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConversationSequencer> _directSequencers = new(StringComparer.Ordinal);
 

@@ -10,14 +10,14 @@ namespace Parley.Protocol.Json;
 /// Owns its <see cref="JsonDocument"/> and the rented bytes it was parsed from: dispose after the
 /// reply is written (the id refers to them too).
 /// </summary>
-public sealed class JsonRequest(JsonDocument document, byte[] input, JsonElement? id, string type) : IDisposable
+public sealed class JsonRequest(JsonDocument document, byte[] input, RequestId? id, string type) : IDisposable
 {
     private bool _disposed;
 
     private JsonElement Root => document.RootElement;
 
     /// <summary>The client's id, echoed as <c>re</c>; null when the client sent none.</summary>
-    public JsonElement? Id { get; private set; } = id;
+    public RequestId? Id { get; } = id;
 
     public string Type { get; } = type;
 
@@ -81,17 +81,11 @@ public sealed class JsonRequest(JsonDocument document, byte[] input, JsonElement
     }
 
     /// <summary>
-    /// Frees the parsed body once every field has been read, keeping only a copy of the id. A send
+    /// Frees the parsed body once every field has been read (the id is a copy of its own). A send
     /// awaits its commit for a while, often with thousands of others, and the document and its
     /// bytes would wait with it, long enough for the collector to promote them.
     /// </summary>
-    public void ReleaseBody()
-    {
-        if (_disposed)
-            return;
-        Id = Id?.Clone();
-        Dispose();
-    }
+    public void ReleaseBody() => Dispose();
 
     public void Dispose()
     {

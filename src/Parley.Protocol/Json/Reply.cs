@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Parley.Core.Model;
 
@@ -19,18 +18,17 @@ public readonly record struct Reply(Action<Utf8JsonWriter, object?>? Fields, obj
     public static implicit operator Reply(ChatError error) => new(null, null, error);
 
     /// <summary>The reply line for request <paramref name="id"/>.</summary>
-    public byte[] Encode(JsonElement? id) => JsonWire.Write((this, id), static (writer, state) => state.Item1.Write(writer, state.id));
+    public byte[] Encode(RequestId? id) => JsonWire.Write((this, id), static (writer, state) => state.Item1.Write(writer, state.id));
 
     private static readonly JsonEncodedText OkType = JsonEncodedText.Encode("ok");
     private static readonly JsonEncodedText ErrorType = JsonEncodedText.Encode("error");
 
-    private void Write(Utf8JsonWriter writer, JsonElement? id)
+    private void Write(Utf8JsonWriter writer, RequestId? id)
     {
         writer.WriteStartObject();
         writer.WritePropertyName(JsonWire.Property.Re);
-        // The raw text, escapes and all: an id comes back exactly as sent, even one that does not decode.
         if (id is { } value)
-            writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
+            writer.WriteRawValue(value.Utf8, skipInputValidation: true);
         else
             writer.WriteNullValue();
         if (Error is not null)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Unicode;
 using Parley.Core.Model;
@@ -14,7 +15,7 @@ public static class RequestParser
     /// Parses <paramref name="frame"/>. On failure returns null and sets <paramref name="error"/>;
     /// <paramref name="id"/> is then the request's id if it could be read, so the error can still be correlated.
     /// </summary>
-    public static JsonRequest? Parse(ReadOnlySequence<byte> frame, out RequestException? error, out JsonElement? id)
+    public static JsonRequest? Parse(ReadOnlySequence<byte> frame, out RequestException? error, out RequestId? id)
     {
         id = null;
         // The document keeps referring to its input, which the transport reuses: give it its own
@@ -38,27 +39,22 @@ public static class RequestParser
         if (root.ValueKind != JsonValueKind.Object)
             return Fail(document, bytes, ErrorCodes.NotObject, "a request is a JSON object: {\"id\": 1, \"type\": \"ping\"}", out error);
         if (root.TryGetProperty("id", out var idElement) && idElement.ValueKind is JsonValueKind.Number or JsonValueKind.String)
-            id = idElement;
+            id = RequestId.Of(idElement);
         else if (root.TryGetProperty("id", out _))
             return Fail(document, bytes, ErrorCodes.BadField, "'id' must be a number or a string", out error);
 
-        // From here on a failure still answers to the id, which must outlive the document.
         if (!root.TryGetProperty("type", out var typeElement))
-            return Fail(document, bytes, ErrorCodes.MissingField, "a request needs a 'type'", out error, ref id);
+            return Fail(document, bytes, ErrorCodes.MissingField, "a request needs a 'type'", out error);
         if (typeElement.ValueKind != JsonValueKind.String)
-            return Fail(document, bytes, ErrorCodes.BadField, "'type' must be a string", out error, ref id);
+            return Fail(document, bytes, ErrorCodes.BadField, "'type' must be a string", out error);
 
-        if (!JsonRequest.TryGetText(typeElement, out var type))
-            return Fail(document, bytes, ErrorCodes.BadField, "'type' is not valid text (it holds a lone surrogate escape)", out error, ref id);
+        // Most frames are sends: their type needs no string of its own.
+        var type = "send";
+        if (!JsonMarshal.GetRawUtf8Value(typeElement).SequenceEqual("\"send\""u8) && !JsonRequest.TryGetText(typeElement, out type))
+            return Fail(document, bytes, ErrorCodes.BadField, "'type' is not valid text (it holds a lone surrogate escape)", out error);
 
         error = null;
         return new JsonRequest(document, bytes, id, type);
-    }
-
-    private static JsonRequest? Fail(JsonDocument? document, byte[] input, string code, string message, out RequestException error, ref JsonElement? id)
-    {
-        id = id?.Clone();
-        return Fail(document, input, code, message, out error);
     }
 
     private static JsonRequest? Fail(JsonDocument? document, byte[] input, string code, string message, out RequestException error)

@@ -136,7 +136,7 @@ public sealed class NativeSession : QueuedSession
         }
     }
 
-    private void Reply(JsonElement? id, Reply reply)
+    private void Reply(RequestId? id, Reply reply)
     {
         if (!TryQueue(reply.Encode(id)))
             Close(ByeReasons.SlowConsumer);

@@ -15,15 +15,15 @@ public sealed class RequestParserTests
 {
     private static ReadOnlySequence<byte> Frame(string text) => new(Encoding.UTF8.GetBytes(text));
 
-    private static (JsonRequest? Request, RequestException? Error, JsonElement? Id) Parse(ReadOnlySequence<byte> frame)
+    private static (JsonRequest? Request, RequestException? Error, RequestId? Id) Parse(ReadOnlySequence<byte> frame)
     {
         var request = RequestParser.Parse(frame, out var error, out var id);
         return (request, error, id);
     }
 
-    private static (JsonRequest? Request, RequestException? Error, JsonElement? Id) Parse(string text) => Parse(Frame(text));
+    private static (JsonRequest? Request, RequestException? Error, RequestId? Id) Parse(string text) => Parse(Frame(text));
 
-    private static void AssertFails((JsonRequest? Request, RequestException? Error, JsonElement? Id) parsed, string code)
+    private static void AssertFails((JsonRequest? Request, RequestException? Error, RequestId? Id) parsed, string code)
     {
         Assert.Null(parsed.Request);
         Assert.NotNull(parsed.Error);
@@ -73,8 +73,8 @@ public sealed class RequestParserTests
         {
             Assert.NotNull(request);
             Assert.Equal("send", request!.Type);
-            Assert.Equal(7, request.Id!.Value.GetInt64());
-            Assert.Equal(7, id!.Value.GetInt64());
+            Assert.Equal("7", request.Id!.Value.ToString());
+            Assert.Equal("7", id!.Value.ToString());
             Assert.Equal("lobby", request.String("room"));
             Assert.Equal("h\u00e9 \U0001F600", request.String("text"));
         }
@@ -86,8 +86,7 @@ public sealed class RequestParserTests
         var (withId, _, _) = Parse("{\"id\":\"abc-1\",\"type\":\"ping\"}");
         using (withId)
         {
-            Assert.Equal(JsonValueKind.String, withId!.Id!.Value.ValueKind);
-            Assert.Equal("abc-1", withId.Id.Value.GetString());
+            Assert.Equal("\"abc-1\"", withId!.Id!.Value.ToString());
         }
         var (noId, error, id) = Parse("{\"type\":\"ping\"}");
         using (noId)
@@ -199,11 +198,11 @@ public sealed class RequestParserTests
     {
         var parsed = Parse("{\"id\":41,\"room\":\"lobby\"}");
         AssertFails(parsed, ErrorCodes.MissingField);
-        Assert.Equal(41, parsed.Id!.Value.GetInt64());
+        Assert.Equal("41", parsed.Id!.Value.ToString());
 
         var withStringId = Parse("{\"id\":\"q\"}");
         AssertFails(withStringId, ErrorCodes.MissingField);
-        Assert.Equal("q", withStringId.Id!.Value.GetString());
+        Assert.Equal("\"q\"", withStringId.Id!.Value.ToString());
     }
 
     [Theory]
@@ -216,7 +215,7 @@ public sealed class RequestParserTests
         var parsed = Parse(text);
         AssertFails(parsed, ErrorCodes.BadField);
         Assert.Contains("'type'", parsed.Error!.Message);
-        Assert.Equal(3, parsed.Id!.Value.GetInt64());
+        Assert.Equal("3", parsed.Id!.Value.ToString());
     }
 
     [Fact]
@@ -476,14 +475,14 @@ public sealed class RequestParserTests
     public void Replies_echo_the_id_exactly_and_carry_code_and_message_on_error()
     {
         using var doc = JsonDocument.Parse("{\"n\":17,\"s\":\"abc\"}");
-        var error = Decode(Reply.Fail(ErrorCodes.NoSuchRoom, "there is no room 'x'").Encode(doc.RootElement.GetProperty("n")));
+        var error = Decode(Reply.Fail(ErrorCodes.NoSuchRoom, "there is no room 'x'").Encode(RequestId.Of(doc.RootElement.GetProperty("n"))));
         Assert.Equal(["re", "type", "code", "message"], PropertyNames(error));
         Assert.Equal(17, error.GetProperty("re").GetInt64());
         Assert.Equal("error", error.GetProperty("type").GetString());
         Assert.Equal("no_such_room", error.GetProperty("code").GetString());
         Assert.Equal("there is no room 'x'", error.GetProperty("message").GetString());
 
-        var ok = Decode(Reply.Ok.Encode(doc.RootElement.GetProperty("s")));
+        var ok = Decode(Reply.Ok.Encode(RequestId.Of(doc.RootElement.GetProperty("s"))));
         Assert.Equal(["re", "type"], PropertyNames(ok));
         Assert.Equal("abc", ok.GetProperty("re").GetString());
         Assert.Equal("ok", ok.GetProperty("type").GetString());
