@@ -14,8 +14,10 @@ internal static class Epoll
     public const int CtlAdd = 1;
     public const int CtlModify = 3;
     public const uint In = 0x001;
+    public const uint Error = 0x008;
+    public const uint HangUp = 0x010;
     public const uint ReadHangUp = 0x2000;
-    public const uint OneShot = 1u << 30;
+    public const uint EdgeTriggered = 1u << 31;
     private const int CloseOnExec = 0x80000;
     private const int NonBlocking = 0x800;
     public const int Interrupted = 4;
@@ -62,6 +64,8 @@ internal static class Epoll
         error = count < 0 ? Marshal.GetLastPInvokeError() : 0;
         return count;
     }
+
+    public static uint EventsOf(byte[] events, int index) => MemoryMarshal.Read<uint>(events.AsSpan(index * EventBytes));
 
     public static ulong DataOf(byte[] events, int index) => MemoryMarshal.Read<ulong>(events.AsSpan(index * EventBytes + DataOffset));
 

@@ -10,7 +10,10 @@ namespace Parley.Server.Transports.Sockets;
 /// them (as the runtime's own socket engine does), so that a connection waiting for input holds
 /// no pending receive, no socket event args and no suspended state machines: 10,000 idle
 /// connections then cost what their sessions and sockets cost, about 1.3 KB less each. A
-/// connection is armed once per wait (one-shot), so an event wakes exactly one reader.
+/// connection is added once, edge-triggered: an event means input arrived (or the input ended)
+/// since the last one, and the connection runs its reader, or has it read again if it is running
+/// (<see cref="TcpConnection.InputReady"/>). Re-arming a one-shot watch after every read was a
+/// system call per read.
 ///
 /// While input keeps coming, the thread pool polls instead of the thread: once the thread has
 /// woken readers, it hands polling to a work item that polls without waiting, wakes what is
@@ -71,14 +74,15 @@ public sealed class EpollReadiness : IDisposable, IThreadPoolWorkItem
     }
 
     /// <summary>
-    /// Asks for one wake-up (<see cref="TcpConnection.InputReady"/>) when the socket has input or
-    /// has ended. False if the socket or this engine is already closed: no wake-up will come.
+    /// From now on, calls <see cref="TcpConnection.InputReady"/> whenever input arrives on the
+    /// socket or it ends (and at once if it has input already). False if the socket or this engine
+    /// is already closed: no call will come.
     /// </summary>
-    internal bool Arm(SafeSocketHandle socket, ulong key, bool first)
+    internal bool Add(SafeSocketHandle socket, ulong key)
     {
         if (_disposed)
             return false;
-        return Epoll.Control(_epoll, first ? Epoll.CtlAdd : Epoll.CtlModify, socket, Epoll.In | Epoll.ReadHangUp | Epoll.OneShot, key);
+        return Epoll.Control(_epoll, Epoll.CtlAdd, socket, Epoll.In | Epoll.ReadHangUp | Epoll.EdgeTriggered, key);
     }
 
     /// <summary>Frees the connection's slot. Its socket is closed, which took it out of the epoll set.</summary>
@@ -147,7 +151,7 @@ public sealed class EpollReadiness : IDisposable, IThreadPoolWorkItem
             var key = Epoll.DataOf(events, i);
             if (key != WakeKey && Find(key) is { } connection)
             {
-                connection.InputReady();
+                connection.InputReady(peerHungUp: (Epoll.EventsOf(events, i) & (Epoll.ReadHangUp | Epoll.HangUp | Epoll.Error)) != 0);
                 woken++;
             }
         }

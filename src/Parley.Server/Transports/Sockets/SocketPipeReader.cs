@@ -27,6 +27,9 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
     // The last receive took less than there was room for: the kernel had nothing more, so asking
     // again before waiting would only cost a syscall.
     private bool _kernelEmpty;
+    // The peer has closed or reset: a short receive no longer means there is nothing more, as the
+    // end is still to be read, and no later event will say so.
+    private volatile bool _peerHungUp;
     private volatile bool _cancelled;
 
     /// <summary>Whether a receive buffer is rented now (never while waiting with nothing unconsumed).</summary>
@@ -102,7 +105,7 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
         }
         _end += received;
         _examinedAll = false;
-        _kernelEmpty = received < room;
+        _kernelEmpty = received < room && !_peerHungUp;
         return true;
     }
 
@@ -163,6 +166,9 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
 
     /// <summary>Input has arrived since the kernel last had none: the next read asks it again.</summary>
     internal void InputArrived() => _kernelEmpty = false;
+
+    /// <summary>The peer closed its side or reset: reads go on until they meet the end.</summary>
+    internal void PeerHungUp() => _peerHungUp = true;
 
     public override void CancelPendingRead()
     {

@@ -22,8 +22,11 @@ public sealed class TcpConnection : IDisposable
     private QueuedSession? _session;
     private volatile bool _closeRequested;
     private IThreadPoolWorkItem? _reader;
-    // 1 while the reader waits for input: whoever takes it to 0 (input, abort, stop) runs the reader.
-    private int _readerWaiting;
+    private int _readerState = ReaderRunning;
+    private const int ReaderRunning = 0;
+    private const int ReaderWaiting = 1;
+    // Input arrived (or the connection stopped) while the reader ran: it must run again.
+    private const int ReaderRunningWithNews = 2;
     private readonly ulong _readinessKey;
     private bool _watched;
 
@@ -61,24 +64,48 @@ public sealed class TcpConnection : IDisposable
     public void ResumeOnInput()
     {
         _input.ReleaseIdleBuffer();
-        Volatile.Write(ref _readerWaiting, 1);
+        // News that came while the reader ran (input, a stop) is not repeated: read again now.
+        if (Interlocked.CompareExchange(ref _readerState, ReaderWaiting, ReaderRunning) == ReaderRunningWithNews)
+        {
+            RunReader();
+            return;
+        }
         if (_listener.Readiness is not { } readiness)
         {
             _ = WaitByZeroByteReceiveAsync();
             return;
         }
-        // Set first: the wake-up can run the reader, and so this again, before Arm returns.
-        var first = !_watched;
+        // Added once, for good. The first event can run the reader, and so this again, before Add returns.
+        if (_watched)
+            return;
         _watched = true;
-        if (!readiness.Arm(_socket.SafeHandle, _readinessKey, first))
+        if (!readiness.Add(_socket.SafeHandle, _readinessKey))
             Abort(); // the socket or the server is closing: end the connection, which wakes the reader
     }
 
-    /// <summary>Input arrived or the connection ended: runs the reader if it was waiting.</summary>
-    internal void InputReady()
+    /// <summary>Input arrived or the connection ended: runs the reader if it was waiting, or has it run again once it is done.</summary>
+    /// <param name="peerHungUp">The event says the peer closed its side or reset the connection.</param>
+    internal void InputReady(bool peerHungUp = false)
     {
-        if (Interlocked.Exchange(ref _readerWaiting, 0) != 1)
+        if (peerHungUp)
+            _input.PeerHungUp();
+        while (true)
+        {
+            var state = Volatile.Read(ref _readerState);
+            if (state == ReaderRunningWithNews)
+                return;
+            var next = state == ReaderWaiting ? ReaderRunning : ReaderRunningWithNews;
+            if (Interlocked.CompareExchange(ref _readerState, next, state) != state)
+                continue;
+            if (state == ReaderWaiting)
+                RunReader();
             return;
+        }
+    }
+
+    private void RunReader()
+    {
+        Volatile.Write(ref _readerState, ReaderRunning);
         _input.InputArrived();
         ThreadPool.UnsafeQueueUserWorkItem(_reader!, preferLocal: false);
     }
