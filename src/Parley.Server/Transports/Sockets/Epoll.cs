@@ -12,7 +12,6 @@ namespace Parley.Server.Transports.Sockets;
 internal static class Epoll
 {
     public const int CtlAdd = 1;
-    public const int CtlModify = 3;
     public const uint In = 0x001;
     public const uint Error = 0x008;
     public const uint HangUp = 0x010;

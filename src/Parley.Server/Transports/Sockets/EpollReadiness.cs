@@ -31,7 +31,7 @@ public sealed class EpollReadiness : IDisposable, IThreadPoolWorkItem
     private readonly SafeFileHandle _epoll;
     private readonly SafeFileHandle _wake;
     private readonly Thread _thread;
-    // Set while the thread waits in epoll_wait, reset while the thread pool polls.
+    // Set while the epoll thread does the polling, reset while the thread pool does.
     private readonly ManualResetEventSlim _polledByThread = new(initialState: true, spinCount: 1);
     private readonly byte[] _pollEvents = new byte[EventsPerWait * Epoll.EventBytes];
     private readonly Lock _gate = new();
