@@ -16,6 +16,7 @@ public sealed partial class SqliteChatStore : IChatStore
     private SqliteConnection? _writerConnection;
     private GroupCommitWriter? _writer;
     private MessageAppendStatements? _appendStatements;
+    private DatabaseLock? _lock;
 
     public SqliteChatStore(SqliteStoreOptions options)
     {
@@ -36,6 +37,7 @@ public sealed partial class SqliteChatStore : IChatStore
         var directory = Path.GetDirectoryName(Path.GetFullPath(_options.Path));
         if (directory is not null)
             Directory.CreateDirectory(directory);
+        _lock = DatabaseLock.Acquire(Path.GetFullPath(_options.Path));
 
         _writerConnection = new SqliteConnection(_connectionString);
         _writerConnection.Open();
@@ -84,6 +86,9 @@ public sealed partial class SqliteChatStore : IChatStore
         _appendStatements = null;
         _writerConnection = null;
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        // Released last, once nothing of this store can write to the file any more.
+        _lock?.Dispose();
+        _lock = null;
     }
 
     private SqliteConnection OpenReader()

@@ -66,6 +66,10 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        // A host that fails to start logs the whole exception (a busy port: 3 KB of stack trace)
+        // before it throws it to us; StartAsync's caller reports it in one line, so the log is noise.
+        var hostStarted = false;
+        builder.Logging.AddFilter((category, _) => hostStarted || category != HostLogCategory);
         // stdout carries only the "listening" lines that scripts read; logs go to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
@@ -136,12 +140,15 @@ public sealed class ParleyServer : IAsyncDisposable
         {
             await hub.StartAsync(cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            hostStarted = true;
         }
-        catch
+        catch (Exception ex)
         {
             await app.DisposeAsync().ConfigureAwait(false);
             await backplane.DisposeAsync().ConfigureAwait(false);
             await store.DisposeAsync().ConfigureAwait(false);
+            if (StartFailure(ex, options.Data, httpEndpoint) is { } oneLine)
+                throw oneLine;
             throw;
         }
         app.Lifetime.ApplicationStopping.Register(() => Log.Stopping(logger));
@@ -155,6 +162,19 @@ public sealed class ParleyServer : IAsyncDisposable
         await announce.FlushAsync(cancellationToken).ConfigureAwait(false);
         return server;
     }
+
+    /// <summary>The failures a user can mend, as one line that names what to mend; null for the others.</summary>
+    private static IOException? StartFailure(Exception ex, string data, IPEndPoint httpEndpoint) => ex switch
+    {
+        DatabaseInUseException inUse => new IOException(
+            $"{data} is in use by another parley serve{(inUse.HolderPid is { } pid ? $" (pid {pid})" : "")}", ex),
+        // Kestrel's own: IOException("Failed to bind to address http://…") around the socket error.
+        IOException and not ListenerBindException when ListenerBindException.FindSocketError(ex) is { } socketError =>
+            new ListenerBindException("http", httpEndpoint, socketError),
+        _ => null,
+    };
+
+    private const string HostLogCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
     /// <summary>Completes when the host begins to stop (Ctrl-C, SIGTERM or <see cref="StopAsync"/>).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);

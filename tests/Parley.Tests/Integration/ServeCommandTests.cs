@@ -78,4 +78,99 @@ public sealed class ServeCommandTests
             TempDirectory.Delete(data);
         }
     }
+
+    [Theory]
+    [InlineData("--tcp")]
+    [InlineData("--http")]
+    [InlineData("--irc")]
+    public async Task A_listener_whose_port_is_taken_makes_a_second_server_exit_with_one_line(string flag)
+    {
+        var first = TempDirectory.Create();
+        var second = TempDirectory.Create();
+        try
+        {
+            await using var running = await ServerProcess.StartAsync(first);
+            var port = flag switch { "--tcp" => running.TcpPort, "--http" => running.HttpPort, _ => running.IrcPort };
+
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                ServerProcess.StartAsync(second, flag, $"127.0.0.1:{port}"));
+
+            // The whole of standard error: one line naming the listener and the address, no stack trace.
+            Assert.Equal($"parley serve exited with 1: parley serve: {flag[2..]} 127.0.0.1:{port} is already in use", refused.Message);
+            // The first server still has every new connection on its ports.
+            await using var client = await running.ConnectAsync();
+            await client.OkAsync("ping");
+        }
+        finally
+        {
+            TempDirectory.Delete(first);
+            TempDirectory.Delete(second);
+        }
+    }
+
+    [Fact]
+    public async Task A_second_server_on_the_same_data_directory_is_refused_and_names_the_first()
+    {
+        var data = TempDirectory.Create();
+        try
+        {
+            await using var running = await ServerProcess.StartAsync(data);
+
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerProcess.StartAsync(data));
+
+            Assert.Equal($"parley serve exited with 1: parley serve: {data} is in use by another parley serve (pid {running.Pid})", refused.Message);
+            Assert.Equal(0, await running.TerminateAsync());
+            // The lock dies with its holder: the directory is free again at once.
+            await using var next = await ServerProcess.StartAsync(data);
+            await using var client = await next.ConnectAsync();
+            await client.OkAsync("ping");
+        }
+        finally
+        {
+            TempDirectory.Delete(data);
+        }
+    }
+
+    [Fact]
+    public async Task A_data_directory_held_by_a_killed_server_is_free_at_once()
+    {
+        var data = TempDirectory.Create();
+        try
+        {
+            await using (var killed = await ServerProcess.StartAsync(data))
+                await killed.KillAsync();
+            await using var next = await ServerProcess.StartAsync(data);
+            await using var client = await next.ConnectAsync();
+            await client.OkAsync("ping");
+        }
+        finally
+        {
+            TempDirectory.Delete(data);
+        }
+    }
+
+    [Fact]
+    public async Task Ports_freed_by_a_stopped_server_can_be_bound_again_at_once()
+    {
+        var data = TempDirectory.Create();
+        try
+        {
+            string[] ports = ["--tcp", $"127.0.0.1:{FreePort.Tcp()}", "--http", $"127.0.0.1:{FreePort.Tcp()}", "--irc", $"127.0.0.1:{FreePort.Tcp()}"];
+            await using (var stopped = await ServerProcess.StartAsync(data, ports))
+            {
+                // A client the server hangs up on: the server's side of it waits in TIME_WAIT after the stop.
+                await using var client = await stopped.ConnectAsync();
+                await client.OkAsync("ping");
+                Assert.Equal(0, await stopped.TerminateAsync());
+                await client.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            await using var restarted = await ServerProcess.StartAsync(data, ports);
+            await using var again = await restarted.ConnectAsync();
+            await again.OkAsync("ping");
+        }
+        finally
+        {
+            TempDirectory.Delete(data);
+        }
+    }
 }

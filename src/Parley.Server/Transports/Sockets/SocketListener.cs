@@ -44,12 +44,19 @@ public sealed class SocketListener(
         var listen = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            // As Kestrel does: a restarted server can bind while old connections sit in TIME_WAIT.
-            listen.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // No SocketOptionName.ReuseAddress: on Linux .NET sets SO_REUSEPORT with it, and then a
+            // second server binds the same port and the kernel splits new connections between the
+            // two. .NET's bind sets SO_REUSEADDR alone on Unix, which is what lets a restarted
+            // server bind while old connections sit in TIME_WAIT.
             if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any))
                 listen.DualMode = true;
             listen.Bind(endpoint);
             listen.Listen(1024);
+        }
+        catch (SocketException ex)
+        {
+            listen.Dispose();
+            throw new ListenerBindException(transport, endpoint, ex);
         }
         catch
         {
