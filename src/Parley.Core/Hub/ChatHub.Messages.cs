@@ -120,8 +120,8 @@ public sealed partial class ChatHub
 
     private ChatError? CheckText(string text)
     {
-        if (text.Length == 0)
-            return Error(ErrorCodes.EmptyText, "the message text is empty");
+        if (BlankText.IsBlank(text))
+            return Error(ErrorCodes.EmptyText, "the message text is empty or only blank characters");
         if (TextLength.Exceeds(text, _limits.MaxTextChars))
             return Error(ErrorCodes.TextTooLong, $"a message is at most {_limits.MaxTextChars} characters");
         return null;

@@ -589,6 +589,34 @@ public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("   ")]
+    [InlineData("\t\r\n \u00A0")]
+    [InlineData("\u3000\u3000")] // ideographic spaces
+    [InlineData("\u200B\u200C\u200D\u2060\uFEFF")] // zero-width padding
+    [InlineData(" \u2800 \u3164 ")] // braille blank, Hangul filler
+    public async Task Blank_text_gets_empty_text_over_TCP_and_WebSocket_and_is_not_relayed(string blank)
+    {
+        await using var mallory = await MalloryAsync();
+        Assert.Equal(ErrorCodes.EmptyText, await mallory.ErrorAsync("send", new { room = "lobby", text = blank }));
+        Assert.Equal(ErrorCodes.EmptyText, await mallory.ErrorAsync("send", new { to = "alice", text = blank }));
+        Assert.Equal(ErrorCodes.EmptyText, await _bob.ErrorAsync("send", new { room = "lobby", text = blank }));
+        await mallory.OkAsync("ping");
+        await AssertUndisturbedAsync();
+        AssertNothingRelayedFrom("mallory");
+    }
+
+    [Theory]
+    [InlineData(" . ")]
+    [InlineData("\u3000あ")]
+    [InlineData("\u200B\U0001F44D")] // a thumbs-up after a zero-width space
+    public async Task Text_with_one_visible_character_is_sent_as_it_is(string text)
+    {
+        await using var mallory = await MalloryAsync();
+        await mallory.OkAsync("send", new { room = "lobby", text });
+        Assert.Equal(text, Text(await _alice.NextAsync("message", m => Text(m, "from") == "mallory"), "text"));
+    }
+
+    [Theory]
     [InlineData("<img src=x onerror=alert(1)>")]
     [InlineData("<script>alert('x')</script> &amp; &lt; &")]
     [InlineData("/quit")]
