@@ -51,7 +51,21 @@ internal static class Frames
         e.TryGetProperty("dms", out var dms)
             ? dms.EnumerateArray().Select(d => new ConversationSummary(Target.With(d.GetProperty("with").GetString()!),
                 null, 2, Long(d, "lastSeq"), Long(d, "unread"))).ToList()
-            : []);
+            : [],
+        e.TryGetProperty("limits", out var limits) ? Limits(limits) : ServerLimits.Defaults);
+
+    private static ServerLimits Limits(JsonElement e)
+    {
+        var defaults = ServerLimits.Defaults;
+        return new ServerLimits(
+            Int(e, "maxTextChars") ?? defaults.MaxTextChars,
+            Int(e, "maxTopicChars") ?? defaults.MaxTopicChars,
+            Int(e, "maxLineBytes") ?? defaults.MaxLineBytes,
+            Int(e, "historyMax") ?? defaults.HistoryMax);
+    }
+
+    private static int? Int(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
 
     public static IReadOnlyList<Member> Members(JsonElement e) =>
         e.GetProperty("members").EnumerateArray()

@@ -20,6 +20,7 @@ public sealed partial class ParleyClient
         lock (_state)
         {
             User = session.User;
+            Limits = session.Limits;
             if (token is not null)
                 _token = token;
             // What the server had at sign-in is the horizon: a later reconnect replays only what comes after.
@@ -148,6 +149,7 @@ public sealed partial class ParleyClient
                     lock (_state)
                         token = _token ?? throw new ParleyException("bad_token", "signed out");
                     var session = Frames.Session(await RequestOnAsync(connection, "resume", w => w.WriteString("token", token), _disposed.Token).ConfigureAwait(false));
+                    Limits = session.Limits; // the server may have restarted with other settings
                     Emit(new Reconnected(attempt));
                     await CatchUpAsync(connection, session).ConfigureAwait(false);
                     // From here a drop of the new connection starts a fresh reconnect by itself...

@@ -45,13 +45,17 @@ public sealed partial class ParleyClient
             .ToList();
     }
 
-    public Task<JoinedRoom> CreateAsync(string room, string? topic = null, CancellationToken cancellationToken = default) =>
-        JoinLikeAsync("create", w =>
+    public Task<JoinedRoom> CreateAsync(string room, string? topic = null, CancellationToken cancellationToken = default)
+    {
+        if (topic is not null)
+            CheckLength(topic, Limits.MaxTopicChars, ParleyException.TopicTooLongCode, "topics");
+        return JoinLikeAsync("create", w =>
         {
             w.WriteString("room", room);
             if (topic is not null)
                 w.WriteString("topic", topic);
         }, cancellationToken);
+    }
 
     public Task<JoinedRoom> JoinAsync(string room, CancellationToken cancellationToken = default) =>
         JoinLikeAsync("join", w => w.WriteString("room", room), cancellationToken);
@@ -71,15 +75,23 @@ public sealed partial class ParleyClient
         return reply.GetProperty("room").GetString()!;
     }
 
-    public Task SetTopicAsync(string room, string topic, CancellationToken cancellationToken = default) =>
-        RequestAsync("topic", w =>
+    public Task SetTopicAsync(string room, string topic, CancellationToken cancellationToken = default)
+    {
+        CheckLength(topic, Limits.MaxTopicChars, ParleyException.TopicTooLongCode, "topics");
+        return RequestAsync("topic", w =>
         {
             w.WriteString("room", room);
             w.WriteString("topic", topic);
         }, cancellationToken);
+    }
 
+    /// <summary>
+    /// Sends a message. A text longer than the server's <see cref="ServerLimits.MaxTextChars"/>
+    /// is refused here, before it is sent (<c>text_too_long</c>, with the lengths in its message).
+    /// </summary>
     public async Task<SentMessage> SendAsync(Target target, string text, CancellationToken cancellationToken = default)
     {
+        CheckLength(text, Limits.MaxTextChars, ParleyException.TextTooLongCode, "messages");
         var reply = await RequestAsync("send", w =>
         {
             Frames.WriteTarget(w, target, "to");
@@ -129,6 +141,16 @@ public sealed partial class ParleyClient
             Frames.WriteTarget(w, target, "with");
             w.WriteNumber("seq", seq);
         }, cancellationToken);
+
+    /// <summary>Limits count characters as the server does: Unicode scalar values, so an emoji is one.</summary>
+    private static void CheckLength(string text, int maxChars, string code, string what)
+    {
+        if (text.Length <= maxChars)
+            return;
+        var chars = text.EnumerateRunes().Count();
+        if (chars > maxChars)
+            throw ParleyException.TooLong(code, what, chars, maxChars);
+    }
 
     public Task PingAsync(CancellationToken cancellationToken = default) => RequestAsync("ping", null, cancellationToken);
 }

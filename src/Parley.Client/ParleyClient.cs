@@ -32,6 +32,9 @@ public sealed partial class ParleyClient : IAsyncDisposable
     /// <summary>The signed-in user, or null.</summary>
     public string? User { get; private set; }
 
+    /// <summary>What the server accepts, as its last sign-in reply said; its defaults before that.</summary>
+    public ServerLimits Limits { get; private set; } = ServerLimits.Defaults;
+
     public bool IsConnected => _connection is not null;
 
     public static async Task<ParleyClient> ConnectAsync(ParleyClientOptions options, CancellationToken cancellationToken = default)
@@ -61,9 +64,12 @@ public sealed partial class ParleyClient : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
         var id = Interlocked.Increment(ref _nextId);
+        var frame = Frames.Request(id, type, fields);
+        // The server closes a connection that sends an over-long line; refuse it here instead.
+        if (frame.Length > Limits.MaxLineBytes)
+            throw ParleyException.LineTooLong(type, frame.Length, Limits.MaxLineBytes);
         var reply = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = reply;
-        var frame = Frames.Request(id, type, fields);
         await _sendGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -16,7 +16,7 @@ public sealed partial class ChatApp
         ["create"] = new("/create ROOM [topic]", "create a room and switch to it", (app, args) => app.Create(args)),
         ["rooms"] = new("/rooms", "list the rooms", (app, _) => app.Rooms()),
         ["switch"] = new("/switch ROOM|@USER", "talk in another room or to a user", (app, args) => app.Switch(args)),
-        ["topic"] = new("/topic TEXT", "set the current room's topic", (app, args) => app.Topic(args)),
+        ["topic"] = new("/topic [TEXT]", "show the current room's topic, or set it (/topic --clear clears it)", (app, args) => app.Topic(args)),
         ["msg"] = new("/msg USER TEXT", "send a direct message", (app, args) => app.Msg(args)),
         ["users"] = new("/users", "who is online", (app, _) => app.Users()),
         ["who"] = new("/who", "members of the current room", (app, _) => app.Who()),
@@ -121,10 +121,22 @@ public sealed partial class ChatApp
             view.Print(format.Error("a direct conversation has no topic"));
             return true;
         }
-        await client.SetTopicAsync(room, args);
-        view.Print(format.Info($"topic of #{room}: {TerminalText.Neutralise(args)}"));
+        if (args.Length == 0)
+        {
+            // A command without its argument shows; it never changes anything.
+            var listed = (await client.RoomsAsync()).FirstOrDefault(r => string.Equals(r.Name, room, StringComparison.OrdinalIgnoreCase));
+            view.Print(format.Info(listed is null || listed.Topic.Length == 0
+                ? $"#{room} has no topic; /topic TEXT sets one"
+                : $"topic of #{room}: {TerminalText.Neutralise(listed.Topic)}"));
+            return true;
+        }
+        var topic = args == ClearTopic ? "" : args;
+        await client.SetTopicAsync(room, topic);
+        view.Print(format.Info(topic.Length == 0 ? $"cleared the topic of #{room}" : $"topic of #{room}: {TerminalText.Neutralise(topic)}"));
         return true;
     }
+
+    private const string ClearTopic = "--clear";
 
     private async Task<bool> Msg(string args)
     {
@@ -163,13 +175,14 @@ public sealed partial class ChatApp
     private async Task<bool> History(string args)
     {
         var count = RecentOnJoin;
-        if (args.Length > 0 && (!int.TryParse(args, out count) || count < 1))
+        var most = client.Limits.HistoryMax;
+        if (args.Length > 0 && (!int.TryParse(args, out count) || count < 1 || count > most))
         {
             Failures++;
-            view.Print(format.Error($"usage: {Commands["history"].Usage}"));
+            view.Print(format.Error($"/history N shows the last N messages, N from 1 to {most}; /history alone shows {RecentOnJoin}"));
             return true;
         }
-        await ShowHistoryAsync(_current, Math.Min(count, 200));
+        await ShowHistoryAsync(_current, count);
         return true;
     }
 

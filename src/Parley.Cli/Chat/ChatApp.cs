@@ -29,11 +29,19 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
     {
         foreach (var unread in session.Rooms.Concat(session.Directs).Where(c => c.Unread > 0))
             view.Print(format.Info($"{unread.Target}: {unread.Unread} unread"));
-        var joined = session.Rooms.Any(r => string.Equals(r.Target.Room, room, StringComparison.OrdinalIgnoreCase));
+        var member = session.Rooms.FirstOrDefault(r => string.Equals(r.Target.Room, room, StringComparison.OrdinalIgnoreCase));
         await TryAsync(async () =>
         {
-            var name = joined ? session.Rooms.First(r => string.Equals(r.Target.Room, room, StringComparison.OrdinalIgnoreCase)).Target.Room! : (await client.JoinAsync(room)).Room;
-            await OpenAsync(Target.InRoom(name));
+            if (member is not null)
+            {
+                if (member.Topic is { Length: > 0 } topic)
+                    view.Print(format.Info($"#{member.Target.Room}{TopicSuffix(topic)}"));
+                await OpenAsync(member.Target);
+                return;
+            }
+            var joined = await client.JoinAsync(room);
+            view.Print(format.Info($"joined #{joined.Room}{TopicSuffix(joined.Topic)} ({joined.Members.Count} members)"));
+            await OpenAsync(Target.InRoom(joined.Room));
         });
     }
 
@@ -46,8 +54,8 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
             {
                 case MessageReceived m:
                     view.Print(format.Message(m.Message, m.Replayed));
-                    if (interactive && m.Message.ConversationFor(Me) == _current)
-                        _ = MarkReadQuietlyAsync(_current, m.Message.Seq);
+                    // Printed is read, whichever conversation it belongs to.
+                    _ = MarkReadQuietlyAsync(m.Message.ConversationFor(Me), m.Message.Seq);
                     break;
                 case MemberJoined j:
                     view.Print(format.Info($"{TerminalText.Neutralise(j.User)} joined #{j.Room}"));
@@ -173,7 +181,14 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
         catch (ParleyException ex)
         {
             Failures++;
-            view.Print(format.Error($"{ex.Message} [{ex.Code}]"));
+            view.Print(format.Error($"{ex.Message}{HintFor(ex.Code)} [{ex.Code}]"));
         }
     }
+
+    /// <summary>What to type next, in this client's commands (the server's messages name no commands).</summary>
+    private static string HintFor(string code) => code switch
+    {
+        "no_such_room" => "; /rooms lists them, /create makes one",
+        _ => "",
+    };
 }

@@ -3,7 +3,7 @@ namespace Parley.Client.Model;
 /// <summary>A conversation in the login reply, with where it stands.</summary>
 public sealed record ConversationSummary(Target Target, string? Topic, int Members, long LastSeq, long Unread);
 
-public sealed record SessionInfo(string User, string? Token, IReadOnlyList<ConversationSummary> Rooms, IReadOnlyList<ConversationSummary> Directs);
+public sealed record SessionInfo(string User, string? Token, IReadOnlyList<ConversationSummary> Rooms, IReadOnlyList<ConversationSummary> Directs, ServerLimits Limits);
 
 public sealed record RoomListing(string Name, string Topic, int Members, bool Joined);
 

@@ -194,7 +194,7 @@ public sealed partial class ChatHub
 
     private static ChatError NoSuchRoom(string name) =>
         Names.IsValid(name)
-            ? Error(ErrorCodes.NoSuchRoom, $"there is no room '{name}'; 'rooms' lists them, 'create' makes one")
+            ? Error(ErrorCodes.NoSuchRoom, $"there is no room '{name}'")
             : Error(ErrorCodes.BadName, $"a room name is {Names.Rule}");
 
     private static ChatError NotMember(RoomState room) =>

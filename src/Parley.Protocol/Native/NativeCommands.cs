@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using Parley.Core.Model;
+using Parley.Core.Policy;
 using Parley.Protocol.Json;
 
 namespace Parley.Protocol.Native;
@@ -32,13 +33,13 @@ internal static class NativeCommands
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static async Task<Reply> Register(NativeSession s, JsonRequest r) =>
-        SessionStarted(await s.Hub.RegisterAsync(s, r.String("user"), r.String("password")));
+        SessionStarted(s, await s.Hub.RegisterAsync(s, r.String("user"), r.String("password")));
 
     private static async Task<Reply> Login(NativeSession s, JsonRequest r) =>
-        SessionStarted(await s.Hub.LoginAsync(s, r.String("user"), r.String("password")));
+        SessionStarted(s, await s.Hub.LoginAsync(s, r.String("user"), r.String("password")));
 
     private static async Task<Reply> Resume(NativeSession s, JsonRequest r) =>
-        SessionStarted(await s.Hub.ResumeAsync(s, r.String("token")));
+        SessionStarted(s, await s.Hub.ResumeAsync(s, r.String("token")));
 
     private static async Task<Reply> Logout(NativeSession s, JsonRequest r) =>
         Done(await s.Hub.LogoutAsync(s));
@@ -165,7 +166,7 @@ internal static class NativeCommands
         });
     }
 
-    private static Reply SessionStarted(Result<SessionStart> result)
+    private static Reply SessionStarted(NativeSession s, Result<SessionStart> result)
     {
         if (!result.Ok)
             return result.Error!;
@@ -175,6 +176,7 @@ internal static class NativeCommands
             w.WriteString("user", start.User);
             if (start.Token is not null)
                 w.WriteString("token", start.Token);
+            WriteLimits(w, s.Hub.Limits, s.Options);
             w.WriteStartArray("rooms");
             foreach (var room in start.Rooms)
             {
@@ -198,6 +200,20 @@ internal static class NativeCommands
             }
             w.WriteEndArray();
         });
+    }
+
+    /// <summary>
+    /// What a client must keep to, so Parley's own clients refuse or split an over-long text
+    /// instead of being closed for an over-long line.
+    /// </summary>
+    private static void WriteLimits(Utf8JsonWriter w, ChatLimits limits, NativeSessionOptions connection)
+    {
+        w.WriteStartObject("limits");
+        w.WriteNumber("maxTextChars", limits.MaxTextChars);
+        w.WriteNumber("maxTopicChars", limits.MaxTopicChars);
+        w.WriteNumber("maxLineBytes", connection.MaxLineBytes);
+        w.WriteNumber("historyMax", limits.HistoryMax);
+        w.WriteEndObject();
     }
 
     /// <summary>A room as listed by <c>rooms</c> and in the sign-in replies.</summary>

@@ -36,6 +36,7 @@ public sealed class NativeSession : QueuedSession
 
     public ChatHub Hub { get; }
 
+    internal NativeSessionOptions Options => _options;
 
     public override bool TryDeliver(Broadcast broadcast) => TryQueue(broadcast.EncodedWith(_encoder));
 

@@ -87,7 +87,8 @@ public sealed class ChatCommandTests : IAsyncLifetime
         var output = alice.Output.Text;
         Assert.Contains("error: unknown command '/frobnicate'; /help lists them", output);
         Assert.Contains("error: there is no user 'ghost' [no_such_user]", output);
-        Assert.Contains("[no_such_room]", output);
+        // The hint names this client's commands, not protocol ops.
+        Assert.Contains("error: there is no room 'nowhere'; /rooms lists them, /create makes one [no_such_room]", output);
         Assert.Contains("#lobby alice: still here", output);
     }
 
@@ -192,5 +193,86 @@ public sealed class ChatCommandTests : IAsyncLifetime
         {
             TempDirectory.Delete(data);
         }
+    }
+
+    [Fact]
+    public async Task Topic_alone_shows_the_topic_and_changes_nothing_and_clear_is_explicit()
+    {
+        var alice = Start("alice");
+        alice.Input.Send("/create dev builds");
+        alice.Input.Send("/topic");
+        Assert.Equal(0, await Finish(alice));
+        Assert.Contains("-- topic of #dev: builds", alice.Output.Text);
+        await using var probe = await _server.RegisterAsync("probe");
+        Assert.Equal("builds", await TopicAsync(probe, "dev"));
+
+        var again = Start("alice", room: "dev");
+        again.Input.Send("/topic --clear");
+        again.Input.Send("/topic");
+        Assert.Equal(0, await Finish(again));
+        Assert.Contains("-- cleared the topic of #dev", again.Output.Text);
+        Assert.Contains("-- #dev has no topic; /topic TEXT sets one", again.Output.Text);
+        Assert.Equal("", await TopicAsync(probe, "dev"));
+    }
+
+    private static async Task<string> TopicAsync(LineClient client, string room) =>
+        (await client.OkAsync("rooms")).GetProperty("rooms").EnumerateArray()
+            .Single(r => r.GetProperty("name").GetString() == room).GetProperty("topic").GetString()!;
+
+    [Fact]
+    public async Task Opening_a_room_at_start_shows_its_topic()
+    {
+        await using (var owner = await _server.RegisterAsync("owner"))
+            await owner.OkAsync("create", new { room = "dev", topic = "builds and deploys" });
+        var joining = Start("alice", room: "dev");
+        Assert.Equal(0, await Finish(joining));
+        Assert.Contains("-- joined #dev — builds and deploys (2 members)", joining.Output.Text);
+
+        var member = Start("alice", room: "dev");
+        Assert.Equal(0, await Finish(member));
+        Assert.Contains("-- #dev — builds and deploys", member.Output.Text);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    [InlineData("201")]
+    [InlineData("lots")]
+    public async Task History_out_of_range_says_the_range(string count)
+    {
+        var alice = Start("alice");
+        alice.Input.Send($"/history {count}");
+        Assert.Equal(1, await Finish(alice));
+        Assert.Contains("error: /history N shows the last N messages, N from 1 to 200; /history alone shows 20", alice.Output.Text);
+    }
+
+    [Fact]
+    public async Task An_over_long_message_is_refused_with_the_lengths_and_the_chat_goes_on()
+    {
+        var alice = Start("alice");
+        alice.Input.Send(new string('x', 100_000));
+        alice.Input.Send("short one");
+        Assert.Equal(1, await Finish(alice));
+        Assert.Contains("error: messages are at most 4,000 characters; this one has 100,000 [text_too_long]", alice.Output.Text);
+        Assert.Contains(alice.Output.Lines, l => l.EndsWith("#lobby alice: short one"));
+    }
+
+    [Fact]
+    public async Task A_direct_message_printed_while_in_a_room_is_not_unread_at_the_next_sign_in()
+    {
+        var bob = Start("bob");
+        await using var probe = await _server.RegisterAsync("alice");
+        await Until.TrueAsync(async () => (await probe.OkAsync("online")).GetProperty("users").EnumerateArray().Any(u => u.GetString() == "bob"), "bob is online");
+        await probe.OkAsync("send", new { to = "bob", text = "psst" });
+        await bob.Output.WaitForLineAsync("@alice alice: psst");
+
+        // bob is still in #lobby; signing in again elsewhere shows what the server counts unread.
+        await Until.TrueAsync(async () =>
+        {
+            await using var elsewhere = await _server.ConnectAsync();
+            var dms = (await elsewhere.OkAsync("login", new { user = "bob", password = "password1" })).GetProperty("dms");
+            return dms.EnumerateArray().Single(d => d.GetProperty("with").GetString() == "alice").GetProperty("unread").GetInt64() == 0;
+        }, "the printed direct message is marked read");
+        Assert.Equal(0, await Finish(bob));
     }
 }

@@ -56,6 +56,36 @@ public sealed class ParleyClientTests
         Assert.Contains("bob", await alice.OnlineAsync());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_server_limits_come_with_sign_in_and_an_over_long_text_is_refused_before_it_is_sent(bool webSocket)
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Limits:MaxTextChars"] = "10", ["Limits:MaxTopicChars"] = "5", ["Connections:MaxLineBytes"] = "2048" });
+        await using var alice = await Connect(server, webSocket);
+        await using var bob = await Connect(server, webSocket);
+        var session = await alice.RegisterAsync("alice", "password1");
+        await bob.RegisterAsync("bob", "password1");
+        Assert.Equal(new ServerLimits(10, 5, 2048, 200), session.Limits);
+        Assert.Equal(session.Limits, alice.Limits);
+
+        // Ten emoji are ten characters, as the server counts them; eleven are one too many.
+        await alice.SendAsync(Target.InRoom("lobby"), string.Concat(Enumerable.Repeat("\U0001F600", 10)));
+        var tooLong = await Assert.ThrowsAsync<ParleyException>(() => alice.SendAsync(Target.InRoom("lobby"), new string('x', 100_000)));
+        Assert.Equal("text_too_long", tooLong.Code);
+        Assert.Equal("messages are at most 10 characters; this one has 100,000", tooLong.Message);
+        var topic = await Assert.ThrowsAsync<ParleyException>(() => alice.SetTopicAsync("lobby", "too long"));
+        Assert.Equal(("topic_too_long", "topics are at most 5 characters; this one has 8"), (topic.Code, topic.Message));
+        // A request over the line limit for any other reason is refused too, and the connection stays.
+        var line = await Assert.ThrowsAsync<ParleyException>(() => alice.JoinAsync(new string('r', 3000)));
+        Assert.Equal("line_too_long", line.Code);
+
+        await alice.SendAsync(Target.InRoom("lobby"), "still here");
+        var received = await Next<MessageReceived>(bob, m => m.Message.Text == "still here");
+        Assert.Equal("alice", received.Message.From);
+        Assert.DoesNotContain(await bob.HistoryAsync(Target.InRoom("lobby")) is { } page ? page.Messages : [], m => m.Text.Length > 20);
+    }
+
     [Fact]
     public async Task A_client_signed_in_by_resume_also_reconnects_with_that_token()
     {
