@@ -11,6 +11,7 @@ namespace Parley.Cli.Commands;
 /// </summary>
 public sealed class BenchCommand
 {
+    /// <summary>Printed after the options by `parley bench --help`.</summary>
     public const string ServerSettingsHelp =
         "Parley limits each connection to 20 requests/s and hashes passwords slowly by design; for a benchmark start it with\n" +
         "  PARLEY_Connections__RateBurst=1000000 PARLEY_Connections__RatePerSecond=1000000 \\\n" +
@@ -21,27 +22,27 @@ public sealed class BenchCommand
     private readonly Argument<string> _workload = new("workload") { Description = "fanout (one room, many receivers), rooms (many small rooms, everyone sends) or idle (many signed-in connections, server memory)" };
     private readonly Option<string> _proto = new("--proto") { Description = "native (JSON lines over TCP), ws (the same over WebSocket /ws), irc, or redis (pub/sub)", DefaultValueFactory = _ => "native" };
     private readonly Option<string> _host = new("--host") { Description = "server address", DefaultValueFactory = _ => "127.0.0.1" };
-    private readonly Option<int?> _port = new("--port") { Description = "server port (default per proto: native 7878, ws 8080, irc 6667, redis 6379)" };
+    private readonly Option<int?> _port = new("--port") { Description = "server port [default: native 7878, ws 8080, irc 6667, redis 6379]" };
     private readonly Option<int> _receivers = new("--receivers") { Description = "fanout: receiving connections", DefaultValueFactory = _ => 100 };
     private readonly Option<int> _senders = new("--senders") { Description = "fanout: sending connections", DefaultValueFactory = _ => 10 };
     private readonly Option<int> _rooms = new("--rooms") { Description = "rooms: how many rooms", DefaultValueFactory = _ => 1000 };
     private readonly Option<int> _members = new("--members") { Description = "rooms: members per room (each sends and receives); with 1 nothing is delivered and messages/s (each acknowledged once stored) is the figure", DefaultValueFactory = _ => 5 };
     private readonly Option<int> _connections = new("--connections") { Description = "idle: connections to open and sign in", DefaultValueFactory = _ => 1000 };
     private readonly Option<double> _rate = new("--rate") { Description = "aggregate messages/s over all senders; 0 = flat out (with --search: the first rate tried)", DefaultValueFactory = _ => 0 };
-    private readonly Option<double?> _duration = new("--duration") { Description = "seconds measured (default 10; 3 per step with --search)" };
-    private readonly Option<double?> _warmup = new("--warmup") { Description = "seconds of sending before measuring (default 2; 1 with --search)" };
+    private readonly Option<double?> _duration = new("--duration") { Description = "seconds measured [default: 10; 3 per step with --search]" };
+    private readonly Option<double?> _warmup = new("--warmup") { Description = "seconds of sending before measuring [default: 2; 1 with --search]" };
     private readonly Option<double> _drain = new("--drain") { Description = "at most this many seconds to wait for late deliveries after the window", DefaultValueFactory = _ => 10 };
     private readonly Option<double> _settle = new("--settle") { Description = "idle: seconds between the last sign-in and the memory reading", DefaultValueFactory = _ => 2 };
     private readonly Option<int> _size = new("--size") { Description = "message text size in bytes", DefaultValueFactory = _ => 100 };
-    private readonly Option<int?> _window = new("--window") { Description = "unacknowledged sends each sender may have outstanding (default 128; rooms 8, as thousands of senders share the server; IRC: acknowledged by a PONG after each batch)" };
+    private readonly Option<int?> _window = new("--window") { Description = "unacknowledged sends each sender may have outstanding (rooms: fewer, as thousands of senders share the server; IRC: acknowledged by a PONG after each batch) [default: 128; rooms 8]" };
     private readonly Option<int> _concurrency = new("--concurrency") { Description = "connections set up at once", DefaultValueFactory = _ => 64 };
     private readonly Option<string> _userPrefix = new("--user-prefix") { Description = "accounts and IRC nicks are PREFIX0, PREFIX1, ...", DefaultValueFactory = _ => "bench" };
-    private readonly Option<string?> _password = new("--password") { Description = "account password (native/ws default benchpass1); with irc, sent as PASS (Parley accounts); without it irc registers as a guest" };
+    private readonly Option<string?> _password = new("--password") { Description = "account password; with irc, sent as PASS (Parley accounts), and without it irc registers as a guest [default: benchpass1 for native and ws]" };
     private readonly Option<int?> _registerPort = new("--register-port") { Description = "irc against Parley: first create the accounts and rooms over the native protocol on this port" };
     private readonly Option<string> _room = new("--room") { Description = "the fanout room (rooms: the prefix of the room names)", DefaultValueFactory = _ => "benchfan" };
     private readonly Option<bool> _search = new("--search") { Description = "fanout: find the highest rate whose p99 stays under --p99-bound with nothing lost" };
     private readonly Option<double> _p99Bound = new("--p99-bound") { Description = "milliseconds, for --search", DefaultValueFactory = _ => 100 };
-    private readonly Option<int> _serverPid = new("--server-pid") { Description = "idle: the server's process id, for its memory (default: found by the listening port)" };
+    private readonly Option<int> _serverPid = new("--server-pid") { Description = "idle: the server's process id, for its memory [default: found by the listening port]" };
     private readonly Option<bool> _jsonOnly = new("--json-only") { Description = "print only the JSON line" };
     private readonly Option<double> _timeout = new("--timeout") { Description = "stop the whole run after this many seconds", DefaultValueFactory = _ => 600 };
 
@@ -49,7 +50,7 @@ public sealed class BenchCommand
     {
         _workload.AcceptOnlyFromAmong("fanout", "rooms", "idle");
         _proto.AcceptOnlyFromAmong("native", "ws", "irc", "redis");
-        var command = new Command("bench", "load generator: measure deliveries/s, latency, losses and memory per connection of a chat server.\n\n" + ServerSettingsHelp)
+        var command = new Command("bench", "load generator: deliveries/s, latency, losses and memory per connection of a chat server")
         {
             _workload, _proto, _host, _port, _receivers, _senders, _rooms, _members, _connections, _rate, _duration, _warmup, _drain, _settle,
             _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _serverPid, _jsonOnly, _timeout,

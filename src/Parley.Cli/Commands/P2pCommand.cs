@@ -30,8 +30,8 @@ public sealed class P2pCommand(TimeProvider? time = null)
 
     private readonly Option<string> _name = new("--name")
     {
-        Description = "name shown to peers (default: your user name)",
-        DefaultValueFactory = _ => Environment.UserName,
+        // No DefaultValueFactory: help would show this machine's user name as if it were fixed.
+        Description = "name shown to peers [default: your user name]",
     };
 
     public Command Create()
@@ -63,7 +63,7 @@ public sealed class P2pCommand(TimeProvider? time = null)
         if (result.Errors.Count > 0)
             return await FailAsync(error, string.Join("; ", result.Errors.Select(e => e.Message)));
 
-        var name = (result.GetValue(_name) ?? "").Trim();
+        var name = (result.GetValue(_name) ?? Environment.UserName).Trim();
         if (PeerCodec.CheckName(name) is { } nameProblem)
             return await FailAsync(error, $"--name: {nameProblem}");
         if (!TerminalText.IsSafe(name))

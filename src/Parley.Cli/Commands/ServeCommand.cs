@@ -11,18 +11,24 @@ namespace Parley.Cli.Commands;
 /// </summary>
 public sealed class ServeCommand
 {
-    private readonly Option<string> _tcp = new("--tcp") { Description = "native JSON-lines listener ADDR:PORT (default 127.0.0.1:7878; port 0 picks one)" };
-    private readonly Option<string> _http = new("--http") { Description = "HTTP/WebSocket listener ADDR:PORT (default 127.0.0.1:8080)" };
-    private readonly Option<string> _irc = new("--irc") { Description = "IRC listener ADDR:PORT (default 127.0.0.1:6667; \"\" switches it off)" };
-    private readonly Option<string> _data = new("--data") { Description = "data directory (default ./data)" };
-    private readonly Option<string> _store = new("--store") { Description = "sqlite (default: one node, nothing to install) or redis (several nodes)" };
-    private readonly Option<string> _redis = new("--redis") { Description = "Redis HOST:PORT with --store redis (default 127.0.0.1:6379)" };
-    private readonly Option<string> _synchronous = new("--sqlite-synchronous") { Description = "Full (default), Normal or Off: see docs/architecture.md" };
-    private readonly Option<int?> _maxLineBytes = new("--max-line-bytes") { Description = "longest request in bytes (default 65536)" };
-    private readonly Option<int?> _maxTextChars = new("--max-text-chars") { Description = "longest message text in characters (default 4000)" };
-    private readonly Option<double?> _rateBurst = new("--rate-burst") { Description = "requests a connection may make at once (default 50)" };
-    private readonly Option<double?> _ratePerSecond = new("--rate-per-second") { Description = "requests per second a connection may sustain (default 20)" };
-    private readonly Option<int?> _queueLimit = new("--outbound-queue-limit") { Description = "frames queued for one connection before it is dropped as too slow (default 4096)" };
+    private readonly Option<string> _tcp = new("--tcp") { Description = "native JSON-lines listener ADDR:PORT; port 0 picks one [default: 127.0.0.1:7878]" };
+    private readonly Option<string> _http = new("--http") { Description = "HTTP listener ADDR:PORT: web page, /ws, /healthz [default: 127.0.0.1:8080]" };
+    private readonly Option<string> _irc = new("--irc") { Description = "IRC listener ADDR:PORT; \"\" switches it off [default: 127.0.0.1:6667]" };
+    private readonly Option<string> _data = new("--data") { Description = "data directory of the SQLite store [default: ./data]" };
+    private readonly Option<string> _store = new("--store") { Description = "sqlite (one node, nothing to install) or redis (several nodes) [default: sqlite]" };
+    private readonly Option<string> _redis = new("--redis") { Description = "Redis HOST:PORT with --store redis [default: 127.0.0.1:6379]" };
+    private readonly Option<string> _synchronous = new("--sqlite-synchronous") { Description = "Full, Normal or Off: what a power cut can lose, see docs/architecture.md [default: Full]" };
+    private readonly Option<int?> _maxLineBytes = new("--max-line-bytes") { Description = "longest request line or WebSocket message, in bytes [default: 65536]" };
+    private readonly Option<int?> _maxTextChars = new("--max-text-chars") { Description = "longest message text, in characters [default: 4000]" };
+    private readonly Option<double?> _rateBurst = new("--rate-burst") { Description = "requests a connection may make at once [default: 50]" };
+    private readonly Option<double?> _ratePerSecond = new("--rate-per-second") { Description = "requests per second a connection may sustain [default: 20]" };
+    private readonly Option<int?> _queueLimit = new("--outbound-queue-limit") { Description = "frames queued for one connection before it is dropped as too slow [default: 4096]" };
+
+    /// <summary>Printed after the options by `parley serve --help`.</summary>
+    public const string SettingsHelp =
+        "Settings come from, each overriding the one before: appsettings.json beside the program, appsettings.json in\n" +
+        "the current directory, PARLEY_* environment variables (PARLEY_Connections__RateBurst=100 for Connections:RateBurst),\n" +
+        "then these flags. Every setting, its variable and its default: README.md, section Configuration.";
 
     public Command Create()
     {
