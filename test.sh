@@ -18,3 +18,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 dotnet test Parley.sln "$@"
+
+# The TCP and IRC listeners run on one of two transports (docs/architecture.md): the run above
+# used the default, epoll on Linux; run the same tests again on the runtime's managed sockets.
+if [ "$(uname -s)" = Linux ]; then
+  PARLEY_TRANSPORT=sockets dotnet test tests/Parley.Tests --no-build "$@"
+fi

@@ -18,6 +18,7 @@ public sealed class ServeCommand
     private readonly Option<string> _store = new("--store") { Description = "sqlite (one node, nothing to install) or redis (several nodes) [default: sqlite]" };
     private readonly Option<string> _redis = new("--redis") { Description = "Redis HOST:PORT with --store redis [default: 127.0.0.1:6379]" };
     private readonly Option<string> _synchronous = new("--sqlite-synchronous") { Description = "Full, Normal or Off: what a power cut can lose, see docs/architecture.md [default: Full]" };
+    private readonly Option<string> _transport = new("--transport") { Description = "what carries TCP and IRC connections: epoll (Linux) or sockets (the runtime's) [default: epoll on Linux, else sockets]" };
     private readonly Option<int?> _maxLineBytes = new("--max-line-bytes") { Description = "longest request line or WebSocket message, in bytes [default: 65536]" };
     private readonly Option<int?> _maxTextChars = new("--max-text-chars") { Description = "longest message text, in characters [default: 4000]" };
     private readonly Option<double?> _rateBurst = new("--rate-burst") { Description = "requests a connection may make at once [default: 50]" };
@@ -34,7 +35,7 @@ public sealed class ServeCommand
     {
         var command = new Command("serve", "run the Parley server")
         {
-            _tcp, _http, _irc, _data, _store, _redis, _synchronous, _maxLineBytes, _maxTextChars, _rateBurst, _ratePerSecond, _queueLimit,
+            _tcp, _http, _irc, _data, _store, _redis, _synchronous, _transport, _maxLineBytes, _maxTextChars, _rateBurst, _ratePerSecond, _queueLimit,
         };
         command.SetAction((result, cancellationToken) => RunAsync(result, Console.Out, Console.Error, cancellationToken));
         return command;
@@ -54,8 +55,17 @@ public sealed class ServeCommand
             await error.WriteLineAsync($"parley serve: {ex.Message}");
             return 1;
         }
+        string? fault;
         await using (server)
+        {
             await server.WaitForShutdownAsync(CancellationToken.None);
+            fault = server.Fault;
+        }
+        if (fault is not null)
+        {
+            await error.WriteLineAsync($"parley serve: stopped: {fault}");
+            return 1;
+        }
         return 0;
     }
 
@@ -74,6 +84,7 @@ public sealed class ServeCommand
         Set(_store, nameof(ParleyOptions.Store));
         Set(_redis, nameof(ParleyOptions.Redis));
         Set(_synchronous, nameof(ParleyOptions.SqliteSynchronous));
+        Set(_transport, nameof(ParleyOptions.Transport));
         Set(_maxLineBytes, "Connections:MaxLineBytes");
         Set(_maxTextChars, "Limits:MaxTextChars");
         Set(_rateBurst, "Connections:RateBurst");

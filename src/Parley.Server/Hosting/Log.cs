@@ -33,8 +33,8 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Debug, "memory trim {Decision}: quiet {Quiet}, held {HeldMb} MB, live at the last full collection {LiveMb} MB (less {ReleasedKb} KB of queues the sessions gave back)")]
     public static partial void MemoryTrimTick(ILogger logger, string decision, bool quiet, long heldMb, long liveMb, long releasedKb);
 
-    [LoggerMessage(12, LogLevel.Critical, "epoll_wait failed (errno {Errno}): idle connections are no longer told of input and will hang; restart the server")]
-    public static partial void EpollFailed(ILogger logger, int errno);
+    [LoggerMessage(12, LogLevel.Critical, "{Reason}; the server stops")]
+    public static partial void EpollFailed(ILogger logger, string reason, Exception? exception);
 
     [LoggerMessage(8, LogLevel.Warning, "backplane: {What}")]
     public static partial void BackplaneTrouble(ILogger logger, string what, Exception? exception);

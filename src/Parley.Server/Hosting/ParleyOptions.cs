@@ -72,12 +72,8 @@ public sealed class ParleyOptions
     /// <summary>Most connections (TCP and WebSocket each) the server accepts at once.</summary>
     public long MaxConnections { get; set; } = 50_000;
 
-    /// <summary>
-    /// On Linux, idle TCP and IRC connections wait for input through one epoll thread, holding
-    /// nothing while they wait. False: each waits with a pending zero-byte receive, as the
-    /// runtime's sockets do (about 1 KB more per idle connection). Elsewhere always the latter.
-    /// </summary>
-    public bool Epoll { get; set; } = true;
+    /// <summary>What carries the TCP and IRC listeners' connections (HTTP is Kestrel's).</summary>
+    public LineTransport Transport { get; set; } = OperatingSystem.IsLinux() ? LineTransport.Epoll : LineTransport.Sockets;
 
     /// <summary>How long a graceful stop waits for connections to flush before cutting them.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);

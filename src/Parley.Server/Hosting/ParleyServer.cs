@@ -53,6 +53,9 @@ public sealed class ParleyServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Why the server stopped by itself (<see cref="ServerFault"/>), or null.</summary>
+    public string? Fault => Services.GetRequiredService<ServerFault>().Reason;
+
     /// <summary>Builds and starts the server, then writes one "listening …" line per listener to <paramref name="announce"/>.</summary>
     public static async Task<ParleyServer> StartAsync(IConfiguration configuration, TextWriter announce, CancellationToken cancellationToken = default)
     {
@@ -101,10 +104,15 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton<TcpJsonConnectionHandler>();
         builder.Services.AddSingleton<IrcConnectionHandler>();
         SocketListener? tcp = null, irc = null;
+        builder.Services.AddSingleton<ServerFault>();
         // One epoll thread tells every idle line connection when input arrives; disposed with the host.
-        if (options.Epoll && OperatingSystem.IsLinux())
+        if (options.Transport == LineTransport.Epoll)
+        {
+            if (!OperatingSystem.IsLinux())
+                throw new ArgumentException("Transport: epoll runs on Linux only; use sockets");
             builder.Services.AddSingleton<EpollReadiness>();
-        SocketListener Listener(IServiceProvider sp, IPEndPoint endpoint, string transport, Action<TcpConnection> handle) =>
+        }
+        SocketListener Listener(IServiceProvider sp, IPEndPoint endpoint, string transport, Action<ITransportConnection> handle) =>
             new(endpoint, transport, handle, options.MaxConnections, sp.GetService<EpollReadiness>(),
                 sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SocketListener>>());
         builder.Services.AddSingleton<IHostedService>(sp =>

@@ -4,7 +4,7 @@ using Parley.Protocol;
 namespace Parley.Server.Transports;
 
 /// <summary>
-/// A line protocol served over TCP by <see cref="LineConnection{TSession}"/>: how it reads lines
+/// A line protocol served over a transport connection by <see cref="LineConnection{TSession}"/>: how it reads lines
 /// into its session, ends the session, and writes a queued frame. One instance serves every
 /// connection, so a connection costs no delegates of its own.
 /// </summary>
@@ -18,7 +18,7 @@ internal interface ILineProtocol<TSession> where TSession : QueuedSession
     /// the input has nothing more for now, false when it has ended (closed, cancelled, or a line
     /// this protocol cannot go on after). Where a line was left off is kept on the connection.
     /// </summary>
-    ValueTask<bool> ReadAvailableAsync(TSession session, LineConnection<TSession> connection);
+    ValueTask<bool> ReadAvailableAsync(TSession session, ILineCursor input);
 
     Task EndAsync(TSession session);
 

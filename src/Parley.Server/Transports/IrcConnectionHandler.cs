@@ -3,7 +3,6 @@ using System.IO.Pipelines;
 using Parley.Protocol.Irc;
 using Parley.Protocol.Json;
 using Parley.Server.Hosting;
-using Parley.Server.Transports.Sockets;
 
 namespace Parley.Server.Transports;
 
@@ -16,14 +15,14 @@ public sealed class IrcConnectionHandler(IrcSessionFactory factory) : ILineProto
 {
     public string Transport => "irc";
 
-    public void OnConnected(TcpConnection connection) =>
+    public void OnConnected(ITransportConnection connection) =>
         LineConnection<IrcSession>.Start(connection, factory.Create(connection.RemoteEndPoint?.Address), this, factory.Logger);
 
     public Task EndAsync(IrcSession session) => session.EndAsync();
 
     public void Write(IrcSession session, byte[] frame, PipeWriter output) => session.WriteTo(frame, output);
 
-    async ValueTask<bool> ILineProtocol<IrcSession>.ReadAvailableAsync(IrcSession session, LineConnection<IrcSession> connection)
+    async ValueTask<bool> ILineProtocol<IrcSession>.ReadAvailableAsync(IrcSession session, ILineCursor connection)
     {
         const int maxLine = IrcCodec.MaxWireBytes;
         var input = connection.Input;

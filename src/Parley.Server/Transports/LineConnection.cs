@@ -1,25 +1,25 @@
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Parley.Protocol;
+using Parley.Core.Model;
 using Parley.Server.Hosting;
-using Parley.Server.Transports.Sockets;
 
 namespace Parley.Server.Transports;
 
 /// <summary>
 /// Serves one connection of a line transport (native JSON lines, IRC). Nothing of it waits while
 /// the connection is idle: the reader runs when input arrives, takes every line there is, and
-/// asks to be run again (<see cref="TcpConnection.ResumeOnInput"/>); the writer runs when the
+/// asks to be run again (<see cref="ITransportConnection.ResumeOnInput"/>); the writer runs when the
 /// session queues frames (<see cref="FrameQueue.DrainWith"/>), writes them all and flushes once
 /// (many frames, one syscall). A suspended reader and writer loop held about 1.3 KB per idle
 /// connection. When reading ends (peer closed, or the writer stopped it) the protocol ends the
 /// session; when the session's queue completes the writer hangs up; once both have ended the
 /// connection is disposed.
 /// </summary>
-internal sealed class LineConnection<TSession> : IThreadPoolWorkItem, IFrameDrain
+internal sealed class LineConnection<TSession> : IConnectionApplication, IFrameDrain, ILineCursor
     where TSession : QueuedSession
 {
-    private readonly TcpConnection _connection;
+    private readonly ITransportConnection _connection;
     private readonly TSession _session;
     private readonly ILineProtocol<TSession> _protocol;
     private readonly ILogger _logger;
@@ -27,7 +27,7 @@ internal sealed class LineConnection<TSession> : IThreadPoolWorkItem, IFrameDrai
     private bool _writerEnded;
     private bool _deferred;
 
-    private LineConnection(TcpConnection connection, TSession session, ILineProtocol<TSession> protocol, ILogger logger)
+    private LineConnection(ITransportConnection connection, TSession session, ILineProtocol<TSession> protocol, ILogger logger)
     {
         _connection = connection;
         _session = session;
@@ -35,27 +35,25 @@ internal sealed class LineConnection<TSession> : IThreadPoolWorkItem, IFrameDrai
         _logger = logger;
     }
 
-    /// <summary>Bytes at the start of the unconsumed input already searched for a line end in vain.</summary>
     public long Searched { get; set; }
 
-    /// <summary>The rest of an over-long line is being skipped (IRC).</summary>
     public bool Skipping { get; set; }
 
     public PipeReader Input => _connection.Input;
 
     /// <summary>Starts serving: reads what has arrived already, and writes whenever the session queues frames.</summary>
-    public static void Start(TcpConnection connection, TSession session, ILineProtocol<TSession> protocol, ILogger logger)
+    public static void Start(ITransportConnection connection, TSession session, ILineProtocol<TSession> protocol, ILogger logger)
     {
         var served = new LineConnection<TSession>(connection, session, protocol, logger);
-        connection.ReadWith(served);
-        connection.Attach(session);
-        connection.EnableKeepAlive();
+        connection.Serve(served);
         Log.ConnectionOpened(logger, protocol.Transport, connection.RemoteEndPoint);
         session.Outbound.DrainWith(served);
         _ = served.ReadAsync();
     }
 
     void IThreadPoolWorkItem.Execute() => _ = ReadAsync();
+
+    void IConnectionApplication.CloseGracefully() => _session.Close(ByeReasons.Shutdown);
 
     private async Task ReadAsync()
     {
@@ -138,7 +136,7 @@ internal sealed class LineConnection<TSession> : IThreadPoolWorkItem, IFrameDrai
         try
         {
             // An abort cuts the socket, which ends the send.
-            using (_session.Aborted.UnsafeRegister(static connection => ((TcpConnection)connection!).Abort(), _connection))
+            using (_session.Aborted.UnsafeRegister(static connection => ((ITransportConnection)connection!).Abort(), _connection))
                 await flushing.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)

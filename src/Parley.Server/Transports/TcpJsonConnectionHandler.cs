@@ -3,12 +3,11 @@ using System.IO.Pipelines;
 using Parley.Protocol.Json;
 using Parley.Protocol.Native;
 using Parley.Server.Hosting;
-using Parley.Server.Transports.Sockets;
 
 namespace Parley.Server.Transports;
 
 /// <summary>
-/// Native protocol over raw TCP: one JSON object per line. SocketListener owns the socket; this class
+/// Native protocol over raw TCP: one JSON object per line. The transport owns the socket; this class
 /// only moves lines between its pipes and the session (<see cref="LineConnection{TSession}"/>
 /// runs both sides), no thread of its own.
 /// </summary>
@@ -16,12 +15,12 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
 {
     public string Transport => "tcp";
 
-    public void OnConnected(TcpConnection connection) =>
+    public void OnConnected(ITransportConnection connection) =>
         LineConnection<NativeSession>.Start(connection, factory.Create(connection.RemoteEndPoint?.Address), this, factory.Logger);
 
     public Task EndAsync(NativeSession session) => session.EndAsync();
 
-    async ValueTask<bool> ILineProtocol<NativeSession>.ReadAvailableAsync(NativeSession session, LineConnection<NativeSession> connection)
+    async ValueTask<bool> ILineProtocol<NativeSession>.ReadAvailableAsync(NativeSession session, ILineCursor connection)
     {
         var input = connection.Input;
         var maxLine = options.Connections.MaxLineBytes;

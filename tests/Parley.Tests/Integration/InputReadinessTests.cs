@@ -5,17 +5,18 @@ namespace Parley.Tests.Integration;
 
 /// <summary>
 /// Idle line connections wait for input either through the server's one epoll thread (the
-/// default on Linux) or, with <c>Epoll</c> off, through the runtime's pending zero-byte receives.
+/// <c>epoll</c> transport, the default on Linux) or, with the <c>sockets</c> transport, through
+/// the runtime's pending zero-byte receives.
 /// Both must serve a connection the same way: talk, a half-close's last line, a stop's goodbye.
 /// </summary>
 public sealed class InputReadinessTests
 {
     [Theory]
-    [InlineData("true")]
-    [InlineData("false")]
-    public async Task Connections_are_served_alike_whichever_way_they_wait_for_input(string epoll)
+    [InlineData("epoll")]
+    [InlineData("sockets")]
+    public async Task Connections_are_served_alike_whichever_way_they_wait_for_input(string transport)
     {
-        var server = await TestServer.StartAsync(new() { ["Epoll"] = epoll });
+        var server = await TestServer.StartAsync(new() { ["Transport"] = transport });
         await using var bob = await server.RegisterAsync("bob");
         await using (var alice = await server.RegisterAsync("alice"))
         {
@@ -41,7 +42,7 @@ public sealed class InputReadinessTests
     {
         // While input keeps coming, the thread pool polls for it; once a poll finds nothing, the
         // epoll thread must take over again, or a connection that speaks after a lull is never read.
-        await using var server = await TestServer.StartAsync(new() { ["Epoll"] = "true", ["Connections:RateBurst"] = "100000" });
+        await using var server = await TestServer.StartAsync(new() { ["Transport"] = "epoll", ["Connections:RateBurst"] = "100000" });
         await using var quiet = await server.RegisterAsync("quiet");
         var senders = new List<LineClient>();
         for (var i = 0; i < 4; i++)

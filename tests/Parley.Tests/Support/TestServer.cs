@@ -47,6 +47,9 @@ public sealed class TestServer : IAsyncDisposable
         var ownsData = dataDirectory is null;
         dataDirectory ??= TempDirectory.Create();
         var settings = DefaultSettings(dataDirectory);
+        // ./test.sh runs the suite a second time on the other transport (ServerProcess's children read it themselves).
+        if (Environment.GetEnvironmentVariable("PARLEY_TRANSPORT") is { Length: > 0 } transport)
+            settings["Transport"] = transport;
         foreach (var (key, value) in overrides ?? [])
             settings[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

@@ -57,7 +57,7 @@ public sealed class SocketPipeTests : IAsyncLifetime
     [Fact]
     public async Task A_line_sent_in_pieces_is_read_whole_and_the_reader_then_holds_no_buffer()
     {
-        var reader = new SocketPipeReader(_server);
+        var reader = new SocketPipeReader(_server, direct: OperatingSystem.IsLinux());
         var reading = ReadUntilNewlineAsync(reader);
         await SendFromPeerAsync("{\"type\":");
         await Task.Delay(50);
@@ -78,7 +78,7 @@ public sealed class SocketPipeTests : IAsyncLifetime
     [Fact]
     public async Task A_line_longer_than_a_receive_buffer_arrives_in_one_contiguous_piece()
     {
-        var reader = new SocketPipeReader(_server);
+        var reader = new SocketPipeReader(_server, direct: OperatingSystem.IsLinux());
         var line = new string('x', 50_000) + "\n";
         var reading = ReadUntilNewlineAsync(reader);
         await SendFromPeerAsync(line);
@@ -89,7 +89,7 @@ public sealed class SocketPipeTests : IAsyncLifetime
     [Fact]
     public async Task Data_partly_consumed_stays_in_front_of_what_comes_next()
     {
-        var reader = new SocketPipeReader(_server);
+        var reader = new SocketPipeReader(_server, direct: OperatingSystem.IsLinux());
         await SendFromPeerAsync("one\ntw");
         var (text, _) = await ReadUntilNewlineAsync(reader);
         Assert.StartsWith("one\n", text);
@@ -104,7 +104,7 @@ public sealed class SocketPipeTests : IAsyncLifetime
     [Fact]
     public async Task The_peer_closing_completes_the_read_with_what_it_sent_last()
     {
-        var reader = new SocketPipeReader(_server);
+        var reader = new SocketPipeReader(_server, direct: OperatingSystem.IsLinux());
         await SendFromPeerAsync("last words");
         _peer.Shutdown(SocketShutdown.Send);
         ReadResult result;
@@ -121,7 +121,7 @@ public sealed class SocketPipeTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_wakes_a_read_that_waits_for_data()
     {
-        var reader = new SocketPipeReader(_server);
+        var reader = new SocketPipeReader(_server, direct: OperatingSystem.IsLinux());
         var waiting = reader.ReadAsync().AsTask();
         await Task.Delay(50);
         Assert.False(waiting.IsCompleted);
@@ -133,7 +133,7 @@ public sealed class SocketPipeTests : IAsyncLifetime
     [Fact]
     public async Task A_flush_the_peer_cannot_take_waits_and_everything_arrives_in_order()
     {
-        var writer = new SocketPipeWriter(_server);
+        var writer = new SocketPipeWriter(_server, direct: OperatingSystem.IsLinux());
         // Far more than loopback's socket buffers hold while the peer reads nothing.
         var frames = Enumerable.Range(0, 4000).Select(i => Encoding.UTF8.GetBytes($"frame {i:D6} {new string('.', 1000)}\n")).ToList();
         foreach (var frame in frames)
@@ -162,7 +162,7 @@ public sealed class SocketPipeTests : IAsyncLifetime
     [Fact]
     public async Task A_stuck_flush_ends_when_its_token_is_cancelled()
     {
-        var writer = new SocketPipeWriter(_server);
+        var writer = new SocketPipeWriter(_server, direct: OperatingSystem.IsLinux());
         writer.Write(new byte[8 * 1024 * 1024]);
         using var cancel = new CancellationTokenSource();
         var flushing = writer.FlushAsync(cancel.Token).AsTask();

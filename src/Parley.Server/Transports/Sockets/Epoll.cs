@@ -17,9 +17,6 @@ internal static class Epoll
     public const uint HangUp = 0x010;
     public const uint ReadHangUp = 0x2000;
     public const uint EdgeTriggered = 1u << 31;
-    private const int CloseOnExec = 0x80000;
-    private const int NonBlocking = 0x800;
-    public const int Interrupted = 4;
 
     // struct epoll_event is packed on x86 and x86-64 (12 bytes), naturally aligned elsewhere (16).
     public static readonly int EventBytes = RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.X86 ? 12 : 16;
@@ -27,17 +24,17 @@ internal static class Epoll
 
     public static SafeFileHandle Create()
     {
-        var fd = epoll_create1(CloseOnExec);
+        var fd = epoll_create1(Libc.CloseOnExec);
         return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw new SocketException(Marshal.GetLastPInvokeError());
     }
 
     public static SafeFileHandle CreateEventFd()
     {
-        var fd = eventfd(0, CloseOnExec | NonBlocking);
+        var fd = eventfd(0, Libc.CloseOnExec | Libc.NonBlocking);
         return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw new SocketException(Marshal.GetLastPInvokeError());
     }
 
-    /// <summary>Adds or re-arms <paramref name="socket"/>; false (never an exception) if either handle is closed.</summary>
+    /// <summary>Adds <paramref name="socket"/> to the set; false (never an exception) if either handle is closed.</summary>
     public static bool Control(SafeFileHandle epoll, int operation, SafeHandle socket, uint events, ulong data)
     {
         Span<byte> entry = stackalloc byte[16];

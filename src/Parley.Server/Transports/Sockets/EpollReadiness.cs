@@ -12,7 +12,7 @@ namespace Parley.Server.Transports.Sockets;
 /// connections then cost what their sessions and sockets cost, about 1.3 KB less each. A
 /// connection is added once, edge-triggered: an event means input arrived (or the input ended)
 /// since the last one, and the connection runs its reader, or has it read again if it is running
-/// (<see cref="TcpConnection.InputReady"/>). Re-arming a one-shot watch after every read was a
+/// (<see cref="IReadinessTarget.InputReady"/>). Re-arming a one-shot watch after every read was a
 /// system call per read.
 ///
 /// While input keeps coming, the thread pool polls instead of the thread: once the thread has
@@ -27,7 +27,12 @@ public sealed class EpollReadiness : IDisposable, IThreadPoolWorkItem
     private const ulong WakeKey = ulong.MaxValue;
     private const int EventsPerWait = 256;
 
-    private readonly ILogger<EpollReadiness> _logger;
+    /// <summary>epoll_wait: the count of events, or -1 with the errno in <paramref name="error"/>.</summary>
+    internal delegate int WaitForEvents(SafeFileHandle epoll, byte[] events, int timeoutMs, out int error);
+
+    private readonly ILogger _logger;
+    private readonly Action<string> _stopServer;
+    private readonly WaitForEvents _wait;
     private readonly SafeFileHandle _epoll;
     private readonly SafeFileHandle _wake;
     private readonly Thread _thread;
@@ -37,15 +42,24 @@ public sealed class EpollReadiness : IDisposable, IThreadPoolWorkItem
     private readonly Lock _gate = new();
     // Watched connections by slot; a key is the slot and its generation, so an event that arrives
     // for a connection already gone cannot wake the next one given the same slot.
-    private TcpConnection?[] _slots = new TcpConnection?[64];
+    private IReadinessTarget?[] _slots = new IReadinessTarget?[64];
     private uint[] _generations = new uint[64];
     private readonly Stack<int> _freeSlots = new();
     private int _usedSlots;
     private volatile bool _disposed;
 
-    public EpollReadiness(ILogger<EpollReadiness> logger)
+    public EpollReadiness(ILogger<EpollReadiness> logger, ServerFault fault)
+        : this(logger, fault.StopServer)
+    {
+    }
+
+    /// <param name="stopServer">Called once if epoll fails: no connection would be told of input again.</param>
+    /// <param name="wait">epoll_wait itself, unless a test stands in for it.</param>
+    internal EpollReadiness(ILogger logger, Action<string> stopServer, WaitForEvents? wait = null)
     {
         _logger = logger;
+        _stopServer = stopServer;
+        _wait = wait ?? Epoll.Wait;
         _epoll = Epoll.Create();
         _wake = Epoll.CreateEventFd();
         if (!Epoll.Control(_epoll, Epoll.CtlAdd, _wake, Epoll.In, WakeKey))
@@ -54,8 +68,8 @@ public sealed class EpollReadiness : IDisposable, IThreadPoolWorkItem
         _thread.Start();
     }
 
-    /// <summary>Gives the connection a key for <see cref="Arm"/>; <see cref="Forget"/> it once its socket is closed.</summary>
-    internal ulong Watch(TcpConnection connection)
+    /// <summary>Gives the connection a key for <see cref="Add"/>; <see cref="Forget"/> it once its socket is closed.</summary>
+    internal ulong Watch(IReadinessTarget connection)
     {
         lock (_gate)
         {
@@ -74,7 +88,7 @@ public sealed class EpollReadiness : IDisposable, IThreadPoolWorkItem
     }
 
     /// <summary>
-    /// From now on, calls <see cref="TcpConnection.InputReady"/> whenever input arrives on the
+    /// From now on, calls <see cref="IReadinessTarget.InputReady"/> whenever input arrives on the
     /// socket or it ends (and at once if it has input already). False if the socket or this engine
     /// is already closed: no call will come.
     /// </summary>
@@ -102,25 +116,39 @@ public sealed class EpollReadiness : IDisposable, IThreadPoolWorkItem
     private void Run()
     {
         var events = new byte[EventsPerWait * Epoll.EventBytes];
-        while (!_disposed)
+        try
         {
-            var count = Epoll.Wait(_epoll, events, timeoutMs: -1, out var error);
-            if (count < 0 && error == Epoll.Interrupted)
-                continue;
-            if (count < 0)
+            while (!_disposed)
             {
-                // Dispose closes the descriptor only after this thread has ended, so an error here
-                // is never the way out at dispose: silent, it would leave idle connections hanging.
-                if (!_disposed)
-                    Log.EpollFailed(_logger, error);
-                return;
+                var count = _wait(_epoll, events, timeoutMs: -1, out var error);
+                if (count < 0 && error == Libc.Interrupted)
+                    continue;
+                if (count < 0)
+                {
+                    // Dispose closes the descriptor only after this thread has ended, so an error here
+                    // is never the way out at dispose.
+                    if (!_disposed)
+                        Fail($"epoll_wait failed (errno {error}): idle connections can no longer be told of input", null);
+                    return;
+                }
+                if (WakeReady(events, count) == 0)
+                    continue;
+                _polledByThread.Reset();
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                _polledByThread.Wait();
             }
-            if (WakeReady(events, count) == 0)
-                continue;
-            _polledByThread.Reset();
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-            _polledByThread.Wait();
         }
+        catch (Exception ex) when (!_disposed)
+        {
+            Fail("the epoll thread failed: idle connections can no longer be told of input", ex);
+        }
+    }
+
+    // Going on would leave every idle connection hanging unnoticed: stop, so a supervisor restarts the server.
+    private void Fail(string reason, Exception? exception)
+    {
+        Log.EpollFailed(_logger, reason, exception);
+        _stopServer(reason);
     }
 
     /// <summary>The thread pool's turn: poll once; queue the next poll behind the readers woken, or give polling back to the thread.</summary>
@@ -129,7 +157,7 @@ public sealed class EpollReadiness : IDisposable, IThreadPoolWorkItem
         int count;
         try
         {
-            count = _disposed ? 0 : Epoll.Wait(_epoll, _pollEvents, timeoutMs: 0, out _);
+            count = _disposed ? 0 : _wait(_epoll, _pollEvents, timeoutMs: 0, out _);
         }
         catch (ObjectDisposedException)
         {
@@ -158,7 +186,7 @@ public sealed class EpollReadiness : IDisposable, IThreadPoolWorkItem
         return woken;
     }
 
-    private TcpConnection? Find(ulong key)
+    internal IReadinessTarget? Find(ulong key)
     {
         var slot = (int)(uint)key;
         lock (_gate)

@@ -4,36 +4,34 @@ using System.Runtime.InteropServices;
 namespace Parley.Server.Transports.Sockets;
 
 /// <summary>
-/// Receive and send on a connection's socket without waiting. On Linux these are the plain
-/// system calls on a descriptor made non-blocking here: the runtime's own non-blocking mode
-/// gives every socket an async context (about 200 bytes with its locks) even when no async
-/// operation ever runs on it. Elsewhere, the runtime's non-blocking socket.
+/// Receive and send on a connection's socket without waiting. <c>direct</c> (the epoll transport,
+/// Linux only) makes the plain system calls on a descriptor made non-blocking here: the runtime's
+/// own non-blocking mode gives every socket an async context (about 200 bytes with its locks)
+/// even when no async operation ever runs on it. Otherwise (the sockets transport), the runtime's
+/// non-blocking socket.
 /// </summary>
 internal static class NonBlockingSocket
 {
     private const int GetFlags = 3;
     private const int SetFlags = 4;
-    private const int NonBlocking = 0x800;
     private const int NoSignal = 0x4000;
-    private const int TryAgain = 11;
-    private const int Interrupted = 4;
 
-    public static void MakeNonBlocking(Socket socket)
+    public static void MakeNonBlocking(Socket socket, bool direct)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!direct)
         {
             socket.Blocking = false;
             return;
         }
         var flags = fcntl(socket.SafeHandle, GetFlags, 0);
-        if (flags < 0 || fcntl(socket.SafeHandle, SetFlags, flags | NonBlocking) < 0)
+        if (flags < 0 || fcntl(socket.SafeHandle, SetFlags, flags | Libc.NonBlocking) < 0)
             throw new SocketException(Marshal.GetLastPInvokeError());
     }
 
     /// <summary>Bytes received (0: the peer closed its side), or -1 with <see cref="SocketError.WouldBlock"/> or another error.</summary>
-    public static int Receive(Socket socket, Span<byte> buffer, out SocketError error)
+    public static int Receive(Socket socket, bool direct, Span<byte> buffer, out SocketError error)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!direct)
             return socket.Receive(buffer, SocketFlags.None, out error);
         while (true)
         {
@@ -49,9 +47,9 @@ internal static class NonBlockingSocket
     }
 
     /// <summary>Bytes the kernel took, or -1 with <see cref="SocketError.WouldBlock"/> (its buffer is full) or another error.</summary>
-    public static int Send(Socket socket, ReadOnlySpan<byte> buffer, out SocketError error)
+    public static int Send(Socket socket, bool direct, ReadOnlySpan<byte> buffer, out SocketError error)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!direct)
             return socket.Send(buffer, SocketFlags.None, out error);
         while (true)
         {
@@ -71,8 +69,8 @@ internal static class NonBlockingSocket
     private static bool ErrorOf(out SocketError error)
     {
         var errno = Marshal.GetLastPInvokeError();
-        error = errno == TryAgain ? SocketError.WouldBlock : SocketError.SocketError;
-        return errno != Interrupted;
+        error = errno == Libc.TryAgain ? SocketError.WouldBlock : SocketError.SocketError;
+        return errno != Libc.Interrupted;
     }
 
     [DllImport("libc", SetLastError = true)]

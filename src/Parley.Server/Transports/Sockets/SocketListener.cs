@@ -18,9 +18,9 @@ namespace Parley.Server.Transports.Sockets;
 public sealed class SocketListener(
     IPEndPoint endpoint,
     string transport,
-    Action<TcpConnection> handle, // owns the connection: disposes it when done
+    Action<ITransportConnection> handle, // owns the connection: disposes it when done
     long maxConnections,
-    EpollReadiness? readiness, // null where there is no epoll
+    EpollReadiness? readiness, // null: the managed-sockets transport
     IHostApplicationLifetime lifetime,
     ILogger logger) : IHostedService
 {
@@ -33,7 +33,7 @@ public sealed class SocketListener(
     private CancellationTokenRegistration _stopping;
     private volatile bool _closingAll;
 
-    /// <summary>What tells this listener's idle connections that input arrived; null where there is no epoll.</summary>
+    /// <summary>What tells this listener's idle connections that input arrived; null with the managed-sockets transport.</summary>
     internal EpollReadiness? Readiness => readiness;
 
     /// <summary>The bound endpoint (the real port when 0 was asked for), once started.</summary>

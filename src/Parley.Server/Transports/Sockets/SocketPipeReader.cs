@@ -14,7 +14,7 @@ namespace Parley.Server.Transports.Sockets;
 /// Single reader, as the line transports are; cancelling a pending read ends reading for good
 /// (the transports use it only to stop their reader loop).
 /// </summary>
-internal sealed class SocketPipeReader(Socket socket) : PipeReader
+internal sealed class SocketPipeReader(Socket socket, bool direct) : PipeReader
 {
     private const int ChunkBytes = 4096;
 
@@ -85,7 +85,7 @@ internal sealed class SocketPipeReader(Socket socket) : PipeReader
         var room = _buffer!.Length - _end;
         try
         {
-            received = NonBlockingSocket.Receive(socket, _buffer.AsSpan(_end), out error);
+            received = NonBlockingSocket.Receive(socket, direct, _buffer.AsSpan(_end), out error);
         }
         catch (ObjectDisposedException)
         {

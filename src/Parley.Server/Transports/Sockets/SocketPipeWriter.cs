@@ -11,7 +11,7 @@ namespace Parley.Server.Transports.Sockets;
 /// window is full. The buffer goes back to the pool after every flush, so a quiet connection
 /// holds none. One writer at a time, as the writer loops are.
 /// </summary>
-internal sealed class SocketPipeWriter(Socket socket) : PipeWriter
+internal sealed class SocketPipeWriter(Socket socket, bool direct) : PipeWriter
 {
     private const int ChunkBytes = 4096;
 
@@ -62,7 +62,7 @@ internal sealed class SocketPipeWriter(Socket socket) : PipeWriter
             SocketError error;
             try
             {
-                count = NonBlockingSocket.Send(socket, _buffer.AsSpan(sent, _written - sent), out error);
+                count = NonBlockingSocket.Send(socket, direct, _buffer.AsSpan(sent, _written - sent), out error);
             }
             catch (ObjectDisposedException ex)
             {

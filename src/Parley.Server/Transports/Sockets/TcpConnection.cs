@@ -1,27 +1,26 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
-using Parley.Core.Model;
-using Parley.Protocol;
 
 namespace Parley.Server.Transports.Sockets;
 
 /// <summary>
 /// One accepted TCP connection of a line transport: the socket and its input and output pipes,
 /// and nothing else, so that ten thousand idle ones stay small. Nothing waits on it while it is
-/// idle: its reader runs when input arrives (<see cref="ResumeOnInput"/>). Its handler owns it
-/// and disposes it when done, which tells the <see cref="SocketListener"/> it is gone.
+/// idle: its reader runs when input arrives (<see cref="ResumeOnInput"/>), told by the listener's
+/// <see cref="EpollReadiness"/> or, with the managed-sockets transport, by a pending zero-byte
+/// receive. Its application owns it and disposes it when done, which tells the
+/// <see cref="SocketListener"/> it is gone.
 /// </summary>
-public sealed class TcpConnection : IDisposable
+public sealed class TcpConnection : ITransportConnection, IReadinessTarget
 {
     private readonly Socket _socket;
     private readonly SocketPipeReader _input;
     private readonly SocketPipeWriter _output;
     private readonly SocketListener _listener;
     private int _disposing;
-    private QueuedSession? _session;
+    private IConnectionApplication? _application;
     private volatile bool _closeRequested;
-    private IThreadPoolWorkItem? _reader;
     private int _readerState = ReaderRunning;
     private const int ReaderRunning = 0;
     private const int ReaderWaiting = 1;
@@ -34,12 +33,14 @@ public sealed class TcpConnection : IDisposable
     {
         _listener = listener;
         _socket = socket;
+        // The epoll transport makes its system calls itself; the managed one through the runtime.
+        var direct = listener.Readiness is not null;
         // Reads and writes try the socket first and wait only when it has nothing to give or take.
-        NonBlockingSocket.MakeNonBlocking(socket);
+        NonBlockingSocket.MakeNonBlocking(socket, direct);
         socket.NoDelay = true;
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
-        _input = new SocketPipeReader(socket);
-        _output = new SocketPipeWriter(socket);
+        _input = new SocketPipeReader(socket, direct);
+        _output = new SocketPipeWriter(socket, direct);
         _readinessKey = listener.Readiness?.Watch(this) ?? 0;
     }
 
@@ -53,14 +54,15 @@ public sealed class TcpConnection : IDisposable
     internal TcpConnection? Previous { get; set; }
     internal TcpConnection? Next { get; set; }
 
-    /// <summary>Sets what runs when input arrives after <see cref="ResumeOnInput"/>; once, before reading starts.</summary>
-    public void ReadWith(IThreadPoolWorkItem reader) => _reader = reader;
+    public void Serve(IConnectionApplication application)
+    {
+        EnableKeepAlive();
+        Volatile.Write(ref _application, application);
+        if (_closeRequested)
+            application.CloseGracefully();
+    }
 
-    /// <summary>
-    /// Called by the reader when it has taken everything there is: it gives back the receive
-    /// buffer and runs again on the thread pool once input arrives, or the connection is stopped,
-    /// aborted or reset. Until then nothing of the reader's is held.
-    /// </summary>
+    /// <summary>Gives back the receive buffer, and runs the reader again once input arrives.</summary>
     public void ResumeOnInput()
     {
         _input.ReleaseIdleBuffer();
@@ -85,7 +87,7 @@ public sealed class TcpConnection : IDisposable
 
     /// <summary>Input arrived or the connection ended: runs the reader if it was waiting, or has it run again once it is done.</summary>
     /// <param name="peerHungUp">The event says the peer closed its side or reset the connection.</param>
-    internal void InputReady(bool peerHungUp = false)
+    public void InputReady(bool peerHungUp = false)
     {
         if (peerHungUp)
             _input.PeerHungUp();
@@ -107,7 +109,7 @@ public sealed class TcpConnection : IDisposable
     {
         Volatile.Write(ref _readerState, ReaderRunning);
         _input.InputArrived();
-        ThreadPool.UnsafeQueueUserWorkItem(_reader!, preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(_application!, preferLocal: false);
     }
 
     // Where there is no epoll: wait as the runtime does, with a pending zero-byte receive.
@@ -124,33 +126,24 @@ public sealed class TcpConnection : IDisposable
         InputReady();
     }
 
-    /// <summary>Ends reading: the reader sees its input cancelled, now if it was waiting.</summary>
     public void StopReading()
     {
         _input.CancelPendingRead();
         InputReady();
     }
 
-    /// <summary>The session this connection carries; closed at once if the server is already stopping.</summary>
-    public void Attach(QueuedSession session)
-    {
-        Volatile.Write(ref _session, session);
-        if (_closeRequested)
-            session.Close(ByeReasons.Shutdown);
-    }
-
-    /// <summary>The server is stopping: the session says goodbye, answers what it is running, then ends.</summary>
+    /// <summary>The server is stopping: the application says goodbye, answers what it is running, then ends.</summary>
     internal void RequestClose()
     {
         _closeRequested = true;
-        Volatile.Read(ref _session)?.Close(ByeReasons.Shutdown);
+        Volatile.Read(ref _application)?.CloseGracefully();
     }
 
     /// <summary>
     /// TCP keepalive probes a silent peer after a minute, so a client whose machine or network
     /// died (no FIN, no RST) is dropped and shown offline within about 90 s rather than never.
     /// </summary>
-    public void EnableKeepAlive()
+    private void EnableKeepAlive()
     {
         try
         {
@@ -165,7 +158,6 @@ public sealed class TcpConnection : IDisposable
         }
     }
 
-    /// <summary>Cuts the connection at once: pending reads end, pending writes fail, unsent bytes are dropped.</summary>
     public void Abort()
     {
         _socket.ShutdownQuietly(SocketShutdown.Both);

@@ -1,0 +1,11 @@
+namespace Parley.Server.Transports;
+
+/// <summary>
+/// What a transport connection serves (<see cref="ITransportConnection.Serve"/>): a reader it runs
+/// on the thread pool when input arrives, and what it asks to finish when the server stops.
+/// </summary>
+public interface IConnectionApplication : IThreadPoolWorkItem
+{
+    /// <summary>The server is stopping: say goodbye, answer what is running, then end.</summary>
+    void CloseGracefully();
+}
