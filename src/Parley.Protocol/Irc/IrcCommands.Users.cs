@@ -18,7 +18,9 @@ internal static partial class IrcCommands
                 s.Numeric(IrcNumerics.NoRecipient, $"No recipient given ({m.Command})");
             return;
         }
-        if (m.Params.Count == 1 || m.Params[1].Length == 0)
+        // Text that shows nothing (only spaces or zero-width padding) is treated as no text:
+        // dropped before it reaches the hub, with the same 412 as an empty PRIVMSG.
+        if (m.Params.Count == 1 || IrcText.IsBlank(m.Params[1]))
         {
             if (!notice)
                 s.Numeric(IrcNumerics.NoTextToSend, "No text to send");
