@@ -178,20 +178,19 @@ internal static partial class IrcCommands
         return Task.CompletedTask;
     }
 
-    /// <summary>Modes are read-only: channels are +n (only members speak), users have none. Changes are refused.</summary>
+    /// <summary>
+    /// Modes are read-only: channels are +n (only members speak), users have none. Changes are
+    /// refused. A comma list of channels gets one answer per channel, each with its own end
+    /// numeric: irssi asks "MODE #a,#b" and "MODE #a,#b b" so after joining several channels
+    /// (its -querychans setting) and counts one reply per channel.
+    /// </summary>
     private static Task Mode(IrcSession s, IrcMessage m)
     {
         var target = m.Params[0];
         if (target.StartsWith('#'))
         {
-            if (IrcServerInfo.Room(target) is not { } room || FindRoom(s, room) is not { } summary)
-                s.Numeric(IrcNumerics.NoSuchChannel, target, "No such channel");
-            else if (m.Params.Count == 1)
-                s.Numeric(IrcNumerics.ChannelModeIs, IrcServerInfo.Channel(summary.Name), "+n");
-            else if (m.Params[1].TrimStart('+') == "b")
-                s.Numeric(IrcNumerics.EndOfBanList, IrcServerInfo.Channel(summary.Name), "End of channel ban list");
-            else
-                s.Numeric(IrcNumerics.ChanOPrivsNeeded, IrcServerInfo.Channel(summary.Name), "Parley channels have no modes to change");
+            foreach (var channel in target.Split(',', StringSplitOptions.RemoveEmptyEntries))
+                ChannelMode(s, m, channel);
         }
         else if (!string.Equals(target, s.Nick, StringComparison.OrdinalIgnoreCase))
         {
@@ -202,6 +201,18 @@ internal static partial class IrcCommands
             s.Numeric(IrcNumerics.UModeIs, "+");
         }
         return Task.CompletedTask;
+    }
+
+    private static void ChannelMode(IrcSession s, IrcMessage m, string channel)
+    {
+        if (IrcServerInfo.Room(channel) is not { } room || FindRoom(s, room) is not { } summary)
+            s.Numeric(IrcNumerics.NoSuchChannel, channel, "No such channel");
+        else if (m.Params.Count == 1)
+            s.Numeric(IrcNumerics.ChannelModeIs, IrcServerInfo.Channel(summary.Name), "+n");
+        else if (m.Params[1].TrimStart('+') == "b")
+            s.Numeric(IrcNumerics.EndOfBanList, IrcServerInfo.Channel(summary.Name), "End of channel ban list");
+        else
+            s.Numeric(IrcNumerics.ChanOPrivsNeeded, IrcServerInfo.Channel(summary.Name), "Parley channels have no modes to change");
     }
 
     private static List<string> JoinedRooms(IrcSession s) =>

@@ -18,7 +18,9 @@ internal static partial class IrcCommands
                 s.Numeric(IrcNumerics.NoRecipient, $"No recipient given ({m.Command})");
             return;
         }
-        if (m.Params.Count == 1 || m.Params[1].Length == 0)
+        // Text that shows nothing (only spaces or zero-width padding) is treated as no text:
+        // dropped before it reaches the hub, with the same 412 as an empty PRIVMSG.
+        if (m.Params.Count == 1 || IrcText.IsBlank(m.Params[1]))
         {
             if (!notice)
                 s.Numeric(IrcNumerics.NoTextToSend, "No text to send");
@@ -42,10 +44,23 @@ internal static partial class IrcCommands
         }
     }
 
-    /// <summary>WHO #channel lists its members (H online, G offline); WHO nick the one user if online.</summary>
+    /// <summary>
+    /// WHO #channel lists its members (H online, G offline); WHO nick the one user if online. A
+    /// comma list ("WHO #a,#b", as irssi sends after joining several channels with its
+    /// -querychans setting) is answered one mask after another, each ended by its own 315.
+    /// </summary>
     private static Task Who(IrcSession s, IrcMessage m)
     {
-        var mask = m.Params.Count > 0 ? m.Params[0] : "*";
+        var masks = m.Params.Count > 0 ? m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
+        if (masks.Length == 0)
+            masks = ["*"];
+        foreach (var mask in masks)
+            WhoOne(s, mask);
+        return Task.CompletedTask;
+    }
+
+    private static void WhoOne(IrcSession s, string mask)
+    {
         if (mask.StartsWith('#'))
         {
             var members = IrcServerInfo.Room(mask) is { } room ? s.Hub.Members(room) : default;
@@ -61,7 +76,6 @@ internal static partial class IrcCommands
             WhoReply(s, "*", user, online: true);
         }
         s.Numeric(IrcNumerics.EndOfWho, mask, "End of WHO list");
-        return Task.CompletedTask;
     }
 
     private static void WhoReply(IrcSession s, string channel, string user, bool online) =>

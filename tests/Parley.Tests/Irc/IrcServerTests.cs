@@ -306,4 +306,36 @@ public sealed class IrcServerTests
         for (var i = 0; i < 200; i++)
             Assert.Equal($"n{i}", (await bob.NextAsync("message")).GetProperty("text").GetString());
     }
+
+    [Fact]
+    public async Task Blank_privmsg_and_notice_are_dropped_like_empty_ones()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.RegisterAsync("bob");
+        await using var aliceNative = await server.RegisterAsync("alice");
+        await using var irc = await IrcClient.SignInAsync(server.IrcPort, "alice");
+
+        // Spaces, a tab, the ideographic space, no-break spaces and zero-width padding: nothing to see.
+        string[] blanks = ["   ", " \t ", "\u3000", "\u00A0\u202F", "\u200B\u200C\u200D\u2060\uFEFF", " \u200B\u3000 "];
+        foreach (var blank in blanks)
+        {
+            await irc.SendAsync($"PRIVMSG #lobby :{blank}");
+            await irc.SendAsync($"PRIVMSG bob :{blank}");
+            await irc.SendAsync($"NOTICE #lobby :{blank}");
+            await irc.SendAsync($"NOTICE #lobby,bob :{blank}");
+        }
+        await irc.SendAsync("PRIVMSG #lobby :\u3000visible\u3000");
+        await irc.SendAsync("PING :after");
+        await irc.NextAsync(l => l.Contains(" PONG ") && l.EndsWith("after"));
+
+        // Each blank PRIVMSG got the 412 an empty one gets; a NOTICE never gets a reply.
+        Assert.Equal(2 * blanks.Length, irc.Lines.Count(l => IrcClient.Numeric(l) == "412"));
+        Assert.DoesNotContain(irc.Lines, l => IrcClient.Numeric(l) is "400" or "404");
+        // Nothing blank reached the room or bob: the first message anyone sees is the visible one.
+        Assert.Equal("\u3000visible\u3000", (await bob.NextAsync("message")).GetProperty("text").GetString());
+        var history = await bob.OkAsync("history", new { room = "lobby", limit = 50 });
+        Assert.Single(history.GetProperty("messages").EnumerateArray());
+        var direct = await bob.OkAsync("history", new { with = "alice", limit = 50 });
+        Assert.Empty(direct.GetProperty("messages").EnumerateArray());
+    }
 }
