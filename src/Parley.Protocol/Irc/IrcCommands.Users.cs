@@ -1,4 +1,5 @@
 using Parley.Core.Events;
+using Parley.Core.Model;
 
 namespace Parley.Protocol.Irc;
 
@@ -20,7 +21,7 @@ internal static partial class IrcCommands
         }
         // Text that shows nothing (only spaces or zero-width padding) is treated as no text:
         // dropped before it reaches the hub, with the same 412 as an empty PRIVMSG.
-        if (m.Params.Count == 1 || IrcText.IsBlank(m.Params[1]))
+        if (m.Params.Count == 1 || BlankText.IsBlank(m.Params[1]))
         {
             if (!notice)
                 s.Numeric(IrcNumerics.NoTextToSend, "No text to send");
