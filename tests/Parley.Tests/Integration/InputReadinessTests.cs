@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Server.Hosting;
 using System.Text;
 using Parley.Tests.Support;
 
@@ -64,5 +66,20 @@ public sealed class InputReadinessTests
             foreach (var sender in senders)
                 await sender.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_failed_part_stops_the_server_and_says_why()
+    {
+        // What the epoll thread does when epoll_wait fails (EpollReadinessTests): the whole server stops.
+        var server = await TestServer.StartAsync();
+        await using var bob = await server.RegisterAsync("bob");
+
+        server.Server.Services.GetRequiredService<ServerFault>().StopServer("epoll_wait failed (errno 9)");
+
+        await server.Server.WaitForShutdownAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("epoll_wait failed (errno 9)", server.Server.Fault);
+        Assert.Equal("shutdown", (await bob.NextAsync("bye")).GetProperty("reason").GetString());
+        await server.DisposeAsync();
     }
 }
