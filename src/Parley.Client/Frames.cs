@@ -46,11 +46,11 @@ internal static class Frames
         OptionalString(e, "token"),
         e.TryGetProperty("rooms", out var rooms)
             ? rooms.EnumerateArray().Select(r => new ConversationSummary(Target.InRoom(r.GetProperty("name").GetString()!),
-                OptionalString(r, "topic"), r.GetProperty("members").GetInt32(), Long(r, "lastSeq"), Long(r, "unread"))).ToList()
+                OptionalString(r, "topic"), r.GetProperty("members").GetInt32(), Long(r, "lastSeq"), Long(r, "unread"), OptionalTime(r, "lastTs"))).ToList()
             : [],
         e.TryGetProperty("dms", out var dms)
             ? dms.EnumerateArray().Select(d => new ConversationSummary(Target.With(d.GetProperty("with").GetString()!),
-                null, 2, Long(d, "lastSeq"), Long(d, "unread"))).ToList()
+                null, 2, Long(d, "lastSeq"), Long(d, "unread"), OptionalTime(d, "lastTs"))).ToList()
             : [],
         e.TryGetProperty("limits", out var limits) ? Limits(limits) : ServerLimits.Defaults);
 
@@ -74,6 +74,9 @@ internal static class Frames
 
     public static string? OptionalString(JsonElement e, string name) =>
         e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static DateTimeOffset? OptionalTime(JsonElement e, string name) =>
+        OptionalString(e, name) is { } text ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : null;
 
     private static long Long(JsonElement e, string name) =>
         e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;

@@ -77,7 +77,8 @@ public sealed partial class RedisChatStore
             }
             var counts = (long[])(await db.ScriptEvaluateAsync(RedisScripts.Conversations, [.. keys], [.. values], ScriptFlags).ConfigureAwait(false))!;
             return conversations
-                .Select((c, i) => new ConversationState(c.Conversation, c.Peer, counts[3 * i], counts[3 * i + 1], counts[3 * i + 2]))
+                .Select((c, i) => new ConversationState(c.Conversation, c.Peer, counts[4 * i], counts[4 * i + 1], counts[4 * i + 2],
+                    counts[4 * i + 3] > 0 ? ToTime(counts[4 * i + 3]) : null))
                 .ToList();
         });
 

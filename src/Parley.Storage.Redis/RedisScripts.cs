@@ -132,13 +132,14 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// One user's last seq, read seq and unread count per conversation, read at one instant.
+    /// One user's last seq, read seq, unread count and latest message time per conversation, read at one instant.
     /// Unread counts messages by others after the read position. To keep the script short however
     /// far behind a user is (it blocks Redis while it runs), only the first ARGV[2] unread entries
     /// are looked at; beyond them every message counts, the user's own included.
     /// KEYS: 1 user's reads, then per conversation i: 2i last seq, 2i + 1 history.
     /// ARGV: 1 user key, 2 cap, then per conversation i: 2 + i conversation.
-    /// Returns last, read, unread for each conversation in order.
+    /// Returns last, read, unread and the latest message's ts (Unix ms; 0 when there is none) for
+    /// each conversation in order.
     /// </summary>
     public const string Conversations = """
         local result = {}
@@ -161,9 +162,23 @@ internal static class RedisScripts
               end
             end
           end
+          local ts = 0
+          if last > 0 then
+            local newest = redis.call('XREVRANGE', KEYS[2 * i + 1], '+', '-', 'COUNT', 1)[1]
+            if newest then
+              local fields = newest[2]
+              for j = 1, #fields, 2 do
+                if fields[j] == 'ts' then
+                  ts = tonumber(fields[j + 1])
+                  break
+                end
+              end
+            end
+          end
           result[#result + 1] = last
           result[#result + 1] = read
           result[#result + 1] = unread
+          result[#result + 1] = ts
         end
         return result
         """;

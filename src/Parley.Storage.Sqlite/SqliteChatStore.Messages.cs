@@ -116,9 +116,20 @@ public sealed partial class SqliteChatStore
         {
             var (conversation, last, read) = (reader.GetString(0), reader.GetInt64(2), reader.GetInt64(3));
             states.Add(new ConversationState(conversation, reader.IsDBNull(1) ? null : reader.GetString(1),
-                last, read, last > read ? Unread(connection, userKey, conversation, last, read) : 0));
+                last, read, last > read ? Unread(connection, userKey, conversation, last, read) : 0,
+                last > 0 ? LastTime(connection, conversation) : null));
         }
         return Task.FromResult<IReadOnlyList<ConversationState>>(states);
+    }
+
+    /// <summary>When the conversation's latest message was stored: the last one of its newest row.</summary>
+    private static DateTimeOffset? LastTime(SqliteConnection connection, string conversation)
+    {
+        using var command = Query(connection,
+            "SELECT id, seq, ts, sender, room, recipient, text, packed FROM messages WHERE conv = $conv ORDER BY seq DESC LIMIT 1",
+            ("$conv", conversation));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? RowMessages(reader, conversation)[^1].Timestamp : null;
     }
 
     /// <summary>

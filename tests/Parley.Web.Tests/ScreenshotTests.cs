@@ -25,6 +25,8 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
         await Expect(alice.LoginScreen).ToBeVisibleAsync();
         await SaveAsync(alice.Page, "login.png", commit: false);
         await alice.RegisterAsync("alice");
+        await Expect(alice.Page.Locator("#chat-empty")).ToBeVisibleAsync();
+        await SaveAsync(alice.Page, "empty.png", commit: false);
         await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Create or join a room" }).First.ClickAsync();
         await alice.Page.Locator(".room-row[data-room=\"design\"]").GetByRole(AriaRole.Button, new() { Name = "Join" }).ClickAsync();
         await Expect(alice.ChatTitle).ToHaveTextAsync("design (3)");
@@ -41,6 +43,9 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
         await Expect(alice.Badge("d:carol_li")).ToHaveTextAsync("1");
         await Expect(alice.Badge("r:lobby")).ToHaveTextAsync("1");
         await Expect(alice.Member("carol_li").Locator(".dot.online")).ToBeVisibleAsync();
+        // A draft in the input, so the picture shows the Send button ready (the phone's shows it idle).
+        await alice.Page.GetByLabel("Message", new() { Exact = true }).FillAsync("I'll check the slides after lunch.");
+        await Expect(alice.Page.Locator("#send")).ToBeEnabledAsync();
         await SaveAsync(alice.Page, "desktop.png", commit: true);
 
         // The phone: the list and the conversation are two screens.

@@ -1,7 +1,8 @@
 namespace Parley.Client.Model;
 
 /// <summary>A conversation in the login reply, with where it stands.</summary>
-public sealed record ConversationSummary(Target Target, string? Topic, int Members, long LastSeq, long Unread);
+/// <param name="LastTimestamp">When its latest message was stored; null when it has none (or the server is older).</param>
+public sealed record ConversationSummary(Target Target, string? Topic, int Members, long LastSeq, long Unread, DateTimeOffset? LastTimestamp = null);
 
 public sealed record SessionInfo(string User, string? Token, IReadOnlyList<ConversationSummary> Rooms, IReadOnlyList<ConversationSummary> Directs, ServerLimits Limits);
 

@@ -122,9 +122,9 @@ public sealed partial class ChatHub
         foreach (var state in await _store.ConversationsAsync(userKey).ConfigureAwait(false))
         {
             if (state.Peer is { } peer)
-                directs.Add(new DirectSummary(peer, state.LastSeq, state.ReadSeq, state.Unread));
+                directs.Add(new DirectSummary(peer, state.LastSeq, state.ReadSeq, state.Unread, state.LastTs));
             else if (_rooms.TryGetValue(state.Conversation[2..], out var room))
-                rooms.Add(new JoinedRoom(room.Name, room.Topic, room.Members.Count, state.LastSeq, state.ReadSeq, state.Unread));
+                rooms.Add(new JoinedRoom(room.Name, room.Topic, room.Members.Count, state.LastSeq, state.ReadSeq, state.Unread, state.LastTs));
         }
         rooms.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.Name, b.Name));
         directs.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.With, b.With));

@@ -54,7 +54,8 @@ public interface IChatStore : IAsyncDisposable
     Task SetReadAsync(string userKey, string conversation, long seq);
 
     /// <summary>
-    /// The user's rooms and direct conversations with last seq, read seq and unread count.
+    /// The user's rooms and direct conversations with last seq, read seq, unread count and the time
+    /// of the latest message (for the order of a conversation list).
     /// Unread leaves out the user's own messages among the first <see cref="UnreadExactWithin"/>
     /// past the read position and counts every later one: exact up to that many unread, close
     /// beyond, and a sign-in costs the same however far behind the user is.

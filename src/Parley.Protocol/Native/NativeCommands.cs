@@ -185,6 +185,7 @@ internal static class NativeCommands
                 w.WriteNumber("lastSeq", room.LastSeq);
                 w.WriteNumber("readSeq", room.ReadSeq);
                 w.WriteNumber("unread", room.Unread);
+                WriteLastTs(w, room.LastTs);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -196,6 +197,7 @@ internal static class NativeCommands
                 w.WriteNumber("lastSeq", direct.LastSeq);
                 w.WriteNumber("readSeq", direct.ReadSeq);
                 w.WriteNumber("unread", direct.Unread);
+                WriteLastTs(w, direct.LastTs);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -215,6 +217,15 @@ internal static class NativeCommands
         w.WriteNumber("historyMax", limits.HistoryMax);
         w.WriteEndObject();
     }
+
+    /// <summary>A sign-in reply's conversation entry: when its latest message was stored; absent when it has none.</summary>
+    private static void WriteLastTs(Utf8JsonWriter w, DateTimeOffset? lastTs)
+    {
+        if (lastTs is { } ts)
+            JsonWire.WriteTimestamp(w, LastTs, ts);
+    }
+
+    private static readonly JsonEncodedText LastTs = JsonEncodedText.Encode("lastTs");
 
     /// <summary>A room as listed by <c>rooms</c> and in the sign-in replies.</summary>
     private static void WriteRoomFields(Utf8JsonWriter w, string name, string topic, int members, bool joined)

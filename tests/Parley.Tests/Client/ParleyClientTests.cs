@@ -54,6 +54,12 @@ public sealed class ParleyClientTests
         var history = await bob.HistoryAsync(Target.InRoom("lobby"));
         Assert.Equal("hello", Assert.Single(history.Messages).Text);
         Assert.Contains("bob", await alice.OnlineAsync());
+
+        // A later sign-in says when each conversation last had a message.
+        await using var aliceAgain = await Connect(server, webSocket);
+        var again = await aliceAgain.LoginAsync("alice", "password1");
+        Assert.Equal(sent.Timestamp, Assert.Single(again.Rooms).LastTimestamp);
+        Assert.Equal(direct.Message.Timestamp, Assert.Single(again.Directs).LastTimestamp);
     }
 
     [Theory]

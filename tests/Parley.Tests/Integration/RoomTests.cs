@@ -157,6 +157,25 @@ public sealed class RoomTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_sign_in_reply_gives_each_conversations_latest_message_time_as_lastTs()
+    {
+        await using var alice = await _server.RegisterAsync("alice");
+        await using var bob = await _server.RegisterAsync("bob");
+        await alice.OkAsync("create", new { room = "quiet" });
+        await alice.OkAsync("send", new { room = "lobby", text = "first" });
+        var sent = await alice.OkAsync("send", new { room = "lobby", text = "second" });
+        var dm = await alice.OkAsync("send", new { to = "bob", text = "psst" });
+
+        await using var aliceLater = await _server.ConnectAsync();
+        var login = await aliceLater.OkAsync("login", new { user = "alice", password = "password1" });
+        var rooms = login.GetProperty("rooms").EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!);
+        Assert.Equal(sent.GetProperty("message").GetProperty("ts").GetString(), rooms["lobby"].GetProperty("lastTs").GetString());
+        Assert.False(rooms["quiet"].TryGetProperty("lastTs", out _), "a room with no message has no lastTs");
+        var direct = login.GetProperty("dms").EnumerateArray().Single();
+        Assert.Equal(dm.GetProperty("message").GetProperty("ts").GetString(), direct.GetProperty("lastTs").GetString());
+    }
+
+    [Fact]
     public async Task Resume_signs_in_with_a_token_until_logout_revokes_it()
     {
         await using var first = await _server.ConnectAsync();

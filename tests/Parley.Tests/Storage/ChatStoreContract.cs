@@ -238,6 +238,31 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_conversation_gives_the_time_of_its_latest_message()
+    {
+        await AddUser("alice");
+        await AddUser("bob");
+        await _store.AddMemberAsync("lobby", "alice");
+        Assert.Null(Assert.Single(await _store.ConversationsAsync("alice")).LastTs);
+
+        await _store.AppendAsync(RoomMessage("bob", "m1") with { Timestamp = T0.AddMinutes(1) });
+        // Queued together, as under load: they may share a commit (one packed row in SQLite),
+        // and the latest is the last of them, not the first.
+        await Task.WhenAll(Enumerable.Range(2, 20)
+            .Select(i => _store.AppendAsync(RoomMessage("bob", $"m{i}") with { Timestamp = T0.AddMinutes(i) })));
+        await _store.AppendAsync(Direct("bob", "alice", "psst") with { Timestamp = T0.AddSeconds(90.5) });
+
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var states = await _store.ConversationsAsync("alice");
+            Assert.Equal(T0.AddMinutes(21), Assert.Single(states, s => s.Peer is null).LastTs);
+            Assert.Equal(T0.AddSeconds(90.5), Assert.Single(states, s => s.Peer is not null).LastTs);
+            Assert.Equal(T0.AddSeconds(90.5), Assert.Single(await _store.ConversationsAsync("bob"), s => s.Peer is not null).LastTs);
+            await ReopenAsync();
+        }
+    }
+
+    [Fact]
     public async Task Unread_is_exact_within_the_window_and_counts_everything_beyond_it()
     {
         await AddUser("alice");

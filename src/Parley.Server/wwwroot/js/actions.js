@@ -30,7 +30,7 @@ export function restoreConversation() {
 
 export function openDirect(user) {
   const key = directKey(user);
-  if (!store.conversation(key)) store.upsert(key, { name: user, hasOlder: false, touched: Date.now() });
+  if (!store.conversation(key)) store.upsert(key, { name: user, hasOlder: false });
   return openConversation(key);
 }
 
@@ -124,7 +124,7 @@ async function enterRoom(op, fields) {
   const reply = await request(op, fields);
   const key = roomKey(reply.room);
   const conv = store.upsert(key, {
-    name: reply.room, topic: reply.topic, memberCount: reply.members.length, touched: Date.now(),
+    name: reply.room, topic: reply.topic, memberCount: reply.members.length,
   });
   applyMembers(key, reply.members);
   // A new room has no history; a joined one is loaded when opened (the reply has no lastSeq).

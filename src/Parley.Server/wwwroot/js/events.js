@@ -74,7 +74,7 @@ async function joinedElsewhere(name) {
   const room = rooms.find((r) => sameUser(r.name, name));
   if (!room) return;
   const conv = store.upsert(roomKey(room.name), {
-    name: room.name, topic: room.topic, memberCount: room.members, touched: Date.now(),
+    name: room.name, topic: room.topic, memberCount: room.members,
   });
   await loadOlder(conv, 1);
 }

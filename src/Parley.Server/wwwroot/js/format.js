@@ -18,6 +18,10 @@ function dayName(date, now) {
   return `${date.getFullYear()}/${pad(date.getMonth() + 1)}/${pad(date.getDate())}`;
 }
 
+/** For a message's tooltip: "2026-12-05 14:05:09". */
+export const fullTime = (date) =>
+  `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${clock(date)}:${pad(date.getSeconds())}`;
+
 /** For the conversation list. */
 export function shortTime(date, now = new Date()) {
   return sameDay(date, now) ? clock(date) : dayName(date, now);

@@ -20,7 +20,7 @@ function newConversation(key, fields) {
     pending: [],      // own sends not yet acknowledged, or failed
     hasOlder: true,   // history before messages[0] may exist
     loadingOlder: false,
-    touched: 0,       // local activity time (a room just created or joined), for sorting
+    lastTs: 0,        // when the latest message was stored (ms), as the sign-in reply said
     version: 0,       // bumped when messages or pending change, so the pane knows to redraw
     ...fields,
   };
@@ -143,14 +143,22 @@ class Store {
     return total;
   }
 
+  /**
+   * When the conversation last had a message: the newest loaded one, the sign-in reply's lastTs
+   * (so the order needs no history), or an own send on its way. 0 when it has none: only what
+   * the server knows counts, so the list is the same after a reload and on every device.
+   */
   lastActivity(conv) {
     const last = conv.messages.at(-1);
     const lastTime = last ? Date.parse(last.ts) : 0;
     const pendingTime = conv.pending.at(-1)?.time ?? 0;
-    return Math.max(lastTime, pendingTime, conv.touched);
+    return Math.max(lastTime, conv.lastTs, pendingTime);
   }
 
-  /** Conversations, most recent activity first, filtered by the search box. */
+  /**
+   * Conversations, most recent activity first, filtered by the search box. Those with no
+   * message yet (a room just created) come after, by name.
+   */
   sortedConversations() {
     const needle = this.search.trim().toLowerCase();
     return [...this.conversations.values()]

@@ -41,7 +41,11 @@ export async function syncSession(reply, replayEarly) {
 function counts(key, summary) {
   const known = store.conversation(key);
   const newer = known ? known.messages.filter((m) => m.seq > summary.lastSeq && !store.isMine(m)).length : 0;
-  return { lastSeq: Math.max(summary.lastSeq, known?.lastSeq ?? 0), unread: summary.unread + newer };
+  return {
+    lastSeq: Math.max(summary.lastSeq, known?.lastSeq ?? 0),
+    lastTs: Math.max(Date.parse(summary.lastTs ?? '') || 0, known?.lastTs ?? 0),
+    unread: summary.unread + newer,
+  };
 }
 
 /** Fetches what the conversation is missing: its newest message at least, all it missed since. */

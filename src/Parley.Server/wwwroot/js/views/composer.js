@@ -1,6 +1,13 @@
-// The input area: Enter sends, Shift+Enter makes a new line; the Send button does the same.
+// The input area: Enter sends, Shift+Enter makes a new line; the Send button does the same,
+// and is disabled (and looks it) while there is nothing to send.
 import { byId } from '../dom.js';
 import { send } from '../actions.js';
+
+const blank = (text) => text.trim() === '';
+
+function updateSendButton() {
+  byId('send').disabled = blank(byId('composer-input').value);
+}
 
 export function mountComposer() {
   const form = byId('composer');
@@ -8,12 +15,14 @@ export function mountComposer() {
 
   function submit() {
     const text = input.value;
-    if (text.trim() === '') return;
+    if (blank(text)) return;
     send(text);
     input.value = '';
+    updateSendButton();
     input.focus();
   }
 
+  input.addEventListener('input', updateSendButton);
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
@@ -24,6 +33,7 @@ export function mountComposer() {
     e.preventDefault();
     submit();
   });
+  updateSendButton();
 }
 
 let lastKey = null;
@@ -34,6 +44,7 @@ export function renderComposer(store) {
     lastKey = store.activeKey;
     if (lastKey) {
       byId('composer-input').value = '';
+      updateSendButton();
       if (window.matchMedia('(min-width: 701px)').matches) byId('composer-input').focus();
     }
   }

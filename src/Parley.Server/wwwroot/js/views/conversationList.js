@@ -11,6 +11,7 @@ export function mountConversationList(store) {
     store.changed();
   });
   byId('new-room').addEventListener('click', openRoomDialog);
+  byId('empty-new-room').addEventListener('click', openRoomDialog);
   const list = byId('conversations');
   list.addEventListener('click', (e) => {
     const item = e.target.closest('.conv');

@@ -1,8 +1,9 @@
-// The message pane: bubbles (own on the right, others on the left with avatar and name), time
-// and day separators, and loading older history when scrolled to the top.
+// The message pane: bubbles (own on the right, others on the left with avatar and name), each
+// with its time beside it, time and day separators, a note when there is nothing yet, and
+// loading older history when scrolled to the top.
 import { byId, el, replaceChildren } from '../dom.js';
 import { avatar } from '../avatar.js';
-import { sameDay, separatorTime } from '../format.js';
+import { clock, fullTime, sameDay, separatorTime } from '../format.js';
 import { loadOlder } from '../sync.js';
 import { resend } from '../actions.js';
 
@@ -34,6 +35,8 @@ export function renderMessageList(store) {
   }
   status.textContent = conv.loadingOlder ? 'Loading…' : '';
   status.dataset.start = String(!conv.hasOlder);
+  byId('messages-empty').hidden =
+    conv.messages.length > 0 || conv.pending.length > 0 || conv.hasOlder || conv.loadingOlder;
   if (shown.key === conv.key && shown.version === conv.version) return;
 
   const scroller = byId('messages-scroll');
@@ -78,11 +81,15 @@ const lastTime = (conv) => (conv.messages.length ? Date.parse(conv.messages.at(-
 function bubble(store, conv, m) {
   const mine = store.isMine(m);
   const showName = !mine && conv.kind === 'room';
+  const when = new Date(m.ts);
+  const time = el('time', { className: 'msg-time', datetime: m.ts, title: fullTime(when) }, clock(when));
+  const text = el('div', { className: 'bubble' }, m.text);
   return el('li', { className: `msg ${mine ? 'mine' : 'theirs'}`, dataset: { seq: String(m.seq), id: m.id } },
     avatar(m.from),
     el('div', { className: 'msg-body' },
       showName ? el('div', { className: 'msg-from' }, m.from) : null,
-      el('div', { className: 'bubble' }, m.text)));
+      // The time on the bubble's outer side: left of one's own, right of others'.
+      el('div', { className: 'msg-line' }, mine ? [time, text] : [text, time])));
 }
 
 function pendingBubble(store, conv, p) {
