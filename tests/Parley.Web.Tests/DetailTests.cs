@@ -200,4 +200,47 @@ public sealed class DetailTests(BrowserFixture browser) : IClassFixture<BrowserF
         await Expect(times).ToHaveTextAsync([.. before.Times]);
         Assert.Empty(alice.Errors);
     }
+
+    [Fact]
+    public async Task An_over_long_text_is_refused_with_both_lengths_and_never_sent()
+    {
+        // The page learns the server's limit at sign-in (10 here), not from its own copy.
+        await using var server = await TestServer.StartAsync(new() { ["Limits:MaxTextChars"] = "10" });
+        await using var bob = await server.RegisterAsync("bob");
+        await using var alice = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
+        await alice.RegisterAsync("alice");
+        await alice.OpenAsync("lobby");
+        var input = alice.Page.Locator("#composer-input");
+        var error = alice.Page.Locator("#composer-error");
+
+        await input.FillAsync(new string('x', 12));
+        await Expect(error).ToHaveTextAsync("messages are at most 10 characters; this one has 12");
+        await Expect(alice.Page.Locator("#send")).ToBeDisabledAsync();
+        await input.PressAsync("Enter");
+        // Nothing cut short either: the whole text stays in the input to be shortened.
+        await Expect(input).ToHaveValueAsync(new string('x', 12));
+
+        // Ten emoji are ten characters, as the server counts them.
+        var emoji = string.Concat(Enumerable.Repeat("\U0001F600", 10));
+        await input.FillAsync(emoji);
+        await Expect(error).ToHaveTextAsync("");
+        await input.PressAsync("Enter");
+        Assert.Equal(emoji, (await bob.NextAsync("message")).GetProperty("text").GetString());
+        Assert.DoesNotContain(bob.Received, m => m.GetProperty("type").GetString() == "message" && m.GetProperty("text").GetString()!.StartsWith('x'));
+        Assert.Empty(alice.Errors);
+    }
+
+    [Fact]
+    public async Task Text_of_only_invisible_padding_cannot_be_sent()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
+        await alice.RegisterAsync("alice");
+        await alice.OpenAsync("lobby");
+
+        await alice.Page.Locator("#composer-input").FillAsync("\u3000\u200B \u2800");
+        await Expect(alice.Page.Locator("#send")).ToBeDisabledAsync();
+        await alice.Page.Locator("#composer-input").FillAsync("\u200B.");
+        await Expect(alice.Page.Locator("#send")).ToBeEnabledAsync();
+    }
 }

@@ -57,6 +57,7 @@ export async function signIn(op, user, password) {
 async function start(reply) {
   const reconnected = store.me !== null && store.me.toLowerCase() === reply.user.toLowerCase();
   if (!reconnected) store.reset(reply.user);
+  if (reply.limits) store.limits = { ...store.limits, ...reply.limits };
   store.status = 'online';
   store.screen = 'app';
   store.changed();

@@ -26,10 +26,14 @@ function newConversation(key, fields) {
   };
 }
 
+/** What a server with default settings accepts, until its sign-in reply says (`limits`). */
+const defaultLimits = { maxTextChars: 4000, maxTopicChars: 300, maxLineBytes: 65536, historyMax: 200 };
+
 class Store {
   constructor() {
     this.listeners = new Set();
     this.scheduled = false;
+    this.limits = defaultLimits;
     this.reset(null);
   }
 

@@ -1,12 +1,27 @@
 // The input area: Enter sends, Shift+Enter makes a new line; the Send button does the same,
-// and is disabled (and looks it) while there is nothing to send.
+// and is disabled (and looks it) while there is nothing to send, or more than the server takes
+// (then a line under the input says so: an over-long text is never sent, nor cut short).
 import { byId } from '../dom.js';
 import { send } from '../actions.js';
+import { store } from '../store.js';
 
-const blank = (text) => text.trim() === '';
+// What the server refuses as empty_text: only white space and characters that show nothing.
+const blankPattern = /^[\s\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u2800\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFF8\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}]*$/u;
+const blank = (text) => blankPattern.test(text);
+
+/** Why the text cannot be sent as it is, or '' (the server counts characters as code points). */
+function tooLong(text) {
+  const max = store.limits.maxTextChars;
+  if (text.length <= max) return '';
+  const chars = [...text].length;
+  return chars > max ? `messages are at most ${max.toLocaleString('en-US')} characters; this one has ${chars.toLocaleString('en-US')}` : '';
+}
 
 function updateSendButton() {
-  byId('send').disabled = blank(byId('composer-input').value);
+  const text = byId('composer-input').value;
+  const problem = tooLong(text);
+  byId('composer-error').textContent = problem;
+  byId('send').disabled = blank(text) || problem !== '';
 }
 
 export function mountComposer() {
@@ -15,7 +30,7 @@ export function mountComposer() {
 
   function submit() {
     const text = input.value;
-    if (blank(text)) return;
+    if (blank(text) || tooLong(text)) return;
     send(text);
     input.value = '';
     updateSendButton();
