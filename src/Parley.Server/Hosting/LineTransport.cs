@@ -10,8 +10,9 @@ public enum LineTransport
     Epoll,
 
     /// <summary>
-    /// The runtime's managed sockets: each idle connection waits with a pending zero-byte receive
-    /// (about 1 KB more per idle connection). Any system; the default off Linux.
+    /// The runtime's managed sockets: each idle connection waits with a pending zero-byte receive,
+    /// which holds the runtime's per-socket async state (more memory per idle connection; the
+    /// figures are in docs/benchmarks.md). Any system; the default off Linux.
     /// </summary>
     Sockets,
 }

@@ -69,7 +69,7 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        // A host that fails to start logs the whole exception (a busy port: 3 KB of stack trace)
+        // A host that fails to start logs the whole exception (for a busy port, a long stack trace)
         // before it throws it to us; StartAsync's caller reports it in one line, so the log is noise.
         var hostStarted = false;
         builder.Logging.AddFilter((category, _) => hostStarted || category != HostLogCategory);

@@ -11,8 +11,8 @@ namespace Parley.Server.Transports;
 /// the connection is idle: the reader runs when input arrives, takes every line there is, and
 /// asks to be run again (<see cref="ITransportConnection.ResumeOnInput"/>); the writer runs when the
 /// session queues frames (<see cref="FrameQueue.DrainWith"/>), writes them all and flushes once
-/// (many frames, one syscall). A suspended reader and writer loop held about 1.3 KB per idle
-/// connection. When reading ends (peer closed, or the writer stopped it) the protocol ends the
+/// (many frames, one syscall): a suspended reader and writer loop per idle connection cost more
+/// than the connection itself. When reading ends (peer closed, or the writer stopped it) the protocol ends the
 /// session; when the session's queue completes the writer hangs up; once both have ended the
 /// connection is disposed.
 /// </summary>

@@ -9,7 +9,7 @@ namespace Parley.Server.Transports.Sockets;
 /// Tells idle connections when input arrives, with one epoll instance and one thread for all of
 /// them (as the runtime's own socket engine does), so that a connection waiting for input holds
 /// no pending receive, no socket event args and no suspended state machines: 10,000 idle
-/// connections then cost what their sessions and sockets cost, about 1.3 KB less each. A
+/// connections then cost what their sessions and sockets cost and nothing more. A
 /// connection is added once, edge-triggered: an event means input arrived (or the input ended)
 /// since the last one, and the connection runs its reader, or has it read again if it is running
 /// (<see cref="IReadinessTarget.InputReady"/>). Re-arming a one-shot watch after every read was a

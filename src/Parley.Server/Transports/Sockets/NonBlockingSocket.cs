@@ -6,7 +6,7 @@ namespace Parley.Server.Transports.Sockets;
 /// <summary>
 /// Receive and send on a connection's socket without waiting. <c>direct</c> (the epoll transport,
 /// Linux only) makes the plain system calls on a descriptor made non-blocking here: the runtime's
-/// own non-blocking mode gives every socket an async context (about 200 bytes with its locks)
+/// own non-blocking mode gives every socket an async context (with its locks)
 /// even when no async operation ever runs on it. Otherwise (the sockets transport), the runtime's
 /// non-blocking socket.
 /// </summary>

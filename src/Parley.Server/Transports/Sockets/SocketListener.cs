@@ -8,9 +8,11 @@ namespace Parley.Server.Transports.Sockets;
 
 /// <summary>
 /// Accepts TCP connections for one line transport (native JSON lines or IRC) and runs the
-/// handler for each, without Kestrel's per-connection objects: an idle Kestrel connection held
-/// about 4 KB of pipes, socket event args, features and middleware state machines, several
-/// times what the socket itself needs. HTTP and WebSocket stay on Kestrel. Stopping closes the
+/// application for each, without Kestrel's per-connection objects: an idle Kestrel connection
+/// holds pipes, socket event args, features and middleware state machines, several times what
+/// the socket itself needs (docs/benchmarks.md has the figures). HTTP and WebSocket stay on
+/// Kestrel. Every connection it accepts is a <see cref="TcpConnection"/> on the transport the
+/// listener was given: epoll (<paramref name="readiness"/> set) or the runtime's sockets. Stopping closes the
 /// listening socket; every open connection's session was closed when the host began to stop (each
 /// says goodbye once the requests it is running have answered); it waits for the connections to
 /// finish, and aborts those still open when the host's shutdown timeout runs out.
