@@ -13,7 +13,7 @@ namespace Parley.Benchmarks;
 
 /// <summary>
 /// One room message to 1000 signed-in native sessions, in process and on one thread: the hub's
-/// delivery loop (ChatHub.Deliver: TryDeliver on each session, which encodes once and queues the
+/// delivery loop (Fanout.Deliver: TryDeliver on each session, which encodes once and queues the
 /// bytes in the session's bounded channel), then what each connection's writer loop does with
 /// its queue (take the frame, write it as a line into the connection's output pipe, flush), the
 /// pipe's reader taking the bytes as Kestrel's socket would. No thread hops, so the numbers are
@@ -85,7 +85,7 @@ public class HubFanoutBenchmarks
     [Benchmark]
     public void Deliver()
     {
-        HubDeliver(null, new Broadcast(new MessageEvent(_message)), _sessions, null);
+        Fanout.Deliver(new Broadcast(new MessageEvent(_message)), (IEnumerable<Session>)_sessions, null);
         DrainAll();
     }
 
@@ -125,9 +125,6 @@ public class HubFanoutBenchmarks
             }
         }
     }
-
-    [UnsafeAccessor(UnsafeAccessorKind.StaticMethod, Name = "Deliver")]
-    private static extern void HubDeliver(ChatHub? hub, Broadcast broadcast, IEnumerable<Session> targets, Session? except);
 
     [UnsafeAccessor(UnsafeAccessorKind.StaticMethod, Name = "WriteLine")]
     private static extern void WriteLine(TcpJsonConnectionHandler? handler, byte[] frame, PipeWriter output);

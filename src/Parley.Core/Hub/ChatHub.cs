@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using Parley.Core.Cluster;
-using Parley.Core.Events;
 using Parley.Core.Model;
 using Parley.Core.Policy;
 using Parley.Core.Storage;
@@ -11,141 +9,169 @@ namespace Parley.Core.Hub;
 /// The chat domain: accounts, rooms, messages, presence and fan-out, for every protocol at once.
 /// Adapters call it with a <see cref="Session"/> and get a <see cref="Result{T}"/>; events reach
 /// sessions through <see cref="Session.TryDeliver"/>. Changes made here are told to the other
-/// nodes through the <see cref="IBackplane"/>, and theirs arrive in <see cref="OnRemote"/>
-/// (ChatHub.Cluster.cs), so every node keeps the same view and delivers to its own sessions.
+/// nodes through the <see cref="IBackplane"/>, and theirs arrive in <see cref="OnRemote"/>, so
+/// every node keeps the same view and delivers to its own sessions.
 ///
-/// Concurrency: <see cref="_topology"/> guards changes to who is in which room and who is
-/// connected; it is never held across I/O (store calls happen before or after it). The send path
-/// takes no hub lock: it reads immutable session arrays and orders delivery per conversation in
-/// its <see cref="ConversationSequencer"/>.
+/// This class is the facade: it builds the owners, starts the node, and hands each call and each
+/// other node's event to the owner of what it changes: <see cref="Accounts"/>, <see cref="Guests"/>,
+/// <see cref="RoomDirectory"/> (rooms and memberships), <see cref="PresenceRegistry"/>,
+/// <see cref="Messaging"/>, <see cref="Operators"/>. Each owner states its concurrency rule; in
+/// short, the directory's topology lock (shared with presence) guards who is in which room and who
+/// is connected, and is never held across I/O; the send path takes no hub lock: it reads immutable
+/// session arrays and orders delivery per conversation in its <see cref="ConversationSequencer"/>.
 /// </summary>
-public sealed partial class ChatHub
+public sealed class ChatHub
 {
     private readonly IChatStore _store;
     private readonly IBackplane _backplane;
-    private readonly IPasswordHasher _hasher;
     private readonly TimeProvider _time;
-    private readonly ChatLimits _limits;
-    private readonly LoginThrottle _throttle;
-
-    private readonly Lock _topology = new();
-    // Keyed by Names.Key, but found by any spelling of the name (which is ASCII): no lower-case copy per send.
-    private readonly ConcurrentDictionary<string, RoomState> _rooms = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, UserState> _online = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConversationSequencer> _directSequencers = new(StringComparer.Ordinal);
-
-    /// <summary>Room key → the create of that room being stored right now.</summary>
-    private readonly ConcurrentDictionary<string, Task> _creating = new(StringComparer.Ordinal);
-
-    /// <summary>User key → the keys of the rooms the user is in. Guarded by the topology lock.</summary>
-    private readonly Dictionary<string, HashSet<string>> _roomsOfUser = new(StringComparer.Ordinal);
-
-    /// <summary>User key → display name, for users known to exist. Users are never deleted.</summary>
-    private readonly ConcurrentDictionary<string, string> _knownUsers = new(StringComparer.Ordinal);
+    private readonly ClusterPublisher _cluster;
+    private readonly RoomDirectory _rooms;
+    private readonly PresenceRegistry _presence;
+    private readonly Accounts _accounts;
+    private readonly Guests _guests;
+    private readonly Messaging _messaging;
+    private readonly Operators _operators;
 
     public ChatHub(IChatStore store, IBackplane backplane, IPasswordHasher hasher, TimeProvider time, ChatLimits limits)
     {
         _store = store;
         _backplane = backplane;
-        _hasher = hasher;
         _time = time;
-        _limits = limits;
-        _throttle = new LoginThrottle(time, limits);
+        Limits = limits;
+        _cluster = new ClusterPublisher(backplane);
+        var knownUsers = new KnownUsers(store);
+        var sequencers = new SequencerFactory(store, time, limits);
+        _rooms = new RoomDirectory(store, time, limits, _cluster, knownUsers, sequencers);
+        _presence = new PresenceRegistry(_rooms, _cluster);
+        _rooms.Use(_presence);
+        _accounts = new Accounts(store, hasher, time, limits, _rooms, _presence, knownUsers, _cluster);
+        _guests = new Guests(knownUsers, _presence);
+        _messaging = new Messaging(store, backplane, time, limits, _rooms, _presence, knownUsers, _cluster, sequencers);
+        _operators = new Operators(_presence, _cluster);
     }
 
-    public ChatLimits Limits => _limits;
+    public ChatLimits Limits { get; }
 
     /// <summary>This node's id among the nodes sharing the store.</summary>
     public string NodeId => _backplane.NodeId;
 
+    /// <inheritdoc cref="ClusterPublisher.Failed"/>
+    public event Action<ClusterEvent, Exception>? BackplaneFailed
+    {
+        add => _cluster.Failed += value;
+        remove => _cluster.Failed -= value;
+    }
+
     /// <summary>Loads rooms and memberships from the store and joins the cluster. Call once before serving.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        await _store.InitializeAsync(_limits.DefaultRoom, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        foreach (var record in await _store.LoadRoomsAsync().ConfigureAwait(false))
-        {
-            var room = NewRoom(record.Name, record.Topic);
-            _rooms[record.Key] = room;
-            lock (_topology)
-            {
-                foreach (var member in record.Members)
-                {
-                    AddMember(_roomsOfUser, room, Names.Key(member), member);
-                    _knownUsers[Names.Key(member)] = member;
-                }
-            }
-        }
-        // Each room's delivery order starts where its history ends.
-        await Task.WhenAll(_rooms.Values.Select(r => r.Sequencer.EnsureBaselineAsync())).ConfigureAwait(false);
-        await _backplane.StartAsync(OnRemote, LocalUsers, cancellationToken).ConfigureAwait(false);
+        await _store.InitializeAsync(Limits.DefaultRoom, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await _rooms.LoadAsync().ConfigureAwait(false);
+        await _backplane.StartAsync(OnRemote, _presence.LocalUsers, cancellationToken).ConfigureAwait(false);
         foreach (var presence in await _backplane.RemotePresenceAsync().ConfigureAwait(false))
             OnRemote(presence);
     }
 
-    private RoomState NewRoom(string name, string topic)
+    public Task<Result<SessionStart>> RegisterAsync(Session session, string name, string password) => _accounts.RegisterAsync(session, name, password);
+
+    public Task<Result<SessionStart>> LoginAsync(Session session, string name, string password) => _accounts.LoginAsync(session, name, password);
+
+    public Task<Result<SessionStart>> ResumeAsync(Session session, string token) => _accounts.ResumeAsync(session, token);
+
+    /// <inheritdoc cref="Accounts.LogoutAsync"/>
+    public Task<Result<Done>> LogoutAsync(Session session) => _accounts.LogoutAsync(session);
+
+    public Task<Result<SessionStart>> SignInGuestAsync(Session session, string name) => _guests.SignInGuestAsync(session, name);
+
+    /// <inheritdoc cref="PresenceRegistry.Detach"/>
+    public void Detach(Session session) => _presence.Detach(session);
+
+    /// <inheritdoc cref="PresenceRegistry.Online"/>
+    public Result<IReadOnlyList<string>> Online() => _presence.Online();
+
+    public bool IsOnline(string userName) => _presence.IsOnline(userName);
+
+    /// <inheritdoc cref="PresenceRegistry.ReleaseIdleMemory"/>
+    public long ReleaseIdleMemory() => _presence.ReleaseIdleMemory();
+
+    public Result<IReadOnlyList<RoomSummary>> Rooms(Session session) => _rooms.Rooms(session);
+
+    /// <inheritdoc cref="RoomDirectory.CreateRoomAsync"/>
+    public Task<Result<JoinResult>> CreateRoomAsync(Session session, string name, string? topic) => _rooms.CreateRoomAsync(session, name, topic);
+
+    public Task<Result<JoinResult>> JoinAsync(Session session, string name) => _rooms.JoinAsync(session, name);
+
+    public Task<Result<string>> LeaveAsync(Session session, string name) => _rooms.LeaveAsync(session, name);
+
+    public Task<Result<Done>> SetTopicAsync(Session session, string name, string topic) => _rooms.SetTopicAsync(session, name, topic);
+
+    /// <inheritdoc cref="RoomDirectory.SharedRooms"/>
+    public IReadOnlyList<string> SharedRooms(string userName, string otherName) => _rooms.SharedRooms(userName, otherName);
+
+    public Result<IReadOnlyList<MemberInfo>> Members(string name) => _rooms.Members(name);
+
+    /// <inheritdoc cref="Messaging.SendToRoomAsync"/>
+    public Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text) => _messaging.SendToRoomAsync(session, roomName, text);
+
+    /// <inheritdoc cref="Messaging.StartSendToRoom"/>
+    public Result<Task<StoredMessage>> StartSendToRoom(Session session, string roomName, string text) => _messaging.StartSendToRoom(session, roomName, text);
+
+    /// <inheritdoc cref="Messaging.SendDirectAsync"/>
+    public Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text) => _messaging.SendDirectAsync(session, toName, text);
+
+    /// <inheritdoc cref="Messaging.HistoryAsync"/>
+    public Task<Result<HistoryPage>> HistoryAsync(Session session, string? roomName, string? withName, long? beforeSeq, int? limit) =>
+        _messaging.HistoryAsync(session, roomName, withName, beforeSeq, limit);
+
+    /// <inheritdoc cref="Messaging.MarkReadAsync"/>
+    public Task<Result<Done>> MarkReadAsync(Session session, string? roomName, string? withName, long seq) =>
+        _messaging.MarkReadAsync(session, roomName, withName, seq);
+
+    /// <inheritdoc cref="Operators.KillAsync"/>
+    public Task<bool> KillAsync(string userName, string reason) => _operators.KillAsync(userName, reason);
+
+    /// <inheritdoc cref="Operators.AnnounceAsync"/>
+    public Task AnnounceAsync(string from, string text) => _operators.AnnounceAsync(from, text);
+
+    /// <summary>
+    /// Applies another node's change to this node's view and delivers it to this node's sessions:
+    /// each event goes to the owner of what it changes. Called one event at a time, in channel order.
+    /// </summary>
+    private void OnRemote(ClusterEvent clusterEvent)
     {
-        RoomState? room = null;
-        room = new RoomState(name, topic, NewSequencer(ConversationKey.ForRoom(name), (message, origin) => DeliverToRoom(room!, message, origin)));
-        return room;
-    }
-
-    private ConversationSequencer DirectSequencer(string conversation) =>
-        _directSequencers.GetOrAdd(conversation, c => NewSequencer(c, DeliverDirect));
-
-    private ConversationSequencer NewSequencer(string conversation, Action<StoredMessage, Session?> deliver) =>
-        new(_time, _limits.MessageGapTimeout, (after, before) => MessagesBetweenAsync(conversation, after, before),
-            () => LastSeqAsync(conversation), deliver);
-
-    private async Task<long> LastSeqAsync(string conversation) =>
-        (await _store.HistoryAsync(conversation, beforeSeq: null, limit: 1).ConfigureAwait(false)).Messages.FirstOrDefault()?.Seq ?? 0;
-
-    /// <summary>Stored messages with after &lt; seq &lt; before, oldest first (at most 1000), to fill a delivery gap.</summary>
-    private async Task<IReadOnlyList<StoredMessage>> MessagesBetweenAsync(string conversation, long after, long before)
-    {
-        var page = await _store.HistoryAsync(conversation, before, (int)Math.Clamp(before - after - 1, 1, 1000)).ConfigureAwait(false);
-        return page.Messages.Where(m => m.Seq > after).OrderBy(m => m.Seq).ToList();
-    }
-
-    private static ChatError Error(string code, string message) => new(code, message);
-
-    /// <summary>Hands the broadcast to each target but <paramref name="except"/>; a full queue closes that session alone.</summary>
-    /// <remarks>The fan-out hot path: an array loop, no enumerator allocated per message.</remarks>
-    private static void Deliver(Broadcast broadcast, Session[] targets, Session? except)
-    {
-        foreach (var session in targets)
+        switch (clusterEvent)
         {
-            if (session == except)
-                continue;
-            if (!session.TryDeliver(broadcast))
-                session.Close(ByeReasons.SlowConsumer);
+            case MessageStored stored:
+                _messaging.ApplyRemote(stored);
+                break;
+            case BackplaneReconnected:
+                _ = _messaging.CatchUpAfterReconnectAsync();
+                break;
+            case RoomCreated created:
+                _rooms.AddRoom(created.Room, created.Topic, created.Creator);
+                break;
+            case MembershipChanged change:
+                _rooms.ApplyRemote(change);
+                break;
+            case TopicChanged change:
+                _rooms.ApplyRemote(change);
+                break;
+            case ReadMoved read:
+                _messaging.ApplyRemote(read);
+                break;
+            case NodePresence presence:
+                _presence.ApplyRemote(presence);
+                break;
+            case NodeLost lost:
+                _presence.ApplyRemote(lost);
+                break;
+            case Announced announced:
+                _operators.ApplyRemote(announced);
+                break;
+            case UserKilled killed:
+                _operators.ApplyRemote(killed);
+                break;
         }
-    }
-
-    private static void Deliver(Broadcast broadcast, IEnumerable<Session> targets, Session? except) =>
-        Deliver(broadcast, targets as Session[] ?? targets.ToArray(), except);
-
-    private static void Deliver(ChatEvent chatEvent, IEnumerable<Session> targets, Session? except) =>
-        Deliver(new Broadcast(chatEvent), targets, except);
-
-    private Session[] SessionsOf(string userKey) =>
-        _online.TryGetValue(userKey, out var user) ? user.Sessions : [];
-
-    private async Task<string?> FindUserNameAsync(string name)
-    {
-        var key = Names.Key(name);
-        if (_knownUsers.TryGetValue(key, out var known))
-            return known;
-        var user = await _store.FindUserAsync(key).ConfigureAwait(false);
-        if (user is null)
-            return null;
-        _knownUsers[key] = user.Name;
-        return user.Name;
-    }
-
-    private DateTimeOffset Now()
-    {
-        // Timestamps go out with millisecond precision; keep the stored value the same.
-        var now = _time.GetUtcNow();
-        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
     }
 }

@@ -7,16 +7,18 @@ namespace Parley.Core.Hub;
 /// <summary>
 /// What server operators may do, on every node. Who is an operator is the adapter's business
 /// (IRC OPER against the configured operators); the hub only carries the action out.
+///
+/// Concurrency: no state of its own; it reads presence's session arrays, which are immutable, without a lock.
 /// </summary>
-public sealed partial class ChatHub
+internal sealed class Operators(PresenceRegistry presence, ClusterPublisher cluster)
 {
     /// <summary>Ends every session of <paramref name="userName"/> anywhere; false when the user is not online.</summary>
     public async Task<bool> KillAsync(string userName, string reason)
     {
-        if (!IsOnline(userName))
+        if (!presence.IsOnline(userName))
             return false;
         CloseSessionsOf(userName, reason);
-        await PublishAsync(new UserKilled(userName, reason)).ConfigureAwait(false);
+        await cluster.PublishAsync(new UserKilled(userName, reason)).ConfigureAwait(false);
         return true;
     }
 
@@ -24,12 +26,18 @@ public sealed partial class ChatHub
     public async Task AnnounceAsync(string from, string text)
     {
         DeliverAnnouncement(from, text);
-        await PublishAsync(new Announced(from, text)).ConfigureAwait(false);
+        await cluster.PublishAsync(new Announced(from, text)).ConfigureAwait(false);
     }
+
+    /// <summary>Another node's KILL, for the user's sessions here.</summary>
+    public void ApplyRemote(UserKilled killed) => CloseSessionsOf(killed.User, killed.Reason);
+
+    /// <summary>Another node's announcement, for every session here.</summary>
+    public void ApplyRemote(Announced announced) => DeliverAnnouncement(announced.From, announced.Text);
 
     private void CloseSessionsOf(string userName, string reason)
     {
-        foreach (var session in SessionsOf(Names.Key(userName)))
+        foreach (var session in presence.SessionsOf(Names.Key(userName)))
         {
             session.QuitReason = reason;
             session.Close(ByeReasons.Killed);
@@ -37,5 +45,5 @@ public sealed partial class ChatHub
     }
 
     private void DeliverAnnouncement(string from, string text) =>
-        Deliver(new AnnouncementEvent(from, text), _online.Values.SelectMany(u => u.Sessions), except: null);
+        Fanout.Deliver(new AnnouncementEvent(from, text), presence.AllSessions(), except: null);
 }

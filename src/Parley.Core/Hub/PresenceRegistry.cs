@@ -5,8 +5,17 @@ using Parley.Core.Model;
 
 namespace Parley.Core.Hub;
 
-public sealed partial class ChatHub
+/// <summary>
+/// Who is online: the users with sessions on this node and their sessions, and the users online
+/// on other nodes. Signing a session in or out, other nodes' presence and a lost node change it
+/// here, and the users who share a room with someone hear when that user comes or goes.
+///
+/// Concurrency: changes take <see cref="RoomDirectory.Topology"/> (shared with the directory, whose memberships they read and whose rooms' session arrays they update) and are delivered after it; reads (online, sessions of a user) take no lock.
+/// </summary>
+internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher cluster)
 {
+    private readonly ConcurrentDictionary<string, UserState> _online = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Users with a session on other nodes: key → (name, the nodes). A user is online while it has
     /// a session here (<see cref="_online"/>) or on any other live node. Mutated under the topology lock.
@@ -29,6 +38,17 @@ public sealed partial class ChatHub
 
     public bool IsOnline(string userName) => IsOnlineKey(Names.Key(userName));
 
+    public bool IsOnlineKey(string userKey) => _online.ContainsKey(userKey) || _remote.ContainsKey(userKey);
+
+    public Session[] SessionsOf(string userKey) =>
+        _online.TryGetValue(userKey, out var user) ? user.Sessions : [];
+
+    /// <summary>Every signed-in session on this node.</summary>
+    public IEnumerable<Session> AllSessions() => _online.Values.SelectMany(u => u.Sessions);
+
+    /// <summary>Who has a session on this node, for a backplane re-announcing them after a reconnect.</summary>
+    public IReadOnlyCollection<string> LocalUsers() => _online.Values.Select(u => u.Name).ToList();
+
     /// <summary>Asks every signed-in session here to give back what a past burst grew (<see cref="Session.ReleaseIdleMemory"/>); the bytes given back.</summary>
     public long ReleaseIdleMemory()
     {
@@ -39,18 +59,16 @@ public sealed partial class ChatHub
         return released;
     }
 
-    private bool IsOnlineKey(string userKey) => _online.ContainsKey(userKey) || _remote.ContainsKey(userKey);
-
     /// <summary>
     /// Signs the session in as <paramref name="name"/>; a user's first session anywhere announces it online.
     /// A guest gets the name only if no one is online under it (false otherwise), checked and taken at once.
     /// </summary>
-    private async Task<bool> AttachAsync(Session session, string name, bool asGuest = false)
+    public async Task<bool> AttachAsync(Session session, string name, bool asGuest = false)
     {
         var key = Names.Key(name);
         var firstHere = false;
         HashSet<Session>? watchers = null;
-        lock (_topology)
+        lock (rooms.Topology)
         {
             if (asGuest && IsOnlineKey(key))
                 return false;
@@ -66,13 +84,13 @@ public sealed partial class ChatHub
             }
             user.Add(session);
             Session[] added = [session];
-            foreach (var room in RoomsOf(key))
+            foreach (var room in rooms.RoomsOf(key))
                 room.AddSessions(added);
         }
         if (watchers is not null)
-            Deliver(new PresenceEvent(name, Online: true), watchers, except: null);
+            Fanout.Deliver(new PresenceEvent(name, Online: true), watchers, except: null);
         if (firstHere)
-            await PublishAsync(new NodePresence(_backplane.NodeId, name, Online: true, Guest: asGuest)).ConfigureAwait(false);
+            await cluster.PublishAsync(new NodePresence(cluster.NodeId, name, Online: true, Guest: asGuest)).ConfigureAwait(false);
         return true;
     }
 
@@ -88,14 +106,14 @@ public sealed partial class ChatHub
         var key = Names.Key(name);
         var lastHere = false;
         HashSet<Session>? watchers = null;
-        lock (_topology)
+        lock (rooms.Topology)
         {
             if (session.User is null || !_online.TryGetValue(key, out var user))
                 return;
             session.User = null;
             user.Remove(session);
             Session[] removed = [session];
-            foreach (var room in RoomsOf(key))
+            foreach (var room in rooms.RoomsOf(key))
                 room.RemoveSessions(removed);
             if (user.Sessions.Length == 0)
             {
@@ -106,19 +124,20 @@ public sealed partial class ChatHub
             }
         }
         if (watchers is not null)
-            Deliver(new PresenceEvent(name, Online: false, session.QuitReason), watchers, except: null);
+            Fanout.Deliver(new PresenceEvent(name, Online: false, session.QuitReason), watchers, except: null);
         if (!lastHere)
             return;
-        var published = PublishAsync(new NodePresence(_backplane.NodeId, name, Online: false, session.QuitReason));
+        var published = cluster.PublishAsync(new NodePresence(cluster.NodeId, name, Online: false, session.QuitReason));
         if (session.IsGuest)
-            _ = EndGuestMembershipsAsync(name, published);
+            _ = rooms.EndGuestMembershipsAsync(name, published);
     }
 
-    private void ApplyRemotePresence(NodePresence presence)
+    /// <summary>Another node's first or last session of a user; its rooms hear only if that changes whether the user is online.</summary>
+    public void ApplyRemote(NodePresence presence)
     {
         var key = Names.Key(presence.User);
         HashSet<Session>? watchers = null;
-        lock (_topology)
+        lock (rooms.Topology)
         {
             var wasOnline = IsOnlineKey(key);
             if (presence.Online)
@@ -129,18 +148,19 @@ public sealed partial class ChatHub
                 watchers = WatchersOf(key);
         }
         if (watchers is not null)
-            Deliver(new PresenceEvent(presence.User, presence.Online, presence.Reason), watchers, except: null);
+            Fanout.Deliver(new PresenceEvent(presence.User, presence.Online, presence.Reason), watchers, except: null);
     }
 
     /// <summary>
     /// A node died: its users are offline unless they have a session elsewhere, and its guests'
     /// memberships end here (their node can no longer say so).
     /// </summary>
-    private void ApplyNodeLost(string node)
+    public void ApplyRemote(NodeLost lost)
     {
+        var node = lost.Node;
         var wentOffline = new List<(string Name, HashSet<Session> Watchers)>();
         var lostGuests = new List<(string Name, List<RoomState> Rooms)>();
-        lock (_topology)
+        lock (rooms.Topology)
         {
             foreach (var (key, remote) in _remote)
             {
@@ -150,42 +170,16 @@ public sealed partial class ChatHub
                 if (!IsOnlineKey(key))
                     wentOffline.Add((remote.Name, WatchersOf(key)));
                 if (remote.Guest)
-                    lostGuests.Add((remote.Name, RoomsOf(key).ToList()));
+                    lostGuests.Add((remote.Name, rooms.RoomsOf(key).ToList()));
             }
         }
         foreach (var (name, watchers) in wentOffline)
-            Deliver(new PresenceEvent(name, Online: false), watchers, except: null);
-        foreach (var (name, rooms) in lostGuests)
+            Fanout.Deliver(new PresenceEvent(name, Online: false), watchers, except: null);
+        foreach (var (name, guestRooms) in lostGuests)
         {
-            foreach (var room in rooms)
-                ApplyLeave(room, name, origin: null, quit: true);
+            foreach (var room in guestRooms)
+                rooms.ApplyLeave(room, name, origin: null, quit: true);
         }
-    }
-
-    /// <summary>The rooms a user is in. Call under the topology lock.</summary>
-    private IEnumerable<RoomState> RoomsOf(string userKey) =>
-        _roomsOfUser.TryGetValue(userKey, out var roomKeys)
-            ? roomKeys.Select(k => _rooms.GetValueOrDefault(k)).OfType<RoomState>()
-            : [];
-
-    /// <summary>Records a membership in the room's member list and the user's room index. Call under the topology lock.</summary>
-    private static bool AddMember(Dictionary<string, HashSet<string>> roomsOfUser, RoomState room, string userKey, string user)
-    {
-        if (!room.Members.TryAdd(userKey, user))
-            return false;
-        if (!roomsOfUser.TryGetValue(userKey, out var roomKeys))
-            roomsOfUser[userKey] = roomKeys = new HashSet<string>(StringComparer.Ordinal);
-        roomKeys.Add(Names.Key(room.Name));
-        return true;
-    }
-
-    private static bool RemoveMember(Dictionary<string, HashSet<string>> roomsOfUser, RoomState room, string userKey)
-    {
-        if (!room.Members.TryRemove(userKey, out _))
-            return false;
-        if (roomsOfUser.TryGetValue(userKey, out var roomKeys) && roomKeys.Remove(Names.Key(room.Name)) && roomKeys.Count == 0)
-            roomsOfUser.Remove(userKey);
-        return true;
     }
 
     /// <summary>Sessions of everyone who shares a room with the user, but the user's own. Call under the topology lock.</summary>
@@ -193,7 +187,7 @@ public sealed partial class ChatHub
     {
         var own = SessionsOf(userKey);
         var watchers = new HashSet<Session>();
-        foreach (var room in RoomsOf(userKey))
+        foreach (var room in rooms.RoomsOf(userKey))
         {
             foreach (var s in room.Sessions)
             {

@@ -4,12 +4,42 @@ using Parley.Core.Cluster;
 using Parley.Core.Model;
 using Parley.Core.Policy;
 using Parley.Core.Storage;
+using static Parley.Core.Hub.ChatErrors;
 
 namespace Parley.Core.Hub;
 
-public sealed partial class ChatHub
+/// <summary>
+/// Accounts and signing in: register, login, resume with a token, logout; tokens, the login
+/// throttle and the password hasher; the list of conversations a session starts with.
+///
+/// Concurrency: no lock of its own: <see cref="LoginThrottle"/> locks itself, a session's sign-in budget is used only by that session's requests, and the dummy hash at worst is computed twice.
+/// </summary>
+internal sealed class Accounts
 {
+    private readonly IChatStore _store;
+    private readonly IPasswordHasher _hasher;
+    private readonly TimeProvider _time;
+    private readonly ChatLimits _limits;
+    private readonly LoginThrottle _throttle;
+    private readonly RoomDirectory _rooms;
+    private readonly PresenceRegistry _presence;
+    private readonly KnownUsers _knownUsers;
+    private readonly ClusterPublisher _cluster;
     private string? _dummyHash;
+
+    public Accounts(IChatStore store, IPasswordHasher hasher, TimeProvider time, ChatLimits limits,
+        RoomDirectory rooms, PresenceRegistry presence, KnownUsers knownUsers, ClusterPublisher cluster)
+    {
+        _store = store;
+        _hasher = hasher;
+        _time = time;
+        _limits = limits;
+        _throttle = new LoginThrottle(time, limits);
+        _rooms = rooms;
+        _presence = presence;
+        _knownUsers = knownUsers;
+        _cluster = cluster;
+    }
 
     public async Task<Result<SessionStart>> RegisterAsync(Session session, string name, string password)
     {
@@ -21,17 +51,17 @@ public sealed partial class ChatHub
             return Error(ErrorCodes.BadPassword, $"a password is {_limits.MinPasswordLength}-{_limits.MaxPasswordLength} characters");
         if (TooManyAttempts(session) is { } slowDown)
             return slowDown;
-        if (IsOnlineKey(Names.Key(name)))
+        if (_presence.IsOnlineKey(Names.Key(name)))
             return Error(ErrorCodes.UserExists, $"the name '{name}' is in use by a guest right now");
 
         var hash = await Task.Run(() => _hasher.Hash(password)).ConfigureAwait(false);
-        var user = new UserRecord(name, hash, Now());
+        var user = new UserRecord(name, hash, Timestamps.Now(_time));
         if (!await _store.TryCreateUserAsync(user, Names.Key(_limits.DefaultRoom)).ConfigureAwait(false))
             return Error(ErrorCodes.UserExists, $"the name '{name}' is taken");
-        _knownUsers[user.Key] = user.Name;
+        _knownUsers.Add(user.Key, user.Name);
 
-        if (FindRoom(_limits.DefaultRoom) is { } lobby && ApplyJoin(lobby, user.Name, origin: null))
-            await PublishAsync(new MembershipChanged(lobby.Name, user.Name, Joined: true)).ConfigureAwait(false);
+        if (_rooms.FindRoom(_limits.DefaultRoom) is { } lobby && _rooms.ApplyJoin(lobby, user.Name, origin: null))
+            await _cluster.PublishAsync(new MembershipChanged(lobby.Name, user.Name, Joined: true)).ConfigureAwait(false);
         var token = await IssueTokenAsync(session, user.Key).ConfigureAwait(false);
         return await StartSessionAsync(session, user.Name, token).ConfigureAwait(false);
     }
@@ -62,7 +92,7 @@ public sealed partial class ChatHub
         if (check == PasswordCheck.SuccessRehashNeeded)
             await _store.SetPasswordHashAsync(key, await Task.Run(() => _hasher.Hash(password)).ConfigureAwait(false)).ConfigureAwait(false);
 
-        _knownUsers[key] = user.Name;
+        _knownUsers.Add(key, user.Name);
         var token = await IssueTokenAsync(session, key).ConfigureAwait(false);
         return await StartSessionAsync(session, user.Name, token).ConfigureAwait(false);
     }
@@ -85,7 +115,7 @@ public sealed partial class ChatHub
         if (session.TokenHash is { } tokenHash)
             await _store.DeleteTokenAsync(tokenHash).ConfigureAwait(false);
         session.TokenHash = null;
-        Detach(session);
+        _presence.Detach(session);
         return Done.Value;
     }
 
@@ -93,14 +123,14 @@ public sealed partial class ChatHub
     {
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
         var tokenHash = HashToken(token);
-        await _store.SaveTokenAsync(tokenHash, userKey, Now()).ConfigureAwait(false);
+        await _store.SaveTokenAsync(tokenHash, userKey, Timestamps.Now(_time)).ConfigureAwait(false);
         session.TokenHash = tokenHash;
         return token;
     }
 
     private async Task<SessionStart> StartSessionAsync(Session session, string name, string? token)
     {
-        await AttachAsync(session, name).ConfigureAwait(false);
+        await _presence.AttachAsync(session, name).ConfigureAwait(false);
         try
         {
             var (rooms, directs) = await ConversationListAsync(Names.Key(name)).ConfigureAwait(false);
@@ -109,7 +139,7 @@ public sealed partial class ChatHub
         catch
         {
             // The client gets an error: it must not be left signed in half-way.
-            Detach(session);
+            _presence.Detach(session);
             session.TokenHash = null;
             throw;
         }

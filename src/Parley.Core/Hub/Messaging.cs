@@ -1,10 +1,48 @@
+using System.Collections.Concurrent;
+using Parley.Core.Cluster;
 using Parley.Core.Events;
 using Parley.Core.Model;
+using Parley.Core.Policy;
+using Parley.Core.Storage;
+using static Parley.Core.Hub.ChatErrors;
 
 namespace Parley.Core.Hub;
 
-public sealed partial class ChatHub
+/// <summary>
+/// Messages: sending to a room or to a user, each conversation's <see cref="ConversationSequencer"/>
+/// (rooms' are made with the room; direct conversations' here, on first use), delivery of stored
+/// messages, history and read marks, and other nodes' messages and read marks. What is done to a
+/// message once sent (an edit, a recall, a reaction) belongs here.
+///
+/// Concurrency: no hub lock: sends read rooms, members and session arrays lock-free and are ordered per conversation under its sequencer's lock.
+/// </summary>
+internal sealed class Messaging
 {
+    private readonly IChatStore _store;
+    private readonly IBackplane _backplane;
+    private readonly TimeProvider _time;
+    private readonly ChatLimits _limits;
+    private readonly RoomDirectory _rooms;
+    private readonly PresenceRegistry _presence;
+    private readonly KnownUsers _knownUsers;
+    private readonly ClusterPublisher _cluster;
+    private readonly SequencerFactory _sequencers;
+    private readonly ConcurrentDictionary<string, ConversationSequencer> _directSequencers = new(StringComparer.Ordinal);
+
+    public Messaging(IChatStore store, IBackplane backplane, TimeProvider time, ChatLimits limits, RoomDirectory rooms,
+        PresenceRegistry presence, KnownUsers knownUsers, ClusterPublisher cluster, SequencerFactory sequencers)
+    {
+        _store = store;
+        _backplane = backplane;
+        _time = time;
+        _limits = limits;
+        _rooms = rooms;
+        _presence = presence;
+        _knownUsers = knownUsers;
+        _cluster = cluster;
+        _sequencers = sequencers;
+    }
+
     /// <summary>Stores a message to a room and, once durable, delivers it to every member's sessions but the sender's own.</summary>
     public async Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text)
     {
@@ -21,12 +59,12 @@ public sealed partial class ChatHub
     {
         if (CheckText(text) is { } bad)
             return bad;
-        if (FindRoom(roomName) is not { } room)
+        if (_rooms.FindRoom(roomName) is not { } room)
             return NoSuchRoom(roomName);
         if (!room.Members.ContainsKey(session.UserKey!))
             return NotMember(room);
 
-        var now = Now();
+        var now = Timestamps.Now(_time);
         var message = new NewMessage(NewId(now), room.Conversation, now, session.User!, room.Name, To: null, text);
         return room.Sequencer.AppendAsync(_backplane, message, origin: session);
     }
@@ -40,9 +78,9 @@ public sealed partial class ChatHub
             return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
         if (session.IsGuest)
             return GuestNotAllowed("send direct messages");
-        if (await FindUserNameAsync(toName).ConfigureAwait(false) is not { } to)
+        if (await _knownUsers.FindNameAsync(toName).ConfigureAwait(false) is not { } to)
         {
-            return IsOnline(toName)
+            return _presence.IsOnline(toName)
                 ? Error(ErrorCodes.GuestNotAllowed, $"'{toName}' is a guest; guests cannot receive direct messages")
                 : Error(ErrorCodes.NoSuchUser, $"there is no user '{toName}'");
         }
@@ -51,22 +89,22 @@ public sealed partial class ChatHub
         var conversation = ConversationKey.ForDirect(me, to);
         var sequencer = DirectSequencer(conversation);
         await sequencer.EnsureBaselineAsync().ConfigureAwait(false);
-        var now = Now();
+        var now = Timestamps.Now(_time);
         var message = new NewMessage(NewId(now), conversation, now, me, Room: null, to, text);
         return await sequencer.AppendAsync(_backplane, message, origin: session).ConfigureAwait(false);
     }
 
     /// <summary>A room message to every member's sessions on this node, but the sending session.</summary>
-    private static void DeliverToRoom(RoomState room, StoredMessage message, Session? origin) =>
-        Deliver(new MessageEvent(message), room.Sessions, except: origin);
+    public static void DeliverToRoom(RoomState room, StoredMessage message, Session? origin) =>
+        Fanout.Deliver(new MessageEvent(message), room.Sessions, except: origin);
 
     /// <summary>A direct message to both users' sessions on this node, but the sending session.</summary>
     private void DeliverDirect(StoredMessage message, Session? origin)
     {
         var broadcast = new Broadcast(new MessageEvent(message));
-        Deliver(broadcast, SessionsOf(Names.Key(message.From)), except: origin);
+        Fanout.Deliver(broadcast, _presence.SessionsOf(Names.Key(message.From)), except: origin);
         if (Names.Key(message.To!) != Names.Key(message.From))
-            Deliver(broadcast, SessionsOf(Names.Key(message.To!)), except: origin);
+            Fanout.Deliver(broadcast, _presence.SessionsOf(Names.Key(message.To!)), except: origin);
     }
 
     /// <summary>A page of a room's or direct conversation's history, newest first.</summary>
@@ -90,10 +128,10 @@ public sealed partial class ChatHub
         if (session.IsGuest)
             return Done.Value;
         await _store.SetReadAsync(Names.Key(me), conversation.Value!, seq).ConfigureAwait(false);
-        var room = roomName is null ? null : FindRoom(roomName)!.Name;
-        var with = withName is null ? null : await FindUserNameAsync(withName).ConfigureAwait(false);
-        Deliver(new ReadEvent(room, with, seq), SessionsOf(Names.Key(me)), except: session);
-        await PublishAsync(new Cluster.ReadMoved(me, room, with, seq)).ConfigureAwait(false);
+        var room = roomName is null ? null : _rooms.FindRoom(roomName)!.Name;
+        var with = withName is null ? null : await _knownUsers.FindNameAsync(withName).ConfigureAwait(false);
+        Fanout.Deliver(new ReadEvent(room, with, seq), _presence.SessionsOf(Names.Key(me)), except: session);
+        await _cluster.PublishAsync(new Cluster.ReadMoved(me, room, with, seq)).ConfigureAwait(false);
         return Done.Value;
     }
 
@@ -103,7 +141,7 @@ public sealed partial class ChatHub
         var me = session.User!;
         if (roomName is not null)
         {
-            if (FindRoom(roomName) is not { } room)
+            if (_rooms.FindRoom(roomName) is not { } room)
                 return NoSuchRoom(roomName);
             if (!room.Members.ContainsKey(Names.Key(me)))
                 return NotMember(room);
@@ -113,10 +151,54 @@ public sealed partial class ChatHub
             return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
         if (session.IsGuest)
             return GuestNotAllowed("read direct messages");
-        if (await FindUserNameAsync(withName!).ConfigureAwait(false) is not { } with)
+        if (await _knownUsers.FindNameAsync(withName!).ConfigureAwait(false) is not { } with)
             return Error(ErrorCodes.NoSuchUser, $"there is no user '{withName}'");
         return ConversationKey.ForDirect(me, with);
     }
+
+    /// <summary>A message another node stored, into its conversation's order here.</summary>
+    public void ApplyRemote(MessageStored stored)
+    {
+        var message = stored.Message;
+        if (message.Room is null)
+            DirectSequencer(message.Conversation).OfferRemote(message);
+        else if (_rooms.FindRoom(message.Room) is { } room)
+            room.Sequencer.OfferRemote(message);
+    }
+
+    /// <summary>Another node's read mark, for the user's sessions here.</summary>
+    public void ApplyRemote(Cluster.ReadMoved read) =>
+        Fanout.Deliver(new ReadEvent(read.Room, read.With, read.Seq), _presence.SessionsOf(Names.Key(read.User)), except: null);
+
+    /// <summary>
+    /// The backplane was cut off for a while and may have lost messages meanwhile: fetch, for every
+    /// conversation this node has delivered in, whatever the store has after that.
+    /// </summary>
+    public async Task CatchUpAfterReconnectAsync()
+    {
+        var conversations = _rooms.All.Select(r => (Key: ConversationKey.ForRoom(r.Name), r.Sequencer))
+            .Concat(_directSequencers.Select(d => (d.Key, Sequencer: d.Value)));
+        foreach (var (conversation, sequencer) in conversations)
+        {
+            var last = sequencer.LastDelivered;
+            if (last < 0)
+                continue;
+            try
+            {
+                var page = await _store.HistoryAsync(conversation, beforeSeq: null, limit: 200).ConfigureAwait(false);
+                foreach (var message in page.Messages.Where(m => m.Seq > last).OrderBy(m => m.Seq))
+                    sequencer.OfferRemote(message);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _cluster.Report(new BackplaneReconnected(), ex);
+                return;
+            }
+        }
+    }
+
+    private ConversationSequencer DirectSequencer(string conversation) =>
+        _directSequencers.GetOrAdd(conversation, c => _sequencers.For(c, DeliverDirect));
 
     private ChatError? CheckText(string text)
     {

@@ -1,0 +1,31 @@
+using Parley.Core.Model;
+using static Parley.Core.Hub.ChatErrors;
+
+namespace Parley.Core.Hub;
+
+/// <summary>
+/// Guests: users without an account (IRC clients that register with NICK/USER only). A guest
+/// takes a name no account has and no one online uses, joins existing rooms and talks in them.
+/// Its memberships live in memory only and end with its connection
+/// (<see cref="RoomDirectory.EndGuestMembershipsAsync"/>), so nothing of its own is kept after
+/// it leaves; the messages it said stay in their rooms' history. Guests cannot create rooms or
+/// exchange direct messages (<see cref="ChatErrors.GuestNotAllowed"/>): a later guest or account
+/// with the same name must not inherit a conversation.
+///
+/// Concurrency: no state of its own; a guest's name is checked and taken at once, under the topology lock, by <see cref="PresenceRegistry.AttachAsync"/>.
+/// </summary>
+internal sealed class Guests(KnownUsers knownUsers, PresenceRegistry presence)
+{
+    public async Task<Result<SessionStart>> SignInGuestAsync(Session session, string name)
+    {
+        if (session.IsAuthenticated)
+            return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in");
+        if (!Names.IsValid(name))
+            return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
+        if (await knownUsers.FindNameAsync(name).ConfigureAwait(false) is not null)
+            return Error(ErrorCodes.UserExists, $"'{name}' is a registered account; sign in to use it");
+        if (!await presence.AttachAsync(session, name, asGuest: true).ConfigureAwait(false))
+            return Error(ErrorCodes.UserExists, $"'{name}' is in use right now");
+        return new SessionStart(name, Token: null, [], []);
+    }
+}

@@ -1,0 +1,328 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using Parley.Core.Cluster;
+using Parley.Core.Events;
+using Parley.Core.Model;
+using Parley.Core.Policy;
+using Parley.Core.Storage;
+using static Parley.Core.Hub.ChatErrors;
+
+namespace Parley.Core.Hub;
+
+/// <summary>
+/// The registry of who is where: the rooms, their members and topics, the index of each user's
+/// rooms, and the room operations (list, create, join, leave, topic, members). Rooms and
+/// memberships made on other nodes are applied here too. A membership (its role, a ban or a mute)
+/// belongs here.
+///
+/// Concurrency: <see cref="Topology"/> (owned here, shared with <see cref="PresenceRegistry"/>) guards membership, the user→rooms index, topic changes and rooms' session arrays, only for in-memory changes and never across I/O; the send path reads rooms, members and session arrays without it.
+/// </summary>
+internal sealed class RoomDirectory(
+    IChatStore store, TimeProvider time, ChatLimits limits, ClusterPublisher cluster, KnownUsers knownUsers, SequencerFactory sequencers)
+{
+    // Keyed by Names.Key, but found by any spelling of the name (which is ASCII): no lower-case copy per send.
+    private readonly ConcurrentDictionary<string, RoomState> _rooms = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Room key → the create of that room being stored right now.</summary>
+    private readonly ConcurrentDictionary<string, Task> _creating = new(StringComparer.Ordinal);
+
+    /// <summary>User key → the keys of the rooms the user is in. Guarded by the topology lock.</summary>
+    private readonly Dictionary<string, HashSet<string>> _roomsOfUser = new(StringComparer.Ordinal);
+
+    private PresenceRegistry _presence = null!;
+
+    /// <summary>
+    /// The hub's topology lock: who is connected and who is in which room change together under it
+    /// (a join adds the user's sessions to the room, a new session is added to the user's rooms).
+    /// </summary>
+    public Lock Topology { get; } = new();
+
+    /// <summary>
+    /// Presence is built over this directory (it takes <see cref="Topology"/> from it), and the
+    /// directory reads presence back (whose sessions a join adds): set once, by the hub's constructor.
+    /// </summary>
+    public void Use(PresenceRegistry presence) => _presence = presence;
+
+    /// <summary>Every room on this node's view.</summary>
+    public ICollection<RoomState> All => _rooms.Values;
+
+    /// <summary>Loads rooms and memberships from the store; each room's delivery order starts where its history ends.</summary>
+    public async Task LoadAsync()
+    {
+        foreach (var record in await store.LoadRoomsAsync().ConfigureAwait(false))
+        {
+            var room = NewRoom(record.Name, record.Topic);
+            _rooms[record.Key] = room;
+            lock (Topology)
+            {
+                foreach (var member in record.Members)
+                {
+                    AddMember(room, Names.Key(member), member);
+                    knownUsers.Add(Names.Key(member), member);
+                }
+            }
+        }
+        await Task.WhenAll(_rooms.Values.Select(r => r.Sequencer.EnsureBaselineAsync())).ConfigureAwait(false);
+    }
+
+    public Result<IReadOnlyList<RoomSummary>> Rooms(Session session)
+    {
+        var me = Names.Key(session.User!);
+        var rooms = _rooms.Values
+            .Select(r => new RoomSummary(r.Name, r.Topic, r.Members.Count, r.Members.ContainsKey(me)))
+            .OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        return rooms;
+    }
+
+    /// <summary>Creates a room; its creator is its first member.</summary>
+    public async Task<Result<JoinResult>> CreateRoomAsync(Session session, string name, string? topic)
+    {
+        if (!Names.IsValid(name))
+            return Error(ErrorCodes.BadName, $"a room name is {Names.Rule}");
+        topic ??= "";
+        if (TextLength.Exceeds(topic, limits.MaxTopicChars))
+            return Error(ErrorCodes.TopicTooLong, $"a topic is at most {limits.MaxTopicChars} characters");
+        if (session.IsGuest)
+            return GuestNotAllowed("create rooms");
+        var me = session.User!;
+        var record = new RoomRecord(name, topic, Timestamps.Now(time), [me]);
+        var exists = Error(ErrorCodes.RoomExists, $"a room named '{name}' exists already; join it");
+        if (_rooms.ContainsKey(record.Key))
+            return exists;
+        // Someone else's create of this name is being stored: answer once it is done, so that a
+        // join right after room_exists finds the room.
+        var creating = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_creating.GetOrAdd(record.Key, creating.Task) is var earlier && earlier != creating.Task)
+        {
+            await earlier.ConfigureAwait(false);
+            return exists;
+        }
+        try
+        {
+            if (!await store.TryCreateRoomAsync(record).ConfigureAwait(false))
+                return exists;
+            var room = AddRoom(name, topic, me);
+            await cluster.PublishAsync(new RoomCreated(room.Name, room.Topic, me)).ConfigureAwait(false);
+            return new JoinResult(room.Name, room.Topic, MembersOf(room));
+        }
+        finally
+        {
+            _creating.TryRemove(record.Key, out _);
+            creating.SetResult();
+        }
+    }
+
+    public async Task<Result<JoinResult>> JoinAsync(Session session, string name)
+    {
+        if (FindRoom(name) is not { } room)
+            return NoSuchRoom(name);
+        var me = session.User!;
+        if (!room.Members.ContainsKey(Names.Key(me)))
+        {
+            if (!session.IsGuest)
+                await store.AddMemberAsync(Names.Key(room.Name), Names.Key(me)).ConfigureAwait(false);
+            if (ApplyJoin(room, me, origin: session))
+                await cluster.PublishAsync(new MembershipChanged(room.Name, me, Joined: true)).ConfigureAwait(false);
+        }
+        return new JoinResult(room.Name, room.Topic, MembersOf(room));
+    }
+
+    public async Task<Result<string>> LeaveAsync(Session session, string name)
+    {
+        if (FindRoom(name) is not { } room)
+            return NoSuchRoom(name);
+        var me = session.User!;
+        if (!room.Members.ContainsKey(Names.Key(me)))
+            return NotMember(room);
+        if (!session.IsGuest)
+            await store.RemoveMemberAsync(Names.Key(room.Name), Names.Key(me)).ConfigureAwait(false);
+        if (ApplyLeave(room, me, origin: session))
+            await cluster.PublishAsync(new MembershipChanged(room.Name, me, Joined: false)).ConfigureAwait(false);
+        return room.Name;
+    }
+
+    public async Task<Result<Done>> SetTopicAsync(Session session, string name, string topic)
+    {
+        if (FindRoom(name) is not { } room)
+            return NoSuchRoom(name);
+        var me = session.User!;
+        if (!room.Members.ContainsKey(Names.Key(me)))
+            return NotMember(room);
+        if (TextLength.Exceeds(topic, limits.MaxTopicChars))
+            return Error(ErrorCodes.TopicTooLong, $"a topic is at most {limits.MaxTopicChars} characters");
+        Task stored;
+        string previous;
+        lock (Topology)
+        {
+            // Memory and store take concurrent topic changes in the same order.
+            previous = room.Topic;
+            room.Topic = topic;
+            stored = store.SetTopicAsync(Names.Key(room.Name), topic);
+        }
+        try
+        {
+            await stored.ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (Topology)
+            {
+                if (room.Topic == topic)
+                    room.Topic = previous;
+            }
+            throw;
+        }
+        DeliverTopic(room, topic, me, origin: session);
+        await cluster.PublishAsync(new Cluster.TopicChanged(room.Name, topic, me)).ConfigureAwait(false);
+        return Done.Value;
+    }
+
+    /// <summary>The rooms both users are in, for an adapter showing one user to the other (IRC re-joins a returning user).</summary>
+    public IReadOnlyList<string> SharedRooms(string userName, string otherName)
+    {
+        var key = Names.Key(userName);
+        var other = Names.Key(otherName);
+        lock (Topology)
+            return RoomsOf(key).Where(r => r.Members.ContainsKey(other)).Select(r => r.Name).ToList();
+    }
+
+    public Result<IReadOnlyList<MemberInfo>> Members(string name) =>
+        FindRoom(name) is { } room ? new Result<IReadOnlyList<MemberInfo>>(MembersOf(room), null) : NoSuchRoom(name);
+
+    /// <summary>Another node's join or leave, applied to this node's view.</summary>
+    public void ApplyRemote(MembershipChanged change)
+    {
+        if (change.Joined)
+        {
+            if (FindRoom(change.Room) is { } joined)
+                ApplyJoin(joined, change.User, origin: null);
+        }
+        else if (FindRoom(change.Room) is { } left)
+            ApplyLeave(left, change.User, origin: null, change.Quit);
+    }
+
+    /// <summary>Another node's topic change, applied to this node's view.</summary>
+    public void ApplyRemote(Cluster.TopicChanged change)
+    {
+        if (FindRoom(change.Room) is { } titled)
+        {
+            titled.Topic = change.Topic;
+            DeliverTopic(titled, change.Topic, change.By, origin: null);
+        }
+    }
+
+    /// <summary>Adds a room to this node's view (made here or on another node), with its creator as member.</summary>
+    public RoomState AddRoom(string name, string topic, string creator)
+    {
+        var creatorKey = Names.Key(creator);
+        lock (Topology)
+        {
+            if (_rooms.TryGetValue(Names.Key(name), out var existing))
+                return existing;
+            var room = NewRoom(name, topic);
+            room.Sequencer.SetBaseline(0);
+            _rooms[Names.Key(name)] = room;
+            AddMember(room, creatorKey, creator);
+            room.AddSessions(_presence.SessionsOf(creatorKey));
+            knownUsers.Add(creatorKey, creator);
+            return room;
+        }
+    }
+
+    /// <summary>Makes the user a member in this node's view and tells the room; false if it already was one.</summary>
+    public bool ApplyJoin(RoomState room, string user, Session? origin)
+    {
+        var key = Names.Key(user);
+        lock (Topology)
+        {
+            if (!AddMember(room, key, user))
+                return false;
+            room.AddSessions(_presence.SessionsOf(key));
+        }
+        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: true), room.Sessions, except: origin);
+        return true;
+    }
+
+    /// <summary>Removes the user from the room in this node's view; everyone who was in it hears of it.</summary>
+    public bool ApplyLeave(RoomState room, string user, Session? origin, bool quit = false)
+    {
+        var key = Names.Key(user);
+        Session[] audience;
+        lock (Topology)
+        {
+            // The leaver's other sessions are in the audience too.
+            audience = room.Sessions;
+            if (!RemoveMember(room, key))
+                return false;
+            room.RemoveSessions(_presence.SessionsOf(key));
+        }
+        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: false, quit), audience, except: origin);
+        return true;
+    }
+
+    /// <summary>
+    /// A guest's memberships end with its last session: each room hears it leave (marked as a
+    /// quit). The other nodes are told only once its offline presence has gone out, so they too
+    /// show the quit (to the guest's room-mates) before the guest leaves the rooms.
+    /// </summary>
+    public async Task EndGuestMembershipsAsync(string name, Task offlinePublished)
+    {
+        var key = Names.Key(name);
+        List<RoomState> rooms;
+        lock (Topology)
+            rooms = RoomsOf(key).ToList();
+        var left = rooms.Where(room => ApplyLeave(room, name, origin: null, quit: true)).ToList();
+        await offlinePublished.ConfigureAwait(false);
+        foreach (var room in left)
+            await cluster.PublishAsync(new MembershipChanged(room.Name, name, Joined: false, Quit: true)).ConfigureAwait(false);
+    }
+
+    public RoomState? FindRoom(string name) =>
+        Names.IsValid(name) && _rooms.TryGetValue(name, out var room) ? room : null;
+
+    /// <summary>The room with this key (<see cref="Names.Key"/>), unchecked: for keys that come from the store.</summary>
+    public bool TryGetValue(string roomKey, [MaybeNullWhen(false)] out RoomState room) => _rooms.TryGetValue(roomKey, out room);
+
+    /// <summary>The rooms a user is in. Call under the topology lock.</summary>
+    public IEnumerable<RoomState> RoomsOf(string userKey) =>
+        _roomsOfUser.TryGetValue(userKey, out var roomKeys)
+            ? roomKeys.Select(k => _rooms.GetValueOrDefault(k)).OfType<RoomState>()
+            : [];
+
+    private RoomState NewRoom(string name, string topic)
+    {
+        RoomState? room = null;
+        room = new RoomState(name, topic, sequencers.For(ConversationKey.ForRoom(name), (message, origin) => Messaging.DeliverToRoom(room!, message, origin)));
+        return room;
+    }
+
+    /// <summary>Records a membership in the room's member list and the user's room index. Call under the topology lock.</summary>
+    private bool AddMember(RoomState room, string userKey, string user)
+    {
+        if (!room.Members.TryAdd(userKey, user))
+            return false;
+        if (!_roomsOfUser.TryGetValue(userKey, out var roomKeys))
+            _roomsOfUser[userKey] = roomKeys = new HashSet<string>(StringComparer.Ordinal);
+        roomKeys.Add(Names.Key(room.Name));
+        return true;
+    }
+
+    private bool RemoveMember(RoomState room, string userKey)
+    {
+        if (!room.Members.TryRemove(userKey, out _))
+            return false;
+        if (_roomsOfUser.TryGetValue(userKey, out var roomKeys) && roomKeys.Remove(Names.Key(room.Name)) && roomKeys.Count == 0)
+            _roomsOfUser.Remove(userKey);
+        return true;
+    }
+
+    private static void DeliverTopic(RoomState room, string topic, string by, Session? origin) =>
+        Fanout.Deliver(new TopicEvent(room.Name, topic, by), room.Sessions, except: origin);
+
+    private IReadOnlyList<MemberInfo> MembersOf(RoomState room) =>
+        room.Members
+            .Select(m => new MemberInfo(m.Value, _presence.IsOnlineKey(m.Key)))
+            .OrderBy(m => m.User, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+}
