@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Parley.Protocol.Irc;
 using Parley.Protocol.Json;
+using Parley.Server.Hosting;
 using Parley.Server.Transports;
 using Parley.Server.Transports.Sockets;
 
@@ -34,7 +35,7 @@ public class WireFanoutBenchmarks
     private byte[] _sendLine = [];
     private readonly List<WireClient> _clients = [];
     private readonly List<SocketListener> _listeners = [];
-    private readonly EpollReadiness _readiness = new();
+    private EpollReadiness _readiness = null!;
 
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
@@ -43,6 +44,7 @@ public class WireFanoutBenchmarks
     {
         _server = new BenchServer();
         await _server.StartAsync();
+        _readiness = new EpollReadiness(NullLogger<EpollReadiness>.Instance, new ServerFault(_server.Lifetime));
         var native = new TcpJsonConnectionHandler(
             new NativeSessionFactory(_server.Hub, new JsonEventEncoder(), _server.Options, TimeProvider.System, _server.Lifetime,
                 NullLogger<NativeSessionFactory>.Instance),
@@ -90,7 +92,7 @@ public class WireFanoutBenchmarks
 
     private volatile bool _counting;
 
-    private async Task<IPEndPoint> ListenAsync(string transport, Action<TcpConnection> handle)
+    private async Task<IPEndPoint> ListenAsync(string transport, Action<ITransportConnection> handle)
     {
         var listener = new SocketListener(new IPEndPoint(IPAddress.Loopback, 0), transport, handle, 100_000, _readiness, _server.Lifetime,
             NullLogger<SocketListener>.Instance);
