@@ -19,8 +19,11 @@ public sealed class InputReadinessTests
         await using var bob = await server.RegisterAsync("bob");
         await using (var alice = await server.RegisterAsync("alice"))
         {
-            // Idle long enough that both connections are waiting, not still reading.
-            await Task.Delay(100);
+            // No sleep: a connection's reader goes back to waiting for input as soon as it has
+            // answered the last request, and every request below is sent only after the one
+            // before it was answered, so each finds its connection waiting, not still reading.
+            // (Nothing outside the transport shows that state; a reader that had not yet got
+            // back to waiting would read the request itself, which passes too.)
             await alice.OkAsync("send", new { room = "lobby", text = "hi bob" });
             Assert.Equal("hi bob", (await bob.NextAsync("message")).GetProperty("text").GetString());
 
@@ -54,6 +57,11 @@ public sealed class InputReadinessTests
                 await Task.WhenAll(senders.Select(s => s.SendBytesAsync(burst)));
                 foreach (var sender in senders)
                     await sender.NextAsync("ok", m => m.GetProperty("re").GetString() == "b199");
+                // The lull is the case under test, not a wait for a result: the next input must come
+                // after the thread pool's polls have found nothing and handed polling back to the
+                // epoll thread. That hand-back has no sign outside EpollReadiness, so the test
+                // pauses; on a busy machine a pause too short only lets a poll still running pick the
+                // ping up (a weaker run that passes), it can never fail a correct server.
                 await Task.Delay(200);
                 Assert.Equal("ok", (await quiet.RequestAsync("ping")).GetProperty("type").GetString());
             }
