@@ -1,0 +1,5 @@
+namespace Parley.Core.Model;
+
+/// <summary>Where one user stands in one conversation: for unread counts and the conversation list.</summary>
+/// <param name="Peer">The other user's display name for a direct conversation; null for a room.</param>
+public sealed record ConversationState(string Conversation, string? Peer, long LastSeq, long ReadSeq, long Unread);
