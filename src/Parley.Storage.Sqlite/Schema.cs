@@ -27,18 +27,19 @@ internal static class Schema
         if (version > Version)
             throw new InvalidOperationException($"the database was written by a newer Parley (schema version {version}; this one knows up to {Version})");
         using var transaction = connection.BeginTransaction();
-        if (version == 0 && Scalar(connection, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages'") is not null)
-            Execute(connection, MessagesToRowid);
         if (version < 2 && Scalar(connection, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages'") is not null)
-            Execute(connection, PackedColumns);
+        {
+            // Version 0 is copied into today's table at once; version 1 only lacks two columns.
+            Execute(connection, version == 0 ? MessagesToRowid : PackedColumns);
+        }
         Execute(connection, Create);
         Execute(connection, $"PRAGMA user_version = {Version}");
         transaction.Commit();
     }
 
-    private const string MessagesToRowid = """
-        ALTER TABLE messages RENAME TO messages_v0;
-        CREATE TABLE messages (
+    /// <summary>The messages table as it is now: made by <see cref="Create"/>, and by the migration from version 0.</summary>
+    private const string MessagesTable = """
+        CREATE TABLE IF NOT EXISTS messages (
             conv TEXT NOT NULL,
             seq INTEGER NOT NULL,
             id TEXT NOT NULL,
@@ -46,8 +47,16 @@ internal static class Schema
             sender TEXT NOT NULL,
             room TEXT,
             recipient TEXT,
-            text TEXT NOT NULL
+            text TEXT NOT NULL,
+            last_seq INTEGER,
+            packed BLOB
         );
+        """;
+
+    // Version 0's rows are one message each: last_seq and packed stay null.
+    private const string MessagesToRowid = """
+        ALTER TABLE messages RENAME TO messages_v0;
+        """ + "\n" + MessagesTable + "\n" + """
         INSERT INTO messages (conv, seq, id, ts, sender, room, recipient, text)
             SELECT conv, seq, id, ts, sender, room, recipient, text FROM messages_v0 ORDER BY conv, seq;
         DROP TABLE messages_v0;
@@ -82,18 +91,7 @@ internal static class Schema
             PRIMARY KEY (room_key, user_key)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS members_by_user ON members (user_key, room_key);
-        CREATE TABLE IF NOT EXISTS messages (
-            conv TEXT NOT NULL,
-            seq INTEGER NOT NULL,
-            id TEXT NOT NULL,
-            ts INTEGER NOT NULL,
-            sender TEXT NOT NULL,
-            room TEXT,
-            recipient TEXT,
-            text TEXT NOT NULL,
-            last_seq INTEGER,
-            packed BLOB
-        );
+        """ + "\n" + MessagesTable + "\n" + """
         CREATE UNIQUE INDEX IF NOT EXISTS messages_by_conv ON messages (conv, seq);
         CREATE TABLE IF NOT EXISTS conversations (
             conv TEXT PRIMARY KEY,

@@ -8,12 +8,6 @@ namespace Parley.Server.Hosting;
 /// Everything `parley serve` can be told, bound from configuration (appsettings.json, then
 /// PARLEY_-prefixed environment variables, then flags). The README's table lists each key.
 /// </summary>
-public enum StoreKind
-{
-    Sqlite,
-    Redis,
-}
-
 public sealed class ParleyOptions
 {
     /// <summary>Native JSON-lines listener, ADDR:PORT; port 0 picks a free port.</summary>
@@ -64,6 +58,7 @@ public sealed class ParleyOptions
     /// <summary>With Redis: how soon the users of a node that died without a clean stop are shown offline elsewhere.</summary>
     public TimeSpan PresenceTtl { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>With SQLite: how each commit waits for the disk, that is, what a power cut can lose.</summary>
     public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
 
     /// <summary>PBKDF2 iterations for new password hashes. Lower it only for tests.</summary>
@@ -84,7 +79,9 @@ public sealed class ParleyOptions
     /// </summary>
     public TimeSpan MemoryTrimInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>What the hub enforces on every protocol: text and topic lengths, passwords, history pages, sign-in rates (keys <c>Limits:…</c>).</summary>
     public ChatLimits Limits { get; set; } = new();
 
+    /// <summary>Per-connection limits: line size, outbound queue, request rate, sign-in deadline (keys <c>Connections:…</c>).</summary>
     public NativeSessionOptions Connections { get; set; } = new();
 }

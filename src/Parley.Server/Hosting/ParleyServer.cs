@@ -57,8 +57,14 @@ public sealed class ParleyServer : IAsyncDisposable
     public string? Fault => Services.GetRequiredService<ServerFault>().Reason;
 
     /// <summary>Builds and starts the server, then writes one "listening …" line per listener to <paramref name="announce"/>.</summary>
-    public static async Task<ParleyServer> StartAsync(IConfiguration configuration, TextWriter announce, CancellationToken cancellationToken = default)
+    /// <param name="time">
+    /// The server's clock for sign-in deadlines, rate limits, message times and heartbeats; the
+    /// system clock when null. Tests pass a fake one and advance it instead of waiting.
+    /// </param>
+    public static async Task<ParleyServer> StartAsync(IConfiguration configuration, TextWriter announce,
+        CancellationToken cancellationToken = default, TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         var options = new ParleyOptions();
         configuration.Bind(options);
         var tcpEndpoint = EndpointParser.Parse(options.Tcp, "tcp");
@@ -78,9 +84,9 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
 
         var dataPath = Path.GetFullPath(options.Data);
-        var (store, backplane) = StorageFor(options, dataPath);
+        var (store, backplane) = StorageFor(options, dataPath, time);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<IChatStore>(store);
         builder.Services.AddSingleton<IPasswordHasher>(new IdentityPasswordHasher(options.PasswordIterations));
         builder.Services.AddSingleton(options.Limits);
@@ -195,7 +201,7 @@ public sealed class ParleyServer : IAsyncDisposable
         await _store.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static (IChatStore, IBackplane) StorageFor(ParleyOptions options, string dataPath)
+    private static (IChatStore, IBackplane) StorageFor(ParleyOptions options, string dataPath, TimeProvider time)
     {
         if (options.Store == StoreKind.Redis)
         {
@@ -206,7 +212,7 @@ public sealed class ParleyServer : IAsyncDisposable
                 PresenceTtl = options.PresenceTtl,
                 HeartbeatInterval = options.PresenceTtl / 4,
             };
-            return (redis, new RedisBackplane(redis, backplaneOptions, TimeProvider.System));
+            return (redis, new RedisBackplane(redis, backplaneOptions, time));
         }
         var sqlite = new SqliteChatStore(new SqliteStoreOptions
         {

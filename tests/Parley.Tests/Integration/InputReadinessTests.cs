@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Server.Hosting;
+using Parley.Server.Transports.Sockets;
 using System.Text;
 using Parley.Tests.Support;
 
@@ -22,8 +23,11 @@ public sealed class InputReadinessTests
         await using var bob = await server.RegisterAsync("bob");
         await using (var alice = await server.RegisterAsync("alice"))
         {
-            // Idle long enough that both connections are waiting, not still reading.
-            await Task.Delay(100);
+            // No sleep: a connection's reader goes back to waiting for input as soon as it has
+            // answered the last request, and every request below is sent only after the one
+            // before it was answered, so each finds its connection waiting, not still reading.
+            // (Nothing outside the transport shows that state; a reader that had not yet got
+            // back to waiting would read the request itself, which passes too.)
             await alice.OkAsync("send", new { room = "lobby", text = "hi bob" });
             Assert.Equal("hi bob", (await bob.NextAsync("message")).GetProperty("text").GetString());
 
@@ -45,6 +49,7 @@ public sealed class InputReadinessTests
         // While input keeps coming, the thread pool polls for it; once a poll finds nothing, the
         // epoll thread must take over again, or a connection that speaks after a lull is never read.
         await using var server = await TestServer.StartAsync(new() { ["Transport"] = "epoll", ["Connections:RateBurst"] = "100000" });
+        var readiness = server.Server.Services.GetRequiredService<EpollReadiness>();
         await using var quiet = await server.RegisterAsync("quiet");
         var senders = new List<LineClient>();
         for (var i = 0; i < 4; i++)
@@ -57,7 +62,9 @@ public sealed class InputReadinessTests
                 await Task.WhenAll(senders.Select(s => s.SendBytesAsync(burst)));
                 foreach (var sender in senders)
                     await sender.NextAsync("ok", m => m.GetProperty("re").GetString() == "b199");
-                await Task.Delay(200);
+                // The next input must come after the thread pool's polls have found nothing and
+                // handed polling back to the epoll thread: a server that never hands it back fails here.
+                await Until.TrueAsync(() => readiness.PolledByThread, "polling is handed back to the epoll thread");
                 Assert.Equal("ok", (await quiet.RequestAsync("ping")).GetProperty("type").GetString());
             }
         }

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Parley.Protocol;
+using Parley.Tests.Support;
 
 namespace Parley.Tests.Protocol;
 
@@ -26,21 +28,40 @@ public sealed class FrameQueueTests
     {
         var queue = new FrameQueue(100, 1000);
         var read = new List<byte>();
+        // How many frames the reader had read when it last found the queue empty and began to wait.
+        var readWhenWaiting = new StrongBox<int>(-1);
+        var waits = 0;
         var reading = Task.Run(async () =>
         {
-            while (await queue.WaitToReadAsync())
+            while (true)
+            {
+                var wait = queue.WaitToReadAsync();
+                if (!wait.IsCompleted)
+                {
+                    waits++;
+                    Volatile.Write(ref readWhenWaiting.Value, read.Count);
+                }
+                if (!await wait)
+                    break;
                 while (queue.TryRead(out var frame))
                     read.Add(frame[0]);
+            }
         });
         for (byte i = 0; i < 50; i++)
         {
             Assert.True(queue.TryWrite([i]));
+            // Now and then let the reader take everything and wait again, so the next write must wake it.
             if (i % 7 == 0)
-                await Task.Delay(5);
+            {
+                var written = i + 1;
+                await Until.TrueAsync(() => Volatile.Read(ref readWhenWaiting.Value) == written, $"the reader has read {written} frames and waits");
+            }
         }
         queue.Complete();
         await reading.WaitAsync(Timeout);
         Assert.Equal(Enumerable.Range(0, 50).Select(i => (byte)i), read);
+        // It waited, and was woken, at least once at each of the eight pauses (after frames 0, 7, … 49).
+        Assert.True(waits >= 8, $"the reader waited only {waits} times");
     }
 
     [Fact]

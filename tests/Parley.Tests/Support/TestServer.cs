@@ -42,7 +42,8 @@ public sealed class TestServer : IAsyncDisposable
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
-    public static async Task<TestServer> StartAsync(Dictionary<string, string?>? overrides = null, string? dataDirectory = null)
+    /// <param name="time">The server's clock (a <c>FakeTimeProvider</c> to advance by hand); the system clock when null.</param>
+    public static async Task<TestServer> StartAsync(Dictionary<string, string?>? overrides = null, string? dataDirectory = null, TimeProvider? time = null)
     {
         var ownsData = dataDirectory is null;
         dataDirectory ??= TempDirectory.Create();
@@ -53,7 +54,7 @@ public sealed class TestServer : IAsyncDisposable
         foreach (var (key, value) in overrides ?? [])
             settings[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var server = await ParleyServer.StartAsync(configuration, TextWriter.Null);
+        var server = await ParleyServer.StartAsync(configuration, TextWriter.Null, time: time);
         return new TestServer(server, dataDirectory, ownsData);
     }
 

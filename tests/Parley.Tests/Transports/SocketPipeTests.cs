@@ -44,25 +44,48 @@ public sealed class SocketPipeTests : IAsyncLifetime
     /// <summary>Reads until the unconsumed input holds a '\n', consuming nothing; returns it all as text.</summary>
     private static async Task<(string Text, SequencePosition End)> ReadUntilNewlineAsync(SocketPipeReader reader)
     {
+        var (text, _, end) = await ReadUntilAsync(reader, text => text.Contains('\n'));
+        return (text, end);
+    }
+
+    /// <summary>Reads until the unconsumed input, as text, satisfies <paramref name="enough"/> (or ends), consuming nothing.</summary>
+    private static async Task<(string Text, SequencePosition Start, SequencePosition End)> ReadUntilAsync(SocketPipeReader reader, Func<string, bool> enough)
+    {
         while (true)
         {
             var result = await reader.ReadAsync().AsTask().WaitAsync(Timeout);
             var text = Encoding.UTF8.GetString(result.Buffer.ToArray());
-            if (text.Contains('\n') || result.IsCompleted)
-                return (text, result.Buffer.End);
+            if (enough(text) || result.IsCompleted)
+                return (text, result.Buffer.Start, result.Buffer.End);
             reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
         }
+    }
+
+    /// <summary>
+    /// Pins both socket buffers small (Linux then stops growing them), so that what the writer can
+    /// have in flight while the peer reads nothing has a known bound; returns that bound, with
+    /// room to spare for the kernel's bookkeeping.
+    /// </summary>
+    private int PinSocketBuffers()
+    {
+        _server.SendBufferSize = 64 * 1024;
+        _peer.ReceiveBufferSize = 64 * 1024;
+        // Linux reports (and allows) twice what was asked; count each twice again.
+        return 2 * (_server.SendBufferSize + _peer.ReceiveBufferSize);
     }
 
     [Fact]
     public async Task A_line_sent_in_pieces_is_read_whole_and_the_reader_then_holds_no_buffer()
     {
         var reader = new SocketPipeReader(_server, direct: OperatingSystem.IsLinux());
-        var reading = ReadUntilNewlineAsync(reader);
+        var reading = ReadUntilAsync(reader, text => text.EndsWith(':'));
         await SendFromPeerAsync("{\"type\":");
-        await Task.Delay(50);
+        // The first piece is read on its own, and left unconsumed, before the rest is sent.
+        var (piece, start, pieceEnd) = await reading;
+        Assert.Equal("{\"type\":", piece);
+        reader.AdvanceTo(start, pieceEnd);
         await SendFromPeerAsync("\"ping\"}\n");
-        var (text, end) = await reading;
+        var (text, end) = await ReadUntilNewlineAsync(reader);
         Assert.Equal("{\"type\":\"ping\"}\n", text);
         reader.AdvanceTo(end);
 
@@ -123,7 +146,8 @@ public sealed class SocketPipeTests : IAsyncLifetime
     {
         var reader = new SocketPipeReader(_server, direct: OperatingSystem.IsLinux());
         var waiting = reader.ReadAsync().AsTask();
-        await Task.Delay(50);
+        // Gives its buffer back just before it waits (no data has been sent, so it must wait).
+        await Until.TrueAsync(() => !reader.HoldsBuffer, "the read waits with no buffer");
         Assert.False(waiting.IsCompleted);
         reader.CancelPendingRead();
         var result = await waiting.WaitAsync(Timeout);
@@ -133,20 +157,27 @@ public sealed class SocketPipeTests : IAsyncLifetime
     [Fact]
     public async Task A_flush_the_peer_cannot_take_waits_and_everything_arrives_in_order()
     {
+        var inFlight = PinSocketBuffers();
         var writer = new SocketPipeWriter(_server, direct: OperatingSystem.IsLinux());
-        // Far more than loopback's socket buffers hold while the peer reads nothing.
+        // Far more than the pinned socket buffers hold while the peer reads nothing.
         var frames = Enumerable.Range(0, 4000).Select(i => Encoding.UTF8.GetBytes($"frame {i:D6} {new string('.', 1000)}\n")).ToList();
+        var expected = frames.SelectMany(f => f).ToArray();
+        Assert.True(expected.Length > 4 * inFlight);
         foreach (var frame in frames)
             writer.Write(frame);
         var flushing = writer.FlushAsync().AsTask();
-        await Task.Delay(100);
         Assert.False(flushing.IsCompleted);
 
-        var expected = frames.SelectMany(f => f).ToArray();
+        // The flush can finish only once the peer has read all but what the buffers hold: until
+        // then it must still be waiting, however slowly this runs.
         var received = new byte[expected.Length];
         var total = 0;
         while (total < received.Length)
+        {
             total += await _peer.ReceiveAsync(received.AsMemory(total), SocketFlags.None).AsTask().WaitAsync(Timeout);
+            if (total < expected.Length - inFlight)
+                Assert.False(flushing.IsCompleted, $"the flush finished when the peer had read {total} of {expected.Length} bytes");
+        }
         await flushing.WaitAsync(Timeout);
         Assert.Equal(expected, received);
 
@@ -162,11 +193,14 @@ public sealed class SocketPipeTests : IAsyncLifetime
     [Fact]
     public async Task A_stuck_flush_ends_when_its_token_is_cancelled()
     {
+        var inFlight = PinSocketBuffers();
         var writer = new SocketPipeWriter(_server, direct: OperatingSystem.IsLinux());
-        writer.Write(new byte[8 * 1024 * 1024]);
+        var data = new byte[8 * 1024 * 1024];
+        Assert.True(data.Length > 4 * inFlight);
+        writer.Write(data);
         using var cancel = new CancellationTokenSource();
+        // The peer never reads, so this flush cannot finish; only the token ends it.
         var flushing = writer.FlushAsync(cancel.Token).AsTask();
-        await Task.Delay(100);
         Assert.False(flushing.IsCompleted);
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => flushing.WaitAsync(Timeout));

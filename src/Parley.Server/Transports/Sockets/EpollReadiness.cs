@@ -68,6 +68,9 @@ public sealed class EpollReadiness : IDisposable, IThreadPoolWorkItem
         _thread.Start();
     }
 
+    /// <summary>Whether the epoll thread polls (waits in epoll_wait) rather than the thread pool.</summary>
+    internal bool PolledByThread => _polledByThread.IsSet;
+
     /// <summary>Gives the connection a key for <see cref="Add"/>; <see cref="Forget"/> it once its socket is closed.</summary>
     internal ulong Watch(IReadinessTarget connection)
     {

@@ -1,0 +1,3 @@
+namespace Parley.Core.Model;
+
+public sealed record DirectSummary(string With, long LastSeq, long ReadSeq, long Unread, DateTimeOffset? LastTs);

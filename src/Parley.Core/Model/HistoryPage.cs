@@ -1,0 +1,3 @@
+namespace Parley.Core.Model;
+
+public sealed record HistoryPage(IReadOnlyList<StoredMessage> Messages, bool More);

@@ -1,0 +1,3 @@
+namespace Parley.Core.Model;
+
+public sealed record MemberInfo(string User, bool Online);

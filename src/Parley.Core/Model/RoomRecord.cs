@@ -1,0 +1,7 @@
+namespace Parley.Core.Model;
+
+/// <summary>A room with its members' display names.</summary>
+public sealed record RoomRecord(string Name, string Topic, DateTimeOffset Created, IReadOnlyList<string> Members)
+{
+    public string Key => Names.Key(Name);
+}
