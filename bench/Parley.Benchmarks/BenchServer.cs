@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Parley.Core.Hub;
 using Parley.Core.Policy;
+using Parley.Protocol;
 using Parley.Protocol.Native;
 using Parley.Server.Hosting;
 using Parley.Storage.Sqlite;
@@ -23,7 +24,7 @@ internal sealed class BenchServer : IAsyncDisposable
         Hub = new ChatHub(_store, new MemoryBackplane(), new IdentityPasswordHasher(1), TimeProvider.System, new ChatLimits());
         Options = new ParleyOptions
         {
-            Connections = new NativeSessionOptions
+            Connections = new ConnectionOptions
             {
                 RateBurst = 1e12,
                 RatePerSecond = 1e12,

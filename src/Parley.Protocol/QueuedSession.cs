@@ -1,6 +1,5 @@
 using Parley.Core.Hub;
 using Parley.Core.Model;
-using Parley.Protocol.Native;
 
 namespace Parley.Protocol;
 
@@ -27,7 +26,7 @@ public abstract class QueuedSession : Session
     private Queue<Task>? _inflightSends;
     private readonly int _maxInflightSends;
 
-    protected QueuedSession(NativeSessionOptions options, TimeProvider time)
+    protected QueuedSession(ConnectionOptions options, TimeProvider time)
     {
         _maxInflightSends = options.MaxInflightSends;
         // A connection that never signs in holds a socket and memory for nothing: give it a deadline.

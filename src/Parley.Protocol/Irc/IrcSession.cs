@@ -5,7 +5,6 @@ using Parley.Core.Hub;
 using Parley.Core.Model;
 using Parley.Core.Policy;
 using Parley.Core.Storage;
-using Parley.Protocol.Native;
 
 namespace Parley.Protocol.Irc;
 
@@ -21,7 +20,7 @@ namespace Parley.Protocol.Irc;
 public sealed partial class IrcSession : QueuedSession
 {
     private readonly IrcEventEncoder _encoder;
-    private readonly NativeSessionOptions _options;
+    private readonly ConnectionOptions _options;
     private readonly TimeProvider _time;
     private TokenBucket _bucket;
     private readonly Lock _gate = new();
@@ -36,7 +35,7 @@ public sealed partial class IrcSession : QueuedSession
     private volatile bool _heard = true;
     private bool _pinged;
 
-    public IrcSession(ChatHub hub, IrcEventEncoder encoder, IrcServerInfo info, NativeSessionOptions options, TimeProvider time, string? remoteAddress = null)
+    public IrcSession(ChatHub hub, IrcEventEncoder encoder, IrcServerInfo info, ConnectionOptions options, TimeProvider time, string? remoteAddress = null)
         : base(options, time)
     {
         RemoteAddress = remoteAddress;

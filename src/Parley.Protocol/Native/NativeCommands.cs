@@ -208,7 +208,7 @@ internal static class NativeCommands
     /// What a client must keep to, so Parley's own clients refuse or split an over-long text
     /// instead of being closed for an over-long line.
     /// </summary>
-    private static void WriteLimits(Utf8JsonWriter w, ChatLimits limits, NativeSessionOptions connection)
+    private static void WriteLimits(Utf8JsonWriter w, ChatLimits limits, ConnectionOptions connection)
     {
         w.WriteStartObject("limits");
         w.WriteNumber("maxTextChars", limits.MaxTextChars);

@@ -20,11 +20,11 @@ namespace Parley.Protocol.Native;
 public sealed class NativeSession : QueuedSession
 {
     private readonly JsonEventEncoder _encoder;
-    private readonly NativeSessionOptions _options;
+    private readonly ConnectionOptions _options;
     private readonly TimeProvider _time;
     private TokenBucket _bucket;
 
-    public NativeSession(ChatHub hub, JsonEventEncoder encoder, NativeSessionOptions options, TimeProvider time, string? remoteAddress = null)
+    public NativeSession(ChatHub hub, JsonEventEncoder encoder, ConnectionOptions options, TimeProvider time, string? remoteAddress = null)
         : base(options, time)
     {
         RemoteAddress = remoteAddress;
@@ -36,7 +36,7 @@ public sealed class NativeSession : QueuedSession
 
     public ChatHub Hub { get; }
 
-    internal NativeSessionOptions Options => _options;
+    internal ConnectionOptions Options => _options;
 
     public override bool TryDeliver(Broadcast broadcast) => TryQueue(broadcast.EncodedWith(_encoder));
 

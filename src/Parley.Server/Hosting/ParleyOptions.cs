@@ -1,5 +1,5 @@
 using Parley.Core.Policy;
-using Parley.Protocol.Native;
+using Parley.Protocol;
 using Parley.Storage.Sqlite;
 
 namespace Parley.Server.Hosting;
@@ -83,5 +83,5 @@ public sealed class ParleyOptions
     public ChatLimits Limits { get; set; } = new();
 
     /// <summary>Per-connection limits: line size, outbound queue, request rate, sign-in deadline (keys <c>Connections:…</c>).</summary>
-    public NativeSessionOptions Connections { get; set; } = new();
+    public ConnectionOptions Connections { get; set; } = new();
 }

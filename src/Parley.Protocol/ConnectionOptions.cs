@@ -1,7 +1,7 @@
-namespace Parley.Protocol.Native;
+namespace Parley.Protocol;
 
-/// <summary>Per-connection limits of the native protocol (TCP lines and WebSocket messages alike).</summary>
-public sealed class NativeSessionOptions
+/// <summary>Per-connection limits of every wire: native JSON over TCP and WebSocket, and IRC (setting section <c>Connections</c>).</summary>
+public sealed class ConnectionOptions
 {
     /// <summary>Longest request line or WebSocket message; a longer one gets an error and the connection is closed.</summary>
     public int MaxLineBytes { get; set; } = 64 * 1024;
