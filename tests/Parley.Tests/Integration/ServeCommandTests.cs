@@ -5,6 +5,20 @@ namespace Parley.Tests.Integration;
 /// <summary>`parley serve` as a user runs it: a separate process, its printed lines, SIGTERM.</summary>
 public sealed class ServeCommandTests
 {
+    /// <summary>The failure of a server expected not to start; one that starts anyway is stopped, and the test fails.</summary>
+    private static async Task<InvalidOperationException> RefusedAsync(Func<Task<ServerProcess>> start)
+    {
+        try
+        {
+            await using var started = await start();
+        }
+        catch (InvalidOperationException refused)
+        {
+            return refused;
+        }
+        throw new Xunit.Sdk.XunitException("the server started");
+    }
+
     [Fact]
     public async Task Prints_one_line_per_listener_and_serves_health()
     {
@@ -53,8 +67,7 @@ public sealed class ServeCommandTests
         var data = TempDirectory.Create();
         try
         {
-            var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-                ServerProcess.StartAsync(data, "--store", "redis", "--redis", "127.0.0.1:1"));
+            var error = await RefusedAsync(() => ServerProcess.StartAsync(data, "--store", "redis", "--redis", "127.0.0.1:1"));
             Assert.Contains("is unreachable", error.Message);
             Assert.Contains("Check that redis-server is running", error.Message);
         }
@@ -70,7 +83,7 @@ public sealed class ServeCommandTests
         var data = TempDirectory.Create();
         try
         {
-            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerProcess.StartAsync(data, "--tcp", "nonsense"));
+            var error = await RefusedAsync(() => ServerProcess.StartAsync(data, "--tcp", "nonsense"));
             Assert.Contains("not ADDR:PORT", error.Message);
         }
         finally
@@ -92,8 +105,7 @@ public sealed class ServeCommandTests
             await using var running = await ServerProcess.StartAsync(first);
             var port = flag switch { "--tcp" => running.TcpPort, "--http" => running.HttpPort, _ => running.IrcPort };
 
-            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-                ServerProcess.StartAsync(second, flag, $"127.0.0.1:{port}"));
+            var refused = await RefusedAsync(() => ServerProcess.StartAsync(second, flag, $"127.0.0.1:{port}"));
 
             // The whole of standard error: one line naming the listener and the address, no stack trace.
             Assert.Equal($"parley serve exited with 1: parley serve: {flag[2..]} 127.0.0.1:{port} is already in use", refused.Message);
@@ -116,7 +128,7 @@ public sealed class ServeCommandTests
         {
             await using var running = await ServerProcess.StartAsync(data);
 
-            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerProcess.StartAsync(data));
+            var refused = await RefusedAsync(() => ServerProcess.StartAsync(data));
 
             Assert.Equal($"parley serve exited with 1: parley serve: {data} is in use by another parley serve (pid {running.Pid})", refused.Message);
             Assert.Equal(0, await running.TerminateAsync());
