@@ -77,8 +77,11 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         // A host that fails to start logs the whole exception (for a busy port, a long stack trace)
         // before it throws it to us; StartAsync's caller reports it in one line, so the log is noise.
+        // The rule is for the host's own category alone: a rule without a category would decide
+        // every other category's level too (Debug everywhere, whatever Logging:LogLevel says).
+        // Once started, the host logs only what needs attention (a background service that failed).
         var hostStarted = false;
-        builder.Logging.AddFilter((category, _) => hostStarted || category != HostLogCategory);
+        builder.Logging.AddFilter(HostLogCategory, level => hostStarted && level >= LogLevel.Warning);
         // stdout carries only the "listening" lines that scripts read; logs go to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
