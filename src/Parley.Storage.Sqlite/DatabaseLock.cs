@@ -34,7 +34,7 @@ internal sealed class DatabaseLock : IDisposable
         try
         {
             if (!OperatingSystem.IsMacOS())
-                file.Lock(0, 0); // 0 bytes from 0: the whole file, however long it grows
+                file.Lock(0, long.MaxValue); // every byte the file has or will have
         }
         catch (IOException)
         {
