@@ -87,7 +87,7 @@ public sealed class TcpConnection : ITransportConnection, IReadinessTarget
 
     /// <summary>Input arrived or the connection ended: runs the reader if it was waiting, or has it run again once it is done.</summary>
     /// <param name="peerHungUp">The event says the peer closed its side or reset the connection.</param>
-    public void InputReady(bool peerHungUp = false)
+    internal void InputReady(bool peerHungUp = false)
     {
         if (peerHungUp)
             _input.PeerHungUp();
@@ -104,6 +104,8 @@ public sealed class TcpConnection : ITransportConnection, IReadinessTarget
             return;
         }
     }
+
+    void IReadinessTarget.InputReady(bool peerHungUp) => InputReady(peerHungUp);
 
     private void RunReader()
     {
