@@ -16,7 +16,9 @@ public sealed class FrameQueue(int maxFrames, long maxBytes) : IValueTaskSource<
     /// <summary>The slots <see cref="ReleaseIdleMemory"/> leaves an empty queue.</summary>
     public const int KeptSlots = 4;
 
-    // Also the lock: no separate lock object per connection.
+    // Also the lock: no separate lock object per connection (a System.Threading.Lock is cheaper
+    // to take, but costs 40 bytes per connection, 1 % of an idle one, for 3-4 % of the CPU of
+    // fan-out to 1000, within the noise of a run).
     private readonly Queue<byte[]> _frames = new();
     private ManualResetValueTaskSourceCore<bool> _wait = new() { RunContinuationsAsynchronously = true };
     private long _bytes;
@@ -161,6 +163,25 @@ public sealed class FrameQueue(int maxFrames, long maxBytes) : IValueTaskSource<
                 return false;
             _bytes -= frame.Length;
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Takes up to <paramref name="into"/>'s length of frames under one lock; how many it took.
+    /// Every delivery takes the lock once to queue its frame: the reader should not take it once
+    /// more per frame.
+    /// </summary>
+    public int TryReadMany(Span<byte[]> into)
+    {
+        lock (_frames)
+        {
+            var count = 0;
+            while (count < into.Length && _frames.TryDequeue(out var frame))
+            {
+                _bytes -= frame.Length;
+                into[count++] = frame;
+            }
+            return count;
         }
     }
 

@@ -92,6 +92,9 @@ public sealed class ChatHub
 
     public bool IsOnline(string userName) => _presence.IsOnline(userName);
 
+    /// <inheritdoc cref="Messaging.MessagesSeen"/>
+    public long MessagesSeen => _messaging.MessagesSeen;
+
     /// <inheritdoc cref="PresenceRegistry.ReleaseIdleMemory"/>
     public long ReleaseIdleMemory() => _presence.ReleaseIdleMemory();
 

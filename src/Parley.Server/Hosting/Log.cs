@@ -33,6 +33,9 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Debug, "memory trim {Decision}: quiet {Quiet}, held {HeldMb} MB, live at the last full collection {LiveMb} MB (less {ReleasedKb} KB of queues the sessions gave back)")]
     public static partial void MemoryTrimTick(ILogger logger, string decision, bool quiet, long heldMb, long liveMb, long releasedKb);
 
+    [LoggerMessage(13, LogLevel.Debug, "memory trimmed: heap {HeldMb} MB -> {CommittedMb} MB committed, paused {PauseMs:F1} ms")]
+    public static partial void MemoryTrimmed(ILogger logger, long heldMb, long committedMb, double pauseMs);
+
     [LoggerMessage(12, LogLevel.Critical, "{Reason}; the server stops")]
     public static partial void EpollFailed(ILogger logger, string reason, Exception? exception);
 

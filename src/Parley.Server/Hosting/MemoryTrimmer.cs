@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Parley.Core.Hub;
@@ -9,10 +10,12 @@ namespace Parley.Server.Hosting;
 /// of sign-ins, a burst of history reads). The GC keeps the heap it grew for such a stretch
 /// committed until later collections return it, and a server with thousands of idle connections
 /// allocates too little to run any: its resident memory stays at the peak. So, like the JVM's
-/// periodic collections for idle applications (JEP 346), a timer checks whether little was
-/// allocated since its last tick while much of the committed heap holds nothing live, and then
-/// runs one aggressive collection, which compacts and decommits what is free. It never runs
-/// under load, and once the memory is returned it has nothing to do until the next burst.
+/// periodic collections for idle applications (JEP 346), a timer checks whether no message was
+/// sent and little was allocated since its last tick while much of the committed heap holds
+/// nothing live, and then runs one aggressive collection, which compacts and decommits what is
+/// free. Its pause (tens of milliseconds after a storm of 10,000 sign-ins) would be a stall to
+/// people chatting, so it never runs while anyone sends, however little that allocates; once the
+/// memory is returned it has nothing to do until the next burst.
 /// Each quiet tick first has the sessions give back the queue space the burst grew
 /// (<see cref="ChatHub.ReleaseIdleMemory"/>): live objects, which no collection would return.
 /// </summary>
@@ -26,12 +29,14 @@ internal sealed class MemoryTrimmer(ParleyOptions options, ChatHub hub, TimeProv
 
     private ITimer? _timer;
     private long _allocatedAtLastTick;
+    private long _messagesAtLastTick;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (options.MemoryTrimInterval > TimeSpan.Zero)
         {
             _allocatedAtLastTick = GC.GetTotalAllocatedBytes();
+            _messagesAtLastTick = hub.MessagesSeen;
             _timer = time.CreateTimer(_ => Tick(), null, options.MemoryTrimInterval, options.MemoryTrimInterval);
         }
         return Task.CompletedTask;
@@ -40,8 +45,10 @@ internal sealed class MemoryTrimmer(ParleyOptions options, ChatHub hub, TimeProv
     private void Tick()
     {
         var allocated = GC.GetTotalAllocatedBytes();
-        var quiet = allocated - _allocatedAtLastTick < QuietBytes;
+        var messages = hub.MessagesSeen;
+        var quiet = IsQuiet(allocated - _allocatedAtLastTick, messages - _messagesAtLastTick);
         _allocatedAtLastTick = allocated;
+        _messagesAtLastTick = messages;
         var last = GC.GetGCMemoryInfo();
         var lastFull = GC.GetGCMemoryInfo(GCKind.FullBlocking);
         var released = quiet ? hub.ReleaseIdleMemory() : 0;
@@ -54,10 +61,15 @@ internal sealed class MemoryTrimmer(ParleyOptions options, ChatHub hub, TimeProv
         Log.MemoryTrimTick(logger, trim ? "runs" : "skipped", quiet, held >> 20, live >> 20, released >> 10);
         if (!trim)
             return;
+        var started = Stopwatch.GetTimestamp();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         NativeHeap.Trim();
+        Log.MemoryTrimmed(logger, held >> 20, GC.GetGCMemoryInfo().TotalCommittedBytes >> 20, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         _allocatedAtLastTick = GC.GetTotalAllocatedBytes();
     }
+
+    /// <summary>Nobody sent a message since the last tick, and the server allocated little.</summary>
+    internal static bool IsQuiet(long allocatedBytes, long messages) => messages == 0 && allocatedBytes < QuietBytes;
 
     /// <summary>
     /// Quiet, and the heap holds more than the last full collection found live by at least 8 MB

@@ -77,7 +77,7 @@ public sealed class ParleyOptions
     /// How often the server checks whether it went quiet after a busy stretch and can give the
     /// memory it grew for it back to the system; zero turns that off.
     /// </summary>
-    public TimeSpan MemoryTrimInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan MemoryTrimInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>What the hub enforces on every protocol: text and topic lengths, passwords, history pages, sign-in rates (keys <c>Limits:…</c>).</summary>
     public ChatLimits Limits { get; set; } = new();

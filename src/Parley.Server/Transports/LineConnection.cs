@@ -108,8 +108,7 @@ internal sealed class LineConnection<TSession> : IConnectionApplication, IFrameD
                     Cut();
                     return;
                 }
-                while (frames.TryRead(out var frame))
-                    _protocol.Write(_session, frame, output);
+                WriteQueued(frames, output);
                 var flushing = output.FlushAsync();
                 if (!flushing.IsCompletedSuccessfully)
                 {
@@ -128,6 +127,25 @@ internal sealed class LineConnection<TSession> : IConnectionApplication, IFrameD
         {
             Cut();
         }
+    }
+
+    // Frames are taken a batch per lock: the writers (every delivery) take the same lock.
+    private void WriteQueued(FrameQueue frames, PipeWriter output)
+    {
+        var batch = new FrameBatch();
+        Span<byte[]> taken = batch;
+        int count;
+        while ((count = frames.TryReadMany(taken)) > 0)
+        {
+            foreach (var frame in taken[..count])
+                _protocol.Write(_session, frame, output);
+        }
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(32)]
+    private struct FrameBatch
+    {
+        private byte[] _frame;
     }
 
     // The peer's window is full: the rest goes out when it reads, then the drain goes on.

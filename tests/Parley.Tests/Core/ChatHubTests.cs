@@ -46,6 +46,19 @@ public sealed class ChatHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_message_sent_counts_as_activity_and_a_refused_send_does_not()
+    {
+        var ann = await Register("ann");
+        await Register("bob");
+        var before = _hub.MessagesSeen;
+        Assert.True((await _hub.SendToRoomAsync(ann, "lobby", "hello")).Ok);
+        Assert.True((await _hub.SendDirectAsync(ann, "bob", "hi bob")).Ok);
+        Assert.False((await _hub.SendToRoomAsync(ann, "lobby", "  ")).Ok);
+        Assert.False((await _hub.SendToRoomAsync(ann, "nowhere", "hello")).Ok);
+        Assert.Equal(before + 2, _hub.MessagesSeen);
+    }
+
+    [Fact]
     public async Task Whoever_loses_a_race_to_create_a_room_can_join_it_at_once()
     {
         var sessions = new List<RecordingSession>();

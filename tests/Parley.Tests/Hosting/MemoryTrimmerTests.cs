@@ -17,4 +17,12 @@ public sealed class MemoryTrimmerTests
     [InlineData(true, 30, 40, false)]    // live has shrunk since: nothing to gain
     public void Trims_only_when_quiet_and_worth_it(bool quiet, long heldMb, long liveAtLastFullGcMb, bool expected) =>
         Assert.Equal(expected, MemoryTrimmer.ShouldTrim(quiet, heldMb * MB, liveAtLastFullGcMb * MB));
+
+    [Theory]
+    [InlineData(0, 0, true)]
+    [InlineData(512 * 1024, 0, true)]
+    [InlineData(2 * MB, 0, false)]       // a storm of sign-ins still going on
+    [InlineData(10 * 1024, 1, false)]    // one message: someone is chatting, a pause would be a stall
+    public void Quiet_means_no_message_and_little_allocated(long allocatedBytes, long messages, bool expected) =>
+        Assert.Equal(expected, MemoryTrimmer.IsQuiet(allocatedBytes, messages));
 }

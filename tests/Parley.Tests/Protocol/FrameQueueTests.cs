@@ -24,6 +24,22 @@ public sealed class FrameQueueTests
     }
 
     [Fact]
+    public void A_batch_read_takes_frames_in_order_up_to_its_room_and_frees_their_bytes()
+    {
+        var queue = new FrameQueue(maxFrames: 10, maxBytes: 100);
+        for (byte i = 1; i <= 5; i++)
+            Assert.True(queue.TryWrite([i, i]));
+        var batch = new byte[3][];
+        Assert.Equal(3, queue.TryReadMany(batch));
+        Assert.Equal([1, 2, 3], batch.Select(frame => (int)frame[0]));
+        Assert.Equal(4, queue.QueuedBytes);
+        Assert.Equal(2, queue.TryReadMany(batch));
+        Assert.Equal([4, 5], batch.Take(2).Select(frame => (int)frame[0]));
+        Assert.Equal(0, queue.QueuedBytes);
+        Assert.Equal(0, queue.TryReadMany(batch));
+    }
+
+    [Fact]
     public async Task A_waiting_reader_wakes_for_each_frame_and_sees_them_in_order()
     {
         var queue = new FrameQueue(100, 1000);
