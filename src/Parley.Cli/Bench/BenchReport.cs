@@ -33,7 +33,8 @@ public static class BenchReport
         {
             if (s.Search)
             {
-                text.AppendLine(inv, $"  search           highest rate with p99 < {s.P99Bound.TotalMilliseconds:0} ms and nothing lost: {r.Rate:0} msg/s ({outcome.Steps.Count} steps)");
+                var maxBound = s.MaxBound > TimeSpan.Zero ? $", max < {s.MaxBound.TotalMilliseconds.ToString("0", inv)} ms" : "";
+                text.AppendLine(inv, $"  search           highest rate with p99 < {s.P99Bound.TotalMilliseconds:0} ms{maxBound} and nothing lost: {r.Rate:0} msg/s ({outcome.Steps.Count} steps)");
             }
             var shape = s.Workload == "fanout" ? $"{s.Senders} senders -> {s.Receivers} receivers" : $"{s.Rooms} rooms x {s.Members} members";
             text.AppendLine(inv, $"  load             {shape}, {s.Size} B messages, {(r.Rate > 0 ? r.Rate.ToString("0", inv) + " msg/s" : "flat out")}, {r.WindowSeconds:0.0} s measured after {s.Warmup.TotalSeconds:0.#} s warm-up");
@@ -87,7 +88,11 @@ public static class BenchReport
                 json.WriteNumber("window", s.Window);
                 json.WriteBoolean("search", s.Search);
                 if (s.Search)
+                {
                     json.WriteNumber("p99_bound_ms", s.P99Bound.TotalMilliseconds);
+                    json.WriteNumber("max_bound_ms", s.MaxBound.TotalMilliseconds);
+                    json.WriteNumber("precision_percent", s.PrecisionPercent);
+                }
             }
             json.WriteEndObject();
             json.WriteString("cpus", ProcessInfo.AllowedCpusOfThisProcess() ?? "");
@@ -135,6 +140,7 @@ public static class BenchReport
                     json.WriteNumber("rate", step.Rate);
                     json.WriteNumber("deliveries_per_s", Math.Round(step.DeliveriesPerSecond));
                     json.WriteNumber("p99_ms", Round(step.P99Ms));
+                    json.WriteNumber("max_ms", Round(step.MaxMs));
                     json.WriteNumber("lost", step.Lost);
                     json.WriteNumber("errors", step.Errors);
                     json.WriteEndObject();

@@ -82,6 +82,8 @@ public sealed partial class BenchRunner
             _senders.Add(new BenchSender(m, m.Index, s.Size));
         _receiversPerMessage = s.Members - 1;
         await QuietAsync(stop).ConfigureAwait(false);
+        if (s.Search)
+            return await SearchAsync(stop).ConfigureAwait(false);
         var result = await RunPhaseAsync(s.Rate, s.Warmup, s.Duration, $"rooms {s.Proto.Name()}", stop).ConfigureAwait(false);
         return new Outcome(result, [], null);
     }
@@ -151,9 +153,9 @@ public sealed partial class BenchRunner
     }
 
     /// <summary>
-    /// fanout --search: doubles the rate from --rate (or 100 messages/s) while a step keeps p99
-    /// under the bound with nothing lost, no errors and the rate actually reached; then bisects
-    /// between the last good and the first bad rate to within 5 %.
+    /// --search: doubles the rate from --rate (or 100 messages/s) while a step keeps p99 (and the
+    /// maximum, with --max-bound) under the bound with nothing lost, no errors and the rate actually
+    /// reached; then bisects between the last good and the first bad rate to within --precision.
     /// </summary>
     private async Task<Outcome> SearchAsync(CancellationToken stop)
     {
@@ -168,7 +170,7 @@ public sealed partial class BenchRunner
             steps.Add(result);
             var ok = Passes(result);
             _progress.Note(string.Create(CultureInfo.InvariantCulture,
-                $"step {step + 1}: {rate:0} msg/s -> {result.DeliveriesPerSecond:0} deliveries/s, p99 {result.P99Ms:0.0} ms, lost {result.Lost}, errors {result.Errors}: {(ok ? "ok" : "too much")}"));
+                $"step {step + 1}: {rate:0} msg/s -> {result.DeliveriesPerSecond:0} deliveries/s, p99 {result.P99Ms:0.0} ms, max {result.MaxMs:0.0} ms, lost {result.Lost}, errors {result.Errors}: {(ok ? "ok" : "too much")}"));
             if (result.Stopped || AnyClosed())
                 break;
             if (ok)
@@ -185,7 +187,7 @@ public sealed partial class BenchRunner
                 rate *= 2;
             else if (good == 0)
                 rate /= 2;
-            else if (bad / good <= 1.05)
+            else if (bad / good <= 1 + s.PrecisionPercent / 100)
                 break;
             else
                 rate = Math.Round((good + bad) / 2);
@@ -199,6 +201,7 @@ public sealed partial class BenchRunner
 
     private bool Passes(BenchResult r) =>
         r.Lost == 0 && r.Duplicated == 0 && r.Errors == 0 && r.P99Ms < Settings.P99Bound.TotalMilliseconds
+        && (Settings.MaxBound <= TimeSpan.Zero || r.MaxMs < Settings.MaxBound.TotalMilliseconds)
         && r.Sent >= 0.95 * r.Rate * r.WindowSeconds;
 
     /// <summary>Waits until the setup's events (joins, presence) have stopped arriving.</summary>

@@ -60,10 +60,16 @@ public sealed record BenchSettings
 
     public string Room { get; init; } = "benchfan";
 
-    /// <summary>fanout: find the highest rate that keeps p99 under <see cref="P99Bound"/> with nothing lost.</summary>
+    /// <summary>fanout, rooms: find the highest rate that keeps p99 under <see cref="P99Bound"/> (and the maximum under <see cref="MaxBound"/>) with nothing lost.</summary>
     public bool Search { get; init; }
 
     public TimeSpan P99Bound { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>--search: a step's slowest delivery must stay under this too; zero: no bound.</summary>
+    public TimeSpan MaxBound { get; init; }
+
+    /// <summary>--search: bisection stops once the first failing rate is within this many percent of the last passing one.</summary>
+    public double PrecisionPercent { get; init; } = 5;
 
     /// <summary>The server's process, for its memory (idle); 0 finds it by the listening port.</summary>
     public int ServerPid { get; init; }

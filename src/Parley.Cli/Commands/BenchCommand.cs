@@ -40,8 +40,10 @@ public sealed class BenchCommand
     private readonly Option<string?> _password = new("--password") { Description = "account password; with irc, sent as PASS (Parley accounts), and without it irc registers as a guest [default: benchpass1 for native and ws]" };
     private readonly Option<int?> _registerPort = new("--register-port") { Description = "irc against Parley: first create the accounts and rooms over the native protocol on this port" };
     private readonly Option<string> _room = new("--room") { Description = "the fanout room (rooms: the prefix of the room names)", DefaultValueFactory = _ => "benchfan" };
-    private readonly Option<bool> _search = new("--search") { Description = "fanout: find the highest rate whose p99 stays under --p99-bound with nothing lost" };
+    private readonly Option<bool> _search = new("--search") { Description = "fanout, rooms: find the highest rate whose p99 stays under --p99-bound (and max under --max-bound) with nothing lost" };
     private readonly Option<double> _p99Bound = new("--p99-bound") { Description = "milliseconds, for --search", DefaultValueFactory = _ => 100 };
+    private readonly Option<double> _maxBound = new("--max-bound") { Description = "milliseconds, for --search: the slowest delivery of a step must stay under it too; 0: no bound", DefaultValueFactory = _ => 0 };
+    private readonly Option<double> _precision = new("--precision") { Description = "percent, for --search: stop once the first failing rate is within this of the last passing one", DefaultValueFactory = _ => 5 };
     private readonly Option<int> _serverPid = new("--server-pid") { Description = "idle: the server's process id, for its memory [default: found by the listening port]" };
     private readonly Option<bool> _jsonOnly = new("--json-only") { Description = "print only the JSON line" };
     private readonly Option<double> _timeout = new("--timeout") { Description = "stop the whole run after this many seconds", DefaultValueFactory = _ => 600 };
@@ -53,7 +55,7 @@ public sealed class BenchCommand
         var command = new Command("bench", "load generator: deliveries/s, latency, losses and memory per connection of a chat server")
         {
             _workload, _proto, _host, _port, _receivers, _senders, _rooms, _members, _connections, _rate, _duration, _warmup, _drain, _settle,
-            _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _serverPid, _jsonOnly, _timeout,
+            _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _jsonOnly, _timeout,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -113,6 +115,8 @@ public sealed class BenchCommand
             Room = result.GetValue(_room)!,
             Search = search,
             P99Bound = TimeSpan.FromMilliseconds(result.GetValue(_p99Bound)),
+            MaxBound = TimeSpan.FromMilliseconds(result.GetValue(_maxBound)),
+            PrecisionPercent = result.GetValue(_precision),
             ServerPid = result.GetValue(_serverPid),
             JsonOnly = result.GetValue(_jsonOnly),
             Timeout = TimeSpan.FromSeconds(result.GetValue(_timeout)),
@@ -170,8 +174,10 @@ public sealed class BenchCommand
             return "rooms needs --rooms and --members of at least 1";
         if (s.Workload == "idle" && s.Connections < 1)
             return "idle needs --connections of at least 1";
-        if (s.Search && s.Workload != "fanout")
-            return "--search works with fanout";
+        if (s.Search && s.Workload == "idle")
+            return "--search works with fanout and rooms";
+        if (s.Search && (s.PrecisionPercent <= 0 || s.MaxBound < TimeSpan.Zero))
+            return "--precision must be more than 0 and --max-bound 0 or more";
         if (s.Rate < 0 || s.Window < 1 || s.ConnectConcurrency < 1)
             return "--rate must be 0 or more, --window and --concurrency at least 1";
         if (s.Duration <= TimeSpan.Zero)

@@ -90,6 +90,32 @@ public sealed class BenchCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_search_fails_every_step_whose_slowest_delivery_passes_the_max_bound()
+    {
+        // No delivery takes under a microsecond: every step fails on its maximum alone, however
+        // loose the p99 bound, and the search halves the rate each time until it gives up.
+        var settings = ShortBenchRun.Settings("rooms", BenchProto.Native, _server.TcpPort) with
+        {
+            UserPrefix = "maxbound",
+            Search = true,
+            Rate = 64,
+            Duration = TimeSpan.FromMilliseconds(500),
+            Warmup = TimeSpan.FromMilliseconds(200),
+            P99Bound = TimeSpan.FromSeconds(5),
+            MaxBound = TimeSpan.FromMicroseconds(1),
+        };
+        var output = new CapturedOutput();
+        var exit = await BenchCommand.RunAsync(settings, output, new CapturedOutput(), terminal: false, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(90));
+        Assert.Equal(0, exit);
+        using var document = JsonDocument.Parse(Assert.Single(output.Lines, l => l.StartsWith('{')));
+        var steps = document.RootElement.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal([64.0, 32, 16, 8, 4, 2, 1], steps.Select(step => step.GetProperty("rate").GetDouble()));
+        Assert.True(steps[0].GetProperty("max_ms").GetDouble() > 0.001, steps[0].ToString());
+        Assert.Equal(0.001, document.RootElement.GetProperty("params").GetProperty("max_bound_ms").GetDouble());
+    }
+
+    [Fact]
     public async Task Idle_reports_connect_time_and_the_server_memory()
     {
         // A server of its own process, so its memory is its own; found by its listening port.
