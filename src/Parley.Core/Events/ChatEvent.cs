@@ -16,6 +16,21 @@ public sealed record PresenceEvent(string User, bool Online, string? Reason = nu
 /// <summary>A server operator's announcement to everyone connected (IRC WALLOPS).</summary>
 public sealed record AnnouncementEvent(string From, string Text) : ChatEvent;
 
+/// <summary>A guest took another name (<see cref="Policy.GuestPolicy.Open"/>); accounts keep theirs.</summary>
+public sealed record RenameEvent(string From, string To) : ChatEvent;
+
+/// <summary>A user went away (<paramref name="Message"/> says why) or came back (null).</summary>
+public sealed record AwayEvent(string User, string? Message) : ChatEvent;
+
+/// <summary>A moderator changed a room's roles, settings or bans (<see cref="RoomChange"/>s, in order).</summary>
+public sealed record RoomChangedEvent(string Room, string By, IReadOnlyList<RoomChange> Changes) : ChatEvent;
+
+/// <summary>A moderator removed <paramref name="User"/> from the room; the room, the user included, hears it.</summary>
+public sealed record KickEvent(string Room, string User, string By, string Reason) : ChatEvent;
+
+/// <summary><paramref name="By"/> invited <paramref name="User"/> to the room; told to the user and the room's admins.</summary>
+public sealed record InviteEvent(string Room, string User, string By) : ChatEvent;
+
 public sealed record TopicEvent(string Room, string Topic, string By) : ChatEvent;
 
 /// <summary>Tells a user's other sessions how far they have read, so unread counts agree across devices.</summary>
