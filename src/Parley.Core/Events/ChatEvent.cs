@@ -8,7 +8,8 @@ public abstract record ChatEvent;
 public sealed record MessageEvent(StoredMessage Message) : ChatEvent;
 
 /// <param name="Quit">The user left because its connection ended (a guest, whose memberships end with it), not by leaving the room.</param>
-public sealed record MembershipEvent(string Room, string User, bool Joined, bool Quit = false) : ChatEvent;
+/// <param name="Reason">Why the user left, when it said (an IRC PART message).</param>
+public sealed record MembershipEvent(string Room, string User, bool Joined, bool Quit = false, string? Reason = null) : ChatEvent;
 
 /// <param name="Reason">Why the user went offline, when its client said (an IRC QUIT message) or an operator did.</param>
 public sealed record PresenceEvent(string User, bool Online, string? Reason = null) : ChatEvent;

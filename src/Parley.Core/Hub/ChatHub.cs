@@ -132,7 +132,8 @@ public sealed class ChatHub
     /// <inheritdoc cref="RoomDirectory.Invite"/>
     public Result<string> Invite(Session session, string roomName, string userName) => _rooms.Invite(session, roomName, userName);
 
-    public Task<Result<string>> LeaveAsync(Session session, string name) => _rooms.LeaveAsync(session, name);
+    /// <inheritdoc cref="RoomDirectory.LeaveAsync"/>
+    public Task<Result<string>> LeaveAsync(Session session, string name, string? reason = null) => _rooms.LeaveAsync(session, name, reason);
 
     public Task<Result<Done>> SetTopicAsync(Session session, string name, string topic) => _rooms.SetTopicAsync(session, name, topic);
 

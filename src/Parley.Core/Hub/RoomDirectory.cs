@@ -171,7 +171,8 @@ internal sealed partial class RoomDirectory(
         return new JoinResult(room.Name, room.Topic, MembersOf(room));
     }
 
-    public async Task<Result<string>> LeaveAsync(Session session, string name)
+    /// <summary>Leaves a room; the room hears it, with <paramref name="reason"/> when one was given.</summary>
+    public async Task<Result<string>> LeaveAsync(Session session, string name, string? reason = null)
     {
         if (FindRoom(name) is not { } room)
             return NoSuchRoom(name);
@@ -180,7 +181,7 @@ internal sealed partial class RoomDirectory(
             return NotMember(room);
         if (!session.IsGuest && !room.Transient)
             await store.RemoveMemberAsync(Names.Key(room.Name), Names.Key(me)).ConfigureAwait(false);
-        if (ApplyLeave(room, me, origin: session) && !room.Transient)
+        if (ApplyLeave(room, me, origin: session, reason: reason) && !room.Transient)
             await cluster.PublishAsync(new MembershipChanged(room.Name, me, Joined: false)).ConfigureAwait(false);
         return room.Name;
     }
@@ -292,7 +293,7 @@ internal sealed partial class RoomDirectory(
     }
 
     /// <summary>Removes the user from the room in this node's view; everyone who was in it hears of it.</summary>
-    public bool ApplyLeave(RoomState room, string user, Session? origin, bool quit = false)
+    public bool ApplyLeave(RoomState room, string user, Session? origin, bool quit = false, string? reason = null)
     {
         var key = Names.Key(user);
         Session[] audience;
@@ -306,7 +307,7 @@ internal sealed partial class RoomDirectory(
             // A transient room ends with its last member; a later one of that name starts afresh.
             EndIfEmpty(room);
         }
-        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: false, quit), audience, except: origin);
+        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: false, quit, reason), audience, except: origin);
         return true;
     }
 

@@ -117,22 +117,25 @@ internal static partial class IrcCommands
 
     private static async Task Part(IrcSession s, IrcMessage m)
     {
+        var reason = m.Params.Count > 1 && m.Params[1].Length > 0 ? m.Params[1] : null;
         foreach (var channel in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
-            await PartOne(s, channel).ConfigureAwait(false);
+            await PartOne(s, channel, reason).ConfigureAwait(false);
     }
 
-    private static async Task PartOne(IrcSession s, string channel)
+    private static async Task PartOne(IrcSession s, string channel, string? reason = null)
     {
         if (IrcServerInfo.Room(channel) is not { } room)
         {
             s.Numeric(IrcNumerics.NoSuchChannel, channel, "No such channel");
             return;
         }
-        var left = await s.Hub.LeaveAsync(s, room).ConfigureAwait(false);
+        var left = await s.Hub.LeaveAsync(s, room, reason).ConfigureAwait(false);
         if (!left.Ok)
             IrcErrors.Reply(s, left.Error!, "PART", channel);
-        else
+        else if (reason is null)
             s.Send(new IrcMessage(IrcServerInfo.Source(s.Nick), "PART", IrcServerInfo.Channel(left.Value!)));
+        else
+            s.Send(new IrcMessage(IrcServerInfo.Source(s.Nick), "PART", IrcServerInfo.Channel(left.Value!), reason) { Trailing = true });
     }
 
     private static async Task Topic(IrcSession s, IrcMessage m)

@@ -189,7 +189,7 @@ internal static partial class IrcCommands
             s.Numeric(IrcNumerics.AlreadyRegistered, "You may not reregister");
             return;
         }
-        if (m.Params[0].Length == 0)
+        if (m.Params[0].Length == 0 || m.Params[3].Length == 0)
         {
             s.Numeric(IrcNumerics.NeedMoreParams, "USER", "Not enough parameters");
             return;
@@ -278,7 +278,7 @@ internal static partial class IrcCommands
         s.Numeric(IrcNumerics.ISupport,
             "CASEMAPPING=ascii", "CHANTYPES=#", $"NICKLEN={Core.Model.Names.MaxLength}", $"CHANNELLEN={Core.Model.Names.MaxLength + 1}",
             $"TOPICLEN={s.Hub.Limits.MaxTopicChars}", $"NETWORK={s.Info.Network}", $"PREFIX={IrcModes.Prefix}", "CHANLIMIT=#:",
-            $"CHANMODES={IrcModes.ChanModes}", $"USERLEN={IrcServerInfo.UserLength}", "WHOX", "MODES=20", "TARGMAX=",
+            $"CHANMODES={IrcModes.ChanModes}", $"USERLEN={IrcServerInfo.UserLength}", "WHOX", "MODES=20",
             "are supported by this server");
     }
 

@@ -19,6 +19,7 @@ public sealed class IrcEventEncoder : IEventEncoder
         MessageEvent e => Message(e.Message),
         // A guest's memberships ending with its connection: its QUIT has told IRC clients already.
         MembershipEvent { Quit: true } => [],
+        MembershipEvent { Reason: { } reason } e => new IrcMessage(IrcServerInfo.Source(e.User), "PART", IrcServerInfo.Channel(e.Room), reason) { Trailing = true }.ToBytes(),
         MembershipEvent e => new IrcMessage(IrcServerInfo.Source(e.User), e.Joined ? "JOIN" : "PART", IrcServerInfo.Channel(e.Room)).ToBytes(),
         RenameEvent e => new IrcMessage(IrcServerInfo.Source(e.From), "NICK", e.To).ToBytes(),
         // Sent only to clients that asked for away-notify (IrcSession drops it for the others).

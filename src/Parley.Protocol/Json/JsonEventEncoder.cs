@@ -27,6 +27,8 @@ public sealed class JsonEventEncoder : IEventEncoder
                 writer.WriteString("user", e.User);
                 if (e.Quit)
                     writer.WriteBoolean("quit", true);
+                if (e.Reason is not null)
+                    writer.WriteString("reason", e.Reason);
                 break;
             case PresenceEvent e:
                 writer.WriteString("type", "presence");
