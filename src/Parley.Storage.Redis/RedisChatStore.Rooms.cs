@@ -1,4 +1,5 @@
 using Parley.Core.Model;
+using Parley.Core.Storage;
 using StackExchange.Redis;
 
 namespace Parley.Storage.Redis;
@@ -34,7 +35,10 @@ public sealed partial class RedisChatStore
                     .Where(name => !name.IsNull)
                     .Select(name => (string)name!)
                     .ToList();
-                rooms.Add(new RoomRecord((string)fields["name"]!, (string?)fields.GetValueOrDefault("topic") ?? "", ToTime(fields["created"]), members));
+                rooms.Add(new RoomRecord((string)fields["name"]!, (string?)fields.GetValueOrDefault("topic") ?? "", ToTime(fields["created"]), members)
+                {
+                    Moderation = ModerationJson.Read((string?)fields.GetValueOrDefault("moderation")),
+                });
             }
             return rooms;
         });
@@ -43,6 +47,9 @@ public sealed partial class RedisChatStore
 
     public Task SetTopicAsync(string roomKey, string topic) =>
         Script(RedisScripts.UpdateExisting, [Keys.Room(roomKey)], ["topic", topic]);
+
+    public Task SetModerationAsync(string roomKey, RoomModeration moderation) =>
+        Script(RedisScripts.UpdateExisting, [Keys.Room(roomKey)], ["moderation", ModerationJson.Write(moderation)]);
 
     public Task AddMemberAsync(string roomKey, string userKey) =>
         Script(RedisScripts.AddMember,

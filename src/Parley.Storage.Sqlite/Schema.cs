@@ -17,8 +17,9 @@ internal static class Schema
     /// <c>seq</c> and the other columns are its first message's, <c>last_seq</c> is its last one's,
     /// and <c>packed</c> holds them all (<see cref="PackedMessages"/>). Rows written before have
     /// neither, and are one message each, as are rows of one message still.
+    /// 3: rooms have a <c>moderation</c> column (roles, settings, bans as JSON, <see cref="Core.Storage.ModerationJson"/>); null until first changed.
     /// </summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>Creates what is missing, migrating a version 0 database first; one transaction.</summary>
     public static void Apply(SqliteConnection connection)
@@ -33,6 +34,8 @@ internal static class Schema
             Execute(connection, version == 0 ? MessagesToRowid : PackedColumns);
         }
         Execute(connection, Create);
+        if (Scalar(connection, "SELECT 1 FROM pragma_table_info('rooms') WHERE name = 'moderation'") is null)
+            Execute(connection, "ALTER TABLE rooms ADD COLUMN moderation TEXT");
         Execute(connection, $"PRAGMA user_version = {Version}");
         transaction.Commit();
     }

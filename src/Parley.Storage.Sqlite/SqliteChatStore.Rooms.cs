@@ -1,4 +1,5 @@
 using Parley.Core.Model;
+using Parley.Core.Storage;
 
 namespace Parley.Storage.Sqlite;
 
@@ -20,14 +21,17 @@ public sealed partial class SqliteChatStore
             }
         }
         var rooms = new List<RoomRecord>();
-        using (var command = Query(connection, "SELECT key, name, topic, created FROM rooms ORDER BY key"))
+        using (var command = Query(connection, "SELECT key, name, topic, created, moderation FROM rooms ORDER BY key"))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
                 rooms.Add(new RoomRecord(reader.GetString(1), reader.GetString(2),
                     DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
-                    members.GetValueOrDefault(reader.GetString(0)) ?? []));
+                    members.GetValueOrDefault(reader.GetString(0)) ?? [])
+                {
+                    Moderation = ModerationJson.Read(reader.IsDBNull(4) ? null : reader.GetString(4)),
+                });
             }
         }
         return Task.FromResult<IReadOnlyList<RoomRecord>>(rooms);
@@ -48,6 +52,9 @@ public sealed partial class SqliteChatStore
 
     public Task SetTopicAsync(string roomKey, string topic) =>
         Writer.Enqueue(w => Run(w, "UPDATE rooms SET topic = $topic WHERE key = $key", ("$topic", topic), ("$key", roomKey)));
+
+    public Task SetModerationAsync(string roomKey, RoomModeration moderation) =>
+        Writer.Enqueue(w => Run(w, "UPDATE rooms SET moderation = $moderation WHERE key = $key", ("$moderation", ModerationJson.Write(moderation)), ("$key", roomKey)));
 
     public Task AddMemberAsync(string roomKey, string userKey) =>
         Writer.Enqueue(w => AddMember(w, roomKey, userKey));

@@ -8,13 +8,29 @@ public abstract record ChatEvent;
 public sealed record MessageEvent(StoredMessage Message) : ChatEvent;
 
 /// <param name="Quit">The user left because its connection ended (a guest, whose memberships end with it), not by leaving the room.</param>
-public sealed record MembershipEvent(string Room, string User, bool Joined, bool Quit = false) : ChatEvent;
+/// <param name="Reason">Why the user left, when it said (an IRC PART message).</param>
+public sealed record MembershipEvent(string Room, string User, bool Joined, bool Quit = false, string? Reason = null) : ChatEvent;
 
 /// <param name="Reason">Why the user went offline, when its client said (an IRC QUIT message) or an operator did.</param>
 public sealed record PresenceEvent(string User, bool Online, string? Reason = null) : ChatEvent;
 
 /// <summary>A server operator's announcement to everyone connected (IRC WALLOPS).</summary>
 public sealed record AnnouncementEvent(string From, string Text) : ChatEvent;
+
+/// <summary>A guest took another name (<see cref="Policy.GuestPolicy.Open"/>); accounts keep theirs.</summary>
+public sealed record RenameEvent(string From, string To) : ChatEvent;
+
+/// <summary>A user went away (<paramref name="Message"/> says why) or came back (null).</summary>
+public sealed record AwayEvent(string User, string? Message) : ChatEvent;
+
+/// <summary>A moderator changed a room's roles, settings or bans (<see cref="RoomChange"/>s, in order).</summary>
+public sealed record RoomChangedEvent(string Room, string By, IReadOnlyList<RoomChange> Changes) : ChatEvent;
+
+/// <summary>A moderator removed <paramref name="User"/> from the room; the room, the user included, hears it.</summary>
+public sealed record KickEvent(string Room, string User, string By, string Reason) : ChatEvent;
+
+/// <summary><paramref name="By"/> invited <paramref name="User"/> to the room; told to the user and the room's admins.</summary>
+public sealed record InviteEvent(string Room, string User, string By) : ChatEvent;
 
 public sealed record TopicEvent(string Room, string Topic, string By) : ChatEvent;
 

@@ -46,7 +46,7 @@ public sealed class ChatHub
         _presence = new PresenceRegistry(_rooms, _cluster);
         _rooms.Use(_presence);
         _accounts = new Accounts(store, hasher, time, limits, _rooms, _presence, knownUsers, _cluster);
-        _guests = new Guests(knownUsers, _presence);
+        _guests = new Guests(knownUsers, _presence, limits);
         _messaging = new Messaging(store, backplane, time, limits, _rooms, _presence, knownUsers, _cluster, sequencers);
         _operators = new Operators(_presence, _cluster);
     }
@@ -84,6 +84,21 @@ public sealed class ChatHub
 
     public Task<Result<SessionStart>> SignInGuestAsync(Session session, string name) => _guests.SignInGuestAsync(session, name);
 
+    /// <inheritdoc cref="Guests.RenameAsync"/>
+    public Task<Result<string>> RenameGuestAsync(Session session, string name) => _guests.RenameAsync(session, name);
+
+    /// <summary>The sessions of a user on this node (an adapter showing what its own protocol knows of them, e.g. an IRC user name).</summary>
+    public IReadOnlyList<Session> LocalSessions(string userName) => _presence.SessionsOf(Names.Key(userName));
+
+    /// <inheritdoc cref="PresenceRegistry.SetAway"/>
+    public void SetAway(Session session, string? message) => _presence.SetAway(session, message);
+
+    /// <inheritdoc cref="PresenceRegistry.AwayOf"/>
+    public string? AwayOf(string userName) => _presence.AwayOf(userName);
+
+    /// <inheritdoc cref="PresenceRegistry.OnlineName"/>
+    public string? OnlineName(string userName) => _presence.OnlineName(userName);
+
     /// <inheritdoc cref="PresenceRegistry.Detach"/>
     public void Detach(Session session) => _presence.Detach(session);
 
@@ -103,9 +118,25 @@ public sealed class ChatHub
     /// <inheritdoc cref="RoomDirectory.CreateRoomAsync"/>
     public Task<Result<JoinResult>> CreateRoomAsync(Session session, string name, string? topic) => _rooms.CreateRoomAsync(session, name, topic);
 
-    public Task<Result<JoinResult>> JoinAsync(Session session, string name) => _rooms.JoinAsync(session, name);
+    /// <inheritdoc cref="RoomDirectory.JoinAsync"/>
+    public Task<Result<JoinResult>> JoinAsync(Session session, string name, string? key = null) => _rooms.JoinAsync(session, name, key);
 
-    public Task<Result<string>> LeaveAsync(Session session, string name) => _rooms.LeaveAsync(session, name);
+    /// <inheritdoc cref="RoomDirectory.Moderation"/>
+    public Result<RoomModeration> Moderation(string roomName) => _rooms.Moderation(roomName);
+
+    /// <inheritdoc cref="RoomDirectory.ChangeAsync"/>
+    public Task<Result<IReadOnlyList<RoomChange>>> ChangeRoomAsync(Session session, string roomName, IReadOnlyList<RoomChange> changes) =>
+        _rooms.ChangeAsync(session, roomName, changes);
+
+    /// <inheritdoc cref="RoomDirectory.KickAsync"/>
+    public Task<Result<string>> KickAsync(Session session, string roomName, string userName, string reason) =>
+        _rooms.KickAsync(session, roomName, userName, reason);
+
+    /// <inheritdoc cref="RoomDirectory.Invite"/>
+    public Result<string> Invite(Session session, string roomName, string userName) => _rooms.Invite(session, roomName, userName);
+
+    /// <inheritdoc cref="RoomDirectory.LeaveAsync"/>
+    public Task<Result<string>> LeaveAsync(Session session, string name, string? reason = null) => _rooms.LeaveAsync(session, name, reason);
 
     public Task<Result<Done>> SetTopicAsync(Session session, string name, string topic) => _rooms.SetTopicAsync(session, name, topic);
 

@@ -1,4 +1,5 @@
 using Parley.Core.Model;
+using Parley.Core.Policy;
 using static Parley.Core.Hub.ChatErrors;
 
 namespace Parley.Core.Hub;
@@ -14,8 +15,22 @@ namespace Parley.Core.Hub;
 ///
 /// Concurrency: no state of its own; a guest's name is checked and taken at once, under the topology lock, by <see cref="PresenceRegistry.AttachAsync"/>.
 /// </summary>
-internal sealed class Guests(KnownUsers knownUsers, PresenceRegistry presence)
+internal sealed class Guests(KnownUsers knownUsers, PresenceRegistry presence, ChatLimits limits)
 {
+    /// <summary>An open guest takes another name, one no account has and no one online uses.</summary>
+    public async Task<Result<string>> RenameAsync(Session session, string name)
+    {
+        if (!session.IsGuest || limits.Guests != GuestPolicy.Open)
+            return Error(ErrorCodes.GuestNotAllowed, "only guests may change their name, where guests are open; an account keeps its name");
+        if (!Names.IsValid(name))
+            return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
+        if (Names.Key(name) != session.UserKey && await knownUsers.FindNameAsync(name).ConfigureAwait(false) is not null)
+            return Error(ErrorCodes.UserExists, $"'{name}' is a registered account; sign in to use it");
+        if (!presence.RenameGuest(session, name))
+            return Error(ErrorCodes.UserExists, $"'{name}' is in use right now");
+        return name;
+    }
+
     public async Task<Result<SessionStart>> SignInGuestAsync(Session session, string name)
     {
         if (session.IsAuthenticated)

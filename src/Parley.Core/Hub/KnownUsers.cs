@@ -18,6 +18,9 @@ internal sealed class KnownUsers(IChatStore store)
 
     public void Add(string userKey, string name) => _names[userKey] = name;
 
+    /// <summary>Whether the key is known here to be an account's (a member loaded at start, or one signed in or created since).</summary>
+    public bool IsKnown(string userKey) => _names.ContainsKey(userKey);
+
     /// <summary>The display name of the user called <paramref name="name"/> in any case, or null if there is none.</summary>
     public async Task<string?> FindNameAsync(string name)
     {

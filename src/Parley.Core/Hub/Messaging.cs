@@ -70,11 +70,26 @@ internal sealed class Messaging
             return NoSuchRoom(roomName);
         if (!room.Members.ContainsKey(session.UserKey!))
             return NotMember(room);
+        if (RoomDirectory.SpeakRefusal(room, session.UserKey!, session.User!) is { } muted)
+            return muted;
 
         Interlocked.Increment(ref _messagesSeen);
         var now = Timestamps.Now(_time);
         var message = new NewMessage(NewId(now), room.Conversation, now, session.User!, room.Name, To: null, text);
+        if (room.Transient)
+            return Task.FromResult(SendLive(room, message, session));
         return room.Sequencer.AppendAsync(_backplane, message, origin: session);
+    }
+
+    /// <summary>A transient room's message: numbered and delivered at once, never stored.</summary>
+    private static StoredMessage SendLive(RoomState room, NewMessage message, Session origin)
+    {
+        lock (room.LiveGate)
+        {
+            var stored = message.WithSeq(++room.LiveSeq);
+            DeliverToRoom(room, stored, origin);
+            return stored;
+        }
     }
 
     /// <summary>Stores a direct message and delivers it to the recipient's sessions and the sender's other ones.</summary>
@@ -84,8 +99,11 @@ internal sealed class Messaging
             return bad;
         if (!Names.IsValid(toName))
             return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
-        if (session.IsGuest)
+        var open = _limits.Guests == GuestPolicy.Open;
+        if (session.IsGuest && !open)
             return GuestNotAllowed("send direct messages");
+        if (open && (session.IsGuest || _presence.IsGuestOnline(toName)))
+            return SendLiveDirect(session, toName, text);
         if (await _knownUsers.FindNameAsync(toName).ConfigureAwait(false) is not { } to)
         {
             return _presence.IsOnline(toName)
@@ -101,6 +119,20 @@ internal sealed class Messaging
         var now = Timestamps.Now(_time);
         var message = new NewMessage(NewId(now), conversation, now, me, Room: null, to, text);
         return await sequencer.AppendAsync(_backplane, message, origin: session).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A direct message from or to an open guest: delivered live to the sessions on this node and
+    /// never stored, so that no later holder of either name finds it in a conversation.
+    /// </summary>
+    private Result<StoredMessage> SendLiveDirect(Session session, string toName, string text)
+    {
+        if (_presence.OnlineName(toName) is not { } to)
+            return Error(ErrorCodes.NoSuchUser, $"'{toName}' is not online (a guest's direct messages are delivered live only)");
+        var now = Timestamps.Now(_time);
+        var message = new StoredMessage(NewId(now), ConversationKey.ForDirect(session.User!, to), Seq: 0, now, session.User!, Room: null, to, text);
+        DeliverDirect(message, origin: session);
+        return message;
     }
 
     /// <summary>A room message to every member's sessions on this node, but the sending session.</summary>

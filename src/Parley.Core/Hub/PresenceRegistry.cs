@@ -38,6 +38,38 @@ internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher clu
 
     public bool IsOnline(string userName) => IsOnlineKey(Names.Key(userName));
 
+    /// <summary>The name as its online user spells it, or null when no one is online under it.</summary>
+    public string? OnlineName(string userName)
+    {
+        var key = Names.Key(userName);
+        return _online.TryGetValue(key, out var user) ? user.Name : _remote.TryGetValue(key, out var remote) ? remote.Name : null;
+    }
+
+    /// <summary>The away message of a user with sessions on this node, or null.</summary>
+    public string? AwayOf(string userName) => _online.TryGetValue(Names.Key(userName), out var user) ? user.Away : null;
+
+    /// <summary>Marks the session's user away (a message) or back (null); its other sessions and everyone sharing a room with it hear of it.</summary>
+    public void SetAway(Session session, string? message)
+    {
+        HashSet<Session> audience;
+        lock (rooms.Topology)
+        {
+            if (!_online.TryGetValue(session.UserKey!, out var user))
+                return;
+            user.Away = message;
+            audience = WatchersOf(session.UserKey!);
+            audience.UnionWith(user.Sessions);
+        }
+        Fanout.Deliver(new AwayEvent(session.User!, message), audience, except: session);
+    }
+
+    /// <summary>Whether the user online under this name is a guest.</summary>
+    public bool IsGuestOnline(string userName)
+    {
+        var key = Names.Key(userName);
+        return _online.TryGetValue(key, out var user) ? user.Sessions.Any(s => s.IsGuest) : _remote.TryGetValue(key, out var remote) && remote.Guest;
+    }
+
     public bool IsOnlineKey(string userKey) => _online.ContainsKey(userKey) || _remote.ContainsKey(userKey);
 
     public Session[] SessionsOf(string userKey) =>
@@ -128,8 +160,42 @@ internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher clu
         if (!lastHere)
             return;
         var published = cluster.PublishAsync(new NodePresence(cluster.NodeId, name, Online: false, session.QuitReason));
-        if (session.IsGuest)
-            _ = rooms.EndGuestMembershipsAsync(name, published);
+        _ = rooms.EndMembershipsAsync(name, session.IsGuest, published);
+    }
+
+    /// <summary>
+    /// An open guest takes another name: its rooms' member lists change with it, and it and
+    /// everyone who shares a room with it hear of it. False when the name is in use (the same
+    /// name in another case is allowed). Other nodes see the old name go offline and the new come online.
+    /// </summary>
+    public bool RenameGuest(Session session, string newName)
+    {
+        var oldName = session.User!;
+        var oldKey = Names.Key(oldName);
+        var newKey = Names.Key(newName);
+        HashSet<Session> audience;
+        lock (rooms.Topology)
+        {
+            if (newKey != oldKey && IsOnlineKey(newKey))
+                return false;
+            if (!_online.TryRemove(oldKey, out var user))
+                return false;
+            session.User = newName;
+            var renamed = new UserState(newName);
+            foreach (var s in user.Sessions)
+                renamed.Add(s);
+            _online[newKey] = renamed;
+            rooms.RenameMember(oldKey, newKey, newName);
+            audience = WatchersOf(newKey);
+            audience.UnionWith(renamed.Sessions);
+        }
+        Fanout.Deliver(new RenameEvent(oldName, newName), audience, except: null);
+        if (newKey != oldKey)
+        {
+            _ = cluster.PublishAsync(new NodePresence(cluster.NodeId, oldName, Online: false, "Changed nick", Guest: true));
+            _ = cluster.PublishAsync(new NodePresence(cluster.NodeId, newName, Online: true, Guest: true));
+        }
+        return true;
     }
 
     /// <summary>Another node's first or last session of a user; its rooms hear only if that changes whether the user is online.</summary>

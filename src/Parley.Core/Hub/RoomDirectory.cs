@@ -17,7 +17,7 @@ namespace Parley.Core.Hub;
 ///
 /// Concurrency: <see cref="Topology"/> (owned here, shared with <see cref="PresenceRegistry"/>) guards membership, the user→rooms index, topic changes and rooms' session arrays, only for in-memory changes and never across I/O; the send path reads rooms, members and session arrays without it.
 /// </summary>
-internal sealed class RoomDirectory(
+internal sealed partial class RoomDirectory(
     IChatStore store, TimeProvider time, ChatLimits limits, ClusterPublisher cluster, KnownUsers knownUsers, SequencerFactory sequencers)
 {
     // Keyed by Names.Key, but found by any spelling of the name (which is ASCII): no lower-case copy per send.
@@ -53,6 +53,12 @@ internal sealed class RoomDirectory(
         {
             var room = NewRoom(record.Name, record.Topic);
             _rooms[record.Key] = room;
+            if (record.Moderation is { } moderation)
+            {
+                room.Moderation = moderation with { Roles = new Dictionary<string, RoomRole>() };
+                foreach (var (user, role) in moderation.Roles)
+                    room.Roles[user] = role;
+            }
             lock (Topology)
             {
                 foreach (var member in record.Members)
@@ -69,7 +75,7 @@ internal sealed class RoomDirectory(
     {
         var me = Names.Key(session.User!);
         var rooms = _rooms.Values
-            .Select(r => new RoomSummary(r.Name, r.Topic, r.Members.Count, r.Members.ContainsKey(me)))
+            .Select(r => new RoomSummary(r.Name, r.Topic, r.Members.Count, r.Members.ContainsKey(me), r.Moderation.Secret))
             .OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
         return rooms;
@@ -84,7 +90,11 @@ internal sealed class RoomDirectory(
         if (TextLength.Exceeds(topic, limits.MaxTopicChars))
             return Error(ErrorCodes.TopicTooLong, $"a topic is at most {limits.MaxTopicChars} characters");
         if (session.IsGuest)
-            return GuestNotAllowed("create rooms");
+        {
+            return limits.Guests == GuestPolicy.Open
+                ? CreateTransientRoom(session.User!, name, topic)
+                : GuestNotAllowed("create rooms");
+        }
         var me = session.User!;
         var record = new RoomRecord(name, topic, Timestamps.Now(time), [me]);
         var exists = Error(ErrorCodes.RoomExists, $"a room named '{name}' exists already; join it");
@@ -103,6 +113,10 @@ internal sealed class RoomDirectory(
             if (!await store.TryCreateRoomAsync(record).ConfigureAwait(false))
                 return exists;
             var room = AddRoom(name, topic, me);
+            RoomModeration owned;
+            lock (Topology)
+                owned = Snapshot(room);
+            await store.SetModerationAsync(record.Key, owned).ConfigureAwait(false);
             await cluster.PublishAsync(new RoomCreated(room.Name, room.Topic, me)).ConfigureAwait(false);
             return new JoinResult(room.Name, room.Topic, MembersOf(room));
         }
@@ -113,31 +127,61 @@ internal sealed class RoomDirectory(
         }
     }
 
-    public async Task<Result<JoinResult>> JoinAsync(Session session, string name)
+    /// <summary>An open guest's room: in this node's memory only, with the guest as its first member.</summary>
+    private Result<JoinResult> CreateTransientRoom(string creator, string name, string topic)
+    {
+        var key = Names.Key(name);
+        lock (Topology)
+        {
+            if (_rooms.ContainsKey(key))
+                return Error(ErrorCodes.RoomExists, $"a room named '{name}' exists already; join it");
+            var room = NewRoom(name, topic, transient: true);
+            room.Sequencer.SetBaseline(0);
+            // Classic IRC: the creator is the channel's operator, and the topic is the operators' (+t).
+            room.Moderation = RoomModeration.Default with { TopicLocked = true };
+            room.Roles[Names.Key(creator)] = RoomRole.Owner;
+            _rooms[key] = room;
+            AddMember(room, Names.Key(creator), creator);
+            room.AddSessions(_presence.SessionsOf(Names.Key(creator)));
+            return new JoinResult(room.Name, room.Topic, MembersOf(room));
+        }
+    }
+
+    /// <summary>Joins a room, past its moderation: bans, invite-only, key (<paramref name="key"/>) and member limit, unless invited.</summary>
+    public async Task<Result<JoinResult>> JoinAsync(Session session, string name, string? key = null)
     {
         if (FindRoom(name) is not { } room)
             return NoSuchRoom(name);
         var me = session.User!;
         if (!room.Members.ContainsKey(Names.Key(me)))
         {
-            if (!session.IsGuest)
+            lock (Topology)
+            {
+                if (JoinRefusal(room, Names.Key(me), me, key) is { } refused)
+                    return refused;
+                room.Invited.Remove(Names.Key(me));
+            }
+            // Nothing of a guest is stored, nor anything of a transient room (nor do other nodes see it).
+            var kept = !session.IsGuest && !room.Transient;
+            if (kept)
                 await store.AddMemberAsync(Names.Key(room.Name), Names.Key(me)).ConfigureAwait(false);
-            if (ApplyJoin(room, me, origin: session))
+            if (ApplyJoin(room, me, origin: session) && !room.Transient)
                 await cluster.PublishAsync(new MembershipChanged(room.Name, me, Joined: true)).ConfigureAwait(false);
         }
         return new JoinResult(room.Name, room.Topic, MembersOf(room));
     }
 
-    public async Task<Result<string>> LeaveAsync(Session session, string name)
+    /// <summary>Leaves a room; the room hears it, with <paramref name="reason"/> when one was given.</summary>
+    public async Task<Result<string>> LeaveAsync(Session session, string name, string? reason = null)
     {
         if (FindRoom(name) is not { } room)
             return NoSuchRoom(name);
         var me = session.User!;
         if (!room.Members.ContainsKey(Names.Key(me)))
             return NotMember(room);
-        if (!session.IsGuest)
+        if (!session.IsGuest && !room.Transient)
             await store.RemoveMemberAsync(Names.Key(room.Name), Names.Key(me)).ConfigureAwait(false);
-        if (ApplyLeave(room, me, origin: session))
+        if (ApplyLeave(room, me, origin: session, reason: reason) && !room.Transient)
             await cluster.PublishAsync(new MembershipChanged(room.Name, me, Joined: false)).ConfigureAwait(false);
         return room.Name;
     }
@@ -149,6 +193,8 @@ internal sealed class RoomDirectory(
         var me = session.User!;
         if (!room.Members.ContainsKey(Names.Key(me)))
             return NotMember(room);
+        if (room.Moderation.TopicLocked && room.RoleOf(Names.Key(me)) < RoomRole.Admin)
+            return Error(ErrorCodes.NotPermitted, $"only admins change the topic of '{room.Name}'");
         if (TextLength.Exceeds(topic, limits.MaxTopicChars))
             return Error(ErrorCodes.TopicTooLong, $"a topic is at most {limits.MaxTopicChars} characters");
         Task stored;
@@ -158,7 +204,7 @@ internal sealed class RoomDirectory(
             // Memory and store take concurrent topic changes in the same order.
             previous = room.Topic;
             room.Topic = topic;
-            stored = store.SetTopicAsync(Names.Key(room.Name), topic);
+            stored = room.Transient ? Task.CompletedTask : store.SetTopicAsync(Names.Key(room.Name), topic);
         }
         try
         {
@@ -174,7 +220,8 @@ internal sealed class RoomDirectory(
             throw;
         }
         DeliverTopic(room, topic, me, origin: session);
-        await cluster.PublishAsync(new Cluster.TopicChanged(room.Name, topic, me)).ConfigureAwait(false);
+        if (!room.Transient)
+            await cluster.PublishAsync(new Cluster.TopicChanged(room.Name, topic, me)).ConfigureAwait(false);
         return Done.Value;
     }
 
@@ -223,6 +270,7 @@ internal sealed class RoomDirectory(
             var room = NewRoom(name, topic);
             room.Sequencer.SetBaseline(0);
             _rooms[Names.Key(name)] = room;
+            room.Roles[creatorKey] = RoomRole.Owner;
             AddMember(room, creatorKey, creator);
             room.AddSessions(_presence.SessionsOf(creatorKey));
             knownUsers.Add(creatorKey, creator);
@@ -245,7 +293,7 @@ internal sealed class RoomDirectory(
     }
 
     /// <summary>Removes the user from the room in this node's view; everyone who was in it hears of it.</summary>
-    public bool ApplyLeave(RoomState room, string user, Session? origin, bool quit = false)
+    public bool ApplyLeave(RoomState room, string user, Session? origin, bool quit = false, string? reason = null)
     {
         var key = Names.Key(user);
         Session[] audience;
@@ -256,26 +304,46 @@ internal sealed class RoomDirectory(
             if (!RemoveMember(room, key))
                 return false;
             room.RemoveSessions(_presence.SessionsOf(key));
+            // A transient room ends with its last member; a later one of that name starts afresh.
+            EndIfEmpty(room);
         }
-        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: false, quit), audience, except: origin);
+        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: false, quit, reason), audience, except: origin);
         return true;
     }
 
     /// <summary>
-    /// A guest's memberships end with its last session: each room hears it leave (marked as a
-    /// quit). The other nodes are told only once its offline presence has gone out, so they too
-    /// show the quit (to the guest's room-mates) before the guest leaves the rooms.
+    /// A guest's memberships end with its last session, and anyone's memberships of transient
+    /// rooms: each room hears it leave (marked as a quit). The other nodes are told only once its
+    /// offline presence has gone out, so they too show the quit (to the guest's room-mates) before
+    /// the guest leaves the rooms.
     /// </summary>
-    public async Task EndGuestMembershipsAsync(string name, Task offlinePublished)
+    public async Task EndMembershipsAsync(string name, bool guest, Task offlinePublished)
     {
         var key = Names.Key(name);
         List<RoomState> rooms;
         lock (Topology)
-            rooms = RoomsOf(key).ToList();
-        var left = rooms.Where(room => ApplyLeave(room, name, origin: null, quit: true)).ToList();
+            rooms = RoomsOf(key).Where(r => guest || r.Transient).ToList();
+        if (rooms.Count == 0)
+            return;
+        var left = rooms.Where(room => ApplyLeave(room, name, origin: null, quit: true) && !room.Transient).ToList();
         await offlinePublished.ConfigureAwait(false);
         foreach (var room in left)
             await cluster.PublishAsync(new MembershipChanged(room.Name, name, Joined: false, Quit: true)).ConfigureAwait(false);
+    }
+
+    /// <summary>A guest's memberships under its new name. Call under the topology lock.</summary>
+    public void RenameMember(string oldKey, string newKey, string newName)
+    {
+        if (!_roomsOfUser.Remove(oldKey, out var roomKeys))
+            return;
+        _roomsOfUser[newKey] = roomKeys;
+        foreach (var room in roomKeys.Select(k => _rooms.GetValueOrDefault(k)).OfType<RoomState>())
+        {
+            room.Members.TryRemove(oldKey, out _);
+            room.Members[newKey] = newName;
+            if (room.Roles.TryRemove(oldKey, out var role))
+                room.Roles[newKey] = role;
+        }
     }
 
     public RoomState? FindRoom(string name) =>
@@ -290,10 +358,10 @@ internal sealed class RoomDirectory(
             ? roomKeys.Select(k => _rooms.GetValueOrDefault(k)).OfType<RoomState>()
             : [];
 
-    private RoomState NewRoom(string name, string topic)
+    private RoomState NewRoom(string name, string topic, bool transient = false)
     {
         RoomState? room = null;
-        room = new RoomState(name, topic, sequencers.For(ConversationKey.ForRoom(name), (message, origin) => Messaging.DeliverToRoom(room!, message, origin)));
+        room = new RoomState(name, topic, sequencers.For(ConversationKey.ForRoom(name), (message, origin) => Messaging.DeliverToRoom(room!, message, origin)), transient);
         return room;
     }
 
@@ -308,10 +376,13 @@ internal sealed class RoomDirectory(
         return true;
     }
 
+    /// <summary>Ends a membership, and its role where roles end with it (a guest's, any in a transient room). Call under the topology lock.</summary>
     private bool RemoveMember(RoomState room, string userKey)
     {
         if (!room.Members.TryRemove(userKey, out _))
             return false;
+        if (room.Transient || !knownUsers.IsKnown(userKey))
+            room.Roles.TryRemove(userKey, out _);
         if (_roomsOfUser.TryGetValue(userKey, out var roomKeys) && roomKeys.Remove(Names.Key(room.Name)) && roomKeys.Count == 0)
             _roomsOfUser.Remove(userKey);
         return true;

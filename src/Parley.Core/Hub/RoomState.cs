@@ -7,15 +7,42 @@ namespace Parley.Core.Hub;
 /// A room as the hub keeps it in memory. Mutations happen under the hub's topology lock;
 /// the send path reads <see cref="Sessions"/> and <see cref="Members"/> without any lock.
 /// </summary>
-internal sealed class RoomState(string name, string topic, ConversationSequencer sequencer)
+internal sealed class RoomState(string name, string topic, ConversationSequencer sequencer, bool transient = false)
 {
     private volatile Session[] _sessions = [];
     private volatile string _topic = topic;
 
     public string Name { get; } = name;
 
-    /// <summary>The room's conversation key, built once rather than for every message.</summary>
-    public string Conversation { get; } = ConversationKey.ForRoom(name);
+    /// <summary>
+    /// A room made by an open guest (<see cref="Policy.GuestPolicy.Open"/>): kept in this node's
+    /// memory only, its memberships end with their members' connections, its messages are delivered
+    /// live and never stored, and it ends when its last member leaves.
+    /// </summary>
+    public bool Transient { get; } = transient;
+
+    /// <summary>
+    /// The room's conversation key, built once rather than for every message. A transient room's
+    /// is its own (a fresh id after the name), so a later room of the same name never shows its history.
+    /// </summary>
+    public string Conversation { get; } = transient ? ConversationKey.ForRoom(name) + ":" + Guid.NewGuid().ToString("N") : ConversationKey.ForRoom(name);
+
+    /// <summary>Settings and bans (roles are in <see cref="Roles"/>); replaced whole under the topology lock, read without it.</summary>
+    public volatile RoomModeration Moderation = RoomModeration.Default;
+
+    /// <summary>Member key → role, for members above <see cref="RoomRole.Member"/>. Written under the topology lock.</summary>
+    public ConcurrentDictionary<string, RoomRole> Roles { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Keys of users invited since the room became invite-only or since they last joined; memory only. Guarded by the topology lock.</summary>
+    public HashSet<string> Invited { get; } = new(StringComparer.Ordinal);
+
+    public RoomRole RoleOf(string userKey) => Roles.TryGetValue(userKey, out var role) ? role : RoomRole.Member;
+
+    /// <summary>Orders a transient room's live messages: they are numbered and handed on under it.</summary>
+    public Lock LiveGate { get; } = new();
+
+    /// <summary>The last number given to a transient room's live message. Guarded by <see cref="LiveGate"/>.</summary>
+    public long LiveSeq { get; set; }
 
     public string Topic { get => _topic; set => _topic = value; }
 

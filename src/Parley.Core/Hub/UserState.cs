@@ -9,6 +9,9 @@ internal sealed class UserState(string name)
 
     public Session[] Sessions => _sessions;
 
+    /// <summary>The user's away message (IRC AWAY), or null when present. Kept while the user has sessions here.</summary>
+    public volatile string? Away;
+
     public void Add(Session session) => _sessions = [.. _sessions, session];
 
     public void Remove(Session session) => _sessions = _sessions.Where(s => s != session).ToArray();

@@ -37,6 +37,15 @@ public static class ErrorCodes
     public const string TextTooLong = "text_too_long";
     public const string EmptyText = "empty_text";
     public const string TopicTooLong = "topic_too_long";
+    // Moderation.
+    public const string NotPermitted = "not_permitted";
+    public const string Banned = "banned";
+    public const string InviteOnly = "invite_only";
+    public const string BadKey = "bad_key";
+    public const string RoomFull = "room_full";
+    public const string Muted = "muted";
+    public const string NotInRoom = "not_in_room";
+    public const string AlreadyMember = "already_member";
 
     // Server side.
     public const string Unavailable = "unavailable";

@@ -4,4 +4,7 @@ namespace Parley.Core.Model;
 public sealed record RoomRecord(string Name, string Topic, DateTimeOffset Created, IReadOnlyList<string> Members)
 {
     public string Key => Names.Key(Name);
+
+    /// <summary>Roles, settings and bans; null for a room stored before it had any (the defaults apply).</summary>
+    public RoomModeration? Moderation { get; init; }
 }

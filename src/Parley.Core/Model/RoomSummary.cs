@@ -1,3 +1,4 @@
 namespace Parley.Core.Model;
 
-public sealed record RoomSummary(string Name, string Topic, int Members, bool Joined);
+/// <param name="Secret">Left out of room lists for those not in it (<see cref="RoomSetting.Secret"/>).</param>
+public sealed record RoomSummary(string Name, string Topic, int Members, bool Joined, bool Secret = false);

@@ -31,4 +31,7 @@ public sealed class ChatLimits
 
     /// <summary>The room every new user joins, created at first start.</summary>
     public string DefaultRoom { get; set; } = "lobby";
+
+    /// <summary>What guests may do; the host sets it from IrcGuests (it is not read from the Limits section).</summary>
+    public GuestPolicy Guests { get; set; } = GuestPolicy.Limited;
 }

@@ -35,6 +35,9 @@ public interface IChatStore : IAsyncDisposable
 
     Task SetTopicAsync(string roomKey, string topic);
 
+    /// <summary>Replaces the room's moderation (settings, account roles, bans); <see cref="LoadRoomsAsync"/> gives it back in <see cref="RoomRecord.Moderation"/>.</summary>
+    Task SetModerationAsync(string roomKey, RoomModeration moderation);
+
     /// <summary>Adds a member (no-op if already one). A new member has read everything said before it joined.</summary>
     Task AddMemberAsync(string roomKey, string userKey);
 

@@ -9,6 +9,10 @@ public enum IrcCaps
     MessageTags = 2,
     EchoMessage = 4,
     Sasl = 8,
+    AwayNotify = 16,
+    InviteNotify = 32,
+    MultiPrefix = 64,
+    UserhostInNames = 128,
 }
 
 internal static class IrcCapNames
@@ -19,6 +23,10 @@ internal static class IrcCapNames
         ("message-tags", IrcCaps.MessageTags),
         ("echo-message", IrcCaps.EchoMessage),
         ("sasl", IrcCaps.Sasl),
+        ("away-notify", IrcCaps.AwayNotify),
+        ("invite-notify", IrcCaps.InviteNotify),
+        ("multi-prefix", IrcCaps.MultiPrefix),
+        ("userhost-in-names", IrcCaps.UserhostInNames),
     ];
 
     public static IrcCaps? Find(string name) =>

@@ -27,8 +27,12 @@ internal static partial class IrcCommands
     private static async Task JoinEachAsync(IrcSession s, IrcMessage m)
     {
         var joined = JoinedRooms(s);
+        var keys = m.Params.Count > 1 ? m.Params[1].Split(',') : [];
+        var index = -1;
         foreach (var channel in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
+            index++;
+            var key = index < keys.Length && keys[index].Length > 0 ? keys[index] : null;
             if (IrcServerInfo.Room(channel) is not { } room)
             {
                 s.Numeric(IrcNumerics.NoSuchChannel, channel, $"No such channel: a channel is '#' then {Core.Model.Names.Rule}");
@@ -37,13 +41,13 @@ internal static partial class IrcCommands
             // Already in it: IRC ignores the JOIN.
             if (joined.Contains(room, StringComparer.OrdinalIgnoreCase))
                 continue;
-            var result = await s.Hub.JoinAsync(s, room).ConfigureAwait(false);
+            var result = await s.Hub.JoinAsync(s, room, key).ConfigureAwait(false);
             // Joining a channel that does not exist makes it, as on any IRC network.
             if (result.Error?.Code == ErrorCodes.NoSuchRoom)
             {
                 result = await s.Hub.CreateRoomAsync(s, room, topic: null).ConfigureAwait(false);
                 if (result.Error?.Code == ErrorCodes.RoomExists)
-                    result = await s.Hub.JoinAsync(s, room).ConfigureAwait(false);
+                    result = await s.Hub.JoinAsync(s, room, key).ConfigureAwait(false);
             }
             if (!result.Ok)
             {
@@ -67,7 +71,7 @@ internal static partial class IrcCommands
         s.Send(new IrcMessage(IrcServerInfo.Source(s.Nick), "JOIN", channel));
         if (topic.Length > 0)
             s.Numeric(IrcNumerics.Topic, channel, topic);
-        SendNames(s, channel, members);
+        SendNames(s, room, members);
         if (s.Info.JoinHistory <= 0)
             return;
         var history = await s.Hub.HistoryAsync(s, room, withName: null, beforeSeq: null, s.Info.JoinHistory).ConfigureAwait(false);
@@ -79,46 +83,59 @@ internal static partial class IrcCommands
             s.Replayed(room, messages[0].Seq);
     }
 
-    /// <summary>353 lines cut to fit in 512 bytes, then 366. Every member is listed, online or not: membership is kept while offline.</summary>
-    private static void SendNames(IrcSession s, string channel, IReadOnlyList<MemberInfo> members)
+    /// <summary>
+    /// 353 lines cut to fit in 512 bytes, then 366. Every member is listed, online or not
+    /// (membership is kept while offline), with its role's prefix ('@', '+'), and with
+    /// userhost-in-names as nick!user@host. A secret room is '@', others '='.
+    /// </summary>
+    private static void SendNames(IrcSession s, string room, IReadOnlyList<MemberInfo> members)
     {
-        var budget = IrcCodec.MaxLineBytes - 2 - $":{s.Info.ServerName} {IrcNumerics.NamReply} {s.Nick} = {channel} :".Length;
+        var channel = IrcServerInfo.Channel(room);
+        var moderation = s.Hub.Moderation(room).Value ?? RoomModeration.Default;
+        var kind = moderation.Secret ? "@" : "=";
+        var budget = IrcCodec.MaxLineBytes - 2 - $":{s.Info.ServerName} {IrcNumerics.NamReply} {s.Nick} {kind} {channel} :".Length;
         var line = new List<string>();
         var length = 0;
+        var full = s.Caps.HasFlag(IrcCaps.UserhostInNames);
         foreach (var member in members)
         {
-            if (line.Count > 0 && length + 1 + member.User.Length > budget)
+            var role = moderation.Roles.GetValueOrDefault(Core.Model.Names.Key(member.User));
+            var entry = IrcModes.PrefixOf(role) + (full ? IrcServerInfo.Source(member.User) : member.User);
+            if (line.Count > 0 && length + 1 + entry.Length > budget)
             {
-                s.Numeric(IrcNumerics.NamReply, "=", channel, string.Join(' ', line));
+                s.Numeric(IrcNumerics.NamReply, kind, channel, string.Join(' ', line));
                 line.Clear();
                 length = 0;
             }
-            length += (line.Count > 0 ? 1 : 0) + member.User.Length;
-            line.Add(member.User);
+            length += (line.Count > 0 ? 1 : 0) + entry.Length;
+            line.Add(entry);
         }
         if (line.Count > 0)
-            s.Numeric(IrcNumerics.NamReply, "=", channel, string.Join(' ', line));
+            s.Numeric(IrcNumerics.NamReply, kind, channel, string.Join(' ', line));
         s.Numeric(IrcNumerics.EndOfNames, channel, "End of /NAMES list");
     }
 
     private static async Task Part(IrcSession s, IrcMessage m)
     {
+        var reason = m.Params.Count > 1 && m.Params[1].Length > 0 ? m.Params[1] : null;
         foreach (var channel in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
-            await PartOne(s, channel).ConfigureAwait(false);
+            await PartOne(s, channel, reason).ConfigureAwait(false);
     }
 
-    private static async Task PartOne(IrcSession s, string channel)
+    private static async Task PartOne(IrcSession s, string channel, string? reason = null)
     {
         if (IrcServerInfo.Room(channel) is not { } room)
         {
             s.Numeric(IrcNumerics.NoSuchChannel, channel, "No such channel");
             return;
         }
-        var left = await s.Hub.LeaveAsync(s, room).ConfigureAwait(false);
+        var left = await s.Hub.LeaveAsync(s, room, reason).ConfigureAwait(false);
         if (!left.Ok)
             IrcErrors.Reply(s, left.Error!, "PART", channel);
-        else
+        else if (reason is null)
             s.Send(new IrcMessage(IrcServerInfo.Source(s.Nick), "PART", IrcServerInfo.Channel(left.Value!)));
+        else
+            s.Send(new IrcMessage(IrcServerInfo.Source(s.Nick), "PART", IrcServerInfo.Channel(left.Value!), reason) { Trailing = true });
     }
 
     private static async Task Topic(IrcSession s, IrcMessage m)
@@ -156,8 +173,10 @@ internal static partial class IrcCommands
         foreach (var channel in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var members = IrcServerInfo.Room(channel) is { } room ? s.Hub.Members(room) : default;
-            if (members.Ok && members.Value is { } list)
-                SendNames(s, IrcServerInfo.Channel(FindRoom(s, channel[1..])?.Name ?? channel[1..]), list);
+            var summary = FindRoom(s, channel.Length > 1 ? channel[1..] : channel);
+            // A secret room's names are for its members only.
+            if (members.Ok && members.Value is { } list && summary is { } found && (!found.Secret || found.Joined))
+                SendNames(s, found.Name, list);
             else
                 s.Numeric(IrcNumerics.EndOfNames, channel, "End of /NAMES list");
         }
@@ -171,48 +190,14 @@ internal static partial class IrcCommands
         foreach (var room in s.Hub.Rooms(s).Value!)
         {
             var channel = IrcServerInfo.Channel(room.Name);
+            // A secret room is listed to its members only.
+            if (room.Secret && !room.Joined)
+                continue;
             if (wanted is null || wanted.Contains(channel, StringComparer.OrdinalIgnoreCase))
                 s.Numeric(IrcNumerics.List, channel, room.Members.ToString(System.Globalization.CultureInfo.InvariantCulture), room.Topic);
         }
         s.Numeric(IrcNumerics.ListEnd, "End of /LIST");
         return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// Modes are read-only: channels are +n (only members speak), users have none. Changes are
-    /// refused. A comma list of channels gets one answer per channel, each with its own end
-    /// numeric: irssi asks "MODE #a,#b" and "MODE #a,#b b" so after joining several channels
-    /// (its -querychans setting) and counts one reply per channel.
-    /// </summary>
-    private static Task Mode(IrcSession s, IrcMessage m)
-    {
-        var target = m.Params[0];
-        if (target.StartsWith('#'))
-        {
-            foreach (var channel in target.Split(',', StringSplitOptions.RemoveEmptyEntries))
-                ChannelMode(s, m, channel);
-        }
-        else if (!string.Equals(target, s.Nick, StringComparison.OrdinalIgnoreCase))
-        {
-            s.Numeric(IrcNumerics.UsersDontMatch, "Can't change mode for other users");
-        }
-        else
-        {
-            s.Numeric(IrcNumerics.UModeIs, "+");
-        }
-        return Task.CompletedTask;
-    }
-
-    private static void ChannelMode(IrcSession s, IrcMessage m, string channel)
-    {
-        if (IrcServerInfo.Room(channel) is not { } room || FindRoom(s, room) is not { } summary)
-            s.Numeric(IrcNumerics.NoSuchChannel, channel, "No such channel");
-        else if (m.Params.Count == 1)
-            s.Numeric(IrcNumerics.ChannelModeIs, IrcServerInfo.Channel(summary.Name), "+n");
-        else if (m.Params[1].TrimStart('+') == "b")
-            s.Numeric(IrcNumerics.EndOfBanList, IrcServerInfo.Channel(summary.Name), "End of channel ban list");
-        else
-            s.Numeric(IrcNumerics.ChanOPrivsNeeded, IrcServerInfo.Channel(summary.Name), "Parley channels have no modes to change");
     }
 
     private static List<string> JoinedRooms(IrcSession s) =>

@@ -8,8 +8,9 @@ internal static partial class IrcCommands
 {
     private static Task Oper(IrcSession s, IrcMessage m)
     {
-        // Only account holders: a guest's nick proves nothing about who is typing.
-        if (s.Info.Operators.Count == 0 || s.IsGuest)
+        // Account holders, and guests where guests are open (classic IRC: the operator password is
+        // the proof). A limited guest's nick proves nothing about who is typing.
+        if (s.Info.Operators.Count == 0 || (s.IsGuest && s.Hub.Limits.Guests != Core.Policy.GuestPolicy.Open))
         {
             s.Numeric(IrcNumerics.NoOperHost, "No O-lines for your host");
             return Task.CompletedTask;

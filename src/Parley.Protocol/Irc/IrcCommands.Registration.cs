@@ -152,13 +152,34 @@ internal static partial class IrcCommands
         }
         if (s.Registered)
         {
-            // The nick is the account name: the same one (in any case) is a no-op, another is refused.
-            if (!string.Equals(nick, s.Nick, StringComparison.OrdinalIgnoreCase))
-                s.Numeric(IrcNumerics.NoNickChange, nick, "Parley nicks are account names and cannot be changed");
+            await ChangeNickAsync(s, nick).ConfigureAwait(false);
             return;
         }
         s.RequestedNick = nick;
         await TryRegisterAsync(s).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An open guest may take another free nick; an account's nick is its name, so the same one
+    /// (in any case) is a no-op and another is refused, as is any change for a limited guest.
+    /// </summary>
+    private static async Task ChangeNickAsync(IrcSession s, string nick)
+    {
+        if (nick == s.Nick)
+            return;
+        if (!s.IsGuest)
+        {
+            if (!string.Equals(nick, s.Nick, StringComparison.OrdinalIgnoreCase))
+                s.Numeric(IrcNumerics.NoNickChange, nick, "Parley nicks are account names and cannot be changed");
+            return;
+        }
+        var renamed = await s.Hub.RenameGuestAsync(s, nick).ConfigureAwait(false);
+        if (renamed.Ok)
+            return;
+        if (renamed.Error!.Code == ErrorCodes.UserExists)
+            s.Numeric(IrcNumerics.NicknameInUse, nick, $"Nickname is already in use: {renamed.Error.Message}");
+        else
+            s.Numeric(IrcNumerics.NoNickChange, nick, renamed.Error.Message);
     }
 
     private static async Task User(IrcSession s, IrcMessage m)
@@ -168,7 +189,14 @@ internal static partial class IrcCommands
             s.Numeric(IrcNumerics.AlreadyRegistered, "You may not reregister");
             return;
         }
+        if (m.Params[0].Length == 0 || m.Params[3].Length == 0)
+        {
+            s.Numeric(IrcNumerics.NeedMoreParams, "USER", "Not enough parameters");
+            return;
+        }
         s.UserGiven = true;
+        s.Ident = "~" + new string(m.Params[0].Where(c => c > ' ' && c != '@' && c != '!').Take(IrcServerInfo.UserLength).ToArray());
+        s.RealName = m.Params[3];
         await TryRegisterAsync(s).ConfigureAwait(false);
     }
 
@@ -232,19 +260,26 @@ internal static partial class IrcCommands
         s.Numeric(IrcNumerics.Welcome, $"Welcome to the {info.Network} IRC Network {IrcServerInfo.Source(nick)}");
         s.Numeric(IrcNumerics.YourHost, $"Your host is {info.ServerName}, running version {IrcServerInfo.Version}");
         s.Numeric(IrcNumerics.Created, $"This server was started {info.Started.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
-        s.Numeric(IrcNumerics.MyInfo, info.ServerName, IrcServerInfo.Version, "i", "n");
-        s.Numeric(IrcNumerics.ISupport,
-            "CASEMAPPING=ascii", "CHANTYPES=#", $"NICKLEN={Core.Model.Names.MaxLength}", $"CHANNELLEN={Core.Model.Names.MaxLength + 1}",
-            $"TOPICLEN={s.Hub.Limits.MaxTopicChars}", $"NETWORK={info.Network}", "PREFIX=()", "CHANLIMIT=#:", "CHANMODES=,,,n",
-            "are supported by this server");
+        s.Numeric(IrcNumerics.MyInfo, info.ServerName, IrcServerInfo.Version, "io", "biklmnostv", "bklov");
+        SendISupport(s);
+        SendLusers(s);
         SendMotd(s);
-        if (s.IsGuest)
+        if (s.IsGuest && s.Hub.Limits.Guests != Core.Policy.GuestPolicy.Open)
             s.Send(new IrcMessage(info.ServerName, "NOTICE", nick,
                 "You are a guest: join existing channels and talk in them. Direct messages and new channels need an account.") { Trailing = true });
         foreach (var room in s.Start?.Rooms ?? [])
             await SendJoinedAsync(s, room.Name, room.Topic, s.Hub.Members(room.Name).Value ?? []).ConfigureAwait(false);
         s.Start = null;
         s.MarkRegistered();
+    }
+
+    private static void SendISupport(IrcSession s)
+    {
+        s.Numeric(IrcNumerics.ISupport,
+            "CASEMAPPING=ascii", "CHANTYPES=#", $"NICKLEN={Core.Model.Names.MaxLength}", $"CHANNELLEN={Core.Model.Names.MaxLength + 1}",
+            $"TOPICLEN={s.Hub.Limits.MaxTopicChars}", $"NETWORK={s.Info.Network}", $"PREFIX={IrcModes.Prefix}", "CHANLIMIT=#:",
+            $"CHANMODES={IrcModes.ChanModes}", $"USERLEN={IrcServerInfo.UserLength}", "WHOX", "MODES=20",
+            "are supported by this server");
     }
 
     private static void SendMotd(IrcSession s)

@@ -39,77 +39,55 @@ internal static partial class IrcCommands
                     IrcErrors.Reply(s, sent.Error!, m.Command, target);
                 continue;
             }
+            if (!target.StartsWith('#') && s.Hub.AwayOf(target) is { } away && !notice)
+                s.Numeric(IrcNumerics.Away, sent.Value!.To!, away);
             // The hub delivers to everyone but the sending session; echo-message asks for it back.
             if (s.Caps.HasFlag(IrcCaps.EchoMessage))
                 s.Send(s.Encoder.Encode(new MessageEvent(sent.Value!)));
         }
     }
 
+    /// <summary>The user's name as spelled by the account, if the user is online on any node.</summary>
+    private static string? OnlineName(IrcSession s, string nick) => s.Hub.OnlineName(nick);
+
     /// <summary>
-    /// WHO #channel lists its members (H online, G offline); WHO nick the one user if online. A
-    /// comma list ("WHO #a,#b", as irssi sends after joining several channels with its
-    /// -querychans setting) is answered one mask after another, each ended by its own 315.
+    /// What IRC shows of a user: an account's user name is its name (signed in, so verified); a
+    /// guest's is what USER gave, with '~' (unverified). The real name is USER's when the user is
+    /// connected by IRC here, its name otherwise.
     /// </summary>
-    private static Task Who(IrcSession s, IrcMessage m)
+    private static (string Ident, string RealName, bool Oper, bool Invisible) Describe(IrcSession s, string user)
     {
-        var masks = m.Params.Count > 0 ? m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
-        if (masks.Length == 0)
-            masks = ["*"];
-        foreach (var mask in masks)
-            WhoOne(s, mask);
-        return Task.CompletedTask;
+        var irc = s.Hub.LocalSessions(user).OfType<IrcSession>().FirstOrDefault();
+        return irc is null ? (user, user, false, false) : (irc.IsGuest ? irc.Ident ?? user : user, irc.RealName ?? user, irc.IsOperator, irc.Invisible);
     }
 
-    private static void WhoOne(IrcSession s, string mask)
-    {
-        if (mask.StartsWith('#'))
-        {
-            var members = IrcServerInfo.Room(mask) is { } room ? s.Hub.Members(room) : default;
-            if (members.Ok && members.Value is { } list)
-            {
-                var channel = IrcServerInfo.Channel(FindRoom(s, mask[1..])?.Name ?? mask[1..]);
-                foreach (var member in list)
-                    WhoReply(s, channel, member.User, member.Online);
-            }
-        }
-        else if (OnlineName(s, mask) is { } user)
-        {
-            WhoReply(s, "*", user, online: true);
-        }
-        s.Numeric(IrcNumerics.EndOfWho, mask, "End of WHO list");
-    }
-
-    private static void WhoReply(IrcSession s, string channel, string user, bool online) =>
-        s.Numeric(IrcNumerics.WhoReply, channel, user, IrcServerInfo.UserHost, s.Info.ServerName, user, online ? "H" : "G", $"0 {user}");
-
-    private static Task Whois(IrcSession s, IrcMessage m)
-    {
-        // WHOIS [server] nick: the nick is the last parameter.
-        var nick = m.Params[^1];
-        if (OnlineName(s, nick) is { } user)
-        {
-            s.Numeric(IrcNumerics.WhoisUser, user, user, IrcServerInfo.UserHost, "*", user);
-            s.Numeric(IrcNumerics.WhoisServer, user, s.Info.ServerName, s.Info.Network);
-        }
-        else
-        {
-            s.Numeric(IrcNumerics.NoSuchNick, nick, "No such nick/channel");
-        }
-        s.Numeric(IrcNumerics.EndOfWhois, nick, "End of /WHOIS list");
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Away is acknowledged but not kept or shown to others yet.</summary>
+    /// <summary>
+    /// AWAY :message marks the user away (others see it in WHO, WHOIS, a 301 when they message
+    /// it, and by away-notify); AWAY alone marks it back.
+    /// </summary>
     private static Task Away(IrcSession s, IrcMessage m)
     {
-        if (m.Params.Count > 0 && m.Params[0].Length > 0)
+        var message = m.Params.Count > 0 && m.Params[0].Length > 0 ? m.Params[0] : null;
+        s.Hub.SetAway(s, message);
+        if (message is not null)
             s.Numeric(IrcNumerics.NowAway, "You have been marked as being away");
         else
             s.Numeric(IrcNumerics.UnAway, "You are no longer marked as being away");
         return Task.CompletedTask;
     }
 
-    /// <summary>The user's name as spelled by the account, if the user is online on any node.</summary>
-    private static string? OnlineName(IrcSession s, string nick) =>
-        s.Hub.Online().Value!.FirstOrDefault(u => string.Equals(u, nick, StringComparison.OrdinalIgnoreCase));
+    /// <summary>USERHOST nick…: nick[*]=(+|-)user@host, '*' for an operator, '-' when away.</summary>
+    private static Task UserHost(IrcSession s, IrcMessage m)
+    {
+        var replies = new List<string>();
+        foreach (var nick in m.Params.Take(5))
+        {
+            if (OnlineName(s, nick) is not { } user)
+                continue;
+            var who = Describe(s, user);
+            replies.Add($"{user}{(who.Oper ? "*" : "")}={(s.Hub.AwayOf(user) is null ? '+' : '-')}{who.Ident}@{IrcServerInfo.UserHost}");
+        }
+        s.Numeric("302", string.Join(' ', replies));
+        return Task.CompletedTask;
+    }
 }

@@ -35,6 +35,24 @@ internal static class IrcErrors
                 // 477 is what many networks send an unidentified nick they will not let join or message.
                 session.Numeric(IrcNumerics.NeedReggedNick, target, error.Message);
                 break;
+            case ErrorCodes.NotPermitted:
+                session.Numeric(IrcNumerics.ChanOPrivsNeeded, target, $"You're not channel operator: {error.Message}");
+                break;
+            case ErrorCodes.Muted:
+                session.Numeric(IrcNumerics.CannotSendToChan, target, $"Cannot send to channel: {error.Message}");
+                break;
+            case ErrorCodes.Banned:
+                session.Numeric(IrcNumerics.BannedFromChan, target, "Cannot join channel (+b)");
+                break;
+            case ErrorCodes.InviteOnly:
+                session.Numeric(IrcNumerics.InviteOnlyChan, target, "Cannot join channel (+i)");
+                break;
+            case ErrorCodes.BadKey:
+                session.Numeric(IrcNumerics.BadChannelKey, target, "Cannot join channel (+k)");
+                break;
+            case ErrorCodes.RoomFull:
+                session.Numeric(IrcNumerics.ChannelIsFull, target, "Cannot join channel (+l)");
+                break;
             case ErrorCodes.EmptyText:
                 session.Numeric(IrcNumerics.NoTextToSend, "No text to send");
                 break;

@@ -19,7 +19,15 @@ public sealed class IrcEventEncoder : IEventEncoder
         MessageEvent e => Message(e.Message),
         // A guest's memberships ending with its connection: its QUIT has told IRC clients already.
         MembershipEvent { Quit: true } => [],
+        MembershipEvent { Reason: { } reason } e => new IrcMessage(IrcServerInfo.Source(e.User), "PART", IrcServerInfo.Channel(e.Room), reason) { Trailing = true }.ToBytes(),
         MembershipEvent e => new IrcMessage(IrcServerInfo.Source(e.User), e.Joined ? "JOIN" : "PART", IrcServerInfo.Channel(e.Room)).ToBytes(),
+        RenameEvent e => new IrcMessage(IrcServerInfo.Source(e.From), "NICK", e.To).ToBytes(),
+        // Sent only to clients that asked for away-notify (IrcSession drops it for the others).
+        AwayEvent e => (e.Message is null ? new IrcMessage(IrcServerInfo.Source(e.User), "AWAY") : new IrcMessage(IrcServerInfo.Source(e.User), "AWAY", e.Message) { Trailing = true }).ToBytes(),
+        RoomChangedEvent e => IrcModes.ModeLine(IrcServerInfo.Source(e.By), IrcServerInfo.Channel(e.Room), e.Changes).ToBytes(),
+        KickEvent e => new IrcMessage(IrcServerInfo.Source(e.By), "KICK", IrcServerInfo.Channel(e.Room), e.User, e.Reason) { Trailing = true }.ToBytes(),
+        // To the invited user, and to the room's admins that asked for invite-notify (IrcSession drops it for the others).
+        InviteEvent e => new IrcMessage(IrcServerInfo.Source(e.By), "INVITE", e.User, IrcServerInfo.Channel(e.Room)).ToBytes(),
         TopicEvent e => new IrcMessage(IrcServerInfo.Source(e.By), "TOPIC", IrcServerInfo.Channel(e.Room), e.Topic) { Trailing = true }.ToBytes(),
         // Going offline is a QUIT; coming back is a JOIN per shared channel, which differs per
         // receiver and is written by IrcSession. Read positions have no IRC form.

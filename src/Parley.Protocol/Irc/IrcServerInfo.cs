@@ -11,6 +11,9 @@ public sealed record IrcServerInfo(string ServerName, string Network, string Mot
 
     public const string Version = "parley-1";
 
+    /// <summary>The longest user name (USER's first parameter) kept, as ISUPPORT USERLEN says.</summary>
+    public const int UserLength = 10;
+
     /// <summary>Whether a client may register with NICK/USER alone, as a guest without an account.</summary>
     public bool AllowGuests { get; init; } = true;
 
@@ -19,6 +22,12 @@ public sealed record IrcServerInfo(string ServerName, string Network, string Mot
 
     /// <summary>A client silent this long is sent a PING; silent as long again after it, it is closed. Zero sends none.</summary>
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Who went by which nick here, for WHOWAS.</summary>
+    public IrcWhoWas WhoWas { get; } = new();
+
+    /// <summary>Counts for LUSERS.</summary>
+    public IrcServerStats Stats { get; } = new();
 
     /// <summary>IRC operators: OPER name → password.</summary>
     public IReadOnlyDictionary<string, string> Operators { get; init; } = new Dictionary<string, string>();

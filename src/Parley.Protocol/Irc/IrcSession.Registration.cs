@@ -12,6 +12,26 @@ public sealed partial class IrcSession
 
     internal bool UserGiven { get; set; }
 
+    /// <summary>The user name USER gave, with IRC's '~' for "not verified by ident"; shown by WHO and WHOIS.</summary>
+    internal string? Ident { get; set; }
+
+    /// <summary>User mode +i: WHO shows this user only to those who share a channel with it. Counted for LUSERS.</summary>
+    internal bool Invisible
+    {
+        get => _invisible;
+        set
+        {
+            if (_invisible != value)
+                Info.Stats.InvisibleChanged(value);
+            _invisible = value;
+        }
+    }
+
+    private bool _invisible;
+
+    /// <summary>The real name USER gave; shown by WHO and WHOIS.</summary>
+    internal string? RealName { get; set; }
+
     /// <summary>Between CAP LS/REQ and CAP END registration waits, as IRCv3 asks.</summary>
     internal bool CapNegotiating { get; set; }
 

@@ -92,8 +92,19 @@ public sealed partial class IrcSession : QueuedSession
     /// <summary>True once the welcome burst has been sent.</summary>
     public bool Registered { get; private set; }
 
-    /// <summary>Set by a successful OPER: may KILL and WALLOPS.</summary>
-    internal bool IsOperator { get; set; }
+    /// <summary>Set by a successful OPER: may KILL and WALLOPS. Counted for LUSERS.</summary>
+    internal bool IsOperator
+    {
+        get => _operator;
+        set
+        {
+            if (_operator != value)
+                Info.Stats.OperatorChanged(value);
+            _operator = value;
+        }
+    }
+
+    private bool _operator;
 
     private IrcTagFilter TagFilter =>
         Caps.HasFlag(IrcCaps.MessageTags) ? IrcTagFilter.All
@@ -140,8 +151,18 @@ public sealed partial class IrcSession : QueuedSession
             return true;
         if (broadcast.Event is PresenceEvent { Online: true } back)
             return RejoinShared(back.User);
+        if (broadcast.Event is AwayEvent && !Caps.HasFlag(IrcCaps.AwayNotify))
+            return true;
+        if (broadcast.Event is InviteEvent invite && !Caps.HasFlag(IrcCaps.InviteNotify)
+            && !string.Equals(invite.User, User, StringComparison.OrdinalIgnoreCase))
+            return true;
         var bytes = broadcast.EncodedWith(_encoder);
-        return bytes.Length == 0 || TryQueue(bytes);
+        if (bytes.Length > 0 && !TryQueue(bytes))
+            return false;
+        // away-notify: someone away who joins is shown away at once.
+        if (broadcast.Event is MembershipEvent { Joined: true } joined && Caps.HasFlag(IrcCaps.AwayNotify) && Hub.AwayOf(joined.User) is { } away)
+            return TryQueue(new IrcMessage(IrcServerInfo.Source(joined.User), "AWAY", away) { Trailing = true }.ToBytes());
+        return true;
     }
 
     /// <summary>A user came back online: it reappears, by a JOIN, in each channel this client shares with it (its QUIT took it out).</summary>
@@ -312,6 +333,10 @@ public sealed partial class IrcSession : QueuedSession
         }
         finally
         {
+            if (Registered && User is { } nick)
+                Info.WhoWas.Add(new IrcWhoWas.Entry(nick, IsGuest ? Ident ?? nick : nick, RealName ?? nick, _time.GetUtcNow()));
+            IsOperator = false;
+            Invisible = false;
             Hub.Detach(this);
             lock (_gate)
                 _held = null;

@@ -27,6 +27,8 @@ public sealed class JsonEventEncoder : IEventEncoder
                 writer.WriteString("user", e.User);
                 if (e.Quit)
                     writer.WriteBoolean("quit", true);
+                if (e.Reason is not null)
+                    writer.WriteString("reason", e.Reason);
                 break;
             case PresenceEvent e:
                 writer.WriteString("type", "presence");
@@ -39,6 +41,48 @@ public sealed class JsonEventEncoder : IEventEncoder
                 writer.WriteString("type", "announcement");
                 writer.WriteString("from", e.From);
                 writer.WriteString("text", e.Text);
+                break;
+            case RenameEvent e:
+                writer.WriteString("type", "rename");
+                writer.WriteString("from", e.From);
+                writer.WriteString("to", e.To);
+                break;
+            case AwayEvent e:
+                writer.WriteString("type", "away");
+                writer.WriteString("user", e.User);
+                if (e.Message is not null)
+                    writer.WriteString("message", e.Message);
+                break;
+            case RoomChangedEvent e:
+                writer.WriteString("type", "room_changed");
+                writer.WriteString("room", e.Room);
+                writer.WriteString("by", e.By);
+                writer.WriteStartArray("changes");
+                foreach (var change in e.Changes)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("setting", JsonNamingPolicy.SnakeCaseLower.ConvertName(change.Setting.ToString()));
+                    writer.WriteBoolean("on", change.On);
+                    if (change.Value is not null)
+                        writer.WriteString("value", change.Value);
+                    if (change.Setting == Core.Model.RoomSetting.Role)
+                        writer.WriteString("role", change.Role.ToString().ToLowerInvariant());
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
+                break;
+            case KickEvent e:
+                writer.WriteString("type", "kick");
+                writer.WriteString("room", e.Room);
+                writer.WriteString("user", e.User);
+                writer.WriteString("by", e.By);
+                writer.WriteString("reason", e.Reason);
+                break;
+            case InviteEvent e:
+                writer.WriteString("type", "invite");
+                writer.WriteString("room", e.Room);
+                writer.WriteString("user", e.User);
+                writer.WriteString("by", e.By);
                 break;
             case TopicEvent e:
                 writer.WriteString("type", "topic");

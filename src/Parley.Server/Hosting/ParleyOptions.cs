@@ -28,8 +28,8 @@ public sealed class ParleyOptions
     /// <summary>The IRC message of the day; empty sends 422 (no MOTD).</summary>
     public string IrcMotd { get; set; } = "Welcome to Parley. Rooms are channels: /join #lobby";
 
-    /// <summary>Whether IRC clients may register with NICK/USER alone, as guests without an account.</summary>
-    public bool IrcGuests { get; set; } = true;
+    /// <summary>What IRC clients that register with NICK/USER alone may do: off, limited or open (<see cref="GuestPolicy"/>).</summary>
+    public string IrcGuests { get; set; } = "limited";
 
     /// <summary>How many of a channel's latest messages an IRC client gets when it joins; 0 sends none.</summary>
     public int IrcJoinHistory { get; set; } = 10;

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Parley.Core.Cluster;
 using Parley.Core.Hub;
+using Parley.Core.Policy;
 using Parley.Core.Storage;
 using Parley.Protocol.Irc;
 using Parley.Protocol.Json;
@@ -67,6 +68,7 @@ public sealed class ParleyServer : IAsyncDisposable
         time ??= TimeProvider.System;
         var options = new ParleyOptions();
         configuration.Bind(options);
+        options.Limits.Guests = GuestPolicies.Parse(options.IrcGuests);
         var tcpEndpoint = EndpointParser.Parse(options.Tcp, "tcp");
         var httpEndpoint = EndpointParser.Parse(options.Http, "http");
         var ircEndpoint = string.IsNullOrWhiteSpace(options.Irc) ? null : EndpointParser.Parse(options.Irc, "irc");
@@ -100,7 +102,7 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton(new IrcServerInfo(options.IrcServerName, options.IrcNetwork, options.IrcMotd, DateTimeOffset.UtcNow)
         {
-            AllowGuests = options.IrcGuests,
+            AllowGuests = options.Limits.Guests != GuestPolicy.Off,
             JoinHistory = options.IrcJoinHistory,
             PingInterval = options.IrcPingInterval,
             Operators = options.IrcOperators,

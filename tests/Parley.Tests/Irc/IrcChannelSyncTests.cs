@@ -26,7 +26,7 @@ public sealed class IrcChannelSyncTests
         Assert.Equal(":parley 324 visitor #lobby :+n", await guest.NumericAsync("324"));
         await guest.SendAsync("WHO #lobby");
         Assert.Contains(" 352 visitor #lobby bob parley parley bob ", await guest.NextAsync(l => l.Contains(" 352 visitor #lobby bob ")));
-        Assert.Contains(" 352 visitor #lobby visitor parley parley visitor H ", await guest.NextAsync(l => l.Contains(" 352 visitor #lobby visitor ")));
+        Assert.Contains(" 352 visitor #lobby ~visitor parley parley visitor H ", await guest.NextAsync(l => l.Contains(" 352 visitor #lobby ~visitor ")));
         Assert.StartsWith(":parley 315 visitor #lobby :", await guest.NumericAsync("315"));
         await guest.SendAsync("MODE #lobby b");
         Assert.StartsWith(":parley 368 visitor #lobby :", await guest.NumericAsync("368"));

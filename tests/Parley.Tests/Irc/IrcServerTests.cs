@@ -31,7 +31,7 @@ public sealed class IrcServerTests
         Assert.StartsWith(":parley 001 alice :Welcome to the Parley IRC Network alice!alice@parley", await irc.NumericAsync("001"));
         await irc.NumericAsync("004");
         var isupport = await irc.NumericAsync("005");
-        foreach (var token in new[] { "CASEMAPPING=ascii", "CHANTYPES=#", "NICKLEN=32", "CHANNELLEN=33", "TOPICLEN=300", "NETWORK=Parley", "PREFIX=()", "CHANLIMIT=#:" })
+        foreach (var token in new[] { "CASEMAPPING=ascii", "CHANTYPES=#", "NICKLEN=32", "CHANNELLEN=33", "TOPICLEN=300", "NETWORK=Parley", "PREFIX=(ov)@+", "CHANMODES=b,k,l,imnst", "CHANLIMIT=#:" })
             Assert.Contains($" {token} ", isupport);
         await irc.NumericAsync("375");
         await irc.NumericAsync("376");
@@ -147,7 +147,8 @@ public sealed class IrcServerTests
         // A new channel is made on join, as on any IRC network.
         await irc.SendAsync("JOIN #Games,#lobby");
         await irc.NextAsync(l => l == ":alice!alice@parley JOIN #Games");
-        Assert.EndsWith(" = #Games :alice", await irc.NumericAsync("353"));
+        // Its maker is its owner, shown as an operator.
+        Assert.EndsWith(" = #Games :@alice", await irc.NumericAsync("353"));
         await irc.NumericAsync("366");
         await bobNative.OkAsync("join", new { room = "games" });
         await irc.NextAsync(l => l == ":bob!bob@parley JOIN #Games");
@@ -161,7 +162,7 @@ public sealed class IrcServerTests
         Assert.EndsWith(" #Games :all the games", await irc.NumericAsync("332"));
 
         await irc.SendAsync("NAMES #games");
-        Assert.EndsWith(" = #Games :alice bob", await irc.NumericAsync("353"));
+        Assert.EndsWith(" = #Games :@alice bob", await irc.NumericAsync("353"));
         await irc.NumericAsync("366");
 
         await irc.SendAsync("LIST");
@@ -170,7 +171,7 @@ public sealed class IrcServerTests
         await irc.NumericAsync("323");
 
         await irc.SendAsync("WHO #games");
-        Assert.Contains(" #Games alice parley parley alice H :0 alice", await irc.NumericAsync("352"));
+        Assert.Contains(" #Games alice parley parley alice H@ :0 alice", await irc.NumericAsync("352"));
         Assert.Contains(" #Games bob parley parley bob H :0 bob", await irc.NumericAsync("352"));
         await irc.NumericAsync("315");
 

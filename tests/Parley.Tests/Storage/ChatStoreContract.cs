@@ -55,6 +55,31 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rooms_moderation_is_kept_replaced_whole_and_survives_a_reopen()
+    {
+        Assert.Null((await _store.LoadRoomsAsync()).Single().Moderation);
+        var first = new RoomModeration(InviteOnly: true, Moderated: false, TopicLocked: true, Secret: false, Key: "sesame", Limit: 5,
+            new Dictionary<string, RoomRole> { ["alice"] = RoomRole.Owner, ["bob"] = RoomRole.Voiced },
+            [new RoomBan("eve!*@*", "alice", T0)]);
+        await _store.SetModerationAsync("lobby", first);
+        await ReopenAsync();
+        var kept = (await _store.LoadRoomsAsync()).Single().Moderation!;
+        Assert.True(kept.InviteOnly && kept.TopicLocked && !kept.Moderated && !kept.Secret);
+        Assert.Equal(("sesame", 5), (kept.Key, kept.Limit));
+        Assert.Equal(RoomRole.Owner, kept.Roles["alice"]);
+        Assert.Equal(RoomRole.Voiced, kept.Roles["bob"]);
+        var ban = Assert.Single(kept.Bans);
+        Assert.Equal(("eve!*@*", "alice", T0), (ban.Mask, ban.By, ban.At));
+
+        await _store.SetModerationAsync("lobby", RoomModeration.Default with { Moderated = true });
+        var replaced = (await _store.LoadRoomsAsync()).Single().Moderation!;
+        Assert.True(replaced.Moderated);
+        Assert.Null(replaced.Key);
+        Assert.Empty(replaced.Roles);
+        Assert.Empty(replaced.Bans);
+    }
+
+    [Fact]
     public async Task Users_are_unique_ignoring_case_and_keep_their_spelling()
     {
         Assert.True(await AddUser("Alice"));

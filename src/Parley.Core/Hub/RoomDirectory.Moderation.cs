@@ -1,0 +1,232 @@
+using Parley.Core.Events;
+using Parley.Core.Model;
+using static Parley.Core.Hub.ChatErrors;
+
+namespace Parley.Core.Hub;
+
+/// <summary>
+/// Moderation, one model for every protocol: roles (owner, admins, voiced), settings (invite-only,
+/// moderated, topic locked, secret, key, member limit), bans, kicks and invitations. Checked here
+/// on join, send and topic; IRC maps it to channel modes in its gateway.
+///
+/// Stored rooms keep their settings, bans and their accounts' roles in the store (an account's
+/// role stays when it leaves and comes back); a guest's role and a transient room's roles end with
+/// the membership. Changes are made under the topology lock and written to the store in that order.
+/// Other nodes load a room's moderation when they start; changes are not yet sent over the
+/// backplane (docs/architecture.md).
+/// </summary>
+internal sealed partial class RoomDirectory
+{
+    /// <summary>Why the user may not join the room now, or null if it may. Call under the topology lock.</summary>
+    private static ChatError? JoinRefusal(RoomState room, string userKey, string userName, string? key)
+    {
+        var moderation = room.Moderation;
+        var invited = room.Invited.Contains(userKey);
+        if (!invited && moderation.Bans.Any(b => b.Matches(userName)))
+            return Error(ErrorCodes.Banned, $"you are banned from '{room.Name}'");
+        if (moderation.InviteOnly && !invited)
+            return Error(ErrorCodes.InviteOnly, $"'{room.Name}' is invite-only");
+        if (moderation.Key is { } needed && key != needed && !invited)
+            return Error(ErrorCodes.BadKey, $"'{room.Name}' needs a key");
+        if (moderation.Limit is { } limit && room.Members.Count >= limit && !invited)
+            return Error(ErrorCodes.RoomFull, $"'{room.Name}' is full");
+        return null;
+    }
+
+    /// <summary>Why the member may not speak in the room, or null: a moderated room needs a voice, a banned member is silent.</summary>
+    public static ChatError? SpeakRefusal(RoomState room, string userKey, string userName)
+    {
+        var role = room.RoleOf(userKey);
+        if (role >= RoomRole.Voiced)
+            return null;
+        if (room.Moderation.Moderated)
+            return Error(ErrorCodes.Muted, $"'{room.Name}' is moderated: only voiced members speak");
+        if (room.Moderation.Bans.Any(b => b.Matches(userName)))
+            return Error(ErrorCodes.Muted, $"you are banned from '{room.Name}' and cannot speak in it");
+        return null;
+    }
+
+    /// <summary>The room's role of each member, settings and bans, as a protocol shows them.</summary>
+    public Result<RoomModeration> Moderation(string name)
+    {
+        if (FindRoom(name) is not { } room)
+            return NoSuchRoom(name);
+        return room.Moderation with { Roles = new Dictionary<string, RoomRole>(room.Roles, StringComparer.Ordinal) };
+    }
+
+    /// <summary>
+    /// Applies moderation changes in order; all are checked first and none is applied if one is
+    /// refused. Roles are given and taken by admins (owner only by the owner), the rest by admins.
+    /// The room's sessions hear the changes that did change something, which are returned.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<RoomChange>>> ChangeAsync(Session session, string name, IReadOnlyList<RoomChange> changes)
+    {
+        if (FindRoom(name) is not { } room)
+            return NoSuchRoom(name);
+        var me = session.User!;
+        var myKey = Names.Key(me);
+        var applied = new List<RoomChange>();
+        Task stored;
+        lock (Topology)
+        {
+            if (!room.Members.ContainsKey(myKey))
+                return NotMember(room);
+            var myRole = room.RoleOf(myKey);
+            if (myRole < RoomRole.Admin)
+                return Error(ErrorCodes.NotPermitted, $"you need to be an admin of '{room.Name}' to change it");
+            foreach (var change in changes)
+            {
+                if (change.Setting == RoomSetting.Role)
+                {
+                    var target = Names.Key(change.Value ?? "");
+                    if (!room.Members.ContainsKey(target))
+                        return Error(ErrorCodes.NotInRoom, $"'{change.Value}' is not in '{room.Name}'");
+                    if ((change.Role == RoomRole.Owner || room.RoleOf(target) == RoomRole.Owner) && myRole < RoomRole.Owner)
+                        return Error(ErrorCodes.NotPermitted, $"only the owner of '{room.Name}' changes its owner");
+                }
+            }
+            var moderation = room.Moderation;
+            foreach (var change in changes)
+            {
+                var (next, did) = Apply(room, moderation, change, me);
+                moderation = next;
+                if (did)
+                    applied.Add(change with { Value = change.Setting == RoomSetting.Role ? room.Members.GetValueOrDefault(Names.Key(change.Value!)) : change.Value });
+            }
+            room.Moderation = moderation;
+            stored = room.Transient || applied.Count == 0 ? Task.CompletedTask : store.SetModerationAsync(Names.Key(room.Name), Snapshot(room));
+        }
+        await stored.ConfigureAwait(false);
+        if (applied.Count > 0)
+            Fanout.Deliver(new RoomChangedEvent(room.Name, me, applied), room.Sessions, except: null);
+        return applied;
+    }
+
+    /// <summary>One change on top of <paramref name="m"/>; roles go straight into the room. Whether it changed anything.</summary>
+    private static (RoomModeration, bool) Apply(RoomState room, RoomModeration m, RoomChange change, string by)
+    {
+        switch (change.Setting)
+        {
+            case RoomSetting.InviteOnly:
+                return (m with { InviteOnly = change.On }, m.InviteOnly != change.On);
+            case RoomSetting.Moderated:
+                return (m with { Moderated = change.On }, m.Moderated != change.On);
+            case RoomSetting.TopicLocked:
+                return (m with { TopicLocked = change.On }, m.TopicLocked != change.On);
+            case RoomSetting.Secret:
+                return (m with { Secret = change.On }, m.Secret != change.On);
+            case RoomSetting.Key:
+                var key = change.On ? change.Value : null;
+                return (m with { Key = key }, m.Key != key);
+            case RoomSetting.Limit:
+                int? limit = change.On && int.TryParse(change.Value, out var n) && n > 0 ? n : null;
+                return (m with { Limit = limit }, m.Limit != limit);
+            case RoomSetting.Role:
+                var target = Names.Key(change.Value!);
+                var current = room.RoleOf(target);
+                // Taking a role back leaves the member as a plain member, whatever it had.
+                var role = change.On ? change.Role : (current == change.Role ? RoomRole.Member : current);
+                if (role == current)
+                    return (m, false);
+                if (role == RoomRole.Member)
+                    room.Roles.TryRemove(target, out _);
+                else
+                    room.Roles[target] = role;
+                return (m, true);
+            case RoomSetting.Ban:
+                var mask = change.Value!;
+                var exists = m.Bans.Any(b => string.Equals(b.Mask, mask, StringComparison.OrdinalIgnoreCase));
+                if (change.On == exists)
+                    return (m, false);
+                var bans = change.On
+                    ? [.. m.Bans, new RoomBan(mask, by, DateTimeOffset.UtcNow)]
+                    : m.Bans.Where(b => !string.Equals(b.Mask, mask, StringComparison.OrdinalIgnoreCase)).ToList();
+                return (m with { Bans = bans }, true);
+            default:
+                return (m, false);
+        }
+    }
+
+    /// <summary>What the store keeps: settings, bans, and the roles of members with accounts (never a guest's). Call under the topology lock.</summary>
+    private RoomModeration Snapshot(RoomState room) =>
+        room.Moderation with
+        {
+            Roles = room.Roles.Where(r => knownUsers.IsKnown(r.Key) && !_presence.IsGuestOnline(r.Key))
+                .ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal),
+        };
+
+    /// <summary>Removes a member, who hears it too, with a reason; an admin may kick anyone but the owner, the owner anyone.</summary>
+    public async Task<Result<string>> KickAsync(Session session, string name, string userName, string reason)
+    {
+        if (FindRoom(name) is not { } room)
+            return NoSuchRoom(name);
+        var myKey = session.UserKey!;
+        var target = Names.Key(userName);
+        string targetName;
+        lock (Topology)
+        {
+            if (!room.Members.ContainsKey(myKey))
+                return NotMember(room);
+            if (room.RoleOf(myKey) < RoomRole.Admin)
+                return Error(ErrorCodes.NotPermitted, $"you need to be an admin of '{room.Name}' to kick");
+            if (!room.Members.TryGetValue(target, out targetName!))
+                return Error(ErrorCodes.NotInRoom, $"'{userName}' is not in '{room.Name}'");
+            if (room.RoleOf(target) == RoomRole.Owner && room.RoleOf(myKey) < RoomRole.Owner)
+                return Error(ErrorCodes.NotPermitted, $"only the owner may kick the owner of '{room.Name}'");
+        }
+        if (!room.Transient && knownUsers.IsKnown(target))
+            await store.RemoveMemberAsync(Names.Key(room.Name), target).ConfigureAwait(false);
+        Session[] audience;
+        lock (Topology)
+        {
+            audience = room.Sessions;
+            if (!RemoveMember(room, target))
+                return targetName;
+            room.RemoveSessions(_presence.SessionsOf(target));
+            EndIfEmpty(room);
+        }
+        Fanout.Deliver(new KickEvent(room.Name, targetName, session.User!, reason), audience, except: null);
+        if (!room.Transient)
+            await cluster.PublishAsync(new Cluster.MembershipChanged(room.Name, targetName, Joined: false)).ConfigureAwait(false);
+        return targetName;
+    }
+
+    /// <summary>
+    /// Invites a user (online, not yet a member): it may then join past invite-only, a key, a
+    /// limit and bans, once. Any member may invite, unless the room is invite-only (admins then).
+    /// The invited user's sessions hear it, as do the room's admins.
+    /// </summary>
+    public Result<string> Invite(Session session, string name, string userName)
+    {
+        if (FindRoom(name) is not { } room)
+            return NoSuchRoom(name);
+        var myKey = session.UserKey!;
+        var target = Names.Key(userName);
+        Session[] admins;
+        lock (Topology)
+        {
+            if (!room.Members.ContainsKey(myKey))
+                return NotMember(room);
+            if (room.Moderation.InviteOnly && room.RoleOf(myKey) < RoomRole.Admin)
+                return Error(ErrorCodes.NotPermitted, $"you need to be an admin of '{room.Name}' to invite to it");
+            if (_presence.OnlineName(userName) is not { } invitedName)
+                return Error(ErrorCodes.NoSuchUser, $"'{userName}' is not online");
+            if (room.Members.ContainsKey(target))
+                return Error(ErrorCodes.AlreadyMember, $"'{invitedName}' is in '{room.Name}' already");
+            room.Invited.Add(target);
+            userName = invitedName;
+            admins = room.Roles.Where(r => r.Value >= RoomRole.Admin).SelectMany(r => _presence.SessionsOf(r.Key)).ToArray();
+        }
+        var invite = new Events.Broadcast(new InviteEvent(room.Name, userName, session.User!));
+        Fanout.Deliver(invite, _presence.SessionsOf(target), except: null);
+        Fanout.Deliver(invite, admins, except: session);
+        return userName;
+    }
+
+    /// <summary>Ends a transient room with its last member. Call under the topology lock.</summary>
+    private void EndIfEmpty(RoomState room)
+    {
+        if (room.Transient && room.Members.IsEmpty)
+            _rooms.TryRemove(new KeyValuePair<string, RoomState>(Names.Key(room.Name), room));
+    }
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace Parley.Protocol.Irc;
+
+/// <summary>About the server: LUSERS, TIME, VERSION, INFO.</summary>
+internal static partial class IrcCommands
+{
+    /// <summary>The user counts (every protocol's users; +i counts IRC users here), channels, operators, in the Modern forms.</summary>
+    private static void SendLusers(IrcSession s)
+    {
+        var total = s.Hub.Online().Value!.Count;
+        var stats = s.Info.Stats;
+        var max = stats.SeenUsers(total);
+        var invisible = Math.Min(stats.Invisible, total);
+        s.Numeric(IrcNumerics.LuserClient, $"There are {total - invisible} users and {invisible} invisible on 1 servers");
+        s.Numeric(IrcNumerics.LuserOp, stats.Operators.ToString(CultureInfo.InvariantCulture), "operator(s) online");
+        s.Numeric(IrcNumerics.LuserChannels, s.Hub.Rooms(s).Value!.Count(r => !r.Secret || r.Joined).ToString(CultureInfo.InvariantCulture), "channels formed");
+        s.Numeric(IrcNumerics.LuserMe, $"I have {total} clients and 0 servers");
+        s.Numeric(IrcNumerics.LocalUsers, total.ToString(CultureInfo.InvariantCulture), max.ToString(CultureInfo.InvariantCulture), $"Current local users {total}, max {max}");
+        s.Numeric(IrcNumerics.GlobalUsers, total.ToString(CultureInfo.InvariantCulture), max.ToString(CultureInfo.InvariantCulture), $"Current global users {total}, max {max}");
+    }
+
+    private static Task Time(IrcSession s, IrcMessage m)
+    {
+        var now = DateTimeOffset.UtcNow;
+        s.Numeric(IrcNumerics.Time, s.Info.ServerName, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), "0",
+            now.ToString("dddd MMMM dd yyyy -- HH:mm:ss +00:00", CultureInfo.InvariantCulture));
+        return Task.CompletedTask;
+    }
+
+    private static Task Version(IrcSession s, IrcMessage m)
+    {
+        s.Numeric(IrcNumerics.Version, IrcServerInfo.Version, s.Info.ServerName, "Parley chat server, IRC gateway");
+        SendISupport(s);
+        return Task.CompletedTask;
+    }
+
+    private static Task Info(IrcSession s, IrcMessage m)
+    {
+        s.Numeric(IrcNumerics.Info, $"Parley {IrcServerInfo.Version}: one chat server for its native protocol, the web and IRC.");
+        s.Numeric(IrcNumerics.Info, $"This server started {s.Info.Started.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC.");
+        s.Numeric(IrcNumerics.EndOfInfo, "End of INFO list");
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,141 @@
+using Parley.Tests.Support;
+
+namespace Parley.Tests.Irc;
+
+/// <summary>Channel modes, KICK and INVITE over the hub's moderation model, against the real server over TCP.</summary>
+public sealed class IrcModerationTests
+{
+    private static Task<TestServer> OpenServerAsync(string? dataDirectory = null) =>
+        TestServer.StartAsync(new() { ["IrcGuests"] = "open" }, dataDirectory);
+
+    private static async Task<(IrcClient Op, IrcClient User)> ChannelOfTwoAsync(TestServer server, string channel = "#room", params string[] userCaps)
+    {
+        var op = await IrcClient.GuestAsync(server.IrcPort, "op");
+        var user = await IrcClient.GuestAsync(server.IrcPort, "user", userCaps);
+        await op.SendAsync($"JOIN {channel}");
+        await op.NumericAsync("366");
+        await user.SendAsync($"JOIN {channel}");
+        await user.NumericAsync("366");
+        await op.NextAsync(l => l == $":user!user@parley JOIN {channel}");
+        return (op, user);
+    }
+
+    [Fact]
+    public async Task Operators_give_voice_and_op_and_moderated_channels_silence_the_rest()
+    {
+        await using var server = await OpenServerAsync();
+        var (op, user) = await ChannelOfTwoAsync(server);
+        await using var _ = op;
+        await using var __ = user;
+
+        await user.SendAsync("MODE #room +m");
+        await user.NumericAsync("482");
+        await op.SendAsync("MODE #room +m");
+        await user.NextAsync(l => l == ":op!op@parley MODE #room +m");
+        await user.SendAsync("PRIVMSG #room :can anyone hear me?");
+        await user.NumericAsync("404");
+        await op.SendAsync("MODE #room +v user");
+        await user.NextAsync(l => l == ":op!op@parley MODE #room +v user");
+        await user.SendAsync("PRIVMSG #room :now you can");
+        await op.NextAsync(l => l.EndsWith("PRIVMSG #room :now you can"));
+        await op.SendAsync("MODE #room");
+        Assert.EndsWith(" #room :+mnt", await op.NumericAsync("324"));
+
+        await op.SendAsync("MODE #room +o user");
+        await user.NextAsync(l => l == ":op!op@parley MODE #room +o user");
+        await user.SendAsync("NAMES #room");
+        Assert.EndsWith(" = #room :@op @user", await user.NumericAsync("353"));
+        await op.SendAsync("MODE #room +o nobody");
+        await op.NumericAsync("441");
+    }
+
+    [Fact]
+    public async Task Kick_removes_a_member_and_only_operators_may()
+    {
+        await using var server = await OpenServerAsync();
+        var (op, user) = await ChannelOfTwoAsync(server);
+        await using var _ = op;
+        await using var __ = user;
+
+        await user.SendAsync("KICK #room op :no");
+        await user.NumericAsync("482");
+        await op.SendAsync("KICK #room nobody");
+        await op.NumericAsync("441");
+        await op.SendAsync("KICK #room user :behave");
+        await user.NextAsync(l => l == ":op!op@parley KICK #room user :behave");
+        await op.NextAsync(l => l == ":op!op@parley KICK #room user :behave");
+        await user.SendAsync("PRIVMSG #room :still here?");
+        await user.NumericAsync("404");
+    }
+
+    [Fact]
+    public async Task Key_limit_ban_and_invite_only_keep_people_out_and_an_invitation_lets_one_in()
+    {
+        await using var server = await OpenServerAsync();
+        await using var op = await IrcClient.GuestAsync(server.IrcPort, "op");
+        await using var other = await IrcClient.GuestAsync(server.IrcPort, "other", "invite-notify");
+        await op.SendAsync("JOIN #room");
+        await op.NumericAsync("366");
+
+        await op.SendAsync("MODE #room +k sesame");
+        await op.NextAsync(l => l == ":op!op@parley MODE #room +k sesame");
+        await other.SendAsync("JOIN #room");
+        await other.NumericAsync("475");
+        await op.SendAsync("MODE #room -k *");
+        await op.SendAsync("MODE #room +l 1");
+        await op.NextAsync(l => l == ":op!op@parley MODE #room +l 1");
+        await other.SendAsync("JOIN #room");
+        await other.NumericAsync("471");
+        await op.SendAsync("MODE #room -l");
+        await op.SendAsync("MODE #room +b other");
+        await op.NextAsync(l => l == ":op!op@parley MODE #room +b other!*@*");
+        await op.SendAsync("MODE #room +b");
+        Assert.Contains(" #room other!*@* op ", await op.NumericAsync("367"));
+        await op.NumericAsync("368");
+        await other.SendAsync("JOIN #room");
+        await other.NumericAsync("474");
+        await op.SendAsync("MODE #room -b other!*@*");
+        await op.SendAsync("MODE #room +i");
+        await op.NextAsync(l => l == ":op!op@parley MODE #room +i");
+        await other.SendAsync("JOIN #room");
+        await other.NumericAsync("473");
+
+        await op.SendAsync("INVITE other #room");
+        Assert.EndsWith(" other :#room", await op.NumericAsync("341"));
+        await other.NextAsync(l => l == ":op!op@parley INVITE other #room");
+        await other.SendAsync("JOIN #room");
+        await op.NextAsync(l => l == ":other!other@parley JOIN #room");
+        await op.SendAsync("INVITE other #room");
+        await op.NumericAsync("443");
+    }
+
+    [Fact]
+    public async Task An_accounts_room_keeps_its_roles_and_settings_across_a_restart()
+    {
+        var data = TempDirectory.Create();
+        try
+        {
+            await using (var server = await OpenServerAsync(data))
+            {
+                await using var aliceNative = await server.RegisterAsync("alice");
+                await using var bobNative = await server.RegisterAsync("bob");
+                await using var alice = await IrcClient.SignInAsync(server.IrcPort, "alice");
+                await alice.SendAsync("JOIN #kept");
+                await alice.NextAsync(l => l == ":alice!alice@parley JOIN #kept");
+                await bobNative.OkAsync("join", new { room = "kept" });
+                await alice.SendAsync("MODE #kept +mv bob");
+                await alice.NextAsync(l => l == ":alice!alice@parley MODE #kept +mv bob");
+            }
+            await using var again = await OpenServerAsync(data);
+            await using var bob = await IrcClient.SignInAsync(again.IrcPort, "bob");
+            await bob.SendAsync("NAMES #kept");
+            Assert.EndsWith(" = #kept :@alice +bob", await bob.NumericAsync("353"));
+            await bob.SendAsync("MODE #kept");
+            Assert.EndsWith(" #kept :+mn", await bob.NumericAsync("324"));
+        }
+        finally
+        {
+            TempDirectory.Delete(data);
+        }
+    }
+}
