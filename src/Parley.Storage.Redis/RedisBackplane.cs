@@ -133,6 +133,7 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
     /// <summary>Announces every local user and takes back those who left while Redis could not hear it.</summary>
     private async Task ResyncPresenceAsync()
     {
+        var left = new List<string>();
         try
         {
             var database = store.Connection.GetDatabase();
@@ -143,7 +144,8 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
                 if (local.Contains(user))
                     continue;
                 await RecordPresenceAsync(database, user, online: false).ConfigureAwait(false);
-                await database.PublishAsync(_keys.Events(), ClusterEnvelope.Encode(NodeId, new NodePresence(NodeId, user, Online: false))).ConfigureAwait(false);
+                await PublishDepartureAsync(database, user).ConfigureAwait(false);
+                left.Add(user);
             }
             await AnnounceLocalUsersAsync(database).ConfigureAwait(false);
         }
@@ -152,7 +154,37 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
             Trouble?.Invoke("could not re-sync presence after reconnecting; the next reconnect tries again", ex);
         }
         await HeartbeatAsync().ConfigureAwait(false);
+        if (left.Count > 0)
+            _ = RepeatDeparturesAsync(left);
     }
+
+    /// <summary>
+    /// Every node's subscription comes back at its own pace after an outage, and pub/sub drops
+    /// what is published before it does: a node that missed the departure would show the user
+    /// online for good. So say it again at the next few heartbeats (to a node that heard it, an
+    /// offline for someone already offline changes nothing).
+    /// </summary>
+    private async Task RepeatDeparturesAsync(List<string> left)
+    {
+        for (var i = 0; i < 3 && !_disposed; i++)
+        {
+            await Task.Delay(options.HeartbeatInterval, time).ConfigureAwait(false);
+            var local = _localUsers().ToHashSet(StringComparer.OrdinalIgnoreCase);
+            try
+            {
+                var database = store.Connection.GetDatabase();
+                foreach (var user in left.Where(user => !local.Contains(user)))
+                    await PublishDepartureAsync(database, user).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+            {
+                return;
+            }
+        }
+    }
+
+    private Task PublishDepartureAsync(IDatabase database, string user) =>
+        database.PublishAsync(_keys.Events(), ClusterEnvelope.Encode(NodeId, new NodePresence(NodeId, user, Online: false)));
 
     private void OnMessage(ChannelMessage message)
     {
