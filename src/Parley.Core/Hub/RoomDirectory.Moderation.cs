@@ -103,7 +103,7 @@ internal sealed partial class RoomDirectory
     }
 
     /// <summary>One change on top of <paramref name="m"/>; roles go straight into the room. Whether it changed anything.</summary>
-    private static (RoomModeration, bool) Apply(RoomState room, RoomModeration m, RoomChange change, string by)
+    private (RoomModeration, bool) Apply(RoomState room, RoomModeration m, RoomChange change, string by)
     {
         switch (change.Setting)
         {
@@ -139,7 +139,7 @@ internal sealed partial class RoomDirectory
                 if (change.On == exists)
                     return (m, false);
                 var bans = change.On
-                    ? [.. m.Bans, new RoomBan(mask, by, DateTimeOffset.UtcNow)]
+                    ? [.. m.Bans, new RoomBan(mask, by, time.GetUtcNow())]
                     : m.Bans.Where(b => !string.Equals(b.Mask, mask, StringComparison.OrdinalIgnoreCase)).ToList();
                 return (m with { Bans = bans }, true);
             default:
