@@ -16,9 +16,9 @@ public sealed class FrameQueue(int maxFrames, long maxBytes) : IValueTaskSource<
     /// <summary>The slots <see cref="ReleaseIdleMemory"/> leaves an empty queue.</summary>
     public const int KeptSlots = 4;
 
-    // Also the lock: no separate lock object per connection (a System.Threading.Lock is cheaper
-    // to take, but costs 40 bytes per connection, 1 % of an idle one, for 3-4 % of the CPU of
-    // fan-out to 1000, within the noise of a run).
+    // Also the lock: no separate lock object per connection. (A System.Threading.Lock is cheaper to
+    // take, its share of fan-out's CPU 9.5 % against the monitor's 13 %, but it costs 40 bytes per
+    // idle connection: docs/benchmarks.md.)
     private readonly Queue<byte[]> _frames = new();
     private ManualResetValueTaskSourceCore<bool> _wait = new() { RunContinuationsAsynchronously = true };
     private long _bytes;

@@ -129,6 +129,7 @@ internal sealed class Messaging
     {
         if (_presence.OnlineName(toName) is not { } to)
             return Error(ErrorCodes.NoSuchUser, $"'{toName}' is not online (a guest's direct messages are delivered live only)");
+        Interlocked.Increment(ref _messagesSeen);
         var now = Timestamps.Now(_time);
         var message = new StoredMessage(NewId(now), ConversationKey.ForDirect(session.User!, to), Seq: 0, now, session.User!, Room: null, to, text);
         DeliverDirect(message, origin: session);

@@ -59,6 +59,19 @@ public sealed class ChatHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_live_direct_message_between_open_guests_counts_as_activity_too()
+    {
+        var hub = new ChatHub(_store, new InProcessBackplane(_store), new IdentityPasswordHasher(1000), TimeProvider.System, new ChatLimits { Guests = GuestPolicy.Open });
+        await hub.StartAsync();
+        var ann = new RecordingSession();
+        Assert.True((await hub.SignInGuestAsync(ann, "annguest")).Ok);
+        Assert.True((await hub.SignInGuestAsync(new RecordingSession(), "bobguest")).Ok);
+        var before = hub.MessagesSeen;
+        Assert.True((await hub.SendDirectAsync(ann, "bobguest", "psst")).Ok);
+        Assert.Equal(before + 1, hub.MessagesSeen);
+    }
+
+    [Fact]
     public async Task Whoever_loses_a_race_to_create_a_room_can_join_it_at_once()
     {
         var sessions = new List<RecordingSession>();
