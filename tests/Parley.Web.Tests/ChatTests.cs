@@ -162,6 +162,36 @@ public sealed class ChatTests(BrowserFixture browser) : IClassFixture<BrowserFix
     }
 
     [Fact]
+    public async Task A_kicked_member_leaves_the_member_list_and_a_kicked_user_loses_the_room()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var alice = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
+        await alice.RegisterAsync("alice");
+        await using var owner = await server.RegisterAsync("owner");
+        await owner.OkAsync("create", new { room = "team" });
+        await using var bob = await server.RegisterAsync("bob");
+        await bob.OkAsync("join", new { room = "team" });
+        await using (var aliceElsewhere = await server.ConnectAsync())
+        {
+            await aliceElsewhere.OkAsync("login", new { user = "alice", password = "password1" });
+            await aliceElsewhere.OkAsync("join", new { room = "team" });
+        }
+        await alice.OpenAsync("team");
+        await Expect(alice.Member("bob")).ToBeVisibleAsync();
+
+        // Kicking is IRC's today (the native protocol gets it with the moderation issue).
+        await using var irc = await IrcClient.SignInAsync(server.IrcPort, "owner");
+        await irc.SendAsync("KICK #team bob :off topic");
+        await Expect(alice.Member("bob")).ToHaveCountAsync(0);
+        await Expect(alice.Member("owner")).ToBeVisibleAsync();
+
+        await irc.SendAsync("KICK #team alice");
+        await Expect(alice.Conversation("r:team")).ToHaveCountAsync(0);
+        await Expect(alice.Conversation("r:lobby")).ToBeVisibleAsync();
+        Assert.Empty(alice.Errors);
+    }
+
+    [Fact]
     public async Task An_operators_announcement_shows_in_the_banner_until_dismissed()
     {
         await using var server = await TestServer.StartAsync(new() { ["IrcOperators:admin"] = "s3cret-oper" });

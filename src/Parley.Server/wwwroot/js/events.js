@@ -44,6 +44,11 @@ const handlers = {
     store.changed();
   },
 
+  /** A moderator removed a member: for this page the same as a leave (there is no leave event besides). */
+  kick(event) {
+    handlers.leave(event);
+  },
+
   presence({ user, online }) {
     store.setOnline(user, online);
   },
