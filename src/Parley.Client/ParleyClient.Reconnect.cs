@@ -63,7 +63,10 @@ public sealed partial class ParleyClient
                 Emit(new MemberJoined(e.GetProperty("room").GetString()!, e.GetProperty("user").GetString()!));
                 break;
             case "leave":
-                Emit(new MemberLeft(e.GetProperty("room").GetString()!, e.GetProperty("user").GetString()!));
+                Emit(new MemberLeft(e.GetProperty("room").GetString()!, e.GetProperty("user").GetString()!, Frames.OptionalString(e, "reason")));
+                break;
+            case "kick":
+                Emit(new MemberLeft(e.GetProperty("room").GetString()!, e.GetProperty("user").GetString()!, Frames.OptionalString(e, "reason"), e.GetProperty("by").GetString()!));
                 break;
             case "presence":
                 Emit(new PresenceChanged(e.GetProperty("user").GetString()!, e.GetProperty("online").GetBoolean(), Frames.OptionalString(e, "reason")));

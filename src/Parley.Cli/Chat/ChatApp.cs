@@ -61,7 +61,10 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
                     view.Print(format.Info($"{TerminalText.Neutralise(j.User)} joined #{j.Room}"));
                     break;
                 case MemberLeft l:
-                    view.Print(format.Info($"{TerminalText.Neutralise(l.User)} left #{l.Room}"));
+                    var left = l.RemovedBy is null ? "left" : "was removed from";
+                    var by = l.RemovedBy is null ? "" : $" by {TerminalText.Neutralise(l.RemovedBy)}";
+                    var because = l.Reason is null ? "" : $" ({TerminalText.Neutralise(l.Reason)})";
+                    view.Print(format.Info($"{TerminalText.Neutralise(l.User)} {left} #{l.Room}{by}{because}"));
                     break;
                 case PresenceChanged p:
                     var why = p.Reason is null ? "" : $" ({TerminalText.Neutralise(p.Reason)})";

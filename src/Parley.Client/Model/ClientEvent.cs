@@ -8,7 +8,9 @@ public sealed record MessageReceived(ChatMessage Message, bool Replayed) : Clien
 
 public sealed record MemberJoined(string Room, string User) : ClientEvent;
 
-public sealed record MemberLeft(string Room, string User) : ClientEvent;
+/// <param name="Reason">The reason the user gave for leaving, or the moderator for the removal.</param>
+/// <param name="RemovedBy">The moderator who removed (kicked) the user; null when the user left.</param>
+public sealed record MemberLeft(string Room, string User, string? Reason = null, string? RemovedBy = null) : ClientEvent;
 
 /// <param name="Reason">Why the user went offline, when known (an IRC QUIT message, an operator's KILL).</param>
 public sealed record PresenceChanged(string User, bool Online, string? Reason = null) : ClientEvent;

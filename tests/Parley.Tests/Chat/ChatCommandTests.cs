@@ -62,6 +62,25 @@ public sealed class ChatCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_removal_by_a_moderator_says_who_removed_whom_and_why()
+    {
+        await using var owner = await _server.RegisterAsync("owner");
+        await owner.OkAsync("create", new { room = "team" });
+        var alice = Start("alice");
+        alice.Input.Send("/join team");
+        await alice.Output.WaitForLineAsync("team");
+        await using (var bob = await _server.RegisterAsync("bob"))
+            await bob.OkAsync("join", new { room = "team" });
+        await using var irc = await IrcClient.SignInAsync(_server.IrcPort, "owner");
+        await irc.SendAsync("PART #team :lunch");
+        await alice.Output.WaitForLineAsync("owner left #team (lunch)");
+        await irc.SendAsync("JOIN #team");
+        await irc.SendAsync("KICK #team bob :off topic");
+        await alice.Output.WaitForLineAsync("bob was removed from #team by owner (off topic)");
+        Assert.Equal(0, await Finish(alice));
+    }
+
+    [Fact]
     public async Task Wrong_password_fails_with_a_message_and_exit_code()
     {
         Assert.Equal(0, await Finish(Start("alice")));
