@@ -288,7 +288,7 @@ internal sealed partial class RoomDirectory(
                 return false;
             room.AddSessions(_presence.SessionsOf(key));
         }
-        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: true), room.Sessions, except: origin);
+        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: true, Away: _presence.AwayOf(user)), room.Sessions, except: origin);
         return true;
     }
 

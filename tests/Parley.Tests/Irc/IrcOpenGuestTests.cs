@@ -109,6 +109,35 @@ public sealed class IrcOpenGuestTests
     }
 
     [Fact]
+    public async Task An_away_user_who_joins_is_shown_away_at_once_to_away_notify_clients_only()
+    {
+        await using var server = await OpenServerAsync();
+        await using var amy = await IrcClient.GuestAsync(server.IrcPort, "amy", "away-notify");
+        await using var ann = await IrcClient.GuestAsync(server.IrcPort, "ann", "away-notify");
+        await using var bea = await IrcClient.GuestAsync(server.IrcPort, "bea");
+        await using var cat = await IrcClient.GuestAsync(server.IrcPort, "cat");
+        foreach (var member in new[] { amy, ann, bea })
+        {
+            await member.SendAsync("JOIN #room");
+            await member.NumericAsync("366");
+        }
+        await cat.SendAsync("AWAY :out to lunch");
+        await cat.NumericAsync("306");
+        await cat.SendAsync("JOIN #room");
+        await cat.NumericAsync("366");
+
+        foreach (var notified in new[] { amy, ann })
+        {
+            await notified.NextAsync(l => l == ":cat!cat@parley JOIN #room");
+            Assert.Equal(":cat!cat@parley AWAY :out to lunch", await notified.NextAsync(_ => true));
+        }
+        await bea.NextAsync(l => l == ":cat!cat@parley JOIN #room");
+        await bea.SendAsync("PING :after");
+        await bea.NextAsync(l => l.EndsWith(" :after"));
+        Assert.DoesNotContain(bea.Lines, l => l.Contains(" AWAY "));
+    }
+
+    [Fact]
     public async Task Whowas_lusers_time_version_and_info_answer()
     {
         await using var server = await OpenServerAsync();
