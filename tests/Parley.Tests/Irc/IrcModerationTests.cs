@@ -50,6 +50,28 @@ public sealed class IrcModerationTests
     }
 
     [Fact]
+    public async Task A_voice_given_to_an_operator_or_the_owner_takes_nothing_away()
+    {
+        await using var server = await OpenServerAsync();
+        var (op, user) = await ChannelOfTwoAsync(server);
+        await using var _ = op;
+        await using var __ = user;
+
+        await op.SendAsync("MODE #room +o user");
+        await user.NextAsync(l => l == ":op!op@parley MODE #room +o user");
+        await op.SendAsync("MODE #room +v user");
+        await op.SendAsync("MODE #room +v op");
+        await user.SendAsync("MODE #room +m");
+        await op.NextAsync(l => l == ":user!user@parley MODE #room +m");
+        Assert.True(op.HasNo(l => l.Contains(" MODE #room +v")));
+        await op.SendAsync("NAMES #room");
+        Assert.EndsWith(" = #room :@op @user", await op.NumericAsync("353"));
+        // The owner still moderates.
+        await op.SendAsync("MODE #room -o user");
+        await user.NextAsync(l => l == ":op!op@parley MODE #room -o user");
+    }
+
+    [Fact]
     public async Task Kick_removes_a_member_and_only_operators_may()
     {
         await using var server = await OpenServerAsync();
