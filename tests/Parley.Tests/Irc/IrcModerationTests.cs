@@ -72,6 +72,29 @@ public sealed class IrcModerationTests
     }
 
     [Fact]
+    public async Task A_secret_room_is_left_out_for_non_members_on_irc_and_native_alike()
+    {
+        await using var server = await OpenServerAsync();
+        var (op, user) = await ChannelOfTwoAsync(server, "#hidden");
+        await using var _ = op;
+        await using var __ = user;
+        await op.SendAsync("MODE #hidden +s");
+        await user.NextAsync(l => l == ":op!op@parley MODE #hidden +s");
+        await using var outsider = await IrcClient.GuestAsync(server.IrcPort, "outsider");
+        await using var native = await server.RegisterAsync("nadia");
+
+        await outsider.SendAsync("LIST");
+        await outsider.NumericAsync("323");
+        await outsider.SendAsync("NAMES #hidden");
+        Assert.EndsWith(" #hidden :End of /NAMES list", await outsider.NumericAsync("366"));
+        Assert.DoesNotContain(outsider.Lines, l => l.Contains("#hidden") && IrcClient.Numeric(l) is "322" or "353");
+        var rooms = await native.OkAsync("rooms");
+        Assert.DoesNotContain("hidden", rooms.ToString());
+        await user.SendAsync("LIST");
+        await user.NextAsync(l => IrcClient.Numeric(l) == "322" && l.Contains(" #hidden "));
+    }
+
+    [Fact]
     public async Task Kick_removes_a_member_and_only_operators_may()
     {
         await using var server = await OpenServerAsync();
