@@ -22,7 +22,7 @@ internal static partial class IrcCommands
 
     private static Task Time(IrcSession s, IrcMessage m)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = s.Time.GetUtcNow();
         s.Numeric(IrcNumerics.Time, s.Info.ServerName, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), "0",
             now.ToString("dddd MMMM dd yyyy -- HH:mm:ss +00:00", CultureInfo.InvariantCulture));
         return Task.CompletedTask;

@@ -78,6 +78,9 @@ public sealed partial class IrcSession : QueuedSession
 
     internal IrcEventEncoder Encoder => _encoder;
 
+    /// <summary>The server's clock (a fake one in tests), for replies that tell the time.</summary>
+    internal TimeProvider Time => _time;
+
 
 
     public IrcCaps Caps

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Parley.Tests.Support;
 
 namespace Parley.Tests.Irc;
@@ -135,6 +136,16 @@ public sealed class IrcOpenGuestTests
         await bea.SendAsync("PING :after");
         await bea.NextAsync(l => l.EndsWith(" :after"));
         Assert.DoesNotContain(bea.Lines, l => l.Contains(" AWAY "));
+    }
+
+    [Fact]
+    public async Task Time_tells_the_servers_clock()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2031, 3, 4, 5, 6, 7, TimeSpan.Zero));
+        await using var server = await TestServer.StartAsync(new() { ["IrcGuests"] = "open" }, time: time);
+        await using var amy = await IrcClient.GuestAsync(server.IrcPort, "amy");
+        await amy.SendAsync("TIME");
+        Assert.EndsWith(" :Tuesday March 04 2031 -- 05:06:07 +00:00", await amy.NumericAsync("391"));
     }
 
     [Fact]
