@@ -34,11 +34,10 @@ internal static partial class IrcCommands
         }
         else
         {
-            var mine = s.Hub.Rooms(s).Value!.Where(r => r.Joined).Select(r => r.Name).ToList();
             foreach (var user in s.Hub.Online().Value!.Where(u => Glob.Matches(mask == "0" ? "*" : mask, u)))
             {
                 var visible = string.Equals(user, s.Nick, StringComparison.OrdinalIgnoreCase) || !Describe(s, user).Invisible
-                    || mine.Any(r => s.Hub.Members(r).Value?.Any(m => string.Equals(m.User, user, StringComparison.OrdinalIgnoreCase)) == true);
+                    || s.Hub.SharedRooms(s.Nick, user).Count > 0;
                 if (visible)
                     WhoReply(s, "*", user, "", whox);
             }

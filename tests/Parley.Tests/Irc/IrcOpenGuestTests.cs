@@ -139,6 +139,29 @@ public sealed class IrcOpenGuestTests
     }
 
     [Fact]
+    public async Task Who_by_mask_shows_an_invisible_user_only_to_those_sharing_a_channel_with_it()
+    {
+        await using var server = await OpenServerAsync();
+        await using var amy = await IrcClient.GuestAsync(server.IrcPort, "amy");
+        await using var bea = await IrcClient.GuestAsync(server.IrcPort, "bea");
+        await using var cat = await IrcClient.GuestAsync(server.IrcPort, "cat");
+        await amy.SendAsync("MODE amy +i");
+        await amy.NextAsync(l => l.EndsWith(" MODE amy +i"));
+        await amy.SendAsync("JOIN #room");
+        await amy.NumericAsync("366");
+        await cat.SendAsync("JOIN #room");
+        await cat.NumericAsync("366");
+
+        await bea.SendAsync("WHO a*");
+        await bea.NumericAsync("315");
+        Assert.DoesNotContain(bea.Lines, l => IrcClient.Numeric(l) == "352");
+        await cat.SendAsync("WHO a*");
+        Assert.Contains(" amy H :0 ", await cat.NumericAsync("352"));
+        await amy.SendAsync("WHO a*");
+        Assert.Contains(" amy H :0 ", await amy.NumericAsync("352"));
+    }
+
+    [Fact]
     public async Task Time_tells_the_servers_clock()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2031, 3, 4, 5, 6, 7, TimeSpan.Zero));
