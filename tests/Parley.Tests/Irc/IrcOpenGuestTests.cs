@@ -162,6 +162,21 @@ public sealed class IrcOpenGuestTests
     }
 
     [Fact]
+    public async Task A_guest_that_changes_its_nick_stays_away()
+    {
+        await using var server = await OpenServerAsync();
+        await using var amy = await IrcClient.GuestAsync(server.IrcPort, "amy");
+        await using var cat = await IrcClient.GuestAsync(server.IrcPort, "cat");
+        await cat.SendAsync("AWAY :out to lunch");
+        await cat.NumericAsync("306");
+        await cat.SendAsync("NICK kit");
+        await cat.NextAsync(l => l == ":cat!cat@parley NICK kit");
+
+        await amy.SendAsync("WHOIS kit");
+        Assert.EndsWith(" kit :out to lunch", await amy.NumericAsync("301"));
+    }
+
+    [Fact]
     public async Task Time_tells_the_servers_clock()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2031, 3, 4, 5, 6, 7, TimeSpan.Zero));
