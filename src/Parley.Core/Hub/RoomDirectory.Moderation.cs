@@ -216,7 +216,8 @@ internal sealed partial class RoomDirectory
                 return Error(ErrorCodes.AlreadyMember, $"'{invitedName}' is in '{room.Name}' already");
             room.Invited.Add(target);
             userName = invitedName;
-            admins = room.Roles.Where(r => r.Value >= RoomRole.Admin).SelectMany(r => _presence.SessionsOf(r.Key)).ToArray();
+            // An account keeps its role when it leaves; only the admins in the room hear of invitations.
+            admins = room.Roles.Where(r => r.Value >= RoomRole.Admin && room.Members.ContainsKey(r.Key)).SelectMany(r => _presence.SessionsOf(r.Key)).ToArray();
         }
         var invite = new Events.Broadcast(new InviteEvent(room.Name, userName, session.User!));
         Fanout.Deliver(invite, _presence.SessionsOf(target), except: null);

@@ -95,6 +95,25 @@ public sealed class IrcModerationTests
     }
 
     [Fact]
+    public async Task An_admin_who_left_the_room_hears_no_more_of_its_invitations()
+    {
+        await using var server = await OpenServerAsync();
+        await using var alice = await server.RegisterAsync("alice");
+        await using var carol = await server.RegisterAsync("carol");
+        await alice.OkAsync("create", new { room = "den" });
+        await alice.OkAsync("leave", new { room = "den" });
+        await using var gus = await IrcClient.GuestAsync(server.IrcPort, "gus");
+        await gus.SendAsync("JOIN #den");
+        await gus.NumericAsync("366");
+
+        await gus.SendAsync("INVITE carol #den");
+        await gus.NumericAsync("341");
+        await carol.NextAsync("invite", e => e.GetProperty("room").GetString() == "den");
+        await alice.OkAsync("ping");
+        Assert.True(alice.HasNo("invite"));
+    }
+
+    [Fact]
     public async Task Kick_removes_a_member_and_only_operators_may()
     {
         await using var server = await OpenServerAsync();
