@@ -9,7 +9,8 @@ public sealed record MessageEvent(StoredMessage Message) : ChatEvent;
 
 /// <param name="Quit">The user left because its connection ended (a guest, whose memberships end with it), not by leaving the room.</param>
 /// <param name="Reason">Why the user left, when it said (an IRC PART message).</param>
-public sealed record MembershipEvent(string Room, string User, bool Joined, bool Quit = false, string? Reason = null) : ChatEvent;
+/// <param name="Away">On a join, the joiner's away message if it is away (read once per join, not per receiver: IRC away-notify shows it at once).</param>
+public sealed record MembershipEvent(string Room, string User, bool Joined, bool Quit = false, string? Reason = null, string? Away = null) : ChatEvent;
 
 /// <param name="Reason">Why the user went offline, when its client said (an IRC QUIT message) or an operator did.</param>
 public sealed record PresenceEvent(string User, bool Online, string? Reason = null) : ChatEvent;

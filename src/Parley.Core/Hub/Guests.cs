@@ -22,10 +22,9 @@ internal sealed class Guests(KnownUsers knownUsers, PresenceRegistry presence, C
     {
         if (!session.IsGuest || limits.Guests != GuestPolicy.Open)
             return Error(ErrorCodes.GuestNotAllowed, "only guests may change their name, where guests are open; an account keeps its name");
-        if (!Names.IsValid(name))
-            return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
-        if (Names.Key(name) != session.UserKey && await knownUsers.FindNameAsync(name).ConfigureAwait(false) is not null)
-            return Error(ErrorCodes.UserExists, $"'{name}' is a registered account; sign in to use it");
+        // Its own name in another case was free of accounts when it took it.
+        if (await NameRefusalAsync(name, checkAccounts: Names.Key(name) != session.UserKey).ConfigureAwait(false) is { } refused)
+            return refused;
         if (!presence.RenameGuest(session, name))
             return Error(ErrorCodes.UserExists, $"'{name}' is in use right now");
         return name;
@@ -35,12 +34,20 @@ internal sealed class Guests(KnownUsers knownUsers, PresenceRegistry presence, C
     {
         if (session.IsAuthenticated)
             return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in");
-        if (!Names.IsValid(name))
-            return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
-        if (await knownUsers.FindNameAsync(name).ConfigureAwait(false) is not null)
-            return Error(ErrorCodes.UserExists, $"'{name}' is a registered account; sign in to use it");
+        if (await NameRefusalAsync(name, checkAccounts: true).ConfigureAwait(false) is { } refused)
+            return refused;
         if (!await presence.AttachAsync(session, name, asGuest: true).ConfigureAwait(false))
             return Error(ErrorCodes.UserExists, $"'{name}' is in use right now");
         return new SessionStart(name, Token: null, [], []);
+    }
+
+    /// <summary>Why a guest may not take the name (not a valid name, or an account's), or null; whether it is online is presence's to say.</summary>
+    private async Task<ChatError?> NameRefusalAsync(string name, bool checkAccounts)
+    {
+        if (!Names.IsValid(name))
+            return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
+        if (checkAccounts && await knownUsers.FindNameAsync(name).ConfigureAwait(false) is not null)
+            return Error(ErrorCodes.UserExists, $"'{name}' is a registered account; sign in to use it");
+        return null;
     }
 }

@@ -181,7 +181,7 @@ internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher clu
             if (!_online.TryRemove(oldKey, out var user))
                 return false;
             session.User = newName;
-            var renamed = new UserState(newName);
+            var renamed = new UserState(newName) { Away = user.Away };
             foreach (var s in user.Sessions)
                 renamed.Add(s);
             _online[newKey] = renamed;

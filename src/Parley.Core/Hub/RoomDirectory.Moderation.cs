@@ -124,8 +124,9 @@ internal sealed partial class RoomDirectory
             case RoomSetting.Role:
                 var target = Names.Key(change.Value!);
                 var current = room.RoleOf(target);
-                // Taking a role back leaves the member as a plain member, whatever it had.
-                var role = change.On ? change.Role : (current == change.Role ? RoomRole.Member : current);
+                // A member has one role: giving a lower one than it has (IRC +v to an operator) takes
+                // nothing away, and taking back the role it has leaves it a plain member.
+                var role = change.On ? (RoomRole)Math.Max((int)current, (int)change.Role) : (current == change.Role ? RoomRole.Member : current);
                 if (role == current)
                     return (m, false);
                 if (role == RoomRole.Member)
@@ -215,7 +216,8 @@ internal sealed partial class RoomDirectory
                 return Error(ErrorCodes.AlreadyMember, $"'{invitedName}' is in '{room.Name}' already");
             room.Invited.Add(target);
             userName = invitedName;
-            admins = room.Roles.Where(r => r.Value >= RoomRole.Admin).SelectMany(r => _presence.SessionsOf(r.Key)).ToArray();
+            // An account keeps its role when it leaves; only the admins in the room hear of invitations.
+            admins = room.Roles.Where(r => r.Value >= RoomRole.Admin && room.Members.ContainsKey(r.Key)).SelectMany(r => _presence.SessionsOf(r.Key)).ToArray();
         }
         var invite = new Events.Broadcast(new InviteEvent(room.Name, userName, session.User!));
         Fanout.Deliver(invite, _presence.SessionsOf(target), except: null);

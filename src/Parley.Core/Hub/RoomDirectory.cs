@@ -71,10 +71,12 @@ internal sealed partial class RoomDirectory(
         await Task.WhenAll(_rooms.Values.Select(r => r.Sequencer.EnsureBaselineAsync())).ConfigureAwait(false);
     }
 
+    /// <summary>The rooms the user may see, sorted by name: every room but the secret ones it is not in, whatever the protocol.</summary>
     public Result<IReadOnlyList<RoomSummary>> Rooms(Session session)
     {
         var me = Names.Key(session.User!);
         var rooms = _rooms.Values
+            .Where(r => !r.Moderation.Secret || r.Members.ContainsKey(me))
             .Select(r => new RoomSummary(r.Name, r.Topic, r.Members.Count, r.Members.ContainsKey(me), r.Moderation.Secret))
             .OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
@@ -288,7 +290,7 @@ internal sealed partial class RoomDirectory(
                 return false;
             room.AddSessions(_presence.SessionsOf(key));
         }
-        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: true), room.Sessions, except: origin);
+        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: true, Away: _presence.AwayOf(user)), room.Sessions, except: origin);
         return true;
     }
 

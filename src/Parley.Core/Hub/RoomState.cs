@@ -33,7 +33,7 @@ internal sealed class RoomState(string name, string topic, ConversationSequencer
     /// <summary>Member key → role, for members above <see cref="RoomRole.Member"/>. Written under the topology lock.</summary>
     public ConcurrentDictionary<string, RoomRole> Roles { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Keys of users invited since the room became invite-only or since they last joined; memory only. Guarded by the topology lock.</summary>
+    /// <summary>Keys of users invited and not yet joined (a join uses the invitation up); memory only. Guarded by the topology lock.</summary>
     public HashSet<string> Invited { get; } = new(StringComparer.Ordinal);
 
     public RoomRole RoleOf(string userKey) => Roles.TryGetValue(userKey, out var role) ? role : RoomRole.Member;

@@ -3,7 +3,7 @@ namespace Parley.Core.Model;
 /// <summary>IRC-style wildcard matching: '*' any run of characters, '?' one; ASCII case ignored.</summary>
 public static class Glob
 {
-    public static bool Matches(string pattern, string text)
+    public static bool Matches(ReadOnlySpan<char> pattern, string text)
     {
         int p = 0, t = 0, star = -1, mark = 0;
         while (t < text.Length)

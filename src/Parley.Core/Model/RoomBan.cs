@@ -7,5 +7,10 @@ namespace Parley.Core.Model;
 /// </summary>
 public sealed record RoomBan(string Mask, string By, DateTimeOffset At)
 {
-    public bool Matches(string userName) => Glob.Matches(Mask.Split('!')[0], userName);
+    /// <remarks>Checked on every send by a member without a voice: the nick part is a slice, not a split.</remarks>
+    public bool Matches(string userName)
+    {
+        var bang = Mask.IndexOf('!');
+        return Glob.Matches(bang < 0 ? Mask : Mask.AsSpan(0, bang), userName);
+    }
 }

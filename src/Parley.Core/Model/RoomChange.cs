@@ -12,7 +12,7 @@ public enum RoomSetting
     /// <summary>Only moderators may change the topic.</summary>
     TopicLocked,
 
-    /// <summary>The room is left out of room lists for non-members.</summary>
+    /// <summary>The room is left out of room lists for non-members (the hub's, so every protocol's).</summary>
     Secret,
 
     /// <summary>Joining needs <see cref="RoomChange.Value"/> as a key.</summary>

@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+
 namespace Parley.Core.Model;
 
 /// <summary>
@@ -15,5 +17,5 @@ public sealed record RoomModeration(
     IReadOnlyList<RoomBan> Bans)
 {
     /// <summary>A stored room's to begin with: nothing set (any member may change the topic, as before rooms had moderation).</summary>
-    public static readonly RoomModeration Default = new(false, false, false, false, null, null, new Dictionary<string, RoomRole>(), []);
+    public static readonly RoomModeration Default = new(false, false, false, false, null, null, ReadOnlyDictionary<string, RoomRole>.Empty, []);
 }

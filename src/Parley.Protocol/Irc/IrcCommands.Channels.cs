@@ -173,9 +173,9 @@ internal static partial class IrcCommands
         foreach (var channel in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var members = IrcServerInfo.Room(channel) is { } room ? s.Hub.Members(room) : default;
+            // The hub's room list leaves out secret rooms for non-members, and so their names.
             var summary = FindRoom(s, channel.Length > 1 ? channel[1..] : channel);
-            // A secret room's names are for its members only.
-            if (members.Ok && members.Value is { } list && summary is { } found && (!found.Secret || found.Joined))
+            if (members.Ok && members.Value is { } list && summary is { } found)
                 SendNames(s, found.Name, list);
             else
                 s.Numeric(IrcNumerics.EndOfNames, channel, "End of /NAMES list");
@@ -190,9 +190,6 @@ internal static partial class IrcCommands
         foreach (var room in s.Hub.Rooms(s).Value!)
         {
             var channel = IrcServerInfo.Channel(room.Name);
-            // A secret room is listed to its members only.
-            if (room.Secret && !room.Joined)
-                continue;
             if (wanted is null || wanted.Contains(channel, StringComparer.OrdinalIgnoreCase))
                 s.Numeric(IrcNumerics.List, channel, room.Members.ToString(System.Globalization.CultureInfo.InvariantCulture), room.Topic);
         }

@@ -14,7 +14,7 @@ internal static partial class IrcCommands
         var invisible = Math.Min(stats.Invisible, total);
         s.Numeric(IrcNumerics.LuserClient, $"There are {total - invisible} users and {invisible} invisible on 1 servers");
         s.Numeric(IrcNumerics.LuserOp, stats.Operators.ToString(CultureInfo.InvariantCulture), "operator(s) online");
-        s.Numeric(IrcNumerics.LuserChannels, s.Hub.Rooms(s).Value!.Count(r => !r.Secret || r.Joined).ToString(CultureInfo.InvariantCulture), "channels formed");
+        s.Numeric(IrcNumerics.LuserChannels, s.Hub.Rooms(s).Value!.Count.ToString(CultureInfo.InvariantCulture), "channels formed");
         s.Numeric(IrcNumerics.LuserMe, $"I have {total} clients and 0 servers");
         s.Numeric(IrcNumerics.LocalUsers, total.ToString(CultureInfo.InvariantCulture), max.ToString(CultureInfo.InvariantCulture), $"Current local users {total}, max {max}");
         s.Numeric(IrcNumerics.GlobalUsers, total.ToString(CultureInfo.InvariantCulture), max.ToString(CultureInfo.InvariantCulture), $"Current global users {total}, max {max}");
@@ -22,7 +22,7 @@ internal static partial class IrcCommands
 
     private static Task Time(IrcSession s, IrcMessage m)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = s.Time.GetUtcNow();
         s.Numeric(IrcNumerics.Time, s.Info.ServerName, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), "0",
             now.ToString("dddd MMMM dd yyyy -- HH:mm:ss +00:00", CultureInfo.InvariantCulture));
         return Task.CompletedTask;

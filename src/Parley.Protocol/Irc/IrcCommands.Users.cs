@@ -87,7 +87,7 @@ internal static partial class IrcCommands
             var who = Describe(s, user);
             replies.Add($"{user}{(who.Oper ? "*" : "")}={(s.Hub.AwayOf(user) is null ? '+' : '-')}{who.Ident}@{IrcServerInfo.UserHost}");
         }
-        s.Numeric("302", string.Join(' ', replies));
+        s.Numeric(IrcNumerics.UserHost, string.Join(' ', replies));
         return Task.CompletedTask;
     }
 }

@@ -25,7 +25,7 @@ internal static partial class IrcCommands
         if (mask.StartsWith('#'))
         {
             var summary = IrcServerInfo.Room(mask) is { } room ? FindRoom(s, room) : null;
-            if (summary is not null && (!summary.Secret || summary.Joined) && s.Hub.Members(summary.Name).Value is { } list)
+            if (summary is not null && s.Hub.Members(summary.Name).Value is { } list)
             {
                 var roles = s.Hub.Moderation(summary.Name).Value?.Roles ?? new Dictionary<string, RoomRole>();
                 foreach (var member in list)
@@ -34,11 +34,10 @@ internal static partial class IrcCommands
         }
         else
         {
-            var mine = s.Hub.Rooms(s).Value!.Where(r => r.Joined).Select(r => r.Name).ToList();
             foreach (var user in s.Hub.Online().Value!.Where(u => Glob.Matches(mask == "0" ? "*" : mask, u)))
             {
                 var visible = string.Equals(user, s.Nick, StringComparison.OrdinalIgnoreCase) || !Describe(s, user).Invisible
-                    || mine.Any(r => s.Hub.Members(r).Value?.Any(m => string.Equals(m.User, user, StringComparison.OrdinalIgnoreCase)) == true);
+                    || s.Hub.SharedRooms(s.Nick, user).Count > 0;
                 if (visible)
                     WhoReply(s, "*", user, "", whox);
             }
@@ -96,7 +95,7 @@ internal static partial class IrcCommands
             var channels = s.Hub.Rooms(s).Value!
                 .Select(r => (Room: r, Role: s.Hub.Moderation(r.Name).Value?.Roles.GetValueOrDefault(Core.Model.Names.Key(user)) ?? RoomRole.Member,
                     Member: s.Hub.Members(r.Name).Value?.Any(x => string.Equals(x.User, user, StringComparison.OrdinalIgnoreCase)) == true))
-                .Where(r => r.Member && (!r.Room.Secret || r.Room.Joined))
+                .Where(r => r.Member)
                 .Select(r => IrcModes.PrefixOf(r.Role) + IrcServerInfo.Channel(r.Room.Name))
                 .ToList();
             if (channels.Count > 0)

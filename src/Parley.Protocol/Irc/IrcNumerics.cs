@@ -62,6 +62,7 @@ internal static class IrcNumerics
     public const string LuserMe = "255";
     public const string LocalUsers = "265";
     public const string GlobalUsers = "266";
+    public const string UserHost = "302";
     public const string WhoisIdle = "317";
     public const string WhoisChannels = "319";
     public const string WhoWasUser = "314";

@@ -78,6 +78,9 @@ public sealed partial class IrcSession : QueuedSession
 
     internal IrcEventEncoder Encoder => _encoder;
 
+    /// <summary>The server's clock (a fake one in tests), for replies that tell the time.</summary>
+    internal TimeProvider Time => _time;
+
 
 
     public IrcCaps Caps
@@ -156,13 +159,12 @@ public sealed partial class IrcSession : QueuedSession
         if (broadcast.Event is InviteEvent invite && !Caps.HasFlag(IrcCaps.InviteNotify)
             && !string.Equals(invite.User, User, StringComparison.OrdinalIgnoreCase))
             return true;
-        var bytes = broadcast.EncodedWith(_encoder);
-        if (bytes.Length > 0 && !TryQueue(bytes))
-            return false;
-        // away-notify: someone away who joins is shown away at once.
-        if (broadcast.Event is MembershipEvent { Joined: true } joined && Caps.HasFlag(IrcCaps.AwayNotify) && Hub.AwayOf(joined.User) is { } away)
-            return TryQueue(new IrcMessage(IrcServerInfo.Source(joined.User), "AWAY", away) { Trailing = true }.ToBytes());
-        return true;
+        // away-notify: someone away who joins is shown away at once (JOIN and AWAY, encoded once for all such clients).
+        IEventEncoder encoder = broadcast.Event is MembershipEvent { Joined: true, Away: not null } && Caps.HasFlag(IrcCaps.AwayNotify)
+            ? IrcAwayNotifyEncoder.Instance
+            : _encoder;
+        var bytes = broadcast.EncodedWith(encoder);
+        return bytes.Length == 0 || TryQueue(bytes);
     }
 
     /// <summary>A user came back online: it reappears, by a JOIN, in each channel this client shares with it (its QUIT took it out).</summary>

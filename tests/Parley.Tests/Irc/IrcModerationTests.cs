@@ -50,6 +50,70 @@ public sealed class IrcModerationTests
     }
 
     [Fact]
+    public async Task A_voice_given_to_an_operator_or_the_owner_takes_nothing_away()
+    {
+        await using var server = await OpenServerAsync();
+        var (op, user) = await ChannelOfTwoAsync(server);
+        await using var _ = op;
+        await using var __ = user;
+
+        await op.SendAsync("MODE #room +o user");
+        await user.NextAsync(l => l == ":op!op@parley MODE #room +o user");
+        await op.SendAsync("MODE #room +v user");
+        await op.SendAsync("MODE #room +v op");
+        await user.SendAsync("MODE #room +m");
+        await op.NextAsync(l => l == ":user!user@parley MODE #room +m");
+        Assert.True(op.HasNo(l => l.Contains(" MODE #room +v")));
+        await op.SendAsync("NAMES #room");
+        Assert.EndsWith(" = #room :@op @user", await op.NumericAsync("353"));
+        // The owner still moderates.
+        await op.SendAsync("MODE #room -o user");
+        await user.NextAsync(l => l == ":op!op@parley MODE #room -o user");
+    }
+
+    [Fact]
+    public async Task A_secret_room_is_left_out_for_non_members_on_irc_and_native_alike()
+    {
+        await using var server = await OpenServerAsync();
+        var (op, user) = await ChannelOfTwoAsync(server, "#hidden");
+        await using var _ = op;
+        await using var __ = user;
+        await op.SendAsync("MODE #hidden +s");
+        await user.NextAsync(l => l == ":op!op@parley MODE #hidden +s");
+        await using var outsider = await IrcClient.GuestAsync(server.IrcPort, "outsider");
+        await using var native = await server.RegisterAsync("nadia");
+
+        await outsider.SendAsync("LIST");
+        await outsider.NumericAsync("323");
+        await outsider.SendAsync("NAMES #hidden");
+        Assert.EndsWith(" #hidden :End of /NAMES list", await outsider.NumericAsync("366"));
+        Assert.DoesNotContain(outsider.Lines, l => l.Contains("#hidden") && IrcClient.Numeric(l) is "322" or "353");
+        var rooms = await native.OkAsync("rooms");
+        Assert.DoesNotContain("hidden", rooms.ToString());
+        await user.SendAsync("LIST");
+        await user.NextAsync(l => IrcClient.Numeric(l) == "322" && l.Contains(" #hidden "));
+    }
+
+    [Fact]
+    public async Task An_admin_who_left_the_room_hears_no_more_of_its_invitations()
+    {
+        await using var server = await OpenServerAsync();
+        await using var alice = await server.RegisterAsync("alice");
+        await using var carol = await server.RegisterAsync("carol");
+        await alice.OkAsync("create", new { room = "den" });
+        await alice.OkAsync("leave", new { room = "den" });
+        await using var gus = await IrcClient.GuestAsync(server.IrcPort, "gus");
+        await gus.SendAsync("JOIN #den");
+        await gus.NumericAsync("366");
+
+        await gus.SendAsync("INVITE carol #den");
+        await gus.NumericAsync("341");
+        await carol.NextAsync("invite", e => e.GetProperty("room").GetString() == "den");
+        await alice.OkAsync("ping");
+        Assert.True(alice.HasNo("invite"));
+    }
+
+    [Fact]
     public async Task Kick_removes_a_member_and_only_operators_may()
     {
         await using var server = await OpenServerAsync();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Parley.Tests.Support;
 
 namespace Parley.Tests.Irc;
@@ -106,6 +107,83 @@ public sealed class IrcOpenGuestTests
         await cat.SendAsync("AWAY");
         await cat.NumericAsync("305");
         await amy.NextAsync(l => l == ":cat!cat@parley AWAY");
+    }
+
+    [Fact]
+    public async Task An_away_user_who_joins_is_shown_away_at_once_to_away_notify_clients_only()
+    {
+        await using var server = await OpenServerAsync();
+        await using var amy = await IrcClient.GuestAsync(server.IrcPort, "amy", "away-notify");
+        await using var ann = await IrcClient.GuestAsync(server.IrcPort, "ann", "away-notify");
+        await using var bea = await IrcClient.GuestAsync(server.IrcPort, "bea");
+        await using var cat = await IrcClient.GuestAsync(server.IrcPort, "cat");
+        foreach (var member in new[] { amy, ann, bea })
+        {
+            await member.SendAsync("JOIN #room");
+            await member.NumericAsync("366");
+        }
+        await cat.SendAsync("AWAY :out to lunch");
+        await cat.NumericAsync("306");
+        await cat.SendAsync("JOIN #room");
+        await cat.NumericAsync("366");
+
+        foreach (var notified in new[] { amy, ann })
+        {
+            await notified.NextAsync(l => l == ":cat!cat@parley JOIN #room");
+            Assert.Equal(":cat!cat@parley AWAY :out to lunch", await notified.NextAsync(_ => true));
+        }
+        await bea.NextAsync(l => l == ":cat!cat@parley JOIN #room");
+        await bea.SendAsync("PING :after");
+        await bea.NextAsync(l => l.EndsWith(" :after"));
+        Assert.DoesNotContain(bea.Lines, l => l.Contains(" AWAY "));
+    }
+
+    [Fact]
+    public async Task Who_by_mask_shows_an_invisible_user_only_to_those_sharing_a_channel_with_it()
+    {
+        await using var server = await OpenServerAsync();
+        await using var amy = await IrcClient.GuestAsync(server.IrcPort, "amy");
+        await using var bea = await IrcClient.GuestAsync(server.IrcPort, "bea");
+        await using var cat = await IrcClient.GuestAsync(server.IrcPort, "cat");
+        await amy.SendAsync("MODE amy +i");
+        await amy.NextAsync(l => l.EndsWith(" MODE amy +i"));
+        await amy.SendAsync("JOIN #room");
+        await amy.NumericAsync("366");
+        await cat.SendAsync("JOIN #room");
+        await cat.NumericAsync("366");
+
+        await bea.SendAsync("WHO a*");
+        await bea.NumericAsync("315");
+        Assert.DoesNotContain(bea.Lines, l => IrcClient.Numeric(l) == "352");
+        await cat.SendAsync("WHO a*");
+        Assert.Contains(" amy H :0 ", await cat.NumericAsync("352"));
+        await amy.SendAsync("WHO a*");
+        Assert.Contains(" amy H :0 ", await amy.NumericAsync("352"));
+    }
+
+    [Fact]
+    public async Task A_guest_that_changes_its_nick_stays_away()
+    {
+        await using var server = await OpenServerAsync();
+        await using var amy = await IrcClient.GuestAsync(server.IrcPort, "amy");
+        await using var cat = await IrcClient.GuestAsync(server.IrcPort, "cat");
+        await cat.SendAsync("AWAY :out to lunch");
+        await cat.NumericAsync("306");
+        await cat.SendAsync("NICK kit");
+        await cat.NextAsync(l => l == ":cat!cat@parley NICK kit");
+
+        await amy.SendAsync("WHOIS kit");
+        Assert.EndsWith(" kit :out to lunch", await amy.NumericAsync("301"));
+    }
+
+    [Fact]
+    public async Task Time_tells_the_servers_clock()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2031, 3, 4, 5, 6, 7, TimeSpan.Zero));
+        await using var server = await TestServer.StartAsync(new() { ["IrcGuests"] = "open" }, time: time);
+        await using var amy = await IrcClient.GuestAsync(server.IrcPort, "amy");
+        await amy.SendAsync("TIME");
+        Assert.EndsWith(" :Tuesday March 04 2031 -- 05:06:07 +00:00", await amy.NumericAsync("391"));
     }
 
     [Fact]
