@@ -20,7 +20,7 @@ server.on('connection', (socket) => {
       const event = JSON.stringify({ type: 'message', room: request.room, text: request.text });
       for (const member of rooms.get(request.room) ?? []) if (member !== socket) member.send(event);
     }
-    socket.send(JSON.stringify({ re: request.id, type: 'ok' }));
+    socket.send(JSON.stringify({ re: request.id ?? null, type: 'ok' })); // "re" first, as Parley's replies
   });
   socket.on('close', () => { for (const room of joined) rooms.get(room)?.delete(socket); });
 });
