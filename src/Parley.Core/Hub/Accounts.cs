@@ -54,7 +54,7 @@ internal sealed class Accounts
         if (_presence.IsOnlineKey(Names.Key(name)))
             return Error(ErrorCodes.UserExists, $"the name '{name}' is in use by a guest right now");
 
-        var hash = await Task.Run(() => _hasher.Hash(password)).ConfigureAwait(false);
+        var hash = await _hasher.HashAsync(password).ConfigureAwait(false);
         var user = new UserRecord(name, hash, Timestamps.Now(_time));
         if (!await _store.TryCreateUserAsync(user, Names.Key(_limits.DefaultRoom)).ConfigureAwait(false))
             return Error(ErrorCodes.UserExists, $"the name '{name}' is taken");
@@ -82,7 +82,7 @@ internal sealed class Accounts
 
         var user = await _store.FindUserAsync(key).ConfigureAwait(false);
         // Verify against a dummy hash for unknown users so both failures take the same time.
-        var check = await Task.Run(() => _hasher.Verify(user?.PasswordHash ?? DummyHash(), password)).ConfigureAwait(false);
+        var check = await _hasher.VerifyAsync(user?.PasswordHash ?? await DummyHashAsync().ConfigureAwait(false), password).ConfigureAwait(false);
         if (user is null || check == PasswordCheck.Failed)
         {
             _throttle.Failed(throttleKey);
@@ -90,7 +90,7 @@ internal sealed class Accounts
         }
         _throttle.Succeeded(throttleKey);
         if (check == PasswordCheck.SuccessRehashNeeded)
-            await _store.SetPasswordHashAsync(key, await Task.Run(() => _hasher.Hash(password)).ConfigureAwait(false)).ConfigureAwait(false);
+            await _store.SetPasswordHashAsync(key, await _hasher.HashAsync(password).ConfigureAwait(false)).ConfigureAwait(false);
 
         _knownUsers.Add(key, user.Name);
         var token = await IssueTokenAsync(session, key).ConfigureAwait(false);
@@ -161,7 +161,7 @@ internal sealed class Accounts
         return (rooms, directs);
     }
 
-    private string DummyHash() => _dummyHash ??= _hasher.Hash("parley-dummy-password");
+    private async Task<string> DummyHashAsync() => _dummyHash ??= await _hasher.HashAsync("parley-dummy-password").ConfigureAwait(false);
 
     /// <summary>
     /// A password hash costs tens of milliseconds of CPU on purpose; one connection must not be
