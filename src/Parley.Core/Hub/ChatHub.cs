@@ -46,7 +46,7 @@ public sealed class ChatHub
         _presence = new PresenceRegistry(_rooms, _cluster);
         _rooms.Use(_presence);
         _accounts = new Accounts(store, hasher, time, limits, _rooms, _presence, knownUsers, _cluster);
-        _guests = new Guests(knownUsers, _presence, limits);
+        _guests = new Guests(knownUsers, _presence, limits, time);
         _messaging = new Messaging(store, backplane, time, limits, _rooms, _presence, knownUsers, _cluster, sequencers);
         _operators = new Operators(_presence, _cluster);
     }

@@ -15,8 +15,16 @@ namespace Parley.Core.Hub;
 ///
 /// Concurrency: no state of its own; a guest's name is checked and taken at once, under the topology lock, by <see cref="PresenceRegistry.AttachAsync"/>.
 /// </summary>
-internal sealed class Guests(KnownUsers knownUsers, PresenceRegistry presence, ChatLimits limits)
+internal sealed class Guests(KnownUsers knownUsers, PresenceRegistry presence, ChatLimits limits, TimeProvider time)
 {
+    /// <summary>
+    /// How long a sign-in waits for a name held by a connection that is going away. A client that
+    /// drops its connection and at once opens another under the same nick races the server's
+    /// handling of the first one's end (its EOF and the new NICK are read on different threads):
+    /// without the wait it gets 433 for its own name.
+    /// </summary>
+    private static readonly TimeSpan[] NameReleaseWaits = [TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100)];
+
     /// <summary>An open guest takes another name, one no account has and no one online uses.</summary>
     public async Task<Result<string>> RenameAsync(Session session, string name)
     {
@@ -36,6 +44,12 @@ internal sealed class Guests(KnownUsers knownUsers, PresenceRegistry presence, C
             return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in");
         if (await NameRefusalAsync(name, checkAccounts: true).ConfigureAwait(false) is { } refused)
             return refused;
+        foreach (var wait in NameReleaseWaits)
+        {
+            if (await presence.AttachAsync(session, name, asGuest: true).ConfigureAwait(false))
+                return new SessionStart(name, Token: null, [], []);
+            await Task.Delay(wait, time).ConfigureAwait(false);
+        }
         if (!await presence.AttachAsync(session, name, asGuest: true).ConfigureAwait(false))
             return Error(ErrorCodes.UserExists, $"'{name}' is in use right now");
         return new SessionStart(name, Token: null, [], []);

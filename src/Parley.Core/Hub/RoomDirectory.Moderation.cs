@@ -11,7 +11,8 @@ namespace Parley.Core.Hub;
 ///
 /// Stored rooms keep their settings, bans and their accounts' roles in the store (an account's
 /// role stays when it leaves and comes back); a guest's role and a transient room's roles end with
-/// the membership. Changes are made under the topology lock and written to the store in that order.
+/// the membership. Only a stored room's owner is protected from its admins: a transient room's
+/// owner (its creator) is an admin like the others, as a channel operator is on IRC. Changes are made under the topology lock and written to the store in that order.
 /// Other nodes load a room's moderation when they start; changes are not yet sent over the
 /// backplane (docs/architecture.md).
 /// </summary>
@@ -81,7 +82,7 @@ internal sealed partial class RoomDirectory
                     var target = Names.Key(change.Value ?? "");
                     if (!room.Members.ContainsKey(target))
                         return Error(ErrorCodes.NotInRoom, $"'{change.Value}' is not in '{room.Name}'");
-                    if ((change.Role == RoomRole.Owner || room.RoleOf(target) == RoomRole.Owner) && myRole < RoomRole.Owner)
+                    if ((change.Role == RoomRole.Owner || room.RoleOf(target) == RoomRole.Owner) && myRole < RoomRole.Owner && !room.Transient)
                         return Error(ErrorCodes.NotPermitted, $"only the owner of '{room.Name}' changes its owner");
                 }
             }
@@ -125,8 +126,10 @@ internal sealed partial class RoomDirectory
                 var target = Names.Key(change.Value!);
                 var current = room.RoleOf(target);
                 // A member has one role: giving a lower one than it has (IRC +v to an operator) takes
-                // nothing away, and taking back the role it has leaves it a plain member.
-                var role = change.On ? (RoomRole)Math.Max((int)current, (int)change.Role) : (current == change.Role ? RoomRole.Member : current);
+                // nothing away, and taking back the role it has leaves it a plain member. A
+                // transient room's owner is only its first admin, so taking admin takes that too.
+                var taken = current == change.Role || (room.Transient && current == RoomRole.Owner && change.Role == RoomRole.Admin);
+                var role = change.On ? (RoomRole)Math.Max((int)current, (int)change.Role) : (taken ? RoomRole.Member : current);
                 if (role == current)
                     return (m, false);
                 if (role == RoomRole.Member)
@@ -172,7 +175,7 @@ internal sealed partial class RoomDirectory
                 return Error(ErrorCodes.NotPermitted, $"you need to be an admin of '{room.Name}' to kick");
             if (!room.Members.TryGetValue(target, out targetName!))
                 return Error(ErrorCodes.NotInRoom, $"'{userName}' is not in '{room.Name}'");
-            if (room.RoleOf(target) == RoomRole.Owner && room.RoleOf(myKey) < RoomRole.Owner)
+            if (room.RoleOf(target) == RoomRole.Owner && room.RoleOf(myKey) < RoomRole.Owner && !room.Transient)
                 return Error(ErrorCodes.NotPermitted, $"only the owner may kick the owner of '{room.Name}'");
         }
         if (!room.Transient && knownUsers.IsKnown(target))

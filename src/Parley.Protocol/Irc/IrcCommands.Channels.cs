@@ -183,6 +183,11 @@ internal static partial class IrcCommands
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// LIST the rooms this user may see; without names, only those with members, as IRC lists only
+    /// channels in use (a stored room everyone has left, such as an unused #lobby, is named only
+    /// when asked for).
+    /// </summary>
     private static Task List(IrcSession s, IrcMessage m)
     {
         var wanted = m.Params.Count > 0 ? m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries) : null;
@@ -190,7 +195,7 @@ internal static partial class IrcCommands
         foreach (var room in s.Hub.Rooms(s).Value!)
         {
             var channel = IrcServerInfo.Channel(room.Name);
-            if (wanted is null || wanted.Contains(channel, StringComparer.OrdinalIgnoreCase))
+            if (wanted is null ? room.Members > 0 : wanted.Contains(channel, StringComparer.OrdinalIgnoreCase))
                 s.Numeric(IrcNumerics.List, channel, room.Members.ToString(System.Globalization.CultureInfo.InvariantCulture), room.Topic);
         }
         s.Numeric(IrcNumerics.ListEnd, "End of /LIST");

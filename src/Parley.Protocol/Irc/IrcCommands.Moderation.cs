@@ -49,20 +49,26 @@ internal static partial class IrcCommands
         }
         if (request.MissingArgument)
             s.Numeric(IrcNumerics.NeedMoreParams, "MODE", "Not enough parameters");
+        foreach (var (mode, parameter, reason) in request.Invalid)
+            s.Numeric(IrcNumerics.InvalidModeParam, name, mode.ToString(), parameter, reason);
         if (request.Changes.Count == 0)
             return;
         var changed = await s.Hub.ChangeRoomAsync(s, summary.Name, request.Changes).ConfigureAwait(false);
         if (!changed.Ok)
         {
-            if (changed.Error!.Code == ErrorCodes.NotInRoom)
-                s.Numeric(IrcNumerics.UserNotInChannel, request.Changes.FirstOrDefault(c => c.Setting == RoomSetting.Role)?.Value ?? "*", name, "They aren't on that channel");
+            // A nick no one online has is no such nick (401); one online, not in the channel, 441.
+            var nick = request.Changes.FirstOrDefault(c => c.Setting == RoomSetting.Role)?.Value ?? "*";
+            if (changed.Error!.Code == ErrorCodes.NotInRoom && s.Hub.OnlineName(nick) is null)
+                s.Numeric(IrcNumerics.NoSuchNick, nick, "No such nick/channel");
+            else if (changed.Error!.Code == ErrorCodes.NotInRoom)
+                s.Numeric(IrcNumerics.UserNotInChannel, nick, name, "They aren't on that channel");
             else
                 IrcErrors.Reply(s, changed.Error, "MODE", name);
         }
         // Those in the channel see the change through the hub; the sender is one of them.
     }
 
-    /// <summary>A user's own modes: +i (invisible: hidden from WHO of those who share no channel) and +o (by OPER only).</summary>
+    /// <summary>A user's own modes: +i (invisible: hidden from WHO of those who share no channel), +w (receives WALLOPS) and +o (by OPER only).</summary>
     private static void UserMode(IrcSession s, IrcMessage m)
     {
         if (!string.Equals(m.Params[0], s.Nick, StringComparison.OrdinalIgnoreCase))
@@ -75,7 +81,7 @@ internal static partial class IrcCommands
         }
         if (m.Params.Count == 1)
         {
-            s.Numeric(IrcNumerics.UModeIs, (s.Invisible ? "+i" : "+") + (s.IsOperator ? "o" : ""));
+            s.Numeric(IrcNumerics.UModeIs, "+" + (s.Invisible ? "i" : "") + (s.IsOperator ? "o" : "") + (s.ReceivesWallops ? "w" : ""));
             return;
         }
         var on = true;
@@ -90,6 +96,10 @@ internal static partial class IrcCommands
                 case 'i' when s.Invisible != on:
                     s.Invisible = on;
                     applied += (sign != (on ? '+' : '-') ? (sign = on ? '+' : '-').ToString() : "") + "i";
+                    break;
+                case 'w' when s.ReceivesWallops != on:
+                    s.ReceivesWallops = on;
+                    applied += (sign != (on ? '+' : '-') ? (sign = on ? '+' : '-').ToString() : "") + "w";
                     break;
                 case 'o' when !on && s.IsOperator:
                     s.IsOperator = false;

@@ -16,8 +16,10 @@ internal static partial class IrcCommands
         s.Numeric(IrcNumerics.LuserOp, stats.Operators.ToString(CultureInfo.InvariantCulture), "operator(s) online");
         s.Numeric(IrcNumerics.LuserChannels, s.Hub.Rooms(s).Value!.Count.ToString(CultureInfo.InvariantCulture), "channels formed");
         s.Numeric(IrcNumerics.LuserMe, $"I have {total} clients and 0 servers");
-        s.Numeric(IrcNumerics.LocalUsers, total.ToString(CultureInfo.InvariantCulture), max.ToString(CultureInfo.InvariantCulture), $"Current local users {total}, max {max}");
-        s.Numeric(IrcNumerics.GlobalUsers, total.ToString(CultureInfo.InvariantCulture), max.ToString(CultureInfo.InvariantCulture), $"Current global users {total}, max {max}");
+        // The counts in the text only: Modern IRC makes the number parameters optional, and tools
+        // that parse them (irctest) take "max" for the peak since they connected, not since the start.
+        s.Numeric(IrcNumerics.LocalUsers, $"Current local users {total}, max {max}");
+        s.Numeric(IrcNumerics.GlobalUsers, $"Current global users {total}, max {max}");
     }
 
     private static Task Time(IrcSession s, IrcMessage m)

@@ -7,7 +7,8 @@ internal static partial class IrcCommands
 {
     /// <summary>
     /// WHO #channel lists its members, offline ones too (H here, G away or offline); WHO mask the online users whose
-    /// nick matches ('*' and '?'), leaving out +i users who share no channel with the asker. A
+    /// nick matches ('*' and '?'), leaving out +i users who share no channel with the asker unless
+    /// the mask is their plain nick. A
     /// comma list ("WHO #a,#b", as irssi sends) is answered mask by mask, each ended by its own 315.
     /// WHO mask %fields[,token] answers with WHOX's 354 instead of 352.
     /// </summary>
@@ -34,9 +35,11 @@ internal static partial class IrcCommands
         }
         else
         {
+            // A plain nick names its user, invisible or not; only a pattern respects +i.
+            var pattern = mask == "0" || mask.AsSpan().IndexOfAny('*', '?') >= 0;
             foreach (var user in s.Hub.Online().Value!.Where(u => Glob.Matches(mask == "0" ? "*" : mask, u)))
             {
-                var visible = string.Equals(user, s.Nick, StringComparison.OrdinalIgnoreCase) || !Describe(s, user).Invisible
+                var visible = !pattern || string.Equals(user, s.Nick, StringComparison.OrdinalIgnoreCase) || !Describe(s, user).Invisible
                     || s.Hub.SharedRooms(s.Nick, user).Count > 0;
                 if (visible)
                     WhoReply(s, "*", user, "", whox);

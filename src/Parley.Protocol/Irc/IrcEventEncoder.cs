@@ -39,16 +39,19 @@ public sealed class IrcEventEncoder : IEventEncoder
     };
 
     /// <summary>
-    /// One PRIVMSG per line of text (IRC lines cannot hold a newline), each cut to fit in 512
-    /// bytes; the first carries the msgid, all carry the time. Empty lines are left out.
+    /// One PRIVMSG per line of text (IRC lines cannot hold a newline); the first carries the
+    /// msgid, all carry the time. Empty lines are left out. A line is cut where an IRC client could
+    /// not have sent it in one 512-byte <c>PRIVMSG target text</c>, so what an IRC user sent
+    /// arrives whole, its source prefix allowed past 512 as Modern IRC clients accept (and ergo
+    /// does); longer text from native or web clients comes in pieces, never inside a character.
     /// </summary>
     internal static byte[] Message(StoredMessage message)
     {
         var source = IrcServerInfo.Source(message.From);
         var target = message.Room is not null ? IrcServerInfo.Channel(message.Room) : message.To!;
         var time = JsonWire.Timestamp(message.Timestamp);
-        // ":source PRIVMSG target :" + text + CRLF must fit in 512 bytes.
-        var budget = IrcCodec.MaxLineBytes - 2 - Encoding.UTF8.GetByteCount($":{source} PRIVMSG {target} :");
+        // A one-word text needs no ':' before it, so a client can send one byte more than with it.
+        var budget = IrcCodec.MaxLineBytes - 2 - Encoding.UTF8.GetByteCount($"PRIVMSG {target} ");
         var output = new StringBuilder();
         var first = true;
         foreach (var line in message.Text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries))

@@ -79,8 +79,18 @@ internal static class IrcModes
         _ => '?',
     };
 
-    /// <summary>What a MODE line asks, parsed: the changes, "b" list requests, and the letters Parley does not know.</summary>
-    public sealed record Request(List<RoomChange> Changes, bool ListBans, List<char> Unknown, bool MissingArgument);
+    /// <summary>
+    /// What a MODE line asks, parsed: the changes, "b" list requests, the letters Parley does not
+    /// know, and the parameters it refuses (ERR_INVALIDMODEPARAM: the letter, the parameter as
+    /// the reply shows it, why).
+    /// </summary>
+    public sealed record Request(List<RoomChange> Changes, bool ListBans, List<char> Unknown, bool MissingArgument, List<(char Mode, string Parameter, string Reason)> Invalid);
+
+    /// <summary>RFC 2812's channel key: 1 to 23 characters, none of them a space, a comma or a control character.</summary>
+    public const int MaxKeyLength = 23;
+
+    private static bool IsValidKey(string key) =>
+        key.Length is > 0 and <= MaxKeyLength && !key.Any(c => c <= ' ' || c == ',' || c == '\x7f');
 
     /// <summary>Reads <c>MODE #chan +kl-o key 10 nick</c>: parameters are taken in order by the modes that need one.</summary>
     public static Request Parse(IReadOnlyList<string> parameters)
@@ -89,6 +99,7 @@ internal static class IrcModes
         var unknown = new List<char>();
         var listBans = false;
         var missing = false;
+        var invalid = new List<(char, string, string)>();
         var next = 2;
         var on = true;
         string? Arg() => next < parameters.Count ? parameters[next++] : null;
@@ -105,18 +116,24 @@ internal static class IrcModes
                 case 'n': break;
                 case 'k':
                     var key = Arg();
-                    if (on && string.IsNullOrEmpty(key))
+                    if (!on)
+                        changes.Add(new(RoomSetting.Key, false));
+                    else if (key is null)
                         missing = true;
+                    else if (!IsValidKey(key))
+                        invalid.Add(('k', "*", $"A key is 1 to {MaxKeyLength} characters without spaces, commas or control characters"));
                     else
-                        changes.Add(new(RoomSetting.Key, on, on ? key : null));
+                        changes.Add(new(RoomSetting.Key, true, key));
                     break;
                 case 'l':
                     if (!on)
                         changes.Add(new(RoomSetting.Limit, false));
-                    else if (Arg() is { } limit && int.TryParse(limit, out var n) && n > 0)
+                    else if (Arg() is not { } limit)
+                        missing = true;
+                    else if (int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0)
                         changes.Add(new(RoomSetting.Limit, true, n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                     else
-                        missing = true;
+                        invalid.Add(('l', limit.Length > 0 ? limit : "*", "A member limit is a whole number above 0"));
                     break;
                 case 'b':
                     if (Arg() is { } mask)
@@ -133,7 +150,7 @@ internal static class IrcModes
                 default: unknown.Add(c); break;
             }
         }
-        return new Request(changes, listBans, unknown, missing);
+        return new Request(changes, listBans, unknown, missing, invalid);
     }
 
     /// <summary>A ban on "bob" is a ban on "bob!*@*", as IRC servers complete it.</summary>

@@ -23,6 +23,7 @@ internal static class IrcNumerics
     public const string List = "322";
     public const string ListEnd = "323";
     public const string ChannelModeIs = "324";
+    public const string CreationTime = "329";
     public const string NoTopic = "331";
     public const string Topic = "332";
     public const string WhoReply = "352";
@@ -91,4 +92,5 @@ internal static class IrcNumerics
     public const string SaslAborted = "906";
     public const string SaslAlready = "907";
     public const string SaslMechs = "908";
+    public const string InvalidModeParam = "696";
 }

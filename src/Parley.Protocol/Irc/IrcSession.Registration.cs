@@ -29,6 +29,15 @@ public sealed partial class IrcSession
 
     private bool _invisible;
 
+    /// <summary>User mode +w: operators' WALLOPS reach this client (read by deliveries, set by MODE).</summary>
+    internal bool ReceivesWallops
+    {
+        get => _wallops;
+        set => _wallops = value;
+    }
+
+    private volatile bool _wallops;
+
     /// <summary>The real name USER gave; shown by WHO and WHOIS.</summary>
     internal string? RealName { get; set; }
 

@@ -156,6 +156,9 @@ public sealed partial class IrcSession : QueuedSession
             return RejoinShared(back.User);
         if (broadcast.Event is AwayEvent && !Caps.HasFlag(IrcCaps.AwayNotify))
             return true;
+        // WALLOPS reach +w users, and their sender as an echo.
+        if (broadcast.Event is AnnouncementEvent wallops && !ReceivesWallops && !string.Equals(wallops.From, User, StringComparison.OrdinalIgnoreCase))
+            return true;
         if (broadcast.Event is InviteEvent invite && !Caps.HasFlag(IrcCaps.InviteNotify)
             && !string.Equals(invite.User, User, StringComparison.OrdinalIgnoreCase))
             return true;

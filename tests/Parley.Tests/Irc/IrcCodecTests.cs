@@ -110,7 +110,7 @@ public sealed class IrcCodecTests
     }
 
     [Fact]
-    public void Encodes_a_long_message_in_pieces_that_fit_512_bytes_without_splitting_characters()
+    public void Encodes_a_long_message_in_pieces_an_irc_client_could_have_sent_without_splitting_characters()
     {
         var text = string.Concat(Enumerable.Repeat("é😀 ", 400));
         var message = new StoredMessage("m1", "d:a:b", 1, Ts, "alice", null, "bob", text);
@@ -120,13 +120,20 @@ public sealed class IrcCodecTests
         var rebuilt = new StringBuilder();
         foreach (var line in lines)
         {
-            var untagged = line[(line.IndexOf(' ') + 1)..];
-            Assert.True(Encoding.UTF8.GetByteCount(untagged) + 2 <= 512, $"{Encoding.UTF8.GetByteCount(untagged)} bytes");
-            var parsed = Parse(line);
-            Assert.Equal("bob", parsed.Params[0]);
-            rebuilt.Append(parsed.Params[1]);
+            // Each piece is what an IRC client could send: "PRIVMSG bob text" in 512 bytes.
+            const string Command = " PRIVMSG bob :";
+            var piece = line[(line.IndexOf(Command, StringComparison.Ordinal) + Command.Length)..];
+            Assert.True(Encoding.UTF8.GetByteCount($"PRIVMSG bob {piece}\r\n") <= 512, $"{Encoding.UTF8.GetByteCount(piece)} bytes");
+            rebuilt.Append(piece);
         }
         Assert.Equal(text, rebuilt.ToString());
+
+        // What an IRC client sent in one line arrives in one line, whatever the source's length.
+        var longest = new string('a', 512 - "PRIVMSG bob \r\n".Length);
+        var whole = new StoredMessage("m2", "d:a:b", 2, Ts, "a-rather-long-nick-name", null, "bob", longest);
+        var relayed = Encoding.UTF8.GetString(new IrcEventEncoder().Encode(new MessageEvent(whole)));
+        Assert.EndsWith($" :a-rather-long-nick-name!a-rather-long-nick-name@parley PRIVMSG bob :{longest}\r\n", relayed);
+        Assert.Single(relayed.Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]

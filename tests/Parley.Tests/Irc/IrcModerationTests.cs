@@ -46,6 +46,9 @@ public sealed class IrcModerationTests
         await user.SendAsync("NAMES #room");
         Assert.EndsWith(" = #room :@op @user", await user.NumericAsync("353"));
         await op.SendAsync("MODE #room +o nobody");
+        await op.NumericAsync("401");
+        await using var outsider = await IrcClient.GuestAsync(server.IrcPort, "outsider");
+        await op.SendAsync("MODE #room +o outsider");
         await op.NumericAsync("441");
     }
 

@@ -1,0 +1,136 @@
+using Parley.Tests.Support;
+
+namespace Parley.Tests.Irc;
+
+/// <summary>Details of classic IRC that irctest checks and clients rely on, against the real server over TCP (open guests).</summary>
+public sealed class IrcConformanceTests
+{
+    private static Task<TestServer> OpenServerAsync() => TestServer.StartAsync(new() { ["IrcGuests"] = "open" });
+
+    [Fact]
+    public async Task A_client_that_reconnects_at_once_gets_its_nick_back()
+    {
+        await using var server = await OpenServerAsync();
+        // The old connection's end and the new NICK race on different threads; each round is a chance to lose.
+        for (var round = 0; round < 20; round++)
+        {
+            var first = await IrcClient.GuestAsync(server.IrcPort, "quick");
+            await first.DisposeAsync();
+            await using var again = await IrcClient.ConnectAsync(server.IrcPort);
+            await again.SendAsync("NICK quick");
+            await again.SendAsync("USER quick 0 * :quick");
+            var reply = await again.NextAsync(l => IrcClient.Numeric(l) is "001" or "433");
+            Assert.Equal("001", IrcClient.Numeric(reply));
+        }
+    }
+
+    [Fact]
+    public async Task Invalid_mode_parameters_get_696_and_an_unknown_nick_401()
+    {
+        await using var server = await OpenServerAsync();
+        await using var op = await IrcClient.GuestAsync(server.IrcPort, "op");
+        await op.SendAsync("JOIN #modes");
+        await op.NumericAsync("366");
+
+        await op.SendAsync("MODE #modes +k :pass phrase");
+        Assert.EndsWith(" 696 op #modes k * :A key is 1 to 23 characters without spaces, commas or control characters", await op.NumericAsync("696"));
+        await op.SendAsync("MODE #modes +k :");
+        await op.NumericAsync("696");
+        await op.SendAsync("MODE #modes +l abc");
+        Assert.Contains(" 696 op #modes l abc :", await op.NumericAsync("696"));
+        await op.SendAsync("MODE #modes +l 0");
+        Assert.Contains(" 696 op #modes l 0 :", await op.NumericAsync("696"));
+        await op.SendAsync("MODE #modes +o nobody");
+        Assert.Contains(" 401 op nobody ", await op.NumericAsync("401"));
+
+        // None of them changed anything; a valid key does.
+        await op.SendAsync("MODE #modes");
+        Assert.EndsWith(" 324 op #modes :+nt", await op.NumericAsync("324"));
+        await op.SendAsync("MODE #modes +k secret");
+        await op.NextAsync(l => l == ":op!op@parley MODE #modes +k secret");
+    }
+
+    [Fact]
+    public async Task Wallops_reach_users_with_mode_w_and_their_sender_only()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["IrcGuests"] = "open", ["IrcOperators:admin"] = "s3cret" });
+        await using var op = await IrcClient.GuestAsync(server.IrcPort, "op");
+        await using var listener = await IrcClient.GuestAsync(server.IrcPort, "listener");
+        await using var other = await IrcClient.GuestAsync(server.IrcPort, "other");
+        await listener.SendAsync("MODE listener +w");
+        await listener.NextAsync(l => l == ":listener!listener@parley MODE listener +w");
+        await listener.SendAsync("MODE listener");
+        Assert.EndsWith(" 221 listener :+w", await listener.NumericAsync("221"));
+        await op.SendAsync("OPER admin s3cret");
+        await op.NumericAsync("381");
+
+        await op.SendAsync("WALLOPS :first");
+        await op.NextAsync(l => l == ":op!op@parley WALLOPS :first");
+        await listener.NextAsync(l => l == ":op!op@parley WALLOPS :first");
+        // "other" has no +w: after a PING round trip that came later, still no WALLOPS.
+        await other.SendAsync("PING after");
+        await other.NextAsync(l => l.Contains("PONG") && l.EndsWith("after"));
+        Assert.DoesNotContain(other.Lines, l => l.Contains("WALLOPS"));
+    }
+
+    [Fact]
+    public async Task Who_with_a_plain_nick_shows_an_invisible_user_but_a_pattern_does_not()
+    {
+        await using var server = await OpenServerAsync();
+        await using var evan = await IrcClient.GuestAsync(server.IrcPort, "evan");
+        await using var asker = await IrcClient.GuestAsync(server.IrcPort, "asker");
+        await evan.SendAsync("MODE evan +i");
+        await evan.NextAsync(l => l.EndsWith("MODE evan +i"));
+
+        await asker.SendAsync("WHO eva*");
+        await asker.NumericAsync("315");
+        Assert.DoesNotContain(asker.Lines, l => IrcClient.Numeric(l) == "352");
+        await asker.SendAsync("WHO evan");
+        Assert.Contains(" evan H :0 evan", await asker.NumericAsync("352"));
+    }
+
+    [Fact]
+    public async Task List_leaves_out_rooms_nobody_is_in_unless_named()
+    {
+        await using var server = await OpenServerAsync();
+        await using var guest = await IrcClient.GuestAsync(server.IrcPort, "guest");
+        await guest.SendAsync("JOIN #busy");
+        await guest.NumericAsync("366");
+
+        await guest.SendAsync("LIST");
+        await guest.NumericAsync("323");
+        Assert.Contains(guest.Lines, l => l.Contains(" 322 guest #busy 1 "));
+        Assert.DoesNotContain(guest.Lines, l => l.Contains(" 322 guest #lobby "));
+        await guest.SendAsync("LIST #lobby");
+        Assert.Contains(" 322 guest #lobby 0 ", await guest.NumericAsync("322"));
+    }
+
+    [Fact]
+    public async Task In_a_guests_channel_the_creator_is_an_operator_like_any_other()
+    {
+        await using var server = await OpenServerAsync();
+        await using var foo = await IrcClient.GuestAsync(server.IrcPort, "foo");
+        await using var bar = await IrcClient.GuestAsync(server.IrcPort, "bar");
+        await using var carl = await IrcClient.GuestAsync(server.IrcPort, "carl");
+        await foo.SendAsync("JOIN #chan");
+        await foo.NumericAsync("366");
+        await bar.SendAsync("JOIN #chan");
+        await bar.NumericAsync("366");
+
+        // The creator gives up its operator status, and then may not invite to an invite-only channel.
+        await foo.SendAsync("MODE #chan +i");
+        await foo.NextAsync(l => l == ":foo!foo@parley MODE #chan +i");
+        await foo.SendAsync("MODE #chan +o bar");
+        await foo.NextAsync(l => l == ":foo!foo@parley MODE #chan +o bar");
+        await foo.SendAsync("MODE #chan -o foo");
+        await foo.NextAsync(l => l == ":foo!foo@parley MODE #chan -o foo");
+        await foo.SendAsync("INVITE carl #chan");
+        await foo.NumericAsync("482");
+
+        // Another operator may kick it.
+        await bar.SendAsync("MODE #chan +o foo");
+        await bar.NextAsync(l => l == ":bar!bar@parley MODE #chan +o foo");
+        await bar.SendAsync("KICK #chan foo :bye");
+        await foo.NextAsync(l => l == ":bar!bar@parley KICK #chan foo :bye");
+    }
+}
