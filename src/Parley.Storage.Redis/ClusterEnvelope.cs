@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Parley.Core.Cluster;
+using Parley.Core.Events;
 
 namespace Parley.Storage.Redis;
 
@@ -66,6 +67,17 @@ internal static class ClusterEnvelope
                     w.WriteString("user", e.From);
                     w.WriteString("text", e.Text);
                     break;
+                case Signaled { Signal: var e }:
+                    w.WriteString("kind", "signal");
+                    w.WriteString("id", e.Id);
+                    w.WriteNumber("ts", e.Timestamp.ToUnixTimeMilliseconds());
+                    w.WriteString("user", e.From);
+                    if (e.Room is not null)
+                        w.WriteString("room", e.Room);
+                    if (e.To is not null)
+                        w.WriteString("to", e.To);
+                    w.WriteString("tags", e.ClientTags);
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(clusterEvent), clusterEvent.GetType().Name, "not sent on the backplane channel");
             }
@@ -101,6 +113,9 @@ internal static class ClusterEnvelope
             "offline" => new NodePresence(node, Required("user"), Online: false, JsonFields.Optional(root, "reason")),
             "kill" => new UserKilled(Required("user"), Required("reason")),
             "announce" => new Announced(Required("user"), Required("text")),
+            "signal" => new Signaled(new SignalEvent(Required("id"),
+                DateTimeOffset.FromUnixTimeMilliseconds(root.TryGetProperty("ts", out var ts) ? ts.GetInt64() : throw new FormatException("signal without ts")),
+                Required("user"), JsonFields.Optional(root, "room"), JsonFields.Optional(root, "to"), Required("tags"))),
             _ => throw new FormatException($"unknown cluster event kind '{kind}'"),
         };
         return (node, clusterEvent);

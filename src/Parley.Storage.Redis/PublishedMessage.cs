@@ -19,7 +19,10 @@ public sealed record PublishedMessage(string? Node, string? Session, StoredMessa
             JsonFields.Required(root, "from", "published message"),
             JsonFields.Optional(root, "room"),
             JsonFields.Optional(root, "to"),
-            JsonFields.Required(root, "text", "published message"));
+            JsonFields.Required(root, "text", "published message"))
+        {
+            ClientTags = JsonFields.Optional(root, "tags"),
+        };
         return new PublishedMessage(JsonFields.Optional(root, "node"), JsonFields.Optional(root, "session"), message);
     }
 

@@ -25,6 +25,9 @@ public sealed record ReadMoved(string User, string? Room, string? With, long Seq
 /// <param name="Guest">The user is a guest: its memberships end when it goes offline, or when its node is lost.</param>
 public sealed record NodePresence(string Node, string User, bool Online, string? Reason = null, bool Guest = false) : ClusterEvent;
 
+/// <summary>A signal (<see cref="Events.SignalEvent"/>) sent on another node, for this node's sessions of its room or users.</summary>
+public sealed record Signaled(Events.SignalEvent Signal) : ClusterEvent;
+
 /// <summary>An operator's announcement, for every node's sessions.</summary>
 public sealed record Announced(string From, string Text) : ClusterEvent;
 

@@ -40,4 +40,11 @@ public sealed record TopicEvent(string Room, string Topic, string By) : ChatEven
 /// <param name="With">The other user of a direct conversation, or null for a room.</param>
 public sealed record ReadEvent(string? Room, string? With, long Seq) : ChatEvent;
 
+/// <summary>
+/// Said live to a room or a user and never stored: IRCv3 TAGMSG's client-only tags (typing,
+/// reactions, …, in their wire form as <see cref="NewMessage.ClientTags"/>). Exactly one of
+/// <paramref name="Room"/> and <paramref name="To"/> is set.
+/// </summary>
+public sealed record SignalEvent(string Id, DateTimeOffset Timestamp, string From, string? Room, string? To, string ClientTags) : ChatEvent;
+
 public sealed record ByeEvent(string Reason) : ChatEvent;

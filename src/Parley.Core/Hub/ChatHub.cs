@@ -1,4 +1,5 @@
 using Parley.Core.Cluster;
+using Parley.Core.Events;
 using Parley.Core.Model;
 using Parley.Core.Policy;
 using Parley.Core.Storage;
@@ -146,13 +147,19 @@ public sealed class ChatHub
     public Result<IReadOnlyList<MemberInfo>> Members(string name) => _rooms.Members(name);
 
     /// <inheritdoc cref="Messaging.SendToRoomAsync"/>
-    public Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text) => _messaging.SendToRoomAsync(session, roomName, text);
+    public Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text, string? clientTags = null) =>
+        _messaging.SendToRoomAsync(session, roomName, text, clientTags);
 
     /// <inheritdoc cref="Messaging.StartSendToRoom"/>
     public Result<Task<StoredMessage>> StartSendToRoom(Session session, string roomName, string text) => _messaging.StartSendToRoom(session, roomName, text);
 
     /// <inheritdoc cref="Messaging.SendDirectAsync"/>
-    public Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text) => _messaging.SendDirectAsync(session, toName, text);
+    public Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text, string? clientTags = null) =>
+        _messaging.SendDirectAsync(session, toName, text, clientTags);
+
+    /// <inheritdoc cref="Messaging.SignalAsync"/>
+    public Task<Result<SignalEvent>> SignalAsync(Session session, string? roomName, string? toName, string clientTags) =>
+        _messaging.SignalAsync(session, roomName, toName, clientTags);
 
     /// <inheritdoc cref="Messaging.HistoryAsync"/>
     public Task<Result<HistoryPage>> HistoryAsync(Session session, string? roomName, string? withName, long? beforeSeq, int? limit) =>
@@ -202,6 +209,9 @@ public sealed class ChatHub
                 break;
             case Announced announced:
                 _operators.ApplyRemote(announced);
+                break;
+            case Signaled signaled:
+                _messaging.ApplyRemote(signaled);
                 break;
             case UserKilled killed:
                 _operators.ApplyRemote(killed);

@@ -51,9 +51,9 @@ internal sealed class Messaging
     public long MessagesSeen => Interlocked.Read(ref _messagesSeen);
 
     /// <summary>Stores a message to a room and, once durable, delivers it to every member's sessions but the sender's own.</summary>
-    public async Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text)
+    public async Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text, string? clientTags = null)
     {
-        var started = StartSendToRoom(session, roomName, text);
+        var started = StartSendToRoom(session, roomName, text, clientTags);
         return started.Ok ? await started.Value!.ConfigureAwait(false) : started.Error!;
     }
 
@@ -62,20 +62,18 @@ internal sealed class Messaging
     /// checks the send and queues the message at once, and returns the task that completes once it
     /// is stored and delivered. For the native protocol's sends, the path most messages take.
     /// </summary>
-    public Result<Task<StoredMessage>> StartSendToRoom(Session session, string roomName, string text)
+    public Result<Task<StoredMessage>> StartSendToRoom(Session session, string roomName, string text, string? clientTags = null)
     {
         if (CheckText(text) is { } bad)
             return bad;
         if (_rooms.FindRoom(roomName) is not { } room)
             return NoSuchRoom(roomName);
-        if (!room.Members.ContainsKey(session.UserKey!))
-            return NotMember(room);
-        if (RoomDirectory.SpeakRefusal(room, session.UserKey!, session.User!) is { } muted)
-            return muted;
+        if (RoomDirectory.SendRefusal(room, session) is { } refused)
+            return refused;
 
         Interlocked.Increment(ref _messagesSeen);
         var now = Timestamps.Now(_time);
-        var message = new NewMessage(NewId(now), room.Conversation, now, session.User!, room.Name, To: null, text);
+        var message = new NewMessage(NewId(now), room.Conversation, now, session.User!, room.Name, To: null, text) { ClientTags = clientTags };
         if (room.Transient)
             return Task.FromResult(SendLive(room, message, session));
         return room.Sequencer.AppendAsync(_backplane, message, origin: session);
@@ -93,7 +91,7 @@ internal sealed class Messaging
     }
 
     /// <summary>Stores a direct message and delivers it to the recipient's sessions and the sender's other ones.</summary>
-    public async Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text)
+    public async Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text, string? clientTags = null)
     {
         if (CheckText(text) is { } bad)
             return bad;
@@ -103,7 +101,7 @@ internal sealed class Messaging
         if (session.IsGuest && !open)
             return GuestNotAllowed("send direct messages");
         if (open && (session.IsGuest || _presence.IsGuestOnline(toName)))
-            return SendLiveDirect(session, toName, text);
+            return SendLiveDirect(session, toName, text, clientTags);
         if (await _knownUsers.FindNameAsync(toName).ConfigureAwait(false) is not { } to)
         {
             return _presence.IsOnline(toName)
@@ -117,7 +115,7 @@ internal sealed class Messaging
         await sequencer.EnsureBaselineAsync().ConfigureAwait(false);
         Interlocked.Increment(ref _messagesSeen);
         var now = Timestamps.Now(_time);
-        var message = new NewMessage(NewId(now), conversation, now, me, Room: null, to, text);
+        var message = new NewMessage(NewId(now), conversation, now, me, Room: null, to, text) { ClientTags = clientTags };
         return await sequencer.AppendAsync(_backplane, message, origin: session).ConfigureAwait(false);
     }
 
@@ -125,15 +123,66 @@ internal sealed class Messaging
     /// A direct message from or to an open guest: delivered live to the sessions on this node and
     /// never stored, so that no later holder of either name finds it in a conversation.
     /// </summary>
-    private Result<StoredMessage> SendLiveDirect(Session session, string toName, string text)
+    private Result<StoredMessage> SendLiveDirect(Session session, string toName, string text, string? clientTags)
     {
         if (_presence.OnlineName(toName) is not { } to)
             return Error(ErrorCodes.NoSuchUser, $"'{toName}' is not online (a guest's direct messages are delivered live only)");
         Interlocked.Increment(ref _messagesSeen);
         var now = Timestamps.Now(_time);
-        var message = new StoredMessage(NewId(now), ConversationKey.ForDirect(session.User!, to), Seq: 0, now, session.User!, Room: null, to, text);
+        var message = new StoredMessage(NewId(now), ConversationKey.ForDirect(session.User!, to), Seq: 0, now, session.User!, Room: null, to, text) { ClientTags = clientTags };
         DeliverDirect(message, origin: session);
         return message;
+    }
+
+    /// <summary>
+    /// A signal (<see cref="SignalEvent"/>) to a room's members or to a user online, on every node,
+    /// but the sending session; never stored. Who may signal is who may send a message there.
+    /// </summary>
+    public async Task<Result<SignalEvent>> SignalAsync(Session session, string? roomName, string? toName, string clientTags)
+    {
+        var now = Timestamps.Now(_time);
+        SignalEvent signal;
+        if (roomName is not null)
+        {
+            if (_rooms.FindRoom(roomName) is not { } room)
+                return NoSuchRoom(roomName);
+            if (RoomDirectory.SendRefusal(room, session) is { } refused)
+                return refused;
+            signal = new SignalEvent(NewId(now), now, session.User!, room.Name, To: null, clientTags);
+            Fanout.Deliver(signal, room.Sessions, except: session);
+            if (room.Transient)
+                return signal;
+        }
+        else
+        {
+            if (session.IsGuest && _limits.Guests != GuestPolicy.Open)
+                return GuestNotAllowed("send direct messages");
+            if (_presence.OnlineName(toName!) is not { } to)
+                return Error(ErrorCodes.NoSuchUser, $"'{toName}' is not online");
+            signal = new SignalEvent(NewId(now), now, session.User!, Room: null, to, clientTags);
+            DeliverSignal(signal, origin: session);
+        }
+        await _cluster.PublishAsync(new Signaled(signal)).ConfigureAwait(false);
+        return signal;
+    }
+
+    /// <summary>Another node's signal, for this node's sessions of its room or users.</summary>
+    public void ApplyRemote(Signaled signaled)
+    {
+        var signal = signaled.Signal;
+        if (signal.Room is null)
+            DeliverSignal(signal, origin: null);
+        else if (_rooms.FindRoom(signal.Room) is { } room)
+            Fanout.Deliver(signal, room.Sessions, except: null);
+    }
+
+    /// <summary>A signal to a user: its sessions and the sender's other ones, on this node.</summary>
+    private void DeliverSignal(SignalEvent signal, Session? origin)
+    {
+        var broadcast = new Broadcast(signal);
+        Fanout.Deliver(broadcast, _presence.SessionsOf(Names.Key(signal.From)), except: origin);
+        if (Names.Key(signal.To!) != Names.Key(signal.From))
+            Fanout.Deliver(broadcast, _presence.SessionsOf(Names.Key(signal.To!)), except: origin);
     }
 
     /// <summary>A room message to every member's sessions on this node, but the sending session.</summary>

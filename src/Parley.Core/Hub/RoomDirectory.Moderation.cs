@@ -6,7 +6,7 @@ namespace Parley.Core.Hub;
 
 /// <summary>
 /// Moderation, one model for every protocol: roles (owner, admins, voiced), settings (invite-only,
-/// moderated, topic locked, secret, key, member limit), bans, kicks and invitations. Checked here
+/// moderated, topic locked, secret, key, member limit, messages from outsiders), bans, kicks and invitations. Checked here
 /// on join, send and topic; IRC maps it to channel modes in its gateway.
 ///
 /// Stored rooms keep their settings, bans and their accounts' roles in the store (an account's
@@ -32,6 +32,14 @@ internal sealed partial class RoomDirectory
         if (moderation.Limit is { } limit && room.Members.Count >= limit && !invited)
             return Error(ErrorCodes.RoomFull, $"'{room.Name}' is full");
         return null;
+    }
+
+    /// <summary>Why the user may not send to the room, or null: it must be a member (unless the room takes messages from outsiders) and may speak.</summary>
+    public static ChatError? SendRefusal(RoomState room, Session session)
+    {
+        if (!room.Members.ContainsKey(session.UserKey!) && !room.Moderation.ExternalMessages)
+            return NotMember(room);
+        return SpeakRefusal(room, session.UserKey!, session.User!);
     }
 
     /// <summary>Why the member may not speak in the room, or null: a moderated room needs a voice, a banned member is silent.</summary>
@@ -116,6 +124,8 @@ internal sealed partial class RoomDirectory
                 return (m with { TopicLocked = change.On }, m.TopicLocked != change.On);
             case RoomSetting.Secret:
                 return (m with { Secret = change.On }, m.Secret != change.On);
+            case RoomSetting.ExternalMessages:
+                return (m with { ExternalMessages = change.On }, m.ExternalMessages != change.On);
             case RoomSetting.Key:
                 var key = change.On ? change.Value : null;
                 return (m with { Key = key }, m.Key != key);

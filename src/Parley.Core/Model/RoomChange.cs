@@ -21,6 +21,9 @@ public enum RoomSetting
     /// <summary>At most <see cref="RoomChange.Value"/> members.</summary>
     Limit,
 
+    /// <summary>Users who are not members may send messages to the room (IRC's -n); off by default.</summary>
+    ExternalMessages,
+
     /// <summary>Gives or takes <see cref="RoomChange.Role"/> from the member <see cref="RoomChange.Value"/>.</summary>
     Role,
 

@@ -14,7 +14,8 @@ public sealed record RoomModeration(
     string? Key,
     int? Limit,
     IReadOnlyDictionary<string, RoomRole> Roles,
-    IReadOnlyList<RoomBan> Bans)
+    IReadOnlyList<RoomBan> Bans,
+    bool ExternalMessages = false)
 {
     /// <summary>A stored room's to begin with: nothing set (any member may change the topic, as before rooms had moderation).</summary>
     public static readonly RoomModeration Default = new(false, false, false, false, null, null, ReadOnlyDictionary<string, RoomRole>.Empty, []);

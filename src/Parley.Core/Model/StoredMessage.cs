@@ -9,7 +9,11 @@ public sealed record StoredMessage(
     string From,
     string? Room,
     string? To,
-    string Text);
+    string Text)
+{
+    /// <inheritdoc cref="NewMessage.ClientTags"/>
+    public string? ClientTags { get; init; }
+}
 
 /// <summary>A message before the store has given it its sequence number.</summary>
 public sealed record NewMessage(
@@ -21,5 +25,12 @@ public sealed record NewMessage(
     string? To,
     string Text)
 {
-    public StoredMessage WithSeq(long seq) => new(Id, Conversation, seq, Timestamp, From, Room, To, Text);
+    /// <summary>
+    /// IRCv3 client-only tags the sender's client attached (<c>+name=escaped-value;…</c>, as they
+    /// came on the wire): relayed with the message to those online now, on every node, and never
+    /// stored, so history has none. Null for most messages.
+    /// </summary>
+    public string? ClientTags { get; init; }
+
+    public StoredMessage WithSeq(long seq) => new(Id, Conversation, seq, Timestamp, From, Room, To, Text) { ClientTags = ClientTags };
 }

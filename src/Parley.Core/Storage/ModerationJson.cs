@@ -6,14 +6,14 @@ namespace Parley.Core.Storage;
 /// <summary>A room's moderation as one JSON text, the form every store keeps it in (one column, one hash field).</summary>
 public static class ModerationJson
 {
-    private sealed record Stored(bool I, bool M, bool T, bool S, string? K, int? L, Dictionary<string, RoomRole>? R, List<StoredBan>? B);
+    private sealed record Stored(bool I, bool M, bool T, bool S, string? K, int? L, Dictionary<string, RoomRole>? R, List<StoredBan>? B, bool X = false);
 
     private sealed record StoredBan(string Mask, string By, long At);
 
     public static string Write(RoomModeration m) => JsonSerializer.Serialize(new Stored(
         m.InviteOnly, m.Moderated, m.TopicLocked, m.Secret, m.Key, m.Limit,
         new Dictionary<string, RoomRole>(m.Roles, StringComparer.Ordinal),
-        m.Bans.Select(b => new StoredBan(b.Mask, b.By, b.At.ToUnixTimeMilliseconds())).ToList()));
+        m.Bans.Select(b => new StoredBan(b.Mask, b.By, b.At.ToUnixTimeMilliseconds())).ToList(), m.ExternalMessages));
 
     /// <summary>The moderation in <paramref name="json"/>; null for null or empty text (a room stored before moderation).</summary>
     public static RoomModeration? Read(string? json)
@@ -23,6 +23,6 @@ public static class ModerationJson
         var s = JsonSerializer.Deserialize<Stored>(json)!;
         return new RoomModeration(s.I, s.M, s.T, s.S, s.K, s.L,
             s.R ?? new Dictionary<string, RoomRole>(),
-            (s.B ?? []).Select(b => new RoomBan(b.Mask, b.By, DateTimeOffset.FromUnixTimeMilliseconds(b.At))).ToList());
+            (s.B ?? []).Select(b => new RoomBan(b.Mask, b.By, DateTimeOffset.FromUnixTimeMilliseconds(b.At))).ToList(), s.X);
     }
 }

@@ -28,11 +28,12 @@ internal static partial class IrcCommands
             return;
         }
         var text = m.Params[1];
+        var clientTags = ClientTags(m);
         foreach (var target in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var sent = target.StartsWith('#')
-                ? await s.Hub.SendToRoomAsync(s, target[1..], text).ConfigureAwait(false)
-                : await s.Hub.SendDirectAsync(s, target, text).ConfigureAwait(false);
+                ? await s.Hub.SendToRoomAsync(s, target[1..], text, clientTags).ConfigureAwait(false)
+                : await s.Hub.SendDirectAsync(s, target, text, clientTags).ConfigureAwait(false);
             if (!sent.Ok)
             {
                 if (!notice)
@@ -45,6 +46,35 @@ internal static partial class IrcCommands
             if (s.Caps.HasFlag(IrcCaps.EchoMessage))
                 s.Send(s.Encoder.Encode(new MessageEvent(sent.Value!)));
         }
+    }
+
+    /// <summary>
+    /// TAGMSG target: the client-only tags alone (typing, reactions), to a channel's members or a
+    /// user online, never stored; only clients with message-tags receive it (echo-message: the sender too).
+    /// </summary>
+    private static async Task TagMsg(IrcSession s, IrcMessage m)
+    {
+        if (ClientTags(m) is not { } clientTags)
+            return;
+        foreach (var target in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var signal = target.StartsWith('#')
+                ? await s.Hub.SignalAsync(s, target[1..], toName: null, clientTags).ConfigureAwait(false)
+                : await s.Hub.SignalAsync(s, roomName: null, target, clientTags).ConfigureAwait(false);
+            if (!signal.Ok)
+                IrcErrors.Reply(s, signal.Error!, m.Command, target);
+            else if (s.Caps.HasFlag(IrcCaps.EchoMessage))
+                s.Send(s.Encoder.Encode(signal.Value!));
+        }
+    }
+
+    /// <summary>A message's client-only tags ('+' names) in their wire form, for the hub to relay; null when it has none.</summary>
+    private static string? ClientTags(IrcMessage m)
+    {
+        var tags = m.Tags.Where(t => t.Key.Length > 1 && t.Key[0] == '+')
+            .Select(t => t.Value.Length == 0 ? t.Key : $"{t.Key}={IrcCodec.EscapeTagValue(t.Value)}")
+            .ToList();
+        return tags.Count == 0 ? null : string.Join(';', tags);
     }
 
     /// <summary>The user's name as spelled by the account, if the user is online on any node.</summary>

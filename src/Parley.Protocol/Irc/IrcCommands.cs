@@ -23,6 +23,7 @@ internal static partial class IrcCommands
         ["PART"] = new(1, BeforeRegistration: false, Part),
         ["PRIVMSG"] = new(0, BeforeRegistration: false, Privmsg),
         ["NOTICE"] = new(0, BeforeRegistration: false, Privmsg),
+        ["TAGMSG"] = new(1, BeforeRegistration: false, TagMsg),
         ["TOPIC"] = new(1, BeforeRegistration: false, Topic),
         ["NAMES"] = new(0, BeforeRegistration: false, Names),
         ["LIST"] = new(0, BeforeRegistration: false, List),

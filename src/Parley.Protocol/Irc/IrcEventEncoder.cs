@@ -33,6 +33,9 @@ public sealed class IrcEventEncoder : IEventEncoder
         // receiver and is written by IrcSession. Read positions have no IRC form.
         PresenceEvent { Online: false } e => new IrcMessage(IrcServerInfo.Source(e.User), "QUIT", e.Reason ?? "Connection closed") { Trailing = true }.ToBytes(),
         PresenceEvent or ReadEvent => [],
+        // Only to clients with message-tags (IrcSession drops it for the others).
+        SignalEvent e => Encoding.UTF8.GetBytes(
+            $"@time={JsonWire.Timestamp(e.Timestamp)};msgid={e.Id};{e.ClientTags} {new IrcMessage(IrcServerInfo.Source(e.From), "TAGMSG", e.Room is not null ? IrcServerInfo.Channel(e.Room) : e.To!)}\r\n"),
         AnnouncementEvent e => new IrcMessage(IrcServerInfo.Source(e.From), "WALLOPS", e.Text) { Trailing = true }.ToBytes(),
         ByeEvent e => new IrcMessage(null, "ERROR", $"Closing link: {e.Reason}") { Trailing = true }.ToBytes(),
         _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no IRC form for this event"),
@@ -40,7 +43,7 @@ public sealed class IrcEventEncoder : IEventEncoder
 
     /// <summary>
     /// One PRIVMSG per line of text (IRC lines cannot hold a newline); the first carries the
-    /// msgid, all carry the time. Empty lines are left out. A line is cut where an IRC client could
+    /// msgid and the sender's client-only tags, all carry the time. Empty lines are left out. A line is cut where an IRC client could
     /// not have sent it in one 512-byte <c>PRIVMSG target text</c>, so what an IRC user sent
     /// arrives whole, its source prefix allowed past 512 as Modern IRC clients accept (and ergo
     /// does); longer text from native or web clients comes in pieces, never inside a character.
@@ -60,7 +63,11 @@ public sealed class IrcEventEncoder : IEventEncoder
             {
                 output.Append("@time=").Append(time);
                 if (first)
+                {
                     output.Append(";msgid=").Append(message.Id);
+                    if (message.ClientTags is { } clientTags)
+                        output.Append(';').Append(clientTags);
+                }
                 first = false;
                 output.Append(' ').Append(new IrcMessage(source, "PRIVMSG", target, chunk) { Trailing = true }).Append("\r\n");
             }

@@ -5,8 +5,8 @@ namespace Parley.Protocol.Irc;
 
 /// <summary>
 /// Parley's room moderation as IRC channel modes, both ways: +b ban, +k key, +l limit, +i
-/// invite-only, +m moderated, +s secret, +t topic for admins, +o admin, +v voiced. +n is always
-/// on (only members speak in a Parley room) and cannot be changed.
+/// invite-only, +m moderated, +n only members send (on unless switched off: the room's
+/// <see cref="RoomSetting.ExternalMessages"/>, inverted), +s secret, +t topic for admins, +o admin, +v voiced.
 /// </summary>
 internal static class IrcModes
 {
@@ -41,7 +41,7 @@ internal static class IrcModes
             args.Add(limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         if (m.Moderated) flags.Append('m');
-        flags.Append('n');
+        if (!m.ExternalMessages) flags.Append('n');
         if (m.Secret) flags.Append('s');
         if (m.TopicLocked) flags.Append('t');
         return [flags.ToString(), .. args];
@@ -55,7 +55,8 @@ internal static class IrcModes
         char? sign = null;
         foreach (var change in changes)
         {
-            var s = change.On ? '+' : '-';
+            // +n is "no external messages": the setting the other way round.
+            var s = change.On != (change.Setting == RoomSetting.ExternalMessages) ? '+' : '-';
             if (sign != s)
                 modes.Append(sign = s);
             modes.Append(Letter(change));
@@ -72,6 +73,7 @@ internal static class IrcModes
         RoomSetting.Moderated => 'm',
         RoomSetting.TopicLocked => 't',
         RoomSetting.Secret => 's',
+        RoomSetting.ExternalMessages => 'n',
         RoomSetting.Key => 'k',
         RoomSetting.Limit => 'l',
         RoomSetting.Ban => 'b',
@@ -113,7 +115,7 @@ internal static class IrcModes
                 case 'm': changes.Add(new(RoomSetting.Moderated, on)); break;
                 case 't': changes.Add(new(RoomSetting.TopicLocked, on)); break;
                 case 's': changes.Add(new(RoomSetting.Secret, on)); break;
-                case 'n': break;
+                case 'n': changes.Add(new(RoomSetting.ExternalMessages, !on)); break;
                 case 'k':
                     var key = Arg();
                     if (!on)

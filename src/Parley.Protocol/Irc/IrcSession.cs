@@ -156,6 +156,8 @@ public sealed partial class IrcSession : QueuedSession
             return RejoinShared(back.User);
         if (broadcast.Event is AwayEvent && !Caps.HasFlag(IrcCaps.AwayNotify))
             return true;
+        if (broadcast.Event is SignalEvent && !Caps.HasFlag(IrcCaps.MessageTags))
+            return true;
         // WALLOPS reach +w users, and their sender as an echo.
         if (broadcast.Event is AnnouncementEvent wallops && !ReceivesWallops && !string.Equals(wallops.From, User, StringComparison.OrdinalIgnoreCase))
             return true;

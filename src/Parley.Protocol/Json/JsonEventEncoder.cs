@@ -10,7 +10,8 @@ public sealed class JsonEventEncoder : IEventEncoder
 
     private static readonly JsonEncodedText MessageType = JsonEncodedText.Encode("message");
 
-    public byte[] Encode(ChatEvent chatEvent) => JsonWire.Write(chatEvent, static (writer, e) => Write(writer, e));
+    /// <summary>The event's JSON; nothing for a signal (IRC's client tags have no native form yet).</summary>
+    public byte[] Encode(ChatEvent chatEvent) => chatEvent is SignalEvent ? [] : JsonWire.Write(chatEvent, static (writer, e) => Write(writer, e));
 
     private static void Write(Utf8JsonWriter writer, ChatEvent chatEvent)
     {

@@ -38,7 +38,7 @@ public sealed class NativeSession : QueuedSession
 
     internal ConnectionOptions Options => _options;
 
-    public override bool TryDeliver(Broadcast broadcast) => TryQueue(broadcast.EncodedWith(_encoder));
+    public override bool TryDeliver(Broadcast broadcast) => broadcast.EncodedWith(_encoder) is var bytes && (bytes.Length == 0 || TryQueue(bytes));
 
     protected override byte[] EncodeBye(string reason) => _encoder.Encode(new ByeEvent(reason));
 

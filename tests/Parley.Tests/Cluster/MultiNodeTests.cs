@@ -54,6 +54,26 @@ public sealed class MultiNodeTests : IAsyncLifetime
         (await client.OkAsync("online")).GetProperty("users").EnumerateArray().Select(u => u.GetString()!).ToArray();
 
     [Fact]
+    public async Task Client_only_tags_and_tagmsg_cross_nodes()
+    {
+        await using var aliceNative = await _a.RegisterAsync("alice");
+        await using var bobNative = await _b.RegisterAsync("bob");
+        await using var alice = await IrcClient.SignInAsync(_a.IrcPort, "alice", caps: "message-tags");
+        await using var bob = await IrcClient.SignInAsync(_b.IrcPort, "bob", caps: "message-tags");
+
+        await alice.SendAsync("@+draft/reply=x1 PRIVMSG #lobby :tagged");
+        Assert.Contains(";+draft/reply=x1 :alice!alice@parley PRIVMSG #lobby :tagged", await bob.NextAsync(l => l.EndsWith("PRIVMSG #lobby :tagged")));
+        await alice.SendAsync("@+typing=active TAGMSG #lobby");
+        Assert.EndsWith(";+typing=active :alice!alice@parley TAGMSG #lobby", await bob.NextAsync(l => l.Contains(" TAGMSG #lobby")));
+        await alice.SendAsync("@+typing=paused TAGMSG bob");
+        Assert.EndsWith(";+typing=paused :alice!alice@parley TAGMSG bob", await bob.NextAsync(l => l.Contains(" TAGMSG bob")));
+        // History keeps the message, not its client tags.
+        var history = await bobNative.OkAsync("history", new { room = "lobby" });
+        Assert.Contains("tagged", history.ToString());
+        Assert.DoesNotContain("draft/reply", history.ToString());
+    }
+
+    [Fact]
     public async Task Room_and_direct_messages_cross_nodes_once_in_sequence_order()
     {
         await using var alice = await _a.RegisterAsync("alice");

@@ -133,4 +133,59 @@ public sealed class IrcConformanceTests
         await bar.SendAsync("KICK #chan foo :bye");
         await foo.NextAsync(l => l == ":bar!bar@parley KICK #chan foo :bye");
     }
+
+    [Fact]
+    public async Task Client_only_tags_travel_with_a_message_and_tagmsg_reaches_only_clients_with_message_tags()
+    {
+        await using var server = await OpenServerAsync();
+        await using var alice = await IrcClient.GuestAsync(server.IrcPort, "alice", "message-tags", "echo-message");
+        await using var bob = await IrcClient.GuestAsync(server.IrcPort, "bob", "message-tags");
+        await using var carol = await IrcClient.GuestAsync(server.IrcPort, "carol", "server-time");
+        foreach (var client in new[] { alice, bob, carol })
+        {
+            await client.SendAsync("JOIN #tags");
+            await client.NumericAsync("366");
+        }
+
+        await alice.SendAsync("@+baz=b\\:at;fizz=buzz PRIVMSG #tags hi");
+        var relayed = await bob.NextAsync(l => l.EndsWith(" PRIVMSG #tags :hi"));
+        Assert.Matches(@"^@time=[^;]+;msgid=[^;]+;\+baz=b\\:at :alice!alice@parley PRIVMSG", relayed);
+        var echo = await alice.NextAsync(l => l.EndsWith(" PRIVMSG #tags :hi"));
+        Assert.Equal(relayed, echo);
+        Assert.StartsWith("@time=", await carol.NextAsync(l => l.EndsWith(" PRIVMSG #tags :hi")));
+        Assert.DoesNotContain(carol.Lines, l => l.Contains("+baz") || l.Contains("msgid"));
+
+        await alice.SendAsync("@+typing=active;cat=dog TAGMSG #tags");
+        Assert.Matches(@"^@time=[^;]+;msgid=[^;]+;\+typing=active :alice!alice@parley TAGMSG #tags$", await bob.NextAsync(l => l.Contains(" TAGMSG ")));
+        await alice.NextAsync(l => l.Contains(" TAGMSG #tags"));
+        await alice.SendAsync("@+typing=active TAGMSG bob");
+        await bob.NextAsync(l => l.EndsWith(":alice!alice@parley TAGMSG bob"));
+        // carol, without message-tags, sees no TAGMSG: the next thing she hears is a later message.
+        await alice.SendAsync("PRIVMSG #tags :after");
+        await carol.NextAsync(l => l.EndsWith(" PRIVMSG #tags :after"));
+        Assert.DoesNotContain(carol.Lines, l => l.Contains("TAGMSG"));
+    }
+
+    [Fact]
+    public async Task A_channel_set_minus_n_takes_messages_from_outsiders()
+    {
+        await using var server = await OpenServerAsync();
+        await using var op = await IrcClient.GuestAsync(server.IrcPort, "op");
+        await using var outsider = await IrcClient.GuestAsync(server.IrcPort, "outsider");
+        await op.SendAsync("JOIN #open");
+        await op.NumericAsync("366");
+
+        await outsider.SendAsync("PRIVMSG #open :knock knock");
+        await outsider.NumericAsync("404");
+        await op.SendAsync("MODE #open -n");
+        await op.NextAsync(l => l == ":op!op@parley MODE #open -n");
+        await op.SendAsync("MODE #open");
+        Assert.EndsWith(" #open :+t", await op.NumericAsync("324"));
+        await outsider.SendAsync("PRIVMSG #open :hello from outside");
+        await op.NextAsync(l => l.EndsWith(":outsider!outsider@parley PRIVMSG #open :hello from outside"));
+        await op.SendAsync("MODE #open +n");
+        await op.NextAsync(l => l == ":op!op@parley MODE #open +n");
+        await outsider.SendAsync("PRIVMSG #open :again?");
+        await outsider.NumericAsync("404");
+    }
 }
