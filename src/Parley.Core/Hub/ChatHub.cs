@@ -154,6 +154,18 @@ public sealed class ChatHub
     /// <inheritdoc cref="Messaging.SendDirectAsync"/>
     public Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text) => _messaging.SendDirectAsync(session, toName, text);
 
+    /// <inheritdoc cref="Messaging.HistoryAfterAsync"/>
+    public Task<Result<HistoryPage>> HistoryAfterAsync(Session session, string? roomName, string? withName, long afterSeq, int? limit) =>
+        _messaging.HistoryAfterAsync(session, roomName, withName, afterSeq, limit);
+
+    /// <inheritdoc cref="Messaging.SeqAtAsync(Session, string?, string?, DateTimeOffset)"/>
+    public Task<Result<long>> SeqAtAsync(Session session, string? roomName, string? withName, DateTimeOffset time) =>
+        _messaging.SeqAtAsync(session, roomName, withName, time);
+
+    /// <inheritdoc cref="Messaging.FindMessageAsync"/>
+    public Task<Result<StoredMessage?>> FindMessageAsync(Session session, string? roomName, string? withName, string id) =>
+        _messaging.FindMessageAsync(session, roomName, withName, id);
+
     /// <inheritdoc cref="Messaging.HistoryAsync"/>
     public Task<Result<HistoryPage>> HistoryAsync(Session session, string? roomName, string? withName, long? beforeSeq, int? limit) =>
         _messaging.HistoryAsync(session, roomName, withName, beforeSeq, limit);

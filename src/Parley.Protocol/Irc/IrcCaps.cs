@@ -16,6 +16,7 @@ public enum IrcCaps
     // Far from the others, so that capabilities added beside these on other branches cannot take the same bits.
     Batch = 1 << 16,
     LabeledResponse = 1 << 17,
+    ChatHistory = 1 << 18,
 }
 
 internal static class IrcCapNames
@@ -32,6 +33,7 @@ internal static class IrcCapNames
         ("userhost-in-names", IrcCaps.UserhostInNames),
         ("batch", IrcCaps.Batch),
         ("labeled-response", IrcCaps.LabeledResponse),
+        ("draft/chathistory", IrcCaps.ChatHistory),
     ];
 
     public static IrcCaps? Find(string name) =>

@@ -177,7 +177,16 @@ public sealed partial class IrcSession : QueuedSession
             ? IrcAwayNotifyEncoder.Instance
             : _encoder;
         var bytes = broadcast.EncodedWith(encoder);
-        return bytes.Length == 0 || TryQueue(bytes);
+        if (bytes.Length == 0)
+            return true;
+        // An event fanned out inside this session's labeled command (its NICK, MODE, KICK,
+        // INVITE, WALLOPS: the hub delivers those to everyone, the sender included, as the
+        // command runs) is that command's reply. A message is never one: the hub skips the
+        // sending session, and one fanned out in this run (a sequencer releasing the messages
+        // queued ahead of this one's) is someone else's.
+        if (broadcast.Event is not MessageEvent && LabeledRun.Value is { } labeled && labeled.Session == this && labeled.TryAdd(bytes))
+            return true;
+        return TryQueue(bytes);
     }
 
     /// <summary>A user came back online: it reappears, by a JOIN, in each channel this client shares with it (its QUIT took it out).</summary>
