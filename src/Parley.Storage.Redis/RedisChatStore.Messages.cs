@@ -49,6 +49,19 @@ public sealed partial class RedisChatStore
         });
     }
 
+    public Task<HistoryPage> HistoryAfterAsync(string conversation, long afterSeq, int limit)
+    {
+        limit = Math.Max(limit, 0);
+        // XRANGE history (0-<after> + COUNT limit+1: "(" makes the bound exclusive (Redis 6.2+).
+        RedisValue oldest = afterSeq < 1 ? "-" : "(0-" + afterSeq.ToString(CultureInfo.InvariantCulture);
+        return Call(async db =>
+        {
+            var entries = await db.StreamRangeAsync(Keys.History(conversation), oldest, "+", limit + 1, Order.Ascending).ConfigureAwait(false);
+            var messages = entries.Take(limit).Select(entry => ToMessage(conversation, entry)).ToList();
+            return new HistoryPage(messages, entries.Length > limit);
+        });
+    }
+
     public Task SetReadAsync(string userKey, string conversation, long seq) =>
         Script(RedisScripts.SetRead, [Keys.Reads(userKey), Keys.LastSeq(conversation)], [conversation, seq]);
 

@@ -75,6 +75,35 @@ public sealed partial class SqliteChatStore
         return Task.FromResult(new HistoryPage(messages, more));
     }
 
+    public Task<HistoryPage> HistoryAfterAsync(string conversation, long afterSeq, int limit)
+    {
+        using var connection = OpenReader();
+        // A packed row is found by its last message: its first may be at or before afterSeq.
+        // Rows follow seq order (one conversation's rows never overlap), so the row holding
+        // afterSeq + 1 is the first whose last seq passes afterSeq.
+        using var command = Query(connection,
+            "SELECT id, seq, ts, sender, room, recipient, text, packed FROM messages WHERE conv = $conv AND coalesce(last_seq, seq) > $after ORDER BY seq",
+            ("$conv", conversation), ("$after", afterSeq));
+        using var reader = command.ExecuteReader();
+        var messages = new List<StoredMessage>(Math.Max(limit, 0));
+        var more = false;
+        while (!more && reader.Read())
+        {
+            foreach (var message in RowMessages(reader, conversation))
+            {
+                if (message.Seq <= afterSeq)
+                    continue;
+                if (messages.Count == limit)
+                {
+                    more = true;
+                    break;
+                }
+                messages.Add(message);
+            }
+        }
+        return Task.FromResult(new HistoryPage(messages, more));
+    }
+
     /// <summary>The messages of the row under <paramref name="reader"/> (columns id, seq, ts, sender, room, recipient, text, packed), in seq order.</summary>
     private static List<StoredMessage> RowMessages(SqliteDataReader reader, string conversation)
     {

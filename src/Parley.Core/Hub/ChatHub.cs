@@ -161,6 +161,18 @@ public sealed class ChatHub
     public Task<Result<SignalEvent>> SignalAsync(Session session, string? roomName, string? toName, string clientTags) =>
         _messaging.SignalAsync(session, roomName, toName, clientTags);
 
+    /// <inheritdoc cref="Messaging.HistoryAfterAsync"/>
+    public Task<Result<HistoryPage>> HistoryAfterAsync(Session session, string? roomName, string? withName, long afterSeq, int? limit) =>
+        _messaging.HistoryAfterAsync(session, roomName, withName, afterSeq, limit);
+
+    /// <inheritdoc cref="Messaging.SeqAtAsync(Session, string?, string?, DateTimeOffset)"/>
+    public Task<Result<long>> SeqAtAsync(Session session, string? roomName, string? withName, DateTimeOffset time) =>
+        _messaging.SeqAtAsync(session, roomName, withName, time);
+
+    /// <inheritdoc cref="Messaging.FindMessageAsync"/>
+    public Task<Result<StoredMessage?>> FindMessageAsync(Session session, string? roomName, string? withName, string id) =>
+        _messaging.FindMessageAsync(session, roomName, withName, id);
+
     /// <inheritdoc cref="Messaging.HistoryAsync"/>
     public Task<Result<HistoryPage>> HistoryAsync(Session session, string? roomName, string? withName, long? beforeSeq, int? limit) =>
         _messaging.HistoryAsync(session, roomName, withName, beforeSeq, limit);

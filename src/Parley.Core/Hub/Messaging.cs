@@ -208,6 +208,79 @@ internal sealed class Messaging
         return await _store.HistoryAsync(conversation.Value!, beforeSeq, count).ConfigureAwait(false);
     }
 
+    /// <summary>A page of a room's or direct conversation's history after <paramref name="afterSeq"/>, oldest first.</summary>
+    public async Task<Result<HistoryPage>> HistoryAfterAsync(Session session, string? roomName, string? withName, long afterSeq, int? limit)
+    {
+        var conversation = await ConversationOfAsync(session, roomName, withName).ConfigureAwait(false);
+        if (!conversation.Ok)
+            return conversation.Error!;
+        var count = Math.Clamp(limit ?? _limits.HistoryDefault, 1, _limits.HistoryMax);
+        return await _store.HistoryAfterAsync(conversation.Value!, afterSeq, count).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The seq of the conversation's first message at or after <paramref name="time"/> (one past
+    /// the last when there is none). Messages are timed when sent and numbered in send order, so
+    /// times rise with seq: a binary search over seq, one store read of one message per step
+    /// (about 20 for a million messages), with no index by time in either store.
+    /// </summary>
+    public async Task<Result<long>> SeqAtAsync(Session session, string? roomName, string? withName, DateTimeOffset time)
+    {
+        var conversation = await ConversationOfAsync(session, roomName, withName).ConfigureAwait(false);
+        if (!conversation.Ok)
+            return conversation.Error!;
+        return await SeqAtAsync(conversation.Value!, time).ConfigureAwait(false);
+    }
+
+    private async Task<long> SeqAtAsync(string conversation, DateTimeOffset time)
+    {
+        var newest = await _store.HistoryAsync(conversation, beforeSeq: null, 1).ConfigureAwait(false);
+        if (newest.Messages.Count == 0)
+            return 1;
+        long low = 1, high = newest.Messages[0].Seq + 1;
+        while (low < high)
+        {
+            var middle = low + (high - low) / 2;
+            // The first message from middle on (a failed commit leaves a hole in the numbers).
+            var page = await _store.HistoryAfterAsync(conversation, middle - 1, 1).ConfigureAwait(false);
+            if (page.Messages.Count == 0 || page.Messages[0].Timestamp >= time)
+                high = middle;
+            else
+                low = page.Messages[0].Seq + 1;
+        }
+        return low;
+    }
+
+    /// <summary>
+    /// The message with this id in the conversation, or null. An id is a version 7 UUID made
+    /// from the message's time (<see cref="NewId"/>), so it is looked for among the messages of
+    /// that millisecond.
+    /// </summary>
+    public async Task<Result<StoredMessage?>> FindMessageAsync(Session session, string? roomName, string? withName, string id)
+    {
+        var conversation = await ConversationOfAsync(session, roomName, withName).ConfigureAwait(false);
+        if (!conversation.Ok)
+            return conversation.Error!;
+        if (id.Length != 32 || !long.TryParse(id.AsSpan(0, 12), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var milliseconds))
+            return (StoredMessage?)null;
+        var time = DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+        var after = await SeqAtAsync(conversation.Value!, time).ConfigureAwait(false) - 1;
+        while (true)
+        {
+            var page = await _store.HistoryAfterAsync(conversation.Value!, after, 50).ConfigureAwait(false);
+            foreach (var message in page.Messages)
+            {
+                if (message.Timestamp > time)
+                    return (StoredMessage?)null;
+                if (string.Equals(message.Id, id, StringComparison.OrdinalIgnoreCase))
+                    return message;
+            }
+            if (!page.More)
+                return (StoredMessage?)null;
+            after = page.Messages[^1].Seq;
+        }
+    }
+
     /// <summary>Records how far the user has read and tells the user's other sessions.</summary>
     public async Task<Result<Done>> MarkReadAsync(Session session, string? roomName, string? withName, long seq)
     {

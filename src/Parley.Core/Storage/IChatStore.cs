@@ -53,6 +53,9 @@ public interface IChatStore : IAsyncDisposable
     /// <summary>Messages with seq &lt; <paramref name="beforeSeq"/> (all when null), newest first.</summary>
     Task<HistoryPage> HistoryAsync(string conversation, long? beforeSeq, int limit);
 
+    /// <summary>Messages with seq &gt; <paramref name="afterSeq"/>, oldest first (IRC's CHATHISTORY AFTER, and finding a message by time).</summary>
+    Task<HistoryPage> HistoryAfterAsync(string conversation, long afterSeq, int limit);
+
     /// <summary>Moves the user's read position forward; never backward, never past the conversation's last message.</summary>
     Task SetReadAsync(string userKey, string conversation, long seq);
 

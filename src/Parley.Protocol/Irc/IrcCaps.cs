@@ -13,6 +13,10 @@ public enum IrcCaps
     InviteNotify = 32,
     MultiPrefix = 64,
     UserhostInNames = 128,
+    // Far from the others, so that capabilities added beside these on other branches cannot take the same bits.
+    Batch = 1 << 16,
+    LabeledResponse = 1 << 17,
+    ChatHistory = 1 << 18,
 }
 
 internal static class IrcCapNames
@@ -27,6 +31,9 @@ internal static class IrcCapNames
         ("invite-notify", IrcCaps.InviteNotify),
         ("multi-prefix", IrcCaps.MultiPrefix),
         ("userhost-in-names", IrcCaps.UserhostInNames),
+        ("batch", IrcCaps.Batch),
+        ("labeled-response", IrcCaps.LabeledResponse),
+        ("draft/chathistory", IrcCaps.ChatHistory),
     ];
 
     public static IrcCaps? Find(string name) =>

@@ -280,6 +280,8 @@ internal static partial class IrcCommands
             $"TOPICLEN={s.Hub.Limits.MaxTopicChars}", $"NETWORK={s.Info.Network}", $"PREFIX={IrcModes.Prefix}", "CHANLIMIT=#:",
             $"CHANMODES={IrcModes.ChanModes}", $"USERLEN={IrcServerInfo.UserLength}", "WHOX", "MODES=20",
             "are supported by this server");
+        // A line of its own, so that other tokens can be added to the first without touching it.
+        s.Numeric(IrcNumerics.ISupport, $"CHATHISTORY={s.Hub.Limits.HistoryMax}", "MSGREFTYPES=timestamp,msgid", "are supported by this server");
     }
 
     private static void SendMotd(IrcSession s)

@@ -42,9 +42,14 @@ internal static partial class IrcCommands
             }
             if (!target.StartsWith('#') && s.Hub.AwayOf(target) is { } away && !notice)
                 s.Numeric(IrcNumerics.Away, sent.Value!.To!, away);
-            // The hub delivers to everyone but the sending session; echo-message asks for it back.
+            // The hub delivers to everyone but the sending session: a message to oneself reaches
+            // this connection as its recipient here, and echo-message asks for the sender's copy
+            // too (the one a labeled PRIVMSG labels).
+            var encoded = s.Encoder.Encode(new MessageEvent(sent.Value!));
+            if (!target.StartsWith('#') && string.Equals(sent.Value!.To, s.User, StringComparison.OrdinalIgnoreCase))
+                s.Deliver(encoded);
             if (s.Caps.HasFlag(IrcCaps.EchoMessage))
-                s.Send(s.Encoder.Encode(new MessageEvent(sent.Value!)));
+                s.Send(encoded);
         }
     }
 

@@ -43,6 +43,7 @@ internal static partial class IrcCommands
         ["OPER"] = new(2, BeforeRegistration: false, Oper),
         ["KILL"] = new(2, BeforeRegistration: false, Kill),
         ["WALLOPS"] = new(1, BeforeRegistration: false, Wallops),
+        ["CHATHISTORY"] = new(1, BeforeRegistration: false, ChatHistory),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static Task Ping(IrcSession s, IrcMessage m)

@@ -109,10 +109,23 @@ public sealed partial class IrcSession : QueuedSession
 
     private bool _operator;
 
-    private IrcTagFilter TagFilter =>
-        Caps.HasFlag(IrcCaps.MessageTags) ? IrcTagFilter.All
-        : Caps.HasFlag(IrcCaps.ServerTime) ? IrcTagFilter.TimeOnly
-        : IrcTagFilter.None;
+    private IrcTagFilter TagFilter
+    {
+        get
+        {
+            var caps = Caps;
+            if (caps.HasFlag(IrcCaps.MessageTags))
+                return IrcTagFilter.All;
+            var filter = IrcTagFilter.None;
+            if (caps.HasFlag(IrcCaps.ServerTime))
+                filter |= IrcTagFilter.Time;
+            if (caps.HasFlag(IrcCaps.Batch))
+                filter |= IrcTagFilter.Batch;
+            if (caps.HasFlag(IrcCaps.LabeledResponse))
+                filter |= IrcTagFilter.Label;
+            return filter;
+        }
+    }
 
     /// <summary>Writes one queued frame to the transport's output, with only the tags this client asked for.</summary>
     public void WriteTo(byte[] frame, IBufferWriter<byte> output)
@@ -169,7 +182,16 @@ public sealed partial class IrcSession : QueuedSession
             ? IrcAwayNotifyEncoder.Instance
             : _encoder;
         var bytes = broadcast.EncodedWith(encoder);
-        return bytes.Length == 0 || TryQueue(bytes);
+        if (bytes.Length == 0)
+            return true;
+        // An event fanned out inside this session's labeled command (its NICK, MODE, KICK,
+        // INVITE, WALLOPS: the hub delivers those to everyone, the sender included, as the
+        // command runs) is that command's reply. A message is never one: the hub skips the
+        // sending session, and one fanned out in this run (a sequencer releasing the messages
+        // queued ahead of this one's) is someone else's.
+        if (broadcast.Event is not MessageEvent && LabeledRun.Value is { } labeled && labeled.Session == this && labeled.TryAdd(bytes))
+            return true;
+        return TryQueue(bytes);
     }
 
     /// <summary>A user came back online: it reappears, by a JOIN, in each channel this client shares with it (its QUIT took it out).</summary>
@@ -189,14 +211,24 @@ public sealed partial class IrcSession : QueuedSession
     protected override byte[] EncodeBye(string reason) => _encoder.Encode(new ByeEvent(QuitReason ?? reason));
 
     /// <summary>Queues a reply; a client too slow to take it is cut off.</summary>
-    internal void Send(IrcMessage message)
+    internal void Send(IrcMessage message) => Send(message.ToBytes());
+
+    /// <summary>
+    /// Queues a reply already encoded (an echo of the client's own message). A reply of a labeled
+    /// command's run is gathered instead, and written labeled when the command ends.
+    /// </summary>
+    internal void Send(byte[] bytes)
     {
-        if (!TryQueue(message.ToBytes()))
+        if (bytes.Length == 0)
+            return;
+        if (LabeledRun.Value is { } labeled && labeled.Session == this && labeled.TryAdd(bytes))
+            return;
+        if (!TryQueue(bytes))
             Close(ByeReasons.SlowConsumer);
     }
 
-    /// <summary>Queues a line already encoded (an echo of the client's own message).</summary>
-    internal void Send(byte[] bytes)
+    /// <summary>Queues a line as an event would be, outside any labeled reply (the copy of a message to oneself as its recipient).</summary>
+    internal void Deliver(byte[] bytes)
     {
         if (bytes.Length > 0 && !TryQueue(bytes))
             Close(ByeReasons.SlowConsumer);
@@ -251,8 +283,18 @@ public sealed partial class IrcSession : QueuedSession
         return false;
     }
 
-    /// <summary>Writes the held events in their order.</summary>
+    /// <summary>
+    /// Writes the held events in their order; in a labeled command's run, after its labeled
+    /// replies, so that nothing of a channel arrives before the JOIN that the batch holds.
+    /// </summary>
     internal void ReleaseEvents()
+    {
+        if (LabeledRun.Value is { } labeled && labeled.Session == this && labeled.TryDeferRelease())
+            return;
+        ReleaseHeld();
+    }
+
+    private void ReleaseHeld()
     {
         lock (_gate)
         {
@@ -351,8 +393,51 @@ public sealed partial class IrcSession : QueuedSession
         }
     }
 
+    /// <summary>
+    /// The replies of the labeled command whose run this is (labeled-response). It flows with the
+    /// run's own awaits, so a pipelined PRIVMSG keeps its label while the next lines are read, and
+    /// nothing else (a live event, a timer's PING, another command) ever sees it.
+    /// </summary>
+    private static readonly AsyncLocal<IrcLabeledReplies?> LabeledRun = new();
+
+    private int _batches;
+
+    /// <summary>A batch reference unique on this connection (letters, digits and hyphens, as batch asks).</summary>
+    internal string NextBatchId() => "b" + Interlocked.Increment(ref _batches).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Runs one command; with a <c>label</c> tag from a client that negotiated labeled-response (and batch, which it depends on), its replies are gathered and labeled.</summary>
+    private Task RunAsync(IrcMessage message) =>
+        message.Tags.TryGetValue("label", out var label) && label.Length > 0
+        && (Caps & (IrcCaps.LabeledResponse | IrcCaps.Batch)) == (IrcCaps.LabeledResponse | IrcCaps.Batch)
+            ? RunLabeledAsync(message, label)
+            : RunCommandAsync(message);
+
+    private async Task RunLabeledAsync(IrcMessage message, string label)
+    {
+        var replies = new IrcLabeledReplies(this, label);
+        // Set inside this async method: the value is back to none for the caller once it returns.
+        LabeledRun.Value = replies;
+        try
+        {
+            await RunCommandAsync(message).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var frame in replies.Finish(Info.ServerName, NextBatchId))
+            {
+                if (!TryQueue(frame))
+                {
+                    Close(ByeReasons.SlowConsumer);
+                    break;
+                }
+            }
+            if (replies.ReleaseDeferred)
+                ReleaseHeld();
+        }
+    }
+
     /// <summary>The command table's preconditions, checked here once; handlers hold only domain logic.</summary>
-    private async Task RunAsync(IrcMessage message)
+    private async Task RunCommandAsync(IrcMessage message)
     {
         if (!IrcCommands.Table.TryGetValue(message.Command, out var command))
         {

@@ -96,6 +96,27 @@ public sealed class IrcCodecTests
         Assert.Equal(expected + second + ":s JOIN #x\r\n", Encoding.UTF8.GetString(output.WrittenSpan));
     }
 
+    [Theory]
+    [InlineData(IrcTagFilter.Label | IrcTagFilter.Batch, "@label=L;batch=B :a PRIVMSG #x :hi\r\n")]
+    [InlineData(IrcTagFilter.Time | IrcTagFilter.Batch, "@batch=B;time=T :a PRIVMSG #x :hi\r\n")]
+    [InlineData(IrcTagFilter.Label, "@label=L :a PRIVMSG #x :hi\r\n")]
+    public void Tag_filter_keeps_the_tags_of_each_negotiated_cap(IrcTagFilter filter, string expected)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        IrcTags.Copy("@label=L;batch=B;time=T;msgid=M :a PRIVMSG #x :hi\r\n"u8, filter, output);
+        Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Fact]
+    public void A_label_or_batch_tag_goes_first_on_every_line_and_a_nested_batch_keeps_its_own()
+    {
+        var frame = Encoding.UTF8.GetBytes(":s BATCH +in chathistory #x\r\n@batch=in;time=T :a PRIVMSG #x :hi\r\n:s BATCH -in\r\n");
+        Assert.Equal(
+            "@batch=out :s BATCH +in chathistory #x\r\n@batch=in;time=T :a PRIVMSG #x :hi\r\n@batch=out :s BATCH -in\r\n",
+            Encoding.UTF8.GetString(IrcLabeledReplies.WithTag(frame, "batch=out")));
+        Assert.Equal("@label=L;time=T :a X\r\n", Encoding.UTF8.GetString(IrcLabeledReplies.WithTag("@time=T :a X\r\n"u8.ToArray(), "label=L")));
+    }
+
     private static readonly DateTimeOffset Ts = new(2024, 5, 6, 7, 8, 9, 123, TimeSpan.Zero);
 
     [Fact]

@@ -176,6 +176,28 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task History_after_a_seq_pages_oldest_first_also_inside_a_packed_commit()
+    {
+        await _store.AppendAsync(RoomMessage("alice", "m1"));
+        // Queued together: in SQLite they may share one packed row, which a page starts inside of.
+        await Task.WhenAll(Enumerable.Range(2, 6).Select(i => _store.AppendAsync(RoomMessage("alice", $"m{i}"))));
+        var conversation = ConversationKey.ForRoom("lobby");
+
+        var first = await _store.HistoryAfterAsync(conversation, 0, 3);
+        Assert.Equal([1L, 2, 3], first.Messages.Select(m => m.Seq));
+        Assert.True(first.More);
+        var middle = await _store.HistoryAfterAsync(conversation, 3, 2);
+        Assert.Equal([4L, 5], middle.Messages.Select(m => m.Seq));
+        Assert.Equal(["m4", "m5"], middle.Messages.Select(m => m.Text));
+        Assert.True(middle.More);
+        var last = await _store.HistoryAfterAsync(conversation, 5, 3);
+        Assert.Equal([6L, 7], last.Messages.Select(m => m.Seq));
+        Assert.False(last.More);
+        Assert.Empty((await _store.HistoryAfterAsync(conversation, 7, 3)).Messages);
+        Assert.Empty((await _store.HistoryAfterAsync(ConversationKey.ForRoom("nowhere"), 0, 3)).Messages);
+    }
+
+    [Fact]
     public async Task Text_is_kept_byte_for_byte()
     {
         const string text = "<img src=x onerror=alert(1)> \"quotes\" \\ 你好 🎉\nsecond line\t";
