@@ -13,6 +13,8 @@ public enum IrcCaps
     InviteNotify = 32,
     MultiPrefix = 64,
     UserhostInNames = 128,
+    ExtendedMonitor = 256,
+    Setname = 512,
 }
 
 internal static class IrcCapNames
@@ -27,6 +29,8 @@ internal static class IrcCapNames
         ("invite-notify", IrcCaps.InviteNotify),
         ("multi-prefix", IrcCaps.MultiPrefix),
         ("userhost-in-names", IrcCaps.UserhostInNames),
+        ("extended-monitor", IrcCaps.ExtendedMonitor),
+        ("setname", IrcCaps.Setname),
     ];
 
     public static IrcCaps? Find(string name) =>

@@ -42,6 +42,8 @@ internal static partial class IrcCommands
         ["OPER"] = new(2, BeforeRegistration: false, Oper),
         ["KILL"] = new(2, BeforeRegistration: false, Kill),
         ["WALLOPS"] = new(1, BeforeRegistration: false, Wallops),
+        ["MONITOR"] = new(1, BeforeRegistration: false, Monitor),
+        ["SETNAME"] = new(1, BeforeRegistration: false, SetName),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static Task Ping(IrcSession s, IrcMessage m)

@@ -33,6 +33,10 @@ public sealed class IrcEventEncoder : IEventEncoder
         // receiver and is written by IrcSession. Read positions have no IRC form.
         PresenceEvent { Online: false } e => new IrcMessage(IrcServerInfo.Source(e.User), "QUIT", e.Reason ?? "Connection closed") { Trailing = true }.ToBytes(),
         PresenceEvent or ReadEvent => [],
+        // Sent only to clients that asked for setname (IrcSession drops it for the others).
+        RealNameEvent e => new IrcMessage(IrcServerInfo.Source(e.User), "SETNAME", e.RealName) { Trailing = true }.ToBytes(),
+        // A numeric addressed to its receiver: written by IrcSession.
+        WatchEvent => [],
         AnnouncementEvent e => new IrcMessage(IrcServerInfo.Source(e.From), "WALLOPS", e.Text) { Trailing = true }.ToBytes(),
         ByeEvent e => new IrcMessage(null, "ERROR", $"Closing link: {e.Reason}") { Trailing = true }.ToBytes(),
         _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no IRC form for this event"),
