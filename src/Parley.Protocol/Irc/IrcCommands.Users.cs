@@ -58,7 +58,7 @@ internal static partial class IrcCommands
     private static (string Ident, string RealName, bool Oper, bool Invisible) Describe(IrcSession s, string user)
     {
         var irc = s.Hub.LocalSessions(user).OfType<IrcSession>().FirstOrDefault();
-        return irc is null ? (user, user, false, false) : (irc.IsGuest ? irc.Ident ?? user : user, s.Hub.RealNameOf(user) ?? irc.RealName ?? user, irc.IsOperator, irc.Invisible);
+        return irc is null ? (user, s.Hub.RealNameOf(user) ?? user, false, false) : (irc.IsGuest ? irc.Ident ?? user : user, s.Hub.RealNameOf(user) ?? irc.RealName ?? user, irc.IsOperator, irc.Invisible);
     }
 
     /// <summary>
