@@ -15,6 +15,15 @@ public sealed record MembershipEvent(string Room, string User, bool Joined, bool
 /// <param name="Reason">Why the user went offline, when its client said (an IRC QUIT message) or an operator did.</param>
 public sealed record PresenceEvent(string User, bool Online, string? Reason = null) : ChatEvent;
 
+/// <summary>
+/// A user a session watches (IRC MONITOR) came online (on any node) or went offline. Told only to
+/// its watchers, never to native sessions (which cannot watch).
+/// </summary>
+public sealed record WatchEvent(string User, bool Online) : ChatEvent;
+
+/// <summary>A user changed its real name (IRC SETNAME): its sessions, those sharing a room with it, and its extended watchers hear it.</summary>
+public sealed record RealNameEvent(string User, string RealName) : ChatEvent;
+
 /// <summary>A server operator's announcement to everyone connected (IRC WALLOPS).</summary>
 public sealed record AnnouncementEvent(string From, string Text) : ChatEvent;
 

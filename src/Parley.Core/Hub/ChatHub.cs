@@ -97,6 +97,25 @@ public sealed class ChatHub
     /// <inheritdoc cref="PresenceRegistry.AwayOf"/>
     public string? AwayOf(string userName) => _presence.AwayOf(userName);
 
+    /// <inheritdoc cref="PresenceRegistry.Watch"/>
+    public (IReadOnlyList<(string Name, string? Online)> Watched, IReadOnlyList<string> Refused) Watch(Session session, IReadOnlyList<string> names) =>
+        _presence.Watch(session, names, Limits.MaxWatchedUsers);
+
+    /// <inheritdoc cref="PresenceRegistry.Unwatch"/>
+    public void Unwatch(Session session, IEnumerable<string> names) => _presence.Unwatch(session, names);
+
+    /// <inheritdoc cref="PresenceRegistry.ForgetWatches"/>
+    public void ClearWatches(Session session) => _presence.ForgetWatches(session);
+
+    /// <inheritdoc cref="PresenceRegistry.Watched"/>
+    public IReadOnlyList<(string Name, string? Online)> Watched(Session session) => _presence.Watched(session);
+
+    /// <inheritdoc cref="PresenceRegistry.SetRealName"/>
+    public void SetRealName(Session session, string realName) => _presence.SetRealName(session, realName);
+
+    /// <inheritdoc cref="PresenceRegistry.RealNameOf"/>
+    public string? RealNameOf(string userName) => _presence.RealNameOf(userName);
+
     /// <inheritdoc cref="PresenceRegistry.OnlineName"/>
     public string? OnlineName(string userName) => _presence.OnlineName(userName);
 

@@ -12,9 +12,12 @@ namespace Parley.Core.Hub;
 ///
 /// Concurrency: changes take <see cref="RoomDirectory.Topology"/> (shared with the directory, whose memberships they read and whose rooms' session arrays they update) and are delivered after it; reads (online, sessions of a user) take no lock.
 /// </summary>
-internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher cluster)
+internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPublisher cluster)
 {
     private readonly ConcurrentDictionary<string, UserState> _online = new(StringComparer.Ordinal);
+
+    /// <summary>Who watches whom (IRC MONITOR); see <see cref="WatchList"/>.</summary>
+    private readonly WatchList _watches = new();
 
     /// <summary>
     /// Users with a session on other nodes: key → (name, the nodes). A user is online while it has
@@ -57,8 +60,9 @@ internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher clu
             if (!_online.TryGetValue(session.UserKey!, out var user))
                 return;
             user.Away = message;
-            audience = WatchersOf(session.UserKey!);
+            audience = PeersOf(session.UserKey!);
             audience.UnionWith(user.Sessions);
+            AddFollowers(audience, session.UserKey!);
         }
         Fanout.Deliver(new AwayEvent(session.User!, message), audience, except: session);
     }
@@ -99,7 +103,8 @@ internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher clu
     {
         var key = Names.Key(name);
         var firstHere = false;
-        HashSet<Session>? watchers = null;
+        HashSet<Session>? peers = null;
+        Session[]? monitors = null;
         lock (rooms.Topology)
         {
             if (asGuest && IsOnlineKey(key))
@@ -112,15 +117,20 @@ internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher clu
                 var cameOnline = !IsOnlineKey(key);
                 _online[key] = user = new UserState(name);
                 if (cameOnline)
-                    watchers = WatchersOf(key);
+                {
+                    peers = PeersOf(key);
+                    monitors = _watches.WatchersOf(key);
+                }
             }
             user.Add(session);
             Session[] added = [session];
             foreach (var room in rooms.RoomsOf(key))
                 room.AddSessions(added);
         }
-        if (watchers is not null)
-            Fanout.Deliver(new PresenceEvent(name, Online: true), watchers, except: null);
+        if (peers is not null)
+            Fanout.Deliver(new PresenceEvent(name, Online: true), peers, except: null);
+        if (monitors is not null)
+            Fanout.Deliver(new WatchEvent(name, Online: true), monitors, except: null);
         if (firstHere)
             await cluster.PublishAsync(new NodePresence(cluster.NodeId, name, Online: true, Guest: asGuest)).ConfigureAwait(false);
         return true;
@@ -134,12 +144,17 @@ internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher clu
     public void Detach(Session session)
     {
         if (session.User is not { } name)
+        {
+            ForgetWatches(session);
             return;
+        }
         var key = Names.Key(name);
         var lastHere = false;
-        HashSet<Session>? watchers = null;
+        HashSet<Session>? peers = null;
+        Session[]? monitors = null;
         lock (rooms.Topology)
         {
+            _watches.Clear(session);
             if (session.User is null || !_online.TryGetValue(key, out var user))
                 return;
             session.User = null;
@@ -152,11 +167,16 @@ internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher clu
                 lastHere = true;
                 _online.TryRemove(key, out _);
                 if (!IsOnlineKey(key))
-                    watchers = WatchersOf(key);
+                {
+                    peers = PeersOf(key);
+                    monitors = _watches.WatchersOf(key);
+                }
             }
         }
-        if (watchers is not null)
-            Fanout.Deliver(new PresenceEvent(name, Online: false, session.QuitReason), watchers, except: null);
+        if (peers is not null)
+            Fanout.Deliver(new PresenceEvent(name, Online: false, session.QuitReason), peers, except: null);
+        if (monitors is not null)
+            Fanout.Deliver(new WatchEvent(name, Online: false), monitors, except: null);
         if (!lastHere)
             return;
         var published = cluster.PublishAsync(new NodePresence(cluster.NodeId, name, Online: false, session.QuitReason));
@@ -174,6 +194,7 @@ internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher clu
         var oldKey = Names.Key(oldName);
         var newKey = Names.Key(newName);
         HashSet<Session> audience;
+        Session[]? oldMonitors = null, newMonitors = null;
         lock (rooms.Topology)
         {
             if (newKey != oldKey && IsOnlineKey(newKey))
@@ -181,15 +202,25 @@ internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher clu
             if (!_online.TryRemove(oldKey, out var user))
                 return false;
             session.User = newName;
-            var renamed = new UserState(newName) { Away = user.Away };
+            var renamed = new UserState(newName) { Away = user.Away, RealName = user.RealName };
             foreach (var s in user.Sessions)
                 renamed.Add(s);
             _online[newKey] = renamed;
             rooms.RenameMember(oldKey, newKey, newName);
-            audience = WatchersOf(newKey);
+            audience = PeersOf(newKey);
             audience.UnionWith(renamed.Sessions);
+            if (newKey != oldKey)
+            {
+                oldMonitors = _watches.WatchersOf(oldKey);
+                newMonitors = _watches.WatchersOf(newKey);
+            }
         }
         Fanout.Deliver(new RenameEvent(oldName, newName), audience, except: null);
+        // To watchers a new nick is the old one going offline and the new one coming online.
+        if (oldMonitors is not null)
+            Fanout.Deliver(new WatchEvent(oldName, Online: false), oldMonitors, except: null);
+        if (newMonitors is not null)
+            Fanout.Deliver(new WatchEvent(newName, Online: true), newMonitors, except: null);
         if (newKey != oldKey)
         {
             _ = cluster.PublishAsync(new NodePresence(cluster.NodeId, oldName, Online: false, "Changed nick", Guest: true));
@@ -202,7 +233,8 @@ internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher clu
     public void ApplyRemote(NodePresence presence)
     {
         var key = Names.Key(presence.User);
-        HashSet<Session>? watchers = null;
+        HashSet<Session>? peers = null;
+        Session[]? monitors = null;
         lock (rooms.Topology)
         {
             var wasOnline = IsOnlineKey(key);
@@ -211,10 +243,15 @@ internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher clu
             else if (_remote.TryGetValue(key, out var remote) && remote.Nodes.Remove(presence.Node) && remote.Nodes.Count == 0)
                 _remote.TryRemove(key, out _);
             if (wasOnline != IsOnlineKey(key))
-                watchers = WatchersOf(key);
+            {
+                peers = PeersOf(key);
+                monitors = _watches.WatchersOf(key);
+            }
         }
-        if (watchers is not null)
-            Fanout.Deliver(new PresenceEvent(presence.User, presence.Online, presence.Reason), watchers, except: null);
+        if (peers is not null)
+            Fanout.Deliver(new PresenceEvent(presence.User, presence.Online, presence.Reason), peers, except: null);
+        if (monitors is not null)
+            Fanout.Deliver(new WatchEvent(presence.User, presence.Online), monitors, except: null);
     }
 
     /// <summary>
@@ -224,7 +261,7 @@ internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher clu
     public void ApplyRemote(NodeLost lost)
     {
         var node = lost.Node;
-        var wentOffline = new List<(string Name, HashSet<Session> Watchers)>();
+        var wentOffline = new List<(string Name, HashSet<Session> Peers, Session[]? Monitors)>();
         var lostGuests = new List<(string Name, List<RoomState> Rooms)>();
         lock (rooms.Topology)
         {
@@ -234,13 +271,17 @@ internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher clu
                     continue;
                 _remote.TryRemove(key, out _);
                 if (!IsOnlineKey(key))
-                    wentOffline.Add((remote.Name, WatchersOf(key)));
+                    wentOffline.Add((remote.Name, PeersOf(key), _watches.WatchersOf(key)));
                 if (remote.Guest)
                     lostGuests.Add((remote.Name, rooms.RoomsOf(key).ToList()));
             }
         }
-        foreach (var (name, watchers) in wentOffline)
-            Fanout.Deliver(new PresenceEvent(name, Online: false), watchers, except: null);
+        foreach (var (name, peers, monitors) in wentOffline)
+        {
+            Fanout.Deliver(new PresenceEvent(name, Online: false), peers, except: null);
+            if (monitors is not null)
+                Fanout.Deliver(new WatchEvent(name, Online: false), monitors, except: null);
+        }
         foreach (var (name, guestRooms) in lostGuests)
         {
             foreach (var room in guestRooms)
@@ -249,7 +290,7 @@ internal sealed class PresenceRegistry(RoomDirectory rooms, ClusterPublisher clu
     }
 
     /// <summary>Sessions of everyone who shares a room with the user, but the user's own. Call under the topology lock.</summary>
-    private HashSet<Session> WatchersOf(string userKey)
+    private HashSet<Session> PeersOf(string userKey)
     {
         var own = SessionsOf(userKey);
         var watchers = new HashSet<Session>();

@@ -43,6 +43,12 @@ public abstract class Session
     /// <summary>What others are told when this session's user goes offline (an IRC QUIT message, a KILL).</summary>
     public string? QuitReason { get; set; }
 
+    /// <summary>
+    /// Whether this session, watching users (IRC MONITOR), also wants to hear what they do that
+    /// those sharing a room hear (away, real name: IRC extended-monitor), sharing a room or not.
+    /// </summary>
+    public virtual bool FollowsWatchedActivity => false;
+
     /// <summary>Queues the broadcast for writing. False means the session's queue is full: it is too slow.</summary>
     public abstract bool TryDeliver(Broadcast broadcast);
 

@@ -12,6 +12,9 @@ internal sealed class UserState(string name)
     /// <summary>The user's away message (IRC AWAY), or null when present. Kept while the user has sessions here.</summary>
     public volatile string? Away;
 
+    /// <summary>The real name its IRC client last set with SETNAME, or null (then each IRC session shows what its USER gave). Kept while the user has sessions here.</summary>
+    public volatile string? RealName;
+
     public void Add(Session session) => _sessions = [.. _sessions, session];
 
     public void Remove(Session session) => _sessions = _sessions.Where(s => s != session).ToArray();

@@ -29,6 +29,9 @@ public sealed class ChatLimits
     /// </summary>
     public TimeSpan MessageGapTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How many users one session may watch (IRC MONITOR, ISUPPORT MONITOR=).</summary>
+    public int MaxWatchedUsers { get; set; } = 100;
+
     /// <summary>The room every new user joins, created at first start.</summary>
     public string DefaultRoom { get; set; } = "lobby";
 

@@ -17,6 +17,8 @@ public enum IrcCaps
     Batch = 1 << 16,
     LabeledResponse = 1 << 17,
     ChatHistory = 1 << 18,
+    ExtendedMonitor = 256,
+    Setname = 512,
 }
 
 internal static class IrcCapNames
@@ -34,6 +36,8 @@ internal static class IrcCapNames
         ("batch", IrcCaps.Batch),
         ("labeled-response", IrcCaps.LabeledResponse),
         ("draft/chathistory", IrcCaps.ChatHistory),
+        ("extended-monitor", IrcCaps.ExtendedMonitor),
+        ("setname", IrcCaps.Setname),
     ];
 
     public static IrcCaps? Find(string name) =>

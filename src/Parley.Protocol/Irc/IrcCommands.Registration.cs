@@ -282,6 +282,7 @@ internal static partial class IrcCommands
             "are supported by this server");
         // A line of its own, so that other tokens can be added to the first without touching it.
         s.Numeric(IrcNumerics.ISupport, $"CHATHISTORY={s.Hub.Limits.HistoryMax}", "MSGREFTYPES=timestamp,msgid", "are supported by this server");
+        SendMonitorISupport(s);
     }
 
     private static void SendMotd(IrcSession s)

@@ -87,13 +87,13 @@ internal static partial class IrcCommands
 
     /// <summary>
     /// What IRC shows of a user: an account's user name is its name (signed in, so verified); a
-    /// guest's is what USER gave, with '~' (unverified). The real name is USER's when the user is
-    /// connected by IRC here, its name otherwise.
+    /// guest's is what USER gave, with '~' (unverified). The real name is the user's last SETNAME
+    /// or else USER's when the user is connected by IRC here, its name otherwise.
     /// </summary>
     private static (string Ident, string RealName, bool Oper, bool Invisible) Describe(IrcSession s, string user)
     {
         var irc = s.Hub.LocalSessions(user).OfType<IrcSession>().FirstOrDefault();
-        return irc is null ? (user, user, false, false) : (irc.IsGuest ? irc.Ident ?? user : user, irc.RealName ?? user, irc.IsOperator, irc.Invisible);
+        return irc is null ? (user, s.Hub.RealNameOf(user) ?? user, false, false) : (irc.IsGuest ? irc.Ident ?? user : user, s.Hub.RealNameOf(user) ?? irc.RealName ?? user, irc.IsOperator, irc.Invisible);
     }
 
     /// <summary>

@@ -44,6 +44,8 @@ internal static partial class IrcCommands
         ["KILL"] = new(2, BeforeRegistration: false, Kill),
         ["WALLOPS"] = new(1, BeforeRegistration: false, Wallops),
         ["CHATHISTORY"] = new(1, BeforeRegistration: false, ChatHistory),
+        ["MONITOR"] = new(1, BeforeRegistration: false, Monitor),
+        ["SETNAME"] = new(1, BeforeRegistration: false, SetName),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static Task Ping(IrcSession s, IrcMessage m)

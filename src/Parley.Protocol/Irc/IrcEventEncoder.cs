@@ -36,6 +36,10 @@ public sealed class IrcEventEncoder : IEventEncoder
         // Only to clients with message-tags (IrcSession drops it for the others).
         SignalEvent e => Encoding.UTF8.GetBytes(
             $"@time={JsonWire.Timestamp(e.Timestamp)};msgid={e.Id};{e.ClientTags} {new IrcMessage(IrcServerInfo.Source(e.From), "TAGMSG", e.Room is not null ? IrcServerInfo.Channel(e.Room) : e.To!)}\r\n"),
+        // Sent only to clients that asked for setname (IrcSession drops it for the others).
+        RealNameEvent e => new IrcMessage(IrcServerInfo.Source(e.User), "SETNAME", e.RealName) { Trailing = true }.ToBytes(),
+        // A numeric addressed to its receiver: written by IrcSession.
+        WatchEvent => [],
         AnnouncementEvent e => new IrcMessage(IrcServerInfo.Source(e.From), "WALLOPS", e.Text) { Trailing = true }.ToBytes(),
         ByeEvent e => new IrcMessage(null, "ERROR", $"Closing link: {e.Reason}") { Trailing = true }.ToBytes(),
         _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no IRC form for this event"),

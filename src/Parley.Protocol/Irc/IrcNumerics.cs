@@ -93,4 +93,9 @@ internal static class IrcNumerics
     public const string SaslAlready = "907";
     public const string SaslMechs = "908";
     public const string InvalidModeParam = "696";
+    public const string MonOnline = "730";
+    public const string MonOffline = "731";
+    public const string MonList = "732";
+    public const string EndOfMonList = "733";
+    public const string MonListFull = "734";
 }

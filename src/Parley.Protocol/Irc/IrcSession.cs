@@ -83,6 +83,9 @@ public sealed partial class IrcSession : QueuedSession
 
 
 
+    /// <summary>extended-monitor: the users this client MONITORs are followed like channel peers (AWAY, SETNAME with their caps).</summary>
+    public override bool FollowsWatchedActivity => Caps.HasFlag(IrcCaps.ExtendedMonitor);
+
     public IrcCaps Caps
     {
         get => (IrcCaps)_caps;
@@ -174,6 +177,10 @@ public sealed partial class IrcSession : QueuedSession
         // WALLOPS reach +w users, and their sender as an echo.
         if (broadcast.Event is AnnouncementEvent wallops && !ReceivesWallops && !string.Equals(wallops.From, User, StringComparison.OrdinalIgnoreCase))
             return true;
+        if (broadcast.Event is RealNameEvent && !Caps.HasFlag(IrcCaps.Setname))
+            return true;
+        if (broadcast.Event is WatchEvent watch)
+            return TryQueue(IrcCommands.MonitorLine(Info.ServerName, Nick, watch).ToBytes());
         if (broadcast.Event is InviteEvent invite && !Caps.HasFlag(IrcCaps.InviteNotify)
             && !string.Equals(invite.User, User, StringComparison.OrdinalIgnoreCase))
             return true;
@@ -383,7 +390,7 @@ public sealed partial class IrcSession : QueuedSession
         finally
         {
             if (Registered && User is { } nick)
-                Info.WhoWas.Add(new IrcWhoWas.Entry(nick, IsGuest ? Ident ?? nick : nick, RealName ?? nick, _time.GetUtcNow()));
+                Info.WhoWas.Add(new IrcWhoWas.Entry(nick, IsGuest ? Ident ?? nick : nick, Hub.RealNameOf(nick) ?? RealName ?? nick, _time.GetUtcNow()));
             IsOperator = false;
             Invisible = false;
             Hub.Detach(this);

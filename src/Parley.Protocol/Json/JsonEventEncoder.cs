@@ -54,6 +54,11 @@ public sealed class JsonEventEncoder : IEventEncoder
                 if (e.Message is not null)
                     writer.WriteString("message", e.Message);
                 break;
+            case RealNameEvent e:
+                writer.WriteString("type", "realname");
+                writer.WriteString("user", e.User);
+                writer.WriteString("realname", e.RealName);
+                break;
             case RoomChangedEvent e:
                 writer.WriteString("type", "room_changed");
                 writer.WriteString("room", e.Room);

@@ -142,6 +142,25 @@ public sealed class MultiNodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_irc_watcher_hears_users_on_another_node_come_and_go()
+    {
+        await using var watcher = await IrcClient.GuestAsync(_a.IrcPort, "watcher");
+        await watcher.SendAsync("MONITOR + carol,gus");
+        await watcher.NextAsync(l => l.EndsWith(" 731 watcher :carol,gus"));
+
+        var carol = await _b.RegisterAsync("carol");
+        Assert.EndsWith(" 730 watcher :carol!carol@parley", await watcher.NumericAsync("730"));
+        await using (var gus = await IrcClient.GuestAsync(_b.IrcPort, "gus"))
+        {
+            Assert.EndsWith(" 730 watcher :gus!gus@parley", await watcher.NumericAsync("730"));
+            await gus.SendAsync("QUIT :bye");
+            Assert.EndsWith(" 731 watcher :gus", await watcher.NumericAsync("731"));
+        }
+        await carol.DisposeAsync();
+        Assert.EndsWith(" 731 watcher :carol", await watcher.NumericAsync("731"));
+    }
+
+    [Fact]
     public async Task Presence_agrees_on_every_node()
     {
         await using var alice = await _a.RegisterAsync("alice");
