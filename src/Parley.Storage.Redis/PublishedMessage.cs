@@ -21,7 +21,7 @@ public sealed record PublishedMessage(string? Node, string? Session, StoredMessa
             JsonFields.Optional(root, "to"),
             JsonFields.Required(root, "text", "published message"))
         {
-            ClientTags = JsonFields.Optional(root, "tags"),
+            Live = LiveExtras.Of(JsonFields.Optional(root, "tags"), root.TryGetProperty("notice", out var notice) && notice.ValueKind == JsonValueKind.True),
         };
         return new PublishedMessage(JsonFields.Optional(root, "node"), JsonFields.Optional(root, "session"), message);
     }

@@ -28,7 +28,7 @@ public sealed partial class RedisChatStore
             conversation, message.Id, message.Timestamp.ToUnixTimeMilliseconds(), message.From,
             message.Room ?? "", message.To ?? "", message.Text,
             publication is null ? RedisValue.EmptyString : (RedisValue)(byte[])publication.Channel!,
-            publication?.Node ?? "", publication?.Session ?? "", message.ClientTags ?? "",
+            publication?.Node ?? "", publication?.Session ?? "", message.Live?.ClientTags ?? "", message.Live?.Notice == true ? "1" : "",
         ];
         var seq = (long)await Script(RedisScripts.Append, keys, values).ConfigureAwait(false);
         return message.WithSeq(seq);

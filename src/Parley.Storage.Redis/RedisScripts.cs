@@ -14,7 +14,7 @@ internal static class RedisScripts
     /// conversation for both users and, when a channel is given, publishes it.
     /// KEYS: 1 last seq (string), 2 history (stream), 3 sender's directs, 4 recipient's directs (hashes; DMs only).
     /// ARGV: 1 conversation, 2 id, 3 ts (Unix ms), 4 from, 5 room, 6 to, 7 text (''= none for room/to),
-    /// 8 channel ('' = publish nothing), 9 node, 10 session, 11 client tags (published, never stored; '' = none).
+    /// 8 channel ('' = publish nothing), 9 node, 10 session, 11 client tags, 12 notice ('1' or ''): 11 and 12 are published, never stored.
     /// Returns the seq.
     /// </summary>
     public const string Append = """
@@ -42,7 +42,8 @@ internal static class RedisScripts
           redis.call('PUBLISH', ARGV[8], cjson.encode({
             node = optional(ARGV[9]), session = optional(ARGV[10]),
             conv = ARGV[1], seq = seq, id = ARGV[2], ts = tonumber(ARGV[3]),
-            from = ARGV[4], room = optional(ARGV[5]), to = optional(ARGV[6]), text = ARGV[7], tags = optional(ARGV[11])}))
+            from = ARGV[4], room = optional(ARGV[5]), to = optional(ARGV[6]), text = ARGV[7], tags = optional(ARGV[11]),
+            notice = ARGV[12] == '1' or cjson.null}))
         end
         return seq
         """;

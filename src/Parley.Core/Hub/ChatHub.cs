@@ -166,15 +166,15 @@ public sealed class ChatHub
     public Result<IReadOnlyList<MemberInfo>> Members(string name) => _rooms.Members(name);
 
     /// <inheritdoc cref="Messaging.SendToRoomAsync"/>
-    public Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text, string? clientTags = null) =>
-        _messaging.SendToRoomAsync(session, roomName, text, clientTags);
+    public Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text, LiveExtras? live = null) =>
+        _messaging.SendToRoomAsync(session, roomName, text, live);
 
     /// <inheritdoc cref="Messaging.StartSendToRoom"/>
     public Result<Task<StoredMessage>> StartSendToRoom(Session session, string roomName, string text) => _messaging.StartSendToRoom(session, roomName, text);
 
     /// <inheritdoc cref="Messaging.SendDirectAsync"/>
-    public Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text, string? clientTags = null) =>
-        _messaging.SendDirectAsync(session, toName, text, clientTags);
+    public Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text, LiveExtras? live = null) =>
+        _messaging.SendDirectAsync(session, toName, text, live);
 
     /// <inheritdoc cref="Messaging.SignalAsync"/>
     public Task<Result<SignalEvent>> SignalAsync(Session session, string? roomName, string? toName, string clientTags) =>

@@ -51,9 +51,9 @@ internal sealed class Messaging
     public long MessagesSeen => Interlocked.Read(ref _messagesSeen);
 
     /// <summary>Stores a message to a room and, once durable, delivers it to every member's sessions but the sender's own.</summary>
-    public async Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text, string? clientTags = null)
+    public async Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text, LiveExtras? live = null)
     {
-        var started = StartSendToRoom(session, roomName, text, clientTags);
+        var started = StartSendToRoom(session, roomName, text, live);
         return started.Ok ? await started.Value!.ConfigureAwait(false) : started.Error!;
     }
 
@@ -62,7 +62,7 @@ internal sealed class Messaging
     /// checks the send and queues the message at once, and returns the task that completes once it
     /// is stored and delivered. For the native protocol's sends, the path most messages take.
     /// </summary>
-    public Result<Task<StoredMessage>> StartSendToRoom(Session session, string roomName, string text, string? clientTags = null)
+    public Result<Task<StoredMessage>> StartSendToRoom(Session session, string roomName, string text, LiveExtras? live = null)
     {
         if (CheckText(text) is { } bad)
             return bad;
@@ -73,7 +73,7 @@ internal sealed class Messaging
 
         Interlocked.Increment(ref _messagesSeen);
         var now = Timestamps.Now(_time);
-        var message = new NewMessage(NewId(now), room.Conversation, now, session.User!, room.Name, To: null, text) { ClientTags = clientTags };
+        var message = new NewMessage(NewId(now), room.Conversation, now, session.User!, room.Name, To: null, text) { Live = live };
         if (room.Transient)
             return Task.FromResult(SendLive(room, message, session));
         return room.Sequencer.AppendAsync(_backplane, message, origin: session);
@@ -91,7 +91,7 @@ internal sealed class Messaging
     }
 
     /// <summary>Stores a direct message and delivers it to the recipient's sessions and the sender's other ones.</summary>
-    public async Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text, string? clientTags = null)
+    public async Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text, LiveExtras? live = null)
     {
         if (CheckText(text) is { } bad)
             return bad;
@@ -101,7 +101,7 @@ internal sealed class Messaging
         if (session.IsGuest && !open)
             return GuestNotAllowed("send direct messages");
         if (open && (session.IsGuest || _presence.IsGuestOnline(toName)))
-            return SendLiveDirect(session, toName, text, clientTags);
+            return SendLiveDirect(session, toName, text, live);
         if (await _knownUsers.FindNameAsync(toName).ConfigureAwait(false) is not { } to)
         {
             return _presence.IsOnline(toName)
@@ -115,7 +115,7 @@ internal sealed class Messaging
         await sequencer.EnsureBaselineAsync().ConfigureAwait(false);
         Interlocked.Increment(ref _messagesSeen);
         var now = Timestamps.Now(_time);
-        var message = new NewMessage(NewId(now), conversation, now, me, Room: null, to, text) { ClientTags = clientTags };
+        var message = new NewMessage(NewId(now), conversation, now, me, Room: null, to, text) { Live = live };
         return await sequencer.AppendAsync(_backplane, message, origin: session).ConfigureAwait(false);
     }
 
@@ -123,13 +123,13 @@ internal sealed class Messaging
     /// A direct message from or to an open guest: delivered live to the sessions on this node and
     /// never stored, so that no later holder of either name finds it in a conversation.
     /// </summary>
-    private Result<StoredMessage> SendLiveDirect(Session session, string toName, string text, string? clientTags)
+    private Result<StoredMessage> SendLiveDirect(Session session, string toName, string text, LiveExtras? live)
     {
         if (_presence.OnlineName(toName) is not { } to)
             return Error(ErrorCodes.NoSuchUser, $"'{toName}' is not online (a guest's direct messages are delivered live only)");
         Interlocked.Increment(ref _messagesSeen);
         var now = Timestamps.Now(_time);
-        var message = new StoredMessage(NewId(now), ConversationKey.ForDirect(session.User!, to), Seq: 0, now, session.User!, Room: null, to, text) { ClientTags = clientTags };
+        var message = new StoredMessage(NewId(now), ConversationKey.ForDirect(session.User!, to), Seq: 0, now, session.User!, Room: null, to, text) { Live = live };
         DeliverDirect(message, origin: session);
         return message;
     }

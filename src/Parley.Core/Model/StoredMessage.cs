@@ -11,8 +11,8 @@ public sealed record StoredMessage(
     string? To,
     string Text)
 {
-    /// <inheritdoc cref="NewMessage.ClientTags"/>
-    public string? ClientTags { get; init; }
+    /// <inheritdoc cref="NewMessage.Live"/>
+    public LiveExtras? Live { get; init; }
 }
 
 /// <summary>A message before the store has given it its sequence number.</summary>
@@ -25,12 +25,8 @@ public sealed record NewMessage(
     string? To,
     string Text)
 {
-    /// <summary>
-    /// IRCv3 client-only tags the sender's client attached (<c>+name=escaped-value;…</c>, as they
-    /// came on the wire): relayed with the message to those online now, on every node, and never
-    /// stored, so history has none. Null for most messages.
-    /// </summary>
-    public string? ClientTags { get; init; }
+    /// <summary>What the message carries to those online now, on every node, and history does not keep; null for most messages.</summary>
+    public LiveExtras? Live { get; init; }
 
-    public StoredMessage WithSeq(long seq) => new(Id, Conversation, seq, Timestamp, From, Room, To, Text) { ClientTags = ClientTags };
+    public StoredMessage WithSeq(long seq) => new(Id, Conversation, seq, Timestamp, From, Room, To, Text) { Live = Live };
 }

@@ -7,8 +7,9 @@ namespace Parley.Protocol.Irc;
 internal static partial class IrcCommands
 {
     /// <summary>
-    /// To a channel or a nick (a direct message), several targets allowed. NOTICE is sent as a
-    /// message like PRIVMSG (Parley has one kind), but never gets an error reply, as IRC requires.
+    /// To a channel or a nick (a direct message), several targets allowed. NOTICE is a message
+    /// too, delivered live to IRC clients as a NOTICE (history keeps it as a plain message), and
+    /// never gets an error reply, as IRC requires.
     /// </summary>
     private static async Task Privmsg(IrcSession s, IrcMessage m)
     {
@@ -28,12 +29,12 @@ internal static partial class IrcCommands
             return;
         }
         var text = m.Params[1];
-        var clientTags = ClientTags(m);
+        var live = LiveExtras.Of(ClientTags(m), notice);
         foreach (var target in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var sent = target.StartsWith('#')
-                ? await s.Hub.SendToRoomAsync(s, target[1..], text, clientTags).ConfigureAwait(false)
-                : await s.Hub.SendDirectAsync(s, target, text, clientTags).ConfigureAwait(false);
+                ? await s.Hub.SendToRoomAsync(s, target[1..], text, live).ConfigureAwait(false)
+                : await s.Hub.SendDirectAsync(s, target, text, live).ConfigureAwait(false);
             if (!sent.Ok)
             {
                 if (!notice)
@@ -67,9 +68,16 @@ internal static partial class IrcCommands
                 ? await s.Hub.SignalAsync(s, target[1..], toName: null, clientTags).ConfigureAwait(false)
                 : await s.Hub.SignalAsync(s, roomName: null, target, clientTags).ConfigureAwait(false);
             if (!signal.Ok)
+            {
                 IrcErrors.Reply(s, signal.Error!, m.Command, target);
-            else if (s.Caps.HasFlag(IrcCaps.EchoMessage))
-                s.Send(s.Encoder.Encode(signal.Value!));
+                continue;
+            }
+            // As for PRIVMSG: to oneself it reaches this connection as the recipient, and the echo is the sender's copy.
+            var encoded = s.Encoder.Encode(signal.Value!);
+            if (signal.Value!.To is { } to && string.Equals(to, s.User, StringComparison.OrdinalIgnoreCase) && s.Caps.HasFlag(IrcCaps.MessageTags))
+                s.Deliver(encoded);
+            if (s.Caps.HasFlag(IrcCaps.EchoMessage))
+                s.Send(encoded);
         }
     }
 

@@ -46,7 +46,7 @@ public sealed class IrcEventEncoder : IEventEncoder
     };
 
     /// <summary>
-    /// One PRIVMSG per line of text (IRC lines cannot hold a newline); the first carries the
+    /// One PRIVMSG (a NOTICE, if sent as one) per line of text (IRC lines cannot hold a newline); the first carries the
     /// msgid and the sender's client-only tags, all carry the time. Empty lines are left out. A line is cut where an IRC client could
     /// not have sent it in one 512-byte <c>PRIVMSG target text</c>, so what an IRC user sent
     /// arrives whole, its source prefix allowed past 512 as Modern IRC clients accept (and ergo
@@ -58,7 +58,8 @@ public sealed class IrcEventEncoder : IEventEncoder
         var target = message.Room is not null ? IrcServerInfo.Channel(message.Room) : message.To!;
         var time = JsonWire.Timestamp(message.Timestamp);
         // A one-word text needs no ':' before it, so a client can send one byte more than with it.
-        var budget = IrcCodec.MaxLineBytes - 2 - Encoding.UTF8.GetByteCount($"PRIVMSG {target} ");
+        var command = message.Live?.Notice == true ? "NOTICE" : "PRIVMSG";
+        var budget = IrcCodec.MaxLineBytes - 2 - Encoding.UTF8.GetByteCount($"{command} {target} ");
         var output = new StringBuilder();
         var first = true;
         foreach (var line in message.Text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries))
@@ -69,11 +70,11 @@ public sealed class IrcEventEncoder : IEventEncoder
                 if (first)
                 {
                     output.Append(";msgid=").Append(message.Id);
-                    if (message.ClientTags is { } clientTags)
+                    if (message.Live?.ClientTags is { } clientTags)
                         output.Append(';').Append(clientTags);
                 }
                 first = false;
-                output.Append(' ').Append(new IrcMessage(source, "PRIVMSG", target, chunk) { Trailing = true }).Append("\r\n");
+                output.Append(' ').Append(new IrcMessage(source, command, target, chunk) { Trailing = true }).Append("\r\n");
             }
         }
         return Encoding.UTF8.GetBytes(output.ToString());

@@ -188,4 +188,26 @@ public sealed class IrcConformanceTests
         await outsider.SendAsync("PRIVMSG #open :again?");
         await outsider.NumericAsync("404");
     }
+
+    [Fact]
+    public async Task A_notice_reaches_irc_clients_as_a_notice_and_is_kept_as_a_message()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bobNative = await server.RegisterAsync("bob");
+        await using var aliceNative = await server.RegisterAsync("alice");
+        await using var alice = await IrcClient.SignInAsync(server.IrcPort, "alice", caps: "echo-message");
+        await using var bob = await IrcClient.SignInAsync(server.IrcPort, "bob");
+
+        await alice.SendAsync("NOTICE #lobby :build finished");
+        await bob.NextAsync(l => l == ":alice!alice@parley NOTICE #lobby :build finished");
+        await alice.NextAsync(l => l == ":alice!alice@parley NOTICE #lobby :build finished");
+        var message = await bobNative.NextAsync("message");
+        Assert.Equal("build finished", message.GetProperty("text").GetString());
+        await alice.SendAsync("NOTICE bob :psst");
+        await bob.NextAsync(l => l == ":alice!alice@parley NOTICE bob :psst");
+
+        // History keeps the text, as a plain message.
+        var history = await bobNative.OkAsync("history", new { room = "lobby" });
+        Assert.Contains("build finished", history.ToString());
+    }
 }
