@@ -2,7 +2,7 @@ using Parley.Tests.Support;
 
 namespace Parley.Tests.Irc;
 
-/// <summary>A packaged IRC client, WeeChat, against the real server: SASL, the lobby, messages both ways, a guest.</summary>
+/// <summary>A packaged IRC client, WeeChat, against the real server: SASL, the lobby, messages both ways, a guest, operator commands and away.</summary>
 public sealed class WeechatEndToEndTests
 {
     [Fact]
@@ -50,5 +50,35 @@ public sealed class WeechatEndToEndTests
         await weechat.TypeAsync("irc.parley.#lobby", "a guest says hi");
         var message = await bob.NextAsync("message", m => m.GetProperty("from").GetString() == "visitor");
         Assert.Equal("a guest says hi", message.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Weechat_ops_and_kicks_and_sees_who_is_away()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["IrcGuests"] = "open" });
+        await using var weechat = WeechatClient.Start(
+            $"/server add parley 127.0.0.1/{server.IrcPort} -notls -nicks=opper -username=opper -autojoin=#ops;/connect parley");
+        await weechat.LoggedAsync("irc.parley.#ops", "opper (opper@parley) has joined #ops");
+        await using var bob = await IrcClient.GuestAsync(server.IrcPort, "bob", "away-notify");
+        await bob.SendAsync("JOIN #ops");
+        await bob.NumericAsync("366");
+        await weechat.LoggedAsync("irc.parley.#ops", "bob (bob@parley) has joined #ops");
+
+        await weechat.TypeAsync("irc.parley.#ops", "/op bob");
+        await bob.NextAsync(l => l == ":opper!opper@parley MODE #ops +o bob");
+        await weechat.LoggedAsync("irc.parley.#ops", "Mode #ops [+o bob] by opper");
+
+        await bob.SendAsync("AWAY :out to lunch");
+        await bob.NumericAsync("306");
+        await weechat.TypeAsync("irc.parley.#ops", "/msg bob are you there?");
+        await bob.NextAsync(l => l == ":opper!opper@parley PRIVMSG bob :are you there?");
+        await weechat.LoggedAsync("irc.server.parley", "[bob] is away: out to lunch");
+        await weechat.TypeAsync("irc.parley.#ops", "/away brb");
+        await bob.NextAsync(l => l == ":opper!opper@parley AWAY :brb");
+        await weechat.LoggedAsync("irc.server.parley", "You have been marked as being away");
+
+        await weechat.TypeAsync("irc.parley.#ops", "/kick bob off topic");
+        await bob.NextAsync(l => l == ":opper!opper@parley KICK #ops bob :off topic");
+        await weechat.LoggedAsync("irc.parley.#ops", "opper has kicked bob (off topic)");
     }
 }
