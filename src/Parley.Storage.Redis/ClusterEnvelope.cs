@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Parley.Core.Cluster;
 using Parley.Core.Events;
+using Parley.Core.Model;
 
 namespace Parley.Storage.Redis;
 
@@ -39,6 +40,37 @@ internal static class ClusterEnvelope
                     w.WriteString("room", e.Room);
                     w.WriteString("topic", e.Topic);
                     w.WriteString("user", e.By);
+                    break;
+                case RoomModerated e:
+                    w.WriteString("kind", "moderate");
+                    w.WriteString("room", e.Room);
+                    w.WriteString("user", e.By);
+                    w.WriteStartArray("changes");
+                    foreach (var change in e.Changes)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("setting", change.Setting.ToString());
+                        w.WriteBoolean("on", change.On);
+                        if (change.Value is not null)
+                            w.WriteString("value", change.Value);
+                        if (change.Setting == RoomSetting.Role)
+                            w.WriteString("role", change.Role.ToString());
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    break;
+                case MemberKicked e:
+                    w.WriteString("kind", "kick");
+                    w.WriteString("room", e.Room);
+                    w.WriteString("user", e.User);
+                    w.WriteString("by", e.By);
+                    w.WriteString("reason", e.Reason);
+                    break;
+                case MemberInvited e:
+                    w.WriteString("kind", "invite");
+                    w.WriteString("room", e.Room);
+                    w.WriteString("user", e.User);
+                    w.WriteString("by", e.By);
                     break;
                 case ReadMoved e:
                     w.WriteString("kind", "read");
@@ -106,6 +138,9 @@ internal static class ClusterEnvelope
             "leave" => new MembershipChanged(Required("room"), Required("user"), Joined: false,
                 Quit: root.TryGetProperty("quit", out var quit) && quit.ValueKind == JsonValueKind.True),
             "topic" => new TopicChanged(Required("room"), Required("topic"), Required("user")),
+            "moderate" => new RoomModerated(Required("room"), Required("user"), Changes(root)),
+            "kick" => new MemberKicked(Required("room"), Required("user"), Required("by"), Required("reason")),
+            "invite" => new MemberInvited(Required("room"), Required("user"), Required("by")),
             "read" => new ReadMoved(Required("user"), JsonFields.Optional(root, "room"), JsonFields.Optional(root, "with"),
                 root.TryGetProperty("seq", out var seq) ? seq.GetInt64() : throw new FormatException("read without seq")),
             "online" => new NodePresence(node, Required("user"), Online: true,
@@ -119,6 +154,17 @@ internal static class ClusterEnvelope
             _ => throw new FormatException($"unknown cluster event kind '{kind}'"),
         };
         return (node, clusterEvent);
+    }
+
+    private static List<RoomChange> Changes(JsonElement root)
+    {
+        if (!root.TryGetProperty("changes", out var changes) || changes.ValueKind != JsonValueKind.Array)
+            throw new FormatException("moderate without changes");
+        return changes.EnumerateArray().Select(c => new RoomChange(
+            Enum.Parse<RoomSetting>(JsonFields.Required(c, "setting", "room change")),
+            c.TryGetProperty("on", out var on) && on.ValueKind == JsonValueKind.True,
+            JsonFields.Optional(c, "value"),
+            JsonFields.Optional(c, "role") is { } role ? Enum.Parse<RoomRole>(role) : RoomRole.Member)).ToList();
     }
 
 }

@@ -18,6 +18,15 @@ public sealed record MembershipChanged(string Room, string User, bool Joined, bo
 
 public sealed record TopicChanged(string Room, string Topic, string By) : ClusterEvent;
 
+/// <summary>A moderator changed a stored room's roles, settings or bans (the changes as applied, in order).</summary>
+public sealed record RoomModerated(string Room, string By, IReadOnlyList<RoomChange> Changes) : ClusterEvent;
+
+/// <summary>A moderator removed <paramref name="User"/> from a stored room.</summary>
+public sealed record MemberKicked(string Room, string User, string By, string Reason) : ClusterEvent;
+
+/// <summary><paramref name="By"/> invited <paramref name="User"/> to a stored room: it may join past its moderation once, on any node.</summary>
+public sealed record MemberInvited(string Room, string User, string By) : ClusterEvent;
+
 /// <summary>A user's read position moved; the user's sessions on every node hear of it.</summary>
 public sealed record ReadMoved(string User, string? Room, string? With, long Seq) : ClusterEvent;
 

@@ -153,7 +153,7 @@ public sealed class ChatHub
         _rooms.KickAsync(session, roomName, userName, reason);
 
     /// <inheritdoc cref="RoomDirectory.Invite"/>
-    public Result<string> Invite(Session session, string roomName, string userName) => _rooms.Invite(session, roomName, userName);
+    public Task<Result<string>> InviteAsync(Session session, string roomName, string userName) => _rooms.InviteAsync(session, roomName, userName);
 
     /// <inheritdoc cref="RoomDirectory.LeaveAsync"/>
     public Task<Result<string>> LeaveAsync(Session session, string name, string? reason = null) => _rooms.LeaveAsync(session, name, reason);
@@ -240,6 +240,15 @@ public sealed class ChatHub
                 break;
             case Announced announced:
                 _operators.ApplyRemote(announced);
+                break;
+            case RoomModerated moderated:
+                _rooms.ApplyRemote(moderated);
+                break;
+            case MemberKicked kicked:
+                _rooms.ApplyRemote(kicked);
+                break;
+            case MemberInvited invited:
+                _rooms.ApplyRemote(invited);
                 break;
             case Signaled signaled:
                 _messaging.ApplyRemote(signaled);

@@ -1,3 +1,4 @@
+using Parley.Core.Cluster;
 using Parley.Core.Events;
 using Parley.Core.Model;
 using static Parley.Core.Hub.ChatErrors;
@@ -6,15 +7,16 @@ namespace Parley.Core.Hub;
 
 /// <summary>
 /// Moderation, one model for every protocol: roles (owner, admins, voiced), settings (invite-only,
-/// moderated, topic locked, secret, key, member limit, messages from outsiders), bans, kicks and invitations. Checked here
-/// on join, send and topic; IRC maps it to channel modes in its gateway.
+/// moderated, topic locked, secret, key, member limit, messages from outsiders), bans, kicks and
+/// invitations. Checked here on join, send and topic; IRC maps it to channel modes in its gateway.
 ///
 /// Stored rooms keep their settings, bans and their accounts' roles in the store (an account's
 /// role stays when it leaves and comes back); a guest's role and a transient room's roles end with
 /// the membership. Only a stored room's owner is protected from its admins: a transient room's
-/// owner (its creator) is an admin like the others, as a channel operator is on IRC. Changes are made under the topology lock and written to the store in that order.
-/// Other nodes load a room's moderation when they start; changes are not yet sent over the
-/// backplane (docs/architecture.md).
+/// owner (its creator) is an admin like the others, as a channel operator is on IRC. Changes are
+/// made under the topology lock and written to the store in that order. Other nodes load a room's
+/// moderation when they start and hear each change, kick and invitation of a stored room over the
+/// backplane (the <c>ApplyRemote</c> methods).
 /// </summary>
 internal sealed partial class RoomDirectory
 {
@@ -106,9 +108,27 @@ internal sealed partial class RoomDirectory
             stored = room.Transient || applied.Count == 0 ? Task.CompletedTask : store.SetModerationAsync(Names.Key(room.Name), Snapshot(room));
         }
         await stored.ConfigureAwait(false);
-        if (applied.Count > 0)
-            Fanout.Deliver(new RoomChangedEvent(room.Name, me, applied), room.Sessions, except: null);
+        if (applied.Count == 0)
+            return applied;
+        Fanout.Deliver(new RoomChangedEvent(room.Name, me, applied), room.Sessions, except: null);
+        if (!room.Transient)
+            await cluster.PublishAsync(new RoomModerated(room.Name, me, applied)).ConfigureAwait(false);
         return applied;
+    }
+
+    /// <summary>Another node's moderation change, applied to this node's view of the room and told to its sessions there.</summary>
+    public void ApplyRemote(RoomModerated change)
+    {
+        if (FindRoom(change.Room) is not { } room)
+            return;
+        lock (Topology)
+        {
+            var moderation = room.Moderation;
+            foreach (var one in change.Changes)
+                moderation = Apply(room, moderation, one, change.By).Item1;
+            room.Moderation = moderation;
+        }
+        Fanout.Deliver(new RoomChangedEvent(room.Name, change.By, change.Changes), room.Sessions, except: null);
     }
 
     /// <summary>One change on top of <paramref name="m"/>; roles go straight into the room. Whether it changed anything.</summary>
@@ -190,19 +210,35 @@ internal sealed partial class RoomDirectory
         }
         if (!room.Transient && knownUsers.IsKnown(target))
             await store.RemoveMemberAsync(Names.Key(room.Name), target).ConfigureAwait(false);
+        if (!RemoveKicked(room, new KickEvent(room.Name, targetName, session.User!, reason)))
+            return targetName;
+        if (!room.Transient)
+            await cluster.PublishAsync(new MemberKicked(room.Name, targetName, session.User!, reason)).ConfigureAwait(false);
+        return targetName;
+    }
+
+    /// <summary>Another node's kick: the member leaves this node's view, and the room's sessions here hear why.</summary>
+    public void ApplyRemote(MemberKicked kick)
+    {
+        if (FindRoom(kick.Room) is { } room)
+            RemoveKicked(room, new KickEvent(room.Name, kick.User, kick.By, kick.Reason));
+    }
+
+    /// <summary>Takes the kicked member out and tells the room's sessions, the member's own included; false if it had left already.</summary>
+    private bool RemoveKicked(RoomState room, KickEvent kick)
+    {
+        var target = Names.Key(kick.User);
         Session[] audience;
         lock (Topology)
         {
             audience = room.Sessions;
             if (!RemoveMember(room, target))
-                return targetName;
+                return false;
             room.RemoveSessions(_presence.SessionsOf(target));
             EndIfEmpty(room);
         }
-        Fanout.Deliver(new KickEvent(room.Name, targetName, session.User!, reason), audience, except: null);
-        if (!room.Transient)
-            await cluster.PublishAsync(new Cluster.MembershipChanged(room.Name, targetName, Joined: false)).ConfigureAwait(false);
-        return targetName;
+        Fanout.Deliver(kick, audience, except: null);
+        return true;
     }
 
     /// <summary>
@@ -210,13 +246,11 @@ internal sealed partial class RoomDirectory
     /// limit and bans, once. Any member may invite, unless the room is invite-only (admins then).
     /// The invited user's sessions hear it, as do the room's admins.
     /// </summary>
-    public Result<string> Invite(Session session, string name, string userName)
+    public async Task<Result<string>> InviteAsync(Session session, string name, string userName)
     {
         if (FindRoom(name) is not { } room)
             return NoSuchRoom(name);
         var myKey = session.UserKey!;
-        var target = Names.Key(userName);
-        Session[] admins;
         lock (Topology)
         {
             if (!room.Members.ContainsKey(myKey))
@@ -225,17 +259,37 @@ internal sealed partial class RoomDirectory
                 return Error(ErrorCodes.NotPermitted, $"you need to be an admin of '{room.Name}' to invite to it");
             if (_presence.OnlineName(userName) is not { } invitedName)
                 return Error(ErrorCodes.NoSuchUser, $"'{userName}' is not online");
-            if (room.Members.ContainsKey(target))
+            if (room.Members.ContainsKey(Names.Key(invitedName)))
                 return Error(ErrorCodes.AlreadyMember, $"'{invitedName}' is in '{room.Name}' already");
-            room.Invited.Add(target);
             userName = invitedName;
+        }
+        AddInvitation(room, new InviteEvent(room.Name, userName, session.User!), origin: session);
+        if (!room.Transient)
+            await cluster.PublishAsync(new MemberInvited(room.Name, userName, session.User!)).ConfigureAwait(false);
+        return userName;
+    }
+
+    /// <summary>Another node's invitation: the user may join past the room's moderation here too, and hears it if it is connected here.</summary>
+    public void ApplyRemote(MemberInvited invited)
+    {
+        if (FindRoom(invited.Room) is { } room)
+            AddInvitation(room, new InviteEvent(room.Name, invited.User, invited.By), origin: null);
+    }
+
+    /// <summary>Records the invitation and tells the invited user's sessions and the room's admins (but the inviting session).</summary>
+    private void AddInvitation(RoomState room, InviteEvent invite, Session? origin)
+    {
+        var target = Names.Key(invite.User);
+        Session[] admins;
+        lock (Topology)
+        {
+            room.Invited.Add(target);
             // An account keeps its role when it leaves; only the admins in the room hear of invitations.
             admins = room.Roles.Where(r => r.Value >= RoomRole.Admin && room.Members.ContainsKey(r.Key)).SelectMany(r => _presence.SessionsOf(r.Key)).ToArray();
         }
-        var invite = new Events.Broadcast(new InviteEvent(room.Name, userName, session.User!));
-        Fanout.Deliver(invite, _presence.SessionsOf(target), except: null);
-        Fanout.Deliver(invite, admins, except: session);
-        return userName;
+        var broadcast = new Events.Broadcast(invite);
+        Fanout.Deliver(broadcast, _presence.SessionsOf(target), except: null);
+        Fanout.Deliver(broadcast, admins, except: origin);
     }
 
     /// <summary>Ends a transient room with its last member. Call under the topology lock.</summary>

@@ -139,21 +139,21 @@ internal static partial class IrcCommands
     }
 
     /// <summary>INVITE nick #channel: 341 to the inviter; the invited user gets an INVITE line.</summary>
-    private static Task Invite(IrcSession s, IrcMessage m)
+    private static async Task Invite(IrcSession s, IrcMessage m)
     {
         var (nick, channel) = (m.Params[0], m.Params[1]);
         if (IrcServerInfo.Room(channel) is not { } room)
         {
             s.Numeric(IrcNumerics.NoSuchChannel, channel, "No such channel");
-            return Task.CompletedTask;
+            return;
         }
-        var invited = s.Hub.Invite(s, room, nick);
+        var invited = await s.Hub.InviteAsync(s, room, nick).ConfigureAwait(false);
         if (invited.Ok)
         {
             s.Numeric(IrcNumerics.Inviting, invited.Value!, IrcServerInfo.Channel(FindRoom(s, room)?.Name ?? room));
             if (s.Hub.AwayOf(invited.Value!) is { } away)
                 s.Numeric(IrcNumerics.Away, invited.Value!, away);
-            return Task.CompletedTask;
+            return;
         }
         switch (invited.Error!.Code)
         {
@@ -167,6 +167,5 @@ internal static partial class IrcCommands
                 IrcErrors.Reply(s, invited.Error, "INVITE", channel);
                 break;
         }
-        return Task.CompletedTask;
     }
 }

@@ -54,6 +54,40 @@ public sealed class MultiNodeTests : IAsyncLifetime
         (await client.OkAsync("online")).GetProperty("users").EnumerateArray().Select(u => u.GetString()!).ToArray();
 
     [Fact]
+    public async Task Moderation_kicks_and_invitations_hold_on_every_node()
+    {
+        await using var aliceNative = await _a.RegisterAsync("alice");
+        await using var bobNative = await _b.RegisterAsync("bob");
+        await aliceNative.OkAsync("create", new { room = "team" });
+        await bobNative.OkAsync("join", new { room = "team" });
+        await using var alice = await IrcClient.SignInAsync(_a.IrcPort, "alice");
+        await using var bob = await IrcClient.SignInAsync(_b.IrcPort, "bob");
+
+        // A moderated room on node a is moderated on node b: bob may not speak until voiced.
+        await alice.SendAsync("MODE #team +m");
+        await bob.NextAsync(l => l == ":alice!alice@parley MODE #team +m");
+        await bob.SendAsync("PRIVMSG #team :can I talk?");
+        await bob.NumericAsync("404");
+        await alice.SendAsync("MODE #team +v bob");
+        await bob.NextAsync(l => l == ":alice!alice@parley MODE #team +v bob");
+        await bob.SendAsync("PRIVMSG #team :now I can");
+        await alice.NextAsync(l => l.EndsWith(":bob!bob@parley PRIVMSG #team :now I can"));
+
+        // A kick on node a is a KICK on node b, and bob is out of the room there; invite-only
+        // keeps him out on node b until an invitation from node a.
+        await alice.SendAsync("MODE #team +i");
+        await bob.NextAsync(l => l == ":alice!alice@parley MODE #team +i");
+        await alice.SendAsync("KICK #team bob :enough");
+        await bob.NextAsync(l => l == ":alice!alice@parley KICK #team bob :enough");
+        Assert.Equal("enough", (await bobNative.NextAsync("kick")).GetProperty("reason").GetString());
+        Assert.Contains("invite_only", (await bobNative.RequestAsync("join", new { room = "team" })).ToString());
+        await alice.SendAsync("INVITE bob #team");
+        await bob.NextAsync(l => l == ":alice!alice@parley INVITE bob #team");
+        await bob.SendAsync("JOIN #team");
+        await alice.NextAsync(l => l == ":bob!bob@parley JOIN #team");
+    }
+
+    [Fact]
     public async Task Client_only_tags_and_tagmsg_cross_nodes()
     {
         await using var aliceNative = await _a.RegisterAsync("alice");
