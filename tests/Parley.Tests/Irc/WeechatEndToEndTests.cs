@@ -81,4 +81,35 @@ public sealed class WeechatEndToEndTests
         await bob.NextAsync(l => l == ":opper!opper@parley KICK #ops bob :off topic");
         await weechat.LoggedAsync("irc.parley.#ops", "opper has kicked bob (off topic)");
     }
+
+    [Fact]
+    public async Task Weechat_survives_a_server_restart_and_rejoins_its_channel()
+    {
+        var data = TempDirectory.Create();
+        var settings = new Dictionary<string, string?> { ["Irc"] = $"127.0.0.1:{FreePort.Tcp()}" };
+        try
+        {
+            var server = await TestServer.StartAsync(settings, data);
+            await using (await server.RegisterAsync("alice"))
+            {
+            }
+            await using var weechat = WeechatClient.Start(
+                $"/server add parley 127.0.0.1/{server.IrcPort} -notls -nicks=alice -username=alice -sasl_mechanism=plain " +
+                "-sasl_username=alice -sasl_password=password1 -autojoin=#lobby -autoreconnect_delay=1;/connect parley");
+            await weechat.LoggedAsync("irc.parley.#lobby", "alice (alice@parley) has joined #lobby");
+
+            await server.DisposeAsync();
+            await weechat.LoggedAsync("irc.server.parley", "reconnecting to server");
+            server = await TestServer.StartAsync(settings, data);
+            await using var bob = await server.RegisterAsync("bob");
+            await Until.TrueAsync(async () => (await bob.OkAsync("online")).ToString().Contains("alice"), "WeeChat signs in again");
+            await bob.OkAsync("send", new { room = "lobby", text = "welcome back, weechat" });
+            await weechat.LoggedAsync("irc.parley.#lobby", "bob\twelcome back, weechat");
+            await server.DisposeAsync();
+        }
+        finally
+        {
+            TempDirectory.Delete(data);
+        }
+    }
 }
