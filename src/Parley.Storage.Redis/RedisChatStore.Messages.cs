@@ -52,6 +52,21 @@ public sealed partial class RedisChatStore
     public Task SetReadAsync(string userKey, string conversation, long seq) =>
         Script(RedisScripts.SetRead, [Keys.Reads(userKey), Keys.LastSeq(conversation)], [conversation, seq]);
 
+    public async Task<ReadMark> MarkReadAtAsync(string userKey, string conversation, DateTimeOffset time) =>
+        ToReadMark(await Script(RedisScripts.MarkReadAt,
+            [Keys.Reads(userKey), Keys.ReadTimes(userKey), Keys.LastSeq(conversation), Keys.History(conversation)],
+            [conversation, time.ToUnixTimeMilliseconds()]).ConfigureAwait(false));
+
+    public async Task<ReadMark> ReadMarkAsync(string userKey, string conversation) =>
+        ToReadMark(await Script(RedisScripts.GetReadMark,
+            [Keys.Reads(userKey), Keys.ReadTimes(userKey), Keys.History(conversation)], [conversation]).ConfigureAwait(false));
+
+    private static ReadMark ToReadMark(RedisResult result)
+    {
+        var values = (long[])result!;
+        return new ReadMark(values[0], values[1] > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(values[1]) : null);
+    }
+
     public Task<IReadOnlyList<ConversationState>> ConversationsAsync(string userKey) =>
         Call<IReadOnlyList<ConversationState>>(async db =>
         {

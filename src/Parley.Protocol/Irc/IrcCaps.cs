@@ -13,6 +13,8 @@ public enum IrcCaps
     InviteNotify = 32,
     MultiPrefix = 64,
     UserhostInNames = 128,
+    // A high bit, clear of the caps other branches add next to the ones above.
+    ReadMarker = 1 << 20,
 }
 
 internal static class IrcCapNames
@@ -27,6 +29,7 @@ internal static class IrcCapNames
         ("invite-notify", IrcCaps.InviteNotify),
         ("multi-prefix", IrcCaps.MultiPrefix),
         ("userhost-in-names", IrcCaps.UserhostInNames),
+        ("draft/read-marker", IrcCaps.ReadMarker),
     ];
 
     public static IrcCaps? Find(string name) =>

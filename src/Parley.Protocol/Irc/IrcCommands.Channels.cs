@@ -71,7 +71,8 @@ internal static partial class IrcCommands
         s.Send(new IrcMessage(IrcServerInfo.Source(s.Nick), "JOIN", channel));
         if (topic.Length > 0)
             s.Numeric(IrcNumerics.Topic, channel, topic);
-        SendNames(s, room, members);
+        // read-marker: the channel's read marker goes before the end of the names.
+        SendNames(s, room, members, s.Caps.HasFlag(IrcCaps.ReadMarker) ? await ReadMarkerLineAsync(s, channel).ConfigureAwait(false) : null);
         if (s.Info.JoinHistory <= 0)
             return;
         var history = await s.Hub.HistoryAsync(s, room, withName: null, beforeSeq: null, s.Info.JoinHistory).ConfigureAwait(false);
@@ -88,7 +89,7 @@ internal static partial class IrcCommands
     /// (membership is kept while offline), with its role's prefix ('@', '+'), and with
     /// userhost-in-names as nick!user@host. A secret room is '@', others '='.
     /// </summary>
-    private static void SendNames(IrcSession s, string room, IReadOnlyList<MemberInfo> members)
+    private static void SendNames(IrcSession s, string room, IReadOnlyList<MemberInfo> members, IrcMessage? beforeEnd = null)
     {
         var channel = IrcServerInfo.Channel(room);
         var moderation = s.Hub.Moderation(room).Value ?? RoomModeration.Default;
@@ -112,6 +113,8 @@ internal static partial class IrcCommands
         }
         if (line.Count > 0)
             s.Numeric(IrcNumerics.NamReply, kind, channel, string.Join(' ', line));
+        if (beforeEnd is not null)
+            s.Send(beforeEnd);
         s.Numeric(IrcNumerics.EndOfNames, channel, "End of /NAMES list");
     }
 

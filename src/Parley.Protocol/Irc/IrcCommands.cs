@@ -42,6 +42,8 @@ internal static partial class IrcCommands
         ["OPER"] = new(2, BeforeRegistration: false, Oper),
         ["KILL"] = new(2, BeforeRegistration: false, Kill),
         ["WALLOPS"] = new(1, BeforeRegistration: false, Wallops),
+        // Its missing parameter is a FAIL, not 461 (read-marker).
+        ["MARKREAD"] = new(0, BeforeRegistration: false, MarkRead),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static Task Ping(IrcSession s, IrcMessage m)

@@ -154,6 +154,8 @@ public sealed partial class IrcSession : QueuedSession
             return true;
         if (broadcast.Event is PresenceEvent { Online: true } back)
             return RejoinShared(back.User);
+        if (broadcast.Event is ReadEvent read)
+            return WriteReadMoved(read);
         if (broadcast.Event is AwayEvent && !Caps.HasFlag(IrcCaps.AwayNotify))
             return true;
         if (broadcast.Event is InviteEvent invite && !Caps.HasFlag(IrcCaps.InviteNotify)
