@@ -44,6 +44,8 @@ internal static partial class IrcCommands
         ["WALLOPS"] = new(1, BeforeRegistration: false, Wallops),
         // Its missing parameter is a FAIL, not 461 (read-marker).
         ["MARKREAD"] = new(0, BeforeRegistration: false, MarkRead),
+        ["HELP"] = new(0, BeforeRegistration: false, Help),
+        ["HELPOP"] = new(0, BeforeRegistration: false, Help),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static Task Ping(IrcSession s, IrcMessage m)
