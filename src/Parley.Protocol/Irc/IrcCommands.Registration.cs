@@ -280,6 +280,7 @@ internal static partial class IrcCommands
             $"TOPICLEN={s.Hub.Limits.MaxTopicChars}", $"NETWORK={s.Info.Network}", $"PREFIX={IrcModes.Prefix}", "CHANLIMIT=#:",
             $"CHANMODES={IrcModes.ChanModes}", $"USERLEN={IrcServerInfo.UserLength}", "WHOX", "MODES=20",
             "are supported by this server");
+        s.Numeric(IrcNumerics.ISupport, [.. ExtensionTokens, "are supported by this server"]);
     }
 
     private static void SendMotd(IrcSession s)

@@ -288,6 +288,9 @@ public sealed partial class IrcSession : QueuedSession
                 case IrcParseStatus.Malformed:
                     Numeric(IrcNumerics.UnknownError, "*", "Malformed IRC line");
                     return;
+                case IrcParseStatus.InvalidUtf8:
+                    FailReply(message!.Command, "INVALID_UTF8", "Message rejected: this server accepts UTF-8 only (UTF8ONLY)");
+                    return;
             }
             if (!allowed)
             {

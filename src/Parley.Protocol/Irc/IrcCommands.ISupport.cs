@@ -1,0 +1,11 @@
+namespace Parley.Protocol.Irc;
+
+/// <summary>The second 005 line: ISUPPORT tokens of the IRCv3 and Modern extensions, each documented in docs/irc.md.</summary>
+internal static partial class IrcCommands
+{
+    private static readonly string[] ExtensionTokens =
+    [
+        // Lines that are not UTF-8 get FAIL … INVALID_UTF8 (IrcCodec).
+        "UTF8ONLY",
+    ];
+}
