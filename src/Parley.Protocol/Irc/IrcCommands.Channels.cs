@@ -188,13 +188,13 @@ internal static partial class IrcCommands
 
     private static Task List(IrcSession s, IrcMessage m)
     {
-        var wanted = m.Params.Count > 0 ? m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries) : null;
+        var filter = IrcListFilter.Parse(m.Params.Count > 0 ? m.Params[0] : null);
+        var now = s.Time.GetUtcNow();
         s.Numeric(IrcNumerics.ListStart, "Channel", "Users  Name");
         foreach (var room in s.Hub.Rooms(s).Value!)
         {
-            var channel = IrcServerInfo.Channel(room.Name);
-            if (wanted is null || wanted.Contains(channel, StringComparer.OrdinalIgnoreCase))
-                s.Numeric(IrcNumerics.List, channel, room.Members.ToString(System.Globalization.CultureInfo.InvariantCulture), room.Topic);
+            if (filter.Matches(room, now))
+                s.Numeric(IrcNumerics.List, IrcServerInfo.Channel(room.Name), room.Members.ToString(System.Globalization.CultureInfo.InvariantCulture), room.Topic);
         }
         s.Numeric(IrcNumerics.ListEnd, "End of /LIST");
         return Task.CompletedTask;

@@ -7,5 +7,6 @@ internal static partial class IrcCommands
     [
         // Lines that are not UTF-8 get FAIL … INVALID_UTF8 (IrcCodec).
         "UTF8ONLY",
+        IrcListFilter.ISupport,
     ];
 }
