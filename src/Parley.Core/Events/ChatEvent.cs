@@ -5,7 +5,8 @@ namespace Parley.Core.Events;
 /// <summary>Something the server tells clients without being asked. Adapters encode these per wire format.</summary>
 public abstract record ChatEvent;
 
-public sealed record MessageEvent(StoredMessage Message) : ChatEvent;
+/// <param name="Bot">Sent by a session marked a bot (<see cref="Hub.Session.IsBot"/>); false for messages from other nodes or the store.</param>
+public sealed record MessageEvent(StoredMessage Message, bool Bot = false) : ChatEvent;
 
 /// <param name="Quit">The user left because its connection ended (a guest, whose memberships end with it), not by leaving the room.</param>
 /// <param name="Reason">Why the user left, when it said (an IRC PART message).</param>

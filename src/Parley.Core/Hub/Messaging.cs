@@ -138,12 +138,12 @@ internal sealed class Messaging
 
     /// <summary>A room message to every member's sessions on this node, but the sending session.</summary>
     public static void DeliverToRoom(RoomState room, StoredMessage message, Session? origin) =>
-        Fanout.Deliver(new MessageEvent(message), room.Sessions, except: origin);
+        Fanout.Deliver(new MessageEvent(message, Bot: origin?.IsBot == true), room.Sessions, except: origin);
 
     /// <summary>A direct message to both users' sessions on this node, but the sending session.</summary>
     private void DeliverDirect(StoredMessage message, Session? origin)
     {
-        var broadcast = new Broadcast(new MessageEvent(message));
+        var broadcast = new Broadcast(new MessageEvent(message, Bot: origin?.IsBot == true));
         Fanout.Deliver(broadcast, _presence.SessionsOf(Names.Key(message.From)), except: origin);
         if (Names.Key(message.To!) != Names.Key(message.From))
             Fanout.Deliver(broadcast, _presence.SessionsOf(Names.Key(message.To!)), except: origin);

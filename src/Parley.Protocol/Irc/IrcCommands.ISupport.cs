@@ -8,5 +8,7 @@ internal static partial class IrcCommands
         // Lines that are not UTF-8 get FAIL … INVALID_UTF8 (IrcCodec).
         "UTF8ONLY",
         IrcListFilter.ISupport,
+        // bot-mode: user mode +B (IrcCommands.Bot.cs).
+        "BOT=" + BotMode,
     ];
 }

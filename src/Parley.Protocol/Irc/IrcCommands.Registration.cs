@@ -260,7 +260,7 @@ internal static partial class IrcCommands
         s.Numeric(IrcNumerics.Welcome, $"Welcome to the {info.Network} IRC Network {IrcServerInfo.Source(nick)}");
         s.Numeric(IrcNumerics.YourHost, $"Your host is {info.ServerName}, running version {IrcServerInfo.Version}");
         s.Numeric(IrcNumerics.Created, $"This server was started {info.Started.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
-        s.Numeric(IrcNumerics.MyInfo, info.ServerName, IrcServerInfo.Version, "io", "biklmnostv", "bklov");
+        s.Numeric(IrcNumerics.MyInfo, info.ServerName, IrcServerInfo.Version, "Bio", "biklmnostv", "bklov");
         SendISupport(s);
         SendLusers(s);
         SendMotd(s);

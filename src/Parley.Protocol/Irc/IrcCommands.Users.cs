@@ -43,7 +43,7 @@ internal static partial class IrcCommands
                 s.Numeric(IrcNumerics.Away, sent.Value!.To!, away);
             // The hub delivers to everyone but the sending session; echo-message asks for it back.
             if (s.Caps.HasFlag(IrcCaps.EchoMessage))
-                s.Send(s.Encoder.Encode(new MessageEvent(sent.Value!)));
+                s.Send(s.Encoder.Encode(new MessageEvent(sent.Value!, Bot: s.IsBot)));
         }
     }
 

@@ -16,7 +16,7 @@ public sealed class IrcEventEncoder : IEventEncoder
 
     public byte[] Encode(ChatEvent chatEvent) => chatEvent switch
     {
-        MessageEvent e => Message(e.Message),
+        MessageEvent e => Message(e.Message, e.Bot),
         // A guest's memberships ending with its connection: its QUIT has told IRC clients already.
         MembershipEvent { Quit: true } => [],
         MembershipEvent { Reason: { } reason } e => new IrcMessage(IrcServerInfo.Source(e.User), "PART", IrcServerInfo.Channel(e.Room), reason) { Trailing = true }.ToBytes(),
@@ -40,9 +40,10 @@ public sealed class IrcEventEncoder : IEventEncoder
 
     /// <summary>
     /// One PRIVMSG per line of text (IRC lines cannot hold a newline), each cut to fit in 512
-    /// bytes; the first carries the msgid, all carry the time. Empty lines are left out.
+    /// bytes; the first carries the msgid, all carry the time (first, see <see cref="IrcTags"/>) and,
+    /// from a bot, the <c>bot</c> tag (bot-mode). Empty lines are left out.
     /// </summary>
-    internal static byte[] Message(StoredMessage message)
+    internal static byte[] Message(StoredMessage message, bool bot = false)
     {
         var source = IrcServerInfo.Source(message.From);
         var target = message.Room is not null ? IrcServerInfo.Channel(message.Room) : message.To!;
@@ -58,6 +59,8 @@ public sealed class IrcEventEncoder : IEventEncoder
                 output.Append("@time=").Append(time);
                 if (first)
                     output.Append(";msgid=").Append(message.Id);
+                if (bot)
+                    output.Append(";bot");
                 first = false;
                 output.Append(' ').Append(new IrcMessage(source, "PRIVMSG", target, chunk) { Trailing = true }).Append("\r\n");
             }

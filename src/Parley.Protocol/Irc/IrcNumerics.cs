@@ -83,6 +83,7 @@ internal static class IrcNumerics
     public const string BannedFromChan = "474";
     public const string BadChannelKey = "475";
     public const string UModeUnknownFlag = "501";
+    public const string WhoisBot = "335";
     public const string HelpNotFound = "524";
     public const string HelpStart = "704";
     public const string HelpText = "705";
