@@ -21,7 +21,7 @@ internal static partial class IrcCommands
         ["QUIT"] = ["QUIT [:reason]", "Closes the connection; others see the reason."],
         ["JOIN"] = ["JOIN #channel[,#channel…] [key[,key…]] | JOIN 0", "Joins channels (a missing one is created); JOIN 0 leaves them all."],
         ["PART"] = ["PART #channel[,#channel…] [:reason]", "Leaves channels."],
-        ["PRIVMSG"] = ["PRIVMSG target[,target…] :text", "Sends a message to channels or nicks; @#channel reaches the channel's operators only."],
+        ["PRIVMSG"] = ["PRIVMSG target[,target…] :text", "Sends a message to channels or nicks."],
         ["NOTICE"] = ["NOTICE target[,target…] :text", "As PRIVMSG, but never answered with an error."],
         ["TOPIC"] = ["TOPIC #channel [:new topic]", "Shows or sets a channel's topic."],
         ["NAMES"] = ["NAMES [#channel[,#channel…]]", "Lists a channel's members with their prefixes."],
