@@ -80,6 +80,8 @@ internal static class ClusterEnvelope
                     if (e.With is not null)
                         w.WriteString("with", e.With);
                     w.WriteNumber("seq", e.Seq);
+                    if (e.Time is { } time)
+                        w.WriteNumber("ts", time.ToUnixTimeMilliseconds());
                     break;
                 case NodePresence e:
                     w.WriteString("kind", e.Online ? "online" : "offline");
@@ -142,7 +144,8 @@ internal static class ClusterEnvelope
             "kick" => new MemberKicked(Required("room"), Required("user"), Required("by"), Required("reason")),
             "invite" => new MemberInvited(Required("room"), Required("user"), Required("by")),
             "read" => new ReadMoved(Required("user"), JsonFields.Optional(root, "room"), JsonFields.Optional(root, "with"),
-                root.TryGetProperty("seq", out var seq) ? seq.GetInt64() : throw new FormatException("read without seq")),
+                root.TryGetProperty("seq", out var seq) ? seq.GetInt64() : throw new FormatException("read without seq"),
+                root.TryGetProperty("ts", out var ts) ? DateTimeOffset.FromUnixTimeMilliseconds(ts.GetInt64()) : null),
             "online" => new NodePresence(node, Required("user"), Online: true,
                 Guest: root.TryGetProperty("guest", out var guest) && guest.ValueKind == JsonValueKind.True),
             "offline" => new NodePresence(node, Required("user"), Online: false, JsonFields.Optional(root, "reason")),

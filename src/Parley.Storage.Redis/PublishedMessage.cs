@@ -21,11 +21,13 @@ public sealed record PublishedMessage(string? Node, string? Session, StoredMessa
             JsonFields.Optional(root, "to"),
             JsonFields.Required(root, "text", "published message"))
         {
-            Live = LiveExtras.Of(JsonFields.Optional(root, "tags"), root.TryGetProperty("notice", out var notice) && notice.ValueKind == JsonValueKind.True),
+            Live = LiveExtras.Of(JsonFields.Optional(root, "tags"), IsTrue(root, "notice"), IsTrue(root, "bot")),
         };
         return new PublishedMessage(JsonFields.Optional(root, "node"), JsonFields.Optional(root, "session"), message);
     }
 
+
+    private static bool IsTrue(JsonElement root, string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 
     private static long Integer(JsonElement root, string name)
     {

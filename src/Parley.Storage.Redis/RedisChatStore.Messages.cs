@@ -28,7 +28,7 @@ public sealed partial class RedisChatStore
             conversation, message.Id, message.Timestamp.ToUnixTimeMilliseconds(), message.From,
             message.Room ?? "", message.To ?? "", message.Text,
             publication is null ? RedisValue.EmptyString : (RedisValue)(byte[])publication.Channel!,
-            publication?.Node ?? "", publication?.Session ?? "", message.Live?.ClientTags ?? "", message.Live?.Notice == true ? "1" : "",
+            publication?.Node ?? "", publication?.Session ?? "", message.Live?.ClientTags ?? "", message.Live?.Notice == true ? "1" : "", message.Live?.Bot == true ? "1" : "",
         ];
         var seq = (long)await Script(RedisScripts.Append, keys, values).ConfigureAwait(false);
         return message.WithSeq(seq);
@@ -64,6 +64,21 @@ public sealed partial class RedisChatStore
 
     public Task SetReadAsync(string userKey, string conversation, long seq) =>
         Script(RedisScripts.SetRead, [Keys.Reads(userKey), Keys.LastSeq(conversation)], [conversation, seq]);
+
+    public async Task<ReadMark> MarkReadAtAsync(string userKey, string conversation, DateTimeOffset time) =>
+        ToReadMark(await Script(RedisScripts.MarkReadAt,
+            [Keys.Reads(userKey), Keys.ReadTimes(userKey), Keys.LastSeq(conversation), Keys.History(conversation)],
+            [conversation, time.ToUnixTimeMilliseconds()]).ConfigureAwait(false));
+
+    public async Task<ReadMark> ReadMarkAsync(string userKey, string conversation) =>
+        ToReadMark(await Script(RedisScripts.GetReadMark,
+            [Keys.Reads(userKey), Keys.ReadTimes(userKey), Keys.History(conversation)], [conversation]).ConfigureAwait(false));
+
+    private static ReadMark ToReadMark(RedisResult result)
+    {
+        var values = (long[])result!;
+        return new ReadMark(values[0], values[1] > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(values[1]) : null);
+    }
 
     public Task<IReadOnlyList<ConversationState>> ConversationsAsync(string userKey) =>
         Call<IReadOnlyList<ConversationState>>(async db =>

@@ -56,6 +56,9 @@ public sealed class RedisKeys
     /// <summary>Hash of one user's read positions: conversation key → seq.</summary>
     public RedisKey Reads(string userKey) => Prefix + "reads:" + userKey;
 
+    /// <summary>Hash of the last time one user marked each conversation read by time (IRC's read-marker): conversation key → Unix ms.</summary>
+    public RedisKey ReadTimes(string userKey) => Prefix + "read-times:" + userKey;
+
     /// <summary>Hash of one user's direct conversations: conversation key → the peer's display name.</summary>
     public RedisKey Directs(string userKey) => Prefix + "directs:" + userKey;
 

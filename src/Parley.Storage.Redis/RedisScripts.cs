@@ -14,7 +14,8 @@ internal static class RedisScripts
     /// conversation for both users and, when a channel is given, publishes it.
     /// KEYS: 1 last seq (string), 2 history (stream), 3 sender's directs, 4 recipient's directs (hashes; DMs only).
     /// ARGV: 1 conversation, 2 id, 3 ts (Unix ms), 4 from, 5 room, 6 to, 7 text (''= none for room/to),
-    /// 8 channel ('' = publish nothing), 9 node, 10 session, 11 client tags, 12 notice ('1' or ''): 11 and 12 are published, never stored.
+    /// 8 channel ('' = publish nothing), 9 node, 10 session, 11 client tags, 12 notice, 13 bot ('1' or ''):
+    /// 11 to 13 are published (a message's <c>LiveExtras</c>), never stored.
     /// Returns the seq.
     /// </summary>
     public const string Append = """
@@ -43,7 +44,7 @@ internal static class RedisScripts
             node = optional(ARGV[9]), session = optional(ARGV[10]),
             conv = ARGV[1], seq = seq, id = ARGV[2], ts = tonumber(ARGV[3]),
             from = ARGV[4], room = optional(ARGV[5]), to = optional(ARGV[6]), text = ARGV[7], tags = optional(ARGV[11]),
-            notice = ARGV[12] == '1' or cjson.null}))
+            notice = ARGV[12] == '1' or cjson.null, bot = ARGV[13] == '1' or cjson.null}))
         end
         return seq
         """;
@@ -130,6 +131,70 @@ internal static class RedisScripts
           redis.call('HSET', KEYS[1], ARGV[1], target)
         end
         return 0
+        """;
+
+    /// <summary>
+    /// Shared by the read-mark scripts: the time (Unix ms) of the message at <c>seq</c> or the
+    /// latest before it in a history stream, or nil when there is none.
+    /// </summary>
+    private const string MessageTimeFunction = """
+        local function message_time(history, seq)
+          if seq <= 0 then return nil end
+          local entry = redis.call('XREVRANGE', history, '0-' .. seq, '-', 'COUNT', 1)[1]
+          if entry == nil then return nil end
+          local fields = entry[2]
+          for j = 1, #fields, 2 do
+            if fields[j] == 'ts' then return tonumber(fields[j + 1]) end
+          end
+          return nil
+        end
+        local function read_mark(reads, times, history, conv)
+          local seq = tonumber(redis.call('HGET', reads, conv) or '0')
+          local marked = tonumber(redis.call('HGET', times, conv) or '0')
+          local at = message_time(history, seq) or 0
+          return {seq, math.max(marked, at)}
+        end
+        """;
+
+    /// <summary>
+    /// Moves a read time forward (never backward), and the read seq to the last message stored at
+    /// or before it (never backward): a binary search of the history between the current read
+    /// seq and the last one, whose times grow with seq.
+    /// KEYS: 1 user's reads, 2 user's read times, 3 conversation's last seq, 4 history.
+    /// ARGV: 1 conversation, 2 time (Unix ms).
+    /// Returns the read seq and its time (Unix ms; 0 when none), as <see cref="Core.Model.ReadMark"/> does.
+    /// </summary>
+    public const string MarkReadAt = MessageTimeFunction + "\n" + """
+        local time = tonumber(ARGV[2])
+        local lo = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+        local hi = tonumber(redis.call('GET', KEYS[3]) or '0')
+        local found = lo
+        while lo < hi do
+          local mid = math.floor((lo + hi + 1) / 2)
+          local at = message_time(KEYS[4], mid)
+          if at ~= nil and at <= time then
+            found = mid
+            lo = mid
+          else
+            hi = mid - 1
+          end
+        end
+        if found > tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0') then
+          redis.call('HSET', KEYS[1], ARGV[1], found)
+        end
+        if time > tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0') then
+          redis.call('HSET', KEYS[2], ARGV[1], time)
+        end
+        return read_mark(KEYS[1], KEYS[2], KEYS[4], ARGV[1])
+        """;
+
+    /// <summary>
+    /// A user's read seq and its time: the later of the time marked and the time of the message read.
+    /// KEYS: 1 user's reads, 2 user's read times, 3 history. ARGV: 1 conversation.
+    /// Returns the read seq and the time (Unix ms; 0 when none).
+    /// </summary>
+    public const string GetReadMark = MessageTimeFunction + "\n" + """
+        return read_mark(KEYS[1], KEYS[2], KEYS[3], ARGV[1])
         """;
 
     /// <summary>

@@ -18,8 +18,10 @@ internal static class Schema
     /// and <c>packed</c> holds them all (<see cref="PackedMessages"/>). Rows written before have
     /// neither, and are one message each, as are rows of one message still.
     /// 3: rooms have a <c>moderation</c> column (roles, settings, bans as JSON, <see cref="Core.Storage.ModerationJson"/>); null until first changed.
+    /// 4: reads have a <c>ts</c> column (Unix ms): the last time the user marked read by time (IRC's
+    /// read-marker); null until first marked so.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>Creates what is missing, migrating a version 0 database first; one transaction.</summary>
     public static void Apply(SqliteConnection connection)
@@ -36,6 +38,8 @@ internal static class Schema
         Execute(connection, Create);
         if (Scalar(connection, "SELECT 1 FROM pragma_table_info('rooms') WHERE name = 'moderation'") is null)
             Execute(connection, "ALTER TABLE rooms ADD COLUMN moderation TEXT");
+        if (Scalar(connection, "SELECT 1 FROM pragma_table_info('reads') WHERE name = 'ts'") is null)
+            Execute(connection, "ALTER TABLE reads ADD COLUMN ts INTEGER");
         Execute(connection, $"PRAGMA user_version = {Version}");
         transaction.Commit();
     }

@@ -28,7 +28,7 @@ public sealed record MemberKicked(string Room, string User, string By, string Re
 public sealed record MemberInvited(string Room, string User, string By) : ClusterEvent;
 
 /// <summary>A user's read position moved; the user's sessions on every node hear of it.</summary>
-public sealed record ReadMoved(string User, string? Room, string? With, long Seq) : ClusterEvent;
+public sealed record ReadMoved(string User, string? Room, string? With, long Seq, DateTimeOffset? Time = null) : ClusterEvent;
 
 /// <summary>A user has its first session on <paramref name="Node"/> (Online) or its last one closed there.</summary>
 /// <param name="Guest">The user is a guest: its memberships end when it goes offline, or when its node is lost.</param>

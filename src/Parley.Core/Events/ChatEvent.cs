@@ -47,7 +47,8 @@ public sealed record TopicEvent(string Room, string Topic, string By) : ChatEven
 /// <summary>Tells a user's other sessions how far they have read, so unread counts agree across devices.</summary>
 /// <param name="Room">The room, or null for a direct conversation.</param>
 /// <param name="With">The other user of a direct conversation, or null for a room.</param>
-public sealed record ReadEvent(string? Room, string? With, long Seq) : ChatEvent;
+/// <param name="Time">The read position's time (<see cref="ReadMark.Time"/>), for protocols that mark by time.</param>
+public sealed record ReadEvent(string? Room, string? With, long Seq, DateTimeOffset? Time = null) : ChatEvent;
 
 /// <summary>
 /// Said live to a room or a user and never stored: IRCv3 TAGMSG's client-only tags (typing,

@@ -200,6 +200,14 @@ public sealed class ChatHub
     public Task<Result<Done>> MarkReadAsync(Session session, string? roomName, string? withName, long seq) =>
         _messaging.MarkReadAsync(session, roomName, withName, seq);
 
+    /// <inheritdoc cref="Messaging.ReadMarkAsync"/>
+    public Task<Result<ReadMark?>> ReadMarkAsync(Session session, string? roomName, string? withName) =>
+        _messaging.ReadMarkAsync(session, roomName, withName);
+
+    /// <inheritdoc cref="Messaging.MarkReadAtAsync"/>
+    public Task<Result<ReadMark?>> MarkReadAtAsync(Session session, string? roomName, string? withName, DateTimeOffset time) =>
+        _messaging.MarkReadAtAsync(session, roomName, withName, time);
+
     /// <inheritdoc cref="Operators.KillAsync"/>
     public Task<bool> KillAsync(string userName, string reason) => _operators.KillAsync(userName, reason);
 

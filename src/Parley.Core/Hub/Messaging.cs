@@ -292,11 +292,62 @@ internal sealed class Messaging
         if (session.IsGuest)
             return Done.Value;
         await _store.SetReadAsync(Names.Key(me), conversation.Value!, seq).ConfigureAwait(false);
+        // With its time, for the user's IRC sessions (read-marker marks by time).
+        var mark = await _store.ReadMarkAsync(Names.Key(me), conversation.Value!).ConfigureAwait(false);
+        await TellReadMovedAsync(session, roomName, withName, mark).ConfigureAwait(false);
+        return Done.Value;
+    }
+
+    /// <summary>
+    /// How far the user has read a room or direct conversation, with its time. Null when Parley
+    /// keeps no read position for it: the session is a guest's, the room is transient, or the
+    /// other user is not an account (nothing of those is stored).
+    /// </summary>
+    public async Task<Result<ReadMark?>> ReadMarkAsync(Session session, string? roomName, string? withName)
+    {
+        var conversation = await StoredConversationOfAsync(session, roomName, withName).ConfigureAwait(false);
+        if (!conversation.Ok || conversation.Value is null)
+            return conversation.Ok ? (ReadMark?)null : conversation.Error!;
+        return await _store.ReadMarkAsync(Names.Key(session.User!), conversation.Value).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Marks a conversation read up to a time (never backward): the read position moves to the last
+    /// message stored at or before it, and the user's other sessions are told. Returns the position
+    /// after, which is later than <paramref name="time"/> when the user had read further already;
+    /// null when Parley keeps no read position for it (see <see cref="ReadMarkAsync"/>).
+    /// </summary>
+    public async Task<Result<ReadMark?>> MarkReadAtAsync(Session session, string? roomName, string? withName, DateTimeOffset time)
+    {
+        var conversation = await StoredConversationOfAsync(session, roomName, withName).ConfigureAwait(false);
+        if (!conversation.Ok || conversation.Value is null)
+            return conversation.Ok ? (ReadMark?)null : conversation.Error!;
+        var mark = await _store.MarkReadAtAsync(Names.Key(session.User!), conversation.Value, time).ConfigureAwait(false);
+        await TellReadMovedAsync(session, roomName, withName, mark).ConfigureAwait(false);
+        return mark;
+    }
+
+    /// <summary>The user's other sessions, here and on other nodes, hear where it has read to.</summary>
+    private async Task TellReadMovedAsync(Session session, string? roomName, string? withName, ReadMark mark)
+    {
+        var me = session.User!;
         var room = roomName is null ? null : _rooms.FindRoom(roomName)!.Name;
         var with = withName is null ? null : await _knownUsers.FindNameAsync(withName).ConfigureAwait(false);
-        Fanout.Deliver(new ReadEvent(room, with, seq), _presence.SessionsOf(Names.Key(me)), except: session);
-        await _cluster.PublishAsync(new Cluster.ReadMoved(me, room, with, seq)).ConfigureAwait(false);
-        return Done.Value;
+        Fanout.Deliver(new ReadEvent(room, with, mark.Seq, mark.Time), _presence.SessionsOf(Names.Key(me)), except: session);
+        await _cluster.PublishAsync(new Cluster.ReadMoved(me, room, with, mark.Seq, mark.Time)).ConfigureAwait(false);
+    }
+
+    /// <summary>The stored conversation a request names, if the session may read it; null when none is stored (see <see cref="ReadMarkAsync"/>).</summary>
+    private async Task<Result<string?>> StoredConversationOfAsync(Session session, string? roomName, string? withName)
+    {
+        if (session.IsGuest)
+            return (string?)null;
+        if (roomName is not null && _rooms.FindRoom(roomName) is { Transient: true } transient && transient.Members.ContainsKey(session.UserKey!))
+            return (string?)null;
+        if (withName is not null && Names.IsValid(withName) && await _knownUsers.FindNameAsync(withName).ConfigureAwait(false) is null)
+            return (string?)null;
+        var conversation = await ConversationOfAsync(session, roomName, withName).ConfigureAwait(false);
+        return conversation.Ok ? conversation.Value : conversation.Error!;
     }
 
     /// <summary>The conversation a request names, if the session may read it.</summary>
@@ -333,7 +384,7 @@ internal sealed class Messaging
 
     /// <summary>Another node's read mark, for the user's sessions here.</summary>
     public void ApplyRemote(Cluster.ReadMoved read) =>
-        Fanout.Deliver(new ReadEvent(read.Room, read.With, read.Seq), _presence.SessionsOf(Names.Key(read.User)), except: null);
+        Fanout.Deliver(new ReadEvent(read.Room, read.With, read.Seq, read.Time), _presence.SessionsOf(Names.Key(read.User)), except: null);
 
     /// <summary>
     /// The backplane was cut off for a while and may have lost messages meanwhile: fetch, for every

@@ -51,7 +51,7 @@ internal sealed partial class RoomDirectory(
     {
         foreach (var record in await store.LoadRoomsAsync().ConfigureAwait(false))
         {
-            var room = NewRoom(record.Name, record.Topic);
+            var room = NewRoom(record.Name, record.Topic, created: record.Created);
             _rooms[record.Key] = room;
             if (record.Moderation is { } moderation)
             {
@@ -77,7 +77,8 @@ internal sealed partial class RoomDirectory(
         var me = Names.Key(session.User!);
         var rooms = _rooms.Values
             .Where(r => !r.Moderation.Secret || r.Members.ContainsKey(me))
-            .Select(r => new RoomSummary(r.Name, r.Topic, r.Members.Count, r.Members.ContainsKey(me), r.Moderation.Secret))
+            .Select(r => new RoomSummary(r.Name, r.Topic, r.Members.Count, r.Members.ContainsKey(me), r.Moderation.Secret)
+                { Created = r.Created, TopicSet = r.TopicSet })
             .OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
         return rooms;
@@ -206,6 +207,7 @@ internal sealed partial class RoomDirectory(
             // Memory and store take concurrent topic changes in the same order.
             previous = room.Topic;
             room.Topic = topic;
+            room.TopicSet = Timestamps.Now(time);
             stored = room.Transient ? Task.CompletedTask : store.SetTopicAsync(Names.Key(room.Name), topic);
         }
         try
@@ -257,6 +259,7 @@ internal sealed partial class RoomDirectory(
         if (FindRoom(change.Room) is { } titled)
         {
             titled.Topic = change.Topic;
+            titled.TopicSet = Timestamps.Now(time);
             DeliverTopic(titled, change.Topic, change.By, origin: null);
         }
     }
@@ -360,10 +363,15 @@ internal sealed partial class RoomDirectory(
             ? roomKeys.Select(k => _rooms.GetValueOrDefault(k)).OfType<RoomState>()
             : [];
 
-    private RoomState NewRoom(string name, string topic, bool transient = false)
+    private RoomState NewRoom(string name, string topic, bool transient = false, DateTimeOffset? created = null)
     {
         RoomState? room = null;
-        room = new RoomState(name, topic, sequencers.For(ConversationKey.ForRoom(name), (message, origin) => Messaging.DeliverToRoom(room!, message, origin)), transient);
+        room = new RoomState(name, topic, sequencers.For(ConversationKey.ForRoom(name), (message, origin) => Messaging.DeliverToRoom(room!, message, origin)), transient)
+        {
+            Created = created ?? Timestamps.Now(time),
+        };
+        if (created is null && topic.Length > 0)
+            room.TopicSet = room.Created;
         return room;
     }
 

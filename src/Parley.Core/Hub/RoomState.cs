@@ -46,6 +46,18 @@ internal sealed class RoomState(string name, string topic, ConversationSequencer
 
     public string Topic { get => _topic; set => _topic = value; }
 
+    /// <summary>When the room was made: stored for stored rooms; for one made on another node, when this node heard of it.</summary>
+    public DateTimeOffset Created { get; init; }
+
+    /// <summary>When the topic was last set, in Unix ms, 0 when unknown: memory only, so unknown for a topic set before this node started.</summary>
+    private long _topicSetMs;
+
+    public DateTimeOffset? TopicSet
+    {
+        get => Volatile.Read(ref _topicSetMs) is var ms and > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        set => Volatile.Write(ref _topicSetMs, value?.ToUnixTimeMilliseconds() ?? 0);
+    }
+
     /// <summary>Member key → display name.</summary>
     public ConcurrentDictionary<string, string> Members { get; } = new(StringComparer.Ordinal);
 

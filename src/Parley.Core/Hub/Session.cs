@@ -40,6 +40,18 @@ public abstract class Session
     /// <summary>Signed in without an account (IRC guests): nothing of the user is kept once it leaves.</summary>
     public bool IsGuest { get; internal set; }
 
+    /// <summary>
+    /// Its client says it is a bot (IRC user mode +B): the messages this session sends are marked
+    /// so for their live delivery (<see cref="Model.LiveExtras.Bot"/>). Per connection, never stored.
+    /// </summary>
+    public bool IsBot
+    {
+        get => Volatile.Read(ref _bot);
+        set => Volatile.Write(ref _bot, value);
+    }
+
+    private bool _bot;
+
     /// <summary>What others are told when this session's user goes offline (an IRC QUIT message, a KILL).</summary>
     public string? QuitReason { get; set; }
 

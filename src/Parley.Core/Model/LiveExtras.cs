@@ -6,8 +6,9 @@ namespace Parley.Core.Model;
 /// </summary>
 /// <param name="ClientTags">IRCv3 client-only tags (<c>+name=escaped-value;…</c>, as they came on the wire), or null.</param>
 /// <param name="Notice">Sent as a NOTICE (which no client may answer automatically), delivered to IRC clients as one.</param>
-public sealed record LiveExtras(string? ClientTags, bool Notice)
+/// <param name="Bot">Sent by a session marked a bot (<see cref="Hub.Session.IsBot"/>): IRC's bot-mode <c>bot</c> tag.</param>
+public sealed record LiveExtras(string? ClientTags, bool Notice, bool Bot = false)
 {
     /// <summary>The extras of a message with these, or null when there are none.</summary>
-    public static LiveExtras? Of(string? clientTags, bool notice) => clientTags is null && !notice ? null : new(clientTags, notice);
+    public static LiveExtras? Of(string? clientTags, bool notice, bool bot) => clientTags is null && !notice && !bot ? null : new(clientTags, notice, bot);
 }

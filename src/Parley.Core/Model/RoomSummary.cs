@@ -1,4 +1,11 @@
 namespace Parley.Core.Model;
 
 /// <param name="Secret">Left out of room lists for those not in it (<see cref="RoomSetting.Secret"/>): only its members see it, and this.</param>
-public sealed record RoomSummary(string Name, string Topic, int Members, bool Joined, bool Secret = false);
+public sealed record RoomSummary(string Name, string Topic, int Members, bool Joined, bool Secret = false)
+{
+    /// <summary>When the room was made (a transient room, or one another node made, when this node heard of it).</summary>
+    public DateTimeOffset Created { get; init; }
+
+    /// <summary>When its topic was last set, as far as this node knows since it started; null when it does not know.</summary>
+    public DateTimeOffset? TopicSet { get; init; }
+}

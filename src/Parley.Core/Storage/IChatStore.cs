@@ -60,6 +60,19 @@ public interface IChatStore : IAsyncDisposable
     Task SetReadAsync(string userKey, string conversation, long seq);
 
     /// <summary>
+    /// Moves the user's read time forward to <paramref name="time"/> (never backward), and its read
+    /// position to the last message stored at or before that time (never backward either).
+    /// Returns the read position after, as <see cref="ReadMarkAsync"/> gives it.
+    /// </summary>
+    Task<ReadMark> MarkReadAtAsync(string userKey, string conversation, DateTimeOffset time);
+
+    /// <summary>
+    /// The user's read position (0 when none) and its time: the later of the last time marked with
+    /// <see cref="MarkReadAtAsync"/> and the time of the message at that position.
+    /// </summary>
+    Task<ReadMark> ReadMarkAsync(string userKey, string conversation);
+
+    /// <summary>
     /// The user's rooms and direct conversations with last seq, read seq, unread count and the time
     /// of the latest message (for the order of a conversation list).
     /// Unread leaves out the user's own messages among the first <see cref="UnreadExactWithin"/>

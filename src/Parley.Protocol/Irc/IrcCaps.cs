@@ -19,6 +19,7 @@ public enum IrcCaps
     ChatHistory = 1 << 18,
     ExtendedMonitor = 256,
     Setname = 512,
+    ReadMarker = 1 << 20,
 }
 
 internal static class IrcCapNames
@@ -38,6 +39,7 @@ internal static class IrcCapNames
         ("draft/chathistory", IrcCaps.ChatHistory),
         ("extended-monitor", IrcCaps.ExtendedMonitor),
         ("setname", IrcCaps.Setname),
+        ("draft/read-marker", IrcCaps.ReadMarker),
     ];
 
     public static IrcCaps? Find(string name) =>

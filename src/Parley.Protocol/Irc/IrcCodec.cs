@@ -11,12 +11,18 @@ public enum IrcParseStatus
     TooLong,
     /// <summary>Tags or a source with nothing after them, or no command.</summary>
     Malformed,
+    /// <summary>
+    /// Not valid UTF-8 (ISUPPORT UTF8ONLY): refused with <c>FAIL command INVALID_UTF8</c>. The
+    /// message is still read, with U+FFFD for the bad bytes, so that the reply can name its command.
+    /// </summary>
+    InvalidUtf8,
 }
 
 /// <summary>
 /// The IRC line codec, pure: bytes of one line (its CRLF already taken off by the framer) in,
-/// <see cref="IrcMessage"/> out. Invalid UTF-8 is read as U+FFFD rather than refused: IRC has
-/// never guaranteed an encoding and clients do send Latin-1 now and then.
+/// <see cref="IrcMessage"/> out. A line that is not valid UTF-8 is refused
+/// (<see cref="IrcParseStatus.InvalidUtf8"/>): Parley says UTF8ONLY, since what it stores and
+/// relays goes to native and web clients as Unicode text, where Latin-1 would arrive as U+FFFD.
 /// </summary>
 public static class IrcCodec
 {
@@ -38,6 +44,7 @@ public static class IrcCodec
         line = line.TrimStart((byte)' ');
         if (line.IsEmpty)
             return IrcParseStatus.Empty;
+        var valid = System.Text.Unicode.Utf8.IsValid(line);
 
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         if (line[0] == (byte)'@')
@@ -85,7 +92,7 @@ public static class IrcCodec
             text = end < 0 ? [] : text[end..];
         }
         message = new IrcMessage(tags, prefix, command.ToUpperInvariant(), parameters);
-        return IrcParseStatus.Ok;
+        return valid ? IrcParseStatus.Ok : IrcParseStatus.InvalidUtf8;
     }
 
     private static void ParseTags(string section, Dictionary<string, string> tags)

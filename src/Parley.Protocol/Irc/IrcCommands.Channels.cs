@@ -71,7 +71,8 @@ internal static partial class IrcCommands
         s.Send(new IrcMessage(IrcServerInfo.Source(s.Nick), "JOIN", channel));
         if (topic.Length > 0)
             s.Numeric(IrcNumerics.Topic, channel, topic);
-        SendNames(s, room, members);
+        // read-marker: the channel's read marker goes before the end of the names.
+        SendNames(s, room, members, s.Caps.HasFlag(IrcCaps.ReadMarker) ? await ReadMarkerLineAsync(s, channel).ConfigureAwait(false) : null);
         if (s.Info.JoinHistory <= 0)
             return;
         var history = await s.Hub.HistoryAsync(s, room, withName: null, beforeSeq: null, s.Info.JoinHistory).ConfigureAwait(false);
@@ -88,7 +89,7 @@ internal static partial class IrcCommands
     /// (membership is kept while offline), with its role's prefix ('@', '+'), and with
     /// userhost-in-names as nick!user@host. A secret room is '@', others '='.
     /// </summary>
-    private static void SendNames(IrcSession s, string room, IReadOnlyList<MemberInfo> members)
+    private static void SendNames(IrcSession s, string room, IReadOnlyList<MemberInfo> members, IrcMessage? beforeEnd = null)
     {
         var channel = IrcServerInfo.Channel(room);
         var moderation = s.Hub.Moderation(room).Value ?? RoomModeration.Default;
@@ -112,6 +113,8 @@ internal static partial class IrcCommands
         }
         if (line.Count > 0)
             s.Numeric(IrcNumerics.NamReply, kind, channel, string.Join(' ', line));
+        if (beforeEnd is not null)
+            s.Send(beforeEnd);
         s.Numeric(IrcNumerics.EndOfNames, channel, "End of /NAMES list");
     }
 
@@ -183,20 +186,16 @@ internal static partial class IrcCommands
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// LIST the rooms this user may see; without names, only those with members, as IRC lists only
-    /// channels in use (a stored room everyone has left, such as an unused #lobby, is named only
-    /// when asked for).
-    /// </summary>
+    /// <summary>LIST the rooms this user may see that <see cref="IrcListFilter"/> lets through.</summary>
     private static Task List(IrcSession s, IrcMessage m)
     {
-        var wanted = m.Params.Count > 0 ? m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries) : null;
+        var filter = IrcListFilter.Parse(m.Params.Count > 0 ? m.Params[0] : null);
+        var now = s.Time.GetUtcNow();
         s.Numeric(IrcNumerics.ListStart, "Channel", "Users  Name");
         foreach (var room in s.Hub.Rooms(s).Value!)
         {
-            var channel = IrcServerInfo.Channel(room.Name);
-            if (wanted is null ? room.Members > 0 : wanted.Contains(channel, StringComparer.OrdinalIgnoreCase))
-                s.Numeric(IrcNumerics.List, channel, room.Members.ToString(System.Globalization.CultureInfo.InvariantCulture), room.Topic);
+            if (filter.Matches(room, now))
+                s.Numeric(IrcNumerics.List, IrcServerInfo.Channel(room.Name), room.Members.ToString(System.Globalization.CultureInfo.InvariantCulture), room.Topic);
         }
         s.Numeric(IrcNumerics.ListEnd, "End of /LIST");
         return Task.CompletedTask;

@@ -81,7 +81,7 @@ internal static partial class IrcCommands
         }
         if (m.Params.Count == 1)
         {
-            s.Numeric(IrcNumerics.UModeIs, "+" + (s.Invisible ? "i" : "") + (s.IsOperator ? "o" : "") + (s.ReceivesWallops ? "w" : ""));
+            s.Numeric(IrcNumerics.UModeIs, "+" + (s.Invisible ? "i" : "") + (s.IsOperator ? "o" : "") + (s.ReceivesWallops ? "w" : "") + (s.IsBot ? BotMode : ""));
             return;
         }
         var on = true;
@@ -101,11 +101,15 @@ internal static partial class IrcCommands
                     s.ReceivesWallops = on;
                     applied += (sign != (on ? '+' : '-') ? (sign = on ? '+' : '-').ToString() : "") + "w";
                     break;
+                case 'B' when s.IsBot != on:
+                    s.IsBot = on;
+                    applied += (sign != (on ? '+' : '-') ? (sign = on ? '+' : '-').ToString() : "") + BotMode;
+                    break;
                 case 'o' when !on && s.IsOperator:
                     s.IsOperator = false;
                     applied += (sign != '-' ? (sign = '-').ToString() : "") + "o";
                     break;
-                case 'i' or 'o' or 'w':
+                case 'i' or 'o' or 'w' or 'B':
                     break;
                 default:
                     s.Numeric(IrcNumerics.UModeUnknownFlag, "Unknown MODE flag");

@@ -17,8 +17,6 @@ internal static partial class IrcCommands
     /// <summary>Lists of nicks in a 730–732 line stop growing past this many bytes, well inside 512 with the prefix.</summary>
     private const int MonitorLineBudget = 400;
 
-    private static void SendMonitorISupport(IrcSession s) =>
-        s.Numeric(IrcNumerics.ISupport, $"MONITOR={s.Hub.Limits.MaxWatchedUsers}", $"NAMELEN={RealNameLength}", "are supported by this server");
 
     private static Task Monitor(IrcSession s, IrcMessage m)
     {

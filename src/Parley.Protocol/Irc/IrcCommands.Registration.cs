@@ -260,7 +260,7 @@ internal static partial class IrcCommands
         s.Numeric(IrcNumerics.Welcome, $"Welcome to the {info.Network} IRC Network {IrcServerInfo.Source(nick)}");
         s.Numeric(IrcNumerics.YourHost, $"Your host is {info.ServerName}, running version {IrcServerInfo.Version}");
         s.Numeric(IrcNumerics.Created, $"This server was started {info.Started.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
-        s.Numeric(IrcNumerics.MyInfo, info.ServerName, IrcServerInfo.Version, "io", "biklmnostv", "bklov");
+        s.Numeric(IrcNumerics.MyInfo, info.ServerName, IrcServerInfo.Version, "Bio", "biklmnostv", "bklov");
         SendISupport(s);
         SendLusers(s);
         SendMotd(s);
@@ -280,9 +280,7 @@ internal static partial class IrcCommands
             $"TOPICLEN={s.Hub.Limits.MaxTopicChars}", $"NETWORK={s.Info.Network}", $"PREFIX={IrcModes.Prefix}", "CHANLIMIT=#:",
             $"CHANMODES={IrcModes.ChanModes}", $"USERLEN={IrcServerInfo.UserLength}", "WHOX", "MODES=20",
             "are supported by this server");
-        // A line of its own, so that other tokens can be added to the first without touching it.
-        s.Numeric(IrcNumerics.ISupport, $"CHATHISTORY={s.Hub.Limits.HistoryMax}", "MSGREFTYPES=timestamp,msgid", "are supported by this server");
-        SendMonitorISupport(s);
+        s.Numeric(IrcNumerics.ISupport, [.. ExtensionTokens(s), "are supported by this server"]);
     }
 
     private static void SendMotd(IrcSession s)

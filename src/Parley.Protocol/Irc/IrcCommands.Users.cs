@@ -29,7 +29,7 @@ internal static partial class IrcCommands
             return;
         }
         var text = m.Params[1];
-        var live = LiveExtras.Of(ClientTags(m), notice);
+        var live = LiveExtras.Of(ClientTags(m), notice, s.IsBot);
         foreach (var target in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var sent = target.StartsWith('#')

@@ -52,7 +52,7 @@ internal static partial class IrcCommands
     {
         var who = Describe(s, user);
         var online = s.Hub.OnlineName(user) is not null;
-        var flags = (online && s.Hub.AwayOf(user) is null ? "H" : "G") + (who.Oper ? "*" : "") + prefix;
+        var flags = (online && s.Hub.AwayOf(user) is null ? "H" : "G") + (who.Oper ? "*" : "") + prefix + (IsBot(s, user) ? BotMode : "");
         if (whox is null)
         {
             s.Numeric(IrcNumerics.WhoReply, channel, who.Ident, IrcServerInfo.UserHost, s.Info.ServerName, user, flags, $"0 {who.RealName}");
@@ -106,6 +106,8 @@ internal static partial class IrcCommands
             s.Numeric(IrcNumerics.WhoisServer, user, s.Info.ServerName, s.Info.Network);
             if (who.Oper)
                 s.Numeric(IrcNumerics.WhoisOperator, user, "is an IRC operator");
+            if (IsBot(s, user))
+                s.Numeric(IrcNumerics.WhoisBot, user, $"is a bot on {s.Info.Network}");
             if (s.Hub.AwayOf(user) is { } away)
                 s.Numeric(IrcNumerics.Away, user, away);
             s.Numeric(IrcNumerics.EndOfWhois, user, "End of /WHOIS list");

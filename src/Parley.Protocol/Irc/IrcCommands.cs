@@ -46,6 +46,10 @@ internal static partial class IrcCommands
         ["CHATHISTORY"] = new(1, BeforeRegistration: false, ChatHistory),
         ["MONITOR"] = new(1, BeforeRegistration: false, Monitor),
         ["SETNAME"] = new(1, BeforeRegistration: false, SetName),
+        // Its missing parameter is a FAIL, not 461 (read-marker).
+        ["MARKREAD"] = new(0, BeforeRegistration: false, MarkRead),
+        ["HELP"] = new(0, BeforeRegistration: false, Help),
+        ["HELPOP"] = new(0, BeforeRegistration: false, Help),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static Task Ping(IrcSession s, IrcMessage m)

@@ -46,11 +46,13 @@ public sealed class IrcEventEncoder : IEventEncoder
     };
 
     /// <summary>
-    /// One PRIVMSG (a NOTICE, if sent as one) per line of text (IRC lines cannot hold a newline); the first carries the
-    /// msgid and the sender's client-only tags, all carry the time. Empty lines are left out. A line is cut where an IRC client could
-    /// not have sent it in one 512-byte <c>PRIVMSG target text</c>, so what an IRC user sent
-    /// arrives whole, its source prefix allowed past 512 as Modern IRC clients accept (and ergo
-    /// does); longer text from native or web clients comes in pieces, never inside a character.
+    /// One PRIVMSG (a NOTICE, if sent as one) per line of text (IRC lines cannot hold a newline);
+    /// the first carries the msgid, the sender's client-only tags and, from a bot, the <c>bot</c>
+    /// tag (bot-mode); all carry the time (first, see <see cref="IrcTags"/>). Empty lines are left
+    /// out. A line is cut where an IRC client could not have sent it in one 512-byte
+    /// <c>PRIVMSG target text</c>, so what an IRC user sent arrives whole, its source prefix
+    /// allowed past 512 as Modern IRC clients accept (and ergo does); longer text from native or
+    /// web clients comes in pieces, never inside a character.
     /// </summary>
     internal static byte[] Message(StoredMessage message)
     {
@@ -70,6 +72,8 @@ public sealed class IrcEventEncoder : IEventEncoder
                 if (first)
                 {
                     output.Append(";msgid=").Append(message.Id);
+                    if (message.Live?.Bot == true)
+                        output.Append(";bot");
                     if (message.Live?.ClientTags is { } clientTags)
                         output.Append(';').Append(clientTags);
                 }

@@ -84,6 +84,11 @@ internal static class IrcNumerics
     public const string BannedFromChan = "474";
     public const string BadChannelKey = "475";
     public const string UModeUnknownFlag = "501";
+    public const string WhoisBot = "335";
+    public const string HelpNotFound = "524";
+    public const string HelpStart = "704";
+    public const string HelpText = "705";
+    public const string EndOfHelp = "706";
     public const string WhoSpcRpl = "354";
     public const string LoggedIn = "900";
     public const string SaslSuccess = "903";

@@ -170,6 +170,8 @@ public sealed partial class IrcSession : QueuedSession
             return true;
         if (broadcast.Event is PresenceEvent { Online: true } back)
             return RejoinShared(back.User);
+        if (broadcast.Event is ReadEvent read)
+            return WriteReadMoved(read);
         if (broadcast.Event is AwayEvent && !Caps.HasFlag(IrcCaps.AwayNotify))
             return true;
         if (broadcast.Event is SignalEvent && !Caps.HasFlag(IrcCaps.MessageTags))
@@ -339,6 +341,9 @@ public sealed partial class IrcSession : QueuedSession
                     return;
                 case IrcParseStatus.Malformed:
                     Numeric(IrcNumerics.UnknownError, "*", "Malformed IRC line");
+                    return;
+                case IrcParseStatus.InvalidUtf8:
+                    FailReply(message!.Command, "INVALID_UTF8", "Message rejected: this server accepts UTF-8 only (UTF8ONLY)");
                     return;
             }
             if (!allowed)

@@ -50,10 +50,12 @@ public sealed class IrcCodecTests
     }
 
     [Fact]
-    public void Invalid_utf8_becomes_replacement_characters()
+    public void Invalid_utf8_is_refused_but_read_so_that_the_reply_can_name_the_command()
     {
-        Assert.Equal(IrcParseStatus.Ok, IrcCodec.TryParse([.. "PRIVMSG #a :caf"u8, 0xE9], out var message));
-        Assert.Equal("caf\uFFFD", message!.Params[1]);
+        Assert.Equal(IrcParseStatus.InvalidUtf8, IrcCodec.TryParse([.. "PRIVMSG #a :caf"u8, 0xE9], out var message));
+        Assert.Equal(("PRIVMSG", "caf\uFFFD"), (message!.Command, message.Params[1]));
+        Assert.Equal(IrcParseStatus.InvalidUtf8, IrcCodec.TryParse([.. "@a="u8, 0xFF, .. " PING x"u8], out message));
+        Assert.Equal(IrcParseStatus.Ok, IrcCodec.TryParse("PRIVMSG #a :café 🎉"u8, out _));
     }
 
     [Fact]

@@ -327,4 +327,52 @@ public abstract class ChatStoreContract : IAsyncLifetime
         lobby = Assert.Single(await _store.ConversationsAsync("alice"), s => s.Peer is null);
         Assert.Equal(90L - 18L, lobby.Unread);
     }
+
+    [Fact]
+    public async Task Marking_read_by_time_moves_to_the_last_message_at_or_before_it_and_never_back()
+    {
+        await AddUser("alice");
+        await AddUser("bob");
+        await _store.AddMemberAsync("lobby", "alice");
+        var lobby = ConversationKey.ForRoom("lobby");
+        Assert.Equal(ReadMark.None, await _store.ReadMarkAsync("alice", lobby));
+        // Queued together, as under load: SQLite may pack them in one row.
+        await Task.WhenAll(Enumerable.Range(1, 10)
+            .Select(i => _store.AppendAsync(RoomMessage("bob", $"m{i}") with { Timestamp = T0.AddMinutes(i) })));
+
+        // A time between two messages: read up to the earlier one, and the time is the one marked.
+        Assert.Equal(new ReadMark(4, T0.AddMinutes(4.5)), await _store.MarkReadAtAsync("alice", lobby, T0.AddMinutes(4.5)));
+        var state = Assert.Single(await _store.ConversationsAsync("alice"));
+        Assert.Equal((4L, 6L), (state.ReadSeq, state.Unread));
+        // Earlier: nothing moves, and the answer is where the user stands.
+        Assert.Equal(new ReadMark(4, T0.AddMinutes(4.5)), await _store.MarkReadAtAsync("alice", lobby, T0.AddMinutes(2)));
+        // A read position set by seq further on: its message's time wins over the time marked.
+        await _store.SetReadAsync("alice", lobby, 7);
+        Assert.Equal(new ReadMark(7, T0.AddMinutes(7)), await _store.ReadMarkAsync("alice", lobby));
+        // Before any message: the time alone is kept.
+        Assert.Equal(new ReadMark(0, T0.AddMinutes(-5)), await _store.MarkReadAtAsync("bob", lobby, T0.AddMinutes(-5)));
+        // Past the last message: read to the end.
+        Assert.Equal(new ReadMark(10, T0.AddHours(1)), await _store.MarkReadAtAsync("alice", lobby, T0.AddHours(1)));
+
+        await ReopenAsync();
+        Assert.Equal(new ReadMark(10, T0.AddHours(1)), await _store.ReadMarkAsync("alice", lobby));
+        Assert.Equal(new ReadMark(0, T0.AddMinutes(-5)), await _store.ReadMarkAsync("bob", lobby));
+    }
+
+    [Fact]
+    public async Task A_read_mark_gives_the_time_of_the_message_read_and_a_new_member_has_one()
+    {
+        await AddUser("alice");
+        await AddUser("bob");
+        await _store.AddMemberAsync("lobby", "alice");
+        await _store.AppendAsync(RoomMessage("alice", "one") with { Timestamp = T0.AddSeconds(1.25) });
+        await _store.AppendAsync(RoomMessage("alice", "two") with { Timestamp = T0.AddSeconds(2.5) });
+        await _store.AddMemberAsync("lobby", "bob");
+        Assert.Equal(new ReadMark(2, T0.AddSeconds(2.5)), await _store.ReadMarkAsync("bob", ConversationKey.ForRoom("lobby")));
+
+        var direct = ConversationKey.ForDirect("alice", "bob");
+        await _store.AppendAsync(Direct("alice", "bob", "psst") with { Timestamp = T0.AddSeconds(3) });
+        Assert.Equal(ReadMark.None, await _store.ReadMarkAsync("bob", direct));
+        Assert.Equal(new ReadMark(1, T0.AddSeconds(4)), await _store.MarkReadAtAsync("bob", direct, T0.AddSeconds(4)));
+    }
 }

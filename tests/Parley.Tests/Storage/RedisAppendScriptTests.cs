@@ -60,13 +60,13 @@ public sealed class RedisAppendScriptTests(RedisServer redis) : IClassFixture<Re
 
         var first = await store.AppendAndPublishAsync(Direct(text), new MessagePublication(channel, "node-a", "session-7"));
         await store.AppendAsync(Direct("not published"));
-        var third = await store.AppendAndPublishAsync(Direct("third") with { Live = new LiveExtras("+draft/reply=x;+a", Notice: true) }, new MessagePublication(channel, "node-b"));
+        var third = await store.AppendAndPublishAsync(Direct("third") with { Live = new LiveExtras("+draft/reply=x;+a", Notice: true, Bot: true) }, new MessagePublication(channel, "node-b"));
 
         var payload = await NextAsync(queue);
         using (var json = JsonDocument.Parse(payload))
         {
             var root = json.RootElement;
-            Assert.Equal(["conv", "from", "id", "node", "notice", "room", "seq", "session", "tags", "text", "to", "ts"],
+            Assert.Equal(["bot", "conv", "from", "id", "node", "notice", "room", "seq", "session", "tags", "text", "to", "ts"],
                 root.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
             Assert.Equal("node-a", root.GetProperty("node").GetString());
             Assert.Equal("session-7", root.GetProperty("session").GetString());
@@ -80,6 +80,7 @@ public sealed class RedisAppendScriptTests(RedisServer redis) : IClassFixture<Re
             Assert.Equal(text, root.GetProperty("text").GetString());
             Assert.Equal(JsonValueKind.Null, root.GetProperty("tags").ValueKind);
             Assert.Equal(JsonValueKind.Null, root.GetProperty("notice").ValueKind);
+            Assert.Equal(JsonValueKind.Null, root.GetProperty("bot").ValueKind);
         }
         var parsed = PublishedMessage.Parse(payload);
         Assert.Equal(new PublishedMessage("node-a", "session-7", first), parsed);
@@ -88,7 +89,7 @@ public sealed class RedisAppendScriptTests(RedisServer redis) : IClassFixture<Re
         var next = PublishedMessage.Parse(await NextAsync(queue));
         Assert.Equal(new PublishedMessage("node-b", null, third), next);
         Assert.Equal(3, third.Seq);
-        Assert.Equal(new LiveExtras("+draft/reply=x;+a", Notice: true), next.Message.Live);
+        Assert.Equal(new LiveExtras("+draft/reply=x;+a", Notice: true, Bot: true), next.Message.Live);
         // Client tags are published, never stored.
         Assert.Null((await store.HistoryAsync(conversation, null, 1)).Messages.Single().Live);
 
