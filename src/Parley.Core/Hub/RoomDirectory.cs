@@ -78,7 +78,7 @@ internal sealed partial class RoomDirectory(
         var rooms = _rooms.Values
             .Where(r => !r.Moderation.Secret || r.Members.ContainsKey(me))
             .Select(r => new RoomSummary(r.Name, r.Topic, r.Members.Count, r.Members.ContainsKey(me), r.Moderation.Secret)
-                { Created = r.Created, TopicSet = r.TopicSet })
+                { Created = r.Created, TopicMark = r.TopicMark })
             .OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
         return rooms;
@@ -202,12 +202,14 @@ internal sealed partial class RoomDirectory(
             return Error(ErrorCodes.TopicTooLong, $"a topic is at most {limits.MaxTopicChars} characters");
         Task stored;
         string previous;
+        TopicMark? previousMark;
+        var mark = new TopicMark(me, Timestamps.Now(time));
         lock (Topology)
         {
             // Memory and store take concurrent topic changes in the same order.
-            previous = room.Topic;
+            (previous, previousMark) = (room.Topic, room.TopicMark);
             room.Topic = topic;
-            room.TopicSet = Timestamps.Now(time);
+            room.TopicMark = mark;
             stored = room.Transient ? Task.CompletedTask : store.SetTopicAsync(Names.Key(room.Name), topic);
         }
         try
@@ -218,8 +220,8 @@ internal sealed partial class RoomDirectory(
         {
             lock (Topology)
             {
-                if (room.Topic == topic)
-                    room.Topic = previous;
+                if (room.TopicMark == mark)
+                    (room.Topic, room.TopicMark) = (previous, previousMark);
             }
             throw;
         }
@@ -259,7 +261,7 @@ internal sealed partial class RoomDirectory(
         if (FindRoom(change.Room) is { } titled)
         {
             titled.Topic = change.Topic;
-            titled.TopicSet = Timestamps.Now(time);
+            titled.TopicMark = new TopicMark(change.By, Timestamps.Now(time));
             DeliverTopic(titled, change.Topic, change.By, origin: null);
         }
     }
@@ -371,7 +373,7 @@ internal sealed partial class RoomDirectory(
             Created = created ?? Timestamps.Now(time),
         };
         if (created is null && topic.Length > 0)
-            room.TopicSet = room.Created;
+            room.TopicMark = new TopicMark(By: null, room.Created);
         return room;
     }
 

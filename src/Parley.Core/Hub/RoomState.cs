@@ -49,13 +49,13 @@ internal sealed class RoomState(string name, string topic, ConversationSequencer
     /// <summary>When the room was made: stored for stored rooms; for one made on another node, when this node heard of it.</summary>
     public DateTimeOffset Created { get; init; }
 
-    /// <summary>When the topic was last set, in Unix ms, 0 when unknown: memory only, so unknown for a topic set before this node started.</summary>
-    private long _topicSetMs;
+    private volatile TopicMark? _topicMark;
 
-    public DateTimeOffset? TopicSet
+    /// <summary>Who last set the topic and when; memory only, so null for a topic set before this node started.</summary>
+    public TopicMark? TopicMark
     {
-        get => Volatile.Read(ref _topicSetMs) is var ms and > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-        set => Volatile.Write(ref _topicSetMs, value?.ToUnixTimeMilliseconds() ?? 0);
+        get => _topicMark;
+        set => _topicMark = value;
     }
 
     /// <summary>Member key → display name.</summary>

@@ -6,6 +6,6 @@ public sealed record RoomSummary(string Name, string Topic, int Members, bool Jo
     /// <summary>When the room was made (a transient room, or one another node made, when this node heard of it).</summary>
     public DateTimeOffset Created { get; init; }
 
-    /// <summary>When its topic was last set, as far as this node knows since it started; null when it does not know.</summary>
-    public DateTimeOffset? TopicSet { get; init; }
+    /// <summary>Who last set its topic and when, as far as this node knows since it started; null when it does not know.</summary>
+    public TopicMark? TopicMark { get; init; }
 }

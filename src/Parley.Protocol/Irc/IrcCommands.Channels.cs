@@ -65,12 +65,21 @@ internal static partial class IrcCommands
     /// What a client sees on joining: its own JOIN, the topic if there is one, the names, then the
     /// channel's latest messages (setting IrcJoinHistory) with their original time tags.
     /// </summary>
+    /// <summary>332 with the topic, and 333 with who set it and when, if this node knows.</summary>
+    private static void SendTopic(IrcSession s, string channel, string topic, TopicMark? mark)
+    {
+        s.Numeric(IrcNumerics.Topic, channel, topic);
+        if (mark is not null)
+            s.Send(new IrcMessage(s.Info.ServerName, IrcNumerics.TopicWhoTime, s.Nick, channel,
+                mark.By ?? s.Info.ServerName, mark.At.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     private static async Task SendJoinedAsync(IrcSession s, string room, string topic, IReadOnlyList<MemberInfo> members)
     {
         var channel = IrcServerInfo.Channel(room);
         s.Send(new IrcMessage(IrcServerInfo.Source(s.Nick), "JOIN", channel));
         if (topic.Length > 0)
-            s.Numeric(IrcNumerics.Topic, channel, topic);
+            SendTopic(s, channel, topic, FindRoom(s, room)?.TopicMark);
         // read-marker: the channel's read marker goes before the end of the names.
         SendNames(s, room, members, s.Caps.HasFlag(IrcCaps.ReadMarker) ? await ReadMarkerLineAsync(s, channel).ConfigureAwait(false) : null);
         if (s.Info.JoinHistory <= 0)
@@ -153,7 +162,7 @@ internal static partial class IrcCommands
         if (m.Params.Count == 1)
         {
             if (summary.Topic.Length > 0)
-                s.Numeric(IrcNumerics.Topic, name, summary.Topic);
+                SendTopic(s, name, summary.Topic, summary.TopicMark);
             else
                 s.Numeric(IrcNumerics.NoTopic, name, "No topic is set");
             return;

@@ -36,6 +36,8 @@ internal static partial class IrcCommands
         if (m.Params.Count == 1)
         {
             s.Numeric(IrcNumerics.ChannelModeIs, [name, .. IrcModes.Current(moderation, summary.Joined)]);
+            s.Send(new IrcMessage(s.Info.ServerName, IrcNumerics.CreationTime, s.Nick, name,
+                summary.Created.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
             return;
         }
         var request = IrcModes.Parse(m.Params);

@@ -47,7 +47,7 @@ internal sealed class IrcListFilter
 
     /// <summary>A room whose topic time this node does not know (set before it started, or never) meets no topic condition.</summary>
     private static Func<RoomSummary, DateTimeOffset, bool> Age(bool topic, bool older, TimeSpan minutes) => (room, now) =>
-        (topic ? room.TopicSet : room.Created) is { } at && (older ? now - at > minutes : now - at < minutes);
+        (topic ? room.TopicMark?.At : room.Created) is { } at && (older ? now - at > minutes : now - at < minutes);
 
     private static int? Number(string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;

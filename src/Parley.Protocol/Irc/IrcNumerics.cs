@@ -26,6 +26,7 @@ internal static class IrcNumerics
     public const string CreationTime = "329";
     public const string NoTopic = "331";
     public const string Topic = "332";
+    public const string TopicWhoTime = "333";
     public const string WhoReply = "352";
     public const string NamReply = "353";
     public const string EndOfNames = "366";

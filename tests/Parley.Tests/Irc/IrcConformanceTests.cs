@@ -46,6 +46,7 @@ public sealed class IrcConformanceTests
         // None of them changed anything; a valid key does.
         await op.SendAsync("MODE #modes");
         Assert.EndsWith(" 324 op #modes :+nt", await op.NumericAsync("324"));
+        Assert.Matches(@" 329 op #modes \d{10}$", await op.NumericAsync("329"));
         await op.SendAsync("MODE #modes +k secret");
         await op.NextAsync(l => l == ":op!op@parley MODE #modes +k secret");
     }
@@ -209,5 +210,24 @@ public sealed class IrcConformanceTests
         // History keeps the text, as a plain message.
         var history = await bobNative.OkAsync("history", new { room = "lobby" });
         Assert.Contains("build finished", history.ToString());
+    }
+
+    [Fact]
+    public async Task A_joiner_and_a_topic_query_learn_who_set_the_topic_and_when()
+    {
+        await using var server = await OpenServerAsync();
+        await using var setter = await IrcClient.GuestAsync(server.IrcPort, "setter");
+        await setter.SendAsync("JOIN #talk");
+        await setter.NumericAsync("366");
+        await setter.SendAsync("TOPIC #talk :plans for friday");
+        await setter.NextAsync(l => l.EndsWith(" TOPIC #talk :plans for friday"));
+
+        await using var joiner = await IrcClient.GuestAsync(server.IrcPort, "joiner");
+        await joiner.SendAsync("JOIN #talk");
+        Assert.EndsWith(" 332 joiner #talk :plans for friday", await joiner.NumericAsync("332"));
+        Assert.Matches(@" 333 joiner #talk setter \d{10}$", await joiner.NumericAsync("333"));
+        await joiner.SendAsync("TOPIC #talk");
+        await joiner.NumericAsync("332");
+        Assert.Matches(@" 333 joiner #talk setter \d{10}$", await joiner.NumericAsync("333"));
     }
 }
