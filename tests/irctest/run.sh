@@ -9,9 +9,10 @@
 # bare mirror: `git --git-dir=MIRROR archive HEAD | tar -x -C /tmp/irctest-src`.
 # The counts in docs/irc.md were taken at irctest b00c039.
 #
-# The server runs from a fresh temporary data directory (embedded SQLite) on free loopback ports,
-# with what irctest expects: server name My.Little.Server, operator operuser/operpassword,
-# no flood limits, no join history, open guests. It is stopped by its PID at the end.
+# Each selection runs against its own fresh server: a temporary data directory (embedded SQLite),
+# free loopback ports, and what irctest expects: server name My.Little.Server described as
+# "test server", operator operuser/operpassword, no flood limits, no join history, open guests.
+# It is stopped by its PID after its selection.
 # Set PARLEY_BUILD=Debug to use a Debug build; the script builds the CLI when it is missing.
 set -euo pipefail
 
@@ -47,30 +48,39 @@ trap cleanup EXIT
 cp -r "$src" "$work/irctest"
 sed -i 's/@pytest.hookimpl(wrapper=True)/@pytest.hookimpl(hookwrapper=True)/' "$work/irctest/conftest.py"
 
-mkdir -p "$work/data"
-(
-  cd "$work"
-  export PARLEY_IRCSERVERNAME=My.Little.Server
-  export PARLEY_IRCGUESTS=${PARLEY_IRCGUESTS:-open}
-  export PARLEY_IRCJOINHISTORY=0
-  export PARLEY_IRCOPERATORS__operuser=operpassword
-  export PARLEY_CONNECTIONS__RATEBURST=1000000 PARLEY_CONNECTIONS__RATEPERSECOND=1000000
-  export PARLEY_PASSWORDITERATIONS=1000
-  export PARLEY_LIMITS__SIGNINBURST=1000000 PARLEY_LIMITS__SIGNINPERSECOND=1000000
-  export PARLEY_Logging__LogLevel__Default=Warning
-  exec dotnet "$dll" serve --tcp 127.0.0.1:0 --http 127.0.0.1:0 --irc 127.0.0.1:0 --data "$work/data"
-) >"$work/server.log" 2>&1 &
-server_pid=$!
+# A fresh server per selection (own data directory, own ports): what one selection leaves behind
+# (WHOWAS history, the peak user count) never meets the next.
+start_server() {
+  rm -rf "$work/data" && mkdir -p "$work/data"
+  (
+    cd "$work"
+    export PARLEY_IRCSERVERNAME=My.Little.Server PARLEY_IRCSERVERDESCRIPTION="test server"
+    export PARLEY_IRCGUESTS=${PARLEY_IRCGUESTS:-open}
+    export PARLEY_IRCJOINHISTORY=0
+    export PARLEY_IRCOPERATORS__operuser=operpassword
+    export PARLEY_CONNECTIONS__RATEBURST=1000000 PARLEY_CONNECTIONS__RATEPERSECOND=1000000
+    export PARLEY_PASSWORDITERATIONS=1000
+    export PARLEY_LIMITS__SIGNINBURST=1000000 PARLEY_LIMITS__SIGNINPERSECOND=1000000
+    export PARLEY_Logging__LogLevel__Default=Warning
+    exec dotnet "$dll" serve --tcp 127.0.0.1:0 --http 127.0.0.1:0 --irc 127.0.0.1:0 --data "$work/data"
+  ) >"$work/server.log" 2>&1 &
+  server_pid=$!
+  port=
+  for _ in $(seq 1 200); do
+    port=$(sed -n 's/^listening irc .*:\([0-9]*\)$/\1/p' "$work/server.log" | head -1)
+    [ -n "$port" ] && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; exit 1; }
+    sleep 0.1
+  done
+  [ -n "$port" ] || { echo "parley serve did not announce its IRC port"; cat "$work/server.log"; exit 1; }
+  echo "parley serve (pid $server_pid) on 127.0.0.1:$port"
+}
 
-port=
-for _ in $(seq 1 200); do
-  port=$(sed -n 's/^listening irc .*:\([0-9]*\)$/\1/p' "$work/server.log" | head -1)
-  [ -n "$port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; exit 1; }
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "parley serve did not announce its IRC port"; cat "$work/server.log"; exit 1; }
-echo "parley serve (pid $server_pid) on 127.0.0.1:$port"
+stop_server() {
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=
+}
 
 base='not services and not implementation-specific and not deprecated and not strict'
 declare -A selections=(
@@ -87,6 +97,7 @@ status=0
 for name in "${names[@]}"; do
   # Each run gets its own TMPDIR: irctest keeps files there, and runs must not share them.
   mkdir -p "$work/tmp-$name"
+  start_server
   echo "== $name: ${selections[$name]}"
   (
     cd "$work/irctest"
@@ -98,5 +109,6 @@ for name in "${names[@]}"; do
   echo "$name: ${summary:-no summary (see output above)}"
   grep -qE ' failed| error' <<<"$summary" && status=1
   if [ -n "${IRCTEST_LOG_DIR:-}" ]; then mkdir -p "$IRCTEST_LOG_DIR"; cp "$work/$name.log" "$IRCTEST_LOG_DIR/"; fi
+  stop_server
 done
 exit $status

@@ -155,6 +155,9 @@ public sealed class ChatHub
     /// <inheritdoc cref="RoomDirectory.Invite"/>
     public Task<Result<string>> InviteAsync(Session session, string roomName, string userName) => _rooms.InviteAsync(session, roomName, userName);
 
+    /// <inheritdoc cref="RoomDirectory.InvitationsOf"/>
+    public IReadOnlyList<string> InvitationsOf(Session session) => _rooms.InvitationsOf(session);
+
     /// <inheritdoc cref="RoomDirectory.LeaveAsync"/>
     public Task<Result<string>> LeaveAsync(Session session, string name, string? reason = null) => _rooms.LeaveAsync(session, name, reason);
 

@@ -269,6 +269,14 @@ internal sealed partial class RoomDirectory
         return userName;
     }
 
+    /// <summary>The rooms the user is invited to and not in, by name.</summary>
+    public IReadOnlyList<string> InvitationsOf(Session session)
+    {
+        var me = session.UserKey!;
+        lock (Topology)
+            return _rooms.Values.Where(r => r.Invited.Contains(me) && !r.Members.ContainsKey(me)).Select(r => r.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
     /// <summary>Another node's invitation: the user may join past the room's moderation here too, and hears it if it is connected here.</summary>
     public void ApplyRemote(MemberInvited invited)
     {

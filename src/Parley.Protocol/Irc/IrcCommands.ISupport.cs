@@ -5,6 +5,8 @@ internal static partial class IrcCommands
 {
     private static string[] ExtensionTokens(IrcSession s) =>
     [
+        // How many targets each command takes (none given: no limit); more are dropped, as Modern IRC allows.
+        $"TARGMAX=JOIN:,PART:,KICK:,NAMES:,WHO:,MODE:,MONITOR:,PRIVMSG:{MaxMessageTargets},NOTICE:{MaxMessageTargets},TAGMSG:{MaxMessageTargets}",
         // Lines that are not UTF-8 get FAIL … INVALID_UTF8 (IrcCodec).
         "UTF8ONLY",
         IrcListFilter.ISupport,

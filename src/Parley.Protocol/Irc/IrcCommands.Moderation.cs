@@ -122,18 +122,28 @@ internal static partial class IrcCommands
             s.Send(new IrcMessage(IrcServerInfo.Source(s.Nick), "MODE", s.Nick, applied));
     }
 
-    /// <summary>KICK #channel nick[,nick] [:reason]: the reason defaults to the kicker's nick.</summary>
+    /// <summary>
+    /// KICK #channel nick[,nick] [:reason], or as many channels as nicks, paired in order; the
+    /// reason defaults to the kicker's nick.
+    /// </summary>
     private static async Task Kick(IrcSession s, IrcMessage m)
     {
-        var channel = m.Params[0];
         var reason = m.Params.Count > 2 && m.Params[2].Length > 0 ? m.Params[2] : s.Nick;
-        if (IrcServerInfo.Room(channel) is not { } room)
+        var channels = m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var nicks = m.Params[1].Split(',', StringSplitOptions.RemoveEmptyEntries);
+        if (channels.Length != 1 && channels.Length != nicks.Length)
         {
-            s.Numeric(IrcNumerics.NoSuchChannel, channel, "No such channel");
+            s.Numeric(IrcNumerics.NeedMoreParams, "KICK", "Give one channel, or one per nick");
             return;
         }
-        foreach (var nick in m.Params[1].Split(',', StringSplitOptions.RemoveEmptyEntries))
+        for (var i = 0; i < nicks.Length; i++)
         {
+            var (channel, nick) = (channels[channels.Length == 1 ? 0 : i], nicks[i]);
+            if (IrcServerInfo.Room(channel) is not { } room)
+            {
+                s.Numeric(IrcNumerics.NoSuchChannel, channel, "No such channel");
+                continue;
+            }
             var kicked = await s.Hub.KickAsync(s, room, nick, reason).ConfigureAwait(false);
             if (kicked.Ok)
                 continue;
@@ -144,9 +154,24 @@ internal static partial class IrcCommands
         }
     }
 
-    /// <summary>INVITE nick #channel: 341 to the inviter; the invited user gets an INVITE line.</summary>
+    /// <summary>
+    /// INVITE nick #channel: 341 to the inviter; the invited user gets an INVITE line. INVITE alone
+    /// lists the channels this user is invited to and has not joined yet (336, 337).
+    /// </summary>
     private static async Task Invite(IrcSession s, IrcMessage m)
     {
+        if (m.Params.Count == 0)
+        {
+            foreach (var invitedTo in s.Hub.InvitationsOf(s))
+                s.Numeric(IrcNumerics.InviteList, IrcServerInfo.Channel(invitedTo));
+            s.Numeric(IrcNumerics.EndOfInviteList, "End of /INVITE list");
+            return;
+        }
+        if (m.Params.Count < 2)
+        {
+            s.Numeric(IrcNumerics.NeedMoreParams, "INVITE", "Not enough parameters");
+            return;
+        }
         var (nick, channel) = (m.Params[0], m.Params[1]);
         if (IrcServerInfo.Room(channel) is not { } room)
         {

@@ -11,6 +11,9 @@ internal static partial class IrcCommands
     /// too, delivered live to IRC clients as a NOTICE (history keeps it as a plain message), and
     /// never gets an error reply, as IRC requires.
     /// </summary>
+    /// <summary>The most targets a PRIVMSG, NOTICE or TAGMSG reaches (ISUPPORT TARGMAX); the rest are dropped.</summary>
+    private const int MaxMessageTargets = 4;
+
     private static async Task Privmsg(IrcSession s, IrcMessage m)
     {
         var notice = m.Command == "NOTICE";
@@ -30,7 +33,7 @@ internal static partial class IrcCommands
         }
         var text = m.Params[1];
         var live = LiveExtras.Of(ClientTags(m), notice, s.IsBot);
-        foreach (var target in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var target in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Take(MaxMessageTargets))
         {
             var sent = target.StartsWith('#')
                 ? await s.Hub.SendToRoomAsync(s, target[1..], text, live).ConfigureAwait(false)
@@ -62,7 +65,7 @@ internal static partial class IrcCommands
     {
         if (ClientTags(m) is not { } clientTags)
             return;
-        foreach (var target in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var target in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Take(MaxMessageTargets))
         {
             var signal = target.StartsWith('#')
                 ? await s.Hub.SignalAsync(s, target[1..], toName: null, clientTags).ConfigureAwait(false)

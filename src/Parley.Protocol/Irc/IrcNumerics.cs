@@ -24,6 +24,10 @@ internal static class IrcNumerics
     public const string ListEnd = "323";
     public const string ChannelModeIs = "324";
     public const string CreationTime = "329";
+    public const string InviteList = "336";
+    public const string EndOfInviteList = "337";
+    public const string Links = "364";
+    public const string EndOfLinks = "365";
     public const string NoTopic = "331";
     public const string Topic = "332";
     public const string TopicWhoTime = "333";

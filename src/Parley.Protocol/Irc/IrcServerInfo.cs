@@ -1,8 +1,8 @@
 namespace Parley.Protocol.Irc;
 
 /// <summary>
-/// The IRC gateway's settings (IrcServerName, IrcNetwork, IrcMotd, IrcGuests, IrcJoinHistory,
-/// IrcOperators) and the naming rules between Parley and IRC.
+/// The IRC gateway's settings (IrcServerName, IrcServerDescription, IrcNetwork, IrcMotd, IrcGuests,
+/// IrcJoinHistory, IrcOperators) and the naming rules between Parley and IRC.
 /// </summary>
 public sealed record IrcServerInfo(string ServerName, string Network, string Motd, DateTimeOffset Started)
 {
@@ -13,6 +13,9 @@ public sealed record IrcServerInfo(string ServerName, string Network, string Mot
 
     /// <summary>The longest user name (USER's first parameter) kept, as ISUPPORT USERLEN says.</summary>
     public const int UserLength = 10;
+
+    /// <summary>What LINKS says of the server.</summary>
+    public string Description { get; init; } = "Parley chat server";
 
     /// <summary>Whether a client may register with NICK/USER alone, as a guest without an account.</summary>
     public bool AllowGuests { get; init; } = true;

@@ -22,6 +22,9 @@ public sealed class ParleyOptions
     /// <summary>The server's name in IRC replies (the source of numerics).</summary>
     public string IrcServerName { get; set; } = "parley";
 
+    /// <summary>The server's description in IRC (LINKS).</summary>
+    public string IrcServerDescription { get; set; } = "Parley chat server";
+
     /// <summary>The network name IRC clients show (ISUPPORT NETWORK).</summary>
     public string IrcNetwork { get; set; } = "Parley";
 

@@ -106,6 +106,7 @@ public sealed class ParleyServer : IAsyncDisposable
             JoinHistory = options.IrcJoinHistory,
             PingInterval = options.IrcPingInterval,
             Operators = options.IrcOperators,
+            Description = options.IrcServerDescription,
         });
         builder.Services.AddSingleton<IrcEventEncoder>();
         builder.Services.AddSingleton<IrcSessionFactory>();

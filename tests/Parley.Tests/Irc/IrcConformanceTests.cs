@@ -164,7 +164,7 @@ public sealed class IrcConformanceTests
         // carol, without message-tags, sees no TAGMSG: the next thing she hears is a later message.
         await alice.SendAsync("PRIVMSG #tags :after");
         await carol.NextAsync(l => l.EndsWith(" PRIVMSG #tags :after"));
-        Assert.DoesNotContain(carol.Lines, l => l.Contains("TAGMSG"));
+        Assert.DoesNotContain(carol.Lines, l => IrcClient.Numeric(l) == "TAGMSG");
     }
 
     [Fact]
@@ -229,5 +229,38 @@ public sealed class IrcConformanceTests
         await joiner.SendAsync("TOPIC #talk");
         await joiner.NumericAsync("332");
         Assert.Matches(@" 333 joiner #talk setter \d{10}$", await joiner.NumericAsync("333"));
+    }
+
+    [Fact]
+    public async Task Links_targmax_kicks_of_several_and_the_list_of_invitations()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["IrcGuests"] = "open", ["IrcServerDescription"] = "our chat" });
+        await using var op = await IrcClient.GuestAsync(server.IrcPort, "op");
+        Assert.Contains(op.Lines, l => IrcClient.Numeric(l) == "005" && l.Contains(" TARGMAX=") && l.Contains("KICK:,") && l.Contains("PRIVMSG:4"));
+        await op.SendAsync("LINKS");
+        Assert.EndsWith(" 364 op * parley :0 our chat", await op.NumericAsync("364"));
+        await op.NumericAsync("365");
+
+        await using var bar = await IrcClient.GuestAsync(server.IrcPort, "bar");
+        await using var baz = await IrcClient.GuestAsync(server.IrcPort, "baz");
+        foreach (var client in new[] { op, bar, baz })
+        {
+            await client.SendAsync("JOIN #chan");
+            await client.NumericAsync("366");
+        }
+        await op.SendAsync("KICK #chan,#chan bar,baz :bye");
+        await op.NextAsync(l => l == ":op!op@parley KICK #chan bar :bye");
+        await op.NextAsync(l => l == ":op!op@parley KICK #chan baz :bye");
+
+        await op.SendAsync("MODE #chan +i");
+        await op.NextAsync(l => l.EndsWith("MODE #chan +i"));
+        await op.SendAsync("INVITE bar #chan");
+        await bar.NextAsync(l => l == ":op!op@parley INVITE bar #chan");
+        await bar.SendAsync("INVITE");
+        Assert.EndsWith(" 336 bar :#chan", await bar.NumericAsync("336"));
+        await bar.NumericAsync("337");
+        await baz.SendAsync("INVITE");
+        await baz.NumericAsync("337");
+        Assert.DoesNotContain(baz.Lines, l => IrcClient.Numeric(l) == "336");
     }
 }
