@@ -98,7 +98,7 @@ internal static partial class IrcCommands
     /// (membership is kept while offline), with its role's prefix ('@', '+'), and with
     /// userhost-in-names as nick!user@host. A secret room is '@', others '='.
     /// </summary>
-    private static void SendNames(IrcSession s, string room, IReadOnlyList<MemberInfo> members, IrcMessage? beforeEnd = null)
+    private static void SendNames(IrcSession s, string room, IReadOnlyList<MemberInfo> members, IrcMessage? beforeEnd = null, bool end = true)
     {
         var channel = IrcServerInfo.Channel(room);
         var moderation = s.Hub.Moderation(room).Value ?? RoomModeration.Default;
@@ -124,7 +124,8 @@ internal static partial class IrcCommands
             s.Numeric(IrcNumerics.NamReply, kind, channel, string.Join(' ', line));
         if (beforeEnd is not null)
             s.Send(beforeEnd);
-        s.Numeric(IrcNumerics.EndOfNames, channel, "End of /NAMES list");
+        if (end)
+            s.Numeric(IrcNumerics.EndOfNames, channel, "End of /NAMES list");
     }
 
     private static async Task Part(IrcSession s, IrcMessage m)
@@ -182,16 +183,16 @@ internal static partial class IrcCommands
             s.Numeric(IrcNumerics.EndOfNames, "*", "End of /NAMES list");
             return Task.CompletedTask;
         }
+        // Each channel's 353s, then one 366 naming what was asked (RFC 2812's form for a comma list).
         foreach (var channel in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var members = IrcServerInfo.Room(channel) is { } room ? s.Hub.Members(room) : default;
             // The hub's room list leaves out secret rooms for non-members, and so their names.
             var summary = FindRoom(s, channel.Length > 1 ? channel[1..] : channel);
             if (members.Ok && members.Value is { } list && summary is { } found)
-                SendNames(s, found.Name, list);
-            else
-                s.Numeric(IrcNumerics.EndOfNames, channel, "End of /NAMES list");
+                SendNames(s, found.Name, list, end: false);
         }
+        s.Numeric(IrcNumerics.EndOfNames, m.Params[0], "End of /NAMES list");
         return Task.CompletedTask;
     }
 

@@ -22,10 +22,10 @@ internal static partial class IrcCommands
         s.Numeric(IrcNumerics.GlobalUsers, $"Current global users {total}, max {max}");
     }
 
-    /// <summary>LINKS: one server, this one (the nodes of a Redis cluster are one IRC server to their clients).</summary>
+    /// <summary>LINKS: one server, this one (the nodes of a Redis cluster are one IRC server to their clients), in RFC 2812's form.</summary>
     private static Task Links(IrcSession s, IrcMessage m)
     {
-        s.Numeric(IrcNumerics.Links, "*", s.Info.ServerName, $"0 {s.Info.Description}");
+        s.Numeric(IrcNumerics.Links, s.Info.ServerName, s.Info.ServerName, $"0 {s.Info.Description}");
         s.Numeric(IrcNumerics.EndOfLinks, "*", "End of /LINKS list");
         return Task.CompletedTask;
     }

@@ -232,13 +232,13 @@ public sealed class IrcConformanceTests
     }
 
     [Fact]
-    public async Task Links_targmax_kicks_of_several_and_the_list_of_invitations()
+    public async Task Links_targmax_names_and_kicks_of_several_and_the_list_of_invitations()
     {
         await using var server = await TestServer.StartAsync(new() { ["IrcGuests"] = "open", ["IrcServerDescription"] = "our chat" });
         await using var op = await IrcClient.GuestAsync(server.IrcPort, "op");
         Assert.Contains(op.Lines, l => IrcClient.Numeric(l) == "005" && l.Contains(" TARGMAX=") && l.Contains("KICK:,") && l.Contains("PRIVMSG:4"));
         await op.SendAsync("LINKS");
-        Assert.EndsWith(" 364 op * parley :0 our chat", await op.NumericAsync("364"));
+        Assert.EndsWith(" 364 op parley parley :0 our chat", await op.NumericAsync("364"));
         await op.NumericAsync("365");
 
         await using var bar = await IrcClient.GuestAsync(server.IrcPort, "bar");
@@ -248,6 +248,9 @@ public sealed class IrcConformanceTests
             await client.SendAsync("JOIN #chan");
             await client.NumericAsync("366");
         }
+        await op.SendAsync("NAMES #chan,#none");
+        Assert.EndsWith(" = #chan :bar baz @op", await op.NumericAsync("353"));
+        Assert.EndsWith(" 366 op #chan,#none :End of /NAMES list", await op.NumericAsync("366"));
         await op.SendAsync("KICK #chan,#chan bar,baz :bye");
         await op.NextAsync(l => l == ":op!op@parley KICK #chan bar :bye");
         await op.NextAsync(l => l == ":op!op@parley KICK #chan baz :bye");
