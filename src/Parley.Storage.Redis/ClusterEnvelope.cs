@@ -164,10 +164,14 @@ internal static class ClusterEnvelope
         if (!root.TryGetProperty("changes", out var changes) || changes.ValueKind != JsonValueKind.Array)
             throw new FormatException("moderate without changes");
         return changes.EnumerateArray().Select(c => new RoomChange(
-            Enum.Parse<RoomSetting>(JsonFields.Required(c, "setting", "room change")),
+            Named<RoomSetting>(JsonFields.Required(c, "setting", "room change")),
             c.TryGetProperty("on", out var on) && on.ValueKind == JsonValueKind.True,
             JsonFields.Optional(c, "value"),
-            JsonFields.Optional(c, "role") is { } role ? Enum.Parse<RoomRole>(role) : RoomRole.Member)).ToList();
+            JsonFields.Optional(c, "role") is { } role ? Named<RoomRole>(role) : RoomRole.Member)).ToList();
     }
+
+    /// <summary>An enum value by name; a name this node does not know (a newer node's) is a bad payload, not a crash.</summary>
+    private static T Named<T>(string name) where T : struct, Enum =>
+        Enum.TryParse<T>(name, out var value) && Enum.IsDefined(value) ? value : throw new FormatException($"unknown {typeof(T).Name} '{name}'");
 
 }

@@ -78,11 +78,16 @@ public sealed partial class SqliteChatStore
     public Task<HistoryPage> HistoryAfterAsync(string conversation, long afterSeq, int limit)
     {
         using var connection = OpenReader();
-        // A packed row is found by its last message: its first may be at or before afterSeq.
-        // Rows follow seq order (one conversation's rows never overlap), so the row holding
-        // afterSeq + 1 is the first whose last seq passes afterSeq.
+        // A packed row is keyed by its first message, which may be at or before afterSeq: the rows
+        // read start at the last one that begins at or before afterSeq + 1, found on the
+        // (conv, seq) key like the rest, so a page costs the same wherever it starts.
         using var command = Query(connection,
-            "SELECT id, seq, ts, sender, room, recipient, text, packed FROM messages WHERE conv = $conv AND coalesce(last_seq, seq) > $after ORDER BY seq",
+            """
+            SELECT id, seq, ts, sender, room, recipient, text, packed FROM messages
+            WHERE conv = $conv
+              AND seq >= coalesce((SELECT seq FROM messages WHERE conv = $conv AND seq <= $after + 1 ORDER BY seq DESC LIMIT 1), 0)
+            ORDER BY seq
+            """,
             ("$conv", conversation), ("$after", afterSeq));
         using var reader = command.ExecuteReader();
         var messages = new List<StoredMessage>(Math.Max(limit, 0));

@@ -18,10 +18,11 @@ namespace Parley.Core.Hub;
 internal sealed class Guests(KnownUsers knownUsers, PresenceRegistry presence, ChatLimits limits, TimeProvider time)
 {
     /// <summary>
-    /// How long a sign-in waits for a name held by a connection that is going away. A client that
-    /// drops its connection and at once opens another under the same nick races the server's
-    /// handling of the first one's end (its EOF and the new NICK are read on different threads):
-    /// without the wait it gets 433 for its own name.
+    /// How long a sign-in waits for a name held by a connection on this node, which may be going
+    /// away: a client that drops its connection and at once opens another under the same nick
+    /// races the server's handling of the first one's end (its EOF and the new NICK are read on
+    /// different threads); without the wait it gets 433 for its own name. A name held on another
+    /// node is refused at once.
     /// </summary>
     private static readonly TimeSpan[] NameReleaseWaits = [TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100)];
 
@@ -48,6 +49,8 @@ internal sealed class Guests(KnownUsers knownUsers, PresenceRegistry presence, C
         {
             if (await presence.AttachAsync(session, name, asGuest: true).ConfigureAwait(false))
                 return new SessionStart(name, Token: null, [], []);
+            if (presence.SessionsOf(Names.Key(name)).Length == 0)
+                break;
             await Task.Delay(wait, time).ConfigureAwait(false);
         }
         if (!await presence.AttachAsync(session, name, asGuest: true).ConfigureAwait(false))

@@ -155,7 +155,9 @@ internal sealed class Messaging
         }
         else
         {
-            if (session.IsGuest && _limits.Guests != GuestPolicy.Open)
+            // Who may signal a user is who may send it a direct message.
+            var open = _limits.Guests == GuestPolicy.Open;
+            if (!open && (session.IsGuest || _presence.IsGuestOnline(toName!)))
                 return GuestNotAllowed("send direct messages");
             if (_presence.OnlineName(toName!) is not { } to)
                 return Error(ErrorCodes.NoSuchUser, $"'{toName}' is not online");
@@ -261,7 +263,8 @@ internal sealed class Messaging
         var conversation = await ConversationOfAsync(session, roomName, withName).ConfigureAwait(false);
         if (!conversation.Ok)
             return conversation.Error!;
-        if (id.Length != 32 || !long.TryParse(id.AsSpan(0, 12), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var milliseconds))
+        if (id.Length != 32 || !long.TryParse(id.AsSpan(0, 12), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var milliseconds)
+            || milliseconds > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
             return (StoredMessage?)null;
         var time = DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
         var after = await SeqAtAsync(conversation.Value!, time).ConfigureAwait(false) - 1;

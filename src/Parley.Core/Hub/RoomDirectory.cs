@@ -162,7 +162,6 @@ internal sealed partial class RoomDirectory(
             {
                 if (JoinRefusal(room, Names.Key(me), me, key) is { } refused)
                     return refused;
-                room.Invited.Remove(Names.Key(me));
             }
             // Nothing of a guest is stored, nor anything of a transient room (nor do other nodes see it).
             var kept = !session.IsGuest && !room.Transient;
@@ -291,6 +290,8 @@ internal sealed partial class RoomDirectory(
         var key = Names.Key(user);
         lock (Topology)
         {
+            // A join uses up the user's invitation, on every node (another node's join arrives here).
+            room.Invited.Remove(key);
             if (!AddMember(room, key, user))
                 return false;
             room.AddSessions(_presence.SessionsOf(key));

@@ -13,12 +13,11 @@ public enum IrcCaps
     InviteNotify = 32,
     MultiPrefix = 64,
     UserhostInNames = 128,
-    // Far from the others, so that capabilities added beside these on other branches cannot take the same bits.
+    ExtendedMonitor = 256,
+    Setname = 512,
     Batch = 1 << 16,
     LabeledResponse = 1 << 17,
     ChatHistory = 1 << 18,
-    ExtendedMonitor = 256,
-    Setname = 512,
     ReadMarker = 1 << 20,
 }
 

@@ -61,10 +61,6 @@ internal static partial class IrcCommands
         }
     }
 
-    /// <summary>
-    /// What a client sees on joining: its own JOIN, the topic if there is one, the names, then the
-    /// channel's latest messages (setting IrcJoinHistory) with their original time tags.
-    /// </summary>
     /// <summary>332 with the topic, and 333 with who set it and when, if this node knows.</summary>
     private static void SendTopic(IrcSession s, string channel, string topic, TopicMark? mark)
     {
@@ -74,6 +70,10 @@ internal static partial class IrcCommands
                 mark.By ?? s.Info.ServerName, mark.At.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    /// <summary>
+    /// What a client sees on joining: its own JOIN, the topic if there is one, the names, then the
+    /// channel's latest messages (setting IrcJoinHistory) with their original time tags.
+    /// </summary>
     private static async Task SendJoinedAsync(IrcSession s, string room, string topic, IReadOnlyList<MemberInfo> members)
     {
         var channel = IrcServerInfo.Channel(room);

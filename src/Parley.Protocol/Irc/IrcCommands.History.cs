@@ -109,6 +109,8 @@ internal static partial class IrcCommands
             && DateTimeOffset.TryParse(selector["timestamp=".Length..], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
         {
             // Stored times have millisecond precision: "after T" starts at the next millisecond.
+            // A time at the end of the calendar is later than any message, and leaves room for that step.
+            time = time > LatestTime ? LatestTime : time;
             var first = await s.Hub.SeqAtAsync(s, room, with, time).ConfigureAwait(false);
             if (!first.Ok)
                 return first.Error!;
@@ -177,6 +179,8 @@ internal static partial class IrcCommands
             .Select(f => new IrcMessage(s.Info.ServerName, "CHATHISTORY", "TARGETS", f.Target, "timestamp=" + Json.JsonWire.Timestamp(f.Time)).ToBytes());
         SendBatch(s, "draft/chathistory-targets", [], lines);
     }
+
+    private static readonly DateTimeOffset LatestTime = DateTimeOffset.MaxValue.AddSeconds(-1);
 
     private static bool TryTimestamp(string selector, out DateTimeOffset time)
     {

@@ -6,14 +6,14 @@ namespace Parley.Protocol.Irc;
 /// <summary>Messages and people: PRIVMSG, NOTICE, WHO, WHOIS, AWAY.</summary>
 internal static partial class IrcCommands
 {
+    /// <summary>The most targets a PRIVMSG, NOTICE or TAGMSG reaches (ISUPPORT TARGMAX); the rest are dropped.</summary>
+    private const int MaxMessageTargets = 4;
+
     /// <summary>
     /// To a channel or a nick (a direct message), several targets allowed. NOTICE is a message
     /// too, delivered live to IRC clients as a NOTICE (history keeps it as a plain message), and
     /// never gets an error reply, as IRC requires.
     /// </summary>
-    /// <summary>The most targets a PRIVMSG, NOTICE or TAGMSG reaches (ISUPPORT TARGMAX); the rest are dropped.</summary>
-    private const int MaxMessageTargets = 4;
-
     private static async Task Privmsg(IrcSession s, IrcMessage m)
     {
         var notice = m.Command == "NOTICE";
@@ -79,7 +79,7 @@ internal static partial class IrcCommands
             var encoded = s.Encoder.Encode(signal.Value!);
             if (signal.Value!.To is { } to && string.Equals(to, s.User, StringComparison.OrdinalIgnoreCase) && s.Caps.HasFlag(IrcCaps.MessageTags))
                 s.Deliver(encoded);
-            if (s.Caps.HasFlag(IrcCaps.EchoMessage))
+            if (s.Caps.HasFlag(IrcCaps.EchoMessage) && s.Caps.HasFlag(IrcCaps.MessageTags))
                 s.Send(encoded);
         }
     }

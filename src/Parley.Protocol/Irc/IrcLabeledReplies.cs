@@ -31,12 +31,19 @@ internal sealed class IrcLabeledReplies(IrcSession session, string label)
 
     public IrcSession Session { get; } = session;
 
-    /// <summary>Takes a reply of the command's run; false once the command has ended (a late send goes out as it is).</summary>
+    /// <summary>
+    /// The most replies gathered for one command: a labeled WHO or LIST on a busy server could
+    /// otherwise hold its whole reply per connection outside the outbound queue's limits. Past it,
+    /// replies go out unlabeled through the queue, as a late send does.
+    /// </summary>
+    private const int MaxFrames = 1024;
+
+    /// <summary>Takes a reply of the command's run; false once the command has ended or gathered <see cref="MaxFrames"/> (it then goes out as it is).</summary>
     public bool TryAdd(byte[] frame)
     {
         lock (_frames)
         {
-            if (_done)
+            if (_done || _frames.Count >= MaxFrames)
                 return false;
             _frames.Add(frame);
             return true;

@@ -85,6 +85,13 @@ public sealed class MultiNodeTests : IAsyncLifetime
         await bob.NextAsync(l => l == ":alice!alice@parley INVITE bob #team");
         await bob.SendAsync("JOIN #team");
         await alice.NextAsync(l => l == ":bob!bob@parley JOIN #team");
+
+        // The join on node b used the invitation up on node a too: kicked again, bob cannot get back in there.
+        await alice.SendAsync("KICK #team bob :again");
+        await bob.NextAsync(l => l == ":alice!alice@parley KICK #team bob :again");
+        await using var bobOnA = await IrcClient.SignInAsync(_a.IrcPort, "bob");
+        await bobOnA.SendAsync("JOIN #team");
+        await bobOnA.NumericAsync("473");
     }
 
     [Fact]
