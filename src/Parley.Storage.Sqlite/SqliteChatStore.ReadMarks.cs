@@ -71,15 +71,41 @@ public sealed partial class SqliteChatStore
 
     /// <summary>
     /// The last message stored at or before <paramref name="time"/>, 0 when none. A row's ts is its
-    /// first message's, so the newest row starting at or before the time holds the answer. Scans
-    /// back from the newest row: a mark is usually close to now.
+    /// first message's, so the newest row starting at or before the time holds the answer. Times
+    /// rise with seq, so a binary search over seq finds that row in about 20 seeks on the
+    /// (conv, seq) key per million messages: there is no index on ts, and this runs in the writer,
+    /// where a scan back to an old time would hold up every send.
     /// </summary>
     private static long LastSeqAtOrBefore(Commands commands, string conversation, DateTimeOffset time)
     {
+        var ms = time.ToUnixTimeMilliseconds();
+        long? best = null;
+        var (lo, hi) = (1L, RowAtOrBefore(commands, conversation, long.MaxValue)?.Seq ?? 0);
+        while (lo <= hi)
+        {
+            var mid = lo + (hi - lo) / 2;
+            if (RowAtOrBefore(commands, conversation, mid) is not { } row)
+                lo = mid + 1;
+            else if (row.Ts <= ms)
+                (best, lo) = (row.Seq, mid + 1);
+            else
+                hi = row.Seq - 1;
+        }
+        if (best is not { } start)
+            return 0;
         var command = commands(
-            "SELECT id, seq, ts, sender, room, recipient, text, packed FROM messages WHERE conv = $conv AND ts <= $ts ORDER BY seq DESC LIMIT 1",
-            ("$conv", conversation), ("$ts", time.ToUnixTimeMilliseconds()));
+            "SELECT id, seq, ts, sender, room, recipient, text, packed FROM messages WHERE conv = $conv AND seq = $seq",
+            ("$conv", conversation), ("$seq", start));
         using var reader = command.ExecuteReader();
         return reader.Read() ? RowMessages(reader, conversation).LastOrDefault(m => m.Timestamp <= time)?.Seq ?? 0 : 0;
+    }
+
+    /// <summary>The row that begins at or closest before <paramref name="seq"/>: its first seq and that message's ts.</summary>
+    private static (long Seq, long Ts)? RowAtOrBefore(Commands commands, string conversation, long seq)
+    {
+        var command = commands("SELECT seq, ts FROM messages WHERE conv = $conv AND seq <= $seq ORDER BY seq DESC LIMIT 1",
+            ("$conv", conversation), ("$seq", seq));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
     }
 }
