@@ -162,12 +162,27 @@ internal sealed partial class RoomDirectory(
             {
                 if (JoinRefusal(room, Names.Key(me), me, key) is { } refused)
                     return refused;
+                // Until it is a member, the join holds its place: concurrent joins cannot pass a member limit together.
+                room.JoinsUnderway++;
             }
-            // Nothing of a guest is stored, nor anything of a transient room (nor do other nodes see it).
-            var kept = !session.IsGuest && !room.Transient;
-            if (kept)
-                await store.AddMemberAsync(Names.Key(room.Name), Names.Key(me)).ConfigureAwait(false);
-            if (ApplyJoin(room, me, origin: session) && !room.Transient)
+            bool joined;
+            var holding = true;
+            try
+            {
+                // Nothing of a guest is stored, nor anything of a transient room (nor do other nodes see it).
+                if (!session.IsGuest && !room.Transient)
+                    await store.AddMemberAsync(Names.Key(room.Name), Names.Key(me)).ConfigureAwait(false);
+                (joined, holding) = (ApplyJoin(room, me, origin: session, heldPlace: true), false);
+            }
+            finally
+            {
+                if (holding)
+                {
+                    lock (Topology)
+                        room.JoinsUnderway--;
+                }
+            }
+            if (joined && !room.Transient)
                 await cluster.PublishAsync(new MembershipChanged(room.Name, me, Joined: true)).ConfigureAwait(false);
         }
         return new JoinResult(room.Name, room.Topic, MembersOf(room));
@@ -285,11 +300,14 @@ internal sealed partial class RoomDirectory(
     }
 
     /// <summary>Makes the user a member in this node's view and tells the room; false if it already was one.</summary>
-    public bool ApplyJoin(RoomState room, string user, Session? origin)
+    /// <param name="heldPlace">The join counted in <see cref="RoomState.JoinsUnderway"/>: it gives its place back as it becomes a member.</param>
+    public bool ApplyJoin(RoomState room, string user, Session? origin, bool heldPlace = false)
     {
         var key = Names.Key(user);
         lock (Topology)
         {
+            if (heldPlace)
+                room.JoinsUnderway--;
             // A join uses up the user's invitation, on every node (another node's join arrives here).
             room.Invited.Remove(key);
             if (!AddMember(room, key, user))

@@ -33,6 +33,9 @@ internal sealed class RoomState(string name, string topic, ConversationSequencer
     /// <summary>Member key → role, for members above <see cref="RoomRole.Member"/>. Written under the topology lock.</summary>
     public ConcurrentDictionary<string, RoomRole> Roles { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Joins past their checks and not yet members (their store write is under way): they count against the member limit. Guarded by the topology lock.</summary>
+    public int JoinsUnderway { get; set; }
+
     /// <summary>Keys of users invited and not yet joined (a join uses the invitation up); memory only. Guarded by the topology lock.</summary>
     public HashSet<string> Invited { get; } = new(StringComparer.Ordinal);
 

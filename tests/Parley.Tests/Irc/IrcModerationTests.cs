@@ -205,4 +205,33 @@ public sealed class IrcModerationTests
             TempDirectory.Delete(data);
         }
     }
+
+    [Fact]
+    public async Task Members_joining_at_once_never_pass_the_member_limit()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var owner = await server.RegisterAsync("owner");
+        await owner.OkAsync("create", new { room = "small" });
+        await using var ownerIrc = await IrcClient.SignInAsync(server.IrcPort, "owner");
+        await ownerIrc.SendAsync("MODE #small +l 5");
+        await ownerIrc.NextAsync(l => l == ":owner!owner@parley MODE #small +l 5");
+
+        var joiners = new List<LineClient>();
+        try
+        {
+            for (var i = 0; i < 20; i++)
+                joiners.Add(await server.RegisterAsync($"joiner{i}"));
+            // Every join's store write is under way at once: before joins held their place, several passed the check together.
+            var replies = await Task.WhenAll(joiners.Select(j => j.RequestAsync("join", new { room = "small" })));
+            Assert.Equal(4, replies.Count(r => r.GetProperty("type").GetString() == "ok"));
+            Assert.All(replies.Where(r => r.GetProperty("type").GetString() != "ok"), r => Assert.Equal("room_full", r.GetProperty("code").GetString()));
+            var members = await owner.OkAsync("members", new { room = "small" });
+            Assert.Equal(5, members.GetProperty("members").GetArrayLength());
+        }
+        finally
+        {
+            foreach (var joiner in joiners)
+                await joiner.DisposeAsync();
+        }
+    }
 }
