@@ -64,7 +64,7 @@ internal static class NativeCommands
         Joined(await s.Hub.CreateRoomAsync(s, r.String("room"), r.OptionalString("topic")));
 
     private static async Task<Reply> Join(NativeSession s, JsonRequest r) =>
-        Joined(await s.Hub.JoinAsync(s, r.String("room")));
+        Joined(await s.Hub.JoinAsync(s, r.String("room"), r.OptionalString("key")));
 
     private static async Task<Reply> Leave(NativeSession s, JsonRequest r)
     {

@@ -234,4 +234,21 @@ public sealed class IrcModerationTests
                 await joiner.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task A_native_client_joins_a_keyed_room_with_its_key()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var owner = await server.RegisterAsync("owner");
+        await using var guest = await server.RegisterAsync("guest");
+        await owner.OkAsync("create", new { room = "locked" });
+        await using var ownerIrc = await IrcClient.SignInAsync(server.IrcPort, "owner");
+        await ownerIrc.SendAsync("MODE #locked +k sesame");
+        await ownerIrc.NextAsync(l => l == ":owner!owner@parley MODE #locked +k sesame");
+
+        Assert.Equal("bad_key", (await guest.RequestAsync("join", new { room = "locked" })).GetProperty("code").GetString());
+        Assert.Equal("bad_key", (await guest.RequestAsync("join", new { room = "locked", key = "wrong" })).GetProperty("code").GetString());
+        var joined = await guest.OkAsync("join", new { room = "locked", key = "sesame" });
+        Assert.Equal("locked", joined.GetProperty("room").GetString());
+    }
 }
