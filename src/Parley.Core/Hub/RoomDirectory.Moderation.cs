@@ -210,10 +210,19 @@ internal sealed partial class RoomDirectory
         }
         if (!room.Transient && knownUsers.IsKnown(target))
             await store.RemoveMemberAsync(Names.Key(room.Name), target).ConfigureAwait(false);
-        if (!RemoveKicked(room, new KickEvent(room.Name, targetName, session.User!, reason)))
+        if (RemoveKicked(room, new KickEvent(room.Name, targetName, session.User!, reason)) is not { } roleTaken)
             return targetName;
-        if (!room.Transient)
-            await cluster.PublishAsync(new MemberKicked(room.Name, targetName, session.User!, reason)).ConfigureAwait(false);
+        if (room.Transient)
+            return targetName;
+        // The role went with the membership: the store forgets it too (other nodes drop it on the kick).
+        if (roleTaken)
+        {
+            RoomModeration snapshot;
+            lock (Topology)
+                snapshot = Snapshot(room);
+            await store.SetModerationAsync(Names.Key(room.Name), snapshot).ConfigureAwait(false);
+        }
+        await cluster.PublishAsync(new MemberKicked(room.Name, targetName, session.User!, reason)).ConfigureAwait(false);
         return targetName;
     }
 
@@ -224,21 +233,27 @@ internal sealed partial class RoomDirectory
             RemoveKicked(room, new KickEvent(room.Name, kick.User, kick.By, kick.Reason));
     }
 
-    /// <summary>Takes the kicked member out and tells the room's sessions, the member's own included; false if it had left already.</summary>
-    private bool RemoveKicked(RoomState room, KickEvent kick)
+    /// <summary>
+    /// Takes the kicked member out, with its role (a kicked admin comes back, if it may, as a plain
+    /// member), and tells the room's sessions, the member's own included. Whether it had a role;
+    /// null if it had left already.
+    /// </summary>
+    private bool? RemoveKicked(RoomState room, KickEvent kick)
     {
         var target = Names.Key(kick.User);
         Session[] audience;
+        bool roleTaken;
         lock (Topology)
         {
             audience = room.Sessions;
             if (!RemoveMember(room, target))
-                return false;
+                return null;
+            roleTaken = room.Roles.TryRemove(target, out _);
             room.RemoveSessions(_presence.SessionsOf(target));
             EndIfEmpty(room);
         }
         Fanout.Deliver(kick, audience, except: null);
-        return true;
+        return roleTaken;
     }
 
     /// <summary>

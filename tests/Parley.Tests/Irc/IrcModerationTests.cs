@@ -251,4 +251,23 @@ public sealed class IrcModerationTests
         var joined = await guest.OkAsync("join", new { room = "locked", key = "sesame" });
         Assert.Equal("locked", joined.GetProperty("room").GetString());
     }
+
+    [Fact]
+    public async Task A_kicked_admin_comes_back_a_plain_member()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var ownerNative = await server.RegisterAsync("owner");
+        await using var adminNative = await server.RegisterAsync("admin");
+        await ownerNative.OkAsync("create", new { room = "crew" });
+        await adminNative.OkAsync("join", new { room = "crew" });
+        await using var owner = await IrcClient.SignInAsync(server.IrcPort, "owner");
+        await owner.SendAsync("MODE #crew +o admin");
+        await owner.NextAsync(l => l == ":owner!owner@parley MODE #crew +o admin");
+
+        await owner.SendAsync("KICK #crew admin :cool off");
+        await owner.NextAsync(l => l == ":owner!owner@parley KICK #crew admin :cool off");
+        await adminNative.OkAsync("join", new { room = "crew" });
+        await owner.SendAsync("NAMES #crew");
+        Assert.EndsWith(" = #crew :admin @owner", await owner.NumericAsync("353"));
+    }
 }
