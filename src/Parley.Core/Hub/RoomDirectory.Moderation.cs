@@ -78,6 +78,8 @@ internal sealed partial class RoomDirectory
         var myKey = Names.Key(me);
         var applied = new List<RoomChange>();
         Task stored;
+        RoomModeration before, after;
+        Dictionary<string, RoomRole> rolesBefore;
         lock (Topology)
         {
             if (!room.Members.ContainsKey(myKey))
@@ -96,7 +98,10 @@ internal sealed partial class RoomDirectory
                         return Error(ErrorCodes.NotPermitted, $"only the owner of '{room.Name}' changes its owner");
                 }
             }
-            var moderation = room.Moderation;
+            var moderation = before = room.Moderation;
+            // The roles these changes touch, as they were, to put back if the store refuses the change.
+            rolesBefore = changes.Where(c => c.Setting == RoomSetting.Role).Select(c => Names.Key(c.Value!)).Distinct()
+                .ToDictionary(k => k, room.RoleOf, StringComparer.Ordinal);
             foreach (var change in changes)
             {
                 var (next, did) = Apply(room, moderation, change, me);
@@ -104,10 +109,33 @@ internal sealed partial class RoomDirectory
                 if (did)
                     applied.Add(change with { Value = change.Setting == RoomSetting.Role ? room.Members.GetValueOrDefault(Names.Key(change.Value!)) : change.Value });
             }
-            room.Moderation = moderation;
+            // A copy even when only roles changed, so a later change is told apart from this one.
+            room.Moderation = after = moderation with { };
             stored = room.Transient || applied.Count == 0 ? Task.CompletedTask : store.SetModerationAsync(Names.Key(room.Name), Snapshot(room));
         }
-        await stored.ConfigureAwait(false);
+        try
+        {
+            await stored.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not stored, so not made: memory goes back to what the store holds, unless a later change came since.
+            lock (Topology)
+            {
+                if (ReferenceEquals(room.Moderation, after))
+                {
+                    room.Moderation = before;
+                    foreach (var (key, role) in rolesBefore)
+                    {
+                        if (role == RoomRole.Member)
+                            room.Roles.TryRemove(key, out _);
+                        else
+                            room.Roles[key] = role;
+                    }
+                }
+            }
+            throw;
+        }
         if (applied.Count == 0)
             return applied;
         Fanout.Deliver(new RoomChangedEvent(room.Name, me, applied), room.Sessions, except: null);

@@ -95,6 +95,22 @@ public sealed class MultiNodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_moderation_change_the_store_refuses_is_not_made()
+    {
+        await using var aliceNative = await _a.RegisterAsync("alice");
+        await aliceNative.OkAsync("create", new { room = "solid" });
+        await using var alice = await IrcClient.SignInAsync(_a.IrcPort, "alice");
+        await alice.SendAsync("MODE #solid +o alice");
+
+        await _redis.StopAsync();
+        await alice.SendAsync("MODE #solid +m");
+        Assert.Contains("cannot reach its storage", await alice.NumericAsync("400"));
+        await _redis.StartAgainAsync();
+        await alice.SendAsync("MODE #solid");
+        Assert.EndsWith(" #solid :+n", await alice.NumericAsync("324"));
+    }
+
+    [Fact]
     public async Task Client_only_tags_and_tagmsg_cross_nodes()
     {
         await using var aliceNative = await _a.RegisterAsync("alice");
