@@ -74,6 +74,19 @@ internal sealed partial class RoomDirectory
     {
         if (FindRoom(name) is not { } room)
             return NoSuchRoom(name);
+        await room.ModerationGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await ChangeInOrderAsync(session, room, changes).ConfigureAwait(false);
+        }
+        finally
+        {
+            room.ModerationGate.Release();
+        }
+    }
+
+    private async Task<Result<IReadOnlyList<RoomChange>>> ChangeInOrderAsync(Session session, RoomState room, IReadOnlyList<RoomChange> changes)
+    {
         var me = session.User!;
         var myKey = Names.Key(me);
         var applied = new List<RoomChange>();

@@ -33,6 +33,14 @@ internal sealed class RoomState(string name, string topic, ConversationSequencer
     /// <summary>Member key → role, for members above <see cref="RoomRole.Member"/>. Written under the topology lock.</summary>
     public ConcurrentDictionary<string, RoomRole> Roles { get; } = new(StringComparer.Ordinal);
 
+    private SemaphoreSlim? _moderationGate;
+
+    /// <summary>
+    /// Moderation changes go through one at a time, from their checks to their publication, so
+    /// other nodes get them in the order they were made here. Made on first use.
+    /// </summary>
+    public SemaphoreSlim ModerationGate => LazyInitializer.EnsureInitialized(ref _moderationGate, () => new SemaphoreSlim(1, 1));
+
     /// <summary>Joins past their checks and not yet members (their store write is under way): they count against the member limit. Guarded by the topology lock.</summary>
     public int JoinsUnderway { get; set; }
 
