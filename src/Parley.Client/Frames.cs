@@ -61,16 +61,21 @@ internal static class Frames
             Int(e, "maxTextChars") ?? defaults.MaxTextChars,
             Int(e, "maxTopicChars") ?? defaults.MaxTopicChars,
             Int(e, "maxLineBytes") ?? defaults.MaxLineBytes,
-            Int(e, "historyMax") ?? defaults.HistoryMax);
+            Int(e, "historyMax") ?? defaults.HistoryMax,
+            Int(e, "membersPageMax") ?? defaults.MembersPageMax);
     }
 
     private static int? Int(JsonElement e, string name) =>
         e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
 
-    public static IReadOnlyList<Member> Members(JsonElement e) =>
-        e.GetProperty("members").EnumerateArray()
+    /// <summary>A reply's page of members; from a server older than paging (no counts), the whole list as one page.</summary>
+    public static MemberPage Members(JsonElement e)
+    {
+        var members = e.GetProperty("members").EnumerateArray()
             .Select(m => new Member(m.GetProperty("user").GetString()!, m.GetProperty("online").GetBoolean()))
             .ToList();
+        return new MemberPage(members, Int(e, "total") ?? members.Count, Int(e, "online") ?? members.Count(m => m.Online), OptionalString(e, "next"));
+    }
 
     public static string? OptionalString(JsonElement e, string name) =>
         e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -104,8 +104,35 @@ public sealed partial class ParleyClient
         return sent;
     }
 
-    public async Task<IReadOnlyList<Member>> MembersAsync(string room, CancellationToken cancellationToken = default) =>
-        Frames.Members(await RequestAsync("members", w => w.WriteString("room", room), cancellationToken).ConfigureAwait(false));
+    /// <summary>
+    /// A page of a room's members, online first: at most <paramref name="limit"/> (default and
+    /// maximum the server's <see cref="ServerLimits.MembersPageMax"/>), after the page whose
+    /// <see cref="MemberPage.Next"/> is <paramref name="after"/> (null: the first page).
+    /// </summary>
+    public async Task<MemberPage> MembersPageAsync(string room, int? limit = null, string? after = null, CancellationToken cancellationToken = default) =>
+        Frames.Members(await RequestAsync("members", w =>
+        {
+            w.WriteString("room", room);
+            if (limit is { } l)
+                w.WriteNumber("limit", l);
+            if (after is not null)
+                w.WriteString("after", after);
+        }, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Every member of a room, page by page (<see cref="MembersPageAsync"/>): for a room of thousands, prefer a page.</summary>
+    public async Task<IReadOnlyList<Member>> MembersAsync(string room, CancellationToken cancellationToken = default)
+    {
+        var all = new List<Member>();
+        string? after = null;
+        do
+        {
+            var page = await MembersPageAsync(room, after: after, cancellationToken: cancellationToken).ConfigureAwait(false);
+            all.AddRange(page.Members);
+            after = page.Next;
+        }
+        while (after is not null);
+        return all;
+    }
 
     public async Task<IReadOnlyList<string>> OnlineAsync(CancellationToken cancellationToken = default)
     {

@@ -24,6 +24,7 @@ public sealed class FrameQueue(int maxFrames, long maxBytes) : IValueTaskSource<
     private long _bytes;
     private bool _waiting;
     private bool _completed;
+    private bool _discarded;
     private IFrameDrain? _drain;
     // The drain is queued or running: writes add to what it will take and do not queue it again.
     private bool _draining;
@@ -48,7 +49,7 @@ public sealed class FrameQueue(int maxFrames, long maxBytes) : IValueTaskSource<
         }
     }
 
-    /// <summary>Queues a frame; false if the queue is complete or the frame would pass a bound.</summary>
+    /// <summary>Queues a frame; false if the queue is complete (or discarded) or the frame would pass a bound.</summary>
     public bool TryWrite(byte[] frame)
     {
         lock (_frames)
@@ -153,6 +154,34 @@ public sealed class FrameQueue(int maxFrames, long maxBytes) : IValueTaskSource<
             _waiting = false;
         }
         _wait.SetResult(false);
+    }
+
+    /// <summary>
+    /// Nobody will read any more (the connection is cut, or its reader is too slow): what is queued
+    /// is dropped at once, its slots given back, and from now on every write is refused without
+    /// holding anything. Until the writer ran, a cut connection kept its whole queue, and in a mass
+    /// disconnect each leaving member's queue grew with the departures of all the others.
+    /// </summary>
+    public void Discard()
+    {
+        lock (_frames)
+        {
+            _discarded = true;
+            _frames.Clear();
+            _frames.TrimExcess(0);
+            _bytes = 0;
+        }
+        Complete();
+    }
+
+    /// <summary>Whether <see cref="Discard"/> was called.</summary>
+    public bool IsDiscarded
+    {
+        get
+        {
+            lock (_frames)
+                return _discarded;
+        }
     }
 
     public bool TryRead(out byte[] frame)

@@ -73,6 +73,37 @@ public sealed class ChatTests(BrowserFixture browser) : IClassFixture<BrowserFix
     }
 
     [Fact]
+    public async Task A_big_room_s_member_panel_shows_a_page_in_natural_order_and_the_rest_on_request()
+    {
+        // Pages of 5: the lobby's 12 members come in three.
+        await using var server = await TestServer.StartAsync(new() { ["Limits:MembersPageMax"] = "5" });
+        await using (var registrar = await server.ConnectAsync())
+        {
+            foreach (var i in new[] { 10, 2, 11, 1, 9, 3, 8, 4, 7, 5, 6 })
+            {
+                await registrar.OkAsync("register", new { user = $"u_{i}", password = "password1" });
+                await registrar.OkAsync("logout");
+            }
+        }
+        await using var alice = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
+        await alice.RegisterAsync("alice");
+        await alice.OpenAsync("lobby");
+
+        var names = alice.Page.Locator("#member-list .member-name");
+        var more = alice.Page.Locator("#members-more");
+        await Expect(alice.Page.Locator("#members-title")).ToHaveTextAsync("Members (12)");
+        await Expect(names).ToHaveTextAsync(["alice", "u_1", "u_2", "u_3", "u_4"]);
+        await Expect(more).ToHaveTextAsync("Show more (5 of 12)");
+        await more.ClickAsync();
+        await Expect(names).ToHaveTextAsync(["alice", "u_1", "u_2", "u_3", "u_4", "u_5", "u_6", "u_7", "u_8", "u_9"]);
+        await more.ClickAsync();
+        await Expect(names).ToHaveCountAsync(12);
+        await Expect(names.Last).ToHaveTextAsync("u_11");
+        await Expect(more).ToBeHiddenAsync();
+        Assert.Empty(alice.Errors);
+    }
+
+    [Fact]
     public async Task Unread_badge_and_title_rise_and_clear_on_every_device_of_the_reader()
     {
         await using var server = await TestServer.StartAsync();

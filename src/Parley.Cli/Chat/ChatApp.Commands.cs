@@ -19,7 +19,7 @@ public sealed partial class ChatApp
         ["topic"] = new("/topic [TEXT]", "show the current room's topic, or set it (/topic --clear clears it)", (app, args) => app.Topic(args)),
         ["msg"] = new("/msg USER TEXT", "send a direct message", (app, args) => app.Msg(args)),
         ["users"] = new("/users", "who is online", (app, _) => app.Users()),
-        ["who"] = new("/who", "members of the current room", (app, _) => app.Who()),
+        ["who"] = new("/who [more]", "members of the current room, online first, a page at a time (/who more: the next page)", (app, args) => app.Who(args)),
         ["history"] = new("/history [N]", "show the last N messages here (default 20)", (app, args) => app.History(args)),
         ["help"] = new("/help", "this list", (app, _) => app.Help()),
         ["quit"] = new("/quit", "leave the chat", (_, _) => Task.FromResult(false)),
@@ -55,7 +55,7 @@ public sealed partial class ChatApp
         if (Usage("join", args))
             return true;
         var joined = await client.JoinAsync(args.TrimStart('#'));
-        view.Print(format.Info($"joined #{joined.Room}{TopicSuffix(joined.Topic)} ({joined.Members.Count} members)"));
+        view.Print(format.Info($"joined #{joined.Room}{TopicSuffix(joined.Topic)} ({joined.Members.Total} members)"));
         await OpenAsync(Target.InRoom(joined.Room));
         return true;
     }
@@ -158,7 +158,10 @@ public sealed partial class ChatApp
         return true;
     }
 
-    private async Task<bool> Who()
+    /// <summary>Names a terminal can show at once; a big room's list is paged (/who more).</summary>
+    private const int WhoPage = 100;
+
+    private async Task<bool> Who(string args)
     {
         if (_current.Room is not { } room)
         {
@@ -166,11 +169,36 @@ public sealed partial class ChatApp
             view.Print(format.Error("/who lists a room's members; switch to a room first"));
             return true;
         }
-        var members = await client.MembersAsync(room);
-        var list = string.Join(", ", members.Select(m => m.Online ? m.User + " (online)" : m.User));
-        view.Print(format.Info($"#{room} ({members.Count}): {TerminalText.Neutralise(list)}"));
+        string? after = null;
+        if (args.Equals("more", StringComparison.OrdinalIgnoreCase))
+        {
+            if (_whoNext is not { } next || !string.Equals(next.Room, room, StringComparison.OrdinalIgnoreCase))
+            {
+                Failures++;
+                view.Print(format.Error("/who more shows the next page after /who; there is none here"));
+                return true;
+            }
+            after = next.After;
+        }
+        else if (args.Length > 0)
+        {
+            Failures++;
+            view.Print(format.Error("/who shows the first page of members, /who more the next one"));
+            return true;
+        }
+        var page = await client.MembersPageAsync(room, Math.Min(WhoPage, client.Limits.MembersPageMax), after);
+        _whoNext = page.Next is { } cursor ? (room, cursor) : null;
+        _whoShown = (after is null ? 0 : _whoShown) + page.Members.Count;
+        var list = string.Join(", ", page.Members.Select(m => m.Online ? m.User + " (online)" : m.User));
+        var counts = $"{page.Total} member{(page.Total == 1 ? "" : "s")}, {page.Online} online";
+        var more = page.Next is null ? "" : $"; showing {_whoShown}, /who more for the next {WhoPage}";
+        view.Print(format.Info($"#{room} ({counts}{more}): {TerminalText.Neutralise(list)}"));
         return true;
     }
+
+    // Where /who more goes on: the room and the cursor of the page after the last one shown.
+    private (string Room, string After)? _whoNext;
+    private int _whoShown;
 
     private async Task<bool> History(string args)
     {

@@ -40,7 +40,7 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
                 return;
             }
             var joined = await client.JoinAsync(room);
-            view.Print(format.Info($"joined #{joined.Room}{TopicSuffix(joined.Topic)} ({joined.Members.Count} members)"));
+            view.Print(format.Info($"joined #{joined.Room}{TopicSuffix(joined.Topic)} ({joined.Members.Total} members)"));
             await OpenAsync(Target.InRoom(joined.Room));
         });
     }

@@ -10,7 +10,17 @@ public sealed record RoomListing(string Name, string Topic, int Members, bool Jo
 
 public sealed record Member(string User, bool Online);
 
-public sealed record JoinedRoom(string Room, string Topic, IReadOnlyList<Member> Members);
+/// <summary>A room joined or created, with the first page of its members (the rest by <see cref="ParleyClient.MembersPageAsync"/>).</summary>
+public sealed record JoinedRoom(string Room, string Topic, MemberPage Members);
+
+/// <summary>
+/// A page of a room's members: online first, then offline, each part in natural name order
+/// (<c>u_2</c> before <c>u_10</c>), with the room's counts.
+/// </summary>
+/// <param name="Total">Members of the room.</param>
+/// <param name="Online">How many of them are online.</param>
+/// <param name="Next">Pass it as <c>after</c> for the next page; null on the last one.</param>
+public sealed record MemberPage(IReadOnlyList<Member> Members, int Total, int Online, string? Next);
 
 public sealed record SentMessage(string Id, long Seq, DateTimeOffset Timestamp);
 

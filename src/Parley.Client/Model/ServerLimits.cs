@@ -4,7 +4,8 @@ namespace Parley.Client.Model;
 /// What the server accepts, from its sign-in reply (<c>limits</c>). Before sign-in, or from a
 /// server too old to say, the defaults of a server with default settings.
 /// </summary>
-public sealed record ServerLimits(int MaxTextChars, int MaxTopicChars, int MaxLineBytes, int HistoryMax)
+/// <param name="MembersPageMax">The largest page of <c>members</c> (and the size of a join reply's first page).</param>
+public sealed record ServerLimits(int MaxTextChars, int MaxTopicChars, int MaxLineBytes, int HistoryMax, int MembersPageMax = 500)
 {
-    public static readonly ServerLimits Defaults = new(4000, 300, 64 * 1024, 200);
+    public static readonly ServerLimits Defaults = new(4000, 300, 64 * 1024, 200, 500);
 }

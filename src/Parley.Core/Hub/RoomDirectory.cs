@@ -121,7 +121,7 @@ internal sealed partial class RoomDirectory(
                 owned = Snapshot(room);
             await store.SetModerationAsync(record.Key, owned).ConfigureAwait(false);
             await cluster.PublishAsync(new RoomCreated(room.Name, room.Topic, me)).ConfigureAwait(false);
-            return new JoinResult(room.Name, room.Topic, MembersOf(room));
+            return new JoinResult(room.Name, room.Topic);
         }
         finally
         {
@@ -146,7 +146,7 @@ internal sealed partial class RoomDirectory(
             _rooms[key] = room;
             AddMember(room, Names.Key(creator), creator);
             room.AddSessions(_presence.SessionsOf(Names.Key(creator)));
-            return new JoinResult(room.Name, room.Topic, MembersOf(room));
+            return new JoinResult(room.Name, room.Topic);
         }
     }
 
@@ -185,7 +185,7 @@ internal sealed partial class RoomDirectory(
             if (joined && !room.Transient)
                 await cluster.PublishAsync(new MembershipChanged(room.Name, me, Joined: true)).ConfigureAwait(false);
         }
-        return new JoinResult(room.Name, room.Topic, MembersOf(room));
+        return new JoinResult(room.Name, room.Topic);
     }
 
     /// <summary>Leaves a room; the room hears it, with <paramref name="reason"/> when one was given.</summary>
@@ -256,6 +256,49 @@ internal sealed partial class RoomDirectory(
 
     public Result<IReadOnlyList<MemberInfo>> Members(string name) =>
         FindRoom(name) is { } room ? new Result<IReadOnlyList<MemberInfo>>(MembersOf(room), null) : NoSuchRoom(name);
+
+    /// <summary>
+    /// A page of a room's members, online first, each part in natural name order, starting after
+    /// <paramref name="after"/> (a <see cref="MemberPage.Next"/> of an earlier page); at most
+    /// <paramref name="limit"/> of them (default and maximum <see cref="ChatLimits.MembersPageMax"/>).
+    /// </summary>
+    /// <remarks>
+    /// One pass over the members to count them and pick those after the cursor, then a sort of the
+    /// picked ones: a page of a 10,000-member room costs a few milliseconds, not a reply of 10,000 names.
+    /// </remarks>
+    public Result<MemberPage> MembersPage(string name, int? limit, string? after)
+    {
+        if (FindRoom(name) is not { } room)
+            return NoSuchRoom(name);
+        var max = limits.MembersPageMax;
+        var size = limit ?? max;
+        if (size < 1 || size > max)
+            return Error(ErrorCodes.BadField, $"'limit' of a members page is 1 to {max}");
+        MemberCursor cursor = default;
+        if (after is not null && !MemberCursor.TryParse(after, out cursor))
+            return Error(ErrorCodes.BadCursor, "'after' is not a cursor from a members reply; ask for the first page without it");
+        var total = 0;
+        var online = 0;
+        var picked = new List<(bool Online, string Key, string User)>();
+        foreach (var (key, user) in room.Members)
+        {
+            var isOnline = _presence.IsOnlineKey(key);
+            total++;
+            if (isOnline)
+                online++;
+            if (after is null || MemberCursor.Compare(isOnline, key, cursor.Online, cursor.Key) > 0)
+                picked.Add((isOnline, key, user));
+        }
+        picked.Sort(static (a, b) => MemberCursor.Compare(a.Online, a.Key, b.Online, b.Key));
+        var page = picked.Take(size).Select(m => new MemberInfo(m.User, m.Online)).ToList();
+        string? next = null;
+        if (picked.Count > size)
+        {
+            var last = picked[size - 1];
+            next = new MemberCursor(last.Online, last.Key).Encode();
+        }
+        return new MemberPage(page, total, online, next);
+    }
 
     /// <summary>Another node's join or leave, applied to this node's view.</summary>
     public void ApplyRemote(MembershipChanged change)

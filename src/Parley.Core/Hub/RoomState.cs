@@ -83,9 +83,28 @@ internal sealed class RoomState(string name, string topic, ConversationSequencer
             _sessions = [.. _sessions, .. added.Where(s => !_sessions.Contains(s))];
     }
 
+    // Sized exactly, and not copied when none of them is here: in a mass disconnect every leaver
+    // copies the room's array, and a filtered ToArray grew buffers besides the copy.
     public void RemoveSessions(IReadOnlyCollection<Session> removed)
     {
-        if (removed.Count > 0)
-            _sessions = _sessions.Where(s => !removed.Contains(s)).ToArray();
+        if (removed.Count == 0)
+            return;
+        var current = _sessions;
+        var kept = 0;
+        foreach (var session in current)
+        {
+            if (!removed.Contains(session))
+                kept++;
+        }
+        if (kept == current.Length)
+            return;
+        var next = new Session[kept];
+        var at = 0;
+        foreach (var session in current)
+        {
+            if (!removed.Contains(session))
+                next[at++] = session;
+        }
+        _sessions = next;
     }
 }

@@ -13,6 +13,8 @@ public static class ErrorCodes
     public const string UnknownType = "unknown_type";
     public const string MissingField = "missing_field";
     public const string BadField = "bad_field";
+    /// <summary>A paging cursor (<c>members</c>' <c>after</c>) that no reply of this server made.</summary>
+    public const string BadCursor = "bad_cursor";
     public const string LineTooLong = "line_too_long";
 
     // Session state.

@@ -10,6 +10,12 @@ public sealed class ChatLimits
     public int HistoryDefault { get; set; } = 50;
     public int HistoryMax { get; set; } = 200;
 
+    /// <summary>
+    /// The largest page of a room's members (native <c>members</c>), and the size of the first page
+    /// a <c>join</c> or <c>create</c> reply carries: joining a room of 10,000 must not send 10,000 names.
+    /// </summary>
+    public int MembersPageMax { get; set; } = 500;
+
     /// <summary>Login and register attempts one connection may make at once (each costs a slow password hash).</summary>
     public double SignInBurst { get; set; } = 5;
 

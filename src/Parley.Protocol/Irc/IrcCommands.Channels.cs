@@ -57,7 +57,7 @@ internal static partial class IrcCommands
             var value = result.Value!;
             // "JOIN #a,#A" names it twice: the second is a join of a channel already joined.
             joined.Add(value.Room);
-            await SendJoinedAsync(s, value.Room, value.Topic, value.Members).ConfigureAwait(false);
+            await SendJoinedAsync(s, value.Room, value.Topic, s.Hub.Members(value.Room).Value ?? []).ConfigureAwait(false);
         }
     }
 

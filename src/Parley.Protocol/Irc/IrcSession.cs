@@ -138,6 +138,12 @@ public sealed partial class IrcSession : QueuedSession
 
     public override bool TryDeliver(Broadcast broadcast)
     {
+        // The client has hung up: others' departures are no use to it (a mass disconnect would
+        // queue each one for every leaver). Its own commands' echoes (JOIN, PART, NICK, ...) come as
+        // events, so only others' presence and leaving are dropped.
+        if (EventsStopped && (broadcast.Event is PresenceEvent
+            || broadcast.Event is MembershipEvent { Joined: false } left && !string.Equals(left.User, User, StringComparison.OrdinalIgnoreCase)))
+            return true;
         // Held only during the welcome and a JOIN's burst: the lock is skipped the rest of the
         // time. The count makes the check and the write one step as HoldEvents sees it: without
         // it, a delivery that found nothing held could write after a JOIN line had gone out, and
@@ -387,6 +393,7 @@ public sealed partial class IrcSession : QueuedSession
     /// <summary>The transport's input has ended: finish the messages in flight, leave the hub and complete the queue.</summary>
     public async Task EndAsync()
     {
+        StopEvents();
         _pinger?.Dispose();
         try
         {

@@ -61,10 +61,10 @@ internal static class NativeCommands
     }
 
     private static async Task<Reply> Create(NativeSession s, JsonRequest r) =>
-        Joined(await s.Hub.CreateRoomAsync(s, r.String("room"), r.OptionalString("topic")));
+        Joined(s, await s.Hub.CreateRoomAsync(s, r.String("room"), r.OptionalString("topic")));
 
     private static async Task<Reply> Join(NativeSession s, JsonRequest r) =>
-        Joined(await s.Hub.JoinAsync(s, r.String("room"), r.OptionalString("key")));
+        Joined(s, await s.Hub.JoinAsync(s, r.String("room"), r.OptionalString("key")));
 
     private static async Task<Reply> Leave(NativeSession s, JsonRequest r)
     {
@@ -107,8 +107,10 @@ internal static class NativeCommands
 
     private static Task<Reply> Members(NativeSession s, JsonRequest r)
     {
-        var members = s.Hub.Members(r.String("room"));
-        return Task.FromResult(members.Ok ? Reply.With(w => WriteMembers(w, members.Value!)) : members.Error!);
+        var room = r.String("room");
+        var limit = r.OptionalInteger("limit");
+        var page = s.Hub.MembersPage(room, limit is { } l ? (int)Math.Min(l, int.MaxValue) : null, r.OptionalString("after"));
+        return Task.FromResult(page.Ok ? Reply.With(w => WriteMembers(w, page.Value!)) : page.Error!);
     }
 
     private static Task<Reply> Online(NativeSession s, JsonRequest r)
@@ -153,16 +155,19 @@ internal static class NativeCommands
 
     private static Reply Done(Result<Core.Model.Done> result) => result.Ok ? Reply.Ok : result.Error!;
 
-    private static Reply Joined(Result<JoinResult> result)
+    /// <summary>A join or create reply: the room, and the first page of its members (a big room's list is paged by <c>members</c>).</summary>
+    private static Reply Joined(NativeSession s, Result<JoinResult> result)
     {
         if (!result.Ok)
             return result.Error!;
         var joined = result.Value!;
+        var members = s.Hub.MembersPage(joined.Room);
         return Reply.With(w =>
         {
             w.WriteString("room", joined.Room);
             w.WriteString("topic", joined.Topic);
-            WriteMembers(w, joined.Members);
+            // The room can only vanish in between for a guest's transient room: an empty page then.
+            WriteMembers(w, members.Value ?? new MemberPage([], 0, 0, null));
         });
     }
 
@@ -215,6 +220,7 @@ internal static class NativeCommands
         w.WriteNumber("maxTopicChars", limits.MaxTopicChars);
         w.WriteNumber("maxLineBytes", connection.MaxLineBytes);
         w.WriteNumber("historyMax", limits.HistoryMax);
+        w.WriteNumber("membersPageMax", limits.MembersPageMax);
         w.WriteEndObject();
     }
 
@@ -236,10 +242,10 @@ internal static class NativeCommands
         w.WriteBoolean("joined", joined);
     }
 
-    private static void WriteMembers(Utf8JsonWriter w, IReadOnlyList<MemberInfo> members)
+    private static void WriteMembers(Utf8JsonWriter w, MemberPage page)
     {
         w.WriteStartArray("members");
-        foreach (var member in members)
+        foreach (var member in page.Members)
         {
             w.WriteStartObject();
             w.WriteString("user", member.User);
@@ -247,5 +253,9 @@ internal static class NativeCommands
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        w.WriteNumber("total", page.Total);
+        w.WriteNumber("online", page.Online);
+        if (page.Next is { } next)
+            w.WriteString("next", next);
     }
 }

@@ -38,7 +38,10 @@ public sealed class NativeSession : QueuedSession
 
     internal ConnectionOptions Options => _options;
 
-    public override bool TryDeliver(Broadcast broadcast) => broadcast.EncodedWith(_encoder) is var bytes && (bytes.Length == 0 || TryQueue(bytes));
+    // Once the peer has hung up, events are dropped (true: not a slow reader): a native client's own
+    // requests are answered by replies, never by events, so nothing it waits for is lost.
+    public override bool TryDeliver(Broadcast broadcast) =>
+        EventsStopped || (broadcast.EncodedWith(_encoder) is var bytes && (bytes.Length == 0 || TryQueue(bytes)));
 
     protected override byte[] EncodeBye(string reason) => _encoder.Encode(new ByeEvent(reason));
 
@@ -85,6 +88,7 @@ public sealed class NativeSession : QueuedSession
     /// <summary>The transport's input has ended: finish pending work, leave the hub, complete the queue.</summary>
     public async Task EndAsync()
     {
+        StopEvents();
         try
         {
             await DrainSendsAsync().ConfigureAwait(false);

@@ -8,4 +8,10 @@ public interface IConnectionApplication : IThreadPoolWorkItem
 {
     /// <summary>The server is stopping: say goodbye, answer what is running, then end.</summary>
     void CloseGracefully();
+
+    /// <summary>
+    /// The transport saw the peer close its side or reset the connection, before the reader has
+    /// read to the end. Called on the transport's event thread: it must only set a flag.
+    /// </summary>
+    void PeerHungUp();
 }

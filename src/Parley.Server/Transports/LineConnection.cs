@@ -55,6 +55,8 @@ internal sealed class LineConnection<TSession> : IConnectionApplication, IFrameD
 
     void IConnectionApplication.CloseGracefully() => _session.Close(ByeReasons.Shutdown);
 
+    void IConnectionApplication.PeerHungUp() => _session.StopEvents();
+
     private async Task ReadAsync()
     {
         try
@@ -180,6 +182,7 @@ internal sealed class LineConnection<TSession> : IConnectionApplication, IFrameD
     /// <summary>The session was aborted or the socket failed: cut the connection, dropping what is unsent.</summary>
     private void Cut()
     {
+        _session.ConnectionLost();
         _connection.Abort();
         EndWriter();
     }

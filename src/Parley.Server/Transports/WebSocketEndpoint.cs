@@ -138,6 +138,7 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
+            session.ConnectionLost();
             socket.Abort();
             await stopReading.CancelAsync().ConfigureAwait(false);
         }

@@ -143,7 +143,7 @@ public sealed class ChatCommandTests : IAsyncLifetime
         Assert.Contains("-- created #dev — where code is discussed", output);
         Assert.Contains("#dev alice: first in dev", output);
         Assert.Contains("-- topic of #dev: shipping on friday", output);
-        Assert.Contains("-- #dev (1): alice (online)", output);
+        Assert.Contains("-- #dev (1 member, 1 online): alice (online)", output);
         Assert.Contains("-- * #dev (1) — shipping on friday", output);
         Assert.Contains("-- online (1): alice", output);
         Assert.Contains("#dev alice: /slash at the start", output);

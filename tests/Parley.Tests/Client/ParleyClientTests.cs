@@ -25,6 +25,38 @@ public sealed class ParleyClientTests
         throw new InvalidOperationException("the client closed");
     }
 
+    [Fact]
+    public async Task Members_come_a_page_at_a_time_and_a_join_carries_the_first_page()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Limits:MembersPageMax"] = "3" });
+        await using var alice = await Connect(server);
+        await alice.RegisterAsync("alice", "password1");
+        Assert.Equal(3, alice.Limits.MembersPageMax);
+        await alice.CreateAsync("dev");
+        foreach (var name in new[] { "u_10", "u_2", "u_1", "bob" })
+        {
+            await using var member = await Connect(server);
+            await member.RegisterAsync(name, "password1");
+            await member.JoinAsync("dev");
+        }
+
+        var first = await alice.MembersPageAsync("dev", limit: 2);
+        Assert.Equal(["alice", "bob"], first.Members.Select(m => m.User));
+        Assert.Equal((5, 1), (first.Total, first.Online));
+        Assert.NotNull(first.Next);
+        var rest = await alice.MembersPageAsync("dev", after: first.Next);
+        Assert.Equal(["u_1", "u_2", "u_10"], rest.Members.Select(m => m.User));
+        Assert.Null(rest.Next);
+        Assert.Equal(["alice", "bob", "u_1", "u_2", "u_10"], (await alice.MembersAsync("dev")).Select(m => m.User));
+
+        await using var carol = await Connect(server);
+        await carol.RegisterAsync("carol", "password1");
+        var joined = await carol.JoinAsync("dev");
+        Assert.Equal((3, 6, 2), (joined.Members.Members.Count, joined.Members.Total, joined.Members.Online));
+        var error = await Assert.ThrowsAsync<ParleyException>(() => alice.MembersPageAsync("dev", after: "nonsense"));
+        Assert.Equal("bad_cursor", error.Code);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

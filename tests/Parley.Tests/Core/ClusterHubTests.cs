@@ -60,7 +60,7 @@ public sealed class ClusterHubTests : IAsyncLifetime
         Assert.True((await _a.CreateRoomAsync(alice, "dev", "code")).Ok);
         var joined = await _b.JoinAsync(bob, "dev");
         Assert.True(joined.Ok);
-        Assert.Equal(["alice", "bob"], joined.Value!.Members.Select(m => m.User));
+        Assert.Equal(["alice", "bob"], _b.Members("dev").Value!.Select(m => m.User));
         Assert.Contains(alice.Of<MembershipEvent>(), j => j.Room == "dev" && j.User == "bob");
 
         Assert.True((await _b.SetTopicAsync(bob, "dev", "new topic")).Ok);

@@ -90,7 +90,10 @@ public sealed class TcpConnection : ITransportConnection, IReadinessTarget
     internal void InputReady(bool peerHungUp = false)
     {
         if (peerHungUp)
+        {
             _input.PeerHungUp();
+            Volatile.Read(ref _application)?.PeerHungUp();
+        }
         while (true)
         {
             var state = Volatile.Read(ref _readerState);

@@ -100,14 +100,37 @@ export function resend(conv, pending) {
   deliver(conv, pending);
 }
 
+/** The first page of a room's members (online first): a room of thousands is not sent whole. */
 export async function loadMembers(conv) {
-  const { members } = await request('members', { room: conv.name });
-  applyMembers(conv.key, members);
+  const reply = await request('members', { room: conv.name });
+  applyMembers(conv.key, reply, false);
 }
 
-function applyMembers(key, members) {
-  store.members.set(key, members.map((m) => m.user));
-  for (const m of members) store.setOnline(m.user, m.online);
+/** The next page of the open room's members, added to those shown (the panel's "Show more"). */
+export async function loadMoreMembers() {
+  const conv = store.active;
+  const page = conv && store.memberPages.get(conv.key);
+  if (!page?.next || page.loading) return;
+  page.loading = true;
+  try {
+    const reply = await request('members', { room: conv.name, after: page.next });
+    applyMembers(conv.key, reply, true);
+  } finally {
+    page.loading = false;
+  }
+}
+
+/** A members page (a members, join or create reply): the names, their presence, the room's count and where the next page starts. */
+function applyMembers(key, reply, append) {
+  const known = append ? store.members.get(key) ?? [] : [];
+  // A member whose presence changed between two pages can be on both.
+  const seen = new Set(known.map((u) => u.toLowerCase()));
+  const added = reply.members.map((m) => m.user).filter((u) => !seen.has(u.toLowerCase()));
+  store.members.set(key, known.concat(added));
+  store.memberPages.set(key, { next: reply.next ?? null, loading: false });
+  const conv = store.conversation(key);
+  if (conv && typeof reply.total === 'number') conv.memberCount = reply.total;
+  for (const m of reply.members) store.setOnline(m.user, m.online);
   store.changed();
 }
 
@@ -124,9 +147,9 @@ async function enterRoom(op, fields) {
   const reply = await request(op, fields);
   const key = roomKey(reply.room);
   const conv = store.upsert(key, {
-    name: reply.room, topic: reply.topic, memberCount: reply.members.length,
+    name: reply.room, topic: reply.topic, memberCount: reply.total ?? reply.members.length,
   });
-  applyMembers(key, reply.members);
+  applyMembers(key, reply, false);
   // A new room has no history; a joined one is loaded when opened (the reply has no lastSeq).
   if (op === 'create') conv.hasOlder = false;
   await openConversation(key);

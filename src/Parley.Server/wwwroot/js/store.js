@@ -42,7 +42,8 @@ class Store {
     this.conversations = new Map();
     this.activeKey = null;
     this.online = new Set();
-    this.members = new Map(); // room key -> [{ user }]
+    this.members = new Map(); // room key -> [user]: the pages loaded so far
+    this.memberPages = new Map(); // room key -> { next, loading }: where the next members page starts (null: all loaded)
     this.search = '';
     this.status = 'connecting';
     this.announcement = null;
@@ -84,6 +85,7 @@ class Store {
   remove(key) {
     this.conversations.delete(key);
     this.members.delete(key);
+    this.memberPages.delete(key);
     if (this.activeKey === key) this.activeKey = null;
     this.changed();
   }

@@ -1,7 +1,7 @@
 // Members of the open room with online dots; clicking one opens a direct conversation.
 import { byId, el, replaceChildren } from '../dom.js';
 import { avatar } from '../avatar.js';
-import { openDirect } from '../actions.js';
+import { loadMoreMembers, openDirect } from '../actions.js';
 
 export function mountMemberPanel() {
   const list = byId('member-list');
@@ -16,7 +16,11 @@ export function mountMemberPanel() {
       openDirect(item.dataset.user);
     }
   });
+  byId('members-more').addEventListener('click', () => loadMoreMembers().catch(() => {}));
 }
+
+// People's order: ignoring case, numbers by value (u_2 before u_10), as the server pages them.
+const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 let shown = '';
 
@@ -26,8 +30,13 @@ export function renderMemberPanel(store, ui) {
   panel.hidden = !(conv && conv.kind === 'room' && ui.membersOpen);
   if (panel.hidden) return;
   const members = [...(store.members.get(conv.key) ?? [])].sort((a, b) =>
-    Number(store.isOnline(b)) - Number(store.isOnline(a)) || a.localeCompare(b));
-  byId('members-title').textContent = `Members (${members.length || conv.memberCount})`;
+    Number(store.isOnline(b)) - Number(store.isOnline(a)) || byName.compare(a, b));
+  const total = Math.max(conv.memberCount || 0, members.length);
+  byId('members-title').textContent = `Members (${total})`;
+  // A big room comes a page at a time: the rest on request.
+  const more = byId('members-more');
+  more.hidden = !store.memberPages.get(conv.key)?.next;
+  more.textContent = `Show more (${members.length} of ${total})`;
   const rows = members.map((user) => ({ user, online: store.isOnline(user) }));
   const signature = JSON.stringify([conv.key, rows]);
   if (signature === shown) return;
