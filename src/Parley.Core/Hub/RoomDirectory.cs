@@ -51,7 +51,7 @@ internal sealed partial class RoomDirectory(
     {
         foreach (var record in await store.LoadRoomsAsync().ConfigureAwait(false))
         {
-            var room = NewRoom(record.Name, record.Topic, created: record.Created);
+            var room = NewRoom(record.Name, record.Topic, creator: null, created: record.Created);
             _rooms[record.Key] = room;
             if (record.Moderation is { } moderation)
             {
@@ -138,7 +138,7 @@ internal sealed partial class RoomDirectory(
         {
             if (_rooms.ContainsKey(key))
                 return Error(ErrorCodes.RoomExists, $"a room named '{name}' exists already; join it");
-            var room = NewRoom(name, topic, transient: true);
+            var room = NewRoom(name, topic, creator, transient: true);
             room.Sequencer.SetBaseline(0);
             // Classic IRC: the creator is the channel's operator, and the topic is the operators' (+t).
             room.Moderation = RoomModeration.Default with { TopicLocked = true };
@@ -331,7 +331,7 @@ internal sealed partial class RoomDirectory(
         {
             if (_rooms.TryGetValue(Names.Key(name), out var existing))
                 return existing;
-            var room = NewRoom(name, topic);
+            var room = NewRoom(name, topic, creator);
             room.Sequencer.SetBaseline(0);
             _rooms[Names.Key(name)] = room;
             room.Roles[creatorKey] = RoomRole.Owner;
@@ -427,7 +427,8 @@ internal sealed partial class RoomDirectory(
             ? roomKeys.Select(k => _rooms.GetValueOrDefault(k)).OfType<RoomState>()
             : [];
 
-    private RoomState NewRoom(string name, string topic, bool transient = false, DateTimeOffset? created = null)
+    /// <param name="created">When a stored room was made; null for one made now, whose topic, if any, is its creator's.</param>
+    private RoomState NewRoom(string name, string topic, string? creator, bool transient = false, DateTimeOffset? created = null)
     {
         RoomState? room = null;
         room = new RoomState(name, topic, sequencers.For(ConversationKey.ForRoom(name), (message, origin) => Messaging.DeliverToRoom(room!, message, origin)), transient)
@@ -435,7 +436,7 @@ internal sealed partial class RoomDirectory(
             Created = created ?? Timestamps.Now(time),
         };
         if (created is null && topic.Length > 0)
-            room.TopicMark = new TopicMark(By: null, room.Created);
+            room.TopicMark = new TopicMark(creator, room.Created);
         return room;
     }
 

@@ -229,6 +229,12 @@ public sealed class IrcConformanceTests
         await joiner.SendAsync("TOPIC #talk");
         await joiner.NumericAsync("332");
         Assert.Matches(@" 333 joiner #talk setter \d{10}$", await joiner.NumericAsync("333"));
+
+        // A room made with a topic: its maker set it.
+        await using var maker = await server.RegisterAsync("maker");
+        await maker.OkAsync("create", new { room = "made", topic = "from the start" });
+        await joiner.SendAsync("JOIN #made");
+        Assert.Matches(@" 333 joiner #made maker \d{10}$", await joiner.NumericAsync("333"));
     }
 
     [Fact]
