@@ -96,6 +96,12 @@ internal static class ClusterEnvelope
                     w.WriteString("user", e.User);
                     w.WriteString("reason", e.Reason);
                     break;
+                case AwayChanged e:
+                    w.WriteString("kind", "away");
+                    w.WriteString("user", e.User);
+                    if (e.Message is not null)
+                        w.WriteString("message", e.Message);
+                    break;
                 case Announced e:
                     w.WriteString("kind", "announce");
                     w.WriteString("user", e.From);
@@ -151,6 +157,7 @@ internal static class ClusterEnvelope
             "offline" => new NodePresence(node, Required("user"), Online: false, JsonFields.Optional(root, "reason")),
             "kill" => new UserKilled(Required("user"), Required("reason")),
             "announce" => new Announced(Required("user"), Required("text")),
+            "away" => new AwayChanged(Required("user"), JsonFields.Optional(root, "message")),
             "signal" => new Signaled(new SignalEvent(Required("id"),
                 DateTimeOffset.FromUnixTimeMilliseconds(root.TryGetProperty("ts", out var ts) ? ts.GetInt64() : throw new FormatException("signal without ts")),
                 Required("user"), JsonFields.Optional(root, "room"), JsonFields.Optional(root, "to"), Required("tags"))),

@@ -37,6 +37,9 @@ public sealed record NodePresence(string Node, string User, bool Online, string?
 /// <summary>A signal (<see cref="Events.SignalEvent"/>) sent on another node, for this node's sessions of its room or users.</summary>
 public sealed record Signaled(Events.SignalEvent Signal) : ClusterEvent;
 
+/// <summary>A user went away (<paramref name="Message"/>) or came back (null), by IRC AWAY.</summary>
+public sealed record AwayChanged(string User, string? Message) : ClusterEvent;
+
 /// <summary>An operator's announcement, for every node's sessions.</summary>
 public sealed record Announced(string From, string Text) : ClusterEvent;
 

@@ -91,8 +91,8 @@ public sealed class ChatHub
     /// <summary>The sessions of a user on this node (an adapter showing what its own protocol knows of them, e.g. an IRC user name).</summary>
     public IReadOnlyList<Session> LocalSessions(string userName) => _presence.SessionsOf(Names.Key(userName));
 
-    /// <inheritdoc cref="PresenceRegistry.SetAway"/>
-    public void SetAway(Session session, string? message) => _presence.SetAway(session, message);
+    /// <inheritdoc cref="PresenceRegistry.SetAwayAsync"/>
+    public Task SetAwayAsync(Session session, string? message) => _presence.SetAwayAsync(session, message);
 
     /// <inheritdoc cref="PresenceRegistry.AwayOf"/>
     public string? AwayOf(string userName) => _presence.AwayOf(userName);
@@ -251,6 +251,9 @@ public sealed class ChatHub
                 break;
             case NodeLost lost:
                 _presence.ApplyRemote(lost);
+                break;
+            case AwayChanged away:
+                _presence.ApplyRemote(away);
                 break;
             case Announced announced:
                 _operators.ApplyRemote(announced);

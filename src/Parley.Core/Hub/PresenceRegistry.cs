@@ -26,7 +26,11 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
     private readonly ConcurrentDictionary<string, RemoteUser> _remote = new(StringComparer.Ordinal);
 
     /// <param name="Guest">A guest (on one node only, as a guest's name is held by one session).</param>
-    private sealed record RemoteUser(string Name, HashSet<string> Nodes, bool Guest);
+    private sealed record RemoteUser(string Name, HashSet<string> Nodes, bool Guest)
+    {
+        /// <summary>Its away message, as its nodes last said; null when back.</summary>
+        public string? Away { get; set; }
+    }
 
     /// <summary>Users online on any node, sorted by name.</summary>
     public Result<IReadOnlyList<string>> Online()
@@ -48,23 +52,44 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
         return _online.TryGetValue(key, out var user) ? user.Name : _remote.TryGetValue(key, out var remote) ? remote.Name : null;
     }
 
-    /// <summary>The away message of a user with sessions on this node, or null.</summary>
-    public string? AwayOf(string userName) => _online.TryGetValue(Names.Key(userName), out var user) ? user.Away : null;
+    /// <summary>The away message of a user online here or on another node, or null.</summary>
+    public string? AwayOf(string userName)
+    {
+        var key = Names.Key(userName);
+        return _online.TryGetValue(key, out var user) ? user.Away : _remote.TryGetValue(key, out var remote) ? remote.Away : null;
+    }
 
-    /// <summary>Marks the session's user away (a message) or back (null); its other sessions and everyone sharing a room with it hear of it.</summary>
-    public void SetAway(Session session, string? message)
+    /// <summary>
+    /// Marks the session's user away (a message) or back (null); its other sessions and everyone
+    /// sharing a room with it hear of it, on every node.
+    /// </summary>
+    public async Task SetAwayAsync(Session session, string? message)
+    {
+        if (!_online.ContainsKey(session.UserKey!))
+            return;
+        DeliverAway(session.UserKey!, session.User!, message, origin: session);
+        await cluster.PublishAsync(new AwayChanged(session.User!, message)).ConfigureAwait(false);
+    }
+
+    /// <summary>Another node's user went away or came back: its sessions and peers here hear of it.</summary>
+    public void ApplyRemote(AwayChanged away) => DeliverAway(Names.Key(away.User), away.User, away.Message, origin: null);
+
+    private void DeliverAway(string key, string name, string? message, Session? origin)
     {
         HashSet<Session> audience;
         lock (rooms.Topology)
         {
-            if (!_online.TryGetValue(session.UserKey!, out var user))
-                return;
-            user.Away = message;
-            audience = PeersOf(session.UserKey!);
-            audience.UnionWith(user.Sessions);
-            AddFollowers(audience, session.UserKey!);
+            if (_remote.TryGetValue(key, out var remote))
+                remote.Away = message;
+            audience = PeersOf(key);
+            if (_online.TryGetValue(key, out var user))
+            {
+                user.Away = message;
+                audience.UnionWith(user.Sessions);
+            }
+            AddFollowers(audience, key);
         }
-        Fanout.Deliver(new AwayEvent(session.User!, message), audience, except: session);
+        Fanout.Deliver(new AwayEvent(name, message), audience, except: origin);
     }
 
     /// <summary>Whether the user online under this name is a guest.</summary>

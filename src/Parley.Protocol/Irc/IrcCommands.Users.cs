@@ -111,15 +111,14 @@ internal static partial class IrcCommands
     /// AWAY :message marks the user away (others see it in WHO, WHOIS, a 301 when they message
     /// it, and by away-notify); AWAY alone marks it back.
     /// </summary>
-    private static Task Away(IrcSession s, IrcMessage m)
+    private static async Task Away(IrcSession s, IrcMessage m)
     {
         var message = m.Params.Count > 0 && m.Params[0].Length > 0 ? m.Params[0] : null;
-        s.Hub.SetAway(s, message);
+        await s.Hub.SetAwayAsync(s, message).ConfigureAwait(false);
         if (message is not null)
             s.Numeric(IrcNumerics.NowAway, "You have been marked as being away");
         else
             s.Numeric(IrcNumerics.UnAway, "You are no longer marked as being away");
-        return Task.CompletedTask;
     }
 
     /// <summary>USERHOST nick…: nick[*]=(+|-)user@host, '*' for an operator, '-' when away.</summary>

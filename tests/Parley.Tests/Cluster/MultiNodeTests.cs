@@ -111,6 +111,23 @@ public sealed class MultiNodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Away_reaches_every_node()
+    {
+        await using var aliceNative = await _a.RegisterAsync("alice");
+        await using var bobNative = await _b.RegisterAsync("bob");
+        await using var alice = await IrcClient.SignInAsync(_a.IrcPort, "alice");
+        await using var bob = await IrcClient.SignInAsync(_b.IrcPort, "bob", caps: "away-notify");
+
+        await alice.SendAsync("AWAY :out to lunch");
+        await alice.NumericAsync("306");
+        await bob.NextAsync(l => l == ":alice!alice@parley AWAY :out to lunch");
+        await bob.SendAsync("PRIVMSG alice :there?");
+        Assert.EndsWith(" 301 bob alice :out to lunch", await bob.NumericAsync("301"));
+        await alice.SendAsync("AWAY");
+        await bob.NextAsync(l => l == ":alice!alice@parley AWAY");
+    }
+
+    [Fact]
     public async Task Client_only_tags_and_tagmsg_cross_nodes()
     {
         await using var aliceNative = await _a.RegisterAsync("alice");
