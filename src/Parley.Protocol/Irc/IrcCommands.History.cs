@@ -29,18 +29,18 @@ internal static partial class IrcCommands
         var refs = sub switch { "LATEST" or "BEFORE" or "AFTER" or "AROUND" => 1, "BETWEEN" => 2, _ => -1 };
         if (refs < 0)
         {
-            HistoryFail(s, "INVALID_PARAMS", [m.Params[0]], "Unknown subcommand");
+            s.FailReply("CHATHISTORY", "INVALID_PARAMS", m.Params[0], "Unknown subcommand");
             return;
         }
         if (m.Params.Count < 3 + refs)
         {
-            HistoryFail(s, "INVALID_PARAMS", [sub], "Not enough parameters");
+            s.FailReply("CHATHISTORY", "INVALID_PARAMS", sub, "Not enough parameters");
             return;
         }
         var target = m.Params[1];
         if (!int.TryParse(m.Params[2 + refs], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit < 1)
         {
-            HistoryFail(s, "INVALID_PARAMS", [sub, m.Params[2 + refs]], "The limit must be a positive number");
+            s.FailReply("CHATHISTORY", "INVALID_PARAMS", sub, m.Params[2 + refs], "The limit must be a positive number");
             return;
         }
         limit = Math.Min(limit, s.Hub.Limits.HistoryMax);
@@ -59,9 +59,9 @@ internal static partial class IrcCommands
             if (point.Error is { } error)
             {
                 if (error.Code == BadReference)
-                    HistoryFail(s, "INVALID_PARAMS", [sub, selector], error.Message);
+                    s.FailReply("CHATHISTORY", "INVALID_PARAMS", sub, selector, error.Message);
                 else
-                    HistoryFail(s, "INVALID_TARGET", [sub, target], error.Message);
+                    s.FailReply("CHATHISTORY", "INVALID_TARGET", sub, target, error.Message);
                 return;
             }
             if (point.Value is not { } found)
@@ -85,7 +85,7 @@ internal static partial class IrcCommands
         }).ConfigureAwait(false);
         if (!messages.Ok)
         {
-            HistoryFail(s, "INVALID_TARGET", [sub, target], messages.Error!.Message);
+            s.FailReply("CHATHISTORY", "INVALID_TARGET", sub, target, messages.Error!.Message);
             return;
         }
         SendHistoryBatch(s, target, messages.Value!);
@@ -105,8 +105,7 @@ internal static partial class IrcCommands
                 return found.Error!;
             return found.Value is { } message ? new HistoryPoint(message.Seq, message.Seq) : (HistoryPoint?)null;
         }
-        if (selector.StartsWith("timestamp=", StringComparison.Ordinal)
-            && DateTimeOffset.TryParse(selector["timestamp=".Length..], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        if (TryTimestamp(selector, out var time))
         {
             // Stored times have millisecond precision: "after T" starts at the next millisecond.
             // A time at the end of the calendar is later than any message, and leaves room for that step.
@@ -163,7 +162,7 @@ internal static partial class IrcCommands
             || !TryTimestamp(m.Params[1], out var from) || !TryTimestamp(m.Params[2], out var to)
             || !int.TryParse(m.Params[3], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit < 1)
         {
-            HistoryFail(s, "INVALID_PARAMS", ["TARGETS"], "TARGETS timestamp=… timestamp=… limit");
+            s.FailReply("CHATHISTORY", "INVALID_PARAMS", "TARGETS", "TARGETS timestamp=… timestamp=… limit");
             return;
         }
         if (from > to)
@@ -214,6 +213,4 @@ internal static partial class IrcCommands
     }
 
     /// <summary><c>FAIL CHATHISTORY CODE context… :description</c> (IRCv3 standard replies).</summary>
-    private static void HistoryFail(IrcSession s, string code, string[] context, string description) =>
-        s.Send(new IrcMessage(s.Info.ServerName, "FAIL", ["CHATHISTORY", code, .. context, description]) { Trailing = true });
 }

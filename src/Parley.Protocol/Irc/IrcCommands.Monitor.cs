@@ -105,8 +105,7 @@ internal static partial class IrcCommands
         var realName = m.Params[0];
         if (BlankText.IsBlank(realName) || Encoding.UTF8.GetByteCount(realName) > RealNameLength)
         {
-            s.Send(new IrcMessage(s.Info.ServerName, "FAIL", "SETNAME", "INVALID_REALNAME",
-                $"A real name must show something and be at most {RealNameLength} bytes") { Trailing = true });
+            s.FailReply("SETNAME", "INVALID_REALNAME", $"A real name must show something and be at most {RealNameLength} bytes");
             return Task.CompletedTask;
         }
         s.Hub.SetRealName(s, realName);

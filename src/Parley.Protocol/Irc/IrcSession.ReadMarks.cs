@@ -34,8 +34,4 @@ public sealed partial class IrcSession
         var target = read.Room is { } room ? IrcServerInfo.Channel(room) : read.With!;
         return TryQueue(IrcCommands.MarkReadLine(this, target, read.Time).ToBytes());
     }
-
-    /// <summary>An IRCv3 standard reply: <c>FAIL command CODE [context…] :description</c>.</summary>
-    internal void FailReply(string command, string code, params string[] contextAndDescription) =>
-        Send(new IrcMessage(Info.ServerName, "FAIL", [command, code, .. contextAndDescription]) { Trailing = true });
 }

@@ -249,6 +249,10 @@ public sealed partial class IrcSession : QueuedSession
             Close(ByeReasons.SlowConsumer);
     }
 
+    /// <summary>An IRCv3 standard reply: <c>FAIL command CODE [context…] :description</c>.</summary>
+    internal void FailReply(string command, string code, params string[] contextAndDescription) =>
+        Send(new IrcMessage(Info.ServerName, "FAIL", [command, code, .. contextAndDescription]) { Trailing = true });
+
     /// <summary>A numeric reply from the server: <c>:server CODE nick params…</c>.</summary>
     internal void Numeric(string code, params string[] parameters) =>
         Send(new IrcMessage(Info.ServerName, code, [Nick, .. parameters]) { Trailing = true });
