@@ -25,8 +25,8 @@ const handlers = {
     const conv = store.conversation(key);
     if (!conv) return;
     conv.memberCount++;
-    const members = store.members.get(key);
-    if (members && !members.some((u) => sameUser(u, user))) members.push(user);
+    // A joiner has just signed in or is signed in (a presence event says so if not yet known).
+    for (const list of store.memberLists()) if (list.room === key) list.add(user, store.isOnline(user));
     store.changed();
   },
 
@@ -39,8 +39,7 @@ const handlers = {
     const conv = store.conversation(key);
     if (!conv) return;
     conv.memberCount = Math.max(0, conv.memberCount - 1);
-    const members = store.members.get(key);
-    if (members) store.members.set(key, members.filter((u) => !sameUser(u, user)));
+    for (const list of store.memberLists()) if (list.room === key) list.remove(user, store.isOnline(user));
     store.changed();
   },
 
@@ -51,6 +50,16 @@ const handlers = {
 
   presence({ user, online }) {
     store.setOnline(user, online);
+  },
+
+  /** A large room's counts (it sends no join or leave events), at most about once a second. */
+  members_count({ room, members, online }) {
+    const key = roomKey(room);
+    const conv = store.conversation(key);
+    if (!conv || typeof members !== 'number') return;
+    conv.memberCount = members;
+    store.members.get(key)?.setCounts(members, typeof online === 'number' ? online : 0);
+    store.changed();
   },
 
   /** An operator's announcement (IRC WALLOPS): shown in the banner until clicked away. */
@@ -79,7 +88,7 @@ async function joinedElsewhere(name) {
   const room = rooms.find((r) => sameUser(r.name, name));
   if (!room) return;
   const conv = store.upsert(roomKey(room.name), {
-    name: room.name, topic: room.topic, memberCount: room.members,
+    name: room.name, topic: room.topic, memberCount: room.members, large: room.large === true,
   });
   await loadOlder(conv, 1);
 }
