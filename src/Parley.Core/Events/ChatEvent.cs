@@ -21,6 +21,9 @@ public sealed record PresenceEvent(string User, bool Online, string? Reason = nu
 /// </summary>
 public sealed record WatchEvent(string User, bool Online, string? Reason = null) : ChatEvent;
 
+/// <summary>A large room's counts changed (its members and how many are online): told, at most once per tick, instead of each member's comings and goings.</summary>
+public sealed record RoomCountsEvent(string Room, int Members, int Online) : ChatEvent;
+
 /// <summary>A user changed its real name (IRC SETNAME): its sessions, those sharing a room with it, and its extended watchers hear it.</summary>
 public sealed record RealNameEvent(string User, string RealName) : ChatEvent;
 

@@ -114,6 +114,9 @@ public sealed class ChatHub
         return new Result<IReadOnlyList<MemberInfo>>(_presence.ReplaceWatches(session, names), null);
     }
 
+    /// <inheritdoc cref="RoomDirectory.AnnounceLargeRoomCounts"/>
+    public void AnnounceLargeRoomCounts() => _rooms.AnnounceLargeRoomCounts();
+
     /// <inheritdoc cref="PresenceRegistry.Unwatch"/>
     public void Unwatch(Session session, IEnumerable<string> names) => _presence.Unwatch(session, names);
 

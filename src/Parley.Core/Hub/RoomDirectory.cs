@@ -300,6 +300,32 @@ internal sealed partial class RoomDirectory(
         return new MemberPage(page, total, online, next) { Large = room.IsLarge(limits.LargeRoomMembers) };
     }
 
+    /// <summary>
+    /// Tells each large room's sessions its counts, when they changed since it last did: a large
+    /// room sends no join, leave or presence per member, so this is how a client's "10,000 members,
+    /// 5,234 online" stays current. Called on a timer by the host; costs one pass over each large
+    /// room's members.
+    /// </summary>
+    public void AnnounceLargeRoomCounts()
+    {
+        foreach (var room in _rooms.Values)
+        {
+            if (!room.IsLarge(limits.LargeRoomMembers))
+                continue;
+            var (members, online) = (0, 0);
+            foreach (var key in room.Members.Keys)
+            {
+                members++;
+                if (_presence.IsOnlineKey(key))
+                    online++;
+            }
+            if (room.AnnouncedCounts == (members, online))
+                continue;
+            room.AnnouncedCounts = (members, online);
+            Fanout.Deliver(new RoomCountsEvent(room.Name, members, online), room.Sessions, except: null);
+        }
+    }
+
     /// <summary>Another node's join or leave, applied to this node's view.</summary>
     public void ApplyRemote(MembershipChanged change)
     {

@@ -82,6 +82,9 @@ internal sealed class RoomState(string name, string topic, ConversationSequencer
     /// </summary>
     public Session[] ListSessions => _listSessions.Snapshot;
 
+    /// <summary>The counts last told to a large room's sessions (<see cref="RoomDirectory.AnnounceLargeRoomCounts"/>); only its ticks touch it.</summary>
+    public (int Members, int Online) AnnouncedCounts { get; set; }
+
     /// <summary>Whether the room has more than <paramref name="largeRoomMembers"/> members (<see cref="Policy.ChatLimits.LargeRoomMembers"/>).</summary>
     public bool IsLarge(int largeRoomMembers) => Members.Count > largeRoomMembers;
 

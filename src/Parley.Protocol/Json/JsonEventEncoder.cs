@@ -37,6 +37,12 @@ public sealed class JsonEventEncoder : IEventEncoder
             case WatchEvent e:
                 WritePresence(writer, e.User, e.Online, e.Reason);
                 break;
+            case RoomCountsEvent e:
+                writer.WriteString("type", "members_count");
+                writer.WriteString("room", e.Room);
+                writer.WriteNumber("members", e.Members);
+                writer.WriteNumber("online", e.Online);
+                break;
             case AnnouncementEvent e:
                 writer.WriteString("type", "announcement");
                 writer.WriteString("from", e.From);

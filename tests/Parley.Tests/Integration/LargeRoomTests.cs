@@ -14,7 +14,8 @@ public sealed class LargeRoomTests : IAsyncLifetime
     private readonly List<IAsyncDisposable> _open = [];
 
     // lobby is large from its fourth member on.
-    public async Task InitializeAsync() => _server = await TestServer.StartAsync(new() { ["Limits:LargeRoomMembers"] = "3" });
+    public async Task InitializeAsync() =>
+        _server = await TestServer.StartAsync(new() { ["Limits:LargeRoomMembers"] = "3", ["RoomCountsInterval"] = "00:00:00.100" });
 
     public async Task DisposeAsync()
     {
@@ -174,6 +175,29 @@ public sealed class LargeRoomTests : IAsyncLifetime
         await laptop.NextAsync("message", e => Is(e, "text", "welcome erin"));
         Assert.True(laptop.HasNo("join", e => Is(e, "user", "erin")));
     }
+
+    [Fact]
+    public async Task A_large_rooms_counts_are_told_when_they_change()
+    {
+        await RegisterOfflineAsync("bob", "carol", "dave");
+        var alice = await OpenAsync("alice");
+        await alice.NextAsync("members_count", e => Is(e, "room", "lobby") && Counts(e) == (4, 1));
+
+        var bob = await LoginAsync("bob");
+        await alice.NextAsync("members_count", e => Counts(e) == (4, 2));
+        await RegisterOfflineAsync("erin");
+        await alice.NextAsync("members_count", e => Counts(e) == (5, 2));
+        await bob.DisposeAsync();
+        await alice.NextAsync("members_count", e => Counts(e) == (5, 1));
+
+        // Unchanged counts are not told again.
+        await alice.OkAsync("create", new { room = "small" });
+        await Task.Delay(300);
+        Assert.Single(alice.Received, e => Is(e, "type", "members_count") && Counts(e) == (5, 1));
+        Assert.True(alice.HasNo("members_count", e => Is(e, "room", "small")));
+    }
+
+    private static (int Members, int Online) Counts(JsonElement e) => (e.GetProperty("members").GetInt32(), e.GetProperty("online").GetInt32());
 
     [Fact]
     public async Task A_bad_watch_gets_a_clear_error_and_the_connection_stays()
