@@ -16,10 +16,13 @@ public sealed record MembershipEvent(string Room, string User, bool Joined, bool
 public sealed record PresenceEvent(string User, bool Online, string? Reason = null) : ChatEvent;
 
 /// <summary>
-/// A user a session watches (IRC MONITOR) came online (on any node) or went offline. Told only to
-/// its watchers, never to native sessions (which cannot watch).
+/// A user a session watches (IRC MONITOR, native <c>watch</c>) came online (on any node) or went
+/// offline. Told only to its watchers; a native session shows it as a <c>presence</c>.
 /// </summary>
-public sealed record WatchEvent(string User, bool Online) : ChatEvent;
+public sealed record WatchEvent(string User, bool Online, string? Reason = null) : ChatEvent;
+
+/// <summary>A large room's counts changed (its members and how many are online): told, at most once per tick, instead of each member's comings and goings.</summary>
+public sealed record RoomCountsEvent(string Room, int Members, int Online) : ChatEvent;
 
 /// <summary>A user changed its real name (IRC SETNAME): its sessions, those sharing a room with it, and its extended watchers hear it.</summary>
 public sealed record RealNameEvent(string User, string RealName) : ChatEvent;

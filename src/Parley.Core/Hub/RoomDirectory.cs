@@ -78,7 +78,7 @@ internal sealed partial class RoomDirectory(
         var rooms = _rooms.Values
             .Where(r => !r.Moderation.Secret || r.Members.ContainsKey(me))
             .Select(r => new RoomSummary(r.Name, r.Topic, r.Members.Count, r.Members.ContainsKey(me), r.Moderation.Secret)
-                { Created = r.Created, TopicMark = r.TopicMark })
+                { Created = r.Created, TopicMark = r.TopicMark, Large = r.IsLarge(limits.LargeRoomMembers) })
             .OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
         return rooms;
@@ -308,7 +308,33 @@ internal sealed partial class RoomDirectory(
             var last = picked[size - 1];
             next = new MemberCursor(last.Online, last.Key).Encode();
         }
-        return new MemberPage(page, total, online, next);
+        return new MemberPage(page, total, online, next) { Large = room.IsLarge(limits.LargeRoomMembers) };
+    }
+
+    /// <summary>
+    /// Tells each large room's sessions its counts, when they changed since it last did: a large
+    /// room sends no join, leave or presence per member, so this is how a client's "10,000 members,
+    /// 5,234 online" stays current. Called on a timer by the host; costs one pass over each large
+    /// room's members.
+    /// </summary>
+    public void AnnounceLargeRoomCounts()
+    {
+        foreach (var room in _rooms.Values)
+        {
+            if (!room.IsLarge(limits.LargeRoomMembers))
+                continue;
+            var (members, online) = (0, 0);
+            foreach (var key in room.Members.Keys)
+            {
+                members++;
+                if (_presence.IsOnlineKey(key))
+                    online++;
+            }
+            if (room.AnnouncedCounts == (members, online))
+                continue;
+            room.AnnouncedCounts = (members, online);
+            Fanout.Deliver(new RoomCountsEvent(room.Name, members, online), room.Sessions, except: null);
+        }
     }
 
     /// <summary>Another node's join or leave, applied to this node's view.</summary>
@@ -353,11 +379,12 @@ internal sealed partial class RoomDirectory(
         }
     }
 
-    /// <summary>Makes the user a member in this node's view and tells the room; false if it already was one.</summary>
+    /// <summary>Makes the user a member in this node's view and tells the room (in a large room, see <see cref="MembershipAudience"/>); false if it already was one.</summary>
     /// <param name="heldPlace">The join counted in <see cref="RoomState.JoinsUnderway"/>: it gives its place back as it becomes a member.</param>
     public bool ApplyJoin(RoomState room, string user, Session? origin, bool heldPlace = false)
     {
         var key = Names.Key(user);
+        Session[] audience;
         lock (Topology)
         {
             if (heldPlace)
@@ -367,12 +394,13 @@ internal sealed partial class RoomDirectory(
             if (!AddMember(room, key, user))
                 return false;
             room.AddSessions(_presence.SessionsOf(key));
+            audience = MembershipAudience(room, key);
         }
-        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: true, Away: _presence.AwayOf(user)), room.Sessions, except: origin);
+        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: true, Away: _presence.AwayOf(user)), audience, except: origin);
         return true;
     }
 
-    /// <summary>Removes the user from the room in this node's view; everyone who was in it hears of it.</summary>
+    /// <summary>Removes the user from the room in this node's view; everyone who was in it hears of it (in a large room, see <see cref="MembershipAudience"/>).</summary>
     public bool ApplyLeave(RoomState room, string user, Session? origin, bool quit = false, string? reason = null)
     {
         var key = Names.Key(user);
@@ -380,7 +408,7 @@ internal sealed partial class RoomDirectory(
         lock (Topology)
         {
             // The leaver's other sessions are in the audience too.
-            audience = room.Sessions;
+            audience = MembershipAudience(room, key);
             if (!RemoveMember(room, key))
                 return false;
             room.RemoveSessions(_presence.SessionsOf(key));
@@ -472,6 +500,19 @@ internal sealed partial class RoomDirectory(
         if (_roomsOfUser.TryGetValue(userKey, out var roomKeys) && roomKeys.Remove(Names.Key(room.Name)) && roomKeys.Count == 0)
             _roomsOfUser.Remove(userKey);
         return true;
+    }
+
+    /// <summary>
+    /// Who hears that the user joined or left the room: all its sessions; in a large room only
+    /// those keeping whole member lists (IRC) and the user's own, as a client showing a room of
+    /// thousands pages its members rather than following each one. Call under the topology lock.
+    /// </summary>
+    private Session[] MembershipAudience(RoomState room, string userKey)
+    {
+        if (!room.IsLarge(limits.LargeRoomMembers))
+            return room.Sessions;
+        var own = _presence.SessionsOf(userKey);
+        return own.Length == 0 ? room.ListSessions : [.. room.ListSessions.Union(own)];
     }
 
     private static void DeliverTopic(RoomState room, string topic, string by, Session? origin) =>

@@ -61,6 +61,19 @@ public abstract class Session
     /// </summary>
     public virtual bool FollowsWatchedActivity => false;
 
+    /// <summary>
+    /// Whether the client keeps every room's member list whole (IRC: NAMES, then JOIN, PART and
+    /// QUIT), so it must hear each member come and go even in a large room (<see cref="Policy.ChatLimits.LargeRoomMembers"/>).
+    /// </summary>
+    public virtual bool KeepsFullMemberLists => false;
+
+    /// <summary>
+    /// Whether its protocol shows a watched user coming or going as the same event as a room
+    /// peer's presence (native <c>presence</c>), so it must not get both; IRC's MONITOR reply is a
+    /// line apart from the QUIT a channel shows.
+    /// </summary>
+    public virtual bool MergesWatchIntoPresence => true;
+
     /// <summary>Queues the broadcast for writing. False means the session's queue is full: it is too slow.</summary>
     public abstract bool TryDeliver(Broadcast broadcast);
 
