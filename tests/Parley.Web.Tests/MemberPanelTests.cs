@@ -170,13 +170,18 @@ public sealed class MemberPanelTests(BrowserFixture browser, ITestOutputHelper o
         await using var server = await StartSeededAsync();
         await using var alice = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
         var watches = new List<string>();
-        alice.Page.WebSocket += (_, socket) => socket.FrameSent += (_, frame) =>
+        var large = false;
+        alice.Page.WebSocket += (_, socket) =>
         {
-            if (frame.Text is { } text && text.Contains("\"watch\""))
+            socket.FrameSent += (_, frame) =>
             {
-                lock (watches)
-                    watches.Add(text);
-            }
+                if (frame.Text is { } text && text.Contains("\"watch\""))
+                {
+                    lock (watches)
+                        watches.Add(text);
+                }
+            };
+            socket.FrameReceived += (_, frame) => large |= frame.Text?.Contains("\"large\":true") == true;
         };
         await alice.RegisterAsync("alice");
         var u5 = await server.ConnectAsync();
@@ -202,10 +207,23 @@ public sealed class MemberPanelTests(BrowserFixture browser, ITestOutputHelper o
         var names = await Names(alice).AllTextContentsAsync();
         Assert.Equal(["alice", "u_1", "u_2", "u_3", "u_4", "u_5", "u_6"], names.Take(7));
 
-        await using var again = await server.ConnectAsync();
+        var again = await server.ConnectAsync();
         await again.OkAsync("login", new { user = "u_5", password = "password1" });
         await Expect(dot).ToHaveClassAsync("dot online");
         await Expect(Names(alice).Nth(1)).ToHaveTextAsync("u_5");
+        Assert.True(large, "the server marks the lobby large, so room presence is not what moved the dot");
+
+        // The partner of the open direct conversation is watched too (the panel is closed there).
+        await alice.Member("u_5").ClickAsync();
+        await Expect(alice.ChatTitle).ToHaveTextAsync("u_5");
+        await Expect(alice.Page.Locator("#chat-subtitle")).ToHaveTextAsync("online");
+        await Until.TrueAsync(() =>
+        {
+            lock (watches)
+                return watches.Count > 0 && WatchedUsers(watches[^1]).SequenceEqual(["u_5"]);
+        }, "the page watches only its direct partner");
+        await again.DisposeAsync();
+        await Expect(alice.Page.Locator("#chat-subtitle")).ToHaveTextAsync("offline");
         Assert.Empty(alice.Errors);
     }
 
