@@ -227,6 +227,49 @@ public sealed class MemberPanelTests(BrowserFixture browser, ITestOutputHelper o
         Assert.Empty(alice.Errors);
     }
 
+    [Fact]
+    public async Task A_large_room_s_count_follows_members_count_and_stays_right_when_it_shrinks_below_the_limit()
+    {
+        // Above 5 members a room is large: no join or leave events, a members_count a second at most.
+        await using var server = await TestServer.StartAsync(new() { ["Limits:LargeRoomMembers"] = "5" });
+        var members = new List<LineClient>();
+        try
+        {
+            for (var i = 1; i <= 7; i++)
+            {
+                var member = await server.RegisterAsync($"m_{i}");
+                members.Add(member);
+                await member.OkAsync(i == 1 ? "create" : "join", new { room = "crowd" });
+            }
+            await using var alice = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
+            await alice.RegisterAsync("alice");
+            await alice.Page.Locator("#rail-rooms").ClickAsync();
+            await alice.Page.Locator(".room-row", new() { HasText = "crowd" }).GetByRole(AriaRole.Button, new() { Name = "Join" }).ClickAsync();
+            await Expect(alice.ChatTitle).ToHaveTextAsync("crowd (8)");
+
+            var late = await server.RegisterAsync("m_8");
+            members.Add(late);
+            await late.OkAsync("join", new { room = "crowd" });
+            await Expect(alice.ChatTitle).ToHaveTextAsync("crowd (9)");
+            await Expect(alice.Page.Locator("#members-title")).ToHaveTextAsync("Members (9)");
+
+            // Six leave at once: the room stops being large on the way, and its joins and leaves
+            // come again, counted from the server's figure rather than the last one announced.
+            await Task.WhenAll(members.Take(6).Select(m => m.OkAsync("leave", new { room = "crowd" })));
+            await Expect(alice.ChatTitle).ToHaveTextAsync("crowd (3)");
+            await Expect(Names(alice)).ToHaveTextAsync(["alice", "m_7", "m_8"]);
+            await members[6].OkAsync("leave", new { room = "crowd" });
+            await Expect(alice.ChatTitle).ToHaveTextAsync("crowd (2)");
+            await Expect(Names(alice)).ToHaveTextAsync(["alice", "m_8"]);
+            Assert.Empty(alice.Errors);
+        }
+        finally
+        {
+            foreach (var member in members)
+                await member.DisposeAsync();
+        }
+    }
+
     private static List<string> WatchedUsers(string frame) =>
         JsonDocument.Parse(frame).RootElement.GetProperty("users").EnumerateArray().Select(u => u.GetString()!).ToList();
 

@@ -186,7 +186,7 @@ function seePresence(reply) {
 
 function noteRoomCounts(conv, reply) {
   if (typeof reply.total === 'number') conv.memberCount = reply.total;
-  if (typeof reply.large === 'boolean') conv.large = reply.large;
+  conv.large = reply.large === true; // absent unless large
 }
 
 export async function listRooms() {

@@ -2,7 +2,7 @@
 import { request } from './api.js';
 import { store, roomKey, directKey } from './store.js';
 import { loadOlder } from './sync.js';
-import { markActiveRead } from './actions.js';
+import { loadMembers, markActiveRead } from './actions.js';
 
 const handlers = {
   message(m) {
@@ -24,6 +24,7 @@ const handlers = {
     }
     const conv = store.conversation(key);
     if (!conv) return;
+    if (stoppedBeingLarge(conv)) return;
     conv.memberCount++;
     // A joiner has just signed in or is signed in (a presence event says so if not yet known).
     for (const list of store.memberLists()) if (list.room === key) list.add(user, store.isOnline(user));
@@ -38,6 +39,7 @@ const handlers = {
     }
     const conv = store.conversation(key);
     if (!conv) return;
+    if (stoppedBeingLarge(conv)) return;
     conv.memberCount = Math.max(0, conv.memberCount - 1);
     for (const list of store.memberLists()) if (list.room === key) list.remove(user, store.isOnline(user));
     store.changed();
@@ -57,6 +59,7 @@ const handlers = {
     const key = roomKey(room);
     const conv = store.conversation(key);
     if (!conv || typeof members !== 'number') return;
+    conv.large = true;
     conv.memberCount = members;
     store.members.get(key)?.setCounts(members, typeof online === 'number' ? online : 0);
     store.changed();
@@ -81,6 +84,18 @@ const handlers = {
 };
 
 const sameUser = (a, b) => a?.toLowerCase() === b?.toLowerCase();
+
+/**
+ * Someone else's join or leave in a room known as large: it has just shrunk to the server's
+ * limit, and the count last announced (members_count, at most once a second) may be behind.
+ * The first members page says how many there are now; events after it count on from there.
+ */
+function stoppedBeingLarge(conv) {
+  if (!conv.large) return false;
+  conv.large = false;
+  loadMembers(conv).catch(() => {});
+  return true;
+}
 
 /** Another session of this user joined a room: show it here too. */
 async function joinedElsewhere(name) {
