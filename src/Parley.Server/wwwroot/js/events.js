@@ -31,23 +31,16 @@ const handlers = {
     store.changed();
   },
 
-  leave({ room, user }) {
-    const key = roomKey(room);
-    if (sameUser(user, store.me)) {
-      store.remove(key);
-      return;
-    }
-    const conv = store.conversation(key);
-    if (!conv) return;
-    if (stoppedBeingLarge(conv)) return;
-    conv.memberCount = Math.max(0, conv.memberCount - 1);
-    for (const list of store.memberLists()) if (list.room === key) list.remove(user, store.isOnline(user));
-    store.changed();
+  leave(event) {
+    memberLeft(event, false);
   },
 
-  /** A moderator removed a member: for this page the same as a leave (there is no leave event besides). */
+  /**
+   * A moderator removed a member: for this page the same as a leave (there is no leave event
+   * besides), except that a large room sends kicks too, so one says nothing about its size.
+   */
   kick(event) {
-    handlers.leave(event);
+    memberLeft(event, true);
   },
 
   presence({ user, online }) {
@@ -84,6 +77,20 @@ const handlers = {
 };
 
 const sameUser = (a, b) => a?.toLowerCase() === b?.toLowerCase();
+
+function memberLeft({ room, user }, kicked) {
+  const key = roomKey(room);
+  if (sameUser(user, store.me)) {
+    store.remove(key);
+    return;
+  }
+  const conv = store.conversation(key);
+  if (!conv) return;
+  if (!kicked && stoppedBeingLarge(conv)) return;
+  conv.memberCount = Math.max(0, conv.memberCount - 1);
+  for (const list of store.memberLists()) if (list.room === key) list.remove(user, store.isOnline(user));
+  store.changed();
+}
 
 /**
  * Someone else's join or leave in a room known as large: it has just shrunk to the server's
