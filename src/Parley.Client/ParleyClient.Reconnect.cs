@@ -158,7 +158,7 @@ public sealed partial class ParleyClient
                     var session = Frames.Session(await RequestOnAsync(connection, "resume", w => w.WriteString("token", token), _disposed.Token).ConfigureAwait(false));
                     Limits = session.Limits; // the server may have restarted with other settings
                     Emit(new Reconnected(attempt));
-                    await RewatchAsync(connection).ConfigureAwait(false);
+                    await RewatchAsync(connection, session.Limits).ConfigureAwait(false);
                     await CatchUpAsync(connection, session).ConfigureAwait(false);
                     // From here a drop of the new connection starts a fresh reconnect by itself...
                     Interlocked.Exchange(ref _reconnecting, 0);
@@ -198,17 +198,27 @@ public sealed partial class ParleyClient
         }
     }
 
-    /// <summary>A watch list ends with its connection: the resumed one watches the same users, each now reported as a presence change.</summary>
-    private async Task RewatchAsync(IFrameConnection connection)
+    /// <summary>
+    /// A watch list ends with its connection: the resumed one watches the same users (as many as
+    /// the server now allows), each reported as a presence change. A refusal (a server without
+    /// <c>watch</c>) costs only their presence, never the reconnect.
+    /// </summary>
+    private async Task RewatchAsync(IFrameConnection connection, ServerLimits limits)
     {
         string[] watched;
         lock (_state)
             watched = _watched;
         if (watched.Length == 0)
             return;
-        var reply = await RequestOnAsync(connection, "watch", w => Frames.WriteUsers(w, watched), _disposed.Token).ConfigureAwait(false);
-        foreach (var member in Frames.MemberList(reply.GetProperty("users")))
-            Emit(new PresenceChanged(member.User, member.Online));
+        try
+        {
+            var reply = await RequestOnAsync(connection, "watch", w => Frames.WriteUsers(w, watched.Take(limits.MaxWatchedUsers)), _disposed.Token).ConfigureAwait(false);
+            foreach (var member in Frames.MemberList(reply.GetProperty("users")))
+                Emit(new PresenceChanged(member.User, member.Online));
+        }
+        catch (ParleyException ex) when (ex.Code is not (ParleyException.Disconnected or ParleyException.Timeout or ParleyException.Closed))
+        {
+        }
     }
 
     /// <summary>Fetches, per conversation, every message after the last one seen, and emits them oldest first.</summary>

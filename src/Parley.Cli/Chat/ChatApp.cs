@@ -23,6 +23,9 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
     /// </summary>
     private readonly HashSet<string> _partners = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>One watch request at a time, so the server's list is the latest one.</summary>
+    private readonly SemaphoreSlim _watching = new(1, 1);
+
     /// <summary>Failed sends and commands so far; a script exits non-zero when there were any.</summary>
     public int Failures { get; private set; }
 
@@ -118,10 +121,10 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
         await TryAsync(async () =>
         {
             var sent = await client.SendAsync(target, text);
-            if (target.User is { } partner)
-                await WatchPartnersAsync([partner]);
             var message = new ChatMessage(sent.Id, sent.Seq, sent.Timestamp, Me, target.Room, target.User, text);
             view.Print(format.Message(message));
+            if (target.User is { } partner)
+                _ = WatchPartnersAsync([partner]);
         });
     }
 
@@ -185,10 +188,13 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
         }
     }
 
-    /// <summary>Adds direct-conversation partners to the watch list (up to the server's limit); a failed watch only costs presence lines.</summary>
+    /// <summary>
+    /// Adds direct-conversation partners to the watch list (up to the server's limit) and sends
+    /// the whole list; requests go one at a time, each with the list as it is then. A failed watch
+    /// only costs presence lines.
+    /// </summary>
     private async Task WatchPartnersAsync(IEnumerable<string> partners)
     {
-        string[] watched;
         lock (_partners)
         {
             var before = _partners.Count;
@@ -199,14 +205,21 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
             }
             if (_partners.Count == before)
                 return;
-            watched = [.. _partners];
         }
+        await _watching.WaitAsync();
         try
         {
+            string[] watched;
+            lock (_partners)
+                watched = [.. _partners];
             await client.WatchAsync(watched);
         }
         catch (Exception ex) when (ex is ParleyException or ObjectDisposedException)
         {
+        }
+        finally
+        {
+            _watching.Release();
         }
     }
 

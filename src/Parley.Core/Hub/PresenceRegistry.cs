@@ -237,12 +237,11 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
                 newMonitors = _watches.WatchersOf(newKey);
             }
         }
-        Fanout.Deliver(new RenameEvent(oldName, newName), audience, except: null);
+        Session[] heard = [.. audience];
+        Fanout.Deliver(new RenameEvent(oldName, newName), heard, except: null);
         // To watchers a new nick is the old one going offline and the new one coming online.
-        if (oldMonitors is not null)
-            Fanout.Deliver(new WatchEvent(oldName, Online: false), oldMonitors, except: null);
-        if (newMonitors is not null)
-            Fanout.Deliver(new WatchEvent(newName, Online: true), newMonitors, except: null);
+        TellWatchers(new Broadcast(new PresenceEvent(oldName, Online: false, "Changed nick")), oldMonitors, heard);
+        TellWatchers(new Broadcast(new PresenceEvent(newName, Online: true)), newMonitors, heard);
         if (newKey != oldKey)
         {
             _ = cluster.PublishAsync(new NodePresence(cluster.NodeId, oldName, Online: false, "Changed nick", Guest: true));
@@ -305,19 +304,30 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
         }
     }
 
-    /// <summary>
-    /// Tells those who hear of the user (<paramref name="audience"/>) and those watching it that it
-    /// came online or went offline. A watcher whose protocol shows both as one event (<see
-    /// cref="Session.MergesWatchIntoPresence"/>) and hears it already as a room peer is not told twice.
-    /// </summary>
+    /// <summary>Tells those who hear of the user (<paramref name="audience"/>) and those watching it (<see cref="TellWatchers"/>) that it came online or went offline.</summary>
     private static void DeliverPresence(PresenceEvent presence, Session[] audience, Session[]? watchers)
     {
-        Fanout.Deliver(presence, audience, except: null);
+        var broadcast = new Broadcast(presence);
+        Fanout.Deliver(broadcast, audience, except: null);
+        TellWatchers(broadcast, watchers, heard: audience);
+    }
+
+    /// <summary>
+    /// Tells a user's watchers of its presence change: an IRC MONITOR watcher (<see
+    /// cref="Session.WatchesAsMonitor"/>) as a <see cref="WatchEvent"/>, besides whatever a shared
+    /// channel showed it; any other as the presence event itself, unless it is among those who
+    /// <paramref name="heard"/> of the change already.
+    /// </summary>
+    private static void TellWatchers(Broadcast presence, Session[]? watchers, Session[] heard)
+    {
         if (watchers is null)
             return;
-        ICollection<Session> heard = audience.Length > 64 ? audience.ToHashSet() : audience;
-        var told = watchers.Where(w => !w.MergesWatchIntoPresence || !heard.Contains(w)).ToArray();
-        Fanout.Deliver(new WatchEvent(presence.User, presence.Online, presence.Reason), told, except: null);
+        var change = (PresenceEvent)presence.Event;
+        var monitors = watchers.Where(w => w.WatchesAsMonitor).ToArray();
+        if (monitors.Length > 0)
+            Fanout.Deliver(new WatchEvent(change.User, change.Online), monitors, except: null);
+        ICollection<Session> told = heard.Length > 64 ? heard.ToHashSet() : heard;
+        Fanout.Deliver(presence, watchers.Where(w => !w.WatchesAsMonitor && !told.Contains(w)).ToArray(), except: null);
     }
 
     /// <summary>

@@ -77,7 +77,7 @@ internal sealed partial class RoomDirectory(
         var me = Names.Key(session.User!);
         var rooms = _rooms.Values
             .Where(r => !r.Moderation.Secret || r.Members.ContainsKey(me))
-            .Select(r => new RoomSummary(r.Name, r.Topic, r.Members.Count, r.Members.ContainsKey(me), r.Moderation.Secret)
+            .Select(r => new RoomSummary(r.Name, r.Topic, r.MemberCount, r.Members.ContainsKey(me), r.Moderation.Secret)
                 { Created = r.Created, TopicMark = r.TopicMark, Large = r.IsLarge(limits.LargeRoomMembers) })
             .OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
@@ -314,26 +314,30 @@ internal sealed partial class RoomDirectory(
     /// <summary>
     /// Tells each large room's sessions its counts, when they changed since it last did: a large
     /// room sends no join, leave or presence per member, so this is how a client's "10,000 members,
-    /// 5,234 online" stays current. Called on a timer by the host; costs one pass over each large
-    /// room's members.
+    /// 5,234 online" stays current. A room that stopped being large is told so once (its joins,
+    /// leaves and presence come as events again). Called by the host's timer, one call at a time;
+    /// costs one pass over each large room's members.
     /// </summary>
     public void AnnounceLargeRoomCounts()
     {
         foreach (var room in _rooms.Values)
         {
-            if (!room.IsLarge(limits.LargeRoomMembers))
+            var large = room.IsLarge(limits.LargeRoomMembers);
+            if (!large && room.AnnouncedCounts is null)
                 continue;
             var (members, online) = (0, 0);
-            foreach (var key in room.Members.Keys)
+            foreach (var (key, _) in room.Members)
             {
                 members++;
                 if (_presence.IsOnlineKey(key))
                     online++;
             }
-            if (room.AnnouncedCounts == (members, online))
+            var counts = new RoomCountsEvent(room.Name, members, online, large);
+            if (room.AnnouncedCounts == counts)
                 continue;
-            room.AnnouncedCounts = (members, online);
-            Fanout.Deliver(new RoomCountsEvent(room.Name, members, online), room.Sessions, except: null);
+            room.AnnouncedCounts = large ? counts : null;
+            var told = room.Sessions.Where(s => !s.KeepsFullMemberLists).ToArray();
+            Fanout.Deliver(counts, told, except: null);
         }
     }
 
@@ -482,7 +486,7 @@ internal sealed partial class RoomDirectory(
     /// <summary>Records a membership in the room's member list and the user's room index. Call under the topology lock.</summary>
     private bool AddMember(RoomState room, string userKey, string user)
     {
-        if (!room.Members.TryAdd(userKey, user))
+        if (!room.TryAddMember(userKey, user))
             return false;
         if (!_roomsOfUser.TryGetValue(userKey, out var roomKeys))
             _roomsOfUser[userKey] = roomKeys = new HashSet<string>(StringComparer.Ordinal);
@@ -493,7 +497,7 @@ internal sealed partial class RoomDirectory(
     /// <summary>Ends a membership, and its role where roles end with it (a guest's, any in a transient room). Call under the topology lock.</summary>
     private bool RemoveMember(RoomState room, string userKey)
     {
-        if (!room.Members.TryRemove(userKey, out _))
+        if (!room.TryRemoveMember(userKey))
             return false;
         if (room.Transient || !knownUsers.IsKnown(userKey))
             room.Roles.TryRemove(userKey, out _);

@@ -70,8 +70,29 @@ internal sealed class RoomState(string name, string topic, ConversationSequencer
         set => _topicMark = value;
     }
 
-    /// <summary>Member key → display name.</summary>
+    /// <summary>Member key → display name. Changed only through <see cref="TryAddMember"/> and <see cref="TryRemoveMember"/> (or a rename), under the topology lock.</summary>
     public ConcurrentDictionary<string, string> Members { get; } = new(StringComparer.Ordinal);
+
+    private volatile int _memberCount;
+
+    /// <summary>How many members: kept beside <see cref="Members"/>, whose Count takes every one of its locks, and is asked on every presence change.</summary>
+    public int MemberCount => _memberCount;
+
+    public bool TryAddMember(string userKey, string user)
+    {
+        if (!Members.TryAdd(userKey, user))
+            return false;
+        _memberCount++;
+        return true;
+    }
+
+    public bool TryRemoveMember(string userKey)
+    {
+        if (!Members.TryRemove(userKey, out _))
+            return false;
+        _memberCount--;
+        return true;
+    }
 
     /// <summary>Every connected session of every member: the fan-out list (an immutable snapshot).</summary>
     public Session[] Sessions => _sessions.Snapshot;
@@ -82,11 +103,11 @@ internal sealed class RoomState(string name, string topic, ConversationSequencer
     /// </summary>
     public Session[] ListSessions => _listSessions.Snapshot;
 
-    /// <summary>The counts last told to a large room's sessions (<see cref="RoomDirectory.AnnounceLargeRoomCounts"/>); only its ticks touch it.</summary>
-    public (int Members, int Online) AnnouncedCounts { get; set; }
+    /// <summary>The counts last told to the room's sessions while it is large (<see cref="RoomDirectory.AnnounceLargeRoomCounts"/>), else null; only its ticks touch it.</summary>
+    public Events.RoomCountsEvent? AnnouncedCounts { get; set; }
 
     /// <summary>Whether the room has more than <paramref name="largeRoomMembers"/> members (<see cref="Policy.ChatLimits.LargeRoomMembers"/>).</summary>
-    public bool IsLarge(int largeRoomMembers) => Members.Count > largeRoomMembers;
+    public bool IsLarge(int largeRoomMembers) => MemberCount > largeRoomMembers;
 
     public ConversationSequencer Sequencer { get; } = sequencer;
 

@@ -68,11 +68,11 @@ public abstract class Session
     public virtual bool KeepsFullMemberLists => false;
 
     /// <summary>
-    /// Whether its protocol shows a watched user coming or going as the same event as a room
-    /// peer's presence (native <c>presence</c>), so it must not get both; IRC's MONITOR reply is a
-    /// line apart from the QUIT a channel shows.
+    /// Whether its watches are IRC MONITOR's: a watched user's coming and going is told as a
+    /// <see cref="Events.WatchEvent"/> (730/731), besides the QUIT or JOIN a shared channel shows.
+    /// Otherwise (native <c>watch</c>) it is told as the presence event room-mates get, once.
     /// </summary>
-    public virtual bool MergesWatchIntoPresence => true;
+    public virtual bool WatchesAsMonitor => false;
 
     /// <summary>Queues the broadcast for writing. False means the session's queue is full: it is too slow.</summary>
     public abstract bool TryDeliver(Broadcast broadcast);

@@ -32,7 +32,7 @@ public sealed class IrcEventEncoder : IEventEncoder
         // Going offline is a QUIT; coming back is a JOIN per shared channel, which differs per
         // receiver and is written by IrcSession. Read positions have no IRC form.
         PresenceEvent { Online: false } e => new IrcMessage(IrcServerInfo.Source(e.User), "QUIT", e.Reason ?? "Connection closed") { Trailing = true }.ToBytes(),
-        PresenceEvent or ReadEvent or RoomCountsEvent => [],
+        PresenceEvent or ReadEvent => [],
         // Only to clients with message-tags (IrcSession drops it for the others).
         SignalEvent e => Encoding.UTF8.GetBytes(
             $"@time={JsonWire.Timestamp(e.Timestamp)};msgid={e.Id};{e.ClientTags} {new IrcMessage(IrcServerInfo.Source(e.From), "TAGMSG", e.Room is not null ? IrcServerInfo.Channel(e.Room) : e.To!)}\r\n"),

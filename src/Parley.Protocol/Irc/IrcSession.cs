@@ -90,7 +90,7 @@ public sealed partial class IrcSession : QueuedSession
     public override bool KeepsFullMemberLists => true;
 
     /// <summary>MONITOR's 730/731 come besides the QUIT or JOIN a shared channel shows.</summary>
-    public override bool MergesWatchIntoPresence => false;
+    public override bool WatchesAsMonitor => true;
 
     public IrcCaps Caps
     {

@@ -32,16 +32,18 @@ public sealed class JsonEventEncoder : IEventEncoder
                     writer.WriteString("reason", e.Reason);
                 break;
             case PresenceEvent e:
-                WritePresence(writer, e.User, e.Online, e.Reason);
-                break;
-            case WatchEvent e:
-                WritePresence(writer, e.User, e.Online, e.Reason);
+                writer.WriteString("type", "presence");
+                writer.WriteString("user", e.User);
+                writer.WriteBoolean("online", e.Online);
+                if (e.Reason is not null)
+                    writer.WriteString("reason", e.Reason);
                 break;
             case RoomCountsEvent e:
                 writer.WriteString("type", "members_count");
                 writer.WriteString("room", e.Room);
                 writer.WriteNumber("members", e.Members);
                 writer.WriteNumber("online", e.Online);
+                writer.WriteBoolean("large", e.Large);
                 break;
             case AnnouncementEvent e:
                 writer.WriteString("type", "announcement");
@@ -117,15 +119,5 @@ public sealed class JsonEventEncoder : IEventEncoder
                 throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no JSON form for this event");
         }
         writer.WriteEndObject();
-    }
-
-    // A watched user's change and a room peer's are one event to a native client.
-    private static void WritePresence(Utf8JsonWriter writer, string user, bool online, string? reason)
-    {
-        writer.WriteString("type", "presence");
-        writer.WriteString("user", user);
-        writer.WriteBoolean("online", online);
-        if (reason is not null)
-            writer.WriteString("reason", reason);
     }
 }

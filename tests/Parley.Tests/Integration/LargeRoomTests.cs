@@ -181,7 +181,7 @@ public sealed class LargeRoomTests : IAsyncLifetime
     {
         await RegisterOfflineAsync("bob", "carol", "dave");
         var alice = await OpenAsync("alice");
-        await alice.NextAsync("members_count", e => Is(e, "room", "lobby") && Counts(e) == (4, 1));
+        await alice.NextAsync("members_count", e => Is(e, "room", "lobby") && Counts(e) == (4, 1) && e.GetProperty("large").GetBoolean());
 
         var bob = await LoginAsync("bob");
         await alice.NextAsync("members_count", e => Counts(e) == (4, 2));
@@ -195,6 +195,18 @@ public sealed class LargeRoomTests : IAsyncLifetime
         await Task.Delay(300);
         Assert.Single(alice.Received, e => Is(e, "type", "members_count") && Counts(e) == (5, 1));
         Assert.True(alice.HasNo("members_count", e => Is(e, "room", "small")));
+
+        // Back at the limit, the room says once that it is no longer large, and its leaves are told again.
+        foreach (var user in new[] { "carol", "dave" })
+        {
+            await using var leaver = await LoginAsync(user);
+            await leaver.OkAsync("leave", new { room = "lobby" });
+        }
+        await alice.NextAsync("members_count", e => Counts(e) == (3, 1) && !e.GetProperty("large").GetBoolean());
+        await using (var erin = await LoginAsync("erin"))
+            await erin.OkAsync("leave", new { room = "lobby" });
+        await alice.NextAsync("leave", e => Is(e, "user", "erin"));
+        Assert.True(alice.HasNo("leave", e => Is(e, "user", "carol")));
     }
 
     private static (int Members, int Online) Counts(JsonElement e) => (e.GetProperty("members").GetInt32(), e.GetProperty("online").GetInt32());
