@@ -47,14 +47,18 @@ const handlers = {
     store.setOnline(user, online);
   },
 
-  /** A large room's counts (it sends no join or leave events), at most about once a second. */
-  members_count({ room, members, online }) {
+  /**
+   * A large room's counts (it sends no join or leave events), at most about once a second; once
+   * more with `large: false` when it stops being large.
+   */
+  members_count({ room, members, online, large }) {
     const key = roomKey(room);
     const conv = store.conversation(key);
     if (!conv || typeof members !== 'number') return;
-    conv.large = true;
     conv.memberCount = members;
     store.members.get(key)?.setCounts(members, typeof online === 'number' ? online : 0);
+    if (large === false) stoppedBeingLarge(conv);
+    else conv.large = true;
     store.changed();
   },
 
@@ -94,8 +98,10 @@ function memberLeft({ room, user }, kicked) {
 
 /**
  * Someone else's join or leave in a room known as large: it has just shrunk to the server's
- * limit, and the count last announced (members_count, at most once a second) may be behind.
- * The first members page says how many there are now; events after it count on from there.
+ * limit, and the count last announced (members_count, at most once a second) may be behind, as
+ * may the dots of members not watched while it was large. The first members page says how it is
+ * now; events after it count on from there. (The server's last members_count, `large: false`,
+ * comes up to a second later; it finds the room already known as small.)
  */
 function stoppedBeingLarge(conv) {
   if (!conv.large) return false;
