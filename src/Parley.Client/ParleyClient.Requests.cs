@@ -107,9 +107,10 @@ public sealed partial class ParleyClient
     /// <summary>
     /// A page of a room's members, online first: at most <paramref name="limit"/> (default and
     /// maximum the server's <see cref="ServerLimits.MembersPageMax"/>), after the page whose
-    /// <see cref="MemberPage.Next"/> is <paramref name="after"/> (null: the first page).
+    /// <see cref="MemberPage.Next"/> is <paramref name="after"/> (null: the first page). With a
+    /// <paramref name="query"/>, only members whose name contains it, ignoring case (the counts too).
     /// </summary>
-    public async Task<MemberPage> MembersPageAsync(string room, int? limit = null, string? after = null, CancellationToken cancellationToken = default) =>
+    public async Task<MemberPage> MembersPageAsync(string room, int? limit = null, string? after = null, string? query = null, CancellationToken cancellationToken = default) =>
         Frames.Members(await RequestAsync("members", w =>
         {
             w.WriteString("room", room);
@@ -117,6 +118,8 @@ public sealed partial class ParleyClient
                 w.WriteNumber("limit", l);
             if (after is not null)
                 w.WriteString("after", after);
+            if (!string.IsNullOrEmpty(query))
+                w.WriteString("query", query);
         }, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Every member of a room, page by page (<see cref="MembersPageAsync"/>): for a room of thousands, prefer a page.</summary>

@@ -185,7 +185,8 @@ public sealed class ChatHub
     public Result<IReadOnlyList<MemberInfo>> Members(string name) => _rooms.Members(name);
 
     /// <inheritdoc cref="RoomDirectory.MembersPage"/>
-    public Result<MemberPage> MembersPage(string name, int? limit = null, string? after = null) => _rooms.MembersPage(name, limit, after);
+    public Result<MemberPage> MembersPage(string name, int? limit = null, string? after = null, string? query = null) =>
+        _rooms.MembersPage(name, limit, after, query);
 
     /// <inheritdoc cref="Messaging.SendToRoomAsync"/>
     public Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text, LiveExtras? live = null) =>

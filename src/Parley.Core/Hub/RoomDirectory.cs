@@ -257,16 +257,23 @@ internal sealed partial class RoomDirectory(
     public Result<IReadOnlyList<MemberInfo>> Members(string name) =>
         FindRoom(name) is { } room ? new Result<IReadOnlyList<MemberInfo>>(MembersOf(room), null) : NoSuchRoom(name);
 
+    /// <summary>The longest <c>members</c> <c>query</c>, in characters (a name is at most <see cref="Names.MaxLength"/>).</summary>
+    public const int MaxMemberQueryChars = 64;
+
     /// <summary>
     /// A page of a room's members, online first, each part in natural name order, starting after
     /// <paramref name="after"/> (a <see cref="MemberPage.Next"/> of an earlier page); at most
     /// <paramref name="limit"/> of them (default and maximum <see cref="ChatLimits.MembersPageMax"/>).
+    /// With a <paramref name="query"/>, only the members whose name contains it ignoring case, and
+    /// the counts are of those; the order and the cursor are the same.
     /// </summary>
     /// <remarks>
     /// One pass over the members to count them and pick those after the cursor, then a sort of the
     /// picked ones: a page of a 10,000-member room costs a few milliseconds, not a reply of 10,000 names.
+    /// The match is ordinal ignoring case (Unicode simple case folding, the same on every machine):
+    /// a linguistic match would let an ignorable character such as U+200B match every name.
     /// </remarks>
-    public Result<MemberPage> MembersPage(string name, int? limit, string? after)
+    public Result<MemberPage> MembersPage(string name, int? limit, string? after, string? query = null)
     {
         if (FindRoom(name) is not { } room)
             return NoSuchRoom(name);
@@ -274,6 +281,8 @@ internal sealed partial class RoomDirectory(
         var size = limit ?? max;
         if (size < 1 || size > max)
             return Error(ErrorCodes.BadField, $"'limit' of a members page is 1 to {max}");
+        if (query is not null && TextLength.Exceeds(query, MaxMemberQueryChars))
+            return Error(ErrorCodes.BadField, $"a members 'query' is at most {MaxMemberQueryChars} characters");
         MemberCursor cursor = default;
         if (after is not null && !MemberCursor.TryParse(after, out cursor))
             return Error(ErrorCodes.BadCursor, "'after' is not a cursor from a members reply; ask for the first page without it");
@@ -282,6 +291,8 @@ internal sealed partial class RoomDirectory(
         var picked = new List<(bool Online, string Key, string User)>();
         foreach (var (key, user) in room.Members)
         {
+            if (!string.IsNullOrEmpty(query) && !user.Contains(query, StringComparison.OrdinalIgnoreCase))
+                continue;
             var isOnline = _presence.IsOnlineKey(key);
             total++;
             if (isOnline)

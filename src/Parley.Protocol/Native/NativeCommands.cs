@@ -110,7 +110,7 @@ internal static class NativeCommands
     {
         var room = r.String("room");
         var limit = r.OptionalInteger("limit");
-        var page = s.Hub.MembersPage(room, limit is { } l ? (int)Math.Min(l, int.MaxValue) : null, r.OptionalString("after"));
+        var page = s.Hub.MembersPage(room, limit is { } l ? (int)Math.Min(l, int.MaxValue) : null, r.OptionalString("after"), r.OptionalString("query"));
         return Task.FromResult(page.Ok ? Reply.With(w => WriteMembers(w, page.Value!)) : page.Error!);
     }
 

@@ -48,6 +48,9 @@ public sealed class ParleyClientTests
         Assert.Equal(["u_1", "u_2", "u_10"], rest.Members.Select(m => m.User));
         Assert.Null(rest.Next);
         Assert.Equal(["alice", "bob", "u_1", "u_2", "u_10"], (await alice.MembersAsync("dev")).Select(m => m.User));
+        var found = await alice.MembersPageAsync("dev", query: "U_1");
+        Assert.Equal(["u_1", "u_10"], found.Members.Select(m => m.User));
+        Assert.Equal((2, 0, null), (found.Total, found.Online, found.Next));
 
         await using var carol = await Connect(server);
         await carol.RegisterAsync("carol", "password1");

@@ -120,6 +120,65 @@ public sealed class MembersPagingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_query_pages_the_matching_members_only_ignoring_case_with_their_counts()
+    {
+        // u_1 .. u_150: those containing "u_1" ignoring case are u_1, u_10..u_19, u_100..u_150 (62), U_14 and U_105 among them.
+        var reader = await RegisterOfflineAsync(150);
+        foreach (var i in new[] { 12, 140, 7 })
+            await LoginAsync(i);
+        await reader.OkAsync("login", new { user = NameOf(120), password = "password1" });
+        var expected = new[] { 12, 120, 140 }.Select(i => (NameOf(i), true))
+            .Concat(Enumerable.Range(1, 150).Where(i => NameOf(i).Contains("u_1", StringComparison.OrdinalIgnoreCase) && i is not (12 or 120 or 140))
+                .Select(i => (NameOf(i), false)))
+            .ToArray();
+        Assert.Equal(62, expected.Length);
+
+        var pages = new List<JsonElement>();
+        string? after = null;
+        do
+        {
+            var page = after is null
+                ? await reader.OkAsync("members", new { room = "lobby", limit = 25, query = "U_1" })
+                : await reader.OkAsync("members", new { room = "lobby", limit = 25, after, query = "U_1" });
+            pages.Add(page);
+            after = Next(page);
+        }
+        while (after is not null && pages.Count < 10);
+
+        Assert.Equal([25, 25, 12], pages.Select(p => Members(p).Length));
+        Assert.All(pages, p => Assert.Equal((62, 3), (p.GetProperty("total").GetInt32(), p.GetProperty("online").GetInt32())));
+        Assert.Equal(expected, pages.SelectMany(Members).ToArray());
+        Assert.Contains(("U_14", false), expected);
+
+        // Any case in the query, any part of the name; "" is no query at all.
+        Assert.Equal([("U_105", false)], Members(await reader.OkAsync("members", new { room = "lobby", query = "u_105" })));
+        Assert.Equal([("u_150", false)], Members(await reader.OkAsync("members", new { room = "lobby", query = "_150" })));
+        var all = await reader.OkAsync("members", new { room = "lobby", query = "" });
+        Assert.Equal((150, 4), (all.GetProperty("total").GetInt32(), all.GetProperty("online").GetInt32()));
+        // No match is an empty page with zero counts, whatever the script.
+        foreach (var query in new[] { "zzz", "张伟", "Ä", "\u200b" })
+        {
+            var none = await reader.OkAsync("members", new { room = "lobby", query });
+            Assert.Empty(Members(none));
+            Assert.Equal((0, 0), (none.GetProperty("total").GetInt32(), none.GetProperty("online").GetInt32()));
+            Assert.Null(Next(none));
+        }
+    }
+
+    [Fact]
+    public async Task A_query_longer_than_64_characters_or_not_a_string_is_a_bad_field()
+    {
+        await using var alice = await _server.RegisterAsync("alice");
+        Assert.Equal([("alice", true)], Members(await alice.OkAsync("members", new { room = "lobby", query = new string('a', 1) })));
+        Assert.Empty(Members(await alice.OkAsync("members", new { room = "lobby", query = new string('a', 64) })));
+        // 64 emoji are 128 UTF-16 units but 64 characters.
+        Assert.Empty(Members(await alice.OkAsync("members", new { room = "lobby", query = string.Concat(Enumerable.Repeat("😀", 64)) })));
+        Assert.Equal("bad_field", await alice.ErrorAsync("members", new { room = "lobby", query = new string('a', 65) }));
+        Assert.Equal("bad_field", await alice.ErrorAsync("members", new { room = "lobby", query = 5 }));
+        Assert.Equal("no_such_room", await alice.ErrorAsync("members", new { room = "nowhere", query = "a" }));
+    }
+
+    [Fact]
     public async Task A_join_reply_carries_the_first_page_and_the_counts_and_the_room_list_only_counts()
     {
         var founder = await RegisterOfflineAsync(1);

@@ -2,6 +2,7 @@
 import { request, sendTarget, target } from './api.js';
 import { store, roomKey, directKey } from './store.js';
 import { loadOlder, PAGE } from './sync.js';
+import { MemberList } from './members.js';
 
 const ACTIVE_KEY = 'parley.active';
 let nextTempId = 1;
@@ -12,6 +13,8 @@ export async function openConversation(key) {
   store.setActive(key);
   sessionStorage.setItem(ACTIVE_KEY, key);
   markActiveRead();
+  // A search belongs to the room it was made in.
+  if (store.memberSearch && store.memberSearch.room !== key) searchMembers('');
   if (conv.kind === 'room') loadMembers(conv).catch(() => {});
   // Only a preview is loaded until the conversation is opened: fill up the first page.
   if (conv.messages.length < PAGE && conv.hasOlder) await loadOlder(conv, PAGE - conv.messages.length).catch(() => {});
@@ -103,35 +106,87 @@ export function resend(conv, pending) {
 /** The first page of a room's members (online first): a room of thousands is not sent whole. */
 export async function loadMembers(conv) {
   const reply = await request('members', { room: conv.name });
-  applyMembers(conv.key, reply, false);
+  applyMembers(conv.key, reply);
+  // After a reconnect the search is asked again too: presence may have moved its members.
+  const search = store.memberSearch;
+  if (search?.room === conv.key) searchMembers(search.query).catch(() => {});
 }
 
-/** The next page of the open room's members, added to those shown (the panel's "Show more"). */
-export async function loadMoreMembers() {
-  const conv = store.active;
-  const page = conv && store.memberPages.get(conv.key);
-  if (!page?.next || page.loading) return;
-  page.loading = true;
+/**
+ * The page after those loaded in `list` (the member panel asks when scrolled near the end).
+ * A failure (offline) is left for the next scroll to try again.
+ */
+export async function loadMoreMembers(list) {
+  const conv = store.conversation(list.room);
+  if (!conv || !list.next || list.loading) return;
+  list.loading = true;
   try {
-    const reply = await request('members', { room: conv.name, after: page.next });
-    applyMembers(conv.key, reply, true);
+    const reply = await request('members', { room: conv.name, after: list.next, query: list.query || undefined });
+    if (!isCurrent(list)) return;
+    list.applyPage(reply, true);
+    seePresence(reply);
+    if (!list.query) noteRoomCounts(conv, reply);
+  } catch {
+    list.failed = true;
   } finally {
-    page.loading = false;
+    list.loading = false;
+    store.changed();
   }
 }
 
-/** A members page (a members, join or create reply): the names, their presence, the room's count and where the next page starts. */
-function applyMembers(key, reply, append) {
-  const known = append ? store.members.get(key) ?? [] : [];
-  // A member whose presence changed between two pages can be on both.
-  const seen = new Set(known.map((u) => u.toLowerCase()));
-  const added = reply.members.map((m) => m.user).filter((u) => !seen.has(u.toLowerCase()));
-  store.members.set(key, known.concat(added));
-  store.memberPages.set(key, { next: reply.next ?? null, loading: false });
-  const conv = store.conversation(key);
-  if (conv && typeof reply.total === 'number') conv.memberCount = reply.total;
-  for (const m of reply.members) store.setOnline(m.user, m.online);
+// The search asked last: a slower reply to an earlier one is dropped.
+let searchGeneration = 0;
+
+/** Searches the open room's members for names containing `query` ('' ends the search). */
+export async function searchMembers(query) {
+  const conv = store.active;
+  const generation = ++searchGeneration;
+  query = query.trim();
+  if (!conv || conv.kind !== 'room' || query === '') {
+    store.memberSearch = null;
+    store.changed();
+    return;
+  }
+  const list = new MemberList(conv.key, query);
+  list.loading = true;
+  store.memberSearch = list;
   store.changed();
+  try {
+    const reply = await request('members', { room: conv.name, query });
+    if (generation !== searchGeneration || store.memberSearch !== list) return;
+    list.applyPage(reply, false);
+    seePresence(reply);
+  } catch {
+    list.failed = true;
+  } finally {
+    list.loading = false;
+    store.changed();
+  }
+}
+
+const isCurrent = (list) => store.members.get(list.room) === list || store.memberSearch === list;
+
+/** A first members page (a members, join or create reply): a fresh list, the room's count and flag. */
+function applyMembers(key, reply) {
+  const list = new MemberList(key);
+  list.applyPage(reply, false);
+  const old = store.members.get(key);
+  if (old) list.scrollTop = old.scrollTop;
+  store.members.set(key, list);
+  seePresence(reply);
+  const conv = store.conversation(key);
+  if (conv) noteRoomCounts(conv, reply);
+  store.changed();
+}
+
+/** What a members page says about presence is as new as it gets: the dots everywhere follow it. */
+function seePresence(reply) {
+  for (const m of reply.members) store.setOnline(m.user, m.online);
+}
+
+function noteRoomCounts(conv, reply) {
+  if (typeof reply.total === 'number') conv.memberCount = reply.total;
+  conv.large = reply.large === true; // absent unless large
 }
 
 export async function listRooms() {
@@ -147,9 +202,9 @@ async function enterRoom(op, fields) {
   const reply = await request(op, fields);
   const key = roomKey(reply.room);
   const conv = store.upsert(key, {
-    name: reply.room, topic: reply.topic, memberCount: reply.total ?? reply.members.length,
+    name: reply.room, topic: reply.topic, memberCount: reply.total ?? reply.members.length, large: reply.large === true,
   });
-  applyMembers(key, reply, false);
+  applyMembers(key, reply);
   // A new room has no history; a joined one is loaded when opened (the reply has no lastSeq).
   if (op === 'create') conv.hasOlder = false;
   await openConversation(key);

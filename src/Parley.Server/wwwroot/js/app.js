@@ -12,6 +12,7 @@ import { mountComposer, renderComposer } from './views/composer.js';
 import { mountMemberPanel, renderMemberPanel } from './views/memberPanel.js';
 import { mountRoomDialog } from './views/roomDialog.js';
 import { renderBanner, renderTitle } from './views/banner.js';
+import { updateWatch } from './watch.js';
 
 // View-only state: whether the member panel is open (by default where there is room for it).
 const ui = { membersOpen: window.matchMedia('(min-width: 1000px)').matches };
@@ -30,6 +31,7 @@ function render() {
   renderMemberPanel(store, ui);
   renderComposer(store);
   renderMessageList(store);
+  updateWatch();
 }
 
 mountLogin();
@@ -38,7 +40,7 @@ mountConversationList(store);
 mountChatHeader(store, ui);
 mountMessageList(store);
 mountComposer();
-mountMemberPanel();
+mountMemberPanel(store, ui);
 mountRoomDialog();
 store.subscribe(render);
 document.addEventListener('visibilitychange', markActiveRead);

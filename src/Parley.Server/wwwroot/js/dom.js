@@ -33,3 +33,8 @@ export function replaceChildren(node, ...children) {
 }
 
 export const byId = (id) => document.getElementById(id);
+
+/** Sets a node's text only when it differs: a redraw a frame then touches nothing unchanged. */
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}

@@ -2,7 +2,7 @@
 import { request } from './api.js';
 import { store, roomKey, directKey } from './store.js';
 import { loadOlder } from './sync.js';
-import { markActiveRead } from './actions.js';
+import { loadMembers, markActiveRead } from './actions.js';
 
 const handlers = {
   message(m) {
@@ -24,33 +24,42 @@ const handlers = {
     }
     const conv = store.conversation(key);
     if (!conv) return;
+    if (stoppedBeingLarge(conv)) return;
     conv.memberCount++;
-    const members = store.members.get(key);
-    if (members && !members.some((u) => sameUser(u, user))) members.push(user);
+    // A joiner has just signed in or is signed in (a presence event says so if not yet known).
+    for (const list of store.memberLists()) if (list.room === key) list.add(user, store.isOnline(user));
     store.changed();
   },
 
-  leave({ room, user }) {
-    const key = roomKey(room);
-    if (sameUser(user, store.me)) {
-      store.remove(key);
-      return;
-    }
-    const conv = store.conversation(key);
-    if (!conv) return;
-    conv.memberCount = Math.max(0, conv.memberCount - 1);
-    const members = store.members.get(key);
-    if (members) store.members.set(key, members.filter((u) => !sameUser(u, user)));
-    store.changed();
+  leave(event) {
+    memberLeft(event, false);
   },
 
-  /** A moderator removed a member: for this page the same as a leave (there is no leave event besides). */
+  /**
+   * A moderator removed a member: for this page the same as a leave (there is no leave event
+   * besides), except that a large room sends kicks too, so one says nothing about its size.
+   */
   kick(event) {
-    handlers.leave(event);
+    memberLeft(event, true);
   },
 
   presence({ user, online }) {
     store.setOnline(user, online);
+  },
+
+  /**
+   * A large room's counts (it sends no join or leave events), at most about once a second; once
+   * more with `large: false` when it stops being large.
+   */
+  members_count({ room, members, online, large }) {
+    const key = roomKey(room);
+    const conv = store.conversation(key);
+    if (!conv || typeof members !== 'number') return;
+    conv.memberCount = members;
+    store.members.get(key)?.setCounts(members, typeof online === 'number' ? online : 0);
+    if (large === false) stoppedBeingLarge(conv);
+    else conv.large = true;
+    store.changed();
   },
 
   /** An operator's announcement (IRC WALLOPS): shown in the banner until clicked away. */
@@ -73,13 +82,41 @@ const handlers = {
 
 const sameUser = (a, b) => a?.toLowerCase() === b?.toLowerCase();
 
+function memberLeft({ room, user }, kicked) {
+  const key = roomKey(room);
+  if (sameUser(user, store.me)) {
+    store.remove(key);
+    return;
+  }
+  const conv = store.conversation(key);
+  if (!conv) return;
+  if (!kicked && stoppedBeingLarge(conv)) return;
+  conv.memberCount = Math.max(0, conv.memberCount - 1);
+  for (const list of store.memberLists()) if (list.room === key) list.remove(user, store.isOnline(user));
+  store.changed();
+}
+
+/**
+ * Someone else's join or leave in a room known as large: it has just shrunk to the server's
+ * limit, and the count last announced (members_count, at most once a second) may be behind, as
+ * may the dots of members not watched while it was large. The first members page says how it is
+ * now; events after it count on from there. (The server's last members_count, `large: false`,
+ * comes up to a second later; it finds the room already known as small.)
+ */
+function stoppedBeingLarge(conv) {
+  if (!conv.large) return false;
+  conv.large = false;
+  loadMembers(conv).catch(() => {});
+  return true;
+}
+
 /** Another session of this user joined a room: show it here too. */
 async function joinedElsewhere(name) {
   const { rooms } = await request('rooms');
   const room = rooms.find((r) => sameUser(r.name, name));
   if (!room) return;
   const conv = store.upsert(roomKey(room.name), {
-    name: room.name, topic: room.topic, memberCount: room.members,
+    name: room.name, topic: room.topic, memberCount: room.members, large: room.large === true,
   });
   await loadOlder(conv, 1);
 }

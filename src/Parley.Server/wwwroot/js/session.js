@@ -7,6 +7,7 @@ import { loadToken, saveToken, clearToken } from './token.js';
 import { syncSession } from './sync.js';
 import { applyEvent, replayEarlyEvents } from './events.js';
 import { loadMembers, markActiveRead, restoreConversation } from './actions.js';
+import { resetWatch } from './watch.js';
 
 export function connect() {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -58,6 +59,7 @@ async function start(reply) {
   const reconnected = store.me !== null && store.me.toLowerCase() === reply.user.toLowerCase();
   if (!reconnected) store.reset(reply.user);
   if (reply.limits) store.limits = { ...store.limits, ...reply.limits };
+  resetWatch(); // a new connection watches no one until told
   store.status = 'online';
   store.screen = 'app';
   store.changed();

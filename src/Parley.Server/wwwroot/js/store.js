@@ -13,6 +13,7 @@ function newConversation(key, fields) {
     name: '',
     topic: '',
     memberCount: 0,
+    large: false,     // a room so big the server sends no join, leave or room presence events for it
     lastSeq: 0,       // the newest seq the server has told us of
     readSeq: 0,       // how far we told the server (or it told us) this user has read
     unread: 0,
@@ -27,7 +28,10 @@ function newConversation(key, fields) {
 }
 
 /** What a server with default settings accepts, until its sign-in reply says (`limits`). */
-const defaultLimits = { maxTextChars: 4000, maxTopicChars: 300, maxLineBytes: 65536, historyMax: 200 };
+const defaultLimits = { maxTextChars: 4000, maxTopicChars: 300, maxLineBytes: 65536, historyMax: 200, maxWatchedUsers: 100 };
+
+// Without frames (a hidden tab) a redraw still comes, so the title's unread count keeps up.
+const HIDDEN_REDRAW_MS = 250;
 
 class Store {
   constructor() {
@@ -42,8 +46,8 @@ class Store {
     this.conversations = new Map();
     this.activeKey = null;
     this.online = new Set();
-    this.members = new Map(); // room key -> [user]: the pages loaded so far
-    this.memberPages = new Map(); // room key -> { next, loading }: where the next members page starts (null: all loaded)
+    this.members = new Map(); // room key -> MemberList: the pages loaded so far
+    this.memberSearch = null; // MemberList of the member panel's search in the open room, or null
     this.search = '';
     this.status = 'connecting';
     this.announcement = null;
@@ -55,14 +59,24 @@ class Store {
     return () => this.listeners.delete(listener);
   }
 
-  /** Coalesces the changes of one turn of the event loop into one redraw. */
+  /**
+   * Coalesces changes into one redraw per animation frame: a burst of a thousand events (people
+   * joining, leaving, coming online) costs a thousand cheap store updates and one redraw a frame.
+   */
   changed() {
     if (this.scheduled) return;
     this.scheduled = true;
-    queueMicrotask(() => {
+    let frame = 0;
+    let timer = 0;
+    const run = () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      if (!this.scheduled) return;
       this.scheduled = false;
       for (const listener of this.listeners) listener(this);
-    });
+    };
+    frame = requestAnimationFrame(run);
+    timer = setTimeout(run, HIDDEN_REDRAW_MS);
   }
 
   get active() {
@@ -85,7 +99,7 @@ class Store {
   remove(key) {
     this.conversations.delete(key);
     this.members.delete(key);
-    this.memberPages.delete(key);
+    if (this.memberSearch?.room === key) this.memberSearch = null;
     if (this.activeKey === key) this.activeKey = null;
     this.changed();
   }
@@ -162,21 +176,31 @@ class Store {
   }
 
   /**
-   * Conversations, most recent activity first, filtered by the search box. Those with no
-   * message yet (a room just created) come after, by name.
+   * Conversations, most recent activity first, filtered by the search box (unless `filtered` is
+   * false). Those with no message yet (a room just created) come after, by name.
    */
-  sortedConversations() {
-    const needle = this.search.trim().toLowerCase();
+  sortedConversations(filtered = true) {
+    const needle = filtered ? this.search.trim().toLowerCase() : '';
     return [...this.conversations.values()]
       .filter((c) => !needle || c.name.toLowerCase().includes(needle))
       .sort((a, b) => this.lastActivity(b) - this.lastActivity(a) || a.name.localeCompare(b.name));
   }
 
+  /** The member lists loaded: each room's, and the search's. */
+  *memberLists() {
+    yield* this.members.values();
+    if (this.memberSearch) yield this.memberSearch;
+  }
+
+  /** A user came online or went offline: the dot, and the user's place in every member list loaded. */
   setOnline(user, online) {
     const key = user.toLowerCase();
+    let changed = this.online.has(key) !== online;
     if (online) this.online.add(key);
     else this.online.delete(key);
-    this.changed();
+    // A list may hold an older state than the set (a page from before): each is checked.
+    for (const list of this.memberLists()) changed = list.setPresence(user, online) || changed;
+    if (changed) this.changed();
   }
 
   isOnline(user) {

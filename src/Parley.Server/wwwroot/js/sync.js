@@ -19,7 +19,7 @@ export async function syncSession(reply, replayEarly) {
   for (const room of reply.rooms) {
     const key = roomKey(room.name);
     seen.add(key);
-    store.upsert(key, { name: room.name, topic: room.topic, memberCount: room.members, ...counts(key, room) });
+    store.upsert(key, { name: room.name, topic: room.topic, memberCount: room.members, large: room.large === true, ...counts(key, room) });
   }
   for (const dm of reply.dms) {
     const key = directKey(dm.with);

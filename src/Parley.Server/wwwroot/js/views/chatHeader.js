@@ -1,5 +1,5 @@
 // The open conversation's header: back (phone), name with member count, topic or presence, members toggle.
-import { byId } from '../dom.js';
+import { byId, setText } from '../dom.js';
 import { closeConversation } from '../actions.js';
 
 export function mountChatHeader(store, ui) {
@@ -20,8 +20,8 @@ export function renderChatHeader(store, ui) {
   byId('chat-open').hidden = conv === null;
   if (!conv) return;
   const room = conv.kind === 'room';
-  byId('chat-title').textContent = room ? `${conv.name} (${conv.memberCount})` : conv.name;
-  byId('chat-subtitle').textContent = room ? conv.topic : store.isOnline(conv.name) ? 'online' : 'offline';
+  setText(byId('chat-title'), room ? `${conv.name} (${conv.memberCount})` : conv.name);
+  setText(byId('chat-subtitle'), room ? conv.topic : store.isOnline(conv.name) ? 'online' : 'offline');
   const toggle = byId('members-toggle');
   toggle.hidden = !room;
   toggle.setAttribute('aria-expanded', String(room && ui.membersOpen));
