@@ -268,8 +268,9 @@ internal sealed partial class RoomDirectory(
     /// the counts are of those; the order and the cursor are the same.
     /// </summary>
     /// <remarks>
-    /// One pass over the members to count them and pick those after the cursor, then a sort of the
-    /// picked ones: a page of a 10,000-member room costs a few milliseconds, not a reply of 10,000 names.
+    /// One pass over the members to count them and keep the first page of those after the cursor
+    /// in a bounded queue (O(members × log page), not a sort of the whole room): a join reply in a
+    /// room of 10,000 costs about a millisecond, and no reply carries 10,000 names.
     /// The match is ordinal ignoring case (Unicode simple case folding, the same on every machine):
     /// a linguistic match would let an ignorable character such as U+200B match every name.
     /// </remarks>
@@ -288,7 +289,11 @@ internal sealed partial class RoomDirectory(
             return Error(ErrorCodes.BadCursor, "'after' is not a cursor from a members reply; ask for the first page without it");
         var total = 0;
         var online = 0;
-        var picked = new List<(bool Online, string Key, string User)>();
+        var afterCursor = 0;
+        string? next = null;
+        // The page's members so far, the last of them in the order on top: each member after the
+        // cursor goes in, and the last comes out once there are more than a page.
+        var kept = new PriorityQueue<PageMember, PageMember>(size + 1, PageMember.LastFirst);
         foreach (var (key, user) in room.Members)
         {
             if (!string.IsNullOrEmpty(query) && !user.Contains(query, StringComparison.OrdinalIgnoreCase))
@@ -297,16 +302,22 @@ internal sealed partial class RoomDirectory(
             total++;
             if (isOnline)
                 online++;
-            if (after is null || MemberCursor.Compare(isOnline, key, cursor.Online, cursor.Key) > 0)
-                picked.Add((isOnline, key, user));
+            if (after is not null && MemberCursor.Compare(isOnline, key, cursor.Online, cursor.Key) <= 0)
+                continue;
+            afterCursor++;
+            var member = new PageMember(isOnline, key, user);
+            if (kept.Count < size)
+                kept.Enqueue(member, member);
+            else if (PageMember.LastFirst.Compare(member, kept.Peek()) > 0)
+                kept.EnqueueDequeue(member, member);
         }
-        picked.Sort(static (a, b) => MemberCursor.Compare(a.Online, a.Key, b.Online, b.Key));
-        var page = picked.Take(size).Select(m => new MemberInfo(m.User, m.Online)).ToList();
-        string? next = null;
-        if (picked.Count > size)
+        var page = new MemberInfo[kept.Count];
+        for (var i = page.Length - 1; i >= 0; i--)
         {
-            var last = picked[size - 1];
-            next = new MemberCursor(last.Online, last.Key).Encode();
+            var member = kept.Dequeue();
+            page[i] = new MemberInfo(member.User, member.Online);
+            if (i == page.Length - 1 && afterCursor > size)
+                next = new MemberCursor(member.Online, member.Key).Encode();
         }
         return new MemberPage(page, total, online, next) { Large = room.IsLarge(limits.LargeRoomMembers) };
     }
@@ -527,4 +538,11 @@ internal sealed partial class RoomDirectory(
             .Select(m => new MemberInfo(m.Value, _presence.IsOnlineKey(m.Key)))
             .OrderBy(m => m.User, StringComparer.OrdinalIgnoreCase)
             .ToList();
+
+    /// <summary>A member while a page is picked; <see cref="LastFirst"/> orders the page backwards, so a bounded queue keeps the first ones.</summary>
+    private readonly record struct PageMember(bool Online, string Key, string User)
+    {
+        public static readonly IComparer<PageMember> LastFirst =
+            Comparer<PageMember>.Create(static (a, b) => MemberCursor.Compare(b.Online, b.Key, a.Online, a.Key));
+    }
 }

@@ -63,10 +63,8 @@ async function start(reply) {
   store.status = 'online';
   store.screen = 'app';
   store.changed();
-  request('online').then(({ users }) => {
-    store.online = new Set(users.map((u) => u.toLowerCase()));
-    store.changed();
-  }).catch(() => {});
+  // Presence comes from members pages, room events and watch (the people shown and the direct
+  // partners), never from `online`, which lists everyone online: 10,000 names on a big server.
   await syncSession(reply, replayEarlyEvents);
   if (!reconnected) {
     restoreConversation();
