@@ -15,9 +15,9 @@ public static partial class BenchReport
         text.AppendLine(inv, $"  sign-in storm    {b.SignedIn} in {b.SignInSeconds:0.00} s, {b.SignInsPerSecond:0}/s{first} (--concurrency {s.ConnectConcurrency}; each: p50 {b.SignInP50Ms:0.0} ms, p99 {b.SignInP99Ms:0.0} ms)");
         if (b.DecilesPerSecond.Count > 0)
             text.AppendLine(inv, $"  by tenths /s     {string.Join(' ', b.DecilesPerSecond.Select(d => d.ToString("0", inv)))}");
-        PhaseLine(text, "chat in storm", b.Storm);
-        PhaseLine(text, "chat steady", b.Steady);
-        PhaseLine(text, "chat disconnect", b.Disconnect);
+        PhaseLine(text, "chat in storm", b.Storm, b.StormCpu);
+        PhaseLine(text, "chat steady", b.Steady, b.SteadyCpu);
+        PhaseLine(text, "chat disconnect", b.Disconnect, b.DisconnectCpu);
         text.AppendLine(inv, $"  disconnect       {b.Closed} members closed in {b.CloseSeconds * 1000:0} ms");
         if (b.RssSteady is { } steady)
         {
@@ -32,9 +32,12 @@ public static partial class BenchReport
         text.AppendLine(inv, $"  errors           {b.Errors}");
     }
 
-    private static void PhaseLine(StringBuilder text, string name, BenchResult r) =>
+    private static void PhaseLine(StringBuilder text, string name, BenchResult r, (double Server, double Bench)? cpu)
+    {
+        var busy = cpu is { } c ? string.Create(CultureInfo.InvariantCulture, $"; cpu server {c.Server * 100:0} %, bench {c.Bench * 100:0} %") : "";
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"  {name,-16} p50 {r.P50Ms:0.00}  p99 {r.P99Ms:0.00}  max {r.MaxMs:0.00} ms; {r.Sent} sent in {r.WindowSeconds:0.0} s, {r.Delivered} delivered, expected {r.Expected}, lost {r.Lost}");
+            $"  {name,-16} p50 {r.P50Ms:0.00}  p99 {r.P99Ms:0.00}  max {r.MaxMs:0.00} ms; {r.Sent} sent in {r.WindowSeconds:0.0} s, {r.Delivered} delivered, expected {r.Expected}, lost {r.Lost}{busy}");
+    }
 
     private static void BigRoomParams(Utf8JsonWriter json, BenchSettings s)
     {
@@ -67,9 +70,9 @@ public static partial class BenchReport
         json.WriteNumber("p50_ms", Round(b.SignInP50Ms));
         json.WriteNumber("p99_ms", Round(b.SignInP99Ms));
         json.WriteEndObject();
-        PhaseObject(json, "storm", b.Storm);
-        PhaseObject(json, "steady", b.Steady);
-        PhaseObject(json, "disconnect", b.Disconnect);
+        PhaseObject(json, "storm", b.Storm, b.StormCpu);
+        PhaseObject(json, "steady", b.Steady, b.SteadyCpu);
+        PhaseObject(json, "disconnect", b.Disconnect, b.DisconnectCpu);
         json.WriteStartObject("rss");
         WriteNullable(json, "before_storm_bytes", b.RssBeforeStorm);
         WriteNullable(json, "storm_peak_bytes", b.RssStormPeak);
@@ -89,7 +92,7 @@ public static partial class BenchReport
         json.WriteEndObject();
     }
 
-    private static void PhaseObject(Utf8JsonWriter json, string name, BenchResult r)
+    private static void PhaseObject(Utf8JsonWriter json, string name, BenchResult r, (double Server, double Bench)? cpu)
     {
         json.WriteStartObject(name);
         json.WriteNumber("window_s", Round(r.WindowSeconds));
@@ -104,6 +107,9 @@ public static partial class BenchReport
         json.WriteNumber("max_ms", Round(r.MaxMs));
         json.WriteNumber("acked", r.Acked);
         json.WriteNumber("errors", r.Errors);
+        // Shares of one core over the window (for the storm: over the sign-ins).
+        WriteNullable(json, "server_cpu", cpu is { } c ? Round(c.Server) : null);
+        WriteNullable(json, "bench_cpu", cpu is { } c2 ? Round(c2.Bench) : null);
         json.WriteEndObject();
     }
 

@@ -23,6 +23,8 @@ public sealed partial class BenchRunner
     /// 3. the mass disconnect: every member closes at once (observers and senders stay); the window
     ///    is --settle s from then on, and the server's RSS, read every 100 ms all run long, gives
     ///    steady (the median of the 3 s before), peak after, and when it came back within 10 %.
+    /// The server's and the generator's CPU time, read with the RSS, give each one's share of a
+    /// core in each window: which side limited it.
     /// Latency counts every receiver; losses count the observers while members come or go (phases
     /// 1 and 3) and everyone in phase 2.
     /// </summary>
@@ -37,8 +39,8 @@ public sealed partial class BenchRunner
         var pid = s.ServerPid != 0 ? s.ServerPid : IsLocal(s.Host) ? ProcessInfo.FindListener(s.Port) : 0;
         if (pid == 0)
             _progress.Note($"warning: cannot find the server's process (listening on port {s.Port}); give --server-pid for its memory figures");
-        await using var rss = new RssSampler(pid, RssInterval);
-        var rssBeforeStorm = rss.Now();
+        await using var sampler = new ProcessSampler(pid, RssInterval);
+        var rssBeforeStorm = sampler.Now();
         // IRC against Parley with --register-port: the accounts are made first, so the storm is of logins.
         await RegisterViaNativeAsync([.. memberSpecs, .. senderSpecs, .. observerSpecs], stop).ConfigureAwait(false);
 
@@ -88,6 +90,8 @@ public sealed partial class BenchRunner
         _progress.Note(string.Create(CultureInfo.InvariantCulture,
             $"{n} members signed in in {signInSeconds:0.00} s ({n / Math.Max(signInSeconds, 1e-9):0} /s); chat p99 {storm.P99Ms:0.0} ms, lost {storm.Lost}"));
         var stormEnd = Stopwatch.GetTimestamp();
+        // A storm shorter than the sampling interval may hold no sample: read once more at its end.
+        var rssStormPeak = ProcessSampler.Peak([.. sampler.Between(stormStart, stormEnd), .. sampler.Now() is { } atEnd ? [(stormEnd, atEnd)] : Array.Empty<(long, long)>()]);
 
         // 2. Steady chat: everyone present receives everything.
         _receiversPerMessage = observers.Length + members.Length;
@@ -111,9 +115,9 @@ public sealed partial class BenchRunner
         var end = Stopwatch.GetTimestamp();
 
         var lead = (long)(SteadyStretch.TotalSeconds * Stopwatch.Frequency);
-        var before = rss.Between(closeAt - lead, closeAt);
-        var after = rss.Between(closeAt, end);
-        var rssSteady = RssSampler.Median(before);
+        var before = sampler.Between(closeAt - lead, closeAt);
+        var after = sampler.Between(closeAt, end);
+        var rssSteady = ProcessSampler.Median(before);
         var big = new BigRoomResult
         {
             Members = n,
@@ -129,12 +133,15 @@ public sealed partial class BenchRunner
             Closed = members.Length,
             CloseSeconds = closeSeconds,
             RssBeforeStorm = rssBeforeStorm,
-            RssStormPeak = RssSampler.Peak(rss.Between(stormStart, stormEnd)),
+            RssStormPeak = rssStormPeak,
             RssSteady = rssSteady,
-            RssDisconnectPeak = RssSampler.Peak(after),
-            RssRecoverySeconds = rssSteady is { } steadyBytes && closeAt != 0 ? RssSampler.SecondsUntilWithin(after, closeAt, steadyBytes + steadyBytes / 10) : null,
+            RssDisconnectPeak = ProcessSampler.Peak(after),
+            RssRecoverySeconds = rssSteady is { } steadyBytes && closeAt != 0 ? ProcessSampler.SecondsUntilWithin(after, closeAt, steadyBytes + steadyBytes / 10) : null,
             RssAfter = after.Count > 0 ? after[^1].Bytes : null,
             RssSampleMs = RssInterval.TotalMilliseconds,
+            StormCpu = sampler.CpuShare(stormStart, stormStart + (long)(signInSeconds * Stopwatch.Frequency)),
+            SteadyCpu = sampler.CpuShare(steady.WindowStartTicks, steady.WindowEndTicks),
+            DisconnectCpu = sampler.CpuShare(disconnect.WindowStartTicks, disconnect.WindowEndTicks),
             RssSeriesKib = [.. before.Concat(after).Select(x => x.Bytes / 1024)],
             RssSeriesLeadSeconds = before.Count > 0 ? (double)(closeAt - before[0].Ticks) / Stopwatch.Frequency : 0,
         };

@@ -63,6 +63,8 @@ public sealed partial class BenchRunner
             {
                 Rate = rate,
                 WindowSeconds = seconds,
+                WindowStartTicks = phase.WindowStart,
+                WindowEndTicks = phase.WindowEnd,
                 Sent = _senders.Sum(s => s.WindowSent),
                 SentTotal = _senders.Sum(s => s.PhaseSent),
                 Acked = _connections.Sum(c => Volatile.Read(ref c.Acked)) - ackedBefore,

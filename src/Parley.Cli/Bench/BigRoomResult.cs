@@ -44,6 +44,13 @@ public sealed record BigRoomResult
 
     public bool Stopped => Storm.Stopped || Steady.Stopped || Disconnect.Stopped;
 
+    /// <summary>Each window's CPU, as a share of one core, of the server and of the generator (null: unknown).</summary>
+    public (double Server, double Bench)? StormCpu { get; init; }
+
+    public (double Server, double Bench)? SteadyCpu { get; init; }
+
+    public (double Server, double Bench)? DisconnectCpu { get; init; }
+
     /// <summary>Members closed at once, and how long closing their sockets took here.</summary>
     public int Closed { get; init; }
 

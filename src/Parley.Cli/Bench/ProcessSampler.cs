@@ -3,17 +3,19 @@ using System.Diagnostics;
 namespace Parley.Cli.Bench;
 
 /// <summary>
-/// Reads a process's resident memory (VmRSS) every <c>interval</c> on a loop of its own until
-/// disposed, and answers questions about stretches of the series (a median, a peak, when it came
-/// back down). Does nothing for pid 0 (the server's process unknown).
+/// Reads the server's resident memory (VmRSS) and CPU time, and this process's CPU time, every
+/// <c>interval</c> on a loop of its own until disposed, and answers questions about stretches of
+/// the series (a median, a peak, when it came back down, the CPU share over a window). Does nothing
+/// for pid 0 (the server's process unknown).
 /// </summary>
-public sealed class RssSampler : IAsyncDisposable
+public sealed class ProcessSampler : IAsyncDisposable
 {
     private readonly List<(long Ticks, long Bytes)> _samples = [];
+    private readonly List<(long Ticks, double Server, double Bench)> _cpu = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public RssSampler(int pid, TimeSpan interval)
+    public ProcessSampler(int pid, TimeSpan interval)
     {
         Pid = pid;
         Interval = interval;
@@ -29,10 +31,16 @@ public sealed class RssSampler : IAsyncDisposable
         using var timer = new PeriodicTimer(Interval);
         do
         {
+            var now = Stopwatch.GetTimestamp();
             if (ProcessInfo.ResidentBytes(Pid) is { } bytes)
             {
                 lock (_samples)
-                    _samples.Add((Stopwatch.GetTimestamp(), bytes));
+                    _samples.Add((now, bytes));
+            }
+            if (ProcessInfo.CpuSeconds(Pid) is { } server && ProcessInfo.CpuSeconds(Environment.ProcessId) is { } bench)
+            {
+                lock (_cpu)
+                    _cpu.Add((now, server, bench));
             }
         }
         while (await WaitAsync(timer, stop).ConfigureAwait(false));
@@ -57,7 +65,26 @@ public sealed class RssSampler : IAsyncDisposable
             return _samples.Where(s => s.Ticks >= from && s.Ticks < to).ToList();
     }
 
-    /// <summary>The last reading, taken now if the loop has none yet.</summary>
+    /// <summary>
+    /// The server's and this process's CPU time over [<paramref name="from"/>, <paramref name="to"/>)
+    /// as a share of one core (1.0 = one core busy all along), from the samples nearest inside it;
+    /// null when fewer than two fall in it.
+    /// </summary>
+    public (double Server, double Bench)? CpuShare(long from, long to)
+    {
+        lock (_cpu)
+        {
+            var inside = _cpu.Where(c => c.Ticks >= from && c.Ticks < to).ToList();
+            if (inside.Count < 2)
+                return null;
+            var (t0, s0, b0) = inside[0];
+            var (t1, s1, b1) = inside[^1];
+            var seconds = (double)(t1 - t0) / Stopwatch.Frequency;
+            return seconds > 0 ? ((s1 - s0) / seconds, (b1 - b0) / seconds) : null;
+        }
+    }
+
+    /// <summary>A reading taken now.</summary>
     public long? Now() => Pid == 0 ? null : ProcessInfo.ResidentBytes(Pid);
 
     public static long? Median(IReadOnlyList<(long Ticks, long Bytes)> samples)
