@@ -58,7 +58,8 @@ public sealed partial class BenchRunner
         await QuietAsync(stop).ConfigureAwait(false);
 
         // 1. The storm. Members read from the moment they are in; they join the run's lists after
-        //    it (the progress line walks those lists meanwhile).
+        //    it (the progress line walks those lists meanwhile). Each sign-in may cost the server
+        //    work for every member already in, so the storm may take as long as the whole run.
         _receiversPerMessage = observers.Length;
         _lossAtObserversOnly = true;
         var memberLoops = new ConcurrentQueue<Task>();
@@ -76,7 +77,7 @@ public sealed partial class BenchRunner
                 {
                     m.ListenTo(n, s.Senders);
                     memberLoops.Enqueue(m.ReceiveLoopAsync(_stopLoops.Token));
-                }, completions).ConfigureAwait(false);
+                }, completions, limit: s.Timeout).ConfigureAwait(false);
             }
             finally
             {

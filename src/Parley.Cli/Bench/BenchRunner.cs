@@ -38,10 +38,11 @@ public sealed partial class BenchRunner : IAsyncDisposable
     /// Opens and sets up connections, <see cref="BenchSettings.ConnectConcurrency"/> at a time; returns them in order, with each one's setup time.
     /// <paramref name="ready"/> is called with each as soon as it is set up (from several threads at once);
     /// <paramref name="completions"/>, when given, gets the time stamp of the k-th completed setup at k.
+    /// Setting them all up may take <paramref name="limit"/> (by default a minute plus 20 ms each).
     /// </summary>
     private async Task<(BenchConnection[] Connections, LatencyHistogram SetupMicros, double Seconds)> OpenAllAsync(
         BenchRun run, IReadOnlyList<Spec> specs, string what, CancellationToken cancellationToken,
-        Action<BenchConnection>? ready = null, long[]? completions = null)
+        Action<BenchConnection>? ready = null, long[]? completions = null, TimeSpan? limit = null)
     {
         var result = new BenchConnection[specs.Count];
         var times = new long[specs.Count];
@@ -52,7 +53,7 @@ public sealed partial class BenchRunner : IAsyncDisposable
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(20.0 * specs.Count));
+            timeout.CancelAfter(limit ?? TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(20.0 * specs.Count));
             await Parallel.ForEachAsync(Enumerable.Range(0, specs.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = Settings.ConnectConcurrency, CancellationToken = timeout.Token },
                 async (i, token) =>
