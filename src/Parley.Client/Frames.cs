@@ -46,7 +46,7 @@ internal static class Frames
         OptionalString(e, "token"),
         e.TryGetProperty("rooms", out var rooms)
             ? rooms.EnumerateArray().Select(r => new ConversationSummary(Target.InRoom(r.GetProperty("name").GetString()!),
-                OptionalString(r, "topic"), r.GetProperty("members").GetInt32(), Long(r, "lastSeq"), Long(r, "unread"), OptionalTime(r, "lastTs"))).ToList()
+                OptionalString(r, "topic"), r.GetProperty("members").GetInt32(), Long(r, "lastSeq"), Long(r, "unread"), OptionalTime(r, "lastTs"), Flag(r, "large"))).ToList()
             : [],
         e.TryGetProperty("dms", out var dms)
             ? dms.EnumerateArray().Select(d => new ConversationSummary(Target.With(d.GetProperty("with").GetString()!),
@@ -62,8 +62,12 @@ internal static class Frames
             Int(e, "maxTopicChars") ?? defaults.MaxTopicChars,
             Int(e, "maxLineBytes") ?? defaults.MaxLineBytes,
             Int(e, "historyMax") ?? defaults.HistoryMax,
-            Int(e, "membersPageMax") ?? defaults.MembersPageMax);
+            Int(e, "membersPageMax") ?? defaults.MembersPageMax,
+            Int(e, "maxWatchedUsers") ?? defaults.MaxWatchedUsers);
     }
+
+    /// <summary>A flag the server writes only when true.</summary>
+    public static bool Flag(JsonElement e, string name) => e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 
     private static int? Int(JsonElement e, string name) =>
         e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
@@ -71,11 +75,22 @@ internal static class Frames
     /// <summary>A reply's page of members; from a server older than paging (no counts), the whole list as one page.</summary>
     public static MemberPage Members(JsonElement e)
     {
-        var members = e.GetProperty("members").EnumerateArray()
-            .Select(m => new Member(m.GetProperty("user").GetString()!, m.GetProperty("online").GetBoolean()))
-            .ToList();
-        return new MemberPage(members, Int(e, "total") ?? members.Count, Int(e, "online") ?? members.Count(m => m.Online), OptionalString(e, "next"));
+        var members = MemberList(e.GetProperty("members"));
+        return new MemberPage(members, Int(e, "total") ?? members.Count, Int(e, "online") ?? members.Count(m => m.Online), OptionalString(e, "next"), Flag(e, "large"));
     }
+
+    /// <summary>A <c>watch</c> request's list.</summary>
+    public static void WriteUsers(Utf8JsonWriter w, IEnumerable<string> users)
+    {
+        w.WriteStartArray("users");
+        foreach (var user in users)
+            w.WriteStringValue(user);
+        w.WriteEndArray();
+    }
+
+    /// <summary><c>[{"user":…,"online":…}, …]</c>.</summary>
+    public static IReadOnlyList<Member> MemberList(JsonElement array) =>
+        array.EnumerateArray().Select(m => new Member(m.GetProperty("user").GetString()!, m.GetProperty("online").GetBoolean())).ToList();
 
     public static string? OptionalString(JsonElement e, string name) =>
         e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -12,6 +12,9 @@ public sealed partial class ParleyClient
     private readonly Dictionary<string, long> _lastSeen = new(StringComparer.Ordinal);
     private readonly List<ChatMessage> _held = [];
     private string? _token;
+
+    /// <summary>The last watch list asked for (<see cref="WatchAsync"/>), asked again on a resumed connection.</summary>
+    private string[] _watched = [];
     private bool _holding;
     private int _reconnecting;
 
@@ -35,6 +38,7 @@ public sealed partial class ParleyClient
         {
             User = null;
             _token = null;
+            _watched = [];
             _lastSeen.Clear();
         }
     }
@@ -154,6 +158,7 @@ public sealed partial class ParleyClient
                     var session = Frames.Session(await RequestOnAsync(connection, "resume", w => w.WriteString("token", token), _disposed.Token).ConfigureAwait(false));
                     Limits = session.Limits; // the server may have restarted with other settings
                     Emit(new Reconnected(attempt));
+                    await RewatchAsync(connection, session.Limits).ConfigureAwait(false);
                     await CatchUpAsync(connection, session).ConfigureAwait(false);
                     // From here a drop of the new connection starts a fresh reconnect by itself...
                     Interlocked.Exchange(ref _reconnecting, 0);
@@ -190,6 +195,29 @@ public sealed partial class ParleyClient
         {
             // Disposed while waiting: nothing more to do.
             Interlocked.Exchange(ref _reconnecting, 0);
+        }
+    }
+
+    /// <summary>
+    /// A watch list ends with its connection: the resumed one watches the same users (as many as
+    /// the server now allows), each reported as a presence change. A refusal (a server without
+    /// <c>watch</c>) costs only their presence, never the reconnect.
+    /// </summary>
+    private async Task RewatchAsync(IFrameConnection connection, ServerLimits limits)
+    {
+        string[] watched;
+        lock (_state)
+            watched = _watched;
+        if (watched.Length == 0)
+            return;
+        try
+        {
+            var reply = await RequestOnAsync(connection, "watch", w => Frames.WriteUsers(w, watched.Take(limits.MaxWatchedUsers)), _disposed.Token).ConfigureAwait(false);
+            foreach (var member in Frames.MemberList(reply.GetProperty("users")))
+                Emit(new PresenceChanged(member.User, member.Online));
+        }
+        catch (ParleyException ex) when (ex.Code is not (ParleyException.Disconnected or ParleyException.Timeout or ParleyException.Closed))
+        {
         }
     }
 

@@ -41,7 +41,7 @@ public sealed partial class ParleyClient
         var reply = await RequestAsync("rooms", null, cancellationToken).ConfigureAwait(false);
         return reply.GetProperty("rooms").EnumerateArray()
             .Select(r => new RoomListing(r.GetProperty("name").GetString()!, r.GetProperty("topic").GetString()!,
-                r.GetProperty("members").GetInt32(), r.GetProperty("joined").GetBoolean()))
+                r.GetProperty("members").GetInt32(), r.GetProperty("joined").GetBoolean(), Frames.Flag(r, "large")))
             .ToList();
     }
 
@@ -132,6 +132,22 @@ public sealed partial class ParleyClient
         }
         while (after is not null);
         return all;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="users"/> this connection's whole watch list (at most the server's
+    /// <see cref="ServerLimits.MaxWatchedUsers"/>; empty clears it): their <see
+    /// cref="PresenceChanged"/> events come from now on, sharing a room or not. The list ends with
+    /// the connection on the server; this client watches them again when it reconnects by itself
+    /// (and reports each one's presence then). Returns each user with its presence now.
+    /// </summary>
+    public async Task<IReadOnlyList<Member>> WatchAsync(IEnumerable<string> users, CancellationToken cancellationToken = default)
+    {
+        string[] watched = [.. users];
+        var reply = await RequestAsync("watch", w => Frames.WriteUsers(w, watched), cancellationToken).ConfigureAwait(false);
+        lock (_state)
+            _watched = watched;
+        return Frames.MemberList(reply.GetProperty("users"));
     }
 
     public async Task<IReadOnlyList<string>> OnlineAsync(CancellationToken cancellationToken = default)

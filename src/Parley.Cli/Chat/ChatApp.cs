@@ -17,6 +17,15 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
     /// <summary>Conversations with a read mark in flight → the newest seq to mark.</summary>
     private readonly Dictionary<Target, long> _readMarks = [];
 
+    /// <summary>
+    /// The people this user has direct conversations with: watched, so their coming and going
+    /// shows even when the only room shared is a large one (whose presence is not pushed).
+    /// </summary>
+    private readonly HashSet<string> _partners = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>One watch request at a time, so the server's list is the latest one.</summary>
+    private readonly SemaphoreSlim _watching = new(1, 1);
+
     /// <summary>Failed sends and commands so far; a script exits non-zero when there were any.</summary>
     public int Failures { get; private set; }
 
@@ -29,6 +38,7 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
     {
         foreach (var unread in session.Rooms.Concat(session.Directs).Where(c => c.Unread > 0))
             view.Print(format.Info($"{unread.Target}: {unread.Unread} unread"));
+        await WatchPartnersAsync(session.Directs.Select(d => d.Target.User!));
         var member = session.Rooms.FirstOrDefault(r => string.Equals(r.Target.Room, room, StringComparison.OrdinalIgnoreCase));
         await TryAsync(async () =>
         {
@@ -54,6 +64,8 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
             {
                 case MessageReceived m:
                     view.Print(format.Message(m.Message, m.Replayed));
+                    if (m.Message.Room is null)
+                        _ = WatchPartnersAsync([m.Message.ConversationFor(Me).User!]);
                     // Printed is read, whichever conversation it belongs to.
                     _ = MarkReadQuietlyAsync(m.Message.ConversationFor(Me), m.Message.Seq);
                     break;
@@ -111,6 +123,8 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
             var sent = await client.SendAsync(target, text);
             var message = new ChatMessage(sent.Id, sent.Seq, sent.Timestamp, Me, target.Room, target.User, text);
             view.Print(format.Message(message));
+            if (target.User is { } partner)
+                _ = WatchPartnersAsync([partner]);
         });
     }
 
@@ -171,6 +185,41 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
             // A read mark is a nicety; the next one will carry the position.
             lock (_readMarks)
                 _readMarks.Remove(target);
+        }
+    }
+
+    /// <summary>
+    /// Adds direct-conversation partners to the watch list (up to the server's limit) and sends
+    /// the whole list; requests go one at a time, each with the list as it is then. A failed watch
+    /// only costs presence lines.
+    /// </summary>
+    private async Task WatchPartnersAsync(IEnumerable<string> partners)
+    {
+        lock (_partners)
+        {
+            var before = _partners.Count;
+            foreach (var partner in partners)
+            {
+                if (_partners.Count < client.Limits.MaxWatchedUsers && !string.Equals(partner, Me, StringComparison.OrdinalIgnoreCase))
+                    _partners.Add(partner);
+            }
+            if (_partners.Count == before)
+                return;
+        }
+        await _watching.WaitAsync();
+        try
+        {
+            string[] watched;
+            lock (_partners)
+                watched = [.. _partners];
+            await client.WatchAsync(watched);
+        }
+        catch (Exception ex) when (ex is ParleyException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            _watching.Release();
         }
     }
 

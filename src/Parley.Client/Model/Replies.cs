@@ -2,11 +2,13 @@ namespace Parley.Client.Model;
 
 /// <summary>A conversation in the login reply, with where it stands.</summary>
 /// <param name="LastTimestamp">When its latest message was stored; null when it has none (or the server is older).</param>
-public sealed record ConversationSummary(Target Target, string? Topic, int Members, long LastSeq, long Unread, DateTimeOffset? LastTimestamp = null);
+/// <param name="Large">A large room: its members' joins, leaves and presence do not come as events (watch the users you show: <see cref="ParleyClient.WatchAsync"/>).</param>
+public sealed record ConversationSummary(Target Target, string? Topic, int Members, long LastSeq, long Unread, DateTimeOffset? LastTimestamp = null, bool Large = false);
 
 public sealed record SessionInfo(string User, string? Token, IReadOnlyList<ConversationSummary> Rooms, IReadOnlyList<ConversationSummary> Directs, ServerLimits Limits);
 
-public sealed record RoomListing(string Name, string Topic, int Members, bool Joined);
+/// <param name="Large">A large room (see <see cref="ConversationSummary.Large"/>).</param>
+public sealed record RoomListing(string Name, string Topic, int Members, bool Joined, bool Large = false);
 
 public sealed record Member(string User, bool Online);
 
@@ -20,7 +22,8 @@ public sealed record JoinedRoom(string Room, string Topic, MemberPage Members);
 /// <param name="Total">Members of the room.</param>
 /// <param name="Online">How many of them are online.</param>
 /// <param name="Next">Pass it as <c>after</c> for the next page; null on the last one.</param>
-public sealed record MemberPage(IReadOnlyList<Member> Members, int Total, int Online, string? Next);
+/// <param name="Large">A large room (see <see cref="ConversationSummary.Large"/>).</param>
+public sealed record MemberPage(IReadOnlyList<Member> Members, int Total, int Online, string? Next, bool Large = false);
 
 public sealed record SentMessage(string Id, long Seq, DateTimeOffset Timestamp);
 

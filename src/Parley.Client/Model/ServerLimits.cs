@@ -5,7 +5,8 @@ namespace Parley.Client.Model;
 /// server too old to say, the defaults of a server with default settings.
 /// </summary>
 /// <param name="MembersPageMax">The largest page of <c>members</c> (and the size of a join reply's first page).</param>
-public sealed record ServerLimits(int MaxTextChars, int MaxTopicChars, int MaxLineBytes, int HistoryMax, int MembersPageMax = 500)
+/// <param name="MaxWatchedUsers">How many users one <c>watch</c> may name.</param>
+public sealed record ServerLimits(int MaxTextChars, int MaxTopicChars, int MaxLineBytes, int HistoryMax, int MembersPageMax = 500, int MaxWatchedUsers = 100)
 {
-    public static readonly ServerLimits Defaults = new(4000, 300, 64 * 1024, 200, 500);
+    public static readonly ServerLimits Defaults = new(4000, 300, 64 * 1024, 200, 500, 100);
 }

@@ -16,10 +16,17 @@ public sealed record MembershipEvent(string Room, string User, bool Joined, bool
 public sealed record PresenceEvent(string User, bool Online, string? Reason = null) : ChatEvent;
 
 /// <summary>
-/// A user a session watches (IRC MONITOR) came online (on any node) or went offline. Told only to
-/// its watchers, never to native sessions (which cannot watch).
+/// A user an IRC session MONITORs came online (on any node) or went offline. Told only to its
+/// watchers; a native session that watches a user gets the user's <see cref="PresenceEvent"/> instead.
 /// </summary>
 public sealed record WatchEvent(string User, bool Online) : ChatEvent;
+
+/// <summary>
+/// A large room's counts changed (its members and how many are online): told, at most once per
+/// tick, instead of each member's comings and goings; once more, with <paramref name="Large"/>
+/// false, when the room stops being large.
+/// </summary>
+public sealed record RoomCountsEvent(string Room, int Members, int Online, bool Large) : ChatEvent;
 
 /// <summary>A user changed its real name (IRC SETNAME): its sessions, those sharing a room with it, and its extended watchers hear it.</summary>
 public sealed record RealNameEvent(string User, string RealName) : ChatEvent;

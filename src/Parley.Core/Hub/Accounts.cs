@@ -154,7 +154,8 @@ internal sealed class Accounts
             if (state.Peer is { } peer)
                 directs.Add(new DirectSummary(peer, state.LastSeq, state.ReadSeq, state.Unread, state.LastTs));
             else if (_rooms.TryGetValue(state.Conversation[2..], out var room))
-                rooms.Add(new JoinedRoom(room.Name, room.Topic, room.Members.Count, state.LastSeq, state.ReadSeq, state.Unread, state.LastTs));
+                rooms.Add(new JoinedRoom(room.Name, room.Topic, room.MemberCount, state.LastSeq, state.ReadSeq, state.Unread, state.LastTs)
+                    { Large = room.IsLarge(_limits.LargeRoomMembers) });
         }
         rooms.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.Name, b.Name));
         directs.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.With, b.With));

@@ -44,7 +44,7 @@ public sealed class ChatHub
         var knownUsers = new KnownUsers(store);
         var sequencers = new SequencerFactory(store, time, limits);
         _rooms = new RoomDirectory(store, time, limits, _cluster, knownUsers, sequencers);
-        _presence = new PresenceRegistry(_rooms, _cluster);
+        _presence = new PresenceRegistry(_rooms, _cluster, limits);
         _rooms.Use(_presence);
         _accounts = new Accounts(store, hasher, time, limits, _rooms, _presence, knownUsers, _cluster);
         _guests = new Guests(knownUsers, _presence, limits, time);
@@ -100,6 +100,22 @@ public sealed class ChatHub
     /// <inheritdoc cref="PresenceRegistry.Watch"/>
     public (IReadOnlyList<(string Name, string? Online)> Watched, IReadOnlyList<string> Refused) Watch(Session session, IReadOnlyList<string> names) =>
         _presence.Watch(session, names, Limits.MaxWatchedUsers);
+
+    /// <summary>
+    /// Makes <paramref name="names"/> the session's whole watch list (native <c>watch</c>): it hears
+    /// their presence from now on, sharing a room or not. At most <see cref="ChatLimits.MaxWatchedUsers"/> names.
+    /// </summary>
+    public Result<IReadOnlyList<MemberInfo>> WatchOnly(Session session, IReadOnlyList<string> names)
+    {
+        if (names.Count > Limits.MaxWatchedUsers)
+            return ChatErrors.Error(ErrorCodes.BadField, $"watch at most {Limits.MaxWatchedUsers} users at once");
+        if (names.FirstOrDefault(n => !Names.IsValid(n)) is { } bad)
+            return ChatErrors.Error(ErrorCodes.BadName, $"'{bad}' is not a user name: a name is {Names.Rule}");
+        return new Result<IReadOnlyList<MemberInfo>>(_presence.ReplaceWatches(session, names), null);
+    }
+
+    /// <inheritdoc cref="RoomDirectory.AnnounceLargeRoomCounts"/>
+    public void AnnounceLargeRoomCounts() => _rooms.AnnounceLargeRoomCounts();
 
     /// <inheritdoc cref="PresenceRegistry.Unwatch"/>
     public void Unwatch(Session session, IEnumerable<string> names) => _presence.Unwatch(session, names);

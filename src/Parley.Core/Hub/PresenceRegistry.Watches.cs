@@ -4,7 +4,7 @@ using Parley.Core.Model;
 namespace Parley.Core.Hub;
 
 /// <summary>
-/// Watching users (IRC MONITOR) and what watchers hear besides presence: the real name (IRC
+/// Watching users (IRC MONITOR, native <c>watch</c>) and what watchers hear besides presence: the real name (IRC
 /// SETNAME). A watcher is told when a watched name comes online or goes offline, on any node,
 /// whether or not it shares a room with it (<see cref="WatchEvent"/>, from the presence changes in
 /// <see cref="PresenceRegistry"/>); one that <see cref="Session.FollowsWatchedActivity"/> also
@@ -33,6 +33,29 @@ internal sealed partial class PresenceRegistry
             }
         }
         return (watched, refused);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="names"/> the session's whole watch list (native <c>watch</c>: the
+    /// users a client shows), each name once; returns each with whether it is online, as the user
+    /// online under it spells it.
+    /// </summary>
+    public IReadOnlyList<MemberInfo> ReplaceWatches(Session session, IReadOnlyList<string> names)
+    {
+        var watched = new List<MemberInfo>(names.Count);
+        lock (rooms.Topology)
+        {
+            _watches.Clear(session);
+            foreach (var name in names)
+            {
+                var key = Names.Key(name);
+                if (_watches.IsWatchingKey(session, key))
+                    continue;
+                _watches.Add(session, key, name, int.MaxValue);
+                watched.Add(OnlineName(name) is { } online ? new MemberInfo(online, Online: true) : new MemberInfo(name, Online: false));
+            }
+        }
+        return watched;
     }
 
     public void Unwatch(Session session, IEnumerable<string> names)

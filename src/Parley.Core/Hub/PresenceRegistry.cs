@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Parley.Core.Cluster;
 using Parley.Core.Events;
 using Parley.Core.Model;
+using Parley.Core.Policy;
 
 namespace Parley.Core.Hub;
 
@@ -12,7 +13,7 @@ namespace Parley.Core.Hub;
 ///
 /// Concurrency: changes take <see cref="RoomDirectory.Topology"/> (shared with the directory, whose memberships they read and whose rooms' session arrays they update) and are delivered after it; reads (online, sessions of a user) take no lock.
 /// </summary>
-internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPublisher cluster)
+internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPublisher cluster, ChatLimits limits)
 {
     private readonly ConcurrentDictionary<string, UserState> _online = new(StringComparer.Ordinal);
 
@@ -153,9 +154,7 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
                 room.AddSessions(added);
         }
         if (peers is not null)
-            Fanout.Deliver(new PresenceEvent(name, Online: true), peers, except: null);
-        if (monitors is not null)
-            Fanout.Deliver(new WatchEvent(name, Online: true), monitors, except: null);
+            DeliverPresence(new PresenceEvent(name, Online: true), peers, monitors);
         if (firstHere)
             await cluster.PublishAsync(new NodePresence(cluster.NodeId, name, Online: true, Guest: asGuest)).ConfigureAwait(false);
         return true;
@@ -199,9 +198,7 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
             }
         }
         if (peers is not null)
-            Fanout.Deliver(new PresenceEvent(name, Online: false, session.QuitReason), peers, except: null);
-        if (monitors is not null)
-            Fanout.Deliver(new WatchEvent(name, Online: false), monitors, except: null);
+            DeliverPresence(new PresenceEvent(name, Online: false, session.QuitReason), peers, monitors);
         if (!lastHere)
             return;
         var published = cluster.PublishAsync(new NodePresence(cluster.NodeId, name, Online: false, session.QuitReason));
@@ -240,12 +237,11 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
                 newMonitors = _watches.WatchersOf(newKey);
             }
         }
-        Fanout.Deliver(new RenameEvent(oldName, newName), audience, except: null);
+        Session[] heard = [.. audience];
+        Fanout.Deliver(new RenameEvent(oldName, newName), heard, except: null);
         // To watchers a new nick is the old one going offline and the new one coming online.
-        if (oldMonitors is not null)
-            Fanout.Deliver(new WatchEvent(oldName, Online: false), oldMonitors, except: null);
-        if (newMonitors is not null)
-            Fanout.Deliver(new WatchEvent(newName, Online: true), newMonitors, except: null);
+        TellWatchers(new Broadcast(new PresenceEvent(oldName, Online: false, "Changed nick")), oldMonitors, heard);
+        TellWatchers(new Broadcast(new PresenceEvent(newName, Online: true)), newMonitors, heard);
         if (newKey != oldKey)
         {
             _ = cluster.PublishAsync(new NodePresence(cluster.NodeId, oldName, Online: false, "Changed nick", Guest: true));
@@ -258,7 +254,7 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
     public void ApplyRemote(NodePresence presence)
     {
         var key = Names.Key(presence.User);
-        HashSet<Session>? peers = null;
+        Session[]? peers = null;
         Session[]? monitors = null;
         lock (rooms.Topology)
         {
@@ -269,14 +265,12 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
                 _remote.TryRemove(key, out _);
             if (wasOnline != IsOnlineKey(key))
             {
-                peers = PeersOf(key);
+                peers = PresenceAudience(key);
                 monitors = _watches.WatchersOf(key);
             }
         }
         if (peers is not null)
-            Fanout.Deliver(new PresenceEvent(presence.User, presence.Online, presence.Reason), peers, except: null);
-        if (monitors is not null)
-            Fanout.Deliver(new WatchEvent(presence.User, presence.Online), monitors, except: null);
+            DeliverPresence(new PresenceEvent(presence.User, presence.Online, presence.Reason), peers, monitors);
     }
 
     /// <summary>
@@ -286,7 +280,7 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
     public void ApplyRemote(NodeLost lost)
     {
         var node = lost.Node;
-        var wentOffline = new List<(string Name, HashSet<Session> Peers, Session[]? Monitors)>();
+        var wentOffline = new List<(string Name, Session[] Peers, Session[]? Monitors)>();
         var lostGuests = new List<(string Name, List<RoomState> Rooms)>();
         lock (rooms.Topology)
         {
@@ -296,17 +290,13 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
                     continue;
                 _remote.TryRemove(key, out _);
                 if (!IsOnlineKey(key))
-                    wentOffline.Add((remote.Name, PeersOf(key), _watches.WatchersOf(key)));
+                    wentOffline.Add((remote.Name, PresenceAudience(key), _watches.WatchersOf(key)));
                 if (remote.Guest)
                     lostGuests.Add((remote.Name, rooms.RoomsOf(key).ToList()));
             }
         }
         foreach (var (name, peers, monitors) in wentOffline)
-        {
-            Fanout.Deliver(new PresenceEvent(name, Online: false), peers, except: null);
-            if (monitors is not null)
-                Fanout.Deliver(new WatchEvent(name, Online: false), monitors, except: null);
-        }
+            DeliverPresence(new PresenceEvent(name, Online: false), peers, monitors);
         foreach (var (name, guestRooms) in lostGuests)
         {
             foreach (var room in guestRooms)
@@ -314,7 +304,32 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
         }
     }
 
-    /// <summary>Sessions of everyone who shares a room with the user, but the user's own. Call under the topology lock.</summary>
+    /// <summary>Tells those who hear of the user (<paramref name="audience"/>) and those watching it (<see cref="TellWatchers"/>) that it came online or went offline.</summary>
+    private static void DeliverPresence(PresenceEvent presence, Session[] audience, Session[]? watchers)
+    {
+        var broadcast = new Broadcast(presence);
+        Fanout.Deliver(broadcast, audience, except: null);
+        TellWatchers(broadcast, watchers, heard: audience);
+    }
+
+    /// <summary>
+    /// Tells a user's watchers of its presence change: an IRC MONITOR watcher (<see
+    /// cref="Session.WatchesAsMonitor"/>) as a <see cref="WatchEvent"/>, besides whatever a shared
+    /// channel showed it; any other as the presence event itself, unless it is among those who
+    /// <paramref name="heard"/> of the change already.
+    /// </summary>
+    private static void TellWatchers(Broadcast presence, Session[]? watchers, Session[] heard)
+    {
+        if (watchers is null)
+            return;
+        var change = (PresenceEvent)presence.Event;
+        var monitors = watchers.Where(w => w.WatchesAsMonitor).ToArray();
+        if (monitors.Length > 0)
+            Fanout.Deliver(new WatchEvent(change.User, change.Online), monitors, except: null);
+        ICollection<Session> told = heard.Length > 64 ? heard.ToHashSet() : heard;
+        Fanout.Deliver(presence, watchers.Where(w => !w.WatchesAsMonitor && !told.Contains(w)).ToArray(), except: null);
+    }
+
     /// <summary>
     /// Who hears that the user came online or went offline (<see cref="PeersOf"/>). A user in a
     /// single room, with no session of its own in it, is told to that room's session array as it
@@ -331,23 +346,31 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
                 return [];
             var only = joined.Current;
             if (!joined.MoveNext())
-                return only.Sessions;
+                return Listeners(only);
         }
         return [.. PeersOf(userKey)];
     }
 
+    /// <summary>
+    /// The sessions of everyone who shares a room with the user, but the user's own: who hears of
+    /// its presence, away, real name and renames. In a large room only those keeping whole member
+    /// lists (IRC); the rest follow the users they show (<see cref="ReplaceWatches"/>). Call under the topology lock.
+    /// </summary>
     private HashSet<Session> PeersOf(string userKey)
     {
         var own = SessionsOf(userKey);
-        var watchers = new HashSet<Session>();
+        var peers = new HashSet<Session>();
         foreach (var room in rooms.RoomsOf(userKey))
         {
-            foreach (var s in room.Sessions)
+            foreach (var s in Listeners(room))
             {
                 if (!own.Contains(s))
-                    watchers.Add(s);
+                    peers.Add(s);
             }
         }
-        return watchers;
+        return peers;
     }
+
+    /// <summary>The room's sessions that hear each member's changes (see <see cref="ChatLimits.LargeRoomMembers"/>).</summary>
+    private Session[] Listeners(RoomState room) => room.IsLarge(limits.LargeRoomMembers) ? room.ListSessions : room.Sessions;
 }

@@ -31,7 +31,7 @@ internal sealed partial class RoomDirectory
             return Error(ErrorCodes.InviteOnly, $"'{room.Name}' is invite-only");
         if (moderation.Key is { } needed && key != needed && !invited)
             return Error(ErrorCodes.BadKey, $"'{room.Name}' needs a key");
-        if (moderation.Limit is { } limit && room.Members.Count + room.JoinsUnderway >= limit && !invited)
+        if (moderation.Limit is { } limit && room.MemberCount + room.JoinsUnderway >= limit && !invited)
             return Error(ErrorCodes.RoomFull, $"'{room.Name}' is full");
         return null;
     }

@@ -77,8 +77,8 @@ internal sealed partial class RoomDirectory(
         var me = Names.Key(session.User!);
         var rooms = _rooms.Values
             .Where(r => !r.Moderation.Secret || r.Members.ContainsKey(me))
-            .Select(r => new RoomSummary(r.Name, r.Topic, r.Members.Count, r.Members.ContainsKey(me), r.Moderation.Secret)
-                { Created = r.Created, TopicMark = r.TopicMark })
+            .Select(r => new RoomSummary(r.Name, r.Topic, r.MemberCount, r.Members.ContainsKey(me), r.Moderation.Secret)
+                { Created = r.Created, TopicMark = r.TopicMark, Large = r.IsLarge(limits.LargeRoomMembers) })
             .OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
         return rooms;
@@ -297,7 +297,37 @@ internal sealed partial class RoomDirectory(
             var last = picked[size - 1];
             next = new MemberCursor(last.Online, last.Key).Encode();
         }
-        return new MemberPage(page, total, online, next);
+        return new MemberPage(page, total, online, next) { Large = room.IsLarge(limits.LargeRoomMembers) };
+    }
+
+    /// <summary>
+    /// Tells each large room's sessions its counts, when they changed since it last did: a large
+    /// room sends no join, leave or presence per member, so this is how a client's "10,000 members,
+    /// 5,234 online" stays current. A room that stopped being large is told so once (its joins,
+    /// leaves and presence come as events again). Called by the host's timer, one call at a time;
+    /// costs one pass over each large room's members.
+    /// </summary>
+    public void AnnounceLargeRoomCounts()
+    {
+        foreach (var room in _rooms.Values)
+        {
+            var large = room.IsLarge(limits.LargeRoomMembers);
+            if (!large && room.AnnouncedCounts is null)
+                continue;
+            var (members, online) = (0, 0);
+            foreach (var (key, _) in room.Members)
+            {
+                members++;
+                if (_presence.IsOnlineKey(key))
+                    online++;
+            }
+            var counts = new RoomCountsEvent(room.Name, members, online, large);
+            if (room.AnnouncedCounts == counts)
+                continue;
+            room.AnnouncedCounts = large ? counts : null;
+            var told = room.Sessions.Where(s => !s.KeepsFullMemberLists).ToArray();
+            Fanout.Deliver(counts, told, except: null);
+        }
     }
 
     /// <summary>Another node's join or leave, applied to this node's view.</summary>
@@ -342,11 +372,12 @@ internal sealed partial class RoomDirectory(
         }
     }
 
-    /// <summary>Makes the user a member in this node's view and tells the room; false if it already was one.</summary>
+    /// <summary>Makes the user a member in this node's view and tells the room (in a large room, see <see cref="MembershipAudience"/>); false if it already was one.</summary>
     /// <param name="heldPlace">The join counted in <see cref="RoomState.JoinsUnderway"/>: it gives its place back as it becomes a member.</param>
     public bool ApplyJoin(RoomState room, string user, Session? origin, bool heldPlace = false)
     {
         var key = Names.Key(user);
+        Session[] audience;
         lock (Topology)
         {
             if (heldPlace)
@@ -356,12 +387,13 @@ internal sealed partial class RoomDirectory(
             if (!AddMember(room, key, user))
                 return false;
             room.AddSessions(_presence.SessionsOf(key));
+            audience = MembershipAudience(room, key);
         }
-        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: true, Away: _presence.AwayOf(user)), room.Sessions, except: origin);
+        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: true, Away: _presence.AwayOf(user)), audience, except: origin);
         return true;
     }
 
-    /// <summary>Removes the user from the room in this node's view; everyone who was in it hears of it.</summary>
+    /// <summary>Removes the user from the room in this node's view; everyone who was in it hears of it (in a large room, see <see cref="MembershipAudience"/>).</summary>
     public bool ApplyLeave(RoomState room, string user, Session? origin, bool quit = false, string? reason = null)
     {
         var key = Names.Key(user);
@@ -369,7 +401,7 @@ internal sealed partial class RoomDirectory(
         lock (Topology)
         {
             // The leaver's other sessions are in the audience too.
-            audience = room.Sessions;
+            audience = MembershipAudience(room, key);
             if (!RemoveMember(room, key))
                 return false;
             room.RemoveSessions(_presence.SessionsOf(key));
@@ -443,7 +475,7 @@ internal sealed partial class RoomDirectory(
     /// <summary>Records a membership in the room's member list and the user's room index. Call under the topology lock.</summary>
     private bool AddMember(RoomState room, string userKey, string user)
     {
-        if (!room.Members.TryAdd(userKey, user))
+        if (!room.TryAddMember(userKey, user))
             return false;
         if (!_roomsOfUser.TryGetValue(userKey, out var roomKeys))
             _roomsOfUser[userKey] = roomKeys = new HashSet<string>(StringComparer.Ordinal);
@@ -454,13 +486,26 @@ internal sealed partial class RoomDirectory(
     /// <summary>Ends a membership, and its role where roles end with it (a guest's, any in a transient room). Call under the topology lock.</summary>
     private bool RemoveMember(RoomState room, string userKey)
     {
-        if (!room.Members.TryRemove(userKey, out _))
+        if (!room.TryRemoveMember(userKey))
             return false;
         if (room.Transient || !knownUsers.IsKnown(userKey))
             room.Roles.TryRemove(userKey, out _);
         if (_roomsOfUser.TryGetValue(userKey, out var roomKeys) && roomKeys.Remove(Names.Key(room.Name)) && roomKeys.Count == 0)
             _roomsOfUser.Remove(userKey);
         return true;
+    }
+
+    /// <summary>
+    /// Who hears that the user joined or left the room: all its sessions; in a large room only
+    /// those keeping whole member lists (IRC) and the user's own, as a client showing a room of
+    /// thousands pages its members rather than following each one. Call under the topology lock.
+    /// </summary>
+    private Session[] MembershipAudience(RoomState room, string userKey)
+    {
+        if (!room.IsLarge(limits.LargeRoomMembers))
+            return room.Sessions;
+        var own = _presence.SessionsOf(userKey);
+        return own.Length == 0 ? room.ListSessions : [.. room.ListSessions.Union(own)];
     }
 
     private static void DeliverTopic(RoomState room, string topic, string by, Session? origin) =>

@@ -9,7 +9,8 @@ namespace Parley.Core.Hub;
 /// </summary>
 internal sealed class RoomState(string name, string topic, ConversationSequencer sequencer, bool transient = false)
 {
-    private volatile Session[] _sessions = [];
+    private readonly SessionSet _sessions = new();
+    private readonly SessionSet _listSessions = new();
     private volatile string _topic = topic;
 
     public string Name { get; } = name;
@@ -69,42 +70,56 @@ internal sealed class RoomState(string name, string topic, ConversationSequencer
         set => _topicMark = value;
     }
 
-    /// <summary>Member key → display name.</summary>
+    /// <summary>Member key → display name. Changed only through <see cref="TryAddMember"/> and <see cref="TryRemoveMember"/> (or a rename), under the topology lock.</summary>
     public ConcurrentDictionary<string, string> Members { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Every connected session of every member: the fan-out list, replaced whole on change.</summary>
-    public Session[] Sessions => _sessions;
+    private volatile int _memberCount;
+
+    /// <summary>How many members: kept beside <see cref="Members"/>, whose Count takes every one of its locks, and is asked on every presence change.</summary>
+    public int MemberCount => _memberCount;
+
+    public bool TryAddMember(string userKey, string user)
+    {
+        if (!Members.TryAdd(userKey, user))
+            return false;
+        _memberCount++;
+        return true;
+    }
+
+    public bool TryRemoveMember(string userKey)
+    {
+        if (!Members.TryRemove(userKey, out _))
+            return false;
+        _memberCount--;
+        return true;
+    }
+
+    /// <summary>Every connected session of every member: the fan-out list (an immutable snapshot).</summary>
+    public Session[] Sessions => _sessions.Snapshot;
+
+    /// <summary>
+    /// The sessions of <see cref="Sessions"/> that keep every member list whole (<see
+    /// cref="Session.KeepsFullMemberLists"/>, IRC): in a large room only they hear each join, leave and presence.
+    /// </summary>
+    public Session[] ListSessions => _listSessions.Snapshot;
+
+    /// <summary>The counts last told to the room's sessions while it is large (<see cref="RoomDirectory.AnnounceLargeRoomCounts"/>), else null; only its ticks touch it.</summary>
+    public Events.RoomCountsEvent? AnnouncedCounts { get; set; }
+
+    /// <summary>Whether the room has more than <paramref name="largeRoomMembers"/> members (<see cref="Policy.ChatLimits.LargeRoomMembers"/>).</summary>
+    public bool IsLarge(int largeRoomMembers) => MemberCount > largeRoomMembers;
 
     public ConversationSequencer Sequencer { get; } = sequencer;
 
     public void AddSessions(IReadOnlyCollection<Session> added)
     {
-        if (added.Count > 0)
-            _sessions = [.. _sessions, .. added.Where(s => !_sessions.Contains(s))];
+        _sessions.Add(added);
+        _listSessions.Add(added.Where(s => s.KeepsFullMemberLists));
     }
 
-    // Sized exactly, and not copied when none of them is here: in a mass disconnect every leaver
-    // copies the room's array, and a filtered ToArray grew buffers besides the copy.
     public void RemoveSessions(IReadOnlyCollection<Session> removed)
     {
-        if (removed.Count == 0)
-            return;
-        var current = _sessions;
-        var kept = 0;
-        foreach (var session in current)
-        {
-            if (!removed.Contains(session))
-                kept++;
-        }
-        if (kept == current.Length)
-            return;
-        var next = new Session[kept];
-        var at = 0;
-        foreach (var session in current)
-        {
-            if (!removed.Contains(session))
-                next[at++] = session;
-        }
-        _sessions = next;
+        _sessions.Remove(removed);
+        _listSessions.Remove(removed);
     }
 }

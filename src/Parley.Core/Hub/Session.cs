@@ -61,6 +61,19 @@ public abstract class Session
     /// </summary>
     public virtual bool FollowsWatchedActivity => false;
 
+    /// <summary>
+    /// Whether the client keeps every room's member list whole (IRC: NAMES, then JOIN, PART and
+    /// QUIT), so it must hear each member come and go even in a large room (<see cref="Policy.ChatLimits.LargeRoomMembers"/>).
+    /// </summary>
+    public virtual bool KeepsFullMemberLists => false;
+
+    /// <summary>
+    /// Whether its watches are IRC MONITOR's: a watched user's coming and going is told as a
+    /// <see cref="Events.WatchEvent"/> (730/731), besides the QUIT or JOIN a shared channel shows.
+    /// Otherwise (native <c>watch</c>) it is told as the presence event room-mates get, once.
+    /// </summary>
+    public virtual bool WatchesAsMonitor => false;
+
     /// <summary>Queues the broadcast for writing. False means the session's queue is full: it is too slow.</summary>
     public abstract bool TryDeliver(Broadcast broadcast);
 

@@ -1,7 +1,7 @@
 namespace Parley.Core.Hub;
 
 /// <summary>
-/// Who watches whom (IRC MONITOR): for each watched user key, the sessions watching it; for each
+/// Who watches whom (IRC MONITOR, native <c>watch</c>): for each watched user key, the sessions watching it; for each
 /// watching session, the names it watches as it spelled them. A watch is on a name, not on a
 /// user: it holds whether or not anyone is online under it, and it ends with the session (or when
 /// the session drops it). A session that watches nothing costs nothing here.
@@ -18,6 +18,8 @@ internal sealed class WatchList
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Session, Dictionary<string, string>> _watching = new();
 
     public bool IsWatching(Session session) => _watching.ContainsKey(session);
+
+    public bool IsWatchingKey(Session session, string key) => _watching.TryGetValue(session, out var names) && names.ContainsKey(key);
 
     /// <summary>Adds the watch unless the session already watches <paramref name="limit"/> names; true when it watches the name now (added, or already there).</summary>
     public bool Add(Session session, string key, string name, int limit)

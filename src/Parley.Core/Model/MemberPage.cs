@@ -7,4 +7,8 @@ namespace Parley.Core.Model;
 /// <param name="Total">Members of the room.</param>
 /// <param name="Online">How many of them are online (on any node).</param>
 /// <param name="Next">Where the next page starts (opaque to clients), or null when this is the last.</param>
-public sealed record MemberPage(IReadOnlyList<MemberInfo> Members, int Total, int Online, string? Next);
+public sealed record MemberPage(IReadOnlyList<MemberInfo> Members, int Total, int Online, string? Next)
+{
+    /// <summary>More members than <see cref="Policy.ChatLimits.LargeRoomMembers"/>: its members' joins, leaves and presence are not pushed to native clients (docs/protocol.md, large rooms).</summary>
+    public bool Large { get; init; }
+}

@@ -8,4 +8,7 @@ public sealed record RoomSummary(string Name, string Topic, int Members, bool Jo
 
     /// <summary>Who last set its topic and when, as far as this node knows since it started; null when it does not know.</summary>
     public TopicMark? TopicMark { get; init; }
+
+    /// <summary>More members than <see cref="Policy.ChatLimits.LargeRoomMembers"/>: its members' joins, leaves and presence are not pushed to native clients (docs/protocol.md, large rooms).</summary>
+    public bool Large { get; init; }
 }

@@ -35,6 +35,14 @@ public sealed class ChatLimits
     /// </summary>
     public TimeSpan MessageGapTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Above this many members a room is large: native and WebSocket sessions are no longer told
+    /// of each member's join, leave and presence there (a client watches the users it shows
+    /// instead); sessions that keep whole member lists (IRC) still are. Each sign-in then costs
+    /// the same in a lobby of 10,000 as in one of 10.
+    /// </summary>
+    public int LargeRoomMembers { get; set; } = 500;
+
     /// <summary>How many users one session may watch (IRC MONITOR, ISUPPORT MONITOR=).</summary>
     public int MaxWatchedUsers { get; set; } = 100;
 

@@ -86,6 +86,12 @@ public sealed partial class IrcSession : QueuedSession
     /// <summary>extended-monitor: the users this client MONITORs are followed like channel peers (AWAY, SETNAME with their caps).</summary>
     public override bool FollowsWatchedActivity => Caps.HasFlag(IrcCaps.ExtendedMonitor);
 
+    /// <summary>An IRC client keeps each channel's nick list from NAMES, JOIN, PART and QUIT.</summary>
+    public override bool KeepsFullMemberLists => true;
+
+    /// <summary>MONITOR's 730/731 come besides the QUIT or JOIN a shared channel shows.</summary>
+    public override bool WatchesAsMonitor => true;
+
     public IrcCaps Caps
     {
         get => (IrcCaps)_caps;

@@ -38,6 +38,13 @@ public sealed class JsonEventEncoder : IEventEncoder
                 if (e.Reason is not null)
                     writer.WriteString("reason", e.Reason);
                 break;
+            case RoomCountsEvent e:
+                writer.WriteString("type", "members_count");
+                writer.WriteString("room", e.Room);
+                writer.WriteNumber("members", e.Members);
+                writer.WriteNumber("online", e.Online);
+                writer.WriteBoolean("large", e.Large);
+                break;
             case AnnouncementEvent e:
                 writer.WriteString("type", "announcement");
                 writer.WriteString("from", e.From);

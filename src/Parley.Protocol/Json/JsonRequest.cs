@@ -55,6 +55,23 @@ public sealed class JsonRequest(JsonDocument document, byte[] input, RequestId? 
         }
     }
 
+    /// <summary>A field that must be an array of strings (it may be empty).</summary>
+    public IReadOnlyList<string> StringArray(string field)
+    {
+        if (!Root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+            throw new RequestException(ErrorCodes.MissingField, $"'{Type}' needs the field '{field}'");
+        if (value.ValueKind != JsonValueKind.Array)
+            throw new RequestException(ErrorCodes.BadField, $"'{field}' must be an array of strings");
+        var items = new List<string>(value.GetArrayLength());
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || !TryGetText(item, out var text))
+                throw new RequestException(ErrorCodes.BadField, $"'{field}' must be an array of strings");
+            items.Add(text);
+        }
+        return items;
+    }
+
     public long Integer(string field) =>
         OptionalInteger(field) ?? throw new RequestException(ErrorCodes.MissingField, $"'{Type}' needs the field '{field}'");
 

@@ -27,6 +27,7 @@ internal static class NativeCommands
         ["topic"] = new(NeedsAuth: true, Topic),
         ["send"] = new(NeedsAuth: true, Send),
         ["members"] = new(NeedsAuth: true, Members),
+        ["watch"] = new(NeedsAuth: true, Watch),
         ["online"] = new(NeedsAuth: true, Online),
         ["history"] = new(NeedsAuth: true, History),
         ["read"] = new(NeedsAuth: true, Read),
@@ -53,7 +54,7 @@ internal static class NativeCommands
             foreach (var room in rooms)
             {
                 w.WriteStartObject();
-                WriteRoomFields(w, room.Name, room.Topic, room.Members, room.Joined);
+                WriteRoomFields(w, room.Name, room.Topic, room.Members, room.Joined, room.Large);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -111,6 +112,12 @@ internal static class NativeCommands
         var limit = r.OptionalInteger("limit");
         var page = s.Hub.MembersPage(room, limit is { } l ? (int)Math.Min(l, int.MaxValue) : null, r.OptionalString("after"));
         return Task.FromResult(page.Ok ? Reply.With(w => WriteMembers(w, page.Value!)) : page.Error!);
+    }
+
+    private static Task<Reply> Watch(NativeSession s, JsonRequest r)
+    {
+        var watched = s.Hub.WatchOnly(s, r.StringArray("users"));
+        return Task.FromResult(watched.Ok ? Reply.With(w => WriteMemberList(w, "users", watched.Value!)) : watched.Error!);
     }
 
     private static Task<Reply> Online(NativeSession s, JsonRequest r)
@@ -186,7 +193,7 @@ internal static class NativeCommands
             foreach (var room in start.Rooms)
             {
                 w.WriteStartObject();
-                WriteRoomFields(w, room.Name, room.Topic, room.Members, joined: true);
+                WriteRoomFields(w, room.Name, room.Topic, room.Members, joined: true, room.Large);
                 w.WriteNumber("lastSeq", room.LastSeq);
                 w.WriteNumber("readSeq", room.ReadSeq);
                 w.WriteNumber("unread", room.Unread);
@@ -221,6 +228,7 @@ internal static class NativeCommands
         w.WriteNumber("maxLineBytes", connection.MaxLineBytes);
         w.WriteNumber("historyMax", limits.HistoryMax);
         w.WriteNumber("membersPageMax", limits.MembersPageMax);
+        w.WriteNumber("maxWatchedUsers", limits.MaxWatchedUsers);
         w.WriteEndObject();
     }
 
@@ -234,18 +242,37 @@ internal static class NativeCommands
     private static readonly JsonEncodedText LastTs = JsonEncodedText.Encode("lastTs");
 
     /// <summary>A room as listed by <c>rooms</c> and in the sign-in replies.</summary>
-    private static void WriteRoomFields(Utf8JsonWriter w, string name, string topic, int members, bool joined)
+    private static void WriteRoomFields(Utf8JsonWriter w, string name, string topic, int members, bool joined, bool large)
     {
         w.WriteString("name", name);
         w.WriteString("topic", topic);
         w.WriteNumber("members", members);
         w.WriteBoolean("joined", joined);
+        WriteLarge(w, large);
+    }
+
+    /// <summary>Only when true: a room's members are not followed one by one (docs/protocol.md, large rooms).</summary>
+    private static void WriteLarge(Utf8JsonWriter w, bool large)
+    {
+        if (large)
+            w.WriteBoolean("large", true);
     }
 
     private static void WriteMembers(Utf8JsonWriter w, MemberPage page)
     {
-        w.WriteStartArray("members");
-        foreach (var member in page.Members)
+        WriteMemberList(w, "members", page.Members);
+        WriteLarge(w, page.Large);
+        w.WriteNumber("total", page.Total);
+        w.WriteNumber("online", page.Online);
+        if (page.Next is { } next)
+            w.WriteString("next", next);
+    }
+
+    /// <summary>Users with their presence: <c>[{"user":"alice","online":true}, …]</c>.</summary>
+    private static void WriteMemberList(Utf8JsonWriter w, string property, IReadOnlyList<MemberInfo> members)
+    {
+        w.WriteStartArray(property);
+        foreach (var member in members)
         {
             w.WriteStartObject();
             w.WriteString("user", member.User);
@@ -253,9 +280,5 @@ internal static class NativeCommands
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteNumber("total", page.Total);
-        w.WriteNumber("online", page.Online);
-        if (page.Next is { } next)
-            w.WriteString("next", next);
     }
 }

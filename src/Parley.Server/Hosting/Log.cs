@@ -41,4 +41,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "backplane: {What}")]
     public static partial void BackplaneTrouble(ILogger logger, string what, Exception? exception);
+
+    [LoggerMessage(14, LogLevel.Error, "telling large rooms their counts failed")]
+    public static partial void RoomCountsFailed(ILogger logger, Exception exception);
 }

@@ -82,6 +82,9 @@ public sealed class ParleyOptions
     /// </summary>
     public TimeSpan MemoryTrimInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often large rooms' sessions are told the rooms' counts, when they changed (<c>members_count</c>); zero turns that off.</summary>
+    public TimeSpan RoomCountsInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>What the hub enforces on every protocol: text and topic lengths, passwords, history pages, sign-in rates (keys <c>Limits:…</c>).</summary>
     public ChatLimits Limits { get; set; } = new();
 

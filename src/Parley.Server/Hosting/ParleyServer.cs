@@ -135,6 +135,7 @@ public sealed class ParleyServer : IAsyncDisposable
                 irc = Listener(sp, ircEndpoint, "irc", sp.GetRequiredService<IrcConnectionHandler>().OnConnected));
         }
         builder.Services.AddHostedService<MemoryTrimmer>();
+        builder.Services.AddHostedService<RoomCountsAnnouncer>();
         ListenOptions? http = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

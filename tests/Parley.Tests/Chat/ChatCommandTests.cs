@@ -62,6 +62,28 @@ public sealed class ChatCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task In_a_large_lobby_the_chat_shows_its_direct_partners_coming_and_going_and_no_one_else()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Limits:LargeRoomMembers"] = "1" });
+        foreach (var name in new[] { "bob", "carol" })
+            await (await server.RegisterAsync(name)).DisposeAsync();
+        var alice = Start("alice", port: server.TcpPort);
+        alice.Input.Send("/msg bob are you there?");
+        await alice.Output.WaitForLineAsync("@bob alice: are you there?");
+
+        await using (var carol = await server.ConnectAsync())
+        {
+            await carol.OkAsync("login", new { user = "carol", password = "password1" });
+            await using var bob = await server.ConnectAsync();
+            await bob.OkAsync("login", new { user = "bob", password = "password1" });
+            await alice.Output.WaitForLineAsync("bob is online");
+        }
+        await alice.Output.WaitForLineAsync("bob is offline");
+        Assert.Equal(0, await Finish(alice));
+        Assert.DoesNotContain(alice.Output.Lines, l => l.Contains("carol is", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_removal_by_a_moderator_says_who_removed_whom_and_why()
     {
         await using var owner = await _server.RegisterAsync("owner");

@@ -210,4 +210,52 @@ public sealed class ParleyClientTests
             TempDirectory.Delete(data);
         }
     }
+
+    [Fact]
+    public async Task Watching_follows_a_user_of_a_large_room_and_is_asked_again_after_a_reconnect()
+    {
+        var data = TempDirectory.Create();
+        var port = FreePort.Tcp();
+        var settings = new Dictionary<string, string?> { ["Tcp"] = $"127.0.0.1:{port}", ["Limits:LargeRoomMembers"] = "2" };
+        try
+        {
+            var server = await TestServer.StartAsync(settings, data);
+            await using var alice = await Connect(server);
+            await alice.RegisterAsync("alice", "password1");
+            Assert.Equal(100, alice.Limits.MaxWatchedUsers);
+            foreach (var name in new[] { "bob", "carol" })
+            {
+                await using var member = await Connect(server);
+                await member.RegisterAsync(name, "password1");
+            }
+            Assert.True((await alice.RoomsAsync()).Single().Large);
+            Assert.True((await alice.MembersPageAsync("lobby")).Large);
+
+            var watched = await alice.WatchAsync(["bob"]);
+            Assert.Equal([new Member("bob", false)], watched);
+            await using (var bob = await Connect(server))
+            {
+                await bob.LoginAsync("bob", "password1");
+                await Next<PresenceChanged>(alice, p => p is { User: "bob", Online: true });
+            }
+            await Next<PresenceChanged>(alice, p => p is { User: "bob", Online: false });
+
+            await server.DisposeAsync();
+            await Next<ConnectionLost>(alice);
+            server = await TestServer.StartAsync(settings, data);
+            await Next<Reconnected>(alice);
+            // The new connection watches bob too: it reports bob's presence at once, then his changes.
+            await Next<PresenceChanged>(alice, p => p is { User: "bob", Online: false });
+            await using (var bob = await Connect(server))
+            {
+                await bob.LoginAsync("bob", "password1");
+                await Next<PresenceChanged>(alice, p => p is { User: "bob", Online: true });
+            }
+            await server.DisposeAsync();
+        }
+        finally
+        {
+            TempDirectory.Delete(data);
+        }
+    }
 }
