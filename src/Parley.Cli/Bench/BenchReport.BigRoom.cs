@@ -10,7 +10,7 @@ public static partial class BenchReport
     private static void BigRoomSummary(StringBuilder text, BenchSettings s, BigRoomResult b, int pid)
     {
         var inv = CultureInfo.InvariantCulture;
-        text.AppendLine(inv, $"  room             {s.Room}: {b.Members} members, {s.Senders} senders at {(s.Rate > 0 ? s.Rate.ToString("0.#", inv) + " msg/s" : "flat out")}, {s.Receivers} observers, {s.Size} B messages");
+        text.AppendLine(inv, $"  room             {s.Room}: {b.Members} members, {s.Senders} senders at {(s.Rate > 0 ? s.Rate.ToString("0.#", inv) + " msg/s" : "flat out")}, {s.Receivers} observers, {s.Size} B messages{(s.IdleMembers ? "; members do not read" : "")}");
         var first = b.FirstThousandPerSecond is { } f ? string.Create(inv, $"; first 1,000 {f:0}/s, ratio {b.RateRatio:0.00}") : "";
         text.AppendLine(inv, $"  sign-in storm    {b.SignedIn} in {b.SignInSeconds:0.00} s, {b.SignInsPerSecond:0}/s{first} (--concurrency {s.ConnectConcurrency}; each: p50 {b.SignInP50Ms:0.0} ms, p99 {b.SignInP99Ms:0.0} ms)");
         if (b.DecilesPerSecond.Count > 0)
@@ -52,6 +52,7 @@ public static partial class BenchReport
         json.WriteNumber("warmup_s", s.Warmup.TotalSeconds);
         json.WriteNumber("settle_s", s.Settle.TotalSeconds);
         json.WriteNumber("window", s.Window);
+        json.WriteBoolean("idle_members", s.IdleMembers);
     }
 
     private static void BigRoomFigures(Utf8JsonWriter json, BigRoomResult b)

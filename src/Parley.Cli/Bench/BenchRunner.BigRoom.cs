@@ -75,6 +75,8 @@ public sealed partial class BenchRunner
                 stormStart = Stopwatch.GetTimestamp();
                 (members, signInTimes, _) = await OpenAllAsync(_run, memberSpecs, "members", stop, ready: m =>
                 {
+                    if (s.IdleMembers)
+                        return;
                     m.ListenTo(n, s.Senders);
                     memberLoops.Enqueue(m.ReceiveLoopAsync(_stopLoops.Token));
                 }, completions, limit: s.Timeout).ConfigureAwait(false);
@@ -95,8 +97,8 @@ public sealed partial class BenchRunner
         var rssStormPeak = ProcessSampler.Peak([.. sampler.Between(stormStart, stormEnd), .. sampler.Now() is { } atEnd ? [(stormEnd, atEnd)] : Array.Empty<(long, long)>()]);
 
         // 2. Steady chat: everyone present receives everything.
-        _receiversPerMessage = observers.Length + members.Length;
-        _lossAtObserversOnly = false;
+        _receiversPerMessage = observers.Length + (s.IdleMembers ? 0 : members.Length);
+        _lossAtObserversOnly = s.IdleMembers;
         await QuietAsync(stop).ConfigureAwait(false);
         var steady = await RunPhaseAsync(s.Rate, s.Warmup, s.Duration, $"bigroom {s.Proto.Name()} steady", stop).ConfigureAwait(false);
 

@@ -74,6 +74,13 @@ public sealed record BenchSettings
     /// <summary>The server's process, for its memory (idle, bigroom); 0 finds it by the listening port.</summary>
     public int ServerPid { get; init; }
 
+    /// <summary>
+    /// bigroom: members stop reading once signed in (the kernel's socket buffers take what comes),
+    /// so the generator reads only observers and senders: chat latency without the generator's cost
+    /// of reading every member, and losses counted at the observers throughout.
+    /// </summary>
+    public bool IdleMembers { get; init; }
+
     public bool JsonOnly { get; init; }
 
     /// <summary>Longest a whole run may take before it stops itself.</summary>

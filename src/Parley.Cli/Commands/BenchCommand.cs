@@ -46,6 +46,7 @@ public sealed class BenchCommand
     private readonly Option<double> _maxBound = new("--max-bound") { Description = "milliseconds, for --search: the slowest delivery of a step must stay under it too; 0: no bound", DefaultValueFactory = _ => 0 };
     private readonly Option<double> _precision = new("--precision") { Description = "percent, for --search: stop once the first failing rate is within this of the last passing one", DefaultValueFactory = _ => 5 };
     private readonly Option<int> _serverPid = new("--server-pid") { Description = "idle, bigroom: the server's process id, for its memory [default: found by the listening port]" };
+    private readonly Option<bool> _idleMembers = new("--idle-members") { Description = "bigroom: members stop reading once signed in, so the generator reads only the observers (latency without the generator's cost of reading every member; a server that sends members much will find them slow)" };
     private readonly Option<bool> _jsonOnly = new("--json-only") { Description = "print only the JSON line" };
     private readonly Option<double> _timeout = new("--timeout") { Description = "stop the whole run after this many seconds", DefaultValueFactory = _ => 600 };
 
@@ -56,7 +57,7 @@ public sealed class BenchCommand
         var command = new Command("bench", "load generator: deliveries/s, latency, losses and memory per connection of a chat server")
         {
             _workload, _proto, _host, _port, _receivers, _senders, _rooms, _members, _connections, _rate, _duration, _warmup, _drain, _settle,
-            _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _jsonOnly, _timeout,
+            _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _idleMembers, _jsonOnly, _timeout,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -121,6 +122,7 @@ public sealed class BenchCommand
             MaxBound = TimeSpan.FromMilliseconds(result.GetValue(_maxBound)),
             PrecisionPercent = result.GetValue(_precision),
             ServerPid = result.GetValue(_serverPid),
+            IdleMembers = result.GetValue(_idleMembers),
             JsonOnly = result.GetValue(_jsonOnly),
             Timeout = TimeSpan.FromSeconds(result.GetValue(_timeout)),
         };
