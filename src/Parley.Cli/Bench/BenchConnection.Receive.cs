@@ -44,7 +44,7 @@ public sealed partial class BenchConnection
                     if (read == 0)
                     {
                         Closed = true;
-                        if (!stop.IsCancellationRequested && !_run.Stopping)
+                        if (!stop.IsCancellationRequested && !_run.Stopping && !_disposed)
                             Fail("the server closed the connection");
                         return;
                     }
@@ -61,7 +61,7 @@ public sealed partial class BenchConnection
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
         {
             Closed = true;
-            if (!stop.IsCancellationRequested && !_run.Stopping)
+            if (!stop.IsCancellationRequested && !_run.Stopping && !_disposed)
                 Fail($"receive failed: {ex.Message}");
         }
         finally
@@ -276,6 +276,8 @@ public sealed partial class BenchConnection
         if (phase.InWindow(ticks))
         {
             stats.UniqueOfWindow++;
+            if (Observer)
+                stats.ObservedUniqueOfWindow++;
             stats.Latency.Record((long)((now - ticks) * MicrosPerTick));
         }
     }

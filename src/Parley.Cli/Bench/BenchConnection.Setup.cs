@@ -77,7 +77,8 @@ public sealed partial class BenchConnection
         if (reply.Contains("\"name\":\"lobby\"", StringComparison.Ordinal) && !string.Equals(Room, "lobby", StringComparison.OrdinalIgnoreCase))
             await RequestAsync("{\"type\":\"leave\",\"room\":\"lobby\"", cancellationToken).ConfigureAwait(false);
 
-        if (Room.Length == 0)
+        // Already a member (bigroom's lobby, or an earlier run's room): a join would only fetch a members page.
+        if (Room.Length == 0 || reply.Contains($"{{\"name\":\"{Room}\",", StringComparison.Ordinal))
             return;
         reply = await RequestAsync($"{{\"type\":\"join\",\"room\":\"{Room}\"", cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; attempt < 20 && ErrorCode(reply) == "no_such_room"; attempt++)

@@ -50,6 +50,12 @@ public sealed partial class BenchConnection : IDisposable
 
     public bool Closed { get; private set; }
 
+    /// <summary>bigroom: a receiver present through every phase, at which losses are counted while other members come and go.</summary>
+    public bool Observer { get; set; }
+
+    // Set when this side closed the socket: what the receive loop sees next is not the server's doing.
+    private volatile bool _disposed;
+
     /// <summary>Makes this connection count deliveries from senders <paramref name="senderBase"/> .. + <paramref name="senders"/> - 1.</summary>
     public void ListenTo(int senderBase, int senders, int selfSlot = -1)
     {
@@ -83,6 +89,7 @@ public sealed partial class BenchConnection : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         Closed = true;
         Socket.Dispose();
     }

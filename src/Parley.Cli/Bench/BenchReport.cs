@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Parley.Cli.Bench;
 
 /// <summary>The readable summary and the one JSON line of a run.</summary>
-public static class BenchReport
+public static partial class BenchReport
 {
     public static string Summary(BenchSettings s, BenchRunner.Outcome outcome, IReadOnlyList<string> firstErrors)
     {
@@ -13,7 +13,11 @@ public static class BenchReport
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         text.AppendLine(inv, $"parley bench {s.Workload} --proto {s.Proto.Name()} against {s.Host}:{s.Port} (bench cpus {ProcessInfo.AllowedCpusOfThisProcess() ?? "?"} of {Environment.ProcessorCount})");
-        if (s.Workload == "idle")
+        if (s.Workload == "bigroom" && outcome.BigRoom is { } big)
+        {
+            BigRoomSummary(text, s, big, outcome.ServerPid ?? s.ServerPid);
+        }
+        else if (s.Workload == "idle")
         {
             text.AppendLine(inv, $"  connections      {r.Connections} signed in, in {r.ConnectSeconds:0.00} s (each: p50 {r.ConnectP50Ms:0.0} ms, p99 {r.ConnectP99Ms:0.0} ms)");
             if (r.RssBytesBefore is { } before && r.RssBytesAfter is { } after)
@@ -43,7 +47,7 @@ public static class BenchReport
             text.AppendLine(inv, $"  messages         sent {r.Sent} in the window, {r.SentPerSecond:N0}/s ({r.SentTotal} in all, {r.Acked} acknowledged)");
             text.AppendLine(inv, $"  deliveries       expected {r.Expected}, lost {r.Lost}, duplicated {r.Duplicated}, errors {r.Errors}");
         }
-        if (r.Stopped)
+        if (outcome.BigRoom?.Stopped ?? r.Stopped)
             text.AppendLine("  (stopped early: figures cover what ran)");
         foreach (var e in firstErrors)
             text.AppendLine(inv, $"  error: {e}");
@@ -74,12 +78,15 @@ public static class BenchReport
                     json.WriteNumber("rooms", s.Rooms);
                     json.WriteNumber("members", s.Members);
                     break;
+                case "bigroom":
+                    BigRoomParams(json, s);
+                    break;
                 default:
                     json.WriteNumber("connections", s.Connections);
                     json.WriteNumber("settle_s", s.Settle.TotalSeconds);
                     break;
             }
-            if (s.Workload != "idle")
+            if (s.Workload is not ("idle" or "bigroom"))
             {
                 json.WriteNumber("rate", s.Search ? r.Rate : s.Rate);
                 json.WriteNumber("size", s.Size);
@@ -100,7 +107,11 @@ public static class BenchReport
             var pid = outcome.ServerPid ?? (s.ServerPid != 0 ? s.ServerPid : null);
             if (pid is { } serverPid && ProcessInfo.AllowedCpus(serverPid) is { } serverCpus)
                 json.WriteString("server_cpus", serverCpus);
-            if (s.Workload == "idle")
+            if (s.Workload == "bigroom" && outcome.BigRoom is { } big)
+            {
+                BigRoomFigures(json, big);
+            }
+            else if (s.Workload == "idle")
             {
                 json.WriteNumber("connections", r.Connections);
                 json.WriteNumber("connect_seconds", Round(r.ConnectSeconds));
@@ -129,8 +140,8 @@ public static class BenchReport
                 json.WriteNumber("sent_total", r.SentTotal);
                 json.WriteNumber("acked", r.Acked);
             }
-            json.WriteNumber("errors", r.Errors);
-            json.WriteBoolean("stopped", r.Stopped);
+            json.WriteNumber("errors", outcome.BigRoom?.Errors ?? r.Errors);
+            json.WriteBoolean("stopped", outcome.BigRoom?.Stopped ?? r.Stopped);
             if (s.Search)
             {
                 json.WriteStartArray("steps");

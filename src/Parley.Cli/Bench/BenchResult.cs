@@ -8,6 +8,11 @@ public sealed record BenchResult
 
     public double WindowSeconds { get; init; }
 
+    /// <summary>The window in Stopwatch time stamps (for figures sampled beside it, such as CPU).</summary>
+    public long WindowStartTicks { get; init; }
+
+    public long WindowEndTicks { get; init; }
+
     /// <summary>Messages stamped inside the window.</summary>
     public long Sent { get; init; }
 

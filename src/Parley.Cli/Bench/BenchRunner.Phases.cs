@@ -6,7 +6,13 @@ namespace Parley.Cli.Bench;
 /// <summary>One measured phase: send (paced by a token schedule, or flat out within a window of unanswered sends), drain, count.</summary>
 public sealed partial class BenchRunner
 {
-    private async Task<BenchResult> RunPhaseAsync(double rate, TimeSpan warmup, TimeSpan duration, string label, CancellationToken stop)
+    /// <summary>
+    /// Runs one phase. <paramref name="alongside"/>, when given, runs beside the senders from the
+    /// phase's start (bigroom: a sign-in storm, a mass disconnect); if it ends the window early
+    /// (<see cref="Phase.CutShort"/>), sending stops there.
+    /// </summary>
+    private async Task<BenchResult> RunPhaseAsync(double rate, TimeSpan warmup, TimeSpan duration, string label, CancellationToken stop,
+        Func<Phase, Task>? alongside = null)
     {
         foreach (var s in _senders)
             s.StartPhase();
@@ -30,8 +36,11 @@ public sealed partial class BenchRunner
             return line;
         }, reporting.Token);
 
+        var beside = Task.CompletedTask;
         try
         {
+            if (alongside is not null)
+                beside = Task.Run(() => alongside(phase), CancellationToken.None);
             if (rate > 0)
             {
                 await PaceAsync(phase).ConfigureAwait(false);
@@ -41,24 +50,28 @@ public sealed partial class BenchRunner
                 var flat = _senders.Select(s => FlatOutAsync(s, phase)).ToArray();
                 await WakeUntilDoneAsync(Task.WhenAll(flat), phase).ConfigureAwait(false);
             }
+            await beside.ConfigureAwait(false);
 
             var expected = _senders.Sum(s => s.WindowSent) * (long)_receiversPerMessage;
             await DrainAsync(phase, expected, stop.IsCancellationRequested ? TimeSpan.FromSeconds(2) : Settings.Drain).ConfigureAwait(false);
             _run.CurrentPhase = null;
 
             var total = phase.Total();
+            var unique = _lossAtObserversOnly ? total.ObservedUniqueOfWindow : total.UniqueOfWindow;
             var seconds = phase.WindowSeconds;
             return new BenchResult
             {
                 Rate = rate,
                 WindowSeconds = seconds,
+                WindowStartTicks = phase.WindowStart,
+                WindowEndTicks = phase.WindowEnd,
                 Sent = _senders.Sum(s => s.WindowSent),
                 SentTotal = _senders.Sum(s => s.PhaseSent),
                 Acked = _connections.Sum(c => Volatile.Read(ref c.Acked)) - ackedBefore,
                 Expected = expected,
                 Delivered = total.ReceivedInWindow,
                 DeliveriesPerSecond = seconds > 0 ? total.ReceivedInWindow / seconds : 0,
-                Lost = Math.Max(0, expected - total.UniqueOfWindow),
+                Lost = Math.Max(0, expected - unique),
                 Duplicated = total.Duplicates,
                 Errors = TotalErrors() - errorsBefore + total.Unexpected,
                 P50Ms = total.Latency.ValueAt(50) / 1000.0,
@@ -70,6 +83,10 @@ public sealed partial class BenchRunner
         }
         finally
         {
+            // A phase that failed before its sending ended must not leave the task beside it running unseen.
+            phase.CutShort();
+            if (!beside.IsCompleted)
+                await Task.WhenAny(beside, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false);
             _run.CurrentPhase = null;
             await reporting.CancelAsync().ConfigureAwait(false);
             await report.ConfigureAwait(false);
@@ -160,7 +177,7 @@ public sealed partial class BenchRunner
         var last = -1L;
         while (Stopwatch.GetTimestamp() < deadline)
         {
-            var (deliveries, unique, _) = phase.Counts();
+            var (deliveries, unique, _) = phase.Counts(_lossAtObserversOnly);
             var answered = _senders.All(s => Volatile.Read(ref s.Connection.Acked) >= s.Sent || s.Connection.Closed);
             if (unique >= expected && answered)
                 return;

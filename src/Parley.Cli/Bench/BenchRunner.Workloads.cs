@@ -2,11 +2,11 @@ using System.Globalization;
 
 namespace Parley.Cli.Bench;
 
-/// <summary>The workloads: who connects, who sends, who listens to whom.</summary>
+/// <summary>The workloads: who connects, who sends, who listens to whom (bigroom in <c>.BigRoom</c>).</summary>
 public sealed partial class BenchRunner
 {
-    /// <summary>A finished run: the result to report, and for a search every step.</summary>
-    public sealed record Outcome(BenchResult Result, IReadOnlyList<BenchResult> Steps, int? ServerPid);
+    /// <summary>A finished run: the result to report, for a search every step, for bigroom its phases and memory.</summary>
+    public sealed record Outcome(BenchResult Result, IReadOnlyList<BenchResult> Steps, int? ServerPid, BigRoomResult? BigRoom = null);
 
     public async Task<Outcome> RunAsync(CancellationToken stop)
     {
@@ -15,7 +15,8 @@ public sealed partial class BenchRunner
             "fanout" => await FanoutAsync(stop).ConfigureAwait(false),
             "rooms" => await RoomsAsync(stop).ConfigureAwait(false),
             "idle" => await IdleAsync(stop).ConfigureAwait(false),
-            _ => throw new BenchSetupException($"unknown workload '{Settings.Workload}': fanout, rooms or idle"),
+            "bigroom" => await BigRoomAsync(stop).ConfigureAwait(false),
+            _ => throw new BenchSetupException($"unknown workload '{Settings.Workload}': fanout, rooms, idle or bigroom"),
         };
     }
 

@@ -5,7 +5,7 @@ namespace Parley.Cli.Bench;
 /// <summary>
 /// Runs one workload: sets up the connections (bounded concurrency), starts a receive loop on each,
 /// runs the measured phases and closes everything. Partial files: <c>.Phases</c> (sending, draining,
-/// counting), <c>.Workloads</c> (fanout, rooms, idle, search).
+/// counting), <c>.Workloads</c> (fanout, rooms, idle, search), <c>.BigRoom</c>.
 /// </summary>
 public sealed partial class BenchRunner : IAsyncDisposable
 {
@@ -29,11 +29,20 @@ public sealed partial class BenchRunner : IAsyncDisposable
     /// <summary>Receivers each message should reach (fanout: all receivers; rooms: the other members).</summary>
     private int _receiversPerMessage;
 
+    /// <summary>bigroom, while members come or go: losses are counted at the observers only (<see cref="_receiversPerMessage"/> is their number).</summary>
+    private bool _lossAtObserversOnly;
+
     private sealed record Spec(int Index, string Room, bool Subscribe);
 
-    /// <summary>Opens and sets up connections, <see cref="BenchSettings.ConnectConcurrency"/> at a time; returns them in order, with each one's setup time.</summary>
+    /// <summary>
+    /// Opens and sets up connections, <see cref="BenchSettings.ConnectConcurrency"/> at a time; returns them in order, with each one's setup time.
+    /// <paramref name="ready"/> is called with each as soon as it is set up (from several threads at once);
+    /// <paramref name="completions"/>, when given, gets the time stamp of the k-th completed setup at k.
+    /// Setting them all up may take <paramref name="limit"/> (by default a minute plus 20 ms each).
+    /// </summary>
     private async Task<(BenchConnection[] Connections, LatencyHistogram SetupMicros, double Seconds)> OpenAllAsync(
-        BenchRun run, IReadOnlyList<Spec> specs, string what, CancellationToken cancellationToken)
+        BenchRun run, IReadOnlyList<Spec> specs, string what, CancellationToken cancellationToken,
+        Action<BenchConnection>? ready = null, long[]? completions = null, TimeSpan? limit = null)
     {
         var result = new BenchConnection[specs.Count];
         var times = new long[specs.Count];
@@ -44,7 +53,7 @@ public sealed partial class BenchRunner : IAsyncDisposable
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(20.0 * specs.Count));
+            timeout.CancelAfter(limit ?? TimeSpan.FromSeconds(60) + TimeSpan.FromMilliseconds(20.0 * specs.Count));
             await Parallel.ForEachAsync(Enumerable.Range(0, specs.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = Settings.ConnectConcurrency, CancellationToken = timeout.Token },
                 async (i, token) =>
@@ -55,8 +64,12 @@ public sealed partial class BenchRunner : IAsyncDisposable
                     result[i] = connection;
                     await connection.SetUpAsync(spec.Subscribe, token).ConfigureAwait(false);
                     connection.TrimSetupBuffer();
-                    times[i] = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-                    Interlocked.Increment(ref done);
+                    var end = Stopwatch.GetTimestamp();
+                    times[i] = (long)Stopwatch.GetElapsedTime(start, end).TotalMicroseconds;
+                    ready?.Invoke(connection);
+                    var order = Interlocked.Increment(ref done) - 1;
+                    if (completions is not null)
+                        completions[order] = end;
                 }).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

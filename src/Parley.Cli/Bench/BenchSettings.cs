@@ -11,13 +11,13 @@ public sealed record BenchSettings
 
     public int Port { get; init; } = 7878;
 
-    /// <summary>fanout: connections that only listen.</summary>
+    /// <summary>fanout: connections that only listen. bigroom: observers, receivers that stay through every phase (losses are counted at them while members come and go).</summary>
     public int Receivers { get; init; } = 100;
 
-    /// <summary>fanout: connections that send (and, except over Redis, are room members too).</summary>
+    /// <summary>fanout, bigroom: connections that send (and, except over Redis, are room members too).</summary>
     public int Senders { get; init; } = 10;
 
-    /// <summary>rooms: how many rooms, and members in each (every member sends and receives).</summary>
+    /// <summary>rooms: how many rooms, and members in each (every member sends and receives). bigroom: members of the one room.</summary>
     public int Rooms { get; init; } = 1000;
 
     public int Members { get; init; } = 5;
@@ -35,7 +35,7 @@ public sealed record BenchSettings
     /// <summary>How long to wait after the window for the last deliveries (ends early once all arrived).</summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>idle: time between the last sign-in and the second memory reading.</summary>
+    /// <summary>idle: time between the last sign-in and the second memory reading. bigroom: the window after the mass disconnect.</summary>
     public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Message text size in bytes.</summary>
@@ -71,8 +71,15 @@ public sealed record BenchSettings
     /// <summary>--search: bisection stops once the first failing rate is within this many percent of the last passing one.</summary>
     public double PrecisionPercent { get; init; } = 5;
 
-    /// <summary>The server's process, for its memory (idle); 0 finds it by the listening port.</summary>
+    /// <summary>The server's process, for its memory (idle, bigroom); 0 finds it by the listening port.</summary>
     public int ServerPid { get; init; }
+
+    /// <summary>
+    /// bigroom: members stop reading once signed in (the kernel's socket buffers take what comes),
+    /// so the generator reads only observers and senders: chat latency without the generator's cost
+    /// of reading every member, and losses counted at the observers throughout.
+    /// </summary>
+    public bool IdleMembers { get; init; }
 
     public bool JsonOnly { get; init; }
 

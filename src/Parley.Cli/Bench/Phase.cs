@@ -51,6 +51,7 @@ public sealed class Phase(long start, long windowStart, long windowEnd, double r
             total.Deliveries += s.Deliveries;
             total.ReceivedInWindow += s.ReceivedInWindow;
             total.UniqueOfWindow += s.UniqueOfWindow;
+            total.ObservedUniqueOfWindow += s.ObservedUniqueOfWindow;
             total.Duplicates += s.Duplicates;
             total.Unexpected += s.Unexpected;
             total.Gaps += s.Gaps;
@@ -58,14 +59,17 @@ public sealed class Phase(long start, long windowStart, long windowEnd, double r
         return total;
     }
 
-    /// <summary>Deliveries and first deliveries of window messages so far (read while receive threads write: for progress and draining).</summary>
-    public (long Deliveries, long UniqueOfWindow, long ReceivedInWindow) Counts()
+    /// <summary>
+    /// Deliveries and first deliveries of window messages so far, at every receiver or at the
+    /// observers only (read while receive threads write: for progress and draining).
+    /// </summary>
+    public (long Deliveries, long UniqueOfWindow, long ReceivedInWindow) Counts(bool observersOnly = false)
     {
         long deliveries = 0, unique = 0, inWindow = 0;
         foreach (var s in _stats.Values)
         {
             deliveries += Volatile.Read(ref s.Deliveries);
-            unique += Volatile.Read(ref s.UniqueOfWindow);
+            unique += observersOnly ? Volatile.Read(ref s.ObservedUniqueOfWindow) : Volatile.Read(ref s.UniqueOfWindow);
             inWindow += Volatile.Read(ref s.ReceivedInWindow);
         }
         return (deliveries, unique, inWindow);

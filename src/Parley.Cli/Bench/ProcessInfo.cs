@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Parley.Cli.Bench;
 
-/// <summary>Linux /proc readings: which process listens on a port, its resident memory, the CPUs a process may run on.</summary>
+/// <summary>Linux /proc readings: which process listens on a port, its resident memory and CPU time, the CPUs a process may run on.</summary>
 public static class ProcessInfo
 {
     /// <summary>The process with a listening TCP socket on this port (IPv4 or IPv6), or 0 when none is visible.</summary>
@@ -49,6 +49,23 @@ public static class ProcessInfo
     /// <summary>VmRSS of the process in bytes, or null when it cannot be read.</summary>
     public static long? ResidentBytes(int pid) => StatusField(pid, "VmRSS:") is { } value
         && long.TryParse(value.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], out var kb) ? kb * 1024 : null;
+
+    /// <summary>User plus system CPU time the process has used so far, in seconds (from /proc/PID/stat), or null.</summary>
+    public static double? CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // The command name is in parentheses and may hold spaces: count fields after its end.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; in clock ticks (USER_HZ, 100 on Linux).
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Cpus_allowed_list of a process (what taskset set), such as <c>1</c> or <c>0-1</c>.</summary>
     public static string? AllowedCpus(int pid) => StatusField(pid, "Cpus_allowed_list:");

@@ -14,6 +14,9 @@ public sealed class ReceiveStats
     /// <summary>First deliveries (not duplicates) of messages sent inside the window (for loss).</summary>
     public long UniqueOfWindow;
 
+    /// <summary>The same, counted only at observers (bigroom: the receivers present through a whole phase).</summary>
+    public long ObservedUniqueOfWindow;
+
     public long Duplicates;
 
     /// <summary>Deliveries from a sender the receiver should not hear from (a wrong room).</summary>

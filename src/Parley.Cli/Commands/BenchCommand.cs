@@ -17,45 +17,47 @@ public sealed class BenchCommand
         "  PARLEY_Connections__RateBurst=1000000 PARLEY_Connections__RatePerSecond=1000000 \\\n" +
         "  PARLEY_Limits__SignInBurst=1000000 PARLEY_Limits__SignInPerSecond=1000000 PARLEY_PasswordIterations=1000 \\\n" +
         "  taskset -c 0 parley serve --data /tmp/parley-bench\n" +
-        "and run the bench on another core: taskset -c 1 parley bench fanout --receivers 1000.";
+        "and run the bench on another core: taskset -c 1 parley bench fanout --receivers 1000.\n" +
+        "bigroom keeps its members in the lobby, where Parley puts every new account: start the server on a fresh --data.";
 
-    private readonly Argument<string> _workload = new("workload") { Description = "fanout (one room, many receivers), rooms (many small rooms, everyone sends) or idle (many signed-in connections, server memory)" };
+    private readonly Argument<string> _workload = new("workload") { Description = "fanout (one room, many receivers), rooms (many small rooms, everyone sends), idle (many signed-in connections, server memory) or bigroom (a sign-in storm into one room, chat, a mass disconnect)" };
     private readonly Option<string> _proto = new("--proto") { Description = "native (JSON lines over TCP), ws (the same over WebSocket /ws), irc, or redis (pub/sub)", DefaultValueFactory = _ => "native" };
     private readonly Option<string> _host = new("--host") { Description = "server address", DefaultValueFactory = _ => "127.0.0.1" };
     private readonly Option<int?> _port = new("--port") { Description = "server port [default: native 7878, ws 8080, irc 6667, redis 6379]" };
-    private readonly Option<int> _receivers = new("--receivers") { Description = "fanout: receiving connections", DefaultValueFactory = _ => 100 };
-    private readonly Option<int> _senders = new("--senders") { Description = "fanout: sending connections", DefaultValueFactory = _ => 10 };
+    private readonly Option<int> _receivers = new("--receivers") { Description = "fanout: receiving connections; bigroom: observers, receivers that stay through the mass disconnect and count losses", DefaultValueFactory = _ => 100 };
+    private readonly Option<int?> _senders = new("--senders") { Description = "fanout, bigroom: sending connections [default: fanout 10, bigroom 2]" };
     private readonly Option<int> _rooms = new("--rooms") { Description = "rooms: how many rooms", DefaultValueFactory = _ => 1000 };
-    private readonly Option<int> _members = new("--members") { Description = "rooms: members per room (each sends and receives); with 1 nothing is delivered and messages/s (each acknowledged once stored) is the figure", DefaultValueFactory = _ => 5 };
+    private readonly Option<int?> _members = new("--members") { Description = "rooms: members per room (each sends and receives); with 1 nothing is delivered and messages/s (each acknowledged once stored) is the figure; bigroom: members of the room, signed in all at once [default: rooms 5, bigroom 10000]" };
     private readonly Option<int> _connections = new("--connections") { Description = "idle: connections to open and sign in", DefaultValueFactory = _ => 1000 };
-    private readonly Option<double> _rate = new("--rate") { Description = "aggregate messages/s over all senders; 0 = flat out (with --search: the first rate tried)", DefaultValueFactory = _ => 0 };
+    private readonly Option<double?> _rate = new("--rate") { Description = "aggregate messages/s over all senders; 0 = flat out (with --search: the first rate tried) [default: 0; bigroom 10]" };
     private readonly Option<double?> _duration = new("--duration") { Description = "seconds measured [default: 10; 3 per step with --search]" };
     private readonly Option<double?> _warmup = new("--warmup") { Description = "seconds of sending before measuring [default: 2; 1 with --search]" };
     private readonly Option<double> _drain = new("--drain") { Description = "at most this many seconds to wait for late deliveries after the window", DefaultValueFactory = _ => 10 };
-    private readonly Option<double> _settle = new("--settle") { Description = "idle: seconds between the last sign-in and the memory reading", DefaultValueFactory = _ => 2 };
+    private readonly Option<double?> _settle = new("--settle") { Description = "idle: seconds between the last sign-in and the memory reading; bigroom: seconds measured after the mass disconnect [default: idle 2, bigroom 10]" };
     private readonly Option<int> _size = new("--size") { Description = "message text size in bytes", DefaultValueFactory = _ => 100 };
     private readonly Option<int?> _window = new("--window") { Description = "unacknowledged sends each sender may have outstanding (rooms: fewer, as thousands of senders share the server; IRC: acknowledged by a PONG after each batch) [default: 128; rooms 8]" };
     private readonly Option<int> _concurrency = new("--concurrency") { Description = "connections set up at once", DefaultValueFactory = _ => 64 };
     private readonly Option<string> _userPrefix = new("--user-prefix") { Description = "accounts and IRC nicks are PREFIX0, PREFIX1, ...", DefaultValueFactory = _ => "bench" };
     private readonly Option<string?> _password = new("--password") { Description = "account password; with irc, sent as PASS (Parley accounts), and without it irc registers as a guest [default: benchpass1 for native and ws]" };
     private readonly Option<int?> _registerPort = new("--register-port") { Description = "irc against Parley: first create the accounts and rooms over the native protocol on this port" };
-    private readonly Option<string> _room = new("--room") { Description = "the fanout room (rooms: the prefix of the room names)", DefaultValueFactory = _ => "benchfan" };
+    private readonly Option<string?> _room = new("--room") { Description = "the fanout room (rooms: the prefix of the room names; bigroom: the room, whose members stay in it) [default: benchfan; bigroom lobby]" };
     private readonly Option<bool> _search = new("--search") { Description = "fanout, rooms: find the highest rate whose p99 stays under --p99-bound (and max under --max-bound) with nothing lost" };
     private readonly Option<double> _p99Bound = new("--p99-bound") { Description = "milliseconds, for --search", DefaultValueFactory = _ => 100 };
     private readonly Option<double> _maxBound = new("--max-bound") { Description = "milliseconds, for --search: the slowest delivery of a step must stay under it too; 0: no bound", DefaultValueFactory = _ => 0 };
     private readonly Option<double> _precision = new("--precision") { Description = "percent, for --search: stop once the first failing rate is within this of the last passing one", DefaultValueFactory = _ => 5 };
-    private readonly Option<int> _serverPid = new("--server-pid") { Description = "idle: the server's process id, for its memory [default: found by the listening port]" };
+    private readonly Option<int> _serverPid = new("--server-pid") { Description = "idle, bigroom: the server's process id, for its memory [default: found by the listening port]" };
+    private readonly Option<bool> _idleMembers = new("--idle-members") { Description = "bigroom: members stop reading once signed in, so the generator reads only the observers (latency without the generator's cost of reading every member; a server that sends members much will find them slow)" };
     private readonly Option<bool> _jsonOnly = new("--json-only") { Description = "print only the JSON line" };
     private readonly Option<double> _timeout = new("--timeout") { Description = "stop the whole run after this many seconds", DefaultValueFactory = _ => 600 };
 
     public Command Create()
     {
-        _workload.AcceptOnlyFromAmong("fanout", "rooms", "idle");
+        _workload.AcceptOnlyFromAmong("fanout", "rooms", "idle", "bigroom");
         _proto.AcceptOnlyFromAmong("native", "ws", "irc", "redis");
         var command = new Command("bench", "load generator: deliveries/s, latency, losses and memory per connection of a chat server")
         {
             _workload, _proto, _host, _port, _receivers, _senders, _rooms, _members, _connections, _rate, _duration, _warmup, _drain, _settle,
-            _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _jsonOnly, _timeout,
+            _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _idleMembers, _jsonOnly, _timeout,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -89,35 +91,38 @@ public sealed class BenchCommand
         BenchProtoNames.TryParse(result.GetValue(_proto)!, out var proto);
         var search = result.GetValue(_search);
         var password = result.GetValue(_password);
+        var workload = result.GetValue(_workload)!;
+        var bigroom = workload == "bigroom";
         return new BenchSettings
         {
-            Workload = result.GetValue(_workload)!,
+            Workload = workload,
             Proto = proto,
             Host = result.GetValue(_host)!,
             Port = result.GetValue(_port) ?? proto.DefaultPort(),
             Receivers = result.GetValue(_receivers),
-            Senders = result.GetValue(_senders),
+            Senders = result.GetValue(_senders) ?? (bigroom ? 2 : 10),
             Rooms = result.GetValue(_rooms),
-            Members = result.GetValue(_members),
+            Members = result.GetValue(_members) ?? (bigroom ? 10_000 : 5),
             Connections = result.GetValue(_connections),
-            Rate = result.GetValue(_rate),
+            Rate = result.GetValue(_rate) ?? (bigroom ? 10 : 0),
             Duration = TimeSpan.FromSeconds(result.GetValue(_duration) ?? (search ? 3 : 10)),
             Warmup = TimeSpan.FromSeconds(result.GetValue(_warmup) ?? (search ? 1 : 2)),
             Drain = TimeSpan.FromSeconds(result.GetValue(_drain)),
-            Settle = TimeSpan.FromSeconds(result.GetValue(_settle)),
+            Settle = TimeSpan.FromSeconds(result.GetValue(_settle) ?? (bigroom ? 10 : 2)),
             Size = result.GetValue(_size),
-            Window = result.GetValue(_window) ?? (result.GetValue(_workload) == "rooms" ? 8 : 128),
+            Window = result.GetValue(_window) ?? (workload == "rooms" ? 8 : 128),
             ConnectConcurrency = result.GetValue(_concurrency),
             UserPrefix = result.GetValue(_userPrefix)!,
             Password = password ?? "benchpass1",
             IrcPassword = proto == BenchProto.Irc ? password : null,
             RegisterPort = result.GetValue(_registerPort),
-            Room = result.GetValue(_room)!,
+            Room = result.GetValue(_room) ?? (bigroom ? "lobby" : "benchfan"),
             Search = search,
             P99Bound = TimeSpan.FromMilliseconds(result.GetValue(_p99Bound)),
             MaxBound = TimeSpan.FromMilliseconds(result.GetValue(_maxBound)),
             PrecisionPercent = result.GetValue(_precision),
             ServerPid = result.GetValue(_serverPid),
+            IdleMembers = result.GetValue(_idleMembers),
             JsonOnly = result.GetValue(_jsonOnly),
             Timeout = TimeSpan.FromSeconds(result.GetValue(_timeout)),
         };
@@ -174,7 +179,11 @@ public sealed class BenchCommand
             return "rooms needs --rooms and --members of at least 1";
         if (s.Workload == "idle" && s.Connections < 1)
             return "idle needs --connections of at least 1";
-        if (s.Search && s.Workload == "idle")
+        if (s.Workload == "bigroom" && (s.Members < 1 || s.Senders < 1 || s.Receivers < 1 || s.Settle <= TimeSpan.Zero))
+            return "bigroom needs --members, --senders and --receivers (observers) of at least 1, and --settle of more than 0";
+        if (s.Workload == "bigroom" && s.Proto == BenchProto.Redis)
+            return "bigroom needs sign-ins: native, ws or irc";
+        if (s.Search && s.Workload is "idle" or "bigroom")
             return "--search works with fanout and rooms";
         if (s.Search && (s.PrecisionPercent <= 0 || s.MaxBound < TimeSpan.Zero))
             return "--precision must be more than 0 and --max-bound 0 or more";
