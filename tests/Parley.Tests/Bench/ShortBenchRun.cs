@@ -32,7 +32,9 @@ internal static class ShortBenchRun
     {
         var output = new CapturedOutput();
         var error = new CapturedOutput();
-        var exit = await BenchCommand.RunAsync(settings, output, error, terminal: false, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
+        // Cancelled, not just abandoned, when it overruns: a run left going would load the next tests.
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var exit = await BenchCommand.RunAsync(settings, output, error, terminal: false, limit.Token).WaitAsync(TimeSpan.FromSeconds(100));
         Assert.True(exit == 0, $"exit {exit}: {error.Text}\n{output.Text}");
         var json = Assert.Single(output.Lines, l => l.StartsWith('{'));
         using var document = JsonDocument.Parse(json);

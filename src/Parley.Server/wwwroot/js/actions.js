@@ -137,9 +137,10 @@ export async function loadMoreMembers(list) {
 // The search asked last: a slower reply to an earlier one is dropped.
 let searchGeneration = 0;
 
-/** Searches the open room's members for names containing `query` ('' ends the search). */
-export async function searchMembers(query) {
+/** Searches the open room's members for names containing `query` ('' ends the search); nothing if `room` is no longer the open one. */
+export async function searchMembers(query, room = store.activeKey) {
   const conv = store.active;
+  if (query.trim() !== '' && conv?.key !== room) return;
   const generation = ++searchGeneration;
   query = query.trim();
   if (!conv || conv.kind !== 'room' || query === '') {

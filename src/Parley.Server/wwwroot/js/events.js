@@ -26,8 +26,10 @@ const handlers = {
     if (!conv) return;
     if (stoppedBeingLarge(conv)) return;
     conv.memberCount++;
-    // A joiner has just signed in or is signed in (a presence event says so if not yet known).
-    for (const list of store.memberLists()) if (list.room === key) list.add(user, store.isOnline(user));
+    // A join comes from one of the joiner's sessions (or, after a register, just before its
+    // presence): the joiner is online, and no presence says so if it was already.
+    store.setOnline(user, true);
+    for (const list of store.memberLists()) if (list.room === key) list.add(user, true);
     store.changed();
   },
 

@@ -63,6 +63,8 @@ async function send(users, key) {
   } catch (error) {
     // Offline: the next connection sends it again. Anything else (a server without `watch`)
     // waits for the set to change, rather than asking again and again.
-    if (error.code === 'offline' || error.code === 'timeout') sent = null;
+    if (error.code === 'offline') sent = null;
+    // A timeout on a live connection: ask again at the next redraw, even if the set stays the same.
+    if (error.code === 'timeout') sent = null, wanted = '';
   }
 }

@@ -50,7 +50,9 @@ export function mountMemberPanel(store, ui) {
     clearTimeout(timer);
     // Clearing the box returns to the whole list at once; typing waits for a pause.
     const delay = search.value.trim() === '' ? 0 : SEARCH_DEBOUNCE_MS;
-    timer = setTimeout(() => searchMembers(search.value).catch(() => {}), delay);
+    // The search belongs to the room it was typed in: one opened meanwhile does not get it.
+    const room = current.store?.activeKey;
+    timer = setTimeout(() => searchMembers(search.value, room).catch(() => {}), delay);
   });
   search.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && search.value !== '') {
@@ -87,6 +89,8 @@ export function renderMemberPanel(store, ui) {
   const panel = byId('members');
   panel.hidden = !(conv && conv.kind === 'room' && ui.membersOpen);
   if (panel.hidden) {
+    // Shown again, the panel starts afresh: the box must not keep a search that has ended.
+    shown.room = null;
     shown.list = null;
     setVisibleMembers([]);
     return;
