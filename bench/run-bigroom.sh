@@ -51,6 +51,7 @@ kill "$starter" 2>/dev/null || true
 wait "$starter" 2>/dev/null || true
 # --restart: the server the bench started again is no child of this script; stop it by its PID and wait until it has gone.
 for restarted in $(grep -o 'restart_server_pid[": ]*[0-9]*' "$log" | grep -o '[0-9]*$' | sort -u); do
+    [ "$restarted" -gt 1 ] || continue   # 0: the bench stopped before it started one (and `kill 0` would hit this script)
     kill "$restarted" 2>/dev/null || true
     for _ in $(seq 150); do kill -0 "$restarted" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$restarted" 2>/dev/null || true

@@ -113,9 +113,10 @@ public static partial class BenchReport
     private static void RestartObject(Utf8JsonWriter json, RestartResult r)
     {
         // Top level too, for a script that has to stop the server the bench started.
-        json.WriteNumber("restart_server_pid", r.ServerPid);
+        // Null when the run stopped before the server was started again.
+        WriteNullable(json, "restart_server_pid", r.ServerPid != 0 ? r.ServerPid : null);
         json.WriteStartObject("restart");
-        json.WriteNumber("server_pid", r.ServerPid);
+        WriteNullable(json, "server_pid", r.ServerPid != 0 ? r.ServerPid : null);
         json.WriteBoolean("killed", r.Killed);
         json.WriteNumber("stopped_s", Round(r.StoppedSeconds));
         WriteNullable(json, "listening_s", r.ListeningSeconds is { } l ? Round(l) : null);

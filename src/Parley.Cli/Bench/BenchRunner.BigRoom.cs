@@ -110,7 +110,8 @@ public sealed partial class BenchRunner
         {
             await QuietAsync(stop).ConfigureAwait(false);
             restart = await RestartAsync(pid, observers, members, sampler, stop).ConfigureAwait(false);
-            pid = restart.ServerPid;
+            if (restart.ServerPid != 0)
+                pid = restart.ServerPid;
             _progress.Note(string.Create(CultureInfo.InvariantCulture,
                 $"restart: {restart.Resumed}/{restart.Connections} resumed in {restart.ResumedSeconds ?? double.NaN:0.00} s; observers lost {restart.Lost}, duplicated {restart.Duplicated}, out of order {restart.OutOfOrder}"));
         }

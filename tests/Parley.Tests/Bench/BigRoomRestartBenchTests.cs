@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Parley.Cli.Bench;
+using Parley.Cli.Commands;
 using Parley.Tests.Support;
 
 namespace Parley.Tests.Bench;
@@ -84,5 +85,19 @@ public sealed class BigRoomRestartBenchTests
             File.Delete(Path.Combine(Path.GetTempPath(), $"parley-bench-restarted-{original.ToString(CultureInfo.InvariantCulture)}.log"));
             TempDirectory.Delete(data);
         }
+    }
+
+    [Theory]
+    [InlineData("bigroom", BenchProto.Irc)]
+    [InlineData("bigroom", BenchProto.Ws)]
+    [InlineData("fanout", BenchProto.Native)]
+    public async Task Restart_is_refused_but_for_bigroom_over_native(string workload, BenchProto proto)
+    {
+        var output = new CapturedOutput();
+        var error = new CapturedOutput();
+        var settings = ShortBenchRun.Settings(workload, proto, 1) with { Restart = true };
+        var exit = await BenchCommand.RunAsync(settings, output, error, terminal: false, CancellationToken.None);
+        Assert.Equal(2, exit);
+        Assert.Contains("--restart works with bigroom over --proto native only", error.Text);
     }
 }
