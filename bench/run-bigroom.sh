@@ -9,6 +9,8 @@
 #   PARLEY  the parley executable (Release build); it is both the server and the generator
 #   e.g.    bench/run-bigroom.sh parley $P bench/results/2026-12-07-bigroom.jsonl after-10000 1 --members 10000 --timeout 1800
 # COMMIT=abc1234 records another commit than this checkout's. Wrap it in `flock /tmp/parley-cpu.lock` on a shared machine.
+# With --restart (Parley only) the bench stops the server itself and starts it again (same command,
+# directory, environment, core); it prints the new PID (restart_server_pid), which is stopped here too.
 set -euo pipefail
 
 target=${1:-}; parley=${2:-}; out=${3:-}; label=${4:-}; repeat=${5:-}
@@ -47,6 +49,13 @@ status=0
 taskset -c 1 "$parley" bench bigroom "${args[@]}" --server-pid "$server" "$@" > "$log" 2>&1 || status=$?
 kill "$starter" 2>/dev/null || true
 wait "$starter" 2>/dev/null || true
+# --restart: the server the bench started again is no child of this script; stop it by its PID and wait until it has gone.
+for restarted in $(grep -o 'restart_server_pid[": ]*[0-9]*' "$log" | grep -o '[0-9]*$' | sort -u); do
+    [ "$restarted" -gt 1 ] || continue   # 0: the bench stopped before it started one (and `kill 0` would hit this script)
+    kill "$restarted" 2>/dev/null || true
+    for _ in $(seq 150); do kill -0 "$restarted" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$restarted" 2>/dev/null || true
+done
 rm -rf "$run"
 
 grep '^{' "$log" | TARGET=$target LABEL=$label REPEAT=$repeat COMMIT=$commit python3 -c '

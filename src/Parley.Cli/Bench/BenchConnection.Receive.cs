@@ -44,7 +44,7 @@ public sealed partial class BenchConnection
                     if (read == 0)
                     {
                         Closed = true;
-                        if (!stop.IsCancellationRequested && !_run.Stopping && !_disposed)
+                        if (!stop.IsCancellationRequested && !_run.Stopping && !_disposed && !_run.Restarting)
                             Fail("the server closed the connection");
                         return;
                     }
@@ -61,7 +61,7 @@ public sealed partial class BenchConnection
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
         {
             Closed = true;
-            if (!stop.IsCancellationRequested && !_run.Stopping && !_disposed)
+            if (!stop.IsCancellationRequested && !_run.Stopping && !_disposed && !_run.Restarting)
                 Fail($"receive failed: {ex.Message}");
         }
         finally
@@ -179,7 +179,7 @@ public sealed partial class BenchConnection
         }
         if (LastSeq is not null && stats is not null)
             Deliver(frame, now, phase!, stats);
-        else if (frame.StartsWith("{\"type\":\"bye\""u8))
+        else if (frame.StartsWith("{\"type\":\"bye\""u8) && !_run.Restarting)
             Fail(Describe(frame));
         return 0;
     }
@@ -252,6 +252,17 @@ public sealed partial class BenchConnection
     {
         if (!Payload.TryRead(frame, out var sender, out var seq, out var ticks))
             return;
+        // Observers also follow the room's seq (native, ws): for the order check and to catch up after a restart.
+        var roomSeq = Observer && Proto is BenchProto.Native or BenchProto.Ws ? RoomSeqOf(frame) : 0;
+        Count(sender, seq, ticks, roomSeq, now, phase, stats);
+    }
+
+    /// <summary>
+    /// Counts one delivery of message <paramref name="seq"/> from <paramref name="sender"/>, live or
+    /// caught up from history; <paramref name="roomSeq"/> is its seq in the room (0: unknown).
+    /// </summary>
+    private void Count(int sender, long seq, long ticks, long roomSeq, long now, Phase phase, ReceiveStats stats)
+    {
         var slot = sender - SenderBase;
         var lastSeq = LastSeq!;
         if ((uint)slot >= (uint)lastSeq.Length)
@@ -261,15 +272,32 @@ public sealed partial class BenchConnection
         }
         if (slot == SelfSlot)
             return;
+        if (roomSeq > 0)
+        {
+            // A live event for a message this observer already took from history (the history
+            // reply may overtake the event): a client keeps one copy per seq.
+            if (roomSeq <= CaughtUpTo)
+                return;
+            if (roomSeq <= LastRoomSeq)
+                stats.ObservedOutOfOrder++;
+            else
+                LastRoomSeq = roomSeq;
+        }
         stats.Deliveries++;
         var last = lastSeq[slot];
         if (seq <= last)
         {
             stats.Duplicates++;
+            if (Observer)
+                stats.ObservedDuplicates++;
             return;
         }
         if (seq != last + 1)
+        {
             stats.Gaps++;
+            if (Observer)
+                stats.ObservedSkipped += seq - last - 1;
+        }
         lastSeq[slot] = seq;
         if (now >= phase.WindowStart && now < phase.WindowEnd)
             stats.ReceivedInWindow++;
@@ -280,6 +308,13 @@ public sealed partial class BenchConnection
                 stats.ObservedUniqueOfWindow++;
             stats.Latency.Record((long)((now - ticks) * MicrosPerTick));
         }
+    }
+
+    /// <summary>The <c>seq</c> of a native message event, or 0.</summary>
+    private static long RoomSeqOf(ReadOnlySpan<byte> frame)
+    {
+        var at = frame.IndexOf("\"seq\":"u8);
+        return at >= 0 && System.Buffers.Text.Utf8Parser.TryParse(frame[(at + 6)..], out long seq, out _) ? seq : 0;
     }
 
     private void SendControl(byte opcode, ReadOnlySpan<byte> payload)

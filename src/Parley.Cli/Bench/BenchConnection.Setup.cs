@@ -71,6 +71,7 @@ public sealed partial class BenchConnection
             };
             throw new BenchSetupException($"signing in as {User} failed: {reply}{hint}");
         }
+        Token = TokenOf(reply);
 
         // Every account starts in the default room, where each sign-in would tell every other
         // bench user about it (presence): N connections would cost N² events. Bench users leave it.
@@ -96,8 +97,11 @@ public sealed partial class BenchConnection
             throw new BenchSetupException($"{User} cannot join {Room}: {reply}");
     }
 
-    /// <summary>Sends a request (the JSON object without its closing brace: the id is added) and returns its reply, skipping events.</summary>
-    private async Task<string> RequestAsync(string openObject, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a request (the JSON object without its closing brace: the id is added) and returns its
+    /// reply, skipping events (or keeping them in <paramref name="events"/>).
+    /// </summary>
+    private async Task<string> RequestAsync(string openObject, CancellationToken cancellationToken, List<string>? events = null)
     {
         var id = ++_nextId;
         var json = $"{openObject},\"id\":{id}}}";
@@ -118,6 +122,7 @@ public sealed partial class BenchConnection
             var frame = await ReadFrameAsync(cancellationToken).ConfigureAwait(false);
             if (frame.StartsWith(prefix, StringComparison.Ordinal))
                 return frame;
+            events?.Add(frame);
         }
     }
 

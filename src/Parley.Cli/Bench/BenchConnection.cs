@@ -24,7 +24,8 @@ public sealed partial class BenchConnection : IDisposable
         Room = room;
     }
 
-    public Socket Socket { get; }
+    /// <summary>The socket; replaced when the connection is resumed after a server restart (<c>BenchConnection.Resume.cs</c>).</summary>
+    public Socket Socket { get; private set; }
 
     public BenchProto Proto => _run.Settings.Proto;
 
@@ -49,6 +50,9 @@ public sealed partial class BenchConnection : IDisposable
     public long Errors;
 
     public bool Closed { get; private set; }
+
+    /// <summary>bigroom --restart: the server is being restarted (closes and failed writes are expected).</summary>
+    public bool Restarting => _run.Restarting;
 
     /// <summary>bigroom: a receiver present through every phase, at which losses are counted while other members come and go.</summary>
     public bool Observer { get; set; }

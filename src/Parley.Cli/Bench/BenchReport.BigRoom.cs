@@ -17,6 +17,8 @@ public static partial class BenchReport
             text.AppendLine(inv, $"  by tenths /s     {string.Join(' ', b.DecilesPerSecond.Select(d => d.ToString("0", inv)))}");
         PhaseLine(text, "chat in storm", b.Storm, b.StormCpu);
         PhaseLine(text, "chat steady", b.Steady, b.SteadyCpu);
+        if (b.Restart is { } restart)
+            RestartSummary(text, restart);
         PhaseLine(text, "chat disconnect", b.Disconnect, b.DisconnectCpu);
         text.AppendLine(inv, $"  disconnect       {b.Closed} members closed in {b.CloseSeconds * 1000:0} ms");
         if (b.RssSteady is { } steady)
@@ -30,6 +32,18 @@ public static partial class BenchReport
             text.AppendLine("  server memory    unknown (no --server-pid and no local listener found)");
         }
         text.AppendLine(inv, $"  errors           {b.Errors}");
+    }
+
+    private static void RestartSummary(StringBuilder text, RestartResult r)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string S(double? seconds) => seconds is { } v ? v.ToString("0.00", inv) + " s" : "never";
+        text.AppendLine(inv, $"  restart          SIGTERM -> old server gone {S(r.StoppedSeconds)}{(r.Killed ? " (killed)" : "")}, listening again {S(r.ListeningSeconds)}, all {r.Connections} resumed {S(r.ResumedSeconds)}, observers caught up {S(r.CaughtUpSeconds)}");
+        text.AppendLine(inv, $"  resumes          {r.Resumed} of {r.Connections} ({r.ResumesPerSecond:0}/s from listening), failed {r.Failed}, connects refused {r.Refused}; new server pid {r.ServerPid} (still running; output in {r.Log})");
+        text.AppendLine(inv, $"  nothing lost     {r.Acknowledged} messages acknowledged; at {r.ObserversChecked} observers: lost {r.Lost}, duplicated {r.Duplicated}, out of order {r.OutOfOrder}; {r.CaughtUp} from history in {r.HistoryRequests} requests; unanswered sends stored {r.StoredUnanswered}, sent again {r.Resent}");
+        PhaseLine(text, "chat restart", r.Chat, r.Cpu);
+        foreach (var failure in r.FirstFailures)
+            text.AppendLine(inv, $"  resume failed: {failure}");
     }
 
     private static void PhaseLine(StringBuilder text, string name, BenchResult r, (double Server, double Bench)? cpu)
@@ -53,6 +67,7 @@ public static partial class BenchReport
         json.WriteNumber("settle_s", s.Settle.TotalSeconds);
         json.WriteNumber("window", s.Window);
         json.WriteBoolean("idle_members", s.IdleMembers);
+        json.WriteBoolean("restart", s.Restart);
     }
 
     private static void BigRoomFigures(Utf8JsonWriter json, BigRoomResult b)
@@ -74,6 +89,8 @@ public static partial class BenchReport
         PhaseObject(json, "storm", b.Storm, b.StormCpu);
         PhaseObject(json, "steady", b.Steady, b.SteadyCpu);
         PhaseObject(json, "disconnect", b.Disconnect, b.DisconnectCpu);
+        if (b.Restart is { } r)
+            RestartObject(json, r);
         json.WriteStartObject("rss");
         WriteNullable(json, "before_storm_bytes", b.RssBeforeStorm);
         WriteNullable(json, "storm_peak_bytes", b.RssStormPeak);
@@ -91,6 +108,36 @@ public static partial class BenchReport
             json.WriteNumberValue(kib);
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    private static void RestartObject(Utf8JsonWriter json, RestartResult r)
+    {
+        // Top level too, for a script that has to stop the server the bench started.
+        // Null when the run stopped before the server was started again.
+        WriteNullable(json, "restart_server_pid", r.ServerPid != 0 ? r.ServerPid : null);
+        json.WriteStartObject("restart");
+        WriteNullable(json, "server_pid", r.ServerPid != 0 ? r.ServerPid : null);
+        json.WriteBoolean("killed", r.Killed);
+        json.WriteNumber("stopped_s", Round(r.StoppedSeconds));
+        WriteNullable(json, "listening_s", r.ListeningSeconds is { } l ? Round(l) : null);
+        WriteNullable(json, "resumed_s", r.ResumedSeconds is { } d ? Round(d) : null);
+        WriteNullable(json, "caught_up_s", r.CaughtUpSeconds is { } c ? Round(c) : null);
+        json.WriteNumber("connections", r.Connections);
+        json.WriteNumber("resumed", r.Resumed);
+        json.WriteNumber("failed", r.Failed);
+        json.WriteNumber("resumes_per_s", Math.Round(r.ResumesPerSecond, 1));
+        json.WriteNumber("refused", r.Refused);
+        json.WriteNumber("acknowledged", r.Acknowledged);
+        json.WriteNumber("observers_checked", r.ObserversChecked);
+        json.WriteNumber("lost", r.Lost);
+        json.WriteNumber("duplicated", r.Duplicated);
+        json.WriteNumber("out_of_order", r.OutOfOrder);
+        json.WriteNumber("caught_up", r.CaughtUp);
+        json.WriteNumber("history_requests", r.HistoryRequests);
+        json.WriteNumber("stored_unanswered", r.StoredUnanswered);
+        json.WriteNumber("resent", r.Resent);
+        json.WriteEndObject();
+        PhaseObject(json, "restart_chat", r.Chat, r.Cpu);
     }
 
     private static void PhaseObject(Utf8JsonWriter json, string name, BenchResult r, (double Server, double Bench)? cpu)

@@ -16,6 +16,15 @@ public sealed class BenchRun(BenchSettings settings)
         set => Volatile.Write(ref _phase, value);
     }
 
+    /// <summary>Set while bigroom's --restart stops the server and everyone reconnects: closes and failed sends are expected then, not errors.</summary>
+    public bool Restarting
+    {
+        get => Volatile.Read(ref _restarting);
+        set => Volatile.Write(ref _restarting, value);
+    }
+
+    private bool _restarting;
+
     /// <summary>Set when the run is ending: closes are expected then, not errors.</summary>
     public bool Stopping { get; set; }
 

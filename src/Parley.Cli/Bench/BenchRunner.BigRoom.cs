@@ -37,6 +37,8 @@ public sealed partial class BenchRunner
         var observerSpecs = Enumerable.Range(n + s.Senders, s.Receivers).Select(i => new Spec(i, s.Room, Subscribe: true)).ToList();
         RaiseFileLimit(n + s.Senders + s.Receivers);
         var pid = s.ServerPid != 0 ? s.ServerPid : IsLocal(s.Host) ? ProcessInfo.FindListener(s.Port) : 0;
+        if (s.Restart && (pid == 0 || !IsLocal(s.Host)))
+            throw new BenchSetupException($"--restart restarts the server itself, so it must run on this machine: cannot find its process (listening on port {s.Port}); give --server-pid");
         if (pid == 0)
             _progress.Note($"warning: cannot find the server's process (listening on port {s.Port}); give --server-pid for its memory figures");
         await using var sampler = new ProcessSampler(pid, RssInterval);
@@ -78,7 +80,7 @@ public sealed partial class BenchRunner
                     if (s.IdleMembers)
                         return;
                     m.ListenTo(n, s.Senders);
-                    memberLoops.Enqueue(m.ReceiveLoopAsync(_stopLoops.Token));
+                    memberLoops.Enqueue(m.StartReceiving(_stopLoops.Token));
                 }, completions, limit: s.Timeout).ConfigureAwait(false);
             }
             finally
@@ -101,6 +103,18 @@ public sealed partial class BenchRunner
         _lossAtObserversOnly = s.IdleMembers;
         await QuietAsync(stop).ConfigureAwait(false);
         var steady = await RunPhaseAsync(s.Rate, s.Warmup, s.Duration, $"bigroom {s.Proto.Name()} steady", stop).ConfigureAwait(false);
+
+        // 2b. --restart: the server stopped and started again under everyone; from here on the sampler follows the new process.
+        RestartResult? restart = null;
+        if (s.Restart && !stop.IsCancellationRequested)
+        {
+            await QuietAsync(stop).ConfigureAwait(false);
+            restart = await RestartAsync(pid, observers, members, sampler, stop).ConfigureAwait(false);
+            if (restart.ServerPid != 0)
+                pid = restart.ServerPid;
+            _progress.Note(string.Create(CultureInfo.InvariantCulture,
+                $"restart: {restart.Resumed}/{restart.Connections} resumed in {restart.ResumedSeconds ?? double.NaN:0.00} s; observers lost {restart.Lost}, duplicated {restart.Duplicated}, out of order {restart.OutOfOrder}"));
+        }
 
         // 3. The mass disconnect, after a stretch of chat whose memory is the steady figure.
         _receiversPerMessage = observers.Length;
@@ -133,6 +147,7 @@ public sealed partial class BenchRunner
             Storm = storm,
             Steady = steady,
             Disconnect = disconnect,
+            Restart = restart,
             Closed = members.Length,
             CloseSeconds = closeSeconds,
             RssBeforeStorm = rssBeforeStorm,

@@ -6,6 +6,9 @@ namespace Parley.Cli.Bench;
 /// <summary>One measured phase: send (paced by a token schedule, or flat out within a window of unanswered sends), drain, count.</summary>
 public sealed partial class BenchRunner
 {
+    /// <summary>The counts of the phase that ended last (bigroom --restart reads the observers' checks from it).</summary>
+    private ReceiveStats? _lastPhaseTotal;
+
     /// <summary>
     /// Runs one phase. <paramref name="alongside"/>, when given, runs beside the senders from the
     /// phase's start (bigroom: a sign-in storm, a mass disconnect); if it ends the window early
@@ -57,6 +60,7 @@ public sealed partial class BenchRunner
             _run.CurrentPhase = null;
 
             var total = phase.Total();
+            _lastPhaseTotal = total;
             var unique = _lossAtObserversOnly ? total.ObservedUniqueOfWindow : total.UniqueOfWindow;
             var seconds = phase.WindowSeconds;
             return new BenchResult

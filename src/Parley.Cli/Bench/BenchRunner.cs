@@ -102,7 +102,7 @@ public sealed partial class BenchRunner : IAsyncDisposable
         foreach (var connection in connections)
         {
             _connections.Add(connection);
-            _receiveLoops.Add(connection.ReceiveLoopAsync(_stopLoops.Token));
+            _receiveLoops.Add(connection.StartReceiving(_stopLoops.Token));
         }
     }
 

@@ -81,6 +81,12 @@ public sealed record BenchSettings
     /// </summary>
     public bool IdleMembers { get; init; }
 
+    /// <summary>
+    /// bigroom, native: after steady chat, stop the server (SIGTERM) and start it again as it was
+    /// started, while everyone reconnects and resumes with its token (<c>BenchRunner.Restart.cs</c>).
+    /// </summary>
+    public bool Restart { get; init; }
+
     public bool JsonOnly { get; init; }
 
     /// <summary>Longest a whole run may take before it stops itself.</summary>

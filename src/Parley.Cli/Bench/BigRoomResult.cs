@@ -40,9 +40,12 @@ public sealed record BigRoomResult
 
     public BenchResult Disconnect { get; init; } = new();
 
-    public long Errors => Storm.Errors + Steady.Errors + Disconnect.Errors;
+    /// <summary>--restart: the server restarted under everyone between steady chat and the disconnect; null without it.</summary>
+    public RestartResult? Restart { get; init; }
 
-    public bool Stopped => Storm.Stopped || Steady.Stopped || Disconnect.Stopped;
+    public long Errors => Storm.Errors + Steady.Errors + (Restart?.Chat.Errors ?? 0) + Disconnect.Errors;
+
+    public bool Stopped => Storm.Stopped || Steady.Stopped || (Restart?.Chat.Stopped ?? false) || Disconnect.Stopped;
 
     /// <summary>Each window's CPU, as a share of one core, of the server and of the generator (null: unknown).</summary>
     public (double Server, double Bench)? StormCpu { get; init; }

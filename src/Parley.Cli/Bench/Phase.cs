@@ -55,6 +55,9 @@ public sealed class Phase(long start, long windowStart, long windowEnd, double r
             total.Duplicates += s.Duplicates;
             total.Unexpected += s.Unexpected;
             total.Gaps += s.Gaps;
+            total.ObservedDuplicates += s.ObservedDuplicates;
+            total.ObservedSkipped += s.ObservedSkipped;
+            total.ObservedOutOfOrder += s.ObservedOutOfOrder;
         }
         return total;
     }

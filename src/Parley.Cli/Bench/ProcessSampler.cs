@@ -11,18 +11,23 @@ namespace Parley.Cli.Bench;
 public sealed class ProcessSampler : IAsyncDisposable
 {
     private readonly List<(long Ticks, long Bytes)> _samples = [];
-    private readonly List<(long Ticks, double Server, double Bench)> _cpu = [];
+    private readonly List<(long Ticks, int Pid, double Server, double Bench)> _cpu = [];
+    private int _pid;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
     public ProcessSampler(int pid, TimeSpan interval)
     {
-        Pid = pid;
+        _pid = pid;
         Interval = interval;
         _loop = pid == 0 ? Task.CompletedTask : Task.Run(() => LoopAsync(_stop.Token));
     }
 
-    public int Pid { get; }
+    /// <summary>The server's process; changed by <see cref="Follow"/> when the server was restarted.</summary>
+    public int Pid => Volatile.Read(ref _pid);
+
+    /// <summary>Samples another process from now on (the same server, restarted). CPU shares use one process's samples only.</summary>
+    public void Follow(int pid) => Volatile.Write(ref _pid, pid);
 
     public TimeSpan Interval { get; }
 
@@ -32,15 +37,16 @@ public sealed class ProcessSampler : IAsyncDisposable
         do
         {
             var now = Stopwatch.GetTimestamp();
-            if (ProcessInfo.ResidentBytes(Pid) is { } bytes)
+            var pid = Pid;
+            if (ProcessInfo.ResidentBytes(pid) is { } bytes)
             {
                 lock (_samples)
                     _samples.Add((now, bytes));
             }
-            if (ProcessInfo.CpuSeconds(Pid) is { } server && ProcessInfo.CpuSeconds(Environment.ProcessId) is { } bench)
+            if (ProcessInfo.CpuSeconds(pid) is { } server && ProcessInfo.CpuSeconds(Environment.ProcessId) is { } bench)
             {
                 lock (_cpu)
-                    _cpu.Add((now, server, bench));
+                    _cpu.Add((now, pid, server, bench));
             }
         }
         while (await WaitAsync(timer, stop).ConfigureAwait(false));
@@ -75,10 +81,12 @@ public sealed class ProcessSampler : IAsyncDisposable
         lock (_cpu)
         {
             var inside = _cpu.Where(c => c.Ticks >= from && c.Ticks < to).ToList();
+            if (inside.Count > 0)
+                inside = inside.Where(c => c.Pid == inside[^1].Pid).ToList();
             if (inside.Count < 2)
                 return null;
-            var (t0, s0, b0) = inside[0];
-            var (t1, s1, b1) = inside[^1];
+            var (t0, _, s0, b0) = inside[0];
+            var (t1, _, s1, b1) = inside[^1];
             var seconds = (double)(t1 - t0) / Stopwatch.Frequency;
             return seconds > 0 ? ((s1 - s0) / seconds, (b1 - b0) / seconds) : null;
         }

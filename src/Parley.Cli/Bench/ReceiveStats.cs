@@ -22,6 +22,13 @@ public sealed class ReceiveStats
     /// <summary>Deliveries from a sender the receiver should not hear from (a wrong room).</summary>
     public long Unexpected;
 
+    /// <summary>At observers: duplicates, messages skipped by forward jumps (each one lost), and messages whose room seq was not above the last one seen.</summary>
+    public long ObservedDuplicates;
+
+    public long ObservedSkipped;
+
+    public long ObservedOutOfOrder;
+
     /// <summary>Forward jumps in a (sender, receiver) sequence: each is at least one lost message.</summary>
     public long Gaps;
 }

@@ -47,6 +47,7 @@ public sealed class BenchCommand
     private readonly Option<double> _precision = new("--precision") { Description = "percent, for --search: stop once the first failing rate is within this of the last passing one", DefaultValueFactory = _ => 5 };
     private readonly Option<int> _serverPid = new("--server-pid") { Description = "idle, bigroom: the server's process id, for its memory [default: found by the listening port]" };
     private readonly Option<bool> _idleMembers = new("--idle-members") { Description = "bigroom: members stop reading once signed in, so the generator reads only the observers (latency without the generator's cost of reading every member; a server that sends members much will find them slow)" };
+    private readonly Option<bool> _restart = new("--restart") { Description = "bigroom, native only: after steady chat, stop the server with SIGTERM and start it again with the same command line, directory and environment (read from /proc; it must run here, as this user), while every connection reconnects and resumes with its token and the observers catch up on history; the new server keeps running afterwards (its PID is restart_server_pid in the JSON line): stop it yourself" };
     private readonly Option<bool> _jsonOnly = new("--json-only") { Description = "print only the JSON line" };
     private readonly Option<double> _timeout = new("--timeout") { Description = "stop the whole run after this many seconds", DefaultValueFactory = _ => 600 };
 
@@ -57,7 +58,7 @@ public sealed class BenchCommand
         var command = new Command("bench", "load generator: deliveries/s, latency, losses and memory per connection of a chat server")
         {
             _workload, _proto, _host, _port, _receivers, _senders, _rooms, _members, _connections, _rate, _duration, _warmup, _drain, _settle,
-            _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _idleMembers, _jsonOnly, _timeout,
+            _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _idleMembers, _restart, _jsonOnly, _timeout,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -123,6 +124,7 @@ public sealed class BenchCommand
             PrecisionPercent = result.GetValue(_precision),
             ServerPid = result.GetValue(_serverPid),
             IdleMembers = result.GetValue(_idleMembers),
+            Restart = result.GetValue(_restart),
             JsonOnly = result.GetValue(_jsonOnly),
             Timeout = TimeSpan.FromSeconds(result.GetValue(_timeout)),
         };
@@ -183,6 +185,8 @@ public sealed class BenchCommand
             return "bigroom needs --members, --senders and --receivers (observers) of at least 1, and --settle of more than 0";
         if (s.Workload == "bigroom" && s.Proto == BenchProto.Redis)
             return "bigroom needs sign-ins: native, ws or irc";
+        if (s.Restart && (s.Workload != "bigroom" || s.Proto != BenchProto.Native))
+            return "--restart works with bigroom over --proto native only (it resumes Parley sessions with their tokens)";
         if (s.Search && s.Workload is "idle" or "bigroom")
             return "--search works with fanout and rooms";
         if (s.Search && (s.PrecisionPercent <= 0 || s.MaxBound < TimeSpan.Zero))
