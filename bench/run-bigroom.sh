@@ -34,13 +34,16 @@ case $target in
             --tcp 127.0.0.1:17878 --http 127.0.0.1:18080 --irc 127.0.0.1:16667 > "$run/server.out" 2>&1 &
         starter=$!
         server=$starter   # taskset execs parley
-        for _ in $(seq 100); do grep -q '^listening irc' "$run/server.out" && break; sleep 0.2; done
+        ready=
+        for _ in $(seq 100); do grep -q '^listening irc' "$run/server.out" && ready=1 && break; sleep 0.2; done
+        [ -n "$ready" ] || { echo "parley did not start:" >&2; cat "$run/server.out" >&2; kill "$starter" 2>/dev/null; exit 1; }
         args=(--proto native --port 17878) ;;
     inspircd)
         "$here/peers/run-peer.sh" inspircd 0 > "$run/server.out" 2>&1 &
         starter=$!
         for _ in $(seq 100); do grep -q '^pid ' "$run/server.out" && break; sleep 0.2; done
         server=$(sed -n 's/^pid //p' "$run/server.out")
+        [ -n "$server" ] || { echo "inspircd did not start:" >&2; cat "$run/server.out" >&2; kill "$starter" 2>/dev/null; exit 1; }
         sleep 1
         args=(--proto irc --port 16668) ;;
 esac
@@ -58,7 +61,8 @@ for restarted in $(grep -o 'restart_server_pid[": ]*[0-9]*' "$log" | grep -o '[0
 done
 rm -rf "$run"
 
-grep '^{' "$log" | TARGET=$target LABEL=$label REPEAT=$repeat COMMIT=$commit python3 -c '
+# A run that printed no result line still shows its log below and keeps its exit code.
+{ grep '^{' "$log" || true; } | TARGET=$target LABEL=$label REPEAT=$repeat COMMIT=$commit python3 -c '
 import json, os, sys
 for line in sys.stdin:
     d = json.loads(line)
