@@ -40,11 +40,14 @@ public sealed class MultiNodeTests : IAsyncLifetime
         ["IrcOperators:admin"] = "s3cret-oper",
     };
 
-    private Task<TestServer> StartNodeAsync(string node)
+    private Task<TestServer> StartNodeAsync(string node, Dictionary<string, string?>? overrides = null)
     {
         var directory = TempDirectory.Create();
         _directories.Add(directory);
-        return TestServer.StartAsync(NodeSettings(node), directory);
+        var settings = NodeSettings(node);
+        foreach (var (key, value) in overrides ?? [])
+            settings[key] = value;
+        return TestServer.StartAsync(settings, directory);
     }
 
     private static bool Is(JsonElement e, string user, bool online) =>
@@ -232,6 +235,32 @@ public sealed class MultiNodeTests : IAsyncLifetime
         }
         await carol.DisposeAsync();
         Assert.EndsWith(" 731 watcher :carol", await watcher.NumericAsync("731"));
+    }
+
+    [Fact]
+    public async Task In_a_large_room_a_watcher_hears_a_user_of_another_node_and_no_one_else()
+    {
+        Dictionary<string, string?> large = new() { ["Limits:LargeRoomMembers"] = "2" };
+        await using var c = await StartNodeAsync("c", large);
+        await using var d = await StartNodeAsync("d", large);
+        foreach (var user in new[] { "bob", "carol" })
+            await (await d.RegisterAsync(user)).DisposeAsync();
+        await using var alice = await c.RegisterAsync("alice");
+        var watched = await alice.OkAsync("watch", new { users = new[] { "bob" } });
+        Assert.True(Is(watched.GetProperty("users")[0], "bob", false));
+
+        await using var carol = await d.ConnectAsync();
+        await carol.OkAsync("login", new { user = "carol", password = "password1" });
+        var bob = await d.ConnectAsync();
+        await bob.OkAsync("login", new { user = "bob", password = "password1" });
+        await alice.NextAsync("presence", e => Is(e, "bob", true));
+        await carol.OkAsync("send", new { room = "lobby", text = "carol here" });
+        await alice.NextAsync("message", e => e.GetProperty("text").GetString() == "carol here");
+        Assert.True(alice.HasNo("presence", e => e.GetProperty("user").GetString() == "carol"));
+
+        await bob.DisposeAsync();
+        await alice.NextAsync("presence", e => Is(e, "bob", false));
+        await alice.NextAsync("members_count", e => e.GetProperty("members").GetInt32() == 3 && e.GetProperty("online").GetInt32() == 2);
     }
 
     [Fact]
