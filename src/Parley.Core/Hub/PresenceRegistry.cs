@@ -346,7 +346,7 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
                 return [];
             var only = joined.Current;
             if (!joined.MoveNext())
-                return Listeners(only);
+                return only.MemberNewsSessions(limits.LargeRoomMembers);
         }
         return [.. PeersOf(userKey)];
     }
@@ -362,7 +362,7 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
         var peers = new HashSet<Session>();
         foreach (var room in rooms.RoomsOf(userKey))
         {
-            foreach (var s in Listeners(room))
+            foreach (var s in room.MemberNewsSessions(limits.LargeRoomMembers))
             {
                 if (!own.Contains(s))
                     peers.Add(s);
@@ -371,6 +371,4 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
         return peers;
     }
 
-    /// <summary>The room's sessions that hear each member's changes (see <see cref="ChatLimits.LargeRoomMembers"/>).</summary>
-    private Session[] Listeners(RoomState room) => room.IsLarge(limits.LargeRoomMembers) ? room.ListSessions : room.Sessions;
 }

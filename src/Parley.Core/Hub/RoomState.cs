@@ -109,6 +109,9 @@ internal sealed class RoomState(string name, string topic, ConversationSequencer
     /// <summary>Whether the room has more than <paramref name="largeRoomMembers"/> members (<see cref="Policy.ChatLimits.LargeRoomMembers"/>).</summary>
     public bool IsLarge(int largeRoomMembers) => MemberCount > largeRoomMembers;
 
+    /// <summary>The sessions told of each member's join, leave and presence: all of them, or in a large room only <see cref="ListSessions"/>.</summary>
+    public Session[] MemberNewsSessions(int largeRoomMembers) => IsLarge(largeRoomMembers) ? ListSessions : Sessions;
+
     public ConversationSequencer Sequencer { get; } = sequencer;
 
     public void AddSessions(IReadOnlyCollection<Session> added)

@@ -13,7 +13,7 @@
  * its value, so u_2 before u_10; otherwise by character code, so '-' < digits < '_' < letters.
  * Intl.Collator puts '_' before digits, which would disagree with the server's pages.
  */
-export function compareKeys(x, y) {
+function compareKeys(x, y) {
   if (x === y) return 0;
   let i = 0, j = 0;
   while (i < x.length && j < y.length) {
