@@ -73,14 +73,17 @@ public sealed class ProcessSampler : IAsyncDisposable
 
     /// <summary>
     /// The server's and this process's CPU time over [<paramref name="from"/>, <paramref name="to"/>)
-    /// as a share of one core (1.0 = one core busy all along), from the samples nearest inside it;
-    /// null when fewer than two fall in it.
+    /// as a share of one core (1.0 = one core busy all along), from the samples nearest inside it.
+    /// When fewer than two fall in it (a short window, or a sampler held up by a busy machine), from
+    /// the nearest on either side of it instead; null without two samples of one process around it.
     /// </summary>
     public (double Server, double Bench)? CpuShare(long from, long to)
     {
         lock (_cpu)
         {
             var inside = _cpu.Where(c => c.Ticks >= from && c.Ticks < to).ToList();
+            if (inside.Count < 2)
+                inside = [.. _cpu.Where(c => c.Ticks < from).TakeLast(1), .. inside, .. _cpu.Where(c => c.Ticks >= to).Take(1)];
             if (inside.Count > 0)
                 inside = inside.Where(c => c.Pid == inside[^1].Pid).ToList();
             if (inside.Count < 2)
