@@ -169,20 +169,6 @@ public sealed class MemberPanelTests(BrowserFixture browser, ITestOutputHelper o
     {
         await using var server = await StartSeededAsync();
         await using var alice = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
-        var watches = new List<string>();
-        var large = false;
-        alice.Page.WebSocket += (_, socket) =>
-        {
-            socket.FrameSent += (_, frame) =>
-            {
-                if (frame.Text is { } text && text.Contains("\"watch\""))
-                {
-                    lock (watches)
-                        watches.Add(text);
-                }
-            };
-            socket.FrameReceived += (_, frame) => large |= frame.Text?.Contains("\"large\":true") == true;
-        };
         await alice.RegisterAsync("alice");
         var u5 = await server.ConnectAsync();
         await u5.OkAsync("login", new { user = "u_5", password = "password1" });
@@ -192,13 +178,10 @@ public sealed class MemberPanelTests(BrowserFixture browser, ITestOutputHelper o
         await Expect(Names(alice).Nth(1)).ToHaveTextAsync("u_5");
         await Expect(dot).ToHaveClassAsync("dot online");
         // The rows on screen are watched (the room is too large for room presence).
-        await Until.TrueAsync(() =>
-        {
-            lock (watches)
-                return watches.Any(w => WatchedUsers(w).Contains("u_5") && WatchedUsers(w).Contains("u_20"));
-        }, "the page watches the members it shows");
-        lock (watches)
-            Assert.All(watches, w => Assert.InRange(WatchedUsers(w).Count, 1, 100));
+        await Until.TrueAsync(
+            () => Watches(alice).Any(w => w.Contains("u_5") && w.Contains("u_20")),
+            "the page watches the members it shows");
+        Assert.All(Watches(alice), w => Assert.InRange(w.Count, 1, 100));
 
         // Offline: the dot greys and the row moves among the offline members, still in view.
         await u5.DisposeAsync();
@@ -211,17 +194,17 @@ public sealed class MemberPanelTests(BrowserFixture browser, ITestOutputHelper o
         await again.OkAsync("login", new { user = "u_5", password = "password1" });
         await Expect(dot).ToHaveClassAsync("dot online");
         await Expect(Names(alice).Nth(1)).ToHaveTextAsync("u_5");
-        Assert.True(large, "the server marks the lobby large, so room presence is not what moved the dot");
+        Assert.True(
+            alice.ReceivedFrames().Any(f => f.Contains("\"large\":true")),
+            "the server marks the lobby large, so room presence is not what moved the dot");
 
         // The partner of the open direct conversation is watched too (the panel is closed there).
         await alice.Member("u_5").ClickAsync();
         await Expect(alice.ChatTitle).ToHaveTextAsync("u_5");
         await Expect(alice.Page.Locator("#chat-subtitle")).ToHaveTextAsync("online");
-        await Until.TrueAsync(() =>
-        {
-            lock (watches)
-                return watches.Count > 0 && WatchedUsers(watches[^1]).SequenceEqual(["u_5"]);
-        }, "the page watches only its direct partner");
+        await Until.TrueAsync(
+            () => Watches(alice) is [.., var last] && last.SequenceEqual(["u_5"]),
+            "the page watches only its direct partner");
         await again.DisposeAsync();
         await Expect(alice.Page.Locator("#chat-subtitle")).ToHaveTextAsync("offline");
         Assert.Empty(alice.Errors);
@@ -270,8 +253,13 @@ public sealed class MemberPanelTests(BrowserFixture browser, ITestOutputHelper o
         }
     }
 
-    private static List<string> WatchedUsers(string frame) =>
-        JsonDocument.Parse(frame).RootElement.GetProperty("users").EnumerateArray().Select(u => u.GetString()!).ToList();
+    /// <summary>The user lists of the <c>watch</c> requests the page has sent, oldest first.</summary>
+    private static List<List<string>> Watches(WebUser user) =>
+        user.SentFrames()
+            .Select(frame => JsonDocument.Parse(frame).RootElement)
+            .Where(frame => frame.TryGetProperty("type", out var type) && type.GetString() == "watch")
+            .Select(frame => frame.GetProperty("users").EnumerateArray().Select(u => u.GetString()!).ToList())
+            .ToList();
 
     [Fact]
     public async Task Every_other_member_joining_and_leaving_a_room_keeps_the_page_small_and_alive()

@@ -26,6 +26,12 @@ public sealed class WebUser : IAsyncDisposable
             lock (Errors)
                 Errors.Add(error);
         };
+        // Subscribed before the page loads: the page opens its WebSocket as soon as it starts.
+        page.WebSocket += (_, socket) =>
+        {
+            socket.FrameSent += (_, frame) => Record(sentFrames, frame.Text);
+            socket.FrameReceived += (_, frame) => Record(receivedFrames, frame.Text);
+        };
         page.Console += (_, message) =>
         {
             if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
@@ -50,6 +56,29 @@ public sealed class WebUser : IAsyncDisposable
     /// <summary>Uncaught exceptions and CSP violations reported by the page.</summary>
     public List<string> Errors { get; } = [];
 
+    private readonly List<string> sentFrames = [];
+    private readonly List<string> receivedFrames = [];
+
+    /// <summary>The text frames the page has sent on its WebSockets so far, oldest first.</summary>
+    public IReadOnlyList<string> SentFrames() => Snapshot(sentFrames);
+
+    /// <summary>The text frames the page has received on its WebSockets so far, oldest first.</summary>
+    public IReadOnlyList<string> ReceivedFrames() => Snapshot(receivedFrames);
+
+    private static void Record(List<string> frames, string? text)
+    {
+        if (text is null)
+            return;
+        lock (frames)
+            frames.Add(text);
+    }
+
+    private static List<string> Snapshot(List<string> frames)
+    {
+        lock (frames)
+            return [.. frames];
+    }
+
     public static async Task<WebUser> OpenAsync(IBrowser browser, Uri url, (int Width, int Height)? viewport = null)
     {
         var (width, height) = viewport ?? Viewports.Desktop;
@@ -61,8 +90,9 @@ public sealed class WebUser : IAsyncDisposable
             DeviceScaleFactor = 1,
         });
         var page = await context.NewPageAsync();
+        var user = new WebUser(context, page, url);
         await page.GotoAsync(url.ToString());
-        return new WebUser(context, page, url);
+        return user;
     }
 
     public ILocator LoginScreen => Page.Locator("#login");
