@@ -141,13 +141,18 @@ public sealed class ParleyServer : IAsyncDisposable
         {
             kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
             kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
-            kestrel.Listen(httpEndpoint, listen => http = listen);
+            kestrel.Listen(httpEndpoint, listen =>
+            {
+                http = listen;
+                var shortcut = new WebSocketShortcut(
+                    listen.ApplicationServices.GetRequiredService<WebSocketEndpoint>(), kestrel.Limits.RequestHeadersTimeout);
+                listen.Use(next => connection => shortcut.OnConnectedAsync(connection, next));
+            });
         });
 
         var app = builder.Build();
         app.UseParleyWebClient();
-        // Pings find WebSocket peers that vanished without closing (a laptop lid, a dead network).
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30), KeepAliveTimeout = TimeSpan.FromSeconds(30) });
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = WebSocketEndpoint.PingInterval, KeepAliveTimeout = WebSocketEndpoint.PingTimeout });
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         var webSockets = app.Services.GetRequiredService<WebSocketEndpoint>();
         app.Map("/ws", webSockets.HandleAsync);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Parley.Protocol.Native;
@@ -8,11 +9,20 @@ namespace Parley.Server.Transports;
 
 /// <summary>
 /// Native protocol over WebSocket at /ws: each text message is one request or one reply/event,
-/// the same JSON as a TCP line without the newline.
+/// the same JSON as a TCP line without the newline. Most connections are upgraded by
+/// <see cref="WebSocketShortcut"/> before Kestrel's HTTP layer; this endpoint takes the others
+/// (an upgrade after other requests on a kept-alive connection, or one the shortcut leaves to
+/// Kestrel) and answers what is not a WebSocket upgrade.
 /// </summary>
 public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOptions options)
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Pings find WebSocket peers that vanished without closing (a laptop lid, a dead network).</summary>
+    public static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a ping may go unanswered before the connection is given up.</summary>
+    public static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(30);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -22,7 +32,7 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
             await context.Response.WriteAsync("Parley speaks WebSocket here: connect with a WebSocket client.\n").ConfigureAwait(false);
             return;
         }
-        if (!IsSameOrigin(context.Request))
+        if (!IsSameOrigin(context.Request.Headers.Origin.ToString(), context.Request.Host.Value ?? ""))
         {
             // A page on another site must not use a visitor's browser to talk to this server.
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
@@ -30,9 +40,15 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
             return;
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var session = factory.Create(context.Connection.RemoteIpAddress);
+        var remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort) : null;
+        await RunAsync(socket, remote).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a native session on an open WebSocket until either side closes it.</summary>
+    public async Task RunAsync(WebSocket socket, IPEndPoint? remote)
+    {
+        var session = factory.Create(remote?.Address);
         using var _ = factory.CloseOnShutdown(session);
-        var remote = context.Connection.RemoteIpAddress is { } ip ? new System.Net.IPEndPoint(ip, context.Connection.RemotePort) : null;
         Log.ConnectionOpened(factory.Logger, "ws", remote);
 
         using var stopReading = new CancellationTokenSource();
@@ -54,13 +70,12 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
     }
 
     /// <summary>Browsers always send Origin; other clients (terminal, scripts) send none and are let in.</summary>
-    private static bool IsSameOrigin(HttpRequest request)
+    public static bool IsSameOrigin(string origin, string host)
     {
-        var origin = request.Headers.Origin.ToString();
         if (origin.Length == 0)
             return true;
         return Uri.TryCreate(origin, UriKind.Absolute, out var uri)
-            && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+            && string.Equals(uri.Authority, host, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>
