@@ -40,6 +40,12 @@ public sealed class ParleyOptions
     /// <summary>How long an IRC client may stay silent before it is sent a PING (and closed if silent as long again); zero sends none.</summary>
     public TimeSpan IrcPingInterval { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How often a WebSocket peer is pinged, and how long it may leave a ping unanswered before it is
+    /// closed: finds peers that vanished without closing (a laptop lid, a dead network).
+    /// </summary>
+    public TimeSpan WebSocketPingInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>IRC operators, OPER name → password. Keep the settings file readable by the server's user only.</summary>
     public Dictionary<string, string> IrcOperators { get; set; } = new(StringComparer.Ordinal);
 

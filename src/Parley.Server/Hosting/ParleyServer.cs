@@ -145,14 +145,14 @@ public sealed class ParleyServer : IAsyncDisposable
             {
                 http = listen;
                 var shortcut = new WebSocketShortcut(
-                    listen.ApplicationServices.GetRequiredService<WebSocketEndpoint>(), kestrel.Limits.RequestHeadersTimeout);
+                    listen.ApplicationServices.GetRequiredService<WebSocketEndpoint>(), kestrel.Limits.RequestHeadersTimeout, options.WebSocketPingInterval);
                 listen.Use(next => connection => shortcut.OnConnectedAsync(connection, next));
             });
         });
 
         var app = builder.Build();
         app.UseParleyWebClient();
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = WebSocketEndpoint.PingInterval, KeepAliveTimeout = WebSocketEndpoint.PingTimeout });
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.WebSocketPingInterval, KeepAliveTimeout = options.WebSocketPingInterval });
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         var webSockets = app.Services.GetRequiredService<WebSocketEndpoint>();
         app.Map("/ws", webSockets.HandleAsync);

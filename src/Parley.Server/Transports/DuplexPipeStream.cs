@@ -42,7 +42,10 @@ public sealed class DuplexPipeStream(IDuplexPipe pipe) : Stream
     {
         if (disposing)
         {
-            // The pipes are the connection's: Kestrel completes them when the middleware returns.
+            // A WebSocket disposes its stream when it aborts (a ping unanswered): a read waiting on
+            // the stream would not notice (dotnet/runtime#44272), so it is woken, and fails. The
+            // pipes themselves are the connection's: Kestrel completes them when the middleware returns.
+            pipe.Input.CancelPendingRead();
             _input.Dispose();
             _output.Dispose();
         }

@@ -18,12 +18,6 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>Pings find WebSocket peers that vanished without closing (a laptop lid, a dead network).</summary>
-    public static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(30);
-
-    /// <summary>How long a ping may go unanswered before the connection is given up.</summary>
-    public static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(30);
-
     public async Task HandleAsync(HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -32,7 +26,7 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
             await context.Response.WriteAsync("Parley speaks WebSocket here: connect with a WebSocket client.\n").ConfigureAwait(false);
             return;
         }
-        if (!IsSameOrigin(context.Request.Headers.Origin.ToString(), context.Request.Host.Value ?? ""))
+        if (!SameOrigin.Allows(context.Request.Headers.Origin.ToString(), context.Request.Host.Value ?? ""))
         {
             // A page on another site must not use a visitor's browser to talk to this server.
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
@@ -67,15 +61,6 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
         }
         await writing.ConfigureAwait(false);
         Log.ConnectionClosed(factory.Logger, "ws", remote, session.CloseReason ?? "peer closed");
-    }
-
-    /// <summary>Browsers always send Origin; other clients (terminal, scripts) send none and are let in.</summary>
-    public static bool IsSameOrigin(string origin, string host)
-    {
-        if (origin.Length == 0)
-            return true;
-        return Uri.TryCreate(origin, UriKind.Absolute, out var uri)
-            && string.Equals(uri.Authority, host, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>

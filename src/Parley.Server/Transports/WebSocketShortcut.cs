@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 
 namespace Parley.Server.Transports;
 
@@ -13,42 +14,56 @@ namespace Parley.Server.Transports;
 /// awaiting the socket) stayed alive for as long as the WebSocket did and made most of an idle
 /// web user's memory. Every other connection, and any upgrade <see cref="WebSocketUpgradeRequest"/>
 /// does not take, goes on to Kestrel untouched (its bytes not consumed), where /ws still works.
+/// What such a connection skips with the HTTP layer: the app's middleware (Parley adds none that
+/// a WebSocket needs: no host filtering, no forwarded headers) and Kestrel's request metrics; the
+/// 101 carries no Date or Server header. A head that stalls is handed to Kestrel after
+/// <c>headTimeout</c>, and Kestrel's own header timeout then starts afresh.
 /// </summary>
-public sealed class WebSocketShortcut(WebSocketEndpoint endpoint, TimeSpan headTimeout)
+public sealed class WebSocketShortcut(WebSocketEndpoint endpoint, TimeSpan headTimeout, TimeSpan pingInterval)
 {
     public async Task OnConnectedAsync(ConnectionContext connection, ConnectionDelegate next)
     {
-        var request = await ReadUpgradeAsync(connection.Transport.Input, connection.ConnectionClosed).ConfigureAwait(false);
+        var request = await ReadUpgradeAsync(connection).ConfigureAwait(false);
         if (request is not { } upgrade)
         {
             await next(connection).ConfigureAwait(false);
             return;
         }
-        await connection.Transport.Output.WriteAsync(upgrade.SwitchingProtocolsResponse(), connection.ConnectionClosed).ConfigureAwait(false);
+        try
+        {
+            await connection.Transport.Output.WriteAsync(upgrade.SwitchingProtocolsResponse(), connection.ConnectionClosed).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            return; // The peer left before its 101.
+        }
         using var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport), new WebSocketCreationOptions
         {
             IsServer = true,
-            KeepAliveInterval = WebSocketEndpoint.PingInterval,
-            KeepAliveTimeout = WebSocketEndpoint.PingTimeout,
+            KeepAliveInterval = pingInterval,
+            KeepAliveTimeout = pingInterval,
         });
         await endpoint.RunAsync(socket, connection.RemoteEndPoint as IPEndPoint).ConfigureAwait(false);
     }
 
     /// <summary>The upgrade the connection opens with, its head consumed; null, with nothing consumed, for anything else.</summary>
-    private async Task<WebSocketUpgradeRequest?> ReadUpgradeAsync(PipeReader input, CancellationToken closed)
+    private async Task<WebSocketUpgradeRequest?> ReadUpgradeAsync(ConnectionContext connection)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(closed);
-        timeout.CancelAfter(headTimeout);
+        var input = connection.Transport.Input;
+        // A stopping host asks connections to close; one that has not sent its head yet goes now.
+        var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, closing);
+        stop.CancelAfter(headTimeout);
         while (true)
         {
             ReadResult result;
             try
             {
-                result = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
+                result = await input.ReadAsync(stop.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
             {
-                // A head that stalls: Kestrel's own timeout and answer take over from here.
+                // A head that stalls, a stopping host, a peer that reset: Kestrel answers as it always has.
                 return null;
             }
             var buffer = result.Buffer;

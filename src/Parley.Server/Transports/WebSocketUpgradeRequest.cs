@@ -4,19 +4,6 @@ using System.Text;
 
 namespace Parley.Server.Transports;
 
-/// <summary>What the first bytes of a new HTTP connection are, as far as <see cref="WebSocketUpgradeRequest.Read"/> can tell.</summary>
-public enum UpgradeVerdict
-{
-    /// <summary>They may yet be an upgrade to /ws: wait for more.</summary>
-    NeedMore,
-
-    /// <summary>Anything else, including an upgrade this reader will not judge: Kestrel's to answer.</summary>
-    NotThis,
-
-    /// <summary>A complete, valid WebSocket upgrade to /ws (RFC 6455 section 4.2.1).</summary>
-    Upgrade,
-}
-
 /// <summary>
 /// The head of the request that opens a WebSocket at /ws, read off a new connection before
 /// Kestrel's HTTP layer sees it (<see cref="WebSocketShortcut"/>). Strict on purpose: only a
@@ -36,21 +23,41 @@ public readonly record struct WebSocketUpgradeRequest(string Key, long HeadLengt
     public static UpgradeVerdict Read(ReadOnlySequence<byte> input, out WebSocketUpgradeRequest request)
     {
         request = default;
-        var start = input.Length >= MaxHeadBytes ? input.Slice(0, MaxHeadBytes) : input;
+        var start = input.Length > MaxHeadBytes ? input.Slice(0, MaxHeadBytes) : input;
         Span<byte> prefix = stackalloc byte[RequestPrefix.Length];
         var have = (int)Math.Min(start.Length, prefix.Length);
         start.Slice(0, have).CopyTo(prefix);
         if (!prefix[..have].SequenceEqual(RequestPrefix[..have]))
             return UpgradeVerdict.NotThis;
 
-        var head = start.ToArray();
-        var end = head.AsSpan().IndexOf(HeadEnd);
-        if (end < 0)
-            return head.Length < MaxHeadBytes ? UpgradeVerdict.NeedMore : UpgradeVerdict.NotThis;
-        if (ParseKey(head.AsSpan(0, end)) is not { } key)
+        // Searched again from the start on every read: bounded by MaxHeadBytes, and nothing is
+        // copied until the head is whole.
+        var reader = new SequenceReader<byte>(start);
+        if (!reader.TryReadTo(out ReadOnlySequence<byte> head, HeadEnd, advancePastDelimiter: false))
+        {
+            // Kestrel reads heads with bare LFs too: those are its to answer, now, not after a timeout.
+            return start.Length < MaxHeadBytes && !HasBareLineEnd(start) ? UpgradeVerdict.NeedMore : UpgradeVerdict.NotThis;
+        }
+        if (ParseKey(head.ToArray()) is not { } key)
             return UpgradeVerdict.NotThis;
-        request = new WebSocketUpgradeRequest(key, end + HeadEnd.Length);
+        request = new WebSocketUpgradeRequest(key, head.Length + HeadEnd.Length);
         return UpgradeVerdict.Upgrade;
+    }
+
+    /// <summary>A LF without its CR, or a CR followed by anything but LF (a CR last may yet be followed by its LF).</summary>
+    private static bool HasBareLineEnd(ReadOnlySequence<byte> bytes)
+    {
+        var previous = (byte)0;
+        foreach (var segment in bytes)
+        {
+            foreach (var b in segment.Span)
+            {
+                if ((b == '\n') != (previous == '\r'))
+                    return true;
+                previous = b;
+            }
+        }
+        return false;
     }
 
     /// <summary>The <c>Sec-WebSocket-Accept</c> value that answers this request's key.</summary>
@@ -62,7 +69,7 @@ public readonly record struct WebSocketUpgradeRequest(string Key, long HeadLengt
         $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {AcceptKey()}\r\n\r\n");
 
     /// <summary>The key of a valid same-origin upgrade to /ws, or null for anything else.</summary>
-    private static string? ParseKey(ReadOnlySpan<byte> head)
+    private static string? ParseKey(byte[] head)
     {
         foreach (var b in head)
         {
@@ -79,7 +86,7 @@ public readonly record struct WebSocketUpgradeRequest(string Key, long HeadLengt
         {
             var colon = line.IndexOf(':');
             // A folded line, a bare LF, or a name with spaces: not a head this reader judges.
-            if (colon <= 0 || line[0] is ' ' or '\t' || line.Contains('\n') || line.AsSpan(0, colon).ContainsAny(" \t"))
+            if (colon <= 0 || line[0] is ' ' or '\t' || line.AsSpan().ContainsAny("\r\n") || line.AsSpan(0, colon).ContainsAny(" \t"))
                 return null;
             var name = line[..colon];
             // A body on the upgrade is Kestrel's to refuse; a header this reader reads, given twice, is ambiguous.
@@ -94,7 +101,7 @@ public readonly record struct WebSocketUpgradeRequest(string Key, long HeadLengt
         if (string.IsNullOrEmpty(host) || key is null || headers.GetValueOrDefault("Sec-WebSocket-Version") != "13"
             || !HasToken(headers.GetValueOrDefault("Upgrade"), "websocket")
             || !HasToken(headers.GetValueOrDefault("Connection"), "upgrade")
-            || !IsKey(key) || !WebSocketEndpoint.IsSameOrigin(headers.GetValueOrDefault("Origin") ?? "", host))
+            || !IsKey(key) || !SameOrigin.Allows(headers.GetValueOrDefault("Origin") ?? "", host))
             return null;
         return key;
     }

@@ -21,7 +21,7 @@ public sealed class WebSocketShortcutTests
 
     private static async Task<(TcpClient Client, NetworkStream Stream)> ConnectAsync(TestServer server)
     {
-        var client = new TcpClient();
+        var client = new TcpClient { NoDelay = true };
         await client.ConnectAsync("127.0.0.1", server.HttpUri.Port);
         return (client, client.GetStream());
     }
@@ -77,6 +77,65 @@ public sealed class WebSocketShortcutTests
         Assert.Contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n", response);
         Assert.DoesNotContain("Server:", response);
         Assert.Contains("\"re\":7", await PingAsync(stream));
+    }
+
+    [Fact]
+    public async Task A_frame_sent_with_the_head_in_one_write_is_not_lost()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (client, stream) = await ConnectAsync(server);
+        using var _ = client;
+        var payload = Encoding.UTF8.GetBytes("""{"id":3,"type":"ping"}""");
+        byte[] mask = [0x12, 0x34, 0x56, 0x78];
+        byte[] frame = [0x81, (byte)(0x80 | payload.Length), .. mask, .. payload.Select((b, i) => (byte)(b ^ mask[i % 4]))];
+        byte[] both = [.. Encoding.ASCII.GetBytes(Upgrade(server.HttpUri.Port)), .. frame];
+        await stream.WriteAsync(both);
+
+        Assert.StartsWith("HTTP/1.1 101", await ReadResponseAsync(stream));
+        var header = new byte[2];
+        await stream.ReadExactlyAsync(header);
+        Assert.Equal(0x81, header[0]); // one whole text frame, unmasked
+        var reply = new byte[header[1]];
+        await stream.ReadExactlyAsync(reply);
+        Assert.Contains("\"re\":3", Encoding.UTF8.GetString(reply));
+    }
+
+    [Fact]
+    public async Task A_peer_that_leaves_pings_unanswered_is_closed()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["WebSocketPingInterval"] = "00:00:01" });
+        var (client, stream) = await ConnectAsync(server);
+        using var _ = client;
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(Upgrade(server.HttpUri.Port)));
+        Assert.StartsWith("HTTP/1.1 101", await ReadResponseAsync(stream));
+
+        // Read the pings, answer none: the server gives up on the connection and closes it.
+        var buffer = new byte[256];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var pings = 0;
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
+                pings += buffer.AsSpan(0, read).Count((byte)0x89);
+        }
+        catch (IOException)
+        {
+            // Reset rather than closed: given up on either way.
+        }
+        Assert.True(pings >= 1, "the server pinged before it gave up");
+    }
+
+    [Fact]
+    public async Task A_head_with_bare_line_feeds_is_Kestrel_s_at_once()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (client, stream) = await ConnectAsync(server);
+        using var _ = client;
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(Upgrade(server.HttpUri.Port).Replace("\r\n", "\n")));
+        var response = await ReadResponseAsync(stream);
+        Assert.StartsWith("HTTP/1.1 101", response);
+        Assert.Contains("Server: Kestrel", response);
     }
 
     [Fact]

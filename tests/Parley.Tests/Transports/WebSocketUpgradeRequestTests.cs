@@ -57,6 +57,7 @@ public sealed class WebSocketUpgradeRequestTests
     [InlineData("G")]
     [InlineData("GET /w")]
     [InlineData("GET /ws HTTP/1.1\r\nHost: a\r\n")]
+    [InlineData("GET /ws HTTP/1.1\r\nHost: a\r")]
     public void A_beginning_that_may_still_be_an_upgrade_asks_for_more(string start) =>
         Assert.Equal(UpgradeVerdict.NeedMore, Read(start));
 
@@ -105,6 +106,9 @@ public sealed class WebSocketUpgradeRequestTests
     [InlineData("Host: 127.0.0.1:8080")]
     [InlineData($"Sec-WebSocket-Key: {Key}")]
     [InlineData("Origin: http://127.0.0.1:8080")]
+    [InlineData("Upgrade: websocket")]
+    [InlineData("Connection: Upgrade")]
+    [InlineData("Sec-WebSocket-Version: 13")]
     public void A_header_it_reads_given_twice_is_Kestrel_s(string twice)
     {
         var headers = new List<string>
@@ -114,6 +118,18 @@ public sealed class WebSocketUpgradeRequestTests
         };
         Assert.Equal(UpgradeVerdict.NotThis, Read(Head("GET /ws HTTP/1.1", [.. headers])));
     }
+
+    [Theory]
+    [InlineData("GET /ws HTTP/1.1\nHost: a\n")]                 // bare LFs, head not yet whole
+    [InlineData("GET /ws HTTP/1.1\r\nHost: a\rb\r\n")]          // a lone CR
+    public void Line_ends_Kestrel_reads_differently_are_its_at_once(string start) =>
+        Assert.Equal(UpgradeVerdict.NotThis, Read(start));
+
+    [Fact]
+    public void A_lone_CR_inside_a_whole_head_is_Kestrel_s() =>
+        Assert.Equal(UpgradeVerdict.NotThis, Read(Head("GET /ws HTTP/1.1",
+            "Host: 127.0.0.1:8080", "Connection: Upgrade", "Upgrade: websocket\rX-Smuggled: 1",
+            "Sec-WebSocket-Version: 13", $"Sec-WebSocket-Key: {Key}")));
 
     [Fact]
     public void A_head_longer_than_the_limit_is_Kestrel_s_whole_or_not()
