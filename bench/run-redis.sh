@@ -14,7 +14,7 @@
 #   e.g.    bench/run-redis.sh 2 $P bench/results/2026-12-07-redis.jsonl rooms-two 1 rooms --rooms 1000 --members 5 --concurrency 1000 --warmup 20 --duration 10
 # Pinning (taskset CPU lists), by default node a on 0, node b on 1, redis-server and the generator
 # on 1: A_CPUS, B_CPUS, REDIS_CPUS, BENCH_CPUS. Ports: nodes 37878/37879 (native), 38080/38081
-# (http), 37667/37668 (irc); redis 39379. COMMIT=abc1234 records another commit than this
+# (http), 37667/37668 (irc); redis 39379; each the next free one if a socket holds it. COMMIT=abc1234 records another commit than this
 # checkout's. Wrap it in `flock /tmp/parley-cpu.lock` on a shared machine.
 set -euo pipefail
 
@@ -29,7 +29,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 commit=${COMMIT:-$(git -C "$here" rev-parse --short HEAD)}
 log=$(dirname "$out")/$label-$repeat.log
 run=$(mktemp -d /tmp/parley-redis.XXXXXX)
-redis_port=39379
+# A port no socket uses now, from $1 up (another process's client connections may hold one of ours
+# as their ephemeral port: then the next).
+free_port() {
+    local p=$1
+    while [ -n "$(ss -Htan "( sport = :$p )")" ]; do p=$((p + 1)); done
+    echo "$p"
+}
+redis_port=$(free_port 39379)
 ulimit -n "$(ulimit -Hn)"
 pids=()
 
@@ -65,13 +72,15 @@ start_node() {   # NAME CPUS TCP HTTP IRC
     for _ in $(seq 100); do grep -q '^listening irc' "$run/$1.out" && return 0; sleep 0.2; done
     echo "parley node $1 did not start:" >&2; cat "$run/$1.out" >&2; exit 1
 }
-start_node a "$A_CPUS" 37878 38080 37667
-servers=127.0.0.1:37878
+a_tcp=$(free_port 37878)
+start_node a "$A_CPUS" "$a_tcp" "$(free_port 38080)" "$(free_port 37667)"
+servers=127.0.0.1:$a_tcp
 pinning="{\"a\":\"$A_CPUS\",\"redis\":\"$REDIS_CPUS\",\"bench\":\"$BENCH_CPUS\"}"
 note="one Parley node on Redis: node a on cpu $A_CPUS"
 if [ "$nodes" = 2 ]; then
-    start_node b "$B_CPUS" 37879 38081 37668
-    servers=$servers,127.0.0.1:37879
+    b_tcp=$(free_port $((a_tcp + 1)))
+    start_node b "$B_CPUS" "$b_tcp" "$(free_port 38081)" "$(free_port 37668)"
+    servers=$servers,127.0.0.1:$b_tcp
     pinning="{\"a\":\"$A_CPUS\",\"b\":\"$B_CPUS\",\"redis\":\"$REDIS_CPUS\",\"bench\":\"$BENCH_CPUS\"}"
     note="two Parley nodes on Redis, connections round-robin: node a on cpu $A_CPUS, node b on cpu $B_CPUS"
 fi
