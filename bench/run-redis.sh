@@ -15,7 +15,8 @@
 # Pinning (taskset CPU lists), by default node a on 0, node b on 1, redis-server and the generator
 # on 1: A_CPUS, B_CPUS, REDIS_CPUS, BENCH_CPUS. Ports: nodes 37878/37879 (native), 38080/38081
 # (http), 37667/37668 (irc); redis 39379; each the next free one if a socket holds it. COMMIT=abc1234 records another commit than this
-# checkout's. Wrap it in `flock /tmp/parley-cpu.lock` on a shared machine.
+# checkout's. REDIS_PERSISTENCE (default "--appendonly yes --appendfsync always") sets Redis's
+# persistence arguments: "--appendonly yes --appendfsync everysec", "--appendonly no". Wrap it in `flock /tmp/parley-cpu.lock` on a shared machine.
 set -euo pipefail
 
 nodes=${1:-}; parley=${2:-}; out=${3:-}; label=${4:-}; repeat=${5:-}; workload=${6:-}
@@ -24,6 +25,7 @@ if [ -z "$workload" ] || [ ! -x "$parley" ] || [[ $nodes != 1 && $nodes != 2 ]];
     exit 2
 fi
 shift 6
+REDIS_PERSISTENCE=${REDIS_PERSISTENCE:---appendonly yes --appendfsync always}
 A_CPUS=${A_CPUS:-0}; B_CPUS=${B_CPUS:-1}; REDIS_CPUS=${REDIS_CPUS:-1}; BENCH_CPUS=${BENCH_CPUS:-1}
 here=$(cd "$(dirname "$0")" && pwd)
 commit=${COMMIT:-$(git -C "$here" rev-parse --short HEAD)}
@@ -54,8 +56,9 @@ trap 'stop_all; rm -rf "$run"' EXIT
 
 mkdir -p "$run/redis"
 # taskset execs redis-server, so $! is its PID.
+# shellcheck disable=SC2086 # REDIS_PERSISTENCE is several arguments
 taskset -c "$REDIS_CPUS" /usr/bin/redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$run/redis" \
-    --appendonly yes --appendfsync always --save "" --daemonize no --logfile "$run/redis.log" &
+    $REDIS_PERSISTENCE --save "" --daemonize no --logfile "$run/redis.log" &
 redis=$!
 pids=("$redis")
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
@@ -84,7 +87,7 @@ if [ "$nodes" = 2 ]; then
     pinning="{\"a\":\"$A_CPUS\",\"b\":\"$B_CPUS\",\"redis\":\"$REDIS_CPUS\",\"bench\":\"$BENCH_CPUS\"}"
     note="two Parley nodes on Redis, connections round-robin: node a on cpu $A_CPUS, node b on cpu $B_CPUS"
 fi
-note="$note; redis-server (AOF, appendfsync always) on cpu $REDIS_CPUS; generator on cpu $BENCH_CPUS"
+note="$note; redis-server ($REDIS_PERSISTENCE) on cpu $REDIS_CPUS; generator on cpu $BENCH_CPUS"
 
 status=0
 taskset -c "$BENCH_CPUS" "$parley" bench "$workload" --proto native --servers "$servers" --cpu-pids "$redis" "$@" > "$log" 2>&1 || status=$?
