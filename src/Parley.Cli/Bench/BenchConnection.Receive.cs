@@ -306,7 +306,10 @@ public sealed partial class BenchConnection
             stats.UniqueOfWindow++;
             if (Observer)
                 stats.ObservedUniqueOfWindow++;
-            stats.Latency.Record((long)((now - ticks) * MicrosPerTick));
+            var micros = (long)((now - ticks) * MicrosPerTick);
+            stats.Latency.Record(micros);
+            if (_crossNode is { } cross && cross[slot])
+                stats.CrossNodeLatency.Record(micros);
         }
     }
 

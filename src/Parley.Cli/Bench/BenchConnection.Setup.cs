@@ -16,18 +16,19 @@ public sealed partial class BenchConnection
     public static async Task<BenchConnection> OpenAsync(BenchRun run, int index, string room, CancellationToken cancellationToken)
     {
         var settings = run.Settings;
+        var (host, port) = settings.EndpointOf(index);
         var socket = new Socket(System.Net.Sockets.AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(settings.Host, settings.Port, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException ex)
         {
             socket.Dispose();
             var hint = ex.SocketErrorCode == SocketError.TooManyOpenSockets || ex.Message.Contains("Too many open files", StringComparison.Ordinal)
                 ? " (raise the open-file limit: `ulimit -n 65536` in the shell that starts the bench)"
-                : ex.SocketErrorCode == SocketError.ConnectionRefused ? $" (is the server listening on {settings.Host}:{settings.Port} for {settings.Proto.Name()}?)" : "";
-            throw new BenchSetupException($"cannot connect to {settings.Host}:{settings.Port}: {ex.Message}{hint}", ex);
+                : ex.SocketErrorCode == SocketError.ConnectionRefused ? $" (is the server listening on {host}:{port} for {settings.Proto.Name()}?)" : "";
+            throw new BenchSetupException($"cannot connect to {host}:{port}: {ex.Message}{hint}", ex);
         }
         return new BenchConnection(run, socket, index, room);
     }
@@ -142,9 +143,9 @@ public sealed partial class BenchConnection
     private async Task HandshakeWsAsync(CancellationToken cancellationToken)
     {
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var settings = _run.Settings;
+        var (host, port) = _run.Settings.EndpointOf(Index);
         // No Origin header: the server lets in clients that are not browsers.
-        var request = $"GET /ws HTTP/1.1\r\nHost: {settings.Host}:{settings.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        var request = $"GET /ws HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
         await SendAllAsync(Encoding.ASCII.GetBytes(request), cancellationToken).ConfigureAwait(false);
         while (true)
         {

@@ -36,6 +36,9 @@ public sealed partial class BenchConnection : IDisposable
 
     public string Room { get; }
 
+    /// <summary>Which of <see cref="BenchSettings.Servers"/> this connection is on (0 with one server).</summary>
+    public int Server => _run.Settings.ServerOf(Index);
+
     /// <summary>Set for receivers: the sequence last seen from each sender it should hear, by slot (sender index minus <see cref="SenderBase"/>).</summary>
     public long[]? LastSeq { get; private set; }
 
@@ -60,12 +63,19 @@ public sealed partial class BenchConnection : IDisposable
     // Set when this side closed the socket: what the receive loop sees next is not the server's doing.
     private volatile bool _disposed;
 
+    /// <summary>With several servers: by slot, whether that sender is on another server than this connection (its deliveries cross nodes).</summary>
+    private bool[]? _crossNode;
+
     /// <summary>Makes this connection count deliveries from senders <paramref name="senderBase"/> .. + <paramref name="senders"/> - 1.</summary>
     public void ListenTo(int senderBase, int senders, int selfSlot = -1)
     {
         SenderBase = senderBase;
         LastSeq = new long[senders];
         SelfSlot = selfSlot;
+        var settings = _run.Settings;
+        _crossNode = settings.Servers.Count > 1
+            ? Enumerable.Range(senderBase, senders).Select(sender => settings.ServerOf(sender) != Server).ToArray()
+            : null;
     }
 
     private TaskCompletionSource? _ackWaiter;

@@ -44,6 +44,14 @@ public static partial class BenchReport
             text.AppendLine(inv, $"  load             {shape}, {s.Size} B messages, {(r.Rate > 0 ? r.Rate.ToString("0", inv) + " msg/s" : "flat out")}, {r.WindowSeconds:0.0} s measured after {s.Warmup.TotalSeconds:0.#} s warm-up");
             text.AppendLine(inv, $"  deliveries/s     {r.DeliveriesPerSecond:N0}");
             text.AppendLine(inv, $"  latency ms       p50 {r.P50Ms:0.00}  p90 {r.P90Ms:0.00}  p99 {r.P99Ms:0.00}  max {r.MaxMs:0.00}");
+            if (s.Servers.Count > 1)
+                text.AppendLine(inv, $"  cross-node ms    p50 {r.CrossNodeP50Ms:0.00}  p99 {r.CrossNodeP99Ms:0.00}  max {r.CrossNodeMaxMs:0.00} ({r.CrossNodeDeliveries} deliveries from a sender on another of the {s.Servers.Count} servers)");
+            if (r.ServerCpu.Any(c => c is not null))
+            {
+                var shares = string.Join(", ", r.ServerCpu.Select((c, i) => $"{ServerName(s, i)} {(c is { } share ? share.ToString("P0", inv) : "?")}"));
+                var others = string.Concat(r.OtherCpu.Select((c, i) => $"; pid {s.CpuPids[i]} {(c is { } share ? share.ToString("P0", inv) : "?")}"));
+                text.AppendLine(inv, $"  cpu              {shares}; bench {(r.BenchCpu is { } bench ? bench.ToString("P0", inv) : "?")}{others} (of one core, over the window)");
+            }
             text.AppendLine(inv, $"  messages         sent {r.Sent} in the window, {r.SentPerSecond:N0}/s ({r.SentTotal} in all, {r.Acked} acknowledged)");
             text.AppendLine(inv, $"  deliveries       expected {r.Expected}, lost {r.Lost}, duplicated {r.Duplicated}, errors {r.Errors}");
         }
@@ -53,6 +61,10 @@ public static partial class BenchReport
             text.AppendLine(inv, $"  error: {e}");
         return text.ToString();
     }
+
+    /// <summary>HOST:PORT of the <paramref name="index"/>-th server.</summary>
+    private static string ServerName(BenchSettings s, int index) =>
+        s.Servers.Count == 0 ? $"{s.Host}:{s.Port}" : $"{s.Servers[index].Host}:{s.Servers[index].Port}";
 
     private static string Mib(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
 
@@ -68,6 +80,13 @@ public static partial class BenchReport
             json.WriteStartObject("params");
             json.WriteString("host", s.Host);
             json.WriteNumber("port", s.Port);
+            if (s.Servers.Count > 0)
+            {
+                json.WriteStartArray("servers");
+                for (var i = 0; i < s.Servers.Count; i++)
+                    json.WriteStringValue(ServerName(s, i));
+                json.WriteEndArray();
+            }
             switch (s.Workload)
             {
                 case "fanout":
@@ -139,6 +158,17 @@ public static partial class BenchReport
                 json.WriteNumber("sent_per_s", Math.Round(r.SentPerSecond));
                 json.WriteNumber("sent_total", r.SentTotal);
                 json.WriteNumber("acked", r.Acked);
+                if (s.Servers.Count > 1)
+                {
+                    json.WriteStartObject("cross_node");
+                    json.WriteNumber("deliveries", r.CrossNodeDeliveries);
+                    json.WriteNumber("p50_ms", Round(r.CrossNodeP50Ms));
+                    json.WriteNumber("p99_ms", Round(r.CrossNodeP99Ms));
+                    json.WriteNumber("max_ms", Round(r.CrossNodeMaxMs));
+                    json.WriteEndObject();
+                }
+                if (outcome.NodePids.Count > 0)
+                    Nodes(json, s, outcome, r);
             }
             json.WriteNumber("errors", outcome.BigRoom?.Errors ?? r.Errors);
             json.WriteBoolean("stopped", outcome.BigRoom?.Stopped ?? r.Stopped);
@@ -154,6 +184,20 @@ public static partial class BenchReport
                     json.WriteNumber("max_ms", Round(step.MaxMs));
                     json.WriteNumber("lost", step.Lost);
                     json.WriteNumber("errors", step.Errors);
+                    if (s.Servers.Count > 1)
+                        json.WriteNumber("cross_node_p99_ms", Round(step.CrossNodeP99Ms));
+                    if (step.ServerCpu.Any(c => c is not null))
+                    {
+                        json.WriteStartArray("server_cpu");
+                        foreach (var c in step.ServerCpu)
+                        {
+                            if (c is { } share)
+                                json.WriteNumberValue(Round(share));
+                            else
+                                json.WriteNullValue();
+                        }
+                        json.WriteEndArray();
+                    }
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
@@ -164,6 +208,48 @@ public static partial class BenchReport
     }
 
     private static double Round(double value) => Math.Round(value, 3);
+
+    /// <summary>fanout, rooms: each server's process, allowed CPUs and CPU share over the window, and the generator's share.</summary>
+    private static void Nodes(Utf8JsonWriter json, BenchSettings s, BenchRunner.Outcome outcome, BenchResult r)
+    {
+        json.WriteStartArray("nodes");
+        for (var i = 0; i < outcome.NodePids.Count; i++)
+        {
+            var pid = outcome.NodePids[i];
+            json.WriteStartObject();
+            json.WriteString("server", ServerName(s, i));
+            WriteNullable(json, "pid", pid != 0 ? pid : null);
+            if (pid != 0 && ProcessInfo.AllowedCpus(pid) is { } cpus)
+                json.WriteString("cpus", cpus);
+            else
+                json.WriteNull("cpus");
+            var share = i < r.ServerCpu.Count ? r.ServerCpu[i] : null;
+            if (share is { } cpu)
+                json.WriteNumber("cpu", Round(cpu));
+            else
+                json.WriteNull("cpu");
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        if (r.BenchCpu is { } bench)
+            json.WriteNumber("bench_cpu", Round(bench));
+        else
+            json.WriteNull("bench_cpu");
+        if (s.CpuPids.Count == 0)
+            return;
+        json.WriteStartArray("other_cpu");
+        for (var i = 0; i < s.CpuPids.Count; i++)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("pid", s.CpuPids[i]);
+            if (i < r.OtherCpu.Count && r.OtherCpu[i] is { } cpu)
+                json.WriteNumber("cpu", Round(cpu));
+            else
+                json.WriteNull("cpu");
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
 
     private static void WriteNullable(Utf8JsonWriter json, string name, long? value)
     {

@@ -45,6 +45,24 @@ public sealed record BenchResult
 
     public double MaxMs { get; init; }
 
+    /// <summary>With several servers: deliveries in the latency figures that crossed nodes (sender and receiver on different servers), and their latency.</summary>
+    public long CrossNodeDeliveries { get; init; }
+
+    public double CrossNodeP50Ms { get; init; }
+
+    public double CrossNodeP99Ms { get; init; }
+
+    public double CrossNodeMaxMs { get; init; }
+
+    /// <summary>fanout, rooms: each server's CPU over the window as a share of one core (null where its process is unknown), in <see cref="BenchSettings.Servers"/> order.</summary>
+    public IReadOnlyList<double?> ServerCpu { get; init; } = [];
+
+    /// <summary>fanout, rooms: the CPU of each of <see cref="BenchSettings.CpuPids"/> over the window, in that order.</summary>
+    public IReadOnlyList<double?> OtherCpu { get; init; } = [];
+
+    /// <summary>fanout, rooms: the generator's CPU over the window, a share of one core (null when no server process is known: it is sampled with them).</summary>
+    public double? BenchCpu { get; init; }
+
     public bool Stopped { get; init; }
 
     // idle

@@ -82,6 +82,13 @@ public sealed partial class BenchRunner
                 P90Ms = total.Latency.ValueAt(90) / 1000.0,
                 P99Ms = total.Latency.ValueAt(99) / 1000.0,
                 MaxMs = total.Latency.Max / 1000.0,
+                CrossNodeDeliveries = total.CrossNodeLatency.Count,
+                CrossNodeP50Ms = total.CrossNodeLatency.ValueAt(50) / 1000.0,
+                CrossNodeP99Ms = total.CrossNodeLatency.ValueAt(99) / 1000.0,
+                CrossNodeMaxMs = total.CrossNodeLatency.Max / 1000.0,
+                ServerCpu = [.. _nodeSamplers.Select(n => n?.CpuShare(phase.WindowStart, phase.WindowEnd)?.Server)],
+                OtherCpu = [.. _otherSamplers.Select(o => o.CpuShare(phase.WindowStart, phase.WindowEnd)?.Server)],
+                BenchCpu = _nodeSamplers.Select(n => n?.CpuShare(phase.WindowStart, phase.WindowEnd)?.Bench).FirstOrDefault(c => c is not null),
                 Stopped = stop.IsCancellationRequested,
             };
         }

@@ -5,19 +5,30 @@ namespace Parley.Cli.Bench;
 /// <summary>The workloads: who connects, who sends, who listens to whom (bigroom in <c>.BigRoom</c>).</summary>
 public sealed partial class BenchRunner
 {
-    /// <summary>A finished run: the result to report, for a search every step, for bigroom its phases and memory.</summary>
-    public sealed record Outcome(BenchResult Result, IReadOnlyList<BenchResult> Steps, int? ServerPid, BigRoomResult? BigRoom = null);
+    /// <summary>
+    /// A finished run: the result to report, for a search every step, for bigroom its phases and
+    /// memory; for fanout and rooms each server's process id (0: unknown), in <see cref="BenchSettings.Servers"/> order.
+    /// </summary>
+    public sealed record Outcome(BenchResult Result, IReadOnlyList<BenchResult> Steps, int? ServerPid, BigRoomResult? BigRoom = null)
+    {
+        public IReadOnlyList<int> NodePids { get; init; } = [];
+    }
 
     public async Task<Outcome> RunAsync(CancellationToken stop)
     {
-        return Settings.Workload switch
+        switch (Settings.Workload)
         {
-            "fanout" => await FanoutAsync(stop).ConfigureAwait(false),
-            "rooms" => await RoomsAsync(stop).ConfigureAwait(false),
-            "idle" => await IdleAsync(stop).ConfigureAwait(false),
-            "bigroom" => await BigRoomAsync(stop).ConfigureAwait(false),
-            _ => throw new BenchSetupException($"unknown workload '{Settings.Workload}': fanout, rooms, idle or bigroom"),
-        };
+            case "fanout" or "rooms":
+                var pids = SampleNodes();
+                var outcome = Settings.Workload == "fanout" ? await FanoutAsync(stop).ConfigureAwait(false) : await RoomsAsync(stop).ConfigureAwait(false);
+                return outcome with { NodePids = pids, ServerPid = pids[0] != 0 ? pids[0] : null };
+            case "idle":
+                return await IdleAsync(stop).ConfigureAwait(false);
+            case "bigroom":
+                return await BigRoomAsync(stop).ConfigureAwait(false);
+            default:
+                throw new BenchSetupException($"unknown workload '{Settings.Workload}': fanout, rooms, idle or bigroom");
+        }
     }
 
     /// <summary>

@@ -34,6 +34,35 @@ public sealed partial class BenchRunner : IAsyncDisposable
 
     private sealed record Spec(int Index, string Room, bool Subscribe);
 
+    /// <summary>fanout, rooms: the CPU sampler of each server (<see cref="BenchSettings.Servers"/>, or the one), null where its process is unknown.</summary>
+    private readonly List<ProcessSampler?> _nodeSamplers = [];
+
+    /// <summary>fanout, rooms: the CPU sampler of each of <see cref="BenchSettings.CpuPids"/>.</summary>
+    private readonly List<ProcessSampler> _otherSamplers = [];
+
+    private static readonly TimeSpan NodeCpuInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// fanout, rooms: finds each server's process by its listening port (on this machine only) and
+    /// samples its CPU time, and the generator's and that of <see cref="BenchSettings.CpuPids"/>, for the phases' figures. Returns the servers'
+    /// process ids in order (0: not found).
+    /// </summary>
+    private int[] SampleNodes()
+    {
+        var s = Settings;
+        var count = Math.Max(1, s.Servers.Count);
+        var pids = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            var (host, port) = s.Servers.Count == 0 ? (s.Host, s.Port) : (s.Servers[i].Host, s.Servers[i].Port);
+            pids[i] = i == 0 && s.ServerPid != 0 ? s.ServerPid : IsLocal(host) ? ProcessInfo.FindListener(port) : 0;
+            _nodeSamplers.Add(pids[i] == 0 ? null : new ProcessSampler(pids[i], NodeCpuInterval));
+        }
+        foreach (var pid in s.CpuPids)
+            _otherSamplers.Add(new ProcessSampler(pid, NodeCpuInterval));
+        return pids;
+    }
+
     /// <summary>
     /// Opens and sets up connections, <see cref="BenchSettings.ConnectConcurrency"/> at a time; returns them in order, with each one's setup time.
     /// <paramref name="ready"/> is called with each as soon as it is set up (from several threads at once);
@@ -152,5 +181,10 @@ public sealed partial class BenchRunner : IAsyncDisposable
         {
         }
         _stopLoops.Dispose();
+        foreach (var sampler in _nodeSamplers.Concat(_otherSamplers))
+        {
+            if (sampler is not null)
+                await sampler.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

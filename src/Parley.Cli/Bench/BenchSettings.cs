@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Parley.Cli.Bench;
 
 /// <summary>Everything a bench run needs, as the command line gave it.</summary>
@@ -10,6 +12,19 @@ public sealed record BenchSettings
     public string Host { get; init; } = "127.0.0.1";
 
     public int Port { get; init; } = 7878;
+
+    /// <summary>
+    /// fanout, rooms (native, ws): the servers the connections are spread over, nodes of one chat
+    /// (Parley on Redis); account i connects to the (i mod N)-th. Empty: <see cref="Host"/>:<see cref="Port"/> alone.
+    /// </summary>
+    public IReadOnlyList<DnsEndPoint> Servers { get; init; } = [];
+
+    /// <summary>The number in <see cref="Servers"/> of the server account <paramref name="index"/> connects to (0 with one server).</summary>
+    public int ServerOf(int index) => Servers.Count == 0 ? 0 : index % Servers.Count;
+
+    /// <summary>Where account <paramref name="index"/> connects.</summary>
+    public (string Host, int Port) EndpointOf(int index) =>
+        Servers.Count == 0 ? (Host, Port) : (Servers[ServerOf(index)].Host, Servers[ServerOf(index)].Port);
 
     /// <summary>fanout: connections that only listen. bigroom: observers, receivers that stay through every phase (losses are counted at them while members come and go).</summary>
     public int Receivers { get; init; } = 100;
@@ -71,8 +86,11 @@ public sealed record BenchSettings
     /// <summary>--search: bisection stops once the first failing rate is within this many percent of the last passing one.</summary>
     public double PrecisionPercent { get; init; } = 5;
 
-    /// <summary>The server's process, for its memory (idle, bigroom); 0 finds it by the listening port.</summary>
+    /// <summary>The server's process, for its memory (idle, bigroom) or CPU (fanout, rooms); 0 finds it by the listening port.</summary>
     public int ServerPid { get; init; }
+
+    /// <summary>fanout, rooms: other processes whose CPU over each window is reported too (the Redis of Parley nodes).</summary>
+    public IReadOnlyList<int> CpuPids { get; init; } = [];
 
     /// <summary>
     /// bigroom: members stop reading once signed in (the kernel's socket buffers take what comes),

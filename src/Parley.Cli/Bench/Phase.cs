@@ -48,6 +48,7 @@ public sealed class Phase(long start, long windowStart, long windowEnd, double r
         foreach (var s in _stats.Values)
         {
             total.Latency.Add(s.Latency);
+            total.CrossNodeLatency.Add(s.CrossNodeLatency);
             total.Deliveries += s.Deliveries;
             total.ReceivedInWindow += s.ReceivedInWindow;
             total.UniqueOfWindow += s.UniqueOfWindow;

@@ -5,6 +5,9 @@ public sealed class ReceiveStats
 {
     public readonly LatencyHistogram Latency = new();
 
+    /// <summary>With several servers: the latencies of <see cref="Latency"/> from a sender on another server than the receiver.</summary>
+    public readonly LatencyHistogram CrossNodeLatency = new();
+
     /// <summary>Deliveries of bench messages, whatever their send time.</summary>
     public long Deliveries;
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Net;
 using System.Runtime.InteropServices;
 using Parley.Cli.Bench;
 
@@ -24,6 +26,12 @@ public sealed class BenchCommand
     private readonly Option<string> _proto = new("--proto") { Description = "native (JSON lines over TCP), ws (the same over WebSocket /ws), irc, or redis (pub/sub)", DefaultValueFactory = _ => "native" };
     private readonly Option<string> _host = new("--host") { Description = "server address", DefaultValueFactory = _ => "127.0.0.1" };
     private readonly Option<int?> _port = new("--port") { Description = "server port [default: native 7878, ws 8080, irc 6667, redis 6379]" };
+    private readonly Option<DnsEndPoint[]> _servers = new("--servers")
+    {
+        Description = "fanout, rooms over native or ws: HOST:PORT,HOST:PORT,... nodes of one chat (Parley on Redis) to spread the connections over, instead of --host and --port: account i connects to the (i mod N)-th, senders and receivers alike; latency to receivers on another node than the sender is also reported apart (cross_node)",
+        Arity = ArgumentArity.ExactlyOne,
+        CustomParser = ParseServers,
+    };
     private readonly Option<int> _receivers = new("--receivers") { Description = "fanout: receiving connections; bigroom: observers, receivers that stay through the mass disconnect and count losses", DefaultValueFactory = _ => 100 };
     private readonly Option<int?> _senders = new("--senders") { Description = "fanout, bigroom: sending connections [default: fanout 10, bigroom 2]" };
     private readonly Option<int> _rooms = new("--rooms") { Description = "rooms: how many rooms", DefaultValueFactory = _ => 1000 };
@@ -45,7 +53,8 @@ public sealed class BenchCommand
     private readonly Option<double> _p99Bound = new("--p99-bound") { Description = "milliseconds, for --search", DefaultValueFactory = _ => 100 };
     private readonly Option<double> _maxBound = new("--max-bound") { Description = "milliseconds, for --search: the slowest delivery of a step must stay under it too; 0: no bound", DefaultValueFactory = _ => 0 };
     private readonly Option<double> _precision = new("--precision") { Description = "percent, for --search: stop once the first failing rate is within this of the last passing one", DefaultValueFactory = _ => 5 };
-    private readonly Option<int> _serverPid = new("--server-pid") { Description = "idle, bigroom: the server's process id, for its memory [default: found by the listening port]" };
+    private readonly Option<int> _serverPid = new("--server-pid") { Description = "idle, bigroom: the server's process id, for its memory; fanout, rooms: for its CPU (the first of --servers) [default: found by the listening port]" };
+    private readonly Option<string?> _cpuPids = new("--cpu-pids") { Description = "fanout, rooms: PID,PID,... other processes whose CPU over the window to report beside the servers' (other_cpu), such as the redis-server of Parley nodes" };
     private readonly Option<bool> _idleMembers = new("--idle-members") { Description = "bigroom: members stop reading once signed in, so the generator reads only the observers (latency without the generator's cost of reading every member; a server that sends members much will find them slow)" };
     private readonly Option<bool> _restart = new("--restart") { Description = "bigroom, native only: after steady chat, stop the server with SIGTERM and start it again with the same command line, directory and environment (read from /proc; it must run here, as this user), while every connection reconnects and resumes with its token and the observers catch up on history; the new server keeps running afterwards (its PID is restart_server_pid in the JSON line): stop it yourself" };
     private readonly Option<bool> _jsonOnly = new("--json-only") { Description = "print only the JSON line" };
@@ -57,8 +66,8 @@ public sealed class BenchCommand
         _proto.AcceptOnlyFromAmong("native", "ws", "irc", "redis");
         var command = new Command("bench", "load generator: deliveries/s, latency, losses and memory per connection of a chat server")
         {
-            _workload, _proto, _host, _port, _receivers, _senders, _rooms, _members, _connections, _rate, _duration, _warmup, _drain, _settle,
-            _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _idleMembers, _restart, _jsonOnly, _timeout,
+            _workload, _proto, _host, _port, _servers, _receivers, _senders, _rooms, _members, _connections, _rate, _duration, _warmup, _drain, _settle,
+            _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _cpuPids, _idleMembers, _restart, _jsonOnly, _timeout,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -94,12 +103,15 @@ public sealed class BenchCommand
         var password = result.GetValue(_password);
         var workload = result.GetValue(_workload)!;
         var bigroom = workload == "bigroom";
+        var servers = result.GetValue(_servers) ?? [];
         return new BenchSettings
         {
             Workload = workload,
             Proto = proto,
-            Host = result.GetValue(_host)!,
-            Port = result.GetValue(_port) ?? proto.DefaultPort(),
+            // With --servers, the first one stands for "the server" in the summary and the JSON line's host and port.
+            Host = servers.Length > 0 ? servers[0].Host : result.GetValue(_host)!,
+            Port = servers.Length > 0 ? servers[0].Port : result.GetValue(_port) ?? proto.DefaultPort(),
+            Servers = servers,
             Receivers = result.GetValue(_receivers),
             Senders = result.GetValue(_senders) ?? (bigroom ? 2 : 10),
             Rooms = result.GetValue(_rooms),
@@ -123,11 +135,36 @@ public sealed class BenchCommand
             MaxBound = TimeSpan.FromMilliseconds(result.GetValue(_maxBound)),
             PrecisionPercent = result.GetValue(_precision),
             ServerPid = result.GetValue(_serverPid),
+            CpuPids = ParsePids(result.GetValue(_cpuPids)),
             IdleMembers = result.GetValue(_idleMembers),
             Restart = result.GetValue(_restart),
             JsonOnly = result.GetValue(_jsonOnly),
             Timeout = TimeSpan.FromSeconds(result.GetValue(_timeout)),
         };
+    }
+
+    /// <summary>PID,PID,... for --cpu-pids; a part that is not a positive number is kept as 0, which <see cref="Invalid"/> refuses.</summary>
+    private static int[] ParsePids(string? list) =>
+        list is null ? [] : [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)];
+
+    /// <summary>HOST:PORT,HOST:PORT,... for --servers.</summary>
+    private static DnsEndPoint[] ParseServers(ArgumentResult result)
+    {
+        var list = new List<DnsEndPoint>();
+        foreach (var item in result.Tokens[0].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = item.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(item[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                result.AddError($"--servers: '{item}' is not HOST:PORT (a port 1..65535)");
+                return [];
+            }
+            list.Add(new DnsEndPoint(item[..colon], port));
+        }
+        if (list.Count == 0)
+            result.AddError("--servers needs at least one HOST:PORT");
+        return [.. list];
     }
 
     /// <summary>Runs one bench; 0 when it ran (whatever it measured), 1 when it could not set up, 2 for bad settings.</summary>
@@ -187,6 +224,10 @@ public sealed class BenchCommand
             return "bigroom needs sign-ins: native, ws or irc";
         if (s.Restart && (s.Workload != "bigroom" || s.Proto != BenchProto.Native))
             return "--restart works with bigroom over --proto native only (it resumes Parley sessions with their tokens)";
+        if (s.Servers.Count > 0 && (s.Workload is not ("fanout" or "rooms") || s.Proto is not (BenchProto.Native or BenchProto.Ws)))
+            return "--servers works with fanout and rooms over --proto native or ws (nodes of one Parley chat)";
+        if (s.CpuPids.Any(pid => pid <= 0) || s.CpuPids.Count > 0 && s.Workload is not ("fanout" or "rooms"))
+            return "--cpu-pids must be process ids, separated by commas, for fanout or rooms";
         if (s.Search && s.Workload is "idle" or "bigroom")
             return "--search works with fanout and rooms";
         if (s.Search && (s.PrecisionPercent <= 0 || s.MaxBound < TimeSpan.Zero))
