@@ -14,39 +14,22 @@ namespace Parley.Tests.Bench;
 /// </summary>
 public sealed class BenchTwoNodesTests : IAsyncLifetime
 {
-    private readonly string _prefix = $"t{Guid.NewGuid():N}:";
-    private readonly List<string> _directories = [];
-    private RedisServer _redis = null!;
+    private RedisNodes _nodes = null!;
     private TestServer _a = null!;
     private TestServer _b = null!;
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
-        _a = await StartNodeAsync("a");
-        _b = await StartNodeAsync("b");
+        _nodes = await RedisNodes.StartAsync();
+        _a = await _nodes.StartNodeAsync("a");
+        _b = await _nodes.StartNodeAsync("b");
     }
 
     public async Task DisposeAsync()
     {
         await _a.DisposeAsync();
         await _b.DisposeAsync();
-        await _redis.DisposeAsync();
-        foreach (var directory in _directories)
-            TempDirectory.Delete(directory);
-    }
-
-    private Task<TestServer> StartNodeAsync(string node)
-    {
-        var directory = TempDirectory.Create();
-        _directories.Add(directory);
-        return TestServer.StartAsync(new()
-        {
-            ["Store"] = "Redis",
-            ["Redis"] = _redis.Endpoint,
-            ["RedisPrefix"] = _prefix,
-            ["NodeId"] = node,
-        }, directory);
+        await _nodes.DisposeAsync();
     }
 
     private BenchSettings Settings(string workload, string prefix) =>

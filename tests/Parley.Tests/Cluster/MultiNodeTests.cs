@@ -8,15 +8,13 @@ namespace Parley.Tests.Cluster;
 /// <summary>Two real Parley nodes sharing a real redis-server act as one chat service.</summary>
 public sealed class MultiNodeTests : IAsyncLifetime
 {
-    private readonly string _prefix = $"t{Guid.NewGuid():N}:";
-    private readonly List<string> _directories = [];
-    private RedisServer _redis = null!;
+    private RedisNodes _nodes = null!;
     private TestServer _a = null!;
     private TestServer _b = null!;
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
+        _nodes = await RedisNodes.StartAsync();
         _a = await StartNodeAsync("a");
         _b = await StartNodeAsync("b");
     }
@@ -25,29 +23,19 @@ public sealed class MultiNodeTests : IAsyncLifetime
     {
         await _a.DisposeAsync();
         await _b.DisposeAsync();
-        await _redis.DisposeAsync();
-        foreach (var directory in _directories)
-            TempDirectory.Delete(directory);
+        await _nodes.DisposeAsync();
     }
-
-    private Dictionary<string, string?> NodeSettings(string node) => new()
-    {
-        ["Store"] = "Redis",
-        ["Redis"] = _redis.Endpoint,
-        ["RedisPrefix"] = _prefix,
-        ["NodeId"] = node,
-        ["PresenceTtl"] = "00:00:02",
-        ["IrcOperators:admin"] = "s3cret-oper",
-    };
 
     private Task<TestServer> StartNodeAsync(string node, Dictionary<string, string?>? overrides = null)
     {
-        var directory = TempDirectory.Create();
-        _directories.Add(directory);
-        var settings = NodeSettings(node);
+        var settings = new Dictionary<string, string?>
+        {
+            ["PresenceTtl"] = "00:00:02",
+            ["IrcOperators:admin"] = "s3cret-oper",
+        };
         foreach (var (key, value) in overrides ?? [])
             settings[key] = value;
-        return TestServer.StartAsync(settings, directory);
+        return _nodes.StartNodeAsync(node, settings);
     }
 
     private static bool Is(JsonElement e, string user, bool online) =>
@@ -105,10 +93,10 @@ public sealed class MultiNodeTests : IAsyncLifetime
         await using var alice = await IrcClient.SignInAsync(_a.IrcPort, "alice");
         await alice.SendAsync("MODE #solid +o alice");
 
-        await _redis.StopAsync();
+        await _nodes.Redis.StopAsync();
         await alice.SendAsync("MODE #solid +m");
         Assert.Contains("cannot reach its storage", await alice.NumericAsync("400"));
-        await _redis.StartAgainAsync();
+        await _nodes.Redis.StartAgainAsync();
         await alice.SendAsync("MODE #solid");
         Assert.EndsWith(" #solid :+n", await alice.NumericAsync("324"));
     }
@@ -283,13 +271,12 @@ public sealed class MultiNodeTests : IAsyncLifetime
     public async Task A_node_killed_without_a_clean_stop_has_its_users_shown_offline_within_the_bound()
     {
         await using var alice = await _a.RegisterAsync("alice");
-        var directory = TempDirectory.Create();
-        _directories.Add(directory);
+        var directory = _nodes.NewDirectory();
         var environment = new Dictionary<string, string>
         {
             ["PARLEY_STORE"] = "Redis",
-            ["PARLEY_REDIS"] = _redis.Endpoint,
-            ["PARLEY_REDISPREFIX"] = _prefix,
+            ["PARLEY_REDIS"] = _nodes.Redis.Endpoint,
+            ["PARLEY_REDISPREFIX"] = _nodes.Prefix,
             ["PARLEY_NODEID"] = "doomed",
             ["PARLEY_PRESENCETTL"] = "00:00:02",
         };
@@ -303,8 +290,8 @@ public sealed class MultiNodeTests : IAsyncLifetime
         // others show the users of a node whose key is gone as offline at their next heartbeat
         // (every 0.5 s). So: the doomed node's lease is at most 2 s, and erin is shown offline
         // only once it has lapsed.
-        var heartbeat = new RedisKeys(_prefix).NodeHeartbeat("doomed");
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.Endpoint);
+        var heartbeat = new RedisKeys(_nodes.Prefix).NodeHeartbeat("doomed");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_nodes.Redis.Endpoint);
         var database = redis.GetDatabase();
         await Until.TrueAsync(async () => await database.KeyTimeToLiveAsync(heartbeat) is { } lease && lease <= TimeSpan.FromSeconds(2),
             "the doomed node holds a heartbeat lease of at most 2 s");
@@ -328,7 +315,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
             acknowledged.Add($"before {i}");
         }
 
-        await _redis.StopAsync();
+        await _nodes.Redis.StopAsync();
         // Redis stays away until these requests are answered: a node that held a request until
         // Redis came back, instead of answering it, would run into the reply wait's limit here.
         Assert.Equal("unavailable", await alice.ErrorAsync("send", new { room = "lobby", text = "into the void" }));
@@ -336,7 +323,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         await alice.OkAsync("ping");
         Assert.False(alice.Closed.IsCompleted);
 
-        await _redis.StartAgainAsync();
+        await _nodes.Redis.StartAgainAsync();
         await Until.TrueAsync(async () => (await alice.RequestAsync("send", new { room = "lobby", text = "after" })).GetProperty("type").GetString() == "ok",
             "sends work again", TimeSpan.FromSeconds(20));
         acknowledged.Add("after");
@@ -356,9 +343,9 @@ public sealed class MultiNodeTests : IAsyncLifetime
         var bob = await _b.RegisterAsync("bob");
         await alice.NextAsync("presence", e => Is(e, "bob", true));
 
-        await _redis.StopAsync();
+        await _nodes.Redis.StopAsync();
         await bob.DisposeAsync();
-        await _redis.StartAgainAsync();
+        await _nodes.Redis.StartAgainAsync();
 
         await alice.NextAsync("presence", e => Is(e, "bob", false), TimeSpan.FromSeconds(20));
         Assert.Equal(["alice"], await OnlineAsync(alice));
