@@ -160,12 +160,4 @@ public static partial class BenchReport
         WriteNullable(json, "bench_cpu", cpu is { } c2 ? Round(c2.Bench) : null);
         json.WriteEndObject();
     }
-
-    private static void WriteNullable(Utf8JsonWriter json, string name, double? value)
-    {
-        if (value is { } v)
-            json.WriteNumber(name, v);
-        else
-            json.WriteNull(name);
-    }
 }

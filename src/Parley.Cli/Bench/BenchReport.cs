@@ -219,22 +219,12 @@ public static partial class BenchReport
             json.WriteStartObject();
             json.WriteString("server", ServerName(s, i));
             WriteNullable(json, "pid", pid != 0 ? pid : null);
-            if (pid != 0 && ProcessInfo.AllowedCpus(pid) is { } cpus)
-                json.WriteString("cpus", cpus);
-            else
-                json.WriteNull("cpus");
-            var share = i < r.ServerCpu.Count ? r.ServerCpu[i] : null;
-            if (share is { } cpu)
-                json.WriteNumber("cpu", Round(cpu));
-            else
-                json.WriteNull("cpu");
+            WriteNullable(json, "cpus", pid != 0 ? ProcessInfo.AllowedCpus(pid) : null);
+            WriteNullable(json, "cpu", i < r.ServerCpu.Count && r.ServerCpu[i] is { } cpu ? Round(cpu) : null);
             json.WriteEndObject();
         }
         json.WriteEndArray();
-        if (r.BenchCpu is { } bench)
-            json.WriteNumber("bench_cpu", Round(bench));
-        else
-            json.WriteNull("bench_cpu");
+        WriteNullable(json, "bench_cpu", r.BenchCpu is { } bench ? Round(bench) : null);
         if (s.CpuPids.Count == 0)
             return;
         json.WriteStartArray("other_cpu");
@@ -242,10 +232,7 @@ public static partial class BenchReport
         {
             json.WriteStartObject();
             json.WriteNumber("pid", s.CpuPids[i]);
-            if (i < r.OtherCpu.Count && r.OtherCpu[i] is { } cpu)
-                json.WriteNumber("cpu", Round(cpu));
-            else
-                json.WriteNull("cpu");
+            WriteNullable(json, "cpu", i < r.OtherCpu.Count && r.OtherCpu[i] is { } cpu ? Round(cpu) : null);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -255,6 +242,22 @@ public static partial class BenchReport
     {
         if (value is { } v)
             json.WriteNumber(name, v);
+        else
+            json.WriteNull(name);
+    }
+
+    private static void WriteNullable(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } v)
+            json.WriteNumber(name, v);
+        else
+            json.WriteNull(name);
+    }
+
+    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+            json.WriteString(name, value);
         else
             json.WriteNull(name);
     }
