@@ -64,13 +64,17 @@ public sealed partial class ParleyClient
                 OnMessage(Frames.Message(e));
                 break;
             case "join":
-                Emit(new MemberJoined(e.GetProperty("room").GetString()!, e.GetProperty("user").GetString()!));
+                Emit(new MemberJoined(e.GetProperty("room").GetString()!, e.GetProperty("user").GetString()!, Frames.OptionalString(e, "by")));
                 break;
             case "leave":
-                Emit(new MemberLeft(e.GetProperty("room").GetString()!, e.GetProperty("user").GetString()!, Frames.OptionalString(e, "reason")));
+                Emit(new MemberLeft(e.GetProperty("room").GetString()!, e.GetProperty("user").GetString()!, Frames.OptionalString(e, "reason"),
+                    Frames.OptionalString(e, "by"), Frames.Flag(e, "ban")));
                 break;
-            case "kick":
-                Emit(new MemberLeft(e.GetProperty("room").GetString()!, e.GetProperty("user").GetString()!, Frames.OptionalString(e, "reason"), e.GetProperty("by").GetString()!));
+            case "room_changed":
+                Emit(new RoomChanged(e.GetProperty("room").GetString()!, e.GetProperty("by").GetString()!));
+                break;
+            case "room_deleted":
+                Emit(new RoomDeleted(e.GetProperty("room").GetString()!, e.GetProperty("by").GetString()!));
                 break;
             case "presence":
                 Emit(new PresenceChanged(e.GetProperty("user").GetString()!, e.GetProperty("online").GetBoolean(), Frames.OptionalString(e, "reason")));

@@ -34,6 +34,8 @@ internal static class ClusterEnvelope
                     w.WriteString("user", e.User);
                     if (e.Quit)
                         w.WriteBoolean("quit", true);
+                    if (e.By is not null)
+                        w.WriteString("by", e.By);
                     break;
                 case TopicChanged e:
                     w.WriteString("kind", "topic");
@@ -55,6 +57,8 @@ internal static class ClusterEnvelope
                             w.WriteString("value", change.Value);
                         if (change.Setting == RoomSetting.Role)
                             w.WriteString("role", change.Role.ToString());
+                        if (change.Until is { } until)
+                            w.WriteNumber("until", until.ToUnixTimeMilliseconds());
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();
@@ -65,6 +69,13 @@ internal static class ClusterEnvelope
                     w.WriteString("user", e.User);
                     w.WriteString("by", e.By);
                     w.WriteString("reason", e.Reason);
+                    if (e.Ban)
+                        w.WriteBoolean("ban", true);
+                    break;
+                case RoomDeleted e:
+                    w.WriteString("kind", "delete");
+                    w.WriteString("room", e.Room);
+                    w.WriteString("by", e.By);
                     break;
                 case MemberInvited e:
                     w.WriteString("kind", "invite");
@@ -142,18 +153,19 @@ internal static class ClusterEnvelope
         ClusterEvent clusterEvent = kind switch
         {
             "room" => new RoomCreated(Required("room"), Required("topic"), Required("user")),
-            "join" => new MembershipChanged(Required("room"), Required("user"), Joined: true),
+            "join" => new MembershipChanged(Required("room"), Required("user"), Joined: true, By: JsonFields.Optional(root, "by")),
             "leave" => new MembershipChanged(Required("room"), Required("user"), Joined: false,
-                Quit: root.TryGetProperty("quit", out var quit) && quit.ValueKind == JsonValueKind.True),
+                Quit: True(root, "quit")),
             "topic" => new TopicChanged(Required("room"), Required("topic"), Required("user")),
             "moderate" => new RoomModerated(Required("room"), Required("user"), Changes(root)),
-            "kick" => new MemberKicked(Required("room"), Required("user"), Required("by"), Required("reason")),
+            "kick" => new MemberKicked(Required("room"), Required("user"), Required("by"), Required("reason"), True(root, "ban")),
+            "delete" => new RoomDeleted(Required("room"), Required("by")),
             "invite" => new MemberInvited(Required("room"), Required("user"), Required("by")),
             "read" => new ReadMoved(Required("user"), JsonFields.Optional(root, "room"), JsonFields.Optional(root, "with"),
                 root.TryGetProperty("seq", out var seq) ? seq.GetInt64() : throw new FormatException("read without seq"),
                 root.TryGetProperty("ts", out var ts) ? DateTimeOffset.FromUnixTimeMilliseconds(ts.GetInt64()) : null),
             "online" => new NodePresence(node, Required("user"), Online: true,
-                Guest: root.TryGetProperty("guest", out var guest) && guest.ValueKind == JsonValueKind.True),
+                Guest: True(root, "guest")),
             "offline" => new NodePresence(node, Required("user"), Online: false, JsonFields.Optional(root, "reason")),
             "kill" => new UserKilled(Required("user"), Required("reason")),
             "announce" => new Announced(Required("user"), Required("text")),
@@ -172,10 +184,13 @@ internal static class ClusterEnvelope
             throw new FormatException("moderate without changes");
         return changes.EnumerateArray().Select(c => new RoomChange(
             Named<RoomSetting>(JsonFields.Required(c, "setting", "room change")),
-            c.TryGetProperty("on", out var on) && on.ValueKind == JsonValueKind.True,
+            True(c, "on"),
             JsonFields.Optional(c, "value"),
-            JsonFields.Optional(c, "role") is { } role ? Named<RoomRole>(role) : RoomRole.Member)).ToList();
+            JsonFields.Optional(c, "role") is { } role ? Named<RoomRole>(role) : RoomRole.Member,
+            c.TryGetProperty("until", out var until) ? DateTimeOffset.FromUnixTimeMilliseconds(until.GetInt64()) : null)).ToList();
     }
+
+    private static bool True(JsonElement element, string name) => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 
     /// <summary>An enum value by name; a name this node does not know (a newer node's) is a bad payload, not a crash.</summary>
     private static T Named<T>(string name) where T : struct, Enum =>

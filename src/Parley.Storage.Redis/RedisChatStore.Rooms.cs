@@ -59,6 +59,17 @@ public sealed partial class RedisChatStore
     public Task RemoveMemberAsync(string roomKey, string userKey) =>
         Script(RedisScripts.RemoveMember, [Keys.Members(roomKey), Keys.UserRooms(userKey)], [userKey, roomKey]);
 
+    public Task DeleteRoomAsync(string roomKey) =>
+        Call(async db =>
+        {
+            var conversation = ConversationKey.ForRoom(roomKey);
+            var keys = new List<RedisKey> { Keys.Rooms(), Keys.Room(roomKey), Keys.Members(roomKey), Keys.History(conversation), Keys.LastSeq(conversation) };
+            foreach (var member in await db.SetMembersAsync(Keys.Members(roomKey)).ConfigureAwait(false))
+                keys.AddRange([Keys.UserRooms((string)member!), Keys.Reads((string)member!), Keys.ReadTimes((string)member!)]);
+            await db.ScriptEvaluateAsync(RedisScripts.DeleteRoom, [.. keys], [roomKey, conversation], ScriptFlags).ConfigureAwait(false);
+            return true;
+        });
+
     private async Task<bool> CreateRoomAsync(RoomRecord room)
     {
         var conversation = ConversationKey.ForRoom(room.Key);

@@ -83,6 +83,22 @@ internal static class RedisScripts
         """;
 
     /// <summary>
+    /// Deletes a room with its memberships, messages and read positions.
+    /// KEYS: 1 rooms set, 2 room hash, 3 members, 4 history, 5 last seq, then per member its rooms,
+    /// reads and read times. ARGV: 1 room key, 2 room conversation.
+    /// </summary>
+    public const string DeleteRoom = """
+        redis.call('SREM', KEYS[1], ARGV[1])
+        redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+        for i = 6, #KEYS, 3 do
+          redis.call('SREM', KEYS[i], ARGV[1])
+          redis.call('HDEL', KEYS[i + 1], ARGV[2])
+          redis.call('HDEL', KEYS[i + 2], ARGV[2])
+        end
+        return 0
+        """;
+
+    /// <summary>
     /// Creates a user, and its membership of a first room when KEYS 3–6 are given.
     /// KEYS: 1 users set, 2 user hash, [3 members, 4 user's rooms, 5 user's reads, 6 room's last seq].
     /// ARGV: 1 user key, 2 name, 3 password hash, 4 created, [5 room key, 6 room conversation].

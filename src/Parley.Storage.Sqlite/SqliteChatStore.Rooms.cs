@@ -62,6 +62,27 @@ public sealed partial class SqliteChatStore
     public Task RemoveMemberAsync(string roomKey, string userKey) =>
         Writer.Enqueue(w => Run(w, "DELETE FROM members WHERE room_key = $room AND user_key = $user", ("$room", roomKey), ("$user", userKey)));
 
+    public Task DeleteRoomAsync(string roomKey)
+    {
+        var conversation = ConversationKey.ForRoom(roomKey);
+        // Under the numbering lock, as an append: the messages numbered before are queued ahead and
+        // go with the room (a write that is not deferred settles them first), and the next one
+        // numbered in this conversation is 1 again.
+        lock (_sequenceGate)
+        {
+            _lastSeq.Remove(conversation);
+            return Writer.Enqueue(w =>
+            {
+                Run(w, "DELETE FROM messages WHERE conv = $conv", ("$conv", conversation));
+                Run(w, "DELETE FROM conversations WHERE conv = $conv", ("$conv", conversation));
+                // Read positions are keyed by user first: a rare scan, not an index per conversation.
+                Run(w, "DELETE FROM reads WHERE conv = $conv", ("$conv", conversation));
+                Run(w, "DELETE FROM members WHERE room_key = $room", ("$room", roomKey));
+                return Run(w, "DELETE FROM rooms WHERE key = $room", ("$room", roomKey));
+            });
+        }
+    }
+
     private static int AddMember(GroupCommitWriter w, string roomKey, string userKey)
     {
         var added = Run(w, "INSERT OR IGNORE INTO members (room_key, user_key) VALUES ($room, $user)", ("$room", roomKey), ("$user", userKey));

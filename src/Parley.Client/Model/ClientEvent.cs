@@ -6,11 +6,19 @@ public abstract record ClientEvent;
 /// <param name="Replayed">True when fetched from history after a reconnect rather than received live.</param>
 public sealed record MessageReceived(ChatMessage Message, bool Replayed) : ClientEvent;
 
-public sealed record MemberJoined(string Room, string User) : ClientEvent;
+/// <param name="AddedBy">The member who added the user (native <c>invite</c>); null when it joined by itself.</param>
+public sealed record MemberJoined(string Room, string User, string? AddedBy = null) : ClientEvent;
 
 /// <param name="Reason">The reason the user gave for leaving, or the moderator for the removal.</param>
-/// <param name="RemovedBy">The moderator who removed (kicked) the user; null when the user left.</param>
-public sealed record MemberLeft(string Room, string User, string? Reason = null, string? RemovedBy = null) : ClientEvent;
+/// <param name="RemovedBy">The moderator who removed (kicked or banned) the user; null when the user left.</param>
+/// <param name="Banned">The removal was a ban.</param>
+public sealed record MemberLeft(string Room, string User, string? Reason = null, string? RemovedBy = null, bool Banned = false) : ClientEvent;
+
+/// <summary>A moderator changed the room's settings, roles, bans or mutes; ask <c>RoomAsync</c> for where it stands now.</summary>
+public sealed record RoomChanged(string Room, string By) : ClientEvent;
+
+/// <summary>The room's owner deleted it, with its history.</summary>
+public sealed record RoomDeleted(string Room, string By) : ClientEvent;
 
 /// <param name="Reason">Why the user went offline, when known (an IRC QUIT message, an operator's KILL).</param>
 public sealed record PresenceChanged(string User, bool Online, string? Reason = null) : ClientEvent;

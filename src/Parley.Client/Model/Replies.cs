@@ -28,3 +28,11 @@ public sealed record MemberPage(IReadOnlyList<Member> Members, int Total, int On
 public sealed record SentMessage(string Id, long Seq, DateTimeOffset Timestamp);
 
 public sealed record HistoryPage(IReadOnlyList<ChatMessage> Messages, bool More);
+
+/// <summary>A ban or a mute in force: whom, by whom, since when, until when (null: until lifted).</summary>
+public sealed record Restriction(string User, string By, DateTimeOffset At, DateTimeOffset? Until);
+
+/// <summary>A room's settings (the <c>room</c> op): who holds which role, the bans and mutes, and the asking user's own role (<c>owner</c>, <c>admin</c>, <c>voiced</c>, <c>member</c>).</summary>
+public sealed record RoomInfo(
+    string Room, string Topic, int Members, bool Joined, string Role, bool Private, bool Moderated, bool TopicLocked,
+    IReadOnlyList<(string User, string Role)> Roles, IReadOnlyList<Restriction> Bans, IReadOnlyList<Restriction> Mutes);

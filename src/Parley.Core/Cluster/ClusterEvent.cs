@@ -14,15 +14,19 @@ public sealed record MessageStored(StoredMessage Message) : ClusterEvent;
 public sealed record RoomCreated(string Room, string Topic, string Creator) : ClusterEvent;
 
 /// <param name="Quit">A guest's membership ended with its connection (see <see cref="Events.MembershipEvent.Quit"/>).</param>
-public sealed record MembershipChanged(string Room, string User, bool Joined, bool Quit = false) : ClusterEvent;
+/// <param name="By">The member who added the user (native <c>invite</c>), if not the user itself.</param>
+public sealed record MembershipChanged(string Room, string User, bool Joined, bool Quit = false, string? By = null) : ClusterEvent;
 
 public sealed record TopicChanged(string Room, string Topic, string By) : ClusterEvent;
 
 /// <summary>A moderator changed a stored room's roles, settings or bans (the changes as applied, in order).</summary>
 public sealed record RoomModerated(string Room, string By, IReadOnlyList<RoomChange> Changes) : ClusterEvent;
 
-/// <summary>A moderator removed <paramref name="User"/> from a stored room.</summary>
-public sealed record MemberKicked(string Room, string User, string By, string Reason) : ClusterEvent;
+/// <summary>A moderator removed <paramref name="User"/> from a stored room (and banned it, when <paramref name="Ban"/>).</summary>
+public sealed record MemberKicked(string Room, string User, string By, string Reason, bool Ban = false) : ClusterEvent;
+
+/// <summary>The owner deleted a stored room.</summary>
+public sealed record RoomDeleted(string Room, string By) : ClusterEvent;
 
 /// <summary><paramref name="By"/> invited <paramref name="User"/> to a stored room: it may join past its moderation once, on any node.</summary>
 public sealed record MemberInvited(string Room, string User, string By) : ClusterEvent;

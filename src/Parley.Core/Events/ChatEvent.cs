@@ -10,7 +10,8 @@ public sealed record MessageEvent(StoredMessage Message) : ChatEvent;
 /// <param name="Quit">The user left because its connection ended (a guest, whose memberships end with it), not by leaving the room.</param>
 /// <param name="Reason">Why the user left, when it said (an IRC PART message).</param>
 /// <param name="Away">On a join, the joiner's away message if it is away (read once per join, not per receiver: IRC away-notify shows it at once).</param>
-public sealed record MembershipEvent(string Room, string User, bool Joined, bool Quit = false, string? Reason = null, string? Away = null) : ChatEvent;
+/// <param name="By">On a join, the member who added the user (native <c>invite</c>); null when the user joined by itself.</param>
+public sealed record MembershipEvent(string Room, string User, bool Joined, bool Quit = false, string? Reason = null, string? Away = null, string? By = null) : ChatEvent;
 
 /// <param name="Reason">Why the user went offline, when its client said (an IRC QUIT message) or an operator did.</param>
 public sealed record PresenceEvent(string User, bool Online, string? Reason = null) : ChatEvent;
@@ -43,8 +44,11 @@ public sealed record AwayEvent(string User, string? Message) : ChatEvent;
 /// <summary>A moderator changed a room's roles, settings or bans (<see cref="RoomChange"/>s, in order).</summary>
 public sealed record RoomChangedEvent(string Room, string By, IReadOnlyList<RoomChange> Changes) : ChatEvent;
 
-/// <summary>A moderator removed <paramref name="User"/> from the room; the room, the user included, hears it.</summary>
-public sealed record KickEvent(string Room, string User, string By, string Reason) : ChatEvent;
+/// <summary>A moderator removed <paramref name="User"/> from the room (and banned it, when <paramref name="Ban"/>); the room, the user included, hears it.</summary>
+public sealed record KickEvent(string Room, string User, string By, string Reason, bool Ban = false) : ChatEvent;
+
+/// <summary>The room's owner deleted it; everyone who was in it hears it, and it is gone with its history.</summary>
+public sealed record RoomDeletedEvent(string Room, string By) : ChatEvent;
 
 /// <summary><paramref name="By"/> invited <paramref name="User"/> to the room; told to the user and the room's admins.</summary>
 public sealed record InviteEvent(string Room, string User, string By) : ChatEvent;

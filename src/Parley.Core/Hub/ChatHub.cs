@@ -171,6 +171,34 @@ public sealed class ChatHub
     /// <inheritdoc cref="RoomDirectory.Invite"/>
     public Task<Result<string>> InviteAsync(Session session, string roomName, string userName) => _rooms.InviteAsync(session, roomName, userName);
 
+    /// <inheritdoc cref="RoomDirectory.Settings"/>
+    public Result<RoomSettings> RoomSettings(Session session, string roomName) => _rooms.Settings(session, roomName);
+
+    /// <inheritdoc cref="RoomDirectory.BanAsync"/>
+    public Task<Result<string>> BanAsync(Session session, string roomName, string userName, DateTimeOffset? until, string reason) =>
+        _rooms.BanAsync(session, roomName, userName, until, reason);
+
+    /// <inheritdoc cref="RoomDirectory.UnbanAsync"/>
+    public Task<Result<string>> UnbanAsync(Session session, string roomName, string userName) => _rooms.UnbanAsync(session, roomName, userName);
+
+    /// <inheritdoc cref="RoomDirectory.MuteAsync"/>
+    public Task<Result<string>> MuteAsync(Session session, string roomName, string userName, bool on, DateTimeOffset? until = null) =>
+        _rooms.MuteAsync(session, roomName, userName, on, until);
+
+    /// <inheritdoc cref="RoomDirectory.SetRoleAsync"/>
+    public Task<Result<string>> SetRoleAsync(Session session, string roomName, string userName, RoomRole role) =>
+        _rooms.SetRoleAsync(session, roomName, userName, role);
+
+    /// <inheritdoc cref="RoomDirectory.ConfigureAsync"/>
+    public Task<Result<IReadOnlyList<RoomChange>>> ConfigureRoomAsync(Session session, string roomName, bool? isPrivate, bool? moderated, bool? topicLocked) =>
+        _rooms.ConfigureAsync(session, roomName, isPrivate, moderated, topicLocked);
+
+    /// <inheritdoc cref="RoomDirectory.AddMemberAsync"/>
+    public Task<Result<string>> AddMemberAsync(Session session, string roomName, string userName) => _rooms.AddMemberAsync(session, roomName, userName);
+
+    /// <inheritdoc cref="RoomDirectory.DeleteAsync"/>
+    public Task<Result<string>> DeleteRoomAsync(Session session, string roomName) => _rooms.DeleteAsync(session, roomName);
+
     /// <inheritdoc cref="RoomDirectory.InvitationsOf"/>
     public IReadOnlyList<string> InvitationsOf(Session session) => _rooms.InvitationsOf(session);
 
@@ -283,6 +311,9 @@ public sealed class ChatHub
                 break;
             case MemberInvited invited:
                 _rooms.ApplyRemote(invited);
+                break;
+            case RoomDeleted deleted:
+                _rooms.ApplyRemote(deleted);
                 break;
             case Signaled signaled:
                 _messaging.ApplyRemote(signaled);

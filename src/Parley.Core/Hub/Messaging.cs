@@ -68,7 +68,7 @@ internal sealed class Messaging
             return bad;
         if (_rooms.FindRoom(roomName) is not { } room)
             return NoSuchRoom(roomName);
-        if (RoomDirectory.SendRefusal(room, session) is { } refused)
+        if (RoomDirectory.SendRefusal(room, session, _time) is { } refused)
             return refused;
 
         Interlocked.Increment(ref _messagesSeen);
@@ -146,7 +146,7 @@ internal sealed class Messaging
         {
             if (_rooms.FindRoom(roomName) is not { } room)
                 return NoSuchRoom(roomName);
-            if (RoomDirectory.SendRefusal(room, session) is { } refused)
+            if (RoomDirectory.SendRefusal(room, session, _time) is { } refused)
                 return refused;
             signal = new SignalEvent(NewId(now), now, session.User!, room.Name, To: null, clientTags);
             Fanout.Deliver(signal, room.Sessions, except: session);

@@ -21,11 +21,11 @@ namespace Parley.Core.Hub;
 internal sealed partial class RoomDirectory
 {
     /// <summary>Why the user may not join the room now, or null if it may. Call under the topology lock.</summary>
-    private static ChatError? JoinRefusal(RoomState room, string userKey, string userName, string? key)
+    private ChatError? JoinRefusal(RoomState room, string userKey, string userName, string? key)
     {
         var moderation = room.Moderation;
         var invited = room.Invited.Contains(userKey);
-        if (!invited && moderation.Bans.Any(b => b.Matches(userName)))
+        if (!invited && moderation.Bans.Count > 0 && moderation.Bans.Any(b => b.Matches(userName, time.GetUtcNow())))
             return Error(ErrorCodes.Banned, $"you are banned from '{room.Name}'");
         if (moderation.InviteOnly && !invited)
             return Error(ErrorCodes.InviteOnly, $"'{room.Name}' is invite-only");
@@ -37,23 +37,44 @@ internal sealed partial class RoomDirectory
     }
 
     /// <summary>Why the user may not send to the room, or null: it must be a member (unless the room takes messages from outsiders) and may speak.</summary>
-    public static ChatError? SendRefusal(RoomState room, Session session)
+    public static ChatError? SendRefusal(RoomState room, Session session, TimeProvider time)
     {
         if (!room.Members.ContainsKey(session.UserKey!) && !room.Moderation.ExternalMessages)
             return NotMember(room);
-        return SpeakRefusal(room, session.UserKey!, session.User!);
+        return SpeakRefusal(room, session.UserKey!, session.User!, time);
     }
 
-    /// <summary>Why the member may not speak in the room, or null: a moderated room needs a voice, a banned member is silent.</summary>
-    public static ChatError? SpeakRefusal(RoomState room, string userKey, string userName)
+    /// <summary>
+    /// Why the member may not speak in the room, or null: a muted member is silent whatever its
+    /// role, a moderated room needs a voice, a banned member is silent. Runs on every send: the
+    /// clock is read only when the room has mutes or bans.
+    /// </summary>
+    public static ChatError? SpeakRefusal(RoomState room, string userKey, string userName, TimeProvider time)
     {
+        var moderation = room.Moderation;
+        if (moderation.Mutes.Count > 0 && moderation.Mutes.FirstOrDefault(m => m.Holds(userName, time.GetUtcNow())) is { } mute)
+            return Error(ErrorCodes.Muted, mute.Until is { } until ? $"you are muted in '{room.Name}' until {until:yyyy-MM-dd HH:mm} UTC" : $"you are muted in '{room.Name}'");
         var role = room.RoleOf(userKey);
         if (role >= RoomRole.Voiced)
             return null;
-        if (room.Moderation.Moderated)
+        if (moderation.Moderated)
             return Error(ErrorCodes.Muted, $"'{room.Name}' is moderated: only voiced members speak");
-        if (room.Moderation.Bans.Any(b => b.Matches(userName)))
+        if (moderation.Bans.Count > 0 && moderation.Bans.Any(b => b.Matches(userName, time.GetUtcNow())))
             return Error(ErrorCodes.Muted, $"you are banned from '{room.Name}' and cannot speak in it");
+        return null;
+    }
+
+    /// <summary>
+    /// Why the member may not mute, ban or kick <paramref name="targetName"/>, or null: nobody acts
+    /// on themselves that way, nor on a stored room's owner. Call under the topology lock.
+    /// </summary>
+    private static ChatError? OutranksRefusal(RoomState room, string actorKey, string targetName, string action)
+    {
+        var target = Names.Key(targetName);
+        if (target == actorKey)
+            return Error(ErrorCodes.NotPermitted, $"you cannot {action} yourself");
+        if (room.RoleOf(target) == RoomRole.Owner && !room.Transient)
+            return Error(ErrorCodes.NotPermitted, $"nobody can {action} the owner of '{room.Name}'");
         return null;
     }
 
@@ -63,6 +84,34 @@ internal sealed partial class RoomDirectory
         if (FindRoom(name) is not { } room)
             return NoSuchRoom(name);
         return room.Moderation with { Roles = new Dictionary<string, RoomRole>(room.Roles, StringComparer.Ordinal) };
+    }
+
+    /// <summary>
+    /// The room's settings for the native <c>room</c> op: to anyone who may see the room (a
+    /// private room only to its members), with the bans and mutes that have not ended.
+    /// </summary>
+    public Result<RoomSettings> Settings(Session session, string name)
+    {
+        if (FindRoom(name) is not { } room)
+            return NoSuchRoom(name);
+        var me = session.UserKey!;
+        var now = time.GetUtcNow();
+        lock (Topology)
+        {
+            var member = room.Members.ContainsKey(me);
+            if (room.Moderation.Secret && !member)
+                return NoSuchRoom(name);
+            var moderation = room.Moderation with
+            {
+                Bans = room.Moderation.Bans.Where(b => !(b.Until <= now)).ToList(),
+                Mutes = room.Moderation.Mutes.Where(m => !(m.Until <= now)).ToList(),
+            };
+            // Roles of members only: an account keeps its role while away, but it is not shown.
+            var roles = room.Roles.Where(r => room.Members.ContainsKey(r.Key))
+                .Select(r => (User: room.Members[r.Key], Role: r.Value))
+                .OrderByDescending(r => r.Role).ThenBy(r => r.User, NaturalNameOrder.Instance).ToList();
+            return new RoomSettings(room.Name, room.Topic, room.MemberCount, moderation, roles, member ? room.RoleOf(me) : RoomRole.Member, member);
+        }
     }
 
     /// <summary>
@@ -110,6 +159,10 @@ internal sealed partial class RoomDirectory
                     if ((change.Role == RoomRole.Owner || room.RoleOf(target) == RoomRole.Owner) && myRole < RoomRole.Owner && !room.Transient)
                         return Error(ErrorCodes.NotPermitted, $"only the owner of '{room.Name}' changes its owner");
                 }
+                else if (change.Setting == RoomSetting.Mute && OutranksRefusal(room, myKey, change.Value ?? "", "mute") is { } refused)
+                {
+                    return refused;
+                }
             }
             var moderation = before = room.Moderation;
             // The roles these changes touch, as they were, to put back if the store refuses the change.
@@ -120,7 +173,7 @@ internal sealed partial class RoomDirectory
                 var (next, did) = Apply(room, moderation, change, me);
                 moderation = next;
                 if (did)
-                    applied.Add(change with { Value = change.Setting == RoomSetting.Role ? room.Members.GetValueOrDefault(Names.Key(change.Value!)) : change.Value });
+                    applied.Add(change with { Value = change.Setting is RoomSetting.Role ? room.Members.GetValueOrDefault(Names.Key(change.Value!)) : change.Value });
             }
             // A copy even when only roles changed, so a later change is told apart from this one.
             room.Moderation = after = moderation with { };
@@ -210,13 +263,21 @@ internal sealed partial class RoomDirectory
                 return (m, true);
             case RoomSetting.Ban:
                 var mask = change.Value!;
-                var exists = m.Bans.Any(b => string.Equals(b.Mask, mask, StringComparison.OrdinalIgnoreCase));
-                if (change.On == exists)
+                var ban = m.Bans.FirstOrDefault(b => string.Equals(b.Mask, mask, StringComparison.OrdinalIgnoreCase));
+                if (!change.On)
+                    return ban is null ? (m, false) : (m with { Bans = m.Bans.Where(b => b != ban).ToList() }, true);
+                // Banning again changes only when the ban ends.
+                if (ban is not null && ban.Until == change.Until)
                     return (m, false);
-                var bans = change.On
-                    ? [.. m.Bans, new RoomBan(mask, by, time.GetUtcNow())]
-                    : m.Bans.Where(b => !string.Equals(b.Mask, mask, StringComparison.OrdinalIgnoreCase)).ToList();
-                return (m with { Bans = bans }, true);
+                return (m with { Bans = [.. m.Bans.Where(b => b != ban), new RoomBan(mask, by, time.GetUtcNow(), change.Until)] }, true);
+            case RoomSetting.Mute:
+                var user = change.Value!;
+                var mute = m.Mutes.FirstOrDefault(u => string.Equals(u.User, user, StringComparison.OrdinalIgnoreCase));
+                if (!change.On)
+                    return mute is null ? (m, false) : (m with { Mutes = m.Mutes.Where(u => u != mute).ToList() }, true);
+                if (mute is not null && mute.Until == change.Until)
+                    return (m, false);
+                return (m with { Mutes = [.. m.Mutes.Where(u => u != mute), new RoomMute(user, by, time.GetUtcNow(), change.Until)] }, true);
             default:
                 return (m, false);
         }
@@ -249,12 +310,18 @@ internal sealed partial class RoomDirectory
             if (room.RoleOf(target) == RoomRole.Owner && room.RoleOf(myKey) < RoomRole.Owner && !room.Transient)
                 return Error(ErrorCodes.NotPermitted, $"only the owner may kick the owner of '{room.Name}'");
         }
+        await RemoveByModeratorAsync(room, new KickEvent(room.Name, targetName, session.User!, reason)).ConfigureAwait(false);
+        return targetName;
+    }
+
+    /// <summary>Takes a member out of the room for a moderator (a kick, or a ban of a member): in the store, here, and on the other nodes.</summary>
+    private async Task RemoveByModeratorAsync(RoomState room, KickEvent kick)
+    {
+        var target = Names.Key(kick.User);
         if (!room.Transient && knownUsers.IsKnown(target))
             await store.RemoveMemberAsync(Names.Key(room.Name), target).ConfigureAwait(false);
-        if (RemoveKicked(room, new KickEvent(room.Name, targetName, session.User!, reason)) is not { } roleTaken)
-            return targetName;
-        if (room.Transient)
-            return targetName;
+        if (RemoveKicked(room, kick) is not { } roleTaken || room.Transient)
+            return;
         // The role went with the membership: the store forgets it too (other nodes drop it on the kick).
         if (roleTaken)
         {
@@ -263,15 +330,14 @@ internal sealed partial class RoomDirectory
                 snapshot = Snapshot(room);
             await store.SetModerationAsync(Names.Key(room.Name), snapshot).ConfigureAwait(false);
         }
-        await cluster.PublishAsync(new MemberKicked(room.Name, targetName, session.User!, reason)).ConfigureAwait(false);
-        return targetName;
+        await cluster.PublishAsync(new MemberKicked(room.Name, kick.User, kick.By, kick.Reason, kick.Ban)).ConfigureAwait(false);
     }
 
     /// <summary>Another node's kick: the member leaves this node's view, and the room's sessions here hear why.</summary>
     public void ApplyRemote(MemberKicked kick)
     {
         if (FindRoom(kick.Room) is { } room)
-            RemoveKicked(room, new KickEvent(room.Name, kick.User, kick.By, kick.Reason));
+            RemoveKicked(room, new KickEvent(room.Name, kick.User, kick.By, kick.Reason, kick.Ban));
     }
 
     /// <summary>

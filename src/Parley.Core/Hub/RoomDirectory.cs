@@ -196,6 +196,7 @@ internal sealed partial class RoomDirectory(
         var me = session.User!;
         if (!room.Members.ContainsKey(Names.Key(me)))
             return NotMember(room);
+        await HandOverAsync(session, room).ConfigureAwait(false);
         if (!session.IsGuest && !room.Transient)
             await store.RemoveMemberAsync(Names.Key(room.Name), Names.Key(me)).ConfigureAwait(false);
         if (ApplyLeave(room, me, origin: session, reason: reason) && !room.Transient)
@@ -358,7 +359,7 @@ internal sealed partial class RoomDirectory(
         if (change.Joined)
         {
             if (FindRoom(change.Room) is { } joined)
-                ApplyJoin(joined, change.User, origin: null);
+                ApplyJoin(joined, change.User, origin: null, by: change.By);
         }
         else if (FindRoom(change.Room) is { } left)
             ApplyLeave(left, change.User, origin: null, change.Quit);
@@ -396,7 +397,8 @@ internal sealed partial class RoomDirectory(
 
     /// <summary>Makes the user a member in this node's view and tells the room (in a large room, see <see cref="MembershipAudience"/>); false if it already was one.</summary>
     /// <param name="heldPlace">The join counted in <see cref="RoomState.JoinsUnderway"/>: it gives its place back as it becomes a member.</param>
-    public bool ApplyJoin(RoomState room, string user, Session? origin, bool heldPlace = false)
+    /// <param name="by">The member who added the user (native <c>invite</c>), if not the user itself.</param>
+    public bool ApplyJoin(RoomState room, string user, Session? origin, bool heldPlace = false, string? by = null)
     {
         var key = Names.Key(user);
         Session[] audience;
@@ -411,7 +413,7 @@ internal sealed partial class RoomDirectory(
             room.AddSessions(_presence.SessionsOf(key));
             audience = MembershipAudience(room, key);
         }
-        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: true, Away: _presence.AwayOf(user)), audience, except: origin);
+        Fanout.Deliver(new MembershipEvent(room.Name, user, Joined: true, Away: _presence.AwayOf(user), By: by), audience, except: origin);
         return true;
     }
 

@@ -27,9 +27,12 @@ public enum RoomSetting
     /// <summary>Gives or takes <see cref="RoomChange.Role"/> from the member <see cref="RoomChange.Value"/>.</summary>
     Role,
 
-    /// <summary>Bans or unbans the mask <see cref="RoomChange.Value"/> (see <see cref="RoomBan"/>).</summary>
+    /// <summary>Bans or unbans the mask <see cref="RoomChange.Value"/> (see <see cref="RoomBan"/>), until <see cref="RoomChange.Until"/>.</summary>
     Ban,
+
+    /// <summary>Mutes or unmutes the member <see cref="RoomChange.Value"/> (see <see cref="RoomMute"/>), until <see cref="RoomChange.Until"/>.</summary>
+    Mute,
 }
 
-/// <summary>One change to a room's moderation: a setting switched on or off, with its value when it has one.</summary>
-public sealed record RoomChange(RoomSetting Setting, bool On, string? Value = null, RoomRole Role = RoomRole.Member);
+/// <summary>One change to a room's moderation: a setting switched on or off, with its value when it has one (and for a ban or a mute, when it ends).</summary>
+public sealed record RoomChange(RoomSetting Setting, bool On, string? Value = null, RoomRole Role = RoomRole.Member, DateTimeOffset? Until = null);

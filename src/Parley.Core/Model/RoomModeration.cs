@@ -3,8 +3,8 @@ using System.Collections.ObjectModel;
 namespace Parley.Core.Model;
 
 /// <summary>
-/// A room's moderation as stored: its settings, the roles of its account members (by user key)
-/// and its bans. Invitations are not stored: they last until used or the server restarts.
+/// A room's moderation as stored: its settings, the roles of its account members (by user key),
+/// its bans and its mutes. Invitations are not stored: they last until used or the server restarts.
 /// </summary>
 public sealed record RoomModeration(
     bool InviteOnly,
@@ -17,6 +17,12 @@ public sealed record RoomModeration(
     IReadOnlyList<RoomBan> Bans,
     bool ExternalMessages = false)
 {
+    /// <summary>Members who may not speak, each until its own time.</summary>
+    public IReadOnlyList<RoomMute> Mutes { get; init; } = [];
+
+    /// <summary>Private (native <c>room</c>'s <c>private</c>): joined by invitation only and left out of others' room lists.</summary>
+    public bool Private => InviteOnly && Secret;
+
     /// <summary>A stored room's to begin with: nothing set (any member may change the topic, as before rooms had moderation).</summary>
     public static readonly RoomModeration Default = new(false, false, false, false, null, null, ReadOnlyDictionary<string, RoomRole>.Empty, []);
 }

@@ -44,6 +44,13 @@ public interface IChatStore : IAsyncDisposable
     Task RemoveMemberAsync(string roomKey, string userKey);
 
     /// <summary>
+    /// Deletes the room: its record, memberships, moderation, messages and read positions. Its
+    /// conversation starts again from seq 1 if a room of that name is created later. Messages
+    /// appended to it before this call are deleted with it.
+    /// </summary>
+    Task DeleteRoomAsync(string roomKey);
+
+    /// <summary>
     /// Stores a message and gives it the next sequence number of its conversation.
     /// Calls for one conversation are numbered in the order they were made, even when they
     /// overlap; the task completes once the message is durable.

@@ -24,7 +24,9 @@ public sealed class IrcEventEncoder : IEventEncoder
         RenameEvent e => new IrcMessage(IrcServerInfo.Source(e.From), "NICK", e.To).ToBytes(),
         // Sent only to clients that asked for away-notify (IrcSession drops it for the others).
         AwayEvent e => (e.Message is null ? new IrcMessage(IrcServerInfo.Source(e.User), "AWAY") : new IrcMessage(IrcServerInfo.Source(e.User), "AWAY", e.Message) { Trailing = true }).ToBytes(),
-        RoomChangedEvent e => IrcModes.ModeLine(IrcServerInfo.Source(e.By), IrcServerInfo.Channel(e.Room), e.Changes).ToBytes(),
+        RoomChangedEvent e => IrcModes.ModeLine(IrcServerInfo.Source(e.By), IrcServerInfo.Channel(e.Room), e.Changes)?.ToBytes() ?? [],
+        // A KICK of each receiver, which differs per receiver: written by IrcSession.
+        RoomDeletedEvent => [],
         KickEvent e => new IrcMessage(IrcServerInfo.Source(e.By), "KICK", IrcServerInfo.Channel(e.Room), e.User, e.Reason) { Trailing = true }.ToBytes(),
         // To the invited user, and to the room's admins that asked for invite-notify (IrcSession drops it for the others).
         InviteEvent e => new IrcMessage(IrcServerInfo.Source(e.By), "INVITE", e.User, IrcServerInfo.Channel(e.Room)).ToBytes(),

@@ -48,8 +48,12 @@ internal static class IrcModes
     }
 
     /// <summary>Changes as one MODE line, e.g. <c>:alice!alice@parley MODE #room +o-k bob key</c>.</summary>
-    public static IrcMessage ModeLine(string source, string channel, IReadOnlyList<RoomChange> changes)
+    /// <remarks>Null when no change has a mode: a mute has none (IRC users hear of it only when refused).</remarks>
+    public static IrcMessage? ModeLine(string source, string channel, IReadOnlyList<RoomChange> changes)
     {
+        changes = changes.Where(c => c.Setting != RoomSetting.Mute).ToList();
+        if (changes.Count == 0)
+            return null;
         var modes = new StringBuilder();
         var args = new List<string>();
         char? sign = null;

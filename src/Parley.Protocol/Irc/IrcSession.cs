@@ -193,6 +193,8 @@ public sealed partial class IrcSession : QueuedSession
             return true;
         if (broadcast.Event is RealNameEvent && !Caps.HasFlag(IrcCaps.Setname))
             return true;
+        if (broadcast.Event is RoomDeletedEvent deleted)
+            return TryQueue(new IrcMessage(IrcServerInfo.Source(deleted.By), "KICK", IrcServerInfo.Channel(deleted.Room), Nick, "room deleted") { Trailing = true }.ToBytes());
         if (broadcast.Event is WatchEvent watch)
             return TryQueue(IrcCommands.MonitorLine(Info.ServerName, Nick, watch).ToBytes());
         if (broadcast.Event is InviteEvent invite && !Caps.HasFlag(IrcCaps.InviteNotify)

@@ -9,6 +9,7 @@ public sealed class JsonEventEncoder : IEventEncoder
     public int Slot => 0;
 
     private static readonly JsonEncodedText MessageType = JsonEncodedText.Encode("message");
+    private static readonly JsonEncodedText Until = JsonEncodedText.Encode("until");
 
     /// <summary>The event's JSON; nothing for a signal (IRC's client tags have no native form yet).</summary>
     public byte[] Encode(ChatEvent chatEvent) => chatEvent is SignalEvent ? [] : JsonWire.Write(chatEvent, static (writer, e) => Write(writer, e));
@@ -30,6 +31,8 @@ public sealed class JsonEventEncoder : IEventEncoder
                     writer.WriteBoolean("quit", true);
                 if (e.Reason is not null)
                     writer.WriteString("reason", e.Reason);
+                if (e.By is not null)
+                    writer.WriteString("by", e.By);
                 break;
             case PresenceEvent e:
                 writer.WriteString("type", "presence");
@@ -80,16 +83,26 @@ public sealed class JsonEventEncoder : IEventEncoder
                         writer.WriteString("value", change.Value);
                     if (change.Setting == Core.Model.RoomSetting.Role)
                         writer.WriteString("role", change.Role.ToString().ToLowerInvariant());
+                    if (change.Until is { } until)
+                        JsonWire.WriteTimestamp(writer, Until, until);
                     writer.WriteEndObject();
                 }
                 writer.WriteEndArray();
                 break;
+            // Removed by a moderator: a leave that says by whom and why (and whether banned).
             case KickEvent e:
-                writer.WriteString("type", "kick");
+                writer.WriteString("type", "leave");
                 writer.WriteString("room", e.Room);
                 writer.WriteString("user", e.User);
                 writer.WriteString("by", e.By);
                 writer.WriteString("reason", e.Reason);
+                if (e.Ban)
+                    writer.WriteBoolean("ban", true);
+                break;
+            case RoomDeletedEvent e:
+                writer.WriteString("type", "room_deleted");
+                writer.WriteString("room", e.Room);
+                writer.WriteString("by", e.By);
                 break;
             case InviteEvent e:
                 writer.WriteString("type", "invite");

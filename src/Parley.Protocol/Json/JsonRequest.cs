@@ -84,6 +84,29 @@ public sealed class JsonRequest(JsonDocument document, byte[] input, RequestId? 
             : throw new RequestException(ErrorCodes.BadField, $"'{field}' must be a whole number, 0 or more");
     }
 
+    public bool? OptionalBoolean(string field)
+    {
+        if (!Root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new RequestException(ErrorCodes.BadField, $"'{field}' must be true or false"),
+        };
+    }
+
+    /// <summary>A UTC time as the server writes them (<c>2026-11-25T13:37:11.302Z</c>; the fraction may be left out or shorter).</summary>
+    public DateTimeOffset? OptionalTime(string field)
+    {
+        if (OptionalString(field) is not { } text)
+            return null;
+        return text.EndsWith('Z') && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var time)
+            ? time
+            : throw new RequestException(ErrorCodes.BadField, $"'{field}' must be a UTC time such as 2026-12-31T23:59:00Z");
+    }
+
     /// <summary>Exactly one of two fields, such as <c>room</c> or <c>to</c>.</summary>
     public (string? First, string? Second) OneOf(string first, string second)
     {

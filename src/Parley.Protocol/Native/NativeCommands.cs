@@ -31,6 +31,15 @@ internal static class NativeCommands
         ["online"] = new(NeedsAuth: true, Online),
         ["history"] = new(NeedsAuth: true, History),
         ["read"] = new(NeedsAuth: true, Read),
+        ["room"] = new(NeedsAuth: true, NativeModeration.Room),
+        ["invite"] = new(NeedsAuth: true, NativeModeration.Invite),
+        ["kick"] = new(NeedsAuth: true, NativeModeration.Kick),
+        ["ban"] = new(NeedsAuth: true, NativeModeration.Ban),
+        ["unban"] = new(NeedsAuth: true, NativeModeration.Unban),
+        ["mute"] = new(NeedsAuth: true, NativeModeration.Mute),
+        ["unmute"] = new(NeedsAuth: true, NativeModeration.Unmute),
+        ["role"] = new(NeedsAuth: true, NativeModeration.Role),
+        ["delete"] = new(NeedsAuth: true, NativeModeration.Delete),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static async Task<Reply> Register(NativeSession s, JsonRequest r) =>

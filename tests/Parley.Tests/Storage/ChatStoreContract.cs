@@ -60,7 +60,10 @@ public abstract class ChatStoreContract : IAsyncLifetime
         Assert.Null((await _store.LoadRoomsAsync()).Single().Moderation);
         var first = new RoomModeration(InviteOnly: true, Moderated: false, TopicLocked: true, Secret: false, Key: "sesame", Limit: 5,
             new Dictionary<string, RoomRole> { ["alice"] = RoomRole.Owner, ["bob"] = RoomRole.Voiced },
-            [new RoomBan("eve!*@*", "alice", T0)]);
+            [new RoomBan("eve!*@*", "alice", T0), new RoomBan("mallory", "alice", T0, T0.AddHours(1))])
+        {
+            Mutes = [new RoomMute("bob", "alice", T0, T0.AddMinutes(5)), new RoomMute("carl", "alice", T0)],
+        };
         await _store.SetModerationAsync("lobby", first);
         await ReopenAsync();
         var kept = (await _store.LoadRoomsAsync()).Single().Moderation!;
@@ -68,8 +71,8 @@ public abstract class ChatStoreContract : IAsyncLifetime
         Assert.Equal(("sesame", 5), (kept.Key, kept.Limit));
         Assert.Equal(RoomRole.Owner, kept.Roles["alice"]);
         Assert.Equal(RoomRole.Voiced, kept.Roles["bob"]);
-        var ban = Assert.Single(kept.Bans);
-        Assert.Equal(("eve!*@*", "alice", T0), (ban.Mask, ban.By, ban.At));
+        Assert.Equal([new RoomBan("eve!*@*", "alice", T0), new RoomBan("mallory", "alice", T0, T0.AddHours(1))], kept.Bans);
+        Assert.Equal([new RoomMute("bob", "alice", T0, T0.AddMinutes(5)), new RoomMute("carl", "alice", T0)], kept.Mutes);
 
         await _store.SetModerationAsync("lobby", RoomModeration.Default with { Moderated = true });
         var replaced = (await _store.LoadRoomsAsync()).Single().Moderation!;
@@ -77,6 +80,36 @@ public abstract class ChatStoreContract : IAsyncLifetime
         Assert.Null(replaced.Key);
         Assert.Empty(replaced.Roles);
         Assert.Empty(replaced.Bans);
+        Assert.Empty(replaced.Mutes);
+    }
+
+    [Fact]
+    public async Task A_deleted_room_goes_with_its_members_messages_and_reads_and_its_name_starts_afresh()
+    {
+        await AddUser("alice");
+        await AddUser("bob");
+        Assert.True(await _store.TryCreateRoomAsync(new RoomRecord("Dev", "code", T0, ["alice"])));
+        await _store.AddMemberAsync("dev", "bob");
+        await _store.SetModerationAsync("dev", RoomModeration.Default with { Secret = true });
+        for (var i = 0; i < 3; i++)
+            await _store.AppendAsync(RoomMessage("alice", $"m{i}", "dev"));
+        await _store.SetReadAsync("bob", ConversationKey.ForRoom("dev"), 2);
+        // Appended just before the delete, not awaited: it goes with the room.
+        var late = _store.AppendAsync(RoomMessage("bob", "late", "dev"));
+
+        await _store.DeleteRoomAsync("dev");
+        await late;
+        Assert.DoesNotContain((await _store.LoadRoomsAsync()), r => r.Key == "dev");
+        Assert.Empty((await _store.HistoryAsync(ConversationKey.ForRoom("dev"), null, 10)).Messages);
+        Assert.DoesNotContain(await _store.ConversationsAsync("bob"), c => c.Conversation == ConversationKey.ForRoom("dev"));
+        Assert.Equal(0, (await _store.ReadMarkAsync("bob", ConversationKey.ForRoom("dev"))).Seq);
+
+        await ReopenAsync();
+        Assert.True(await _store.TryCreateRoomAsync(new RoomRecord("dev", "", T0, ["bob"])));
+        var again = (await _store.LoadRoomsAsync()).Single(r => r.Key == "dev");
+        Assert.Equal(["bob"], again.Members);
+        Assert.Null(again.Moderation);
+        Assert.Equal(1, (await _store.AppendAsync(RoomMessage("bob", "fresh", "dev"))).Seq);
     }
 
     [Fact]
