@@ -71,7 +71,10 @@ public sealed partial class ParleyClient
                     Frames.OptionalString(e, "by"), Frames.Flag(e, "ban")));
                 break;
             case "room_changed":
-                Emit(new RoomChanged(e.GetProperty("room").GetString()!, e.GetProperty("by").GetString()!));
+                Emit(new RoomChanged(e.GetProperty("room").GetString()!, e.GetProperty("by").GetString()!,
+                    e.GetProperty("changes").EnumerateArray().Select(c => new RoomChange(c.GetProperty("setting").GetString()!, Frames.Flag(c, "on"),
+                        Frames.OptionalString(c, "value"), Frames.OptionalString(c, "role"),
+                        Frames.OptionalString(c, "until") is { } until ? DateTimeOffset.Parse(until, System.Globalization.CultureInfo.InvariantCulture) : null)).ToList()));
                 break;
             case "room_deleted":
                 Emit(new RoomDeleted(e.GetProperty("room").GetString()!, e.GetProperty("by").GetString()!));

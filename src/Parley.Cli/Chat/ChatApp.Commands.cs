@@ -21,6 +21,19 @@ public sealed partial class ChatApp
         ["users"] = new("/users", "who is online", (app, _) => app.Users()),
         ["who"] = new("/who [more]", "members of the current room, online first, a page at a time (/who more: the next page)", (app, args) => app.Who(args)),
         ["history"] = new("/history [N]", "show the last N messages here (default 20)", (app, args) => app.History(args)),
+        ["room"] = new("/room", "the current room's settings, roles, bans and mutes", (app, _) => app.RoomInfo()),
+        ["invite"] = new("/invite USER", "add a user to the current room", (app, args) => app.OnMember("invite", args)),
+        ["kick"] = new("/kick USER [reason]", "remove a member (admins)", (app, args) => app.OnMember("kick", args)),
+        ["ban"] = new("/ban USER [30m|2h|7d] [reason]", "ban a user, for a while or until /unban (admins)", (app, args) => app.OnMember("ban", args)),
+        ["unban"] = new("/unban USER", "lift a ban (admins)", (app, args) => app.OnMember("unban", args)),
+        ["mute"] = new("/mute USER [30m|2h|7d]", "silence a member, for a while or until /unmute (admins)", (app, args) => app.OnMember("mute", args)),
+        ["unmute"] = new("/unmute USER", "let a muted member speak (admins)", (app, args) => app.OnMember("unmute", args)),
+        ["op"] = new("/op USER", "make a member an admin (admins)", (app, args) => app.OnMember("op", args)),
+        ["deop"] = new("/deop USER", "make an admin a plain member (admins)", (app, args) => app.OnMember("deop", args)),
+        ["owner"] = new("/owner USER", "hand the room over to a member (the owner)", (app, args) => app.OnMember("owner", args)),
+        ["private"] = new("/private", "make the current room private: invitation only, unlisted (admins)", (app, _) => app.SetPrivate(true)),
+        ["public"] = new("/public", "make the current room public: listed, anyone joins (admins)", (app, _) => app.SetPrivate(false)),
+        ["delete"] = new("/delete ROOM", "delete a room and its history, naming it to confirm (the owner)", (app, args) => app.Delete(args)),
         ["help"] = new("/help", "this list", (app, _) => app.Help()),
         ["quit"] = new("/quit", "leave the chat", (_, _) => Task.FromResult(false)),
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
@@ -71,7 +84,14 @@ public sealed partial class ChatApp
         }
         var left = await client.LeaveAsync(room);
         view.Print(format.Info($"left #{left}"));
-        if (_current.IsRoom && string.Equals(_current.Room, left, StringComparison.OrdinalIgnoreCase))
+        await MoveOffAsync(left);
+        return true;
+    }
+
+    /// <summary>The user is no longer in <paramref name="room"/>: if it was the current conversation, go to another room.</summary>
+    private async Task MoveOffAsync(string room)
+    {
+        if (_current.IsRoom && string.Equals(_current.Room, room, StringComparison.OrdinalIgnoreCase))
         {
             var next = (await client.RoomsAsync()).FirstOrDefault(r => r.Joined);
             if (next is not null)
@@ -79,7 +99,6 @@ public sealed partial class ChatApp
             else
                 view.Print(format.Info("you are in no room now; /join one"));
         }
-        return true;
     }
 
     private async Task<bool> Create(string args)

@@ -70,13 +70,20 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
                     _ = MarkReadQuietlyAsync(m.Message.ConversationFor(Me), m.Message.Seq);
                     break;
                 case MemberJoined j:
-                    view.Print(format.Info($"{TerminalText.Neutralise(j.User)} joined #{j.Room}"));
+                    var addedBy = j.AddedBy is null ? "joined" : "was added to";
+                    view.Print(format.Info($"{TerminalText.Neutralise(j.User)} {addedBy} #{j.Room}{(j.AddedBy is null ? "" : " by " + TerminalText.Neutralise(j.AddedBy))}"));
                     break;
                 case MemberLeft l:
-                    var left = l.RemovedBy is null ? "left" : "was removed from";
+                    var left = l.RemovedBy is null ? "left" : l.Banned ? "was banned from" : "was removed from";
                     var by = l.RemovedBy is null ? "" : $" by {TerminalText.Neutralise(l.RemovedBy)}";
                     var because = l.Reason is null ? "" : $" ({TerminalText.Neutralise(l.Reason)})";
                     view.Print(format.Info($"{TerminalText.Neutralise(l.User)} {left} #{l.Room}{by}{because}"));
+                    break;
+                case RoomChanged changed:
+                    view.Print(format.Info(DescribeChanges(changed)));
+                    break;
+                case RoomDeleted deleted:
+                    view.Print(format.Warning($"{TerminalText.Neutralise(deleted.By)} deleted #{deleted.Room}"));
                     break;
                 case PresenceChanged p:
                     var why = p.Reason is null ? "" : $" ({TerminalText.Neutralise(p.Reason)})";

@@ -14,8 +14,15 @@ public sealed record MemberJoined(string Room, string User, string? AddedBy = nu
 /// <param name="Banned">The removal was a ban.</param>
 public sealed record MemberLeft(string Room, string User, string? Reason = null, string? RemovedBy = null, bool Banned = false) : ClientEvent;
 
-/// <summary>A moderator changed the room's settings, roles, bans or mutes; ask <c>RoomAsync</c> for where it stands now.</summary>
-public sealed record RoomChanged(string Room, string By) : ClientEvent;
+/// <summary>A moderator changed the room's settings, roles, bans or mutes (<c>RoomAsync</c> gives where it stands now).</summary>
+public sealed record RoomChanged(string Room, string By, IReadOnlyList<RoomChange> Changes) : ClientEvent;
+
+/// <summary>
+/// One change: <paramref name="Setting"/> as docs/protocol.md names it (<c>invite_only</c>,
+/// <c>secret</c>, <c>moderated</c>, <c>topic_locked</c>, <c>role</c>, <c>ban</c>, <c>mute</c>, …)
+/// switched on or off, for <paramref name="Value"/> (the user of a role, ban or mute).
+/// </summary>
+public sealed record RoomChange(string Setting, bool On, string? Value, string? Role, DateTimeOffset? Until);
 
 /// <summary>The room's owner deleted it, with its history.</summary>
 public sealed record RoomDeleted(string Room, string By) : ClientEvent;

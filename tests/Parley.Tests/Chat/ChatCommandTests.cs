@@ -62,6 +62,50 @@ public sealed class ChatCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_room_owner_runs_the_room_from_the_terminal()
+    {
+        await using var bob = await _server.RegisterAsync("bob");
+        var alice = Start("alice");
+        alice.Input.Send("/create Dev");
+        alice.Input.Send("/invite bob");
+        await alice.Output.WaitForLineAsync("added bob to #Dev");
+        await bob.NextAsync("join", e => e.GetProperty("room").GetString() == "Dev");
+
+        alice.Input.Send("/mute bob 30m");
+        await alice.Output.WaitForLineAsync("alice changed #Dev: bob muted until");
+        Assert.Equal("muted", await bob.ErrorAsync("send", new { room = "Dev", text = "hi" }));
+        alice.Input.Send("/op bob");
+        alice.Input.Send("/private");
+        alice.Input.Send("/room");
+        await alice.Output.WaitForLineAsync("roles: alice (owner), bob (admin)");
+        Assert.True(alice.Output.Lines.Any(l => l.Contains("#Dev (2 members, private); you are owner")), alice.Output.Text);
+        Assert.Contains(alice.Output.Lines, l => l.StartsWith("-- muted: bob until "));
+
+        alice.Input.Send("/ban bob 2h spamming");
+        await alice.Output.WaitForLineAsync("bob was banned from #Dev by alice (spamming)");
+        Assert.Equal("banned", await bob.ErrorAsync("join", new { room = "Dev" }));
+        alice.Input.Send("/kick");
+        alice.Input.Send("/delete Dev");
+        // A script whose command failed (the /kick without a user) ends with 1.
+        Assert.Equal(1, await Finish(alice));
+        Assert.Contains(alice.Output.Lines, l => l == "error: usage: /kick USER [reason]");
+        Assert.Contains(alice.Output.Lines, l => l == "-- alice deleted #Dev");
+        Assert.Equal("no_such_room", await bob.ErrorAsync("join", new { room = "Dev" }));
+    }
+
+    [Theory]
+    [InlineData("90s", 90)]
+    [InlineData("30m", 1800)]
+    [InlineData("2h", 7200)]
+    [InlineData("7D", 604800)]
+    [InlineData("spam", null)]
+    [InlineData("0m", null)]
+    [InlineData("-5m", null)]
+    [InlineData("m", null)]
+    public void A_ban_or_mute_duration_is_a_number_and_a_unit(string word, int? seconds) =>
+        Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, Parley.Cli.Chat.ChatApp.Duration(word));
+
+    [Fact]
     public async Task In_a_large_lobby_the_chat_shows_its_direct_partners_coming_and_going_and_no_one_else()
     {
         await using var server = await TestServer.StartAsync(new() { ["Limits:LargeRoomMembers"] = "1" });
@@ -94,11 +138,12 @@ public sealed class ChatCommandTests : IAsyncLifetime
         await using (var bob = await _server.RegisterAsync("bob"))
             await bob.OkAsync("join", new { room = "team" });
         await using var irc = await IrcClient.SignInAsync(_server.IrcPort, "owner");
-        await irc.SendAsync("PART #team :lunch");
-        await alice.Output.WaitForLineAsync("owner left #team (lunch)");
-        await irc.SendAsync("JOIN #team");
         await irc.SendAsync("KICK #team bob :off topic");
         await alice.Output.WaitForLineAsync("bob was removed from #team by owner (off topic)");
+        await irc.SendAsync("PART #team :lunch");
+        await alice.Output.WaitForLineAsync("owner left #team (lunch)");
+        // The owner left: the room is alice's now, the one member online.
+        await alice.Output.WaitForLineAsync("owner changed #team: alice is now owner, owner is no longer owner");
         Assert.Equal(0, await Finish(alice));
     }
 
