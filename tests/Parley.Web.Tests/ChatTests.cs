@@ -45,7 +45,7 @@ public sealed class ChatTests(BrowserFixture browser) : IClassFixture<BrowserFix
     }
 
     [Fact]
-    public async Task Clicking_a_member_opens_a_direct_conversation()
+    public async Task A_member_s_card_opens_a_direct_conversation()
     {
         await using var server = await TestServer.StartAsync();
         await using var alice = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
@@ -56,6 +56,12 @@ public sealed class ChatTests(BrowserFixture browser) : IClassFixture<BrowserFix
 
         await Expect(alice.Member("bob").Locator(".dot.online")).ToBeVisibleAsync();
         await alice.Member("bob").ClickAsync();
+        await Expect(alice.PersonCard.Locator("#person-name")).ToHaveTextAsync("bob");
+        await Expect(alice.PersonCard.Locator("#person-state")).ToHaveTextAsync("online");
+        // A plain member of the lobby is offered no moderation.
+        await Expect(alice.PersonCard.Locator("#person-actions button")).ToHaveTextAsync(["Message"]);
+        await alice.PersonCard.GetByRole(AriaRole.Button, new() { Name = "Message" }).ClickAsync();
+        await Expect(alice.PersonCard).Not.ToBeVisibleAsync();
         await Expect(alice.ChatTitle).ToHaveTextAsync("bob");
         await Expect(alice.Page.Locator("#chat-subtitle")).ToHaveTextAsync("online");
         await alice.SendAsync("psst, bob");

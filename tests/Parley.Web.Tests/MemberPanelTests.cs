@@ -113,8 +113,8 @@ public sealed class MemberPanelTests(BrowserFixture browser, ITestOutputHelper o
         Assert.Equal(["u_999", "u_1000", "u_1001"], middle.Skip(at - 1).Take(3));
         await AssertFewNodesAsync(alice, "scrolled to the middle");
 
-        // A row still opens a direct conversation.
-        await alice.Member("u_1000").ClickAsync();
+        // A row still opens a direct conversation, through the member's card.
+        await alice.MessageMemberAsync("u_1000");
         await Expect(alice.ChatTitle).ToHaveTextAsync("u_1000");
         Assert.Empty(alice.Errors);
     }
@@ -199,7 +199,7 @@ public sealed class MemberPanelTests(BrowserFixture browser, ITestOutputHelper o
             "the server marks the lobby large, so room presence is not what moved the dot");
 
         // The partner of the open direct conversation is watched too (the panel is closed there).
-        await alice.Member("u_5").ClickAsync();
+        await alice.MessageMemberAsync("u_5");
         await Expect(alice.ChatTitle).ToHaveTextAsync("u_5");
         await Expect(alice.Page.Locator("#chat-subtitle")).ToHaveTextAsync("online");
         await Until.TrueAsync(

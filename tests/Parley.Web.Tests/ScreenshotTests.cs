@@ -48,6 +48,21 @@ public sealed class ScreenshotTests(BrowserFixture browser) : IClassFixture<Brow
         await Expect(alice.Page.Locator("#send")).ToBeEnabledAsync();
         await SaveAsync(alice.Page, "desktop.png", commit: true);
 
+        // A room's settings and a member's card, as its owner sees them (issue 30).
+        await alice.Page.GetByLabel("Message", new() { Exact = true }).FillAsync("");
+        await bob.OkAsync("role", new { room = "design", user = "carol_li", role = "admin" });
+        await dave.OkAsync("join", new { room = "design" });
+        await bob.OkAsync("mute", new { room = "design", user = "dave", until = "2030-01-01T09:00:00Z" });
+        await bob.OkAsync("role", new { room = "design", user = "alice", role = "owner" });
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Room settings" }).ClickAsync();
+        await Expect(alice.Page.Locator("#settings-dialog")).ToContainTextAsync("you are an owner");
+        await SaveAsync(alice.Page, "room-settings.png", commit: true);
+        await alice.Page.Locator("#settings-dialog").GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await alice.Member("bob").ClickAsync();
+        await Expect(alice.PersonCard.GetByRole(AriaRole.Button, new() { Name = "Remove admin" })).ToBeVisibleAsync();
+        await SaveAsync(alice.Page, "person-card.png", commit: true);
+        await alice.PersonCard.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+
         // The phone: the list and the conversation are two screens.
         await using var phone = await WebUser.OpenAsync(browser.Browser, server.HttpUri, Viewports.Phone);
         await phone.LoginAsync("alice");

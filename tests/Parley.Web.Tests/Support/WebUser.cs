@@ -111,6 +111,16 @@ public sealed class WebUser : IAsyncDisposable
 
     public ILocator Member(string user) => Page.Locator($"#member-list .member[data-user=\"{user}\"]");
 
+    /// <summary>The person card a member row opens (views/personCard.js).</summary>
+    public ILocator PersonCard => Page.Locator("#person-dialog");
+
+    /// <summary>Clicks a member of the open room, then Message on its card: a direct conversation opens.</summary>
+    public async Task MessageMemberAsync(string user)
+    {
+        await Member(user).ClickAsync();
+        await PersonCard.GetByRole(AriaRole.Button, new() { Name = "Message" }).ClickAsync();
+    }
+
     public Task RegisterAsync(string name, string password = "password1") => SignInAsync(name, password, "Create account");
 
     public Task LoginAsync(string name, string password = "password1") => SignInAsync(name, password, "Sign in");

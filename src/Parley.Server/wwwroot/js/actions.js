@@ -3,6 +3,7 @@ import { request, sendTarget, target } from './api.js';
 import { store, roomKey, directKey } from './store.js';
 import { loadOlder, PAGE } from './sync.js';
 import { MemberList } from './members.js';
+import { loadRoomSettings } from './moderation.js';
 
 const ACTIVE_KEY = 'parley.active';
 let nextTempId = 1;
@@ -15,7 +16,10 @@ export async function openConversation(key) {
   markActiveRead();
   // A search belongs to the room it was made in.
   if (store.memberSearch && store.memberSearch.room !== key) searchMembers('');
-  if (conv.kind === 'room') loadMembers(conv).catch(() => {});
+  if (conv.kind === 'room') {
+    loadMembers(conv).catch(() => {});
+    loadRoomSettings(conv).catch(() => {});
+  }
   // Only a preview is loaded until the conversation is opened: fill up the first page.
   if (conv.messages.length < PAGE && conv.hasOlder) await loadOlder(conv, PAGE - conv.messages.length).catch(() => {});
 }

@@ -11,6 +11,8 @@ import { mountMessageList, renderMessageList } from './views/messageList.js';
 import { mountComposer, renderComposer } from './views/composer.js';
 import { mountMemberPanel, renderMemberPanel } from './views/memberPanel.js';
 import { mountRoomDialog } from './views/roomDialog.js';
+import { mountRoomSettings } from './views/roomSettings.js';
+import { mountPersonCard } from './views/personCard.js';
 import { renderBanner, renderTitle } from './views/banner.js';
 import { updateWatch } from './watch.js';
 
@@ -42,6 +44,8 @@ mountMessageList(store);
 mountComposer();
 mountMemberPanel(store, ui);
 mountRoomDialog();
+mountRoomSettings(store);
+mountPersonCard(store);
 store.subscribe(render);
 document.addEventListener('visibilitychange', markActiveRead);
 connect();

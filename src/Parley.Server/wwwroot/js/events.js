@@ -3,6 +3,7 @@ import { request } from './api.js';
 import { store, roomKey, directKey } from './store.js';
 import { loadOlder } from './sync.js';
 import { loadMembers, markActiveRead } from './actions.js';
+import { loadRoomSettings } from './moderation.js';
 
 const handlers = {
   message(m) {
@@ -33,16 +34,25 @@ const handlers = {
     store.changed();
   },
 
+  /**
+   * A member left, or a moderator removed it (`by`, with `reason` and, for a ban, `ban`). A
+   * large room sends removals too, so one says nothing about its size.
+   */
   leave(event) {
-    memberLeft(event, false);
+    memberLeft(event, event.by !== undefined);
   },
 
-  /**
-   * A moderator removed a member: for this page the same as a leave (there is no leave event
-   * besides), except that a large room sends kicks too, so one says nothing about its size.
-   */
-  kick(event) {
-    memberLeft(event, true);
+  /** A moderator changed the room's settings, roles, bans or mutes: ask where it stands now. */
+  room_changed({ room }) {
+    const conv = store.conversation(roomKey(room));
+    if (conv && (conv.settings || store.activeKey === conv.key)) loadRoomSettings(conv).catch(() => {});
+  },
+
+  room_deleted({ room, by }) {
+    const key = roomKey(room);
+    if (!store.conversation(key)) return;
+    store.remove(key);
+    if (!sameUser(by, store.me)) notify(`${by} deleted the room ${room}`);
   },
 
   presence({ user, online }) {
@@ -84,9 +94,10 @@ const handlers = {
 
 const sameUser = (a, b) => a?.toLowerCase() === b?.toLowerCase();
 
-function memberLeft({ room, user }, kicked) {
+function memberLeft({ room, user, by, reason, ban }, kicked) {
   const key = roomKey(room);
   if (sameUser(user, store.me)) {
+    if (store.conversation(key) && kicked) notify(`${by} ${ban ? 'banned' : 'removed'} you from ${room}${reason ? `: ${reason}` : ''}`);
     store.remove(key);
     return;
   }
@@ -95,6 +106,12 @@ function memberLeft({ room, user }, kicked) {
   if (!kicked && stoppedBeingLarge(conv)) return;
   conv.memberCount = Math.max(0, conv.memberCount - 1);
   for (const list of store.memberLists()) if (list.room === key) list.remove(user, store.isOnline(user));
+  store.changed();
+}
+
+/** A line in the banner until clicked away: what happened to this user that no pane shows. */
+function notify(text) {
+  store.notice = text;
   store.changed();
 }
 

@@ -22,6 +22,7 @@ function newConversation(key, fields) {
     hasOlder: true,   // history before messages[0] may exist
     loadingOlder: false,
     lastTs: 0,        // when the latest message was stored (ms), as the sign-in reply said
+    settings: null,   // a room's `room` reply (roles, bans, mutes, this user's role) once asked for
     version: 0,       // bumped when messages or pending change, so the pane knows to redraw
     ...fields,
   };
@@ -51,6 +52,7 @@ class Store {
     this.search = '';
     this.status = 'connecting';
     this.announcement = null;
+    this.notice = null;
     this.changed();
   }
 

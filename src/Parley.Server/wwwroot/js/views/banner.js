@@ -1,5 +1,6 @@
-// "Reconnecting…" while the connection is down, else an operator's announcement until clicked
-// away; and the unread count in the page title.
+// "Reconnecting…" while the connection is down, else a notice (this user was removed from a
+// room, a room was deleted) or an operator's announcement until clicked away; and the unread
+// count in the page title.
 import { byId } from '../dom.js';
 
 export function renderBanner(store) {
@@ -8,6 +9,12 @@ export function renderBanner(store) {
   if (down) {
     banner.textContent = store.status === 'reconnecting' ? 'Reconnecting…' : 'Connecting…';
     banner.onclick = null;
+  } else if (store.notice) {
+    banner.textContent = `${store.notice} (click to dismiss)`;
+    banner.onclick = () => {
+      store.notice = null;
+      store.changed();
+    };
   } else if (store.announcement) {
     banner.textContent = `Announcement from ${store.announcement.from}: ${store.announcement.text} (click to dismiss)`;
     banner.onclick = () => {
@@ -15,7 +22,7 @@ export function renderBanner(store) {
       store.changed();
     };
   }
-  banner.hidden = !down && !store.announcement;
+  banner.hidden = !down && !store.announcement && !store.notice;
 }
 
 export function renderTitle(store) {

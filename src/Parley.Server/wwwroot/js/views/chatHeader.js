@@ -1,4 +1,5 @@
-// The open conversation's header: back (phone), name with member count, topic or presence, members toggle.
+// The open conversation's header: back (phone), name with member count, topic or presence, room
+// settings (views/roomSettings.js) and members toggles.
 import { byId, setText } from '../dom.js';
 import { closeConversation } from '../actions.js';
 
@@ -24,5 +25,6 @@ export function renderChatHeader(store, ui) {
   setText(byId('chat-subtitle'), room ? conv.topic : store.isOnline(conv.name) ? 'online' : 'offline');
   const toggle = byId('members-toggle');
   toggle.hidden = !room;
+  byId('settings-toggle').hidden = !room;
   toggle.setAttribute('aria-expanded', String(room && ui.membersOpen));
 }

@@ -1,4 +1,5 @@
-// Members of the open room with online dots; clicking one opens a direct conversation.
+// Members of the open room with online dots and roles; clicking one opens their card
+// (views/personCard.js: write to them, and what an admin may do).
 // A room can have 10,000 members, so the list is virtual: rows have one fixed height, a spacer
 // is as tall as all the rows loaded (so the scroll bar is true to them), and only the rows in
 // view, plus a few either side, are in the page, reused as the list scrolls. Nearing the end of
@@ -6,7 +7,9 @@
 // what is typed, shown the same way.
 import { byId, el, setText } from '../dom.js';
 import { avatar, paintAvatar } from '../avatar.js';
-import { loadMoreMembers, openDirect, searchMembers } from '../actions.js';
+import { loadMoreMembers, searchMembers } from '../actions.js';
+import { roleOf } from '../moderation.js';
+import { openPersonCard } from './personCard.js';
 import { setVisibleMembers, updateWatch } from '../watch.js';
 
 const ROW_PX = 46;           // .member's height in css/panels.css
@@ -22,13 +25,13 @@ export function mountMemberPanel(store, ui) {
   const list = byId('member-list');
   list.addEventListener('click', (e) => {
     const item = e.target.closest('.member');
-    if (item) openDirect(item.dataset.user);
+    if (item) openPersonCard(store.active, item.dataset.user);
   });
   list.addEventListener('keydown', (e) => {
     const item = e.target.closest('.member');
     if (item && (e.key === 'Enter' || e.key === ' ')) {
       e.preventDefault();
-      openDirect(item.dataset.user);
+      openPersonCard(store.active, item.dataset.user);
     }
   });
 
@@ -82,7 +85,7 @@ function redrawSoon() {
 }
 
 // What the page shows now, so a redraw with nothing new touches nothing.
-let shown = { room: null, list: null, version: -1, first: -1, last: -1 };
+let shown = { room: null, list: null, version: -1, first: -1, last: -1, settings: null };
 
 export function renderMemberPanel(store, ui) {
   const conv = store.active;
@@ -123,11 +126,12 @@ export function renderMemberPanel(store, ui) {
   const last = Math.min(rows.length, Math.ceil((top + scroller.clientHeight) / ROW_PX) + OVERSCAN);
   if (list && list.next && !list.loading && !list.failed && last + LOAD_AHEAD >= rows.length)
     loadMoreMembers(list);
-  if (shown.version === list?.version && shown.first === first && shown.last === last) return;
+  if (shown.version === list?.version && shown.first === first && shown.last === last && shown.settings === conv.settings) return;
   shown.version = list?.version ?? -1;
+  shown.settings = conv.settings;
   shown.first = first;
   shown.last = last;
-  drawRows(rows, first, last);
+  drawRows(rows, first, last, conv);
   setVisibleMembers(rows.slice(first, last).map((r) => r.user));
 }
 
@@ -146,13 +150,13 @@ function showStatus(list, search) {
 }
 
 /** Puts rows[first..last) in the page, reusing the row elements already there. */
-function drawRows(rows, first, last) {
+function drawRows(rows, first, last, conv) {
   const ul = byId('member-list');
   ul.style.transform = `translateY(${first * ROW_PX}px)`;
   const count = last - first;
   while (ul.children.length > count) ul.lastElementChild.remove();
   while (ul.children.length < count) ul.append(newRow());
-  for (let i = 0; i < count; i++) fill(ul.children[i], rows[first + i]);
+  for (let i = 0; i < count; i++) fill(ul.children[i], rows[first + i], conv);
 }
 
 function newRow() {
@@ -160,16 +164,19 @@ function newRow() {
   const dot = el('span', { className: 'dot' });
   face.append(dot);
   const name = el('span', { className: 'member-name' });
-  const li = el('li', { className: 'member', role: 'button', tabindex: '0' }, face, name);
-  li.parts = { face, dot, name };
+  const role = el('span', { className: 'role-tag' });
+  const li = el('li', { className: 'member', role: 'button', tabindex: '0' }, face, name, role);
+  li.parts = { face, dot, name, role };
   return li;
 }
 
-function fill(li, row) {
-  const { face, dot, name } = li.parts;
+function fill(li, row, conv) {
+  const { face, dot, name, role } = li.parts;
+  const held = roleOf(conv, row.user);
+  setText(role, held === 'member' ? '' : held);
   if (li.dataset.user !== row.user) {
     li.dataset.user = row.user;
-    li.title = `Message ${row.user}`;
+    li.title = row.user;
     paintAvatar(face, row.user); // sets the initials, which drops the dot: put it back
     face.append(dot);
     name.textContent = row.user;
