@@ -45,6 +45,43 @@ public sealed class MultiNodeTests : IAsyncLifetime
         (await client.OkAsync("online")).GetProperty("users").EnumerateArray().Select(u => u.GetString()!).ToArray();
 
     [Fact]
+    public async Task Native_moderation_reaches_every_node_and_a_deleted_room_is_gone_from_both()
+    {
+        await using var alice = await _a.RegisterAsync("alice");
+        await using var bob = await _b.RegisterAsync("bob");
+        await using var carol = await _b.RegisterAsync("carol");
+        await alice.OkAsync("create", new { room = "Ops" });
+        await Until.TrueAsync(async () => (await bob.RequestAsync("join", new { room = "Ops" })).GetProperty("type").GetString() == "ok", "node b knows the room");
+
+        // An addition on node a is a join, with who added, on node b.
+        await alice.OkAsync("invite", new { room = "Ops", user = "carol" });
+        var added = await carol.NextAsync("join", e => e.GetProperty("user").GetString() == "carol");
+        Assert.Equal("alice", added.GetProperty("by").GetString());
+
+        // A mute with an end, set on node a, holds on node b, and its end travels with it.
+        await alice.OkAsync("mute", new { room = "Ops", user = "bob", until = "2030-01-01T00:00:00Z" });
+        var muted = (await bob.NextAsync("room_changed")).GetProperty("changes")[0];
+        Assert.Equal("2030-01-01T00:00:00.000Z", muted.GetProperty("until").GetString());
+        await Until.TrueAsync(async () => await bob.ErrorAsync("send", new { room = "Ops", text = "?" }) == "muted", "node b refuses bob");
+
+        // A ban on node a removes the member on node b, who cannot come back there.
+        await alice.OkAsync("ban", new { room = "Ops", user = "carol", reason = "spam" });
+        var removed = await carol.NextAsync("leave", e => e.GetProperty("user").GetString() == "carol");
+        Assert.True(removed.GetProperty("ban").GetBoolean());
+        Assert.Equal("banned", await carol.ErrorAsync("join", new { room = "Ops" }));
+
+        // Deleted on node a: node b's members hear it, and node b forgets the room.
+        await alice.OkAsync("send", new { room = "Ops", text = "last words" });
+        await alice.OkAsync("delete", new { room = "Ops" });
+        Assert.Equal("alice", (await bob.NextAsync("room_deleted")).GetProperty("by").GetString());
+        Assert.Equal("no_such_room", await bob.ErrorAsync("history", new { room = "Ops" }));
+        await bob.OkAsync("create", new { room = "ops" });
+        Assert.Equal(1, (await bob.OkAsync("send", new { room = "ops", text = "new" })).GetProperty("message").GetProperty("seq").GetInt64());
+        var history = await alice.RequestAsync("history", new { room = "ops" });
+        Assert.Equal("not_member", history.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task Moderation_kicks_and_invitations_hold_on_every_node()
     {
         await using var aliceNative = await _a.RegisterAsync("alice");
