@@ -39,7 +39,7 @@ internal static class Frames
         e.GetProperty("from").GetString()!,
         OptionalString(e, "room"),
         OptionalString(e, "to"),
-        e.GetProperty("text").GetString()!);
+        e.GetProperty("text").GetString()!) { IsSystem = Flag(e, "system") };
 
     public static SessionInfo Session(JsonElement e) => new(
         e.GetProperty("user").GetString()!,

@@ -22,6 +22,7 @@ public sealed record PublishedMessage(string? Node, string? Session, StoredMessa
             JsonFields.Required(root, "text", "published message"))
         {
             Live = LiveExtras.Of(JsonFields.Optional(root, "tags"), IsTrue(root, "notice"), IsTrue(root, "bot")),
+            IsSystem = IsTrue(root, "system"),
         };
         return new PublishedMessage(JsonFields.Optional(root, "node"), JsonFields.Optional(root, "session"), message);
     }

@@ -29,6 +29,7 @@ public sealed partial class RedisChatStore
             message.Room ?? "", message.To ?? "", message.Text,
             publication is null ? RedisValue.EmptyString : (RedisValue)(byte[])publication.Channel!,
             publication?.Node ?? "", publication?.Session ?? "", message.Live?.ClientTags ?? "", message.Live?.Notice == true ? "1" : "", message.Live?.Bot == true ? "1" : "",
+            message.IsSystem ? "1" : "",
         ];
         var seq = (long)await Script(RedisScripts.Append, keys, values).ConfigureAwait(false);
         return message.WithSeq(seq);
@@ -124,6 +125,6 @@ public sealed partial class RedisChatStore
             return null;
         }
         return new StoredMessage(Field("id")!, conversation, seq, ToTime(long.Parse(Field("ts")!, CultureInfo.InvariantCulture)),
-            Field("from")!, Field("room"), Field("to"), Field("text")!);
+            Field("from")!, Field("room"), Field("to"), Field("text")!) { IsSystem = Field("system") == "1" };
     }
 }

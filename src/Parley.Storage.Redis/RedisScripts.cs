@@ -15,7 +15,8 @@ internal static class RedisScripts
     /// KEYS: 1 last seq (string), 2 history (stream), 3 sender's directs, 4 recipient's directs (hashes; DMs only).
     /// ARGV: 1 conversation, 2 id, 3 ts (Unix ms), 4 from, 5 room, 6 to, 7 text (''= none for room/to),
     /// 8 channel ('' = publish nothing), 9 node, 10 session, 11 client tags, 12 notice, 13 bot ('1' or ''):
-    /// 11 to 13 are published (a message's <c>LiveExtras</c>), never stored.
+    /// 11 to 13 are published (a message's <c>LiveExtras</c>), never stored; 14 system ('1' for a
+    /// room's system line, stored as the field <c>system</c>, or '').
     /// Returns the seq.
     /// </summary>
     public const string Append = """
@@ -28,6 +29,10 @@ internal static class RedisScripts
         if ARGV[6] ~= '' then
           fields[#fields + 1] = 'to'
           fields[#fields + 1] = ARGV[6]
+        end
+        if ARGV[14] == '1' then
+          fields[#fields + 1] = 'system'
+          fields[#fields + 1] = '1'
         end
         redis.call('XADD', KEYS[2], '0-' .. seq, unpack(fields))
         redis.call('SET', KEYS[1], seq)
@@ -44,7 +49,7 @@ internal static class RedisScripts
             node = optional(ARGV[9]), session = optional(ARGV[10]),
             conv = ARGV[1], seq = seq, id = ARGV[2], ts = tonumber(ARGV[3]),
             from = ARGV[4], room = optional(ARGV[5]), to = optional(ARGV[6]), text = ARGV[7], tags = optional(ARGV[11]),
-            notice = ARGV[12] == '1' or cjson.null, bot = ARGV[13] == '1' or cjson.null}))
+            notice = ARGV[12] == '1' or cjson.null, bot = ARGV[13] == '1' or cjson.null, system = ARGV[14] == '1' or cjson.null}))
         end
         return seq
         """;

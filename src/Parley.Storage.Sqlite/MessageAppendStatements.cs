@@ -30,7 +30,7 @@ internal sealed class MessageAppendStatements : IDisposable
     public MessageAppendStatements(SqliteConnection writerConnection)
     {
         _db = writerConnection.Handle!;
-        _insertMessage = Prepare("INSERT INTO messages (conv, seq, id, ts, sender, room, recipient, text, last_seq, packed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        _insertMessage = Prepare("INSERT INTO messages (conv, seq, id, ts, sender, room, recipient, text, last_seq, packed, system) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
         _raiseLastSeq = Prepare("INSERT INTO conversations (conv, last_seq) VALUES (?1, ?2) ON CONFLICT (conv) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)");
     }
 
@@ -89,6 +89,8 @@ internal sealed class MessageAppendStatements : IDisposable
             Check(raw.sqlite3_bind_int64(_insertMessage, 9, messages[^1].Seq));
             Check(raw.sqlite3_bind_blob(_insertMessage, 10, _packer.Encode(messages)));
         }
+        // The row's column is its first message's; a packed row's messages each say it in the blob.
+        Check(first.IsSystem ? raw.sqlite3_bind_int(_insertMessage, 11, 1) : raw.sqlite3_bind_null(_insertMessage, 11));
         Step(_insertMessage);
     }
 

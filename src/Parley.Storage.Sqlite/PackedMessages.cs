@@ -9,10 +9,12 @@ namespace Parley.Storage.Sqlite;
 /// those one commit stored, in seq order. Each is its seq, id, time, sender, room or recipient and
 /// text, as <see cref="BinaryWriter"/> would write them (little-endian integers, strings as UTF-8
 /// after a 7-bit encoded length), and the first byte says the layout, so a later Parley can add fields.
+/// Layout 2 adds a byte of flags after each text (1: a system line); layout 1 has none.
 /// </summary>
 internal sealed class PackedMessages
 {
-    private const byte Layout = 1;
+    private const byte Layout = 2;
+    private const byte SystemFlag = 1;
     // Written by hand rather than through a BinaryWriter, which rents and copies a buffer for
     // every string longer than 42 chars: that made packing 6 % of the server's time in many rooms.
     private byte[] _buffer = new byte[16 * 1024];
@@ -33,6 +35,7 @@ internal sealed class PackedMessages
             WriteOptional(message.Room);
             WriteOptional(message.To);
             WriteString(message.Text);
+            WriteByte(message.IsSystem ? SystemFlag : (byte)0);
         }
         return _buffer.AsSpan(0, _length);
     }
@@ -102,8 +105,8 @@ internal sealed class PackedMessages
     {
         using var reader = new BinaryReader(new MemoryStream(packed, writable: false), Encoding.UTF8);
         var layout = reader.ReadByte();
-        if (layout != Layout)
-            throw new InvalidDataException($"packed messages in layout {layout}; this Parley reads layout {Layout}");
+        if (layout is not (1 or Layout))
+            throw new InvalidDataException($"packed messages in layout {layout}; this Parley reads layouts 1 to {Layout}");
         var count = reader.Read7BitEncodedInt();
         var messages = new List<StoredMessage>(count);
         for (var i = 0; i < count; i++)
@@ -114,7 +117,9 @@ internal sealed class PackedMessages
             var from = reader.ReadString();
             var room = reader.ReadBoolean() ? reader.ReadString() : null;
             var to = reader.ReadBoolean() ? reader.ReadString() : null;
-            messages.Add(new StoredMessage(id, conversation, seq, timestamp, from, room, to, reader.ReadString()));
+            var text = reader.ReadString();
+            var system = layout >= 2 && (reader.ReadByte() & SystemFlag) != 0;
+            messages.Add(new StoredMessage(id, conversation, seq, timestamp, from, room, to, text) { IsSystem = system });
         }
         return messages;
     }

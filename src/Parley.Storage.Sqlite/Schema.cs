@@ -20,8 +20,10 @@ internal static class Schema
     /// 3: rooms have a <c>moderation</c> column (roles, settings, bans as JSON, <see cref="Core.Storage.ModerationJson"/>); null until first changed.
     /// 4: reads have a <c>ts</c> column (Unix ms): the last time the user marked read by time (IRC's
     /// read-marker); null until first marked so.
+    /// 5: messages have a <c>system</c> column, 1 for a room's system line (who changed what,
+    /// <see cref="Core.Model.NewMessage.IsSystem"/>), null otherwise; packed rows say it in their layout 2.
     /// </summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>Creates what is missing, migrating a version 0 database first; one transaction.</summary>
     public static void Apply(SqliteConnection connection)
@@ -40,6 +42,8 @@ internal static class Schema
             Execute(connection, "ALTER TABLE rooms ADD COLUMN moderation TEXT");
         if (Scalar(connection, "SELECT 1 FROM pragma_table_info('reads') WHERE name = 'ts'") is null)
             Execute(connection, "ALTER TABLE reads ADD COLUMN ts INTEGER");
+        if (Scalar(connection, "SELECT 1 FROM pragma_table_info('messages') WHERE name = 'system'") is null)
+            Execute(connection, "ALTER TABLE messages ADD COLUMN system INTEGER");
         Execute(connection, $"PRAGMA user_version = {Version}");
         transaction.Commit();
     }
@@ -56,7 +60,8 @@ internal static class Schema
             recipient TEXT,
             text TEXT NOT NULL,
             last_seq INTEGER,
-            packed BLOB
+            packed BLOB,
+            system INTEGER
         );
         """;
 

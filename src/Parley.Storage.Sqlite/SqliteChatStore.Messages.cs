@@ -53,7 +53,7 @@ public sealed partial class SqliteChatStore
         using var connection = OpenReader();
         // Rows, not messages: a row may hold many, so the reader stops once it has enough.
         using var command = Query(connection,
-            "SELECT id, seq, ts, sender, room, recipient, text, packed FROM messages WHERE conv = $conv AND seq < $before ORDER BY seq DESC",
+            "SELECT id, seq, ts, sender, room, recipient, text, packed, system FROM messages WHERE conv = $conv AND seq < $before ORDER BY seq DESC",
             ("$conv", conversation), ("$before", before));
         using var reader = command.ExecuteReader();
         var messages = new List<StoredMessage>(limit);
@@ -83,7 +83,7 @@ public sealed partial class SqliteChatStore
         // (conv, seq) key like the rest, so a page costs the same wherever it starts.
         using var command = Query(connection,
             """
-            SELECT id, seq, ts, sender, room, recipient, text, packed FROM messages
+            SELECT id, seq, ts, sender, room, recipient, text, packed, system FROM messages
             WHERE conv = $conv
               AND seq >= coalesce((SELECT seq FROM messages WHERE conv = $conv AND seq <= $after + 1 ORDER BY seq DESC LIMIT 1), 0)
             ORDER BY seq
@@ -109,7 +109,7 @@ public sealed partial class SqliteChatStore
         return Task.FromResult(new HistoryPage(messages, more));
     }
 
-    /// <summary>The messages of the row under <paramref name="reader"/> (columns id, seq, ts, sender, room, recipient, text, packed), in seq order.</summary>
+    /// <summary>The messages of the row under <paramref name="reader"/> (columns id, seq, ts, sender, room, recipient, text, packed, system), in seq order.</summary>
     private static List<StoredMessage> RowMessages(SqliteDataReader reader, string conversation)
     {
         if (!reader.IsDBNull(7))
@@ -117,7 +117,7 @@ public sealed partial class SqliteChatStore
         return [new StoredMessage(
             reader.GetString(0), conversation, reader.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
             reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-            reader.GetString(6))];
+            reader.GetString(6)) { IsSystem = !reader.IsDBNull(8) && reader.GetInt64(8) == 1 }];
     }
 
     public Task SetReadAsync(string userKey, string conversation, long seq) =>
@@ -160,7 +160,7 @@ public sealed partial class SqliteChatStore
     private static DateTimeOffset? LastTime(SqliteConnection connection, string conversation)
     {
         using var command = Query(connection,
-            "SELECT id, seq, ts, sender, room, recipient, text, packed FROM messages WHERE conv = $conv ORDER BY seq DESC LIMIT 1",
+            "SELECT id, seq, ts, sender, room, recipient, text, packed, system FROM messages WHERE conv = $conv ORDER BY seq DESC LIMIT 1",
             ("$conv", conversation));
         using var reader = command.ExecuteReader();
         return reader.Read() ? RowMessages(reader, conversation)[^1].Timestamp : null;
@@ -176,7 +176,7 @@ public sealed partial class SqliteChatStore
         const int window = IChatStore.UnreadExactWithin;
         using var command = Query(connection,
             """
-            SELECT id, seq, ts, sender, room, recipient, text, packed FROM messages
+            SELECT id, seq, ts, sender, room, recipient, text, packed, system FROM messages
             WHERE conv = $conv
               AND seq >= coalesce((SELECT seq FROM messages WHERE conv = $conv AND seq <= $read ORDER BY seq DESC LIMIT 1), 0)
             ORDER BY seq

@@ -63,7 +63,7 @@ public sealed partial class SqliteChatStore
     private static DateTimeOffset? MessageTime(Commands commands, string conversation, long seq)
     {
         var command = commands(
-            "SELECT id, seq, ts, sender, room, recipient, text, packed FROM messages WHERE conv = $conv AND seq <= $seq ORDER BY seq DESC LIMIT 1",
+            "SELECT id, seq, ts, sender, room, recipient, text, packed, system FROM messages WHERE conv = $conv AND seq <= $seq ORDER BY seq DESC LIMIT 1",
             ("$conv", conversation), ("$seq", seq));
         using var reader = command.ExecuteReader();
         return reader.Read() ? RowMessages(reader, conversation).LastOrDefault(m => m.Seq <= seq)?.Timestamp : null;
@@ -94,7 +94,7 @@ public sealed partial class SqliteChatStore
         if (best is not { } start)
             return 0;
         var command = commands(
-            "SELECT id, seq, ts, sender, room, recipient, text, packed FROM messages WHERE conv = $conv AND seq = $seq",
+            "SELECT id, seq, ts, sender, room, recipient, text, packed, system FROM messages WHERE conv = $conv AND seq = $seq",
             ("$conv", conversation), ("$seq", start));
         using var reader = command.ExecuteReader();
         return reader.Read() ? RowMessages(reader, conversation).LastOrDefault(m => m.Timestamp <= time)?.Seq ?? 0 : 0;

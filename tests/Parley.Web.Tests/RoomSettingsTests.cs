@@ -47,6 +47,8 @@ public sealed class RoomSettingsTests(BrowserFixture browser) : IClassFixture<Br
         await card.GetByRole(AriaRole.Button, new() { Name = "Make admin" }).ClickAsync();
         await Expect(card.Locator("#person-state")).ToContainTextAsync("admin of Dev");
         await Expect(alice.Member("bob").Locator(".role-tag")).ToHaveTextAsync("admin");
+        // The change is a line in the room's history, shown as news rather than a bubble.
+        await Expect(alice.Page.Locator("#messages .sep.system").Last).ToHaveTextAsync("alice made bob an admin");
         Assert.Equal("admin", (await bob.OkAsync("room", new { room = "Dev" })).GetProperty("role").GetString());
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Mute for an hour" }).ClickAsync();

@@ -23,6 +23,9 @@ public sealed class MessageFormatter(string me, bool colour)
         // Each line is made safe on its own; continuation lines are indented under the first.
         var text = string.Join("\n      ", message.Text.Split('\n').Select(TerminalText.Neutralise));
         var mark = replayed ? "(missed) " : "";
+        // A system line is the server's, about a change: shown as news, not as someone speaking.
+        if (message.IsSystem)
+            return Info($"{time} {where} {mark}{text}");
         if (!colour)
             return $"{time} {where} {mark}{from}: {text}";
         var own = string.Equals(message.From, me, StringComparison.OrdinalIgnoreCase);

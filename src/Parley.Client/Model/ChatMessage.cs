@@ -8,4 +8,7 @@ public sealed record ChatMessage(string Id, long Seq, DateTimeOffset Timestamp, 
         Room is not null ? Target.InRoom(Room)
         : string.Equals(From, me, StringComparison.OrdinalIgnoreCase) ? Target.With(To!)
         : Target.With(From);
+
+    /// <summary>A room's system line ("alice removed bob"), written by the server for <see cref="From"/>'s change; not something said.</summary>
+    public bool IsSystem { get; init; }
 }

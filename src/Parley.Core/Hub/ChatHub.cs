@@ -49,6 +49,7 @@ public sealed class ChatHub
         _accounts = new Accounts(store, hasher, time, limits, _rooms, _presence, knownUsers, _cluster);
         _guests = new Guests(knownUsers, _presence, limits, time);
         _messaging = new Messaging(store, backplane, time, limits, _rooms, _presence, knownUsers, _cluster, sequencers);
+        _rooms.Notices = _messaging.PostNoticeAsync;
         _operators = new Operators(_presence, _cluster);
     }
 

@@ -27,7 +27,7 @@ internal sealed class ConversationSequencer(
     Action<StoredMessage, Session?> deliver)
 {
     private readonly Lock _gate = new();
-    private readonly Queue<(Task<StoredMessage> Append, Session Origin)> _pending = new();
+    private readonly Queue<(Task<StoredMessage> Append, Session? Origin)> _pending = new();
     private readonly SortedDictionary<long, (StoredMessage Message, Session? Origin)> _early = [];
     private long _lastDelivered = -1;
     private ITimer? _gapTimer;
@@ -99,8 +99,8 @@ internal sealed class ConversationSequencer(
         }
     }
 
-    /// <summary>Stores a message sent on this node; once durable it is delivered to every session here but <paramref name="origin"/>.</summary>
-    public async Task<StoredMessage> AppendAsync(IBackplane backplane, NewMessage message, Session origin)
+    /// <summary>Stores a message sent on this node; once durable it is delivered to every session here but <paramref name="origin"/> (none for a system line).</summary>
+    public async Task<StoredMessage> AppendAsync(IBackplane backplane, NewMessage message, Session? origin)
     {
         _ = EnsureBaselineAsync();
         Task<StoredMessage> append;

@@ -79,6 +79,27 @@ internal sealed class Messaging
         return room.Sequencer.AppendAsync(_backplane, message, origin: session);
     }
 
+    /// <summary>
+    /// Writes a system line in a stored room's history (<see cref="NewMessage.IsSystem"/>), from
+    /// the member who made the change, and delivers it to every session in the room; complete once
+    /// stored. Set as the directory's <see cref="RoomDirectory.Notices"/>. The change it tells of is
+    /// made already: a line the store refuses (Redis unreachable) is left out, and the change stands.
+    /// </summary>
+    public async Task PostNoticeAsync(RoomState room, string by, string text)
+    {
+        if (room.Transient)
+            return;
+        var now = Timestamps.Now(_time);
+        var message = new NewMessage(NewId(now), room.Conversation, now, by, room.Name, To: null, text) { IsSystem = true };
+        try
+        {
+            await room.Sequencer.AppendAsync(_backplane, message, origin: null).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+        }
+    }
+
     /// <summary>A transient room's message: numbered and delivered at once, never stored.</summary>
     private static StoredMessage SendLive(RoomState room, NewMessage message, Session origin)
     {

@@ -167,7 +167,10 @@ internal sealed partial class RoomDirectory
         }
         await store.AddMemberAsync(Names.Key(room.Name), key).ConfigureAwait(false);
         if (ApplyJoin(room, added, origin: null, by: session.User))
+        {
             await cluster.PublishAsync(new Cluster.MembershipChanged(room.Name, added, Joined: true, By: session.User)).ConfigureAwait(false);
+            await Notices(room, session.User!, RoomNotices.Added(session.User!, added)).ConfigureAwait(false);
+        }
         return added;
     }
 

@@ -206,7 +206,11 @@ internal sealed partial class RoomDirectory
             return applied;
         Fanout.Deliver(new RoomChangedEvent(room.Name, me, applied), room.Sessions, except: null);
         if (!room.Transient)
+        {
             await cluster.PublishAsync(new RoomModerated(room.Name, me, applied)).ConfigureAwait(false);
+            if (RoomNotices.Changes(me, applied) is { } notice)
+                await Notices(room, me, notice).ConfigureAwait(false);
+        }
         return applied;
     }
 
@@ -331,6 +335,9 @@ internal sealed partial class RoomDirectory
             await store.SetModerationAsync(Names.Key(room.Name), snapshot).ConfigureAwait(false);
         }
         await cluster.PublishAsync(new MemberKicked(room.Name, kick.User, kick.By, kick.Reason, kick.Ban)).ConfigureAwait(false);
+        // A ban's line says it already.
+        if (!kick.Ban)
+            await Notices(room, kick.By, RoomNotices.Removed(kick.By, kick.User, kick.Reason)).ConfigureAwait(false);
     }
 
     /// <summary>Another node's kick: the member leaves this node's view, and the room's sessions here hear why.</summary>

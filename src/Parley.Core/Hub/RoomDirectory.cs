@@ -32,6 +32,12 @@ internal sealed partial class RoomDirectory(
     private PresenceRegistry _presence = null!;
 
     /// <summary>
+    /// Writes a system line in a room's history (<see cref="RoomNotices"/>): set by the hub to
+    /// messaging's, which is built after this directory. Only the node that made a change writes it.
+    /// </summary>
+    public Func<RoomState, string, string, Task> Notices { get; set; } = (_, _, _) => Task.CompletedTask;
+
+    /// <summary>
     /// The hub's topology lock: who is connected and who is in which room change together under it
     /// (a join adds the user's sessions to the room, a new session is added to the user's rooms).
     /// </summary>
@@ -242,7 +248,10 @@ internal sealed partial class RoomDirectory(
         }
         DeliverTopic(room, topic, me, origin: session);
         if (!room.Transient)
+        {
             await cluster.PublishAsync(new Cluster.TopicChanged(room.Name, topic, me)).ConfigureAwait(false);
+            await Notices(room, me, RoomNotices.Topic(me, topic)).ConfigureAwait(false);
+        }
         return Done.Value;
     }
 

@@ -13,6 +13,9 @@ public sealed record StoredMessage(
 {
     /// <inheritdoc cref="NewMessage.Live"/>
     public LiveExtras? Live { get; init; }
+
+    /// <inheritdoc cref="NewMessage.IsSystem"/>
+    public bool IsSystem { get; init; }
 }
 
 /// <summary>A message before the store has given it its sequence number.</summary>
@@ -28,5 +31,12 @@ public sealed record NewMessage(
     /// <summary>What the message carries to those online now, on every node, and history does not keep; null for most messages.</summary>
     public LiveExtras? Live { get; init; }
 
-    public StoredMessage WithSeq(long seq) => new(Id, Conversation, seq, Timestamp, From, Room, To, Text) { Live = Live };
+    /// <summary>
+    /// A line the server wrote in a room's history about a change to the room ("alice removed bob:
+    /// spam"), <see cref="From"/> the member who made it; not something a user said. Stored and
+    /// numbered like any message, so clients see it in order and catch up on it after a reconnect.
+    /// </summary>
+    public bool IsSystem { get; init; }
+
+    public StoredMessage WithSeq(long seq) => new(Id, Conversation, seq, Timestamp, From, Room, To, Text) { Live = Live, IsSystem = IsSystem };
 }

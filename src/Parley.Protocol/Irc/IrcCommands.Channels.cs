@@ -86,8 +86,8 @@ internal static partial class IrcCommands
             return;
         var history = await s.Hub.HistoryAsync(s, room, withName: null, beforeSeq: null, s.Info.JoinHistory).ConfigureAwait(false);
         var messages = history.Value?.Messages ?? [];
-        // Newest first from the store; a client shows them oldest first.
-        foreach (var message in messages.Reverse())
+        // Newest first from the store; a client shows them oldest first. System lines are not IRC's.
+        foreach (var message in messages.Reverse().Where(m => !m.IsSystem))
             s.Send(IrcEventEncoder.Message(message));
         if (messages.Count > 0)
             s.Replayed(room, messages[0].Seq);

@@ -16,6 +16,8 @@ public sealed class IrcEventEncoder : IEventEncoder
 
     public byte[] Encode(ChatEvent chatEvent) => chatEvent switch
     {
+        // IRC clients see the change itself (MODE, KICK, TOPIC), never its system line (nor in history: IrcCommands).
+        MessageEvent { Message.IsSystem: true } => [],
         MessageEvent e => Message(e.Message),
         // A guest's memberships ending with its connection: its QUIT has told IRC clients already.
         MembershipEvent { Quit: true } => [],

@@ -115,5 +115,9 @@ public static class JsonWire
         else
             writer.WriteString(Property.To, message.To);
         writer.WriteString(Property.Text, message.Text);
+        if (message.IsSystem)
+            writer.WriteBoolean(SystemProperty, true);
     }
+
+    private static readonly JsonEncodedText SystemProperty = JsonEncodedText.Encode("system");
 }

@@ -112,6 +112,13 @@ public sealed class ModerationTests : IAsyncLifetime
         }
         Assert.Equal("not_member", await bob.ErrorAsync("send", new { room = "Dev", text = "hey" }));
         Assert.Equal("not_in_room", await alice.ErrorAsync("kick", new { room = "Dev", user = "bob" }));
+
+        // The room's history says so, in its place, and those in the room see the line live.
+        var line = await carol.NextAsync("message", e => e.TryGetProperty("system", out var s) && s.GetBoolean());
+        Assert.Equal(("alice", "alice removed bob: calm down", true), (line.GetProperty("from").GetString(), line.GetProperty("text").GetString(), line.GetProperty("system").GetBoolean()));
+        var latest = (await carol.OkAsync("history", new { room = "Dev", limit = 1 })).GetProperty("messages")[0];
+        Assert.Equal((line.GetProperty("seq").GetInt64(), "alice removed bob: calm down"), (latest.GetProperty("seq").GetInt64(), latest.GetProperty("text").GetString()));
+        Assert.True(latest.GetProperty("system").GetBoolean());
         await bob.OkAsync("join", new { room = "Dev" });
         await bob.OkAsync("send", new { room = "Dev", text = "sorry" });
     }
@@ -218,10 +225,20 @@ public sealed class ModerationTests : IAsyncLifetime
         var (alice, bob, carol) = await RoomOfThreeAsync();
         await using var _ = alice; await using var __ = bob; await using var ___ = carol;
         await (await _server.RegisterAsync("ivy")).DisposeAsync();
-        await using var irc = await IrcClient.SignInAsync(_server.IrcPort, "ivy");
+        await using var irc = await IrcClient.SignInAsync(_server.IrcPort, "ivy", "password1", "batch", "draft/chathistory");
         await irc.SendAsync("JOIN #Dev");
         await irc.NextAsync(l => l.Contains(" 366 "));
+        // A change IRC shows as it always has (TOPIC), and whose system line it is not sent, live or in history.
+        await alice.OkAsync("topic", new { room = "Dev", topic = "plans" });
+        await irc.NextAsync(l => l == ":alice!alice@parley TOPIC #Dev :plans");
         await bob.OkAsync("send", new { room = "Dev", text = "secret plans" });
+        await irc.NextAsync(l => l.EndsWith(":bob!bob@parley PRIVMSG #Dev :secret plans"));
+        Assert.Equal("alice changed the topic to \u201cplans\u201d", (await carol.NextAsync("message", e => e.TryGetProperty("system", out var s) && s.GetBoolean())).GetProperty("text").GetString());
+        await irc.SendAsync("CHATHISTORY LATEST #Dev * 10");
+        await irc.NextAsync(l => l.StartsWith(":parley BATCH -"));
+        var batch = irc.Lines.SkipWhile(l => !l.Contains("BATCH +")).ToList();
+        Assert.Single(batch, l => l.EndsWith(" PRIVMSG #Dev :secret plans"));
+        Assert.DoesNotContain(batch, l => l.Contains("changed the topic"));
 
         Assert.Equal("not_permitted", await bob.ErrorAsync("delete", new { room = "Dev" }));
         Assert.Equal("not_permitted", await alice.ErrorAsync("delete", new { room = "lobby" }));
@@ -229,6 +246,7 @@ public sealed class ModerationTests : IAsyncLifetime
         foreach (var client in new[] { bob, carol })
             Assert.Equal("alice", (await client.NextAsync("room_deleted")).GetProperty("by").GetString());
         await irc.NextAsync(l => l == ":alice!alice@parley KICK #Dev ivy :room deleted");
+        Assert.DoesNotContain(irc.Lines, l => l.Contains("changed the topic"));
 
         Assert.DoesNotContain("Dev", RoomNames(await bob.OkAsync("rooms")));
         Assert.Equal("no_such_room", await bob.ErrorAsync("history", new { room = "Dev" }));

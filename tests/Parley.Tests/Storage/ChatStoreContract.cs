@@ -84,6 +84,27 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_system_line_keeps_its_mark_alone_or_stored_with_others_in_one_commit_and_after_a_reopen()
+    {
+        await _store.AppendAsync(RoomMessage("alice", "said"));
+        await _store.AppendAsync(RoomMessage("alice", "alice removed bob") with { IsSystem = true });
+        // Queued together, so one commit stores them (a packed row in SQLite).
+        var burst = new[]
+        {
+            _store.AppendAsync(RoomMessage("bob", "x")),
+            _store.AppendAsync(RoomMessage("alice", "alice muted carol") with { IsSystem = true }),
+            _store.AppendAsync(RoomMessage("bob", "y")),
+        };
+        await Task.WhenAll(burst);
+        await ReopenAsync();
+        var history = (await _store.HistoryAsync(ConversationKey.ForRoom("lobby"), null, 10)).Messages.OrderBy(m => m.Seq).ToList();
+        Assert.Equal([false, true, false, true, false], history.Select(m => m.IsSystem));
+        Assert.Equal(["said", "alice removed bob", "x", "alice muted carol", "y"], history.Select(m => m.Text));
+        var after = (await _store.HistoryAfterAsync(ConversationKey.ForRoom("lobby"), 3, 10)).Messages;
+        Assert.Equal([true, false], after.Select(m => m.IsSystem));
+    }
+
+    [Fact]
     public async Task A_deleted_room_goes_with_its_members_messages_and_reads_and_its_name_starts_afresh()
     {
         await AddUser("alice");

@@ -67,6 +67,6 @@ function item(r) {
 function preview(store, conv, last, pending) {
   if (pending && (!last || pending.time >= Date.parse(last.ts))) return pending.text;
   if (!last) return conv.kind === 'room' ? conv.topic : '';
-  const who = conv.kind === 'room' && !store.isMine(last) ? `${last.from}: ` : '';
+  const who = conv.kind === 'room' && !store.isMine(last) && !last.system ? `${last.from}: ` : '';
   return who + last.text;
 }

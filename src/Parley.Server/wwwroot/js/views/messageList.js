@@ -57,7 +57,7 @@ export function renderMessageList(store) {
     queueMicrotask(() => loadOlderKeepingPlace(store));
 }
 
-const firstSeq = () => byId('messages').querySelector('.msg[data-seq]')?.dataset.seq;
+const firstSeq = () => byId('messages').querySelector('[data-seq]')?.dataset.seq;
 
 function items(store, conv) {
   const nodes = [];
@@ -79,6 +79,11 @@ function items(store, conv) {
 const lastTime = (conv) => (conv.messages.length ? Date.parse(conv.messages.at(-1).ts) : 0);
 
 function bubble(store, conv, m) {
+  // A system line ("alice removed bob"): the server's, centred and grey, like a time separator.
+  if (m.system) {
+    return el('li', { className: 'sep system', dataset: { seq: String(m.seq), id: m.id } },
+      el('span', { title: fullTime(new Date(m.ts)) }, m.text));
+  }
   const mine = store.isMine(m);
   const showName = !mine && conv.kind === 'room';
   const when = new Date(m.ts);
