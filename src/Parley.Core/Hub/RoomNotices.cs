@@ -40,7 +40,9 @@ internal static class RoomNotices
             // Handing a room over on leaving takes the owner's role from the one who leaves: implied.
             if (change.Setting == RoomSetting.Role && !change.On && string.Equals(change.Value, by, StringComparison.OrdinalIgnoreCase))
                 continue;
-            if (Phrase(change) is { } phrase)
+            if (change.Setting == RoomSetting.Role && change.On && string.Equals(change.Value, by, StringComparison.OrdinalIgnoreCase))
+                parts.Add($"became {Noun(change.Role)}");
+            else if (Phrase(change) is { } phrase)
                 parts.Add(phrase);
         }
         return parts.Count == 0 ? null : $"{by} {string.Join(", ", parts)}";

@@ -60,7 +60,7 @@ public sealed class RoomNoticesTests
     public void Handing_a_room_over_reads_as_the_roles_given()
     {
         // role owner: the new owner, the old one an admin (its owner role taken is implied).
-        Assert.Equal("alice made bob the owner, made alice an admin", Parley.Core.Hub.RoomNotices.Changes("alice",
+        Assert.Equal("alice made bob the owner, became an admin", Parley.Core.Hub.RoomNotices.Changes("alice",
             [new(RoomSetting.Role, true, "bob", RoomRole.Owner), new(RoomSetting.Role, false, "alice", RoomRole.Owner), new(RoomSetting.Role, true, "alice", RoomRole.Admin)]));
         // Leaving: the heir is named, the leaver's loss is not.
         Assert.Equal("alice made carol the owner", Parley.Core.Hub.RoomNotices.Changes("alice",
