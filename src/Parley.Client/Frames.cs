@@ -35,11 +35,15 @@ internal static class Frames
     public static ChatMessage Message(JsonElement e) => new(
         e.GetProperty("id").GetString()!,
         e.GetProperty("seq").GetInt64(),
-        DateTimeOffset.Parse(e.GetProperty("ts").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+        Time(e.GetProperty("ts").GetString()!),
         e.GetProperty("from").GetString()!,
         OptionalString(e, "room"),
         OptionalString(e, "to"),
         e.GetProperty("text").GetString()!) { IsSystem = Flag(e, "system") };
+
+    /// <summary>A time as the server writes them (UTC, <c>2026-11-25T13:37:11.302Z</c>).</summary>
+    public static DateTimeOffset Time(string text) =>
+        DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
 
     public static SessionInfo Session(JsonElement e) => new(
         e.GetProperty("user").GetString()!,

@@ -76,9 +76,7 @@ public sealed partial class ParleyClient
 
     private static IReadOnlyList<Restriction> Restrictions(JsonElement list) =>
         list.EnumerateArray().Select(r => new Restriction(r.GetProperty("user").GetString()!, r.GetProperty("by").GetString()!,
-            Time(r.GetProperty("at").GetString()!), r.TryGetProperty("until", out var until) ? Time(until.GetString()!) : null)).ToList();
-
-    private static DateTimeOffset Time(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
+            Frames.Time(r.GetProperty("at").GetString()!), r.TryGetProperty("until", out var until) ? Frames.Time(until.GetString()!) : null)).ToList();
 
     private static void WriteOptional(Utf8JsonWriter w, string name, bool? value)
     {

@@ -70,11 +70,15 @@ public sealed partial class ParleyClient
                 Emit(new MemberLeft(e.GetProperty("room").GetString()!, e.GetProperty("user").GetString()!, Frames.OptionalString(e, "reason"),
                     Frames.OptionalString(e, "by"), Frames.Flag(e, "ban")));
                 break;
+            // Servers before issue 30 sent a removal as "kick".
+            case "kick":
+                Emit(new MemberLeft(e.GetProperty("room").GetString()!, e.GetProperty("user").GetString()!, Frames.OptionalString(e, "reason"), Frames.OptionalString(e, "by")));
+                break;
             case "room_changed":
                 Emit(new RoomChanged(e.GetProperty("room").GetString()!, e.GetProperty("by").GetString()!,
                     e.GetProperty("changes").EnumerateArray().Select(c => new RoomChange(c.GetProperty("setting").GetString()!, Frames.Flag(c, "on"),
                         Frames.OptionalString(c, "value"), Frames.OptionalString(c, "role"),
-                        Frames.OptionalString(c, "until") is { } until ? DateTimeOffset.Parse(until, System.Globalization.CultureInfo.InvariantCulture) : null)).ToList()));
+                        Frames.OptionalString(c, "until") is { } until ? Frames.Time(until) : null)).ToList()));
                 break;
             case "room_deleted":
                 Emit(new RoomDeleted(e.GetProperty("room").GetString()!, e.GetProperty("by").GetString()!));

@@ -57,7 +57,7 @@ internal static class RedisScripts
     /// <summary>
     /// The membership step shared by the scripts below: adds a user to a room and, when it was not a
     /// member, moves its read position to the room's last seq (what was said before it joined is
-    /// history, not unread). Arguments: members set, user's rooms set, user's reads hash, room's
+    /// history, not unread; a read position is never above the last seq, so this sets it). Arguments: members set, user's rooms set, user's reads hash, room's
     /// last-seq key, user key, room key, room conversation.
     /// </summary>
     private const string AddMemberFunction = """
@@ -65,7 +65,8 @@ internal static class RedisScripts
           if redis.call('SADD', members, user) == 0 then return 0 end
           redis.call('SADD', user_rooms, room)
           local last = tonumber(redis.call('GET', last_seq) or '0')
-          if last > tonumber(redis.call('HGET', reads, conv) or '0') then
+          -- Set, not raised: a mark left from a deleted room of the same name may be above last.
+          if last ~= tonumber(redis.call('HGET', reads, conv) or '0') then
             redis.call('HSET', reads, conv, last)
           end
           return 1

@@ -70,8 +70,8 @@ public sealed partial class SqliteChatStore
         // numbered in this conversation is 1 again.
         lock (_sequenceGate)
         {
-            _lastSeq.Remove(conversation);
-            return Writer.Enqueue(w =>
+            var had = _lastSeq.Remove(conversation, out var last);
+            var deleted = Writer.Enqueue(w =>
             {
                 Run(w, "DELETE FROM messages WHERE conv = $conv", ("$conv", conversation));
                 Run(w, "DELETE FROM conversations WHERE conv = $conv", ("$conv", conversation));
@@ -80,6 +80,17 @@ public sealed partial class SqliteChatStore
                 Run(w, "DELETE FROM members WHERE room_key = $room", ("$room", roomKey));
                 return Run(w, "DELETE FROM rooms WHERE key = $room", ("$room", roomKey));
             });
+            // Not deleted after all: the numbering goes on from where it was, unless a new room of
+            // the name has started its own meanwhile.
+            if (had)
+            {
+                _ = deleted.ContinueWith(_ =>
+                {
+                    lock (_sequenceGate)
+                        _lastSeq.TryAdd(conversation, last);
+                }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+            return deleted;
         }
     }
 

@@ -100,19 +100,4 @@ public sealed partial class ChatApp
         view.Print(format.Error($"{command} acts on a room; switch to one first"));
         return null;
     }
-
-    /// <summary>A room_changed event as one line: "alice changed #dev: bob muted until 10:30, private".</summary>
-    private string DescribeChanges(RoomChanged changed)
-    {
-        var parts = changed.Changes.Select(c => c.Setting switch
-        {
-            "role" => $"{c.Value} {(c.On ? "is now" : "is no longer")} {c.Role}",
-            "ban" => c.On ? $"{c.Value} banned{Until(c.Until)}" : $"{c.Value} unbanned",
-            "mute" => c.On ? $"{c.Value} muted{Until(c.Until)}" : $"{c.Value} unmuted",
-            "invite_only" => c.On ? "invitation only" : "anyone may join",
-            "secret" => c.On ? "unlisted" : "listed",
-            var setting => $"{setting.Replace('_', ' ')} {(c.On ? "on" : "off")}{(c.Value is null ? "" : $" ({c.Value})")}",
-        });
-        return TerminalText.Neutralise($"{changed.By} changed #{changed.Room}: {string.Join(", ", parts)}");
-    }
 }

@@ -73,14 +73,14 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
                     var addedBy = j.AddedBy is null ? "joined" : "was added to";
                     view.Print(format.Info($"{TerminalText.Neutralise(j.User)} {addedBy} #{j.Room}{(j.AddedBy is null ? "" : " by " + TerminalText.Neutralise(j.AddedBy))}"));
                     break;
+                // Someone else's removal is a system line in the room; one's own is not (one is out of it by then).
+                case MemberLeft { RemovedBy: not null } l when !string.Equals(l.User, Me, StringComparison.OrdinalIgnoreCase):
+                    break;
                 case MemberLeft l:
                     var left = l.RemovedBy is null ? "left" : l.Banned ? "was banned from" : "was removed from";
                     var by = l.RemovedBy is null ? "" : $" by {TerminalText.Neutralise(l.RemovedBy)}";
                     var because = l.Reason is null ? "" : $" ({TerminalText.Neutralise(l.Reason)})";
                     view.Print(format.Info($"{TerminalText.Neutralise(l.User)} {left} #{l.Room}{by}{because}"));
-                    break;
-                case RoomChanged changed:
-                    view.Print(format.Info(DescribeChanges(changed)));
                     break;
                 case RoomDeleted deleted:
                     view.Print(format.Warning($"{TerminalText.Neutralise(deleted.By)} deleted #{deleted.Room}"));

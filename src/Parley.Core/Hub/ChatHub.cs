@@ -191,8 +191,8 @@ public sealed class ChatHub
         _rooms.SetRoleAsync(session, roomName, userName, role);
 
     /// <inheritdoc cref="RoomDirectory.ConfigureAsync"/>
-    public Task<Result<IReadOnlyList<RoomChange>>> ConfigureRoomAsync(Session session, string roomName, bool? isPrivate, bool? moderated, bool? topicLocked) =>
-        _rooms.ConfigureAsync(session, roomName, isPrivate, moderated, topicLocked);
+    public Task<Result<Done>> ConfigureRoomAsync(Session session, string roomName, bool? isPrivate, bool? moderated, bool? topicLocked, string? topic) =>
+        _rooms.ConfigureAsync(session, roomName, isPrivate, moderated, topicLocked, topic);
 
     /// <inheritdoc cref="RoomDirectory.AddMemberAsync"/>
     public Task<Result<string>> AddMemberAsync(Session session, string roomName, string userName) => _rooms.AddMemberAsync(session, roomName, userName);

@@ -28,6 +28,7 @@ internal sealed class ConversationSequencer(
 {
     private readonly Lock _gate = new();
     private readonly Queue<(Task<StoredMessage> Append, Session? Origin)> _pending = new();
+    private bool _closed;
     private readonly SortedDictionary<long, (StoredMessage Message, Session? Origin)> _early = [];
     private long _lastDelivered = -1;
     private ITimer? _gapTimer;
@@ -100,15 +101,30 @@ internal sealed class ConversationSequencer(
     }
 
     /// <summary>Stores a message sent on this node; once durable it is delivered to every session here but <paramref name="origin"/> (none for a system line).</summary>
-    public async Task<StoredMessage> AppendAsync(IBackplane backplane, NewMessage message, Session? origin)
+    public Task<StoredMessage> AppendAsync(IBackplane backplane, NewMessage message, Session? origin) =>
+        TryAppend(backplane, message, origin) ?? throw new InvalidOperationException($"the conversation {message.Conversation} is closed");
+
+    /// <summary>
+    /// <see cref="AppendAsync"/>, or null once <see cref="Close"/> was called: the message is not
+    /// stored. A conversation's store numbering happens under the same lock, so every append this
+    /// accepted is in the store's queue before anything done after <see cref="Close"/>.
+    /// </summary>
+    public Task<StoredMessage>? TryAppend(IBackplane backplane, NewMessage message, Session? origin)
     {
         _ = EnsureBaselineAsync();
         Task<StoredMessage> append;
         lock (_gate)
         {
+            if (_closed)
+                return null;
             append = backplane.AppendAsync(message);
             _pending.Enqueue((append, origin));
         }
+        return CompleteAsync(append);
+    }
+
+    private async Task<StoredMessage> CompleteAsync(Task<StoredMessage> append)
+    {
         try
         {
             return await append.ConfigureAwait(false);
@@ -117,6 +133,13 @@ internal sealed class ConversationSequencer(
         {
             DeliverCompleted();
         }
+    }
+
+    /// <summary>Takes no more appends (the room is being deleted); those accepted before still complete.</summary>
+    public void Close()
+    {
+        lock (_gate)
+            _closed = true;
     }
 
     /// <summary>A message another node stored, or one fetched from the store to fill a gap.</summary>

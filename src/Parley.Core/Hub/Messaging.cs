@@ -76,7 +76,10 @@ internal sealed class Messaging
         var message = new NewMessage(NewId(now), room.Conversation, now, session.User!, room.Name, To: null, text) { Live = live };
         if (room.Transient)
             return Task.FromResult(SendLive(room, message, session));
-        return room.Sequencer.AppendAsync(_backplane, message, origin: session);
+        // Null once the room is being deleted: the send finds no room, as one a moment later would.
+        if (room.Sequencer.TryAppend(_backplane, message, origin: session) is not { } stored)
+            return NoSuchRoom(roomName);
+        return stored;
     }
 
     /// <summary>
@@ -93,7 +96,9 @@ internal sealed class Messaging
         var message = new NewMessage(NewId(now), room.Conversation, now, by, room.Name, To: null, text) { IsSystem = true };
         try
         {
-            await room.Sequencer.AppendAsync(_backplane, message, origin: null).ConfigureAwait(false);
+            // Nothing once the room is being deleted.
+            if (room.Sequencer.TryAppend(_backplane, message, origin: null) is { } stored)
+                await stored.ConfigureAwait(false);
         }
         catch (StoreUnavailableException)
         {

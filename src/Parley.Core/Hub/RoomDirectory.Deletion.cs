@@ -7,8 +7,12 @@ namespace Parley.Core.Hub;
 
 /// <summary>
 /// Deleting a room: its owner ends it, and it goes with its members, moderation and history. The
-/// default room stays. The room leaves memory first, so no send or join reaches it while the store
-/// deletes it; a name freed this way may be taken again, and its conversation starts afresh.
+/// default room stays. Under the room's moderation gate (a change under way finishes first), the
+/// room leaves memory and is marked deleted, then its sequencer takes no more appends, so every
+/// message it accepted is in the store's queue ahead of the delete and goes with it; a join whose
+/// store write was under way finds the mark and undoes it. A name freed this way may be taken
+/// again, and its conversation starts afresh. (Another node's send at the same moment can still
+/// land after the delete: nodes do not share a lock.)
 /// </summary>
 internal sealed partial class RoomDirectory
 {
@@ -18,22 +22,30 @@ internal sealed partial class RoomDirectory
             return NoSuchRoom(name);
         if (string.Equals(room.Name, limits.DefaultRoom, StringComparison.OrdinalIgnoreCase))
             return Error(ErrorCodes.NotPermitted, $"'{room.Name}' is where every new user starts: it cannot be deleted");
-        lock (Topology)
+        await room.ModerationGate.WaitAsync().ConfigureAwait(false);
+        try
         {
-            if (!room.Members.ContainsKey(session.UserKey!))
-                return NotMember(room);
-            // A transient room's owner is only its first admin (see RoomDirectory.Moderation).
-            if (room.RoleOf(session.UserKey!) < (room.Transient ? RoomRole.Admin : RoomRole.Owner))
-                return Error(ErrorCodes.NotPermitted, $"only the owner of '{room.Name}' deletes it");
+            lock (Topology)
+            {
+                if (!room.Members.ContainsKey(session.UserKey!))
+                    return NotMember(room);
+                // A transient room's owner is only its first admin (see RoomDirectory.Moderation).
+                if (room.RoleOf(session.UserKey!) < (room.Transient ? RoomRole.Admin : RoomRole.Owner))
+                    return Error(ErrorCodes.NotPermitted, $"only the owner of '{room.Name}' deletes it");
+            }
+            if (!Remove(room, session.User!))
+                return NoSuchRoom(name);
+            if (!room.Transient)
+            {
+                await store.DeleteRoomAsync(Names.Key(room.Name)).ConfigureAwait(false);
+                await cluster.PublishAsync(new RoomDeleted(room.Name, session.User!)).ConfigureAwait(false);
+            }
+            return room.Name;
         }
-        if (!Remove(room, session.User!))
-            return NoSuchRoom(name);
-        if (!room.Transient)
+        finally
         {
-            await store.DeleteRoomAsync(Names.Key(room.Name)).ConfigureAwait(false);
-            await cluster.PublishAsync(new RoomDeleted(room.Name, session.User!)).ConfigureAwait(false);
+            room.ModerationGate.Release();
         }
-        return room.Name;
     }
 
     /// <summary>Another node's deletion: the room leaves this node's view, and its sessions here hear it.</summary>
@@ -51,11 +63,13 @@ internal sealed partial class RoomDirectory
         {
             if (!_rooms.TryRemove(new KeyValuePair<string, RoomState>(Names.Key(room.Name), room)))
                 return false;
+            room.Deleted = true;
             audience = room.Sessions;
             foreach (var member in room.Members.Keys)
                 RemoveMember(room, member);
             room.RemoveSessions(audience);
         }
+        room.Sequencer.Close();
         Fanout.Deliver(new RoomDeletedEvent(room.Name, by), audience, except: null);
         return true;
     }

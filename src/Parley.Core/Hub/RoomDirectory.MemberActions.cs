@@ -20,6 +20,8 @@ internal sealed partial class RoomDirectory
     {
         if (!Names.IsValid(userName))
             return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
+        if (ReasonRefusal(reason) is { } badReason)
+            return badReason;
         if (FindRoom(name) is not { } room)
             return NoSuchRoom(name);
         if (until <= time.GetUtcNow())
@@ -104,6 +106,8 @@ internal sealed partial class RoomDirectory
                 return Error(ErrorCodes.NotPermitted, $"you own '{room.Name}': make someone else its owner first");
             if (role == RoomRole.Owner && room.RoleOf(me) < RoomRole.Owner)
                 return Error(ErrorCodes.NotPermitted, $"only the owner of '{room.Name}' hands it over");
+            if (role == RoomRole.Owner && !room.Transient && !IsAccount(target))
+                return Error(ErrorCodes.NotPermitted, $"'{member}' is a guest: only an account owns a room");
             changes = role == RoomRole.Owner && target != me
                 ? [new(RoomSetting.Role, On: true, member, RoomRole.Owner), new(RoomSetting.Role, On: false, session.User, RoomRole.Owner), new(RoomSetting.Role, On: true, session.User, RoomRole.Admin)]
                 : [];
@@ -118,10 +122,12 @@ internal sealed partial class RoomDirectory
 
     /// <summary>
     /// Changes a room's settings: <paramref name="isPrivate"/> (invite-only and left out of room
-    /// lists, or neither), <paramref name="moderated"/>, <paramref name="topicLocked"/>; each only
-    /// when given. Admins only.
+    /// lists, or neither), <paramref name="moderated"/>, <paramref name="topicLocked"/> (admins
+    /// only) and <paramref name="topic"/> (as <see cref="SetTopicAsync"/>); each only when given.
+    /// Every refusal comes before any change: the permission first, then the topic, which can
+    /// still be refused for its length, then the settings.
     /// </summary>
-    public Task<Result<IReadOnlyList<RoomChange>>> ConfigureAsync(Session session, string name, bool? isPrivate, bool? moderated, bool? topicLocked)
+    public async Task<Result<Done>> ConfigureAsync(Session session, string name, bool? isPrivate, bool? moderated, bool? topicLocked, string? topic)
     {
         var changes = new List<RoomChange>();
         if (isPrivate is { } p)
@@ -130,7 +136,21 @@ internal sealed partial class RoomDirectory
             changes.Add(new(RoomSetting.Moderated, m));
         if (topicLocked is { } t)
             changes.Add(new(RoomSetting.TopicLocked, t));
-        return ChangeAsync(session, name, changes);
+        if (changes.Count > 0)
+        {
+            if (FindRoom(name) is not { } room)
+                return NoSuchRoom(name);
+            lock (Topology)
+            {
+                if (AdminRefusal(room, session, "change its settings") is { } refused)
+                    return refused;
+            }
+        }
+        if (topic is not null && await SetTopicAsync(session, name, topic).ConfigureAwait(false) is { Ok: false } titled)
+            return titled.Error!;
+        if (changes.Count > 0 && await ChangeAsync(session, name, changes).ConfigureAwait(false) is { Ok: false } changed)
+            return changed.Error!;
+        return Done.Value;
     }
 
     /// <summary>
@@ -160,42 +180,61 @@ internal sealed partial class RoomDirectory
                 return Error(ErrorCodes.NotPermitted, $"'{room.Name}' is private: only its admins add people");
             if (room.Members.ContainsKey(key))
                 return Error(ErrorCodes.AlreadyMember, $"'{added}' is in '{room.Name}' already");
-            if (room.Moderation.Bans.Count > 0 && room.Moderation.Bans.Any(b => b.Matches(added, time.GetUtcNow())))
+            if (room.Moderation.IsBanned(added, time.GetUtcNow()))
                 return Error(ErrorCodes.Banned, $"'{added}' is banned from '{room.Name}': unban first");
             if (!admin && room.Moderation.Limit is { } limit && room.MemberCount + room.JoinsUnderway >= limit)
                 return Error(ErrorCodes.RoomFull, $"'{room.Name}' is full");
         }
         await store.AddMemberAsync(Names.Key(room.Name), key).ConfigureAwait(false);
-        if (ApplyJoin(room, added, origin: null, by: session.User))
-        {
-            await cluster.PublishAsync(new Cluster.MembershipChanged(room.Name, added, Joined: true, By: session.User)).ConfigureAwait(false);
-            await Notices(room, session.User!, RoomNotices.Added(session.User!, added)).ConfigureAwait(false);
-        }
+        if (!ApplyJoin(room, added, origin: null, by: session.User, refuseBanned: true))
+            return room.Members.ContainsKey(key) ? added : await UndoJoinAsync(room, key, added).ConfigureAwait(false);
+        await cluster.PublishAsync(new Cluster.MembershipChanged(room.Name, added, Joined: true, By: session.User)).ConfigureAwait(false);
+        await Notices(room, session.User!, RoomNotices.Added(session.User!, added)).ConfigureAwait(false);
         return added;
     }
 
     /// <summary>
     /// A stored room's owner is leaving (and others stay): the room passes to an admin, else a
-    /// voiced member, else a member online, each in name order. (Who has been a member longest is
-    /// not kept.) Made as the owner's own role change, so every protocol and node sees it.
+    /// voiced member, else an account online, else any account, each in name order. (Who has
+    /// been a member longest is not kept.) Guests are passed over: their roles are not stored.
+    /// Made as the owner's own role change, so every protocol and node sees it; tried again with
+    /// the next heir if the first left meanwhile.
     /// </summary>
     private async Task HandOverAsync(Session session, RoomState room)
     {
         var me = session.UserKey!;
-        string? heir;
-        lock (Topology)
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            if (room.Transient || room.RoleOf(me) != RoomRole.Owner)
+            string? heir;
+            lock (Topology)
+            {
+                if (room.Transient || room.RoleOf(me) != RoomRole.Owner)
+                    return;
+                heir = room.Members.Where(m => m.Key != me && IsAccount(m.Key))
+                    .OrderByDescending(m => room.RoleOf(m.Key))
+                    .ThenByDescending(m => _presence.IsOnlineKey(m.Key))
+                    .ThenBy(m => m.Value, NaturalNameOrder.Instance)
+                    .Select(m => m.Value).FirstOrDefault();
+            }
+            if (heir is null)
                 return;
-            heir = room.Members.Where(m => m.Key != me)
-                .OrderByDescending(m => room.RoleOf(m.Key))
-                .ThenByDescending(m => _presence.IsOnlineKey(m.Key))
-                .ThenBy(m => m.Value, NaturalNameOrder.Instance)
-                .Select(m => m.Value).FirstOrDefault();
+            var changed = await ChangeAsync(session, room.Name, [new(RoomSetting.Role, On: true, heir, RoomRole.Owner), new(RoomSetting.Role, On: false, session.User, RoomRole.Owner)]).ConfigureAwait(false);
+            if (changed.Ok)
+                return;
         }
-        if (heir is null)
-            return;
-        await ChangeAsync(session, room.Name, [new(RoomSetting.Role, On: true, heir, RoomRole.Owner), new(RoomSetting.Role, On: false, session.User, RoomRole.Owner)]).ConfigureAwait(false);
+    }
+
+    /// <summary>An account's key (not an IRC guest's, whose roles end with it). Call under the topology lock.</summary>
+    private bool IsAccount(string userKey) => knownUsers.IsKnown(userKey) && !_presence.IsGuestOnline(userKey);
+
+    /// <summary>
+    /// A join whose store write was made but which found the room deleted, or the user banned,
+    /// once it came to apply: the store forgets the membership again.
+    /// </summary>
+    private async Task<Result<string>> UndoJoinAsync(RoomState room, string userKey, string userName)
+    {
+        await store.RemoveMemberAsync(Names.Key(room.Name), userKey).ConfigureAwait(false);
+        return room.Deleted ? NoSuchRoom(room.Name) : Error(ErrorCodes.Banned, $"'{userName}' is banned from '{room.Name}'");
     }
 
     /// <summary>Why the session may not moderate the room, or null. Call under the topology lock.</summary>

@@ -25,7 +25,7 @@ internal sealed partial class RoomDirectory
     {
         var moderation = room.Moderation;
         var invited = room.Invited.Contains(userKey);
-        if (!invited && moderation.Bans.Count > 0 && moderation.Bans.Any(b => b.Matches(userName, time.GetUtcNow())))
+        if (!invited && moderation.IsBanned(userName, time.GetUtcNow()))
             return Error(ErrorCodes.Banned, $"you are banned from '{room.Name}'");
         if (moderation.InviteOnly && !invited)
             return Error(ErrorCodes.InviteOnly, $"'{room.Name}' is invite-only");
@@ -59,8 +59,18 @@ internal sealed partial class RoomDirectory
             return null;
         if (moderation.Moderated)
             return Error(ErrorCodes.Muted, $"'{room.Name}' is moderated: only voiced members speak");
-        if (moderation.Bans.Count > 0 && moderation.Bans.Any(b => b.Matches(userName, time.GetUtcNow())))
+        if (moderation.IsBanned(userName, time.GetUtcNow()))
             return Error(ErrorCodes.Muted, $"you are banned from '{room.Name}' and cannot speak in it");
+        return null;
+    }
+
+    /// <summary>A kick's or ban's reason: at most a topic's length, on one line (it is shown in a line of history, and in IRC's KICK).</summary>
+    private ChatError? ReasonRefusal(string reason)
+    {
+        if (TextLength.Exceeds(reason, limits.MaxTopicChars))
+            return Error(ErrorCodes.BadField, $"a reason is at most {limits.MaxTopicChars} characters");
+        if (reason.Any(char.IsControl))
+            return Error(ErrorCodes.BadField, "a reason is one line, without control characters");
         return null;
     }
 
@@ -103,8 +113,8 @@ internal sealed partial class RoomDirectory
                 return NoSuchRoom(name);
             var moderation = room.Moderation with
             {
-                Bans = room.Moderation.Bans.Where(b => !(b.Until <= now)).ToList(),
-                Mutes = room.Moderation.Mutes.Where(m => !(m.Until <= now)).ToList(),
+                Bans = room.Moderation.Bans.Where(b => b.InForce(now)).ToList(),
+                Mutes = room.Moderation.Mutes.Where(m => m.InForce(now)).ToList(),
             };
             // Roles of members only: an account keeps its role while away, but it is not shown.
             var roles = room.Roles.Where(r => room.Members.ContainsKey(r.Key))
@@ -144,6 +154,9 @@ internal sealed partial class RoomDirectory
         Dictionary<string, RoomRole> rolesBefore;
         lock (Topology)
         {
+            // Deleted while this change waited for the gate.
+            if (room.Deleted)
+                return NoSuchRoom(room.Name);
             if (!room.Members.ContainsKey(myKey))
                 return NotMember(room);
             var myRole = room.RoleOf(myKey);
@@ -159,9 +172,14 @@ internal sealed partial class RoomDirectory
                     if ((change.Role == RoomRole.Owner || room.RoleOf(target) == RoomRole.Owner) && myRole < RoomRole.Owner && !room.Transient)
                         return Error(ErrorCodes.NotPermitted, $"only the owner of '{room.Name}' changes its owner");
                 }
-                else if (change.Setting == RoomSetting.Mute && OutranksRefusal(room, myKey, change.Value ?? "", "mute") is { } refused)
+                // Lifting a mute or a ban is never refused this way: an heir muted before it became the owner can be unmuted.
+                else if (change.On && change.Setting == RoomSetting.Mute && OutranksRefusal(room, myKey, change.Value ?? "", "mute") is { } refused)
                 {
                     return refused;
+                }
+                else if (change.On && change.Setting == RoomSetting.Ban && Names.IsValid(change.Value ?? "") && OutranksRefusal(room, myKey, change.Value!, "ban") is { } banRefused)
+                {
+                    return banRefused;
                 }
             }
             var moderation = before = room.Moderation;
@@ -295,9 +313,11 @@ internal sealed partial class RoomDirectory
                 .ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal),
         };
 
-    /// <summary>Removes a member, who hears it too, with a reason; an admin may kick anyone but the owner, the owner anyone.</summary>
+    /// <summary>Removes a member, who hears it too, with a reason; an admin may kick anyone but a stored room's owner, the owner anyone but itself (it hands the room over and leaves instead).</summary>
     public async Task<Result<string>> KickAsync(Session session, string name, string userName, string reason)
     {
+        if (ReasonRefusal(reason) is { } badReason)
+            return badReason;
         if (FindRoom(name) is not { } room)
             return NoSuchRoom(name);
         var myKey = session.UserKey!;
@@ -313,6 +333,9 @@ internal sealed partial class RoomDirectory
                 return Error(ErrorCodes.NotInRoom, $"'{userName}' is not in '{room.Name}'");
             if (room.RoleOf(target) == RoomRole.Owner && room.RoleOf(myKey) < RoomRole.Owner && !room.Transient)
                 return Error(ErrorCodes.NotPermitted, $"only the owner may kick the owner of '{room.Name}'");
+            // Kicked, the owner would leave the room with nobody to run it.
+            if (target == myKey && room.RoleOf(myKey) == RoomRole.Owner && !room.Transient)
+                return Error(ErrorCodes.NotPermitted, $"you own '{room.Name}': leave it instead, and it passes to an heir");
         }
         await RemoveByModeratorAsync(room, new KickEvent(room.Name, targetName, session.User!, reason)).ConfigureAwait(false);
         return targetName;
@@ -324,17 +347,32 @@ internal sealed partial class RoomDirectory
         var target = Names.Key(kick.User);
         if (!room.Transient && knownUsers.IsKnown(target))
             await store.RemoveMemberAsync(Names.Key(room.Name), target).ConfigureAwait(false);
-        if (RemoveKicked(room, kick) is not { } roleTaken || room.Transient)
-            return;
-        // The role went with the membership: the store forgets it too (other nodes drop it on the kick).
-        if (roleTaken)
+        if (room.Transient)
         {
-            RoomModeration snapshot;
-            lock (Topology)
-                snapshot = Snapshot(room);
-            await store.SetModerationAsync(Names.Key(room.Name), snapshot).ConfigureAwait(false);
+            RemoveKicked(room, kick);
+            return;
         }
-        await cluster.PublishAsync(new MemberKicked(room.Name, kick.User, kick.By, kick.Reason, kick.Ban)).ConfigureAwait(false);
+        // Under the gate, and written under the topology lock, as every moderation change is: a
+        // change made meanwhile cannot be overwritten in the store by this older snapshot.
+        await room.ModerationGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (RemoveKicked(room, kick) is not { } roleTaken)
+                return;
+            // The role went with the membership: the store forgets it too (other nodes drop it on the kick).
+            if (roleTaken)
+            {
+                Task stored;
+                lock (Topology)
+                    stored = store.SetModerationAsync(Names.Key(room.Name), Snapshot(room));
+                await stored.ConfigureAwait(false);
+            }
+            await cluster.PublishAsync(new MemberKicked(room.Name, kick.User, kick.By, kick.Reason, kick.Ban)).ConfigureAwait(false);
+        }
+        finally
+        {
+            room.ModerationGate.Release();
+        }
         // A ban's line says it already.
         if (!kick.Ban)
             await Notices(room, kick.By, RoomNotices.Removed(kick.By, kick.User, kick.Reason)).ConfigureAwait(false);

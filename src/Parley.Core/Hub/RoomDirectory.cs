@@ -178,7 +178,7 @@ internal sealed partial class RoomDirectory(
                 // Nothing of a guest is stored, nor anything of a transient room (nor do other nodes see it).
                 if (!session.IsGuest && !room.Transient)
                     await store.AddMemberAsync(Names.Key(room.Name), Names.Key(me)).ConfigureAwait(false);
-                (joined, holding) = (ApplyJoin(room, me, origin: session, heldPlace: true), false);
+                (joined, holding) = (ApplyJoin(room, me, origin: session, heldPlace: true, refuseBanned: true), false);
             }
             finally
             {
@@ -187,6 +187,13 @@ internal sealed partial class RoomDirectory(
                     lock (Topology)
                         room.JoinsUnderway--;
                 }
+            }
+            if (!joined && !room.Members.ContainsKey(Names.Key(me)))
+            {
+                if (session.IsGuest || room.Transient)
+                    return room.Deleted ? NoSuchRoom(name) : Error(ErrorCodes.Banned, $"you are banned from '{room.Name}'");
+                var undone = await UndoJoinAsync(room, Names.Key(me), me).ConfigureAwait(false);
+                return undone.Error!;
             }
             if (joined && !room.Transient)
                 await cluster.PublishAsync(new MembershipChanged(room.Name, me, Joined: true)).ConfigureAwait(false);
@@ -250,7 +257,8 @@ internal sealed partial class RoomDirectory(
         if (!room.Transient)
         {
             await cluster.PublishAsync(new Cluster.TopicChanged(room.Name, topic, me)).ConfigureAwait(false);
-            await Notices(room, me, RoomNotices.Topic(me, topic)).ConfigureAwait(false);
+            if (topic != previous)
+                await Notices(room, me, RoomNotices.Topic(me, topic)).ConfigureAwait(false);
         }
         return Done.Value;
     }
@@ -407,7 +415,8 @@ internal sealed partial class RoomDirectory(
     /// <summary>Makes the user a member in this node's view and tells the room (in a large room, see <see cref="MembershipAudience"/>); false if it already was one.</summary>
     /// <param name="heldPlace">The join counted in <see cref="RoomState.JoinsUnderway"/>: it gives its place back as it becomes a member.</param>
     /// <param name="by">The member who added the user (native <c>invite</c>), if not the user itself.</param>
-    public bool ApplyJoin(RoomState room, string user, Session? origin, bool heldPlace = false, string? by = null)
+    /// <param name="refuseBanned">A join made on this node: refused if a ban came while its store write was under way (not for another node's, already made there).</param>
+    public bool ApplyJoin(RoomState room, string user, Session? origin, bool heldPlace = false, string? by = null, bool refuseBanned = false)
     {
         var key = Names.Key(user);
         Session[] audience;
@@ -415,6 +424,9 @@ internal sealed partial class RoomDirectory(
         {
             if (heldPlace)
                 room.JoinsUnderway--;
+            // Deleted, or the user banned, while the join's store write was under way.
+            if (room.Deleted || (refuseBanned && !room.Invited.Contains(key) && room.Moderation.IsBanned(user, time.GetUtcNow())))
+                return false;
             // A join uses up the user's invitation, on every node (another node's join arrives here).
             room.Invited.Remove(key);
             if (!AddMember(room, key, user))
@@ -477,6 +489,9 @@ internal sealed partial class RoomDirectory(
             room.Members[newKey] = newName;
             if (room.Roles.TryRemove(oldKey, out var role))
                 room.Roles[newKey] = role;
+            // A mute is by name: it follows the guest to its new one.
+            if (room.Moderation.Mutes.Any(m => Names.Key(m.User) == oldKey))
+                room.Moderation = room.Moderation with { Mutes = room.Moderation.Mutes.Select(m => Names.Key(m.User) == oldKey ? m with { User = newName } : m).ToList() };
         }
     }
 

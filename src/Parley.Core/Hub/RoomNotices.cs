@@ -37,8 +37,9 @@ internal static class RoomNotices
             if (change.Setting == RoomSetting.Role && !change.On
                 && applied.Any(c => c.Setting == RoomSetting.Role && c.On && string.Equals(c.Value, change.Value, StringComparison.OrdinalIgnoreCase)))
                 continue;
-            // Handing a room over on leaving takes the owner's role from the one who leaves: implied.
-            if (change.Setting == RoomSetting.Role && !change.On && string.Equals(change.Value, by, StringComparison.OrdinalIgnoreCase))
+            // Handing a room over takes the owner's role from the one who hands it: implied by the heir's.
+            if (change.Setting == RoomSetting.Role && !change.On && change.Role == RoomRole.Owner
+                && applied.Any(c => c.Setting == RoomSetting.Role && c.On && c.Role == RoomRole.Owner))
                 continue;
             if (change.Setting == RoomSetting.Role && change.On && string.Equals(change.Value, by, StringComparison.OrdinalIgnoreCase))
                 parts.Add($"became {Noun(change.Role)}");

@@ -42,6 +42,9 @@ internal sealed class RoomState(string name, string topic, ConversationSequencer
     /// </summary>
     public SemaphoreSlim ModerationGate => LazyInitializer.EnsureInitialized(ref _moderationGate, () => new SemaphoreSlim(1, 1));
 
+    /// <summary>The room was deleted: it is out of the directory, and a join or change still under way must not bring it back. Set under the topology lock.</summary>
+    public volatile bool Deleted;
+
     /// <summary>Joins past their checks and not yet members (their store write is under way): they count against the member limit. Guarded by the topology lock.</summary>
     public int JoinsUnderway { get; set; }
 

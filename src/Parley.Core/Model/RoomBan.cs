@@ -11,16 +11,22 @@ public sealed record RoomBan(string Mask, string By, DateTimeOffset At, DateTime
     /// <remarks>Checked on every send by a member without a voice: the nick part is a slice, not a split.</remarks>
     public bool Matches(string userName, DateTimeOffset now)
     {
-        if (Until <= now)
+        if (!InForce(now))
             return false;
         var bang = Mask.IndexOf('!');
         return Glob.Matches(bang < 0 ? Mask : Mask.AsSpan(0, bang), userName);
     }
+
+    /// <summary>Not ended yet: no end, or an end after <paramref name="now"/>.</summary>
+    public bool InForce(DateTimeOffset now) => !(Until <= now);
 }
 
-/// <summary>A member who may not speak in a room until <see cref="Until"/> (for good when null), whatever its role below the muter's.</summary>
+/// <summary>A member who may not speak in a room until <see cref="Until"/> (until unmuted when null), whatever its role; only the owner is never muted.</summary>
 public sealed record RoomMute(string User, string By, DateTimeOffset At, DateTimeOffset? Until = null)
 {
     public bool Holds(string userName, DateTimeOffset now) =>
-        !(Until <= now) && string.Equals(User, userName, StringComparison.OrdinalIgnoreCase);
+        InForce(now) && string.Equals(User, userName, StringComparison.OrdinalIgnoreCase);
+
+    /// <inheritdoc cref="RoomBan.InForce"/>
+    public bool InForce(DateTimeOffset now) => !(Until <= now);
 }

@@ -23,6 +23,9 @@ public sealed record RoomModeration(
     /// <summary>Private (native <c>room</c>'s <c>private</c>): joined by invitation only and left out of others' room lists.</summary>
     public bool Private => InviteOnly && Secret;
 
+    /// <summary>Whether a ban in force matches the user. Runs on sends and joins: no allocation when there are no bans.</summary>
+    public bool IsBanned(string userName, DateTimeOffset now) => Bans.Count > 0 && Bans.Any(b => b.Matches(userName, now));
+
     /// <summary>A stored room's to begin with: nothing set (any member may change the topic, as before rooms had moderation).</summary>
     public static readonly RoomModeration Default = new(false, false, false, false, null, null, ReadOnlyDictionary<string, RoomRole>.Empty, []);
 }

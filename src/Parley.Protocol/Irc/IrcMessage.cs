@@ -21,6 +21,8 @@ public sealed record IrcMessage(IReadOnlyDictionary<string, string> Tags, string
     /// </summary>
     public bool Trailing { get; init; }
 
+    private static readonly System.Buffers.SearchValues<char> LineBreaks = System.Buffers.SearchValues.Create("\r\n\0");
+
     /// <summary>The line without its CRLF. Only the last parameter may be empty, hold a space or start with ':'.</summary>
     public override string ToString()
     {
@@ -49,7 +51,13 @@ public sealed record IrcMessage(IReadOnlyDictionary<string, string> Tags, string
             var last = i == Params.Count - 1;
             if (last && (Trailing || p.Length == 0 || p.Contains(' ') || p[0] == ':'))
             {
-                line.Append(" :").Append(p);
+                // Text from the other protocols (a topic, a kick's reason) may hold line breaks: they
+                // must not end this line and start one of the sender's choosing.
+                line.Append(" :").Append(p.AsSpan().IndexOfAny(LineBreaks) < 0 ? p : string.Create(p.Length, p, static (span, text) =>
+                {
+                    text.AsSpan().CopyTo(span);
+                    span.ReplaceAny(LineBreaks, ' ');
+                }));
                 continue;
             }
             if (p.Length == 0 || p.Contains(' ') || p[0] == ':')

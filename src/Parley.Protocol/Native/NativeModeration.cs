@@ -17,17 +17,11 @@ internal static class NativeModeration
         var room = r.String("room");
         var topic = r.OptionalString("topic");
         var (isPrivate, moderated, topicLocked) = (r.OptionalBoolean("private"), r.OptionalBoolean("moderated"), r.OptionalBoolean("topicLocked"));
-        if (isPrivate is not null || moderated is not null || topicLocked is not null)
+        if (topic is not null || isPrivate is not null || moderated is not null || topicLocked is not null)
         {
-            var changed = await s.Hub.ConfigureRoomAsync(s, room, isPrivate, moderated, topicLocked);
+            var changed = await s.Hub.ConfigureRoomAsync(s, room, isPrivate, moderated, topicLocked, topic);
             if (!changed.Ok)
                 return changed.Error!;
-        }
-        if (topic is not null)
-        {
-            var titled = await s.Hub.SetTopicAsync(s, room, topic);
-            if (!titled.Ok)
-                return titled.Error!;
         }
         var settings = s.Hub.RoomSettings(s, room);
         return settings.Ok ? Reply.With(settings.Value!, WriteSettings) : settings.Error!;

@@ -72,7 +72,8 @@ public sealed class ChatCommandTests : IAsyncLifetime
         await bob.NextAsync("join", e => e.GetProperty("room").GetString() == "Dev");
 
         alice.Input.Send("/mute bob 30m");
-        await alice.Output.WaitForLineAsync("alice changed #Dev: bob muted until");
+        // The room's system line, as news.
+        await alice.Output.WaitForLineAsync("#Dev alice muted bob until ");
         Assert.Equal("muted", await bob.ErrorAsync("send", new { room = "Dev", text = "hi" }));
         alice.Input.Send("/op bob");
         alice.Input.Send("/private");
@@ -82,7 +83,7 @@ public sealed class ChatCommandTests : IAsyncLifetime
         Assert.Contains(alice.Output.Lines, l => l.StartsWith("-- muted: bob until "));
 
         alice.Input.Send("/ban bob 2h spamming");
-        await alice.Output.WaitForLineAsync("bob was banned from #Dev by alice (spamming)");
+        await alice.Output.WaitForLineAsync("#Dev alice banned bob until ");
         Assert.Equal("banned", await bob.ErrorAsync("join", new { room = "Dev" }));
         alice.Input.Send("/kick");
         alice.Input.Send("/delete Dev");
@@ -139,11 +140,11 @@ public sealed class ChatCommandTests : IAsyncLifetime
             await bob.OkAsync("join", new { room = "team" });
         await using var irc = await IrcClient.SignInAsync(_server.IrcPort, "owner");
         await irc.SendAsync("KICK #team bob :off topic");
-        await alice.Output.WaitForLineAsync("bob was removed from #team by owner (off topic)");
+        await alice.Output.WaitForLineAsync("#team owner removed bob: off topic");
         await irc.SendAsync("PART #team :lunch");
         await alice.Output.WaitForLineAsync("owner left #team (lunch)");
         // The owner left: the room is alice's now, the one member online.
-        await alice.Output.WaitForLineAsync("owner changed #team: alice is now owner, owner is no longer owner");
+        await alice.Output.WaitForLineAsync("#team owner made alice the owner");
         Assert.Equal(0, await Finish(alice));
     }
 

@@ -104,6 +104,10 @@ public sealed class ModerationTests : IAsyncLifetime
         var (alice, bob, carol) = await RoomOfThreeAsync();
         await using var _ = alice; await using var __ = bob; await using var ___ = carol;
 
+        Assert.Equal("bad_field", await alice.ErrorAsync("kick", new { room = "dev", user = "bob", reason = "x\r\n:eve!eve@parley PRIVMSG #dev :forged" }));
+        Assert.Equal("bad_field", await alice.ErrorAsync("ban", new { room = "dev", user = "bob", reason = new string('r', 301) }));
+        // The owner cannot kick itself out of its room (it would be left without one).
+        Assert.Equal("not_permitted", await alice.ErrorAsync("kick", new { room = "dev", user = "alice" }));
         Assert.Equal("bob", (await alice.OkAsync("kick", new { room = "dev", user = "BOB", reason = "calm down" })).GetProperty("user").GetString());
         foreach (var client in new[] { bob, carol })
         {
@@ -181,6 +185,13 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal("not_permitted", await carol.ErrorAsync("mute", new { room = "Dev", user = "alice" }));
         await alice.OkAsync("unmute", new { room = "Dev", user = "carol" });
         await carol.OkAsync("send", new { room = "Dev", text = "thanks" });
+
+        // A muted member who becomes the owner can still be unmuted: by itself.
+        await alice.OkAsync("mute", new { room = "Dev", user = "bob" });
+        await alice.OkAsync("role", new { room = "Dev", user = "bob", role = "owner" });
+        Assert.Equal("muted", await bob.ErrorAsync("send", new { room = "Dev", text = "mine now" }));
+        await bob.OkAsync("unmute", new { room = "Dev", user = "bob" });
+        await bob.OkAsync("send", new { room = "Dev", text = "mine now" });
     }
 
     [Fact]

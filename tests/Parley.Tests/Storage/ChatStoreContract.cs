@@ -134,6 +134,29 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_former_member_of_a_deleted_room_joins_its_successor_with_nothing_read_ahead()
+    {
+        await AddUser("alice");
+        await AddUser("bob");
+        var dev = ConversationKey.ForRoom("dev");
+        Assert.True(await _store.TryCreateRoomAsync(new RoomRecord("dev", "", T0, ["alice", "bob"])));
+        for (var i = 0; i < 5; i++)
+            await _store.AppendAsync(RoomMessage("alice", $"old {i}", "dev"));
+        await _store.SetReadAsync("bob", dev, 5);
+        await _store.RemoveMemberAsync("dev", "bob");
+        await _store.DeleteRoomAsync("dev");
+
+        Assert.True(await _store.TryCreateRoomAsync(new RoomRecord("dev", "", T0, ["alice"])));
+        await _store.AppendAsync(RoomMessage("alice", "new 1", "dev"));
+        await _store.AppendAsync(RoomMessage("alice", "new 2", "dev"));
+        await _store.AddMemberAsync("dev", "bob");
+        await _store.AppendAsync(RoomMessage("alice", "new 3", "dev"));
+        await _store.AppendAsync(RoomMessage("alice", "new 4", "dev"));
+        var state = (await _store.ConversationsAsync("bob")).Single(c => c.Conversation == dev);
+        Assert.Equal((4L, 2L, 2L), (state.LastSeq, state.ReadSeq, state.Unread));
+    }
+
+    [Fact]
     public async Task Users_are_unique_ignoring_case_and_keep_their_spelling()
     {
         Assert.True(await AddUser("Alice"));

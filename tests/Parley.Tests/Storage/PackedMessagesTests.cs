@@ -37,4 +37,41 @@ public sealed class PackedMessagesTests
         var refused = Assert.Throws<InvalidDataException>(() => PackedMessages.Decode("r:lobby", packed));
         Assert.Contains("layout 9", refused.Message);
     }
+
+    [Fact]
+    public void A_layout_one_row_written_before_system_lines_still_reads_with_none_marked()
+    {
+        // Layout 1 as Parley wrote it: a byte 1, the count, then each message's fields and no flags.
+        using var bytes = new MemoryStream();
+        using (var w = new BinaryWriter(bytes, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write((byte)1);
+            w.Write7BitEncodedInt(2);
+            foreach (var (seq, text) in new[] { (1L, "first"), (2L, "second") })
+            {
+                w.Write(seq);
+                w.Write($"m{seq}");
+                w.Write(T0.ToUnixTimeMilliseconds());
+                w.Write("alice");
+                w.Write(true);
+                w.Write("lobby");
+                w.Write(false);
+                w.Write(text);
+            }
+        }
+        var decoded = PackedMessages.Decode("r:lobby", bytes.ToArray());
+        Assert.Equal([new("m1", "r:lobby", 1, T0, "alice", "lobby", null, "first"), new StoredMessage("m2", "r:lobby", 2, T0, "alice", "lobby", null, "second")], decoded);
+        Assert.All(decoded, m => Assert.False(m.IsSystem));
+    }
+
+    [Fact]
+    public void A_system_line_keeps_its_mark_among_plain_messages()
+    {
+        var messages = new List<StoredMessage>
+        {
+            new("m1", "r:lobby", 1, T0, "alice", "lobby", null, "hi"),
+            new("m2", "r:lobby", 2, T0, "alice", "lobby", null, "alice removed bob") { IsSystem = true },
+        };
+        Assert.Equal([false, true], PackedMessages.Decode("r:lobby", new PackedMessages().Encode(messages).ToArray()).Select(m => m.IsSystem));
+    }
 }

@@ -42,10 +42,16 @@ const handlers = {
     memberLeft(event, event.by !== undefined);
   },
 
-  /** A moderator changed the room's settings, roles, bans or mutes: ask where it stands now. */
+  /**
+   * A moderator changed the room's settings, roles, bans or mutes: the open room asks where it
+   * stands now; any other forgets what it knew, and asks when opened (a change in a big room is
+   * not a request from every page that ever opened it).
+   */
   room_changed({ room }) {
     const conv = store.conversation(roomKey(room));
-    if (conv && (conv.settings || store.activeKey === conv.key)) loadRoomSettings(conv).catch(() => {});
+    if (!conv) return;
+    if (store.activeKey === conv.key) loadRoomSettings(conv).catch(() => {});
+    else conv.settings = null;
   },
 
   room_deleted({ room, by }) {

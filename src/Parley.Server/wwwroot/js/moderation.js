@@ -31,10 +31,22 @@ export function mayModerate(conv, user) {
   return powersIn(conv).admin && user.toLowerCase() !== store.me.toLowerCase() && roleOf(conv, user) !== 'owner';
 }
 
-export async function loadRoomSettings(conv) {
-  const settings = await request('room', { room: conv.name });
-  applySettings(settings);
-  return settings;
+// Room key -> the `room` request in flight; one asked for meanwhile runs once after it.
+const loading = new Map();
+
+/** Asks for the room's settings; calls made while one is in flight share a single next request. */
+export function loadRoomSettings(conv) {
+  const running = loading.get(conv.key);
+  if (running) {
+    running.again ??= running.done.then(() => loadRoomSettings(conv));
+    return running.again;
+  }
+  const entry = {};
+  entry.done = request('room', { room: conv.name }).then(applySettings).finally(() => {
+    if (loading.get(conv.key) === entry) loading.delete(conv.key);
+  });
+  loading.set(conv.key, entry);
+  return entry.done;
 }
 
 /** Changes settings (`private`, `moderated`, `topicLocked`, `topic`) and keeps the reply. */
@@ -64,11 +76,12 @@ export async function deleteRoom(conv) {
 
 function applySettings(settings) {
   const conv = store.conversation(roomKey(settings.room));
-  if (!conv) return;
+  if (!conv) return settings;
   conv.settings = settings;
   conv.topic = settings.topic;
   conv.memberCount = settings.members;
   store.changed();
+  return settings;
 }
 
 /** A time `minutes` from now, as the server takes it. */

@@ -15,7 +15,10 @@ export function mountPersonCard(store) {
     current.user = null;
   });
   store.subscribe(() => {
-    if (dialog.open && current.conv && current.conv.settings !== current.drawn) draw();
+    if (!dialog.open || !current.conv) return;
+    // The room is gone (left, removed, deleted): so is what the card offered in it.
+    if (store.conversation(current.conv.key) !== current.conv) dialog.close();
+    else if (current.conv.settings !== current.drawn) draw();
   });
 }
 
@@ -47,7 +50,7 @@ function draw() {
   const actions = [
     el('button', { id: 'person-message', className: 'button primary', type: 'button', onclick: () => message(user) }, mine ? 'Note to self' : 'Message'),
   ];
-  if (mayModerate(conv, user)) {
+  if (conv.settings && mayModerate(conv, user)) {
     const muted = conv.settings.mutes.some((m) => m.user.toLowerCase() === user.toLowerCase());
     if (powersIn(conv).owner || role !== 'admin')
       actions.push(role === 'admin'

@@ -54,6 +54,8 @@ function draw(conv) {
     return;
   }
   const can = powersIn(conv);
+  // A redraw (someone else's change) keeps the topic the user is typing, and its place.
+  const typing = document.activeElement?.id === 'settings-topic' ? document.activeElement.value : null;
   replaceChildren(body,
     el('div', { className: 'settings-room' }, avatar(s.room, { room: true }),
       el('div', {}, el('div', { className: 'room-name' }, s.room),
@@ -65,6 +67,11 @@ function draw(conv) {
     restrictions(conv, 'Banned', s.bans, 'Unban', (user) => actOn(conv, 'unban', user), can.admin),
     restrictions(conv, 'Muted', s.mutes, 'Unmute', (user) => actOn(conv, 'unmute', user), can.admin),
     footer(conv, can));
+  const topic = byId('settings-topic');
+  if (typing !== null && !topic.disabled) {
+    topic.value = typing;
+    topic.focus();
+  }
 }
 
 const article = (role) => (role === 'admin' || role === 'owner' ? 'an' : 'a');
