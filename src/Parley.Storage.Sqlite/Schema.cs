@@ -20,8 +20,9 @@ internal static class Schema
     /// 3: rooms have a <c>moderation</c> column (roles, settings, bans as JSON, <see cref="Core.Storage.ModerationJson"/>); null until first changed.
     /// 4: reads have a <c>ts</c> column (Unix ms): the last time the user marked read by time (IRC's
     /// read-marker); null until first marked so.
+    /// 5: users have a <c>state</c> column (<see cref="Core.Model.AccountState"/>: 0 active, 1 disabled, 2 deleted).
     /// </summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>Creates what is missing, migrating a version 0 database first; one transaction.</summary>
     public static void Apply(SqliteConnection connection)
@@ -40,6 +41,8 @@ internal static class Schema
             Execute(connection, "ALTER TABLE rooms ADD COLUMN moderation TEXT");
         if (Scalar(connection, "SELECT 1 FROM pragma_table_info('reads') WHERE name = 'ts'") is null)
             Execute(connection, "ALTER TABLE reads ADD COLUMN ts INTEGER");
+        if (Scalar(connection, "SELECT 1 FROM pragma_table_info('users') WHERE name = 'state'") is null)
+            Execute(connection, "ALTER TABLE users ADD COLUMN state INTEGER NOT NULL DEFAULT 0");
         Execute(connection, $"PRAGMA user_version = {Version}");
         transaction.Commit();
     }

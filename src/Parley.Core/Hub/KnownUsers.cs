@@ -6,7 +6,8 @@ namespace Parley.Core.Hub;
 
 /// <summary>
 /// User key → display name, for users known to exist, so that naming a user (a direct message,
-/// a read mark, a guest's choice of name) rarely costs a store read. Users are never deleted.
+/// a read mark, a guest's choice of name) rarely costs a store read. A deleted account is
+/// forgotten (<see cref="Forget"/>) and not found again: its tombstone keeps its name, not its existence.
 /// Filled by the directory (members loaded at start, room creators) and by accounts (register,
 /// login), read by messaging and guests.
 ///
@@ -18,6 +19,9 @@ internal sealed class KnownUsers(IChatStore store)
 
     public void Add(string userKey, string name) => _names[userKey] = name;
 
+    /// <summary>The account was deleted (here or on another node).</summary>
+    public void Forget(string userKey) => _names.TryRemove(userKey, out _);
+
     /// <summary>Whether the key is known here to be an account's (a member loaded at start, or one signed in or created since).</summary>
     public bool IsKnown(string userKey) => _names.ContainsKey(userKey);
 
@@ -28,7 +32,7 @@ internal sealed class KnownUsers(IChatStore store)
         if (_names.TryGetValue(key, out var known))
             return known;
         var user = await store.FindUserAsync(key).ConfigureAwait(false);
-        if (user is null)
+        if (user is null || user.State == AccountState.Deleted)
             return null;
         _names[key] = user.Name;
         return user.Name;

@@ -31,6 +31,8 @@ public static class ErrorCodes
     public const string BadToken = "bad_token";
     public const string NoSuchUser = "no_such_user";
     public const string GuestNotAllowed = "guest_not_allowed";
+    /// <summary>The account is disabled by the operator: right password, but no sign-in.</summary>
+    public const string AccountDisabled = "disabled";
 
     // Rooms and messages.
     public const string NoSuchRoom = "no_such_room";
@@ -64,4 +66,10 @@ public static class ByeReasons
     public const string SignInTimeout = "sign_in_timeout";
     public const string Killed = "killed";
     public const string PingTimeout = "ping_timeout";
+    /// <summary>The user changed its password or signed out everywhere, or the operator reset its password.</summary>
+    public const string SignedOut = "signed_out";
+    /// <summary>The operator disabled the account.</summary>
+    public const string Disabled = "disabled";
+    /// <summary>The account was deleted, by its owner or the operator.</summary>
+    public const string AccountDeleted = "account_deleted";
 }
