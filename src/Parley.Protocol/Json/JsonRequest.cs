@@ -10,7 +10,7 @@ namespace Parley.Protocol.Json;
 /// Owns its <see cref="JsonDocument"/> and the rented bytes it was parsed from: dispose after the
 /// reply is written (the id refers to them too).
 /// </summary>
-public sealed class JsonRequest(JsonDocument document, byte[] input, RequestId? id, string type) : IDisposable
+public sealed partial class JsonRequest(JsonDocument document, byte[] input, RequestId? id, string type) : IDisposable
 {
     private bool _disposed;
 
