@@ -68,7 +68,7 @@ internal sealed partial class Accounts
         var key = Names.Key(userName);
         if (!await _store.DeleteUserAsync(key).ConfigureAwait(false))
             return false;
-        _knownUsers.Forget(key);
+        _knownUsers.MarkDeleted(key);
         await _rooms.RemoveDeletedAsync(userName).ConfigureAwait(false);
         await _operators.SignOutAsync(userName, "Account deleted", ByeReasons.AccountDeleted, except).ConfigureAwait(false);
         return true;

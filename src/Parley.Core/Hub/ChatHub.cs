@@ -291,7 +291,7 @@ public sealed partial class ChatHub
                 break;
             case UserKilled killed:
                 if (killed.Bye == ByeReasons.AccountDeleted)
-                    _knownUsers.Forget(Names.Key(killed.User));
+                    _knownUsers.MarkDeleted(Names.Key(killed.User));
                 _operators.ApplyRemote(killed);
                 break;
         }

@@ -6,8 +6,9 @@ namespace Parley.Core.Hub;
 
 /// <summary>
 /// User key → display name, for users known to exist, so that naming a user (a direct message,
-/// a read mark, a guest's choice of name) rarely costs a store read. A deleted account is
-/// forgotten (<see cref="Forget"/>) and not found again: its tombstone keeps its name, not its existence.
+/// a read mark, a guest's choice of name) rarely costs a store read. A deleted account's name is
+/// still found (its tombstone keeps the name taken, and its direct conversations readable), and
+/// marked deleted (<see cref="IsDeleted"/>), so that nothing new is sent to it.
 /// Filled by the directory (members loaded at start, room creators) and by accounts (register,
 /// login), read by messaging and guests.
 ///
@@ -16,11 +17,15 @@ namespace Parley.Core.Hub;
 internal sealed class KnownUsers(IChatStore store)
 {
     private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _deleted = new(StringComparer.Ordinal);
 
     public void Add(string userKey, string name) => _names[userKey] = name;
 
     /// <summary>The account was deleted (here or on another node).</summary>
-    public void Forget(string userKey) => _names.TryRemove(userKey, out _);
+    public void MarkDeleted(string userKey) => _deleted[userKey] = true;
+
+    /// <summary>Whether the account is known to be deleted: call after <see cref="FindNameAsync"/>, which learns it from the store.</summary>
+    public bool IsDeleted(string userKey) => _deleted.ContainsKey(userKey);
 
     /// <summary>Whether the key is known here to be an account's (a member loaded at start, or one signed in or created since).</summary>
     public bool IsKnown(string userKey) => _names.ContainsKey(userKey);
@@ -32,8 +37,10 @@ internal sealed class KnownUsers(IChatStore store)
         if (_names.TryGetValue(key, out var known))
             return known;
         var user = await store.FindUserAsync(key).ConfigureAwait(false);
-        if (user is null || user.State == AccountState.Deleted)
+        if (user is null)
             return null;
+        if (user.State == AccountState.Deleted)
+            MarkDeleted(key);
         _names[key] = user.Name;
         return user.Name;
     }
