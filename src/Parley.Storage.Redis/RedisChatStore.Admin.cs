@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Parley.Core.Model;
 using StackExchange.Redis;
 
@@ -40,6 +41,60 @@ public sealed partial class RedisChatStore
         redis.call('HINCRBY', KEYS[1], 'token_epoch', 1)
         return 1
         """;
+
+    /// <summary>
+    /// KEYS: 1 history stream, 2 removed hash. ARGV: 1 seq. Moves the entry into the removed hash
+    /// with its text emptied, and deletes it from the stream. 1 when removed now or before, 0 when
+    /// there is no such message.
+    /// </summary>
+    private const string RemoveMessageScript = """
+        local id = '0-' .. ARGV[1]
+        local entries = redis.call('XRANGE', KEYS[1], id, id)
+        if #entries == 0 then return redis.call('HEXISTS', KEYS[2], ARGV[1]) end
+        local fields = entries[1][2]
+        for i = 1, #fields, 2 do
+          if fields[i] == 'text' then fields[i + 1] = '' end
+        end
+        redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(fields))
+        redis.call('XDEL', KEYS[1], id)
+        return 1
+        """;
+
+    public async Task<bool> RemoveMessageAsync(string conversation, long seq) =>
+        (long)await Script(RemoveMessageScript, [Keys.History(conversation), Keys.Removed(conversation)], [seq]).ConfigureAwait(false) == 1;
+
+    /// <summary>
+    /// A history page from stream entries (up to one past the page) and the conversation's
+    /// tombstones: those with a seq strictly between <paramref name="low"/> and <paramref name="high"/>
+    /// (the range the entries cover) go in where their entries were.
+    /// </summary>
+    private static HistoryPage Page(string conversation, StreamEntry[] entries, HashEntry[] removed, long low, long high, int limit, bool descending)
+    {
+        var messages = entries.Select(entry => ToMessage(conversation, entry)).ToList();
+        foreach (var tombstone in removed)
+        {
+            var seq = (long)tombstone.Name;
+            if (seq > low && seq < high)
+                messages.Add(ToMessage(conversation, seq, Fields((string)tombstone.Value!)));
+        }
+        if (removed.Length > 0)
+            messages.Sort((a, b) => descending ? b.Seq.CompareTo(a.Seq) : a.Seq.CompareTo(b.Seq));
+        var more = messages.Count > limit;
+        if (more)
+            messages.RemoveRange(limit, messages.Count - limit);
+        return new HistoryPage(messages, more);
+    }
+
+    /// <summary>A tombstone's fields: the JSON array of names and values the remove script wrote.</summary>
+    private static List<(string, string?)> Fields(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var items = document.RootElement.EnumerateArray().Select(e => e.GetString()).ToList();
+        var fields = new List<(string, string?)>(items.Count / 2);
+        for (var i = 0; i + 1 < items.Count; i += 2)
+            fields.Add((items[i]!, items[i + 1]));
+        return fields;
+    }
 
     public Task RevokeTokensAsync(string userKey) =>
         Call(db => db.HashIncrementAsync(Keys.User(userKey), "token_epoch"));

@@ -56,6 +56,13 @@ public sealed class RedisKeys
     /// <summary>Stream of one conversation's messages; entry ID <c>0-&lt;seq&gt;</c>.</summary>
     public RedisKey History(string conversation) => Prefix + "history:" + conversation;
 
+    /// <summary>
+    /// Hash of one conversation's removed messages: seq → the entry's fields as a JSON array of
+    /// names and values, its text emptied. The entry itself is deleted from <see cref="History"/>
+    /// (a stream entry cannot be changed), and history puts this tombstone in its place.
+    /// </summary>
+    public RedisKey Removed(string conversation) => Prefix + "removed:" + conversation;
+
     /// <summary>String (integer): the last seq given out in one conversation; absent means 0.</summary>
     public RedisKey LastSeq(string conversation) => Prefix + "seq:" + conversation;
 

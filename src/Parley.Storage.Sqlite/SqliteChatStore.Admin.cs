@@ -44,4 +44,41 @@ public sealed partial class SqliteChatStore
         }
         return Task.FromResult<IReadOnlyList<UserRecord>>(users);
     }
+
+    /// <summary>
+    /// Empties the message's text in its row: a row of one message has it in <c>text</c>, a row of
+    /// several in <c>packed</c>, which is rewritten whole. The writer connection runs with
+    /// <c>secure_delete</c> (FAST), so the bytes the text took in the page are zeroed, not just
+    /// freed; older copies of the page live on in the WAL until it is checkpointed over, and in
+    /// backups taken before.
+    /// </summary>
+    public Task<bool> RemoveMessageAsync(string conversation, long seq) =>
+        Writer.Enqueue(w =>
+        {
+            var find = w.Command("SELECT rowid, seq, last_seq, packed FROM messages WHERE conv = $conv AND seq <= $seq ORDER BY seq DESC LIMIT 1");
+            find.Parameters.AddWithValue("$conv", conversation);
+            find.Parameters.AddWithValue("$seq", seq);
+            long rowid;
+            byte[]? packed;
+            using (var reader = find.ExecuteReader())
+            {
+                if (!reader.Read())
+                    return false;
+                var first = reader.GetInt64(1);
+                var last = reader.IsDBNull(2) ? first : reader.GetInt64(2);
+                if (seq > last)
+                    return false;
+                rowid = reader.GetInt64(0);
+                packed = reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3);
+            }
+            if (packed is null)
+                return Run(w, "UPDATE messages SET text = '' WHERE rowid = $row", ("$row", rowid)) == 1;
+            var messages = PackedMessages.Decode(conversation, packed);
+            var at = messages.FindIndex(m => m.Seq == seq);
+            if (at < 0)
+                return false;
+            messages[at] = messages[at] with { Text = "" };
+            Run(w, "UPDATE messages SET packed = $packed WHERE rowid = $row", ("$packed", new PackedMessages().Encode(messages).ToArray()), ("$row", rowid));
+            return true;
+        });
 }

@@ -33,6 +33,9 @@ public sealed class AdminCommand
     private readonly Option<int?> _limit = new("--limit") { Description = "at most this many [default: 100, at most 1000]" };
     private readonly Option<bool> _passwordStdin = new("--password-stdin") { Description = "read the new password from the first line of standard input (else PARLEY_PASSWORD)" };
     private readonly Argument<string> _room = new("room") { Description = "the room's name" };
+    private readonly Option<string> _inRoom = new("--room") { Description = "the message's room" };
+    private readonly Option<string> _inDirect = new("--dm") { Description = "the message's direct conversation, as its two users: alice,bob" };
+    private readonly Option<long> _seq = new("--seq") { Description = "the message's seq (as history shows it)", Required = true };
     private readonly Option<string> _to = new("--to") { Description = "the backup file to write", Required = true };
     private readonly Option<string> _from = new("--from") { Description = "the backup file to restore", Required = true };
 
@@ -49,6 +52,7 @@ public sealed class AdminCommand
             Sub("delete", "delete an account (its messages stay; its name stays taken)", _user),
             Sub("rooms", "list rooms: name, members, owners"),
             Sub("owner", "make a member the owner of a room (its owners become admins)", _room, owner),
+            Sub("remove", "remove a message's text for good, leaving a tombstone", _inRoom, _inDirect, _seq),
             Sub("backup", "copy the SQLite database while the server runs", _to),
             Sub("restore", "replace the SQLite database with a backup; only while no server uses it", _from),
         };
@@ -154,6 +158,15 @@ public sealed class AdminCommand
                 var changed = await client.RequestAsync("admin.owner",
                     Fields(("room", result.GetValue((Argument<string>)args[0])), ("user", result.GetValue((Argument<string>)args[1]))), cancellationToken);
                 await output.WriteLineAsync($"{changed.GetProperty("owner").GetString()} owns {changed.GetProperty("room").GetString()}");
+                return;
+            case "remove":
+                var inRoom = result.GetValue(_inRoom);
+                var direct = result.GetValue(_inDirect)?.Split(',', StringSplitOptions.TrimEntries);
+                if ((inRoom is null) == (direct is null))
+                    throw new AdminException("name the message's conversation with --room ROOM or --dm USER1,USER2");
+                var seq = result.GetValue(_seq);
+                await client.RequestAsync("admin.remove", Fields(("room", inRoom), ("users", direct), ("seq", seq)), cancellationToken);
+                await output.WriteLineAsync($"removed message {seq} of {(inRoom is not null ? inRoom : string.Join(",", direct!))}");
                 return;
             default:
                 throw new AdminException($"unknown subcommand '{name}'");

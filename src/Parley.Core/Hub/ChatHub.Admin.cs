@@ -34,4 +34,31 @@ public sealed partial class ChatHub
 
     /// <inheritdoc cref="RoomDirectory.SetOwnerAsync"/>
     public Task<Result<string>> SetRoomOwnerAsync(string roomName, string userName, string by) => _rooms.SetOwnerAsync(roomName, userName, by);
+
+    /// <summary>
+    /// The operator removes a stored message (<see cref="Storage.IChatStore.RemoveMessageAsync"/>):
+    /// its text is gone, a tombstone stays. Named by a stored room, or by the two users of a direct
+    /// conversation, and its seq. Nobody is told live: clients see the tombstone in history.
+    /// </summary>
+    public async Task<Result<Done>> RemoveMessageAsync(string? roomName, IReadOnlyList<string>? between, long seq)
+    {
+        string conversation;
+        if (roomName is not null)
+        {
+            if (_rooms.FindRoom(roomName) is not { Transient: false } room)
+                return ChatErrors.NoSuchRoom(roomName);
+            conversation = room.Conversation;
+        }
+        else if (between is { Count: 2 } && between.All(Names.IsValid))
+        {
+            conversation = ConversationKey.ForDirect(between[0], between[1]);
+        }
+        else
+        {
+            return ChatErrors.Error(ErrorCodes.BadField, $"a direct conversation is named by its two users, each {Names.Rule}");
+        }
+        return await _store.RemoveMessageAsync(conversation, seq).ConfigureAwait(false)
+            ? Done.Value
+            : ChatErrors.Error(ErrorCodes.NoSuchMessage, $"there is no message {seq} in that conversation");
+    }
 }

@@ -41,6 +41,8 @@ public static class ErrorCodes
     public const string TextTooLong = "text_too_long";
     public const string EmptyText = "empty_text";
     public const string TopicTooLong = "topic_too_long";
+    /// <summary>The operator's <c>admin.remove</c> names a message that is not stored.</summary>
+    public const string NoSuchMessage = "no_such_message";
     // Moderation.
     public const string NotPermitted = "not_permitted";
     public const string Banned = "banned";

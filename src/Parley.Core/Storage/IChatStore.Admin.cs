@@ -27,6 +27,14 @@ public partial interface IChatStore
     /// </summary>
     Task<bool> DeleteUserAsync(string userKey);
 
+    /// <summary>
+    /// Removes a message's text for good, leaving a tombstone in its place: the message keeps its
+    /// seq, id, time, sender and conversation, and its text becomes empty (which no sent message
+    /// has: <c>empty_text</c>), so history shows where it was. False when the conversation has no
+    /// stored message of that seq (a message still being committed counts as none).
+    /// </summary>
+    Task<bool> RemoveMessageAsync(string conversation, long seq);
+
     /// <summary>Accounts (not deleted) whose key starts with <paramref name="keyPrefix"/> and is after <paramref name="afterKey"/>, in key order, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<UserRecord>> ListUsersAsync(string keyPrefix, string? afterKey, int limit);
 }

@@ -115,5 +115,10 @@ public static class JsonWire
         else
             writer.WriteString(Property.To, message.To);
         writer.WriteString(Property.Text, message.Text);
+        // Only a message the operator removed has no text (a sent one is never empty): its tombstone.
+        if (message.Text.Length == 0)
+            writer.WriteBoolean(Removed, true);
     }
+
+    private static readonly JsonEncodedText Removed = JsonEncodedText.Encode("removed");
 }

@@ -94,6 +94,15 @@ internal static partial class NativeCommands
         return owner.Ok ? Reply.With(w => { w.WriteString("room", room); w.WriteString("owner", owner.Value); }) : owner.Error!;
     }
 
+    private static async Task<Reply> AdminRemove(NativeSession s, JsonRequest r)
+    {
+        var room = r.OptionalString("room");
+        var users = r.Has("users") ? r.StringArray("users") : null;
+        if ((room is null) == (users is null))
+            return Reply.Fail(room is null ? Core.Model.ErrorCodes.MissingField : Core.Model.ErrorCodes.BadField, "'admin.remove' needs 'room' or 'users' (the two of a direct conversation), not both");
+        return Done(await s.Hub.RemoveMessageAsync(room, users, r.Integer("seq")));
+    }
+
     /// <summary>An operator's reply: the account's name as stored.</summary>
     private static Reply Named(Result<string> result) =>
         result.Ok ? Reply.With(w => w.WriteString("user", result.Value)) : result.Error!;

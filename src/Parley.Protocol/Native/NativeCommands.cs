@@ -40,6 +40,7 @@ internal static partial class NativeCommands
         ["admin.delete"] = new(NeedsAuth: false, AdminDelete, Operator: true),
         ["admin.rooms"] = new(NeedsAuth: false, AdminRooms, Operator: true),
         ["admin.owner"] = new(NeedsAuth: false, AdminOwner, Operator: true),
+        ["admin.remove"] = new(NeedsAuth: false, AdminRemove, Operator: true),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static async Task<Reply> Register(NativeSession s, JsonRequest r) =>

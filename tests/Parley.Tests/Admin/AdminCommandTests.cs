@@ -63,6 +63,12 @@ public sealed class AdminCommandTests : IAsyncLifetime
         Assert.Equal((0, "carol owns dev\n"), (owner.Exit, owner.Output));
         Assert.Matches(@"^dev\s+2\s+carol\n", (await AdminRun.RunAsync("rooms", "--data", _data)).Output);
 
+        await carol.OkAsync("send", new { room = "dev", text = "oops" });
+        var remove = await AdminRun.RunAsync("remove", "--room", "dev", "--seq", "1", "--data", _data);
+        Assert.Equal((0, "removed message 1 of dev\n"), (remove.Exit, remove.Output));
+        Assert.Equal("", (await carol.OkAsync("history", new { room = "dev" })).GetProperty("messages")[0].GetProperty("text").GetString());
+        Assert.Equal(1, (await AdminRun.RunAsync("remove", "--dm", "carol,bob", "--seq", "1", "--data", _data)).Exit);
+
         var delete = await AdminRun.RunAsync("delete", "bob", "--data", _data);
         Assert.Equal((0, "deleted bob\n"), (delete.Exit, delete.Output));
         await bob.NextAsync("bye", e => Bye(e, "account_deleted"));

@@ -106,4 +106,31 @@ public sealed class AdminSocketTests : IAsyncLifetime
         Assert.Empty((await admin.OkAsync("admin.rooms")).GetProperty("rooms")[0].GetProperty("owners").EnumerateArray());
         await admin.OkAsync("admin.owner", new { room = "dev", user = "alice" });
     }
+
+    [Fact]
+    public async Task The_operator_removes_a_message_and_history_shows_its_tombstone()
+    {
+        await using var admin = await AdminSocketLineClient.ConnectAsync(_server.DataDirectory);
+        await using var alice = await _server.RegisterAsync("alice");
+        await using var bob = await _server.RegisterAsync("bob");
+        await alice.OkAsync("send", new { room = "lobby", text = "fine" });
+        var bad = (await alice.OkAsync("send", new { room = "lobby", text = "something awful" })).GetProperty("message");
+        await alice.OkAsync("send", new { to = "bob", text = "awful too" });
+
+        await admin.OkAsync("admin.remove", new { room = "lobby", seq = bad.GetProperty("seq").GetInt64() });
+        await admin.OkAsync("admin.remove", new { users = new[] { "BOB", "alice" }, seq = 1 });
+        Assert.Equal("no_such_message", await admin.ErrorAsync("admin.remove", new { room = "lobby", seq = 99 }));
+        Assert.Equal("no_such_room", await admin.ErrorAsync("admin.remove", new { room = "nowhere", seq = 1 }));
+        Assert.Equal("missing_field", await admin.ErrorAsync("admin.remove", new { seq = 1 }));
+        Assert.Equal("bad_field", await admin.ErrorAsync("admin.remove", new { users = new[] { "alice" }, seq = 1 }));
+
+        var messages = (await bob.OkAsync("history", new { room = "lobby" })).GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(["", "fine"], messages.Select(m => m.GetProperty("text").GetString()));
+        var tombstone = messages[0];
+        Assert.True(tombstone.GetProperty("removed").GetBoolean());
+        Assert.Equal((bad.GetProperty("id").GetString(), "alice"), (tombstone.GetProperty("id").GetString(), tombstone.GetProperty("from").GetString()));
+        Assert.False(messages[1].TryGetProperty("removed", out _));
+        var direct = (await bob.OkAsync("history", new { with = "alice" })).GetProperty("messages")[0];
+        Assert.Equal(("", true), (direct.GetProperty("text").GetString(), direct.GetProperty("removed").GetBoolean()));
+    }
 }

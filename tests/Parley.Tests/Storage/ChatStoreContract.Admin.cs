@@ -89,4 +89,46 @@ public abstract partial class ChatStoreContract
         Assert.Equal(["al_x", "alice"], (await _store.ListUsersAsync("a", null, 2)).Select(u => u.Name));
         Assert.Equal(AccountState.Disabled, (await _store.ListUsersAsync("b", null, 10)).Single().State);
     }
+
+    [Fact]
+    public async Task A_removed_message_keeps_its_place_in_history_without_its_text_in_single_and_packed_rows()
+    {
+        // Appends that overlap are committed together (packed in one row by SQLite); one alone is a row of its own.
+        await Task.WhenAll(Enumerable.Range(1, 5).Select(i => _store.AppendAsync(RoomMessage("alice", $"m{i}"))));
+        await _store.AppendAsync(RoomMessage("bob", "m6"));
+        await _store.AppendAsync(Direct("alice", "bob", "secret"));
+        var lobby = ConversationKey.ForRoom("lobby");
+
+        Assert.True(await _store.RemoveMessageAsync(lobby, 2));
+        Assert.True(await _store.RemoveMessageAsync(lobby, 6));
+        Assert.True(await _store.RemoveMessageAsync(lobby, 6));
+        Assert.True(await _store.RemoveMessageAsync(ConversationKey.ForDirect("bob", "alice"), 1));
+        Assert.False(await _store.RemoveMessageAsync(lobby, 7));
+        Assert.False(await _store.RemoveMessageAsync(ConversationKey.ForRoom("nowhere"), 1));
+        await ReopenAsync();
+
+        var all = (await _store.HistoryAsync(lobby, null, 10)).Messages;
+        Assert.Equal([6L, 5, 4, 3, 2, 1], all.Select(m => m.Seq));
+        Assert.Equal(["", "m5", "m4", "m3", "", "m1"], all.Select(m => m.Text));
+        Assert.Equal(("bob", "lobby"), (all[0].From, all[0].Room));
+        // Paging around a tombstone, both ways.
+        var newest = await _store.HistoryAsync(lobby, null, 1);
+        Assert.Equal((6L, true), (newest.Messages.Single().Seq, newest.More));
+        var page = await _store.HistoryAsync(lobby, 4, 2);
+        Assert.Equal([3L, 2], page.Messages.Select(m => m.Seq));
+        Assert.True(page.More);
+        var last = await _store.HistoryAsync(lobby, 3, 5);
+        Assert.Equal([2L, 1], last.Messages.Select(m => m.Seq));
+        Assert.False(last.More);
+        var after = await _store.HistoryAfterAsync(lobby, 1, 2);
+        Assert.Equal([2L, 3], after.Messages.Select(m => m.Seq));
+        Assert.True(after.More);
+        var tail = await _store.HistoryAfterAsync(lobby, 4, 10);
+        Assert.Equal([5L, 6], tail.Messages.Select(m => m.Seq));
+        Assert.False(tail.More);
+        var direct = Assert.Single((await _store.HistoryAsync(ConversationKey.ForDirect("alice", "bob"), null, 10)).Messages);
+        Assert.Equal(("", "alice", "bob"), (direct.Text, direct.From, direct.To));
+        // The conversation goes on numbering after its last message was removed.
+        Assert.Equal(7, (await _store.AppendAsync(RoomMessage("alice", "m7"))).Seq);
+    }
 }
