@@ -119,6 +119,10 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton<IrcConnectionHandler>();
         builder.Services.AddSingleton<AdminConnectionHandler>();
         var adminSocket = AdminSocketPath(options, dataPath);
+        // A data directory deep enough to make the path too long for a socket must not stop a server that ran before there was one.
+        var adminSocketTooLong = adminSocket is not null && System.Text.Encoding.UTF8.GetByteCount(adminSocket) > MaxSocketPathBytes;
+        if (adminSocketTooLong)
+            adminSocket = null;
         SocketListener? tcp = null, irc = null;
         builder.Services.AddSingleton<ServerFault>();
         // One epoll thread tells every idle line connection when input arrives; disposed with the host.
@@ -191,6 +195,8 @@ public sealed class ParleyServer : IAsyncDisposable
                 throw oneLine;
             throw;
         }
+        if (adminSocketTooLong)
+            Log.AdminSocketPathTooLong(logger, AdminSocketPath(options, dataPath)!);
         app.Lifetime.ApplicationStopping.Register(() => Log.Stopping(logger));
         Log.Started(logger, options.Store == StoreKind.Redis ? $"Redis at {options.Redis} (node {hub.NodeId})" : Path.Combine(dataPath, "parley.db"));
 
@@ -234,6 +240,9 @@ public sealed class ParleyServer : IAsyncDisposable
         "" => Path.Combine(dataPath, AdminSocketFile),
         var path => Path.GetFullPath(path),
     };
+
+    /// <summary>The longest Unix socket path (sun_path less its terminating zero: 103 on macOS, 107 on Linux).</summary>
+    private const int MaxSocketPathBytes = 103;
 
     /// <summary>The admin socket's file name in the data directory, where <c>parley admin --data</c> looks for it.</summary>
     public const string AdminSocketFile = "admin.sock";
