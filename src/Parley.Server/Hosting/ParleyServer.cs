@@ -175,7 +175,8 @@ public sealed class ParleyServer : IAsyncDisposable
         try
         {
             await hub.StartAsync(cancellationToken).ConfigureAwait(false);
-            // Whoever held the data directory before is gone (the store's lock is ours): its socket file is stale.
+            // A socket file here is a stopped server's: with SQLite the store's lock is ours by now, so no
+            // other server uses this directory; with Redis each node has a directory of its own (README).
             if (adminSocket is not null)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(adminSocket)!);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Parley.Tests.Support;
 
 namespace Parley.Tests.Integration;
@@ -132,5 +133,21 @@ public sealed class AdminSocketTests : IAsyncLifetime
         Assert.False(messages[1].TryGetProperty("removed", out _));
         var direct = (await bob.OkAsync("history", new { with = "alice" })).GetProperty("messages")[0];
         Assert.Equal(("", true), (direct.GetProperty("text").GetString(), direct.GetProperty("removed").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task The_operators_connection_has_no_sign_in_deadline()
+    {
+        var clock = new FakeTimeProvider();
+        await using var server = await TestServer.StartAsync(new() { ["Connections:SignInTimeout"] = "00:00:03" }, time: clock);
+        await using var admin = await AdminSocketLineClient.ConnectAsync(server.DataDirectory);
+        await using var idle = await server.ConnectAsync();
+        await admin.OkAsync("ping");
+        await idle.OkAsync("ping");
+
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal("sign_in_timeout", (await idle.NextAsync("bye")).GetProperty("reason").GetString());
+        await admin.OkAsync("admin.users");
+        Assert.True(admin.HasNo("bye"), "the operator's connection was sent a bye");
     }
 }
