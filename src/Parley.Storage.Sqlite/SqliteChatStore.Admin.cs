@@ -48,8 +48,7 @@ public sealed partial class SqliteChatStore
     /// <summary>
     /// Empties the message's text in its row: a row of one message has it in <c>text</c>, a row of
     /// several in <c>packed</c>, which is rewritten whole. The writer connection runs with
-    /// <c>secure_delete</c> (FAST), so the bytes the text took in the page are zeroed, not just
-    /// freed; older copies of the page live on in the WAL until it is checkpointed over, and in
+    /// <c>secure_delete</c>, so the bytes the text took are zeroed, not just freed; older copies of the page live on in the WAL until it is checkpointed over, and in
     /// backups taken before.
     /// </summary>
     public Task<bool> RemoveMessageAsync(string conversation, long seq) =>
