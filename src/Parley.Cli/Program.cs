@@ -9,6 +9,7 @@ var root = new RootCommand("Parley: a self-hosted chat server and its clients")
     new P2pCommand().Create(),
     new ChatCommand().Create(),
     bench,
+    new AdminCommand().Create(),
 };
 HelpWithNotes.Install(root, new Dictionary<Command, string>
 {

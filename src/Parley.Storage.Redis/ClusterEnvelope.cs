@@ -106,6 +106,8 @@ internal static class ClusterEnvelope
                     w.WriteString("kind", "kill");
                     w.WriteString("user", e.User);
                     w.WriteString("reason", e.Reason);
+                    if (e.Bye != ByeReasons.Killed)
+                        w.WriteString("bye", e.Bye);
                     break;
                 case AwayChanged e:
                     w.WriteString("kind", "away");
@@ -167,7 +169,7 @@ internal static class ClusterEnvelope
             "online" => new NodePresence(node, Required("user"), Online: true,
                 Guest: True(root, "guest")),
             "offline" => new NodePresence(node, Required("user"), Online: false, JsonFields.Optional(root, "reason")),
-            "kill" => new UserKilled(Required("user"), Required("reason")),
+            "kill" => new UserKilled(Required("user"), Required("reason"), JsonFields.Optional(root, "bye") ?? ByeReasons.Killed),
             "announce" => new Announced(Required("user"), Required("text")),
             "away" => new AwayChanged(Required("user"), JsonFields.Optional(root, "message")),
             "signal" => new Signaled(new SignalEvent(Required("id"),

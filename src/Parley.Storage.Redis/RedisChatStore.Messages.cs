@@ -44,9 +44,12 @@ public sealed partial class RedisChatStore
         RedisValue newest = beforeSeq is { } before ? "(0-" + before.ToString(CultureInfo.InvariantCulture) : "+";
         return Call(async db =>
         {
+            var removed = db.HashGetAllAsync(Keys.Removed(conversation));
             var entries = await db.StreamRangeAsync(Keys.History(conversation), "-", newest, limit + 1, Order.Descending).ConfigureAwait(false);
-            var messages = entries.Take(limit).Select(entry => ToMessage(conversation, entry)).ToList();
-            return new HistoryPage(messages, entries.Length > limit);
+            // Tombstones between the entry past the page (if any) and the bound go in where their entries were.
+            var low = entries.Length > limit ? SeqOf(entries[limit]) : 0;
+            var high = beforeSeq ?? long.MaxValue;
+            return Page(conversation, entries, await removed.ConfigureAwait(false), low, high, limit, descending: true);
         });
     }
 
@@ -57,9 +60,10 @@ public sealed partial class RedisChatStore
         RedisValue oldest = afterSeq < 1 ? "-" : "(0-" + afterSeq.ToString(CultureInfo.InvariantCulture);
         return Call(async db =>
         {
+            var removed = db.HashGetAllAsync(Keys.Removed(conversation));
             var entries = await db.StreamRangeAsync(Keys.History(conversation), oldest, "+", limit + 1, Order.Ascending).ConfigureAwait(false);
-            var messages = entries.Take(limit).Select(entry => ToMessage(conversation, entry)).ToList();
-            return new HistoryPage(messages, entries.Length > limit);
+            var high = entries.Length > limit ? SeqOf(entries[limit]) : long.MaxValue;
+            return Page(conversation, entries, await removed.ConfigureAwait(false), afterSeq, high, limit, descending: false);
         });
     }
 
@@ -111,20 +115,31 @@ public sealed partial class RedisChatStore
                 .ToList();
         });
 
-    private static StoredMessage ToMessage(string conversation, StreamEntry entry)
+    private static long SeqOf(StreamEntry entry)
     {
         var id = (string)entry.Id!;
-        var seq = long.Parse(id.AsSpan(id.IndexOf('-') + 1), CultureInfo.InvariantCulture);
-        string? Field(string name)
+        return long.Parse(id.AsSpan(id.IndexOf('-') + 1), CultureInfo.InvariantCulture);
+    }
+
+    private static StoredMessage ToMessage(string conversation, StreamEntry entry) =>
+        ToMessage(conversation, SeqOf(entry), entry.Values.Select(v => ((string)v.Name!, (string?)v.Value)));
+
+    private static StoredMessage ToMessage(string conversation, long seq, IEnumerable<(string Name, string? Value)> fields)
+    {
+        string? id = null, ts = null, from = null, room = null, to = null, text = null, system = null;
+        foreach (var (name, value) in fields)
         {
-            foreach (var value in entry.Values)
+            switch (name)
             {
-                if (value.Name == name)
-                    return (string?)value.Value;
+                case "id": id = value; break;
+                case "ts": ts = value; break;
+                case "from": from = value; break;
+                case "room": room = value; break;
+                case "to": to = value; break;
+                case "text": text = value; break;
+                case "system": system = value; break;
             }
-            return null;
         }
-        return new StoredMessage(Field("id")!, conversation, seq, ToTime(long.Parse(Field("ts")!, CultureInfo.InvariantCulture)),
-            Field("from")!, Field("room"), Field("to"), Field("text")!) { IsSystem = Field("system") == "1" };
+        return new StoredMessage(id!, conversation, seq, ToTime(long.Parse(ts!, CultureInfo.InvariantCulture)), from!, room, to, text!) { IsSystem = system == "1" };
     }
 }

@@ -25,13 +25,16 @@ public sealed class RedisKeys
     /// <summary>Set of every registered user key.</summary>
     public RedisKey Users() => Prefix + "users";
 
-    /// <summary>Hash of one user: <c>name</c>, <c>password_hash</c>, <c>created</c> (Unix ms).</summary>
+    /// <summary>
+    /// Hash of one user: <c>name</c>, <c>password_hash</c>, <c>created</c> (Unix ms); <c>state</c>
+    /// (<c>AccountState</c>: 1 disabled, 2 deleted; absent is active), <c>token_epoch</c> (absent is 0).
+    /// </summary>
     public RedisKey User(string userKey) => Prefix + "user:" + userKey;
 
     /// <summary>Set of the room keys one user is a member of (the reverse of <see cref="Members"/>).</summary>
     public RedisKey UserRooms(string userKey) => Prefix + "user-rooms:" + userKey;
 
-    /// <summary>String: a session token's hash → its user key.</summary>
+    /// <summary>String: a session token's hash → its user key, a space, and the user's <c>token_epoch</c> when saved (older tokens: the user key alone).</summary>
     public RedisKey Token(string tokenHash) => Prefix + "token:" + tokenHash;
 
     // Rooms.
@@ -43,12 +46,22 @@ public sealed class RedisKeys
     public RedisKey Room(string roomKey) => Prefix + "room:" + roomKey;
 
     /// <summary>Set of the user keys that are members of one room.</summary>
-    public RedisKey Members(string roomKey) => Prefix + "members:" + roomKey;
+    public RedisKey Members(string roomKey) => MembersPrefix + roomKey;
+
+    /// <summary><see cref="Members"/> without its room key, for a script that builds the keys of a user's rooms itself.</summary>
+    public string MembersPrefix => Prefix + "members:";
 
     // Conversations.
 
     /// <summary>Stream of one conversation's messages; entry ID <c>0-&lt;seq&gt;</c>.</summary>
     public RedisKey History(string conversation) => Prefix + "history:" + conversation;
+
+    /// <summary>
+    /// Hash of one conversation's removed messages: seq → the entry's fields as a JSON array of
+    /// names and values, its text emptied. The entry itself is deleted from <see cref="History"/>
+    /// (a stream entry cannot be changed), and history puts this tombstone in its place.
+    /// </summary>
+    public RedisKey Removed(string conversation) => Prefix + "removed:" + conversation;
 
     /// <summary>String (integer): the last seq given out in one conversation; absent means 0.</summary>
     public RedisKey LastSeq(string conversation) => Prefix + "seq:" + conversation;

@@ -22,8 +22,9 @@ internal static class Schema
     /// read-marker); null until first marked so.
     /// 5: messages have a <c>system</c> column, 1 for a room's system line (who changed what,
     /// <see cref="Core.Model.NewMessage.IsSystem"/>), null otherwise; packed rows say it in their layout 2.
+    /// 6: users have a <c>state</c> column (<see cref="Core.Model.AccountState"/>: 0 active, 1 disabled, 2 deleted).
     /// </summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     /// <summary>Creates what is missing, migrating a version 0 database first; one transaction.</summary>
     public static void Apply(SqliteConnection connection)
@@ -44,6 +45,8 @@ internal static class Schema
             Execute(connection, "ALTER TABLE reads ADD COLUMN ts INTEGER");
         if (Scalar(connection, "SELECT 1 FROM pragma_table_info('messages') WHERE name = 'system'") is null)
             Execute(connection, "ALTER TABLE messages ADD COLUMN system INTEGER");
+        if (Scalar(connection, "SELECT 1 FROM pragma_table_info('users') WHERE name = 'state'") is null)
+            Execute(connection, "ALTER TABLE users ADD COLUMN state INTEGER NOT NULL DEFAULT 0");
         Execute(connection, $"PRAGMA user_version = {Version}");
         transaction.Commit();
     }

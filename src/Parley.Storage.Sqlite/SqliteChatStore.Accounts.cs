@@ -7,10 +7,11 @@ public sealed partial class SqliteChatStore
     public Task<UserRecord?> FindUserAsync(string userKey)
     {
         using var connection = OpenReader();
-        using var command = Query(connection, "SELECT name, password_hash, created FROM users WHERE key = $key", ("$key", userKey));
+        using var command = Query(connection, "SELECT name, password_hash, created, state FROM users WHERE key = $key", ("$key", userKey));
         using var reader = command.ExecuteReader();
         UserRecord? user = reader.Read()
             ? new UserRecord(reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)))
+                { State = (AccountState)reader.GetInt32(3) }
             : null;
         return Task.FromResult(user);
     }
@@ -38,7 +39,7 @@ public sealed partial class SqliteChatStore
     {
         using var connection = OpenReader();
         using var command = Query(connection,
-            "SELECT u.name FROM tokens t JOIN users u ON u.key = t.user_key WHERE t.hash = $hash", ("$hash", tokenHash));
+            "SELECT u.name FROM tokens t JOIN users u ON u.key = t.user_key WHERE t.hash = $hash AND u.state = 0", ("$hash", tokenHash));
         return Task.FromResult(command.ExecuteScalar() as string);
     }
 

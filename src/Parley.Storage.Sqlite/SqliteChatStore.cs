@@ -45,6 +45,10 @@ public sealed partial class SqliteChatStore : IChatStore
         Execute(_writerConnection, $"PRAGMA synchronous={_options.Synchronous.ToString().ToUpperInvariant()};");
         Execute(_writerConnection, $"PRAGMA cache_size=-{_options.CacheKiB};");
         Execute(_writerConnection, $"PRAGMA wal_autocheckpoint={_options.CheckpointPages};");
+        // A removed message's text (RemoveMessageAsync) is zeroed where it was, in its page or in the
+        // overflow pages a packed row freed, not left in free space. It costs I/O only when something
+        // is deleted or shrinks, which the send path never does.
+        Execute(_writerConnection, "PRAGMA secure_delete=ON;");
         Schema.Apply(_writerConnection);
         using (var command = _writerConnection.CreateCommand())
         {

@@ -47,8 +47,9 @@ public sealed record AwayChanged(string User, string? Message) : ClusterEvent;
 /// <summary>An operator's announcement, for every node's sessions.</summary>
 public sealed record Announced(string From, string Text) : ClusterEvent;
 
-/// <summary>An operator ended every session of <paramref name="User"/>, on every node.</summary>
-public sealed record UserKilled(string User, string Reason) : ClusterEvent;
+/// <summary>An operator ended every session of <paramref name="User"/>, on every node (also: the account signed out everywhere, was disabled or deleted).</summary>
+/// <param name="Bye">The <c>bye</c> reason its sessions get (<see cref="Model.ByeReasons"/>).</param>
+public sealed record UserKilled(string User, string Reason, string Bye = ByeReasons.Killed) : ClusterEvent;
 
 /// <summary>This node's backplane connection came back after a break: events may have been missed meanwhile.</summary>
 public sealed record BackplaneReconnected : ClusterEvent;

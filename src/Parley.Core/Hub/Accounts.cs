@@ -14,7 +14,7 @@ namespace Parley.Core.Hub;
 ///
 /// Concurrency: no lock of its own: <see cref="LoginThrottle"/> locks itself, a session's sign-in budget is used only by that session's requests, and the dummy hash at worst is computed twice.
 /// </summary>
-internal sealed class Accounts
+internal sealed partial class Accounts
 {
     private readonly IChatStore _store;
     private readonly IPasswordHasher _hasher;
@@ -25,11 +25,13 @@ internal sealed class Accounts
     private readonly PresenceRegistry _presence;
     private readonly KnownUsers _knownUsers;
     private readonly ClusterPublisher _cluster;
+    private readonly Operators _operators;
     private string? _dummyHash;
 
     public Accounts(IChatStore store, IPasswordHasher hasher, TimeProvider time, ChatLimits limits,
-        RoomDirectory rooms, PresenceRegistry presence, KnownUsers knownUsers, ClusterPublisher cluster)
+        RoomDirectory rooms, PresenceRegistry presence, KnownUsers knownUsers, ClusterPublisher cluster, Operators operators)
     {
+        _operators = operators;
         _store = store;
         _hasher = hasher;
         _time = time;
@@ -81,6 +83,9 @@ internal sealed class Accounts
             return Error(ErrorCodes.Throttled, $"too many failed logins for this name; try again in {Math.Ceiling(wait.TotalSeconds)} s");
 
         var user = await _store.FindUserAsync(key).ConfigureAwait(false);
+        // A deleted account's tombstone has no password: it is as unknown as a name never registered.
+        if (user?.State == AccountState.Deleted)
+            user = null;
         // Verify against a dummy hash for unknown users so both failures take the same time.
         var check = await _hasher.VerifyAsync(user?.PasswordHash ?? await DummyHashAsync().ConfigureAwait(false), password).ConfigureAwait(false);
         if (user is null || check == PasswordCheck.Failed)
@@ -89,6 +94,9 @@ internal sealed class Accounts
             return Error(ErrorCodes.BadCredentials, "wrong user name or password");
         }
         _throttle.Succeeded(throttleKey);
+        // Said only to whoever knows the password: a guesser learns nothing of the account.
+        if (user.State == AccountState.Disabled)
+            return Error(ErrorCodes.AccountDisabled, $"the account '{user.Name}' is disabled; ask the server's operator");
         if (check == PasswordCheck.SuccessRehashNeeded)
             await _store.SetPasswordHashAsync(key, await _hasher.HashAsync(password).ConfigureAwait(false)).ConfigureAwait(false);
 

@@ -21,7 +21,7 @@ namespace Parley.Core.Hub;
 /// is connected, and is never held across I/O; the send path takes no hub lock: it reads immutable
 /// session arrays and orders delivery per conversation in its <see cref="ConversationSequencer"/>.
 /// </summary>
-public sealed class ChatHub
+public sealed partial class ChatHub
 {
     private readonly IChatStore _store;
     private readonly IBackplane _backplane;
@@ -33,6 +33,7 @@ public sealed class ChatHub
     private readonly Guests _guests;
     private readonly Messaging _messaging;
     private readonly Operators _operators;
+    private readonly KnownUsers _knownUsers;
 
     public ChatHub(IChatStore store, IBackplane backplane, IPasswordHasher hasher, TimeProvider time, ChatLimits limits)
     {
@@ -46,11 +47,12 @@ public sealed class ChatHub
         _rooms = new RoomDirectory(store, time, limits, _cluster, knownUsers, sequencers);
         _presence = new PresenceRegistry(_rooms, _cluster, limits);
         _rooms.Use(_presence);
-        _accounts = new Accounts(store, hasher, time, limits, _rooms, _presence, knownUsers, _cluster);
+        _operators = new Operators(_presence, _cluster);
+        _knownUsers = knownUsers;
+        _accounts = new Accounts(store, hasher, time, limits, _rooms, _presence, knownUsers, _cluster, _operators);
         _guests = new Guests(knownUsers, _presence, limits, time);
         _messaging = new Messaging(store, backplane, time, limits, _rooms, _presence, knownUsers, _cluster, sequencers);
         _rooms.Notices = _messaging.PostNoticeAsync;
-        _operators = new Operators(_presence, _cluster);
     }
 
     public ChatLimits Limits { get; }
@@ -320,6 +322,8 @@ public sealed class ChatHub
                 _messaging.ApplyRemote(signaled);
                 break;
             case UserKilled killed:
+                if (killed.Bye == ByeReasons.AccountDeleted)
+                    _knownUsers.MarkDeleted(Names.Key(killed.User));
                 _operators.ApplyRemote(killed);
                 break;
         }

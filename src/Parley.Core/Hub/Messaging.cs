@@ -134,6 +134,8 @@ internal sealed class Messaging
                 ? Error(ErrorCodes.GuestNotAllowed, $"'{toName}' is a guest; guests cannot receive direct messages")
                 : Error(ErrorCodes.NoSuchUser, $"there is no user '{toName}'");
         }
+        if (_knownUsers.IsDeleted(Names.Key(to)))
+            return Error(ErrorCodes.NoSuchUser, $"the account '{to}' was deleted");
         var me = session.User!;
 
         var conversation = ConversationKey.ForDirect(me, to);

@@ -17,9 +17,20 @@ internal sealed class Operators(PresenceRegistry presence, ClusterPublisher clus
     {
         if (!presence.IsOnline(userName))
             return false;
-        CloseSessionsOf(userName, reason);
+        CloseSessionsOf(userName, reason, ByeReasons.Killed, except: null);
         await cluster.PublishAsync(new UserKilled(userName, reason)).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// Closes every session of <paramref name="userName"/> on every node, but <paramref name="except"/>,
+    /// each told <paramref name="bye"/>: KILL's path, for an account signed out by its owner or the operator.
+    /// Published whether or not the user is online, so a session that is signing in meanwhile elsewhere is not missed.
+    /// </summary>
+    public async Task SignOutAsync(string userName, string reason, string bye, Session? except)
+    {
+        CloseSessionsOf(userName, reason, bye, except);
+        await cluster.PublishAsync(new UserKilled(userName, reason, bye)).ConfigureAwait(false);
     }
 
     /// <summary>An announcement to every signed-in session on every node.</summary>
@@ -30,17 +41,19 @@ internal sealed class Operators(PresenceRegistry presence, ClusterPublisher clus
     }
 
     /// <summary>Another node's KILL, for the user's sessions here.</summary>
-    public void ApplyRemote(UserKilled killed) => CloseSessionsOf(killed.User, killed.Reason);
+    public void ApplyRemote(UserKilled killed) => CloseSessionsOf(killed.User, killed.Reason, killed.Bye, except: null);
 
     /// <summary>Another node's announcement, for every session here.</summary>
     public void ApplyRemote(Announced announced) => DeliverAnnouncement(announced.From, announced.Text);
 
-    private void CloseSessionsOf(string userName, string reason)
+    private void CloseSessionsOf(string userName, string reason, string bye, Session? except)
     {
         foreach (var session in presence.SessionsOf(Names.Key(userName)))
         {
+            if (session == except)
+                continue;
             session.QuitReason = reason;
-            session.Close(ByeReasons.Killed);
+            session.Close(bye);
         }
     }
 

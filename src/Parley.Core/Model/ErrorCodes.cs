@@ -31,6 +31,8 @@ public static class ErrorCodes
     public const string BadToken = "bad_token";
     public const string NoSuchUser = "no_such_user";
     public const string GuestNotAllowed = "guest_not_allowed";
+    /// <summary>The account is disabled by the operator: right password, but no sign-in.</summary>
+    public const string AccountDisabled = "disabled";
 
     // Rooms and messages.
     public const string NoSuchRoom = "no_such_room";
@@ -39,6 +41,8 @@ public static class ErrorCodes
     public const string TextTooLong = "text_too_long";
     public const string EmptyText = "empty_text";
     public const string TopicTooLong = "topic_too_long";
+    /// <summary>The operator's <c>admin.remove</c> names a message that is not stored.</summary>
+    public const string NoSuchMessage = "no_such_message";
     // Moderation.
     public const string NotPermitted = "not_permitted";
     public const string Banned = "banned";
@@ -64,4 +68,10 @@ public static class ByeReasons
     public const string SignInTimeout = "sign_in_timeout";
     public const string Killed = "killed";
     public const string PingTimeout = "ping_timeout";
+    /// <summary>The user changed its password or signed out everywhere, or the operator reset its password.</summary>
+    public const string SignedOut = "signed_out";
+    /// <summary>The operator disabled the account.</summary>
+    public const string Disabled = "disabled";
+    /// <summary>The account was deleted, by its owner or the operator.</summary>
+    public const string AccountDeleted = "account_deleted";
 }

@@ -51,4 +51,10 @@ public sealed class ChatLimits
 
     /// <summary>What guests may do; the host sets it from IrcGuests (it is not read from the Limits section).</summary>
     public GuestPolicy Guests { get; set; } = GuestPolicy.Limited;
+
+    /// <summary>
+    /// The keys of the server-wide admins' names; the host sets it from <c>Admins</c> (it is not read
+    /// from the Limits section). They have every room power (<c>RoomDirectory.IsServerAdmin</c>).
+    /// </summary>
+    public IReadOnlySet<string> ServerAdmins { get; set; } = new HashSet<string>(StringComparer.Ordinal);
 }

@@ -10,7 +10,7 @@ namespace Parley.Protocol.Json;
 /// Owns its <see cref="JsonDocument"/> and the rented bytes it was parsed from: dispose after the
 /// reply is written (the id refers to them too).
 /// </summary>
-public sealed class JsonRequest(JsonDocument document, byte[] input, RequestId? id, string type) : IDisposable
+public sealed partial class JsonRequest(JsonDocument document, byte[] input, RequestId? id, string type) : IDisposable
 {
     private bool _disposed;
 
@@ -82,18 +82,6 @@ public sealed class JsonRequest(JsonDocument document, byte[] input, RequestId? 
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && number >= 0
             ? number
             : throw new RequestException(ErrorCodes.BadField, $"'{field}' must be a whole number, 0 or more");
-    }
-
-    public bool? OptionalBoolean(string field)
-    {
-        if (!Root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
-            return null;
-        return value.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            _ => throw new RequestException(ErrorCodes.BadField, $"'{field}' must be true or false"),
-        };
     }
 
     /// <summary>A UTC time as the server writes them (<c>2026-11-25T13:37:11.302Z</c>; the fraction may be left out or shorter).</summary>

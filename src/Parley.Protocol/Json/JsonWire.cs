@@ -117,7 +117,11 @@ public static class JsonWire
         writer.WriteString(Property.Text, message.Text);
         if (message.IsSystem)
             writer.WriteBoolean(SystemProperty, true);
+        // Only a message the operator removed has no text (a sent one is never empty): its tombstone.
+        if (message.Text.Length == 0)
+            writer.WriteBoolean(Removed, true);
     }
 
     private static readonly JsonEncodedText SystemProperty = JsonEncodedText.Encode("system");
+    private static readonly JsonEncodedText Removed = JsonEncodedText.Encode("removed");
 }

@@ -11,7 +11,7 @@ namespace Parley.Protocol.Native;
 /// <see cref="NativeSession"/> from this table; handlers only read fields, call the hub and
 /// shape the reply.
 /// </summary>
-internal static class NativeCommands
+internal static partial class NativeCommands
 {
     public static readonly FrozenDictionary<string, NativeCommand> Table = new Dictionary<string, NativeCommand>
     {
@@ -40,6 +40,16 @@ internal static class NativeCommands
         ["unmute"] = new(NeedsAuth: true, NativeModeration.Unmute),
         ["role"] = new(NeedsAuth: true, NativeModeration.Role),
         ["delete"] = new(NeedsAuth: true, NativeModeration.Delete),
+        ["password"] = new(NeedsAuth: true, Password),
+        ["delete_account"] = new(NeedsAuth: true, DeleteAccount),
+        ["admin.users"] = new(NeedsAuth: false, AdminUsers, Operator: true),
+        ["admin.password"] = new(NeedsAuth: false, AdminPassword, Operator: true),
+        ["admin.disable"] = new(NeedsAuth: false, AdminDisable, Operator: true),
+        ["admin.enable"] = new(NeedsAuth: false, AdminEnable, Operator: true),
+        ["admin.delete"] = new(NeedsAuth: false, AdminDelete, Operator: true),
+        ["admin.rooms"] = new(NeedsAuth: false, AdminRooms, Operator: true),
+        ["admin.owner"] = new(NeedsAuth: false, AdminOwner, Operator: true),
+        ["admin.remove"] = new(NeedsAuth: false, AdminRemove, Operator: true),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static async Task<Reply> Register(NativeSession s, JsonRequest r) =>
@@ -52,7 +62,7 @@ internal static class NativeCommands
         SessionStarted(s, await s.Hub.ResumeAsync(s, r.String("token")));
 
     private static async Task<Reply> Logout(NativeSession s, JsonRequest r) =>
-        Done(await s.Hub.LogoutAsync(s));
+        Done(r.OptionalBoolean("everywhere") == true ? await s.Hub.LogoutEverywhereAsync(s) : await s.Hub.LogoutAsync(s));
 
     private static Task<Reply> Rooms(NativeSession s, JsonRequest r)
     {

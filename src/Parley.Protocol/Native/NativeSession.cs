@@ -24,9 +24,13 @@ public sealed class NativeSession : QueuedSession
     private readonly TimeProvider _time;
     private TokenBucket _bucket;
 
-    public NativeSession(ChatHub hub, JsonEventEncoder encoder, ConnectionOptions options, TimeProvider time, string? remoteAddress = null)
+    public NativeSession(ChatHub hub, JsonEventEncoder encoder, ConnectionOptions options, TimeProvider time, string? remoteAddress = null, bool isOperator = false)
         : base(options, time)
     {
+        IsOperator = isOperator;
+        // The operator never signs in: the sign-in deadline is not for it.
+        if (isOperator)
+            SignedIn();
         RemoteAddress = remoteAddress;
         Hub = hub;
         _encoder = encoder;
@@ -35,6 +39,12 @@ public sealed class NativeSession : QueuedSession
     }
 
     public ChatHub Hub { get; }
+
+    /// <summary>
+    /// The connection is the server's operator (it came in on the admin socket): the <c>admin.*</c>
+    /// ops are allowed, without signing in.
+    /// </summary>
+    public bool IsOperator { get; }
 
     internal ConnectionOptions Options => _options;
 
@@ -112,6 +122,8 @@ public sealed class NativeSession : QueuedSession
                 {
                     if (!NativeCommands.Table.TryGetValue(request.Type, out var command))
                         reply = Json.Reply.Fail(ErrorCodes.UnknownType, $"unknown request type '{request.Type}'");
+                    else if (command.Operator && !IsOperator)
+                        reply = Json.Reply.Fail(ErrorCodes.NotPermitted, $"'{request.Type}' is the operator's: it is allowed only on the server's admin socket");
                     else if (command.NeedsAuth && !IsAuthenticated)
                         reply = Json.Reply.Fail(ErrorCodes.Unauthenticated, "log in first: 'login', 'register' or 'resume'");
                     else

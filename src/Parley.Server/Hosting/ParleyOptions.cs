@@ -49,6 +49,16 @@ public sealed class ParleyOptions
     /// <summary>IRC operators, OPER name → password. Keep the settings file readable by the server's user only.</summary>
     public Dictionary<string, string> IrcOperators { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The admin socket, a Unix domain socket where <c>parley admin</c> talks to the running server
+    /// as its operator: empty is <c>admin.sock</c> in <see cref="Data"/>; <c>off</c> opens none.
+    /// Its mode is 0600: whoever may use it is whoever runs the server (or root).
+    /// </summary>
+    public string AdminSocket { get; set; } = "";
+
+    /// <summary>Server-wide admins, by user name: they have every room power.</summary>
+    public List<string> Admins { get; set; } = [];
+
     /// <summary>Directory for the SQLite database file.</summary>
     public string Data { get; set; } = "./data";
 

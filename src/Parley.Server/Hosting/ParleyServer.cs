@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -69,6 +70,7 @@ public sealed class ParleyServer : IAsyncDisposable
         var options = new ParleyOptions();
         configuration.Bind(options);
         options.Limits.Guests = GuestPolicies.Parse(options.IrcGuests);
+        options.Limits.ServerAdmins = options.Admins.Select(Core.Model.Names.Key).ToHashSet(StringComparer.Ordinal);
         var tcpEndpoint = EndpointParser.Parse(options.Tcp, "tcp");
         var httpEndpoint = EndpointParser.Parse(options.Http, "http");
         var ircEndpoint = string.IsNullOrWhiteSpace(options.Irc) ? null : EndpointParser.Parse(options.Irc, "irc");
@@ -115,6 +117,12 @@ public sealed class ParleyServer : IAsyncDisposable
         // WebSocket on Kestrel. Hosted services stop before Kestrel, after sessions were told to close.
         builder.Services.AddSingleton<TcpJsonConnectionHandler>();
         builder.Services.AddSingleton<IrcConnectionHandler>();
+        builder.Services.AddSingleton<AdminConnectionHandler>();
+        var adminSocket = AdminSocketPath(options, dataPath);
+        // A data directory deep enough to make the path too long for a socket must not stop a server that ran before there was one.
+        var adminSocketTooLong = adminSocket is not null && System.Text.Encoding.UTF8.GetByteCount(adminSocket) > MaxSocketPathBytes;
+        if (adminSocketTooLong)
+            adminSocket = null;
         SocketListener? tcp = null, irc = null;
         builder.Services.AddSingleton<ServerFault>();
         // One epoll thread tells every idle line connection when input arrives; disposed with the host.
@@ -148,6 +156,8 @@ public sealed class ParleyServer : IAsyncDisposable
                     listen.ApplicationServices.GetRequiredService<WebSocketEndpoint>(), kestrel.Limits.RequestHeadersTimeout, options.WebSocketPingInterval);
                 listen.Use(next => connection => shortcut.OnConnectedAsync(connection, next));
             });
+            if (adminSocket is not null)
+                kestrel.ListenUnixSocket(adminSocket, listen => listen.UseConnectionHandler<AdminConnectionHandler>());
         });
 
         var app = builder.Build();
@@ -165,7 +175,16 @@ public sealed class ParleyServer : IAsyncDisposable
         try
         {
             await hub.StartAsync(cancellationToken).ConfigureAwait(false);
+            // A socket file here is a stopped server's: with SQLite the store's lock is ours by now, so no
+            // other server uses this directory; with Redis each node has a directory of its own (README).
+            if (adminSocket is not null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(adminSocket)!);
+                File.Delete(adminSocket);
+            }
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (adminSocket is not null && !OperatingSystem.IsWindows())
+                File.SetUnixFileMode(adminSocket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             hostStarted = true;
         }
         catch (Exception ex)
@@ -177,6 +196,8 @@ public sealed class ParleyServer : IAsyncDisposable
                 throw oneLine;
             throw;
         }
+        if (adminSocketTooLong)
+            Log.AdminSocketPathTooLong(logger, AdminSocketPath(options, dataPath)!);
         app.Lifetime.ApplicationStopping.Register(() => Log.Stopping(logger));
         Log.Started(logger, options.Store == StoreKind.Redis ? $"Redis at {options.Redis} (node {hub.NodeId})" : Path.Combine(dataPath, "parley.db"));
 
@@ -212,6 +233,20 @@ public sealed class ParleyServer : IAsyncDisposable
         await _backplane.DisposeAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>Where the admin socket goes (<see cref="ParleyOptions.AdminSocket"/>), or null for none.</summary>
+    public static string? AdminSocketPath(ParleyOptions options, string dataPath) => options.AdminSocket switch
+    {
+        "off" => null,
+        "" => Path.Combine(dataPath, AdminSocketFile),
+        var path => Path.GetFullPath(path),
+    };
+
+    /// <summary>The longest Unix socket path (sun_path less its terminating zero: 103 on macOS, 107 on Linux).</summary>
+    private const int MaxSocketPathBytes = 103;
+
+    /// <summary>The admin socket's file name in the data directory, where <c>parley admin --data</c> looks for it.</summary>
+    public const string AdminSocketFile = "admin.sock";
 
     private static (IChatStore, IBackplane) StorageFor(ParleyOptions options, string dataPath, TimeProvider time)
     {

@@ -31,6 +31,14 @@ public sealed class NativeSessionFactory(
         return session;
     }
 
+    /// <summary>A session of the operator's (the admin socket): the <c>admin.*</c> ops are allowed on it.</summary>
+    public NativeSession CreateOperator()
+    {
+        var session = new NativeSession(hub, encoder, options.Connections, time, remoteAddress: null, isOperator: true);
+        session.Failed += _reportFailure;
+        return session;
+    }
+
     /// <summary>
     /// Closes the session when the host begins to stop; dispose the registration when the
     /// connection ends. (TCP connections need none: their listener closes them.)

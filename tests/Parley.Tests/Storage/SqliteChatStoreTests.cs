@@ -108,6 +108,51 @@ public sealed class SqliteMessageAppendTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_removed_messages_text_is_gone_from_the_file_whether_its_row_held_one_message_or_many()
+    {
+        var lobby = ConversationKey.ForRoom("lobby");
+        var stored = await Task.WhenAll(Enumerable.Range(1, 300).Select(i => _store.AppendAsync(RoomMessage($"secret-{i:D4}-{new string('x', 40)}"))));
+        var alone = await _store.AppendAsync(RoomMessage("secret-alone"));
+        Assert.True(RowCount("packed IS NOT NULL") > 0, "no row holds several messages: the test did not reach what it tests");
+        // One inside a packed row (neither its first nor its last), one first of a row, one alone.
+        var inside = RowSeq("packed IS NOT NULL AND last_seq > seq + 1") + 1;
+        var first = RowSeq("packed IS NOT NULL");
+        foreach (var seq in new[] { inside, first, alone.Seq })
+            Assert.True(await _store.RemoveMessageAsync(lobby, seq));
+
+        var history = (await _store.HistoryAsync(lobby, null, 400)).Messages.ToDictionary(m => m.Seq);
+        Assert.Equal(301, history.Count);
+        Assert.All(stored.Concat([alone]), m => Assert.Equal(m.Seq is var s && (s == inside || s == first || s == alone.Seq) ? "" : m.Text, history[m.Seq].Text));
+
+        // Closed and checkpointed, the database is one file: the removed texts are not in it, their neighbours are.
+        await _store.DisposeAsync();
+        using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=false"))
+        {
+            connection.Open();
+            using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            checkpoint.ExecuteNonQuery();
+        }
+        var bytes = await File.ReadAllBytesAsync(DatabasePath);
+        foreach (var seq in new[] { inside, first })
+            Assert.Equal(-1, bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes($"secret-{seq:D4}-")));
+        Assert.Equal(-1, bytes.AsSpan().IndexOf("secret-alone"u8));
+        var kept = first == 1 && inside == 2 ? 3 : first == 1 ? 2 : first - 1;
+        Assert.NotEqual(-1, bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes($"secret-{kept:D4}-")));
+        _store = new SqliteChatStore(new SqliteStoreOptions { Path = DatabasePath });
+        await _store.InitializeAsync("lobby", T0);
+    }
+
+    private long RowSeq(string where)
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT seq FROM messages WHERE {where} ORDER BY seq LIMIT 1";
+        return (long)command.ExecuteScalar()!;
+    }
+
     private long RowCount(string where)
     {
         using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=false");

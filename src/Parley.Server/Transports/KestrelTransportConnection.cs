@@ -1,0 +1,69 @@
+using System.IO.Pipelines;
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+
+namespace Parley.Server.Transports;
+
+/// <summary>
+/// A connection Kestrel accepted, as a line protocol's <see cref="ITransportConnection"/>, so that
+/// <see cref="LineConnection{TSession}"/> serves it as it serves the epoll listener's: used by the
+/// admin socket (a Unix domain socket, which only Kestrel listens on). Waiting for input is a
+/// pending read on Kestrel's pipe rather than an epoll registration: there are few such connections.
+/// </summary>
+internal sealed class KestrelTransportConnection(ConnectionContext context) : ITransportConnection
+{
+    private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IConnectionApplication? _application;
+    private volatile bool _stopped;
+
+    public IPEndPoint? RemoteEndPoint => context.RemoteEndPoint as IPEndPoint;
+
+    public PipeReader Input => context.Transport.Input;
+
+    public PipeWriter Output => context.Transport.Output;
+
+    /// <summary>Completes once whoever served the connection is done with it (Kestrel's connection handler awaits it).</summary>
+    public Task Completed => _disposed.Task;
+
+    public void Serve(IConnectionApplication application) => _application = application;
+
+    public void ResumeOnInput()
+    {
+        if (_stopped)
+        {
+            // The application's next TryRead sees the cancellation, and ends.
+            Input.CancelPendingRead();
+            ThreadPool.UnsafeQueueUserWorkItem(_application!, preferLocal: false);
+            return;
+        }
+        _ = RunOnInputAsync();
+    }
+
+    private async Task RunOnInputAsync()
+    {
+        try
+        {
+            var result = await Input.ReadAsync().ConfigureAwait(false);
+            // Nothing consumed or examined: the application's TryRead gets the same bytes at once.
+            Input.AdvanceTo(result.Buffer.Start);
+            // This read took a cancellation meant for the application: hand it on.
+            if (result.IsCanceled || _stopped)
+                Input.CancelPendingRead();
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // The application's own read meets the same failure and ends the connection.
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(_application!, preferLocal: false);
+    }
+
+    public void StopReading()
+    {
+        _stopped = true;
+        Input.CancelPendingRead();
+    }
+
+    public void Abort() => context.Abort();
+
+    public void Dispose() => _disposed.TrySetResult();
+}
