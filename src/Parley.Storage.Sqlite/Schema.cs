@@ -20,8 +20,9 @@ internal static class Schema
     /// 3: rooms have a <c>moderation</c> column (roles, settings, bans as JSON, <see cref="Core.Storage.ModerationJson"/>); null until first changed.
     /// 4: reads have a <c>ts</c> column (Unix ms): the last time the user marked read by time (IRC's
     /// read-marker); null until first marked so.
+    /// 5: people: <c>profiles</c> (display name, status) and <c>blocks</c>, tables of their own (<see cref="PeopleTables"/>).
     /// </summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>Creates what is missing, migrating a version 0 database first; one transaction.</summary>
     public static void Apply(SqliteConnection connection)
@@ -40,6 +41,7 @@ internal static class Schema
             Execute(connection, "ALTER TABLE rooms ADD COLUMN moderation TEXT");
         if (Scalar(connection, "SELECT 1 FROM pragma_table_info('reads') WHERE name = 'ts'") is null)
             Execute(connection, "ALTER TABLE reads ADD COLUMN ts INTEGER");
+        Execute(connection, PeopleTables);
         Execute(connection, $"PRAGMA user_version = {Version}");
         transaction.Commit();
     }
@@ -115,6 +117,24 @@ internal static class Schema
             conv TEXT NOT NULL,
             seq INTEGER NOT NULL,
             PRIMARY KEY (user_key, conv)
+        ) WITHOUT ROWID;
+        """;
+
+    /// <summary>
+    /// Version 5's tables, created if missing whatever the version (a step of its own, so it merges
+    /// beside other steps). Profiles and blocks are tables beside <c>users</c>, not columns of it: a
+    /// user without either has no row, and the users table (read at every login) stays narrow.
+    /// </summary>
+    private const string PeopleTables = """
+        CREATE TABLE IF NOT EXISTS profiles (
+            user_key TEXT PRIMARY KEY,
+            display TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT ''
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS blocks (
+            user_key TEXT NOT NULL,
+            blocked_key TEXT NOT NULL,
+            PRIMARY KEY (user_key, blocked_key)
         ) WITHOUT ROWID;
         """;
 

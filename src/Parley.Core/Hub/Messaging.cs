@@ -109,6 +109,9 @@ internal sealed class Messaging
                 : Error(ErrorCodes.NoSuchUser, $"there is no user '{toName}'");
         }
         var me = session.User!;
+        // Asked of the store each time: a block holds at once, on every node (People).
+        if (await _store.BlocksAsync(Names.Key(to), session.UserKey!).ConfigureAwait(false))
+            return People.Blocked(to);
 
         var conversation = ConversationKey.ForDirect(me, to);
         var sequencer = DirectSequencer(conversation);

@@ -6,7 +6,7 @@ namespace Parley.Core.Storage;
 /// Everything Parley keeps. A completed task means the change is durable (it survives the
 /// process being killed). One contract test suite runs against every implementation.
 /// </summary>
-public interface IChatStore : IAsyncDisposable
+public partial interface IChatStore : IAsyncDisposable
 {
     /// <summary>Creates the schema if needed and makes sure the room <paramref name="defaultRoom"/> exists.</summary>
     Task InitializeAsync(string defaultRoom, DateTimeOffset now, CancellationToken cancellationToken = default);

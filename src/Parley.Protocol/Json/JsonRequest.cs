@@ -84,6 +84,18 @@ public sealed class JsonRequest(JsonDocument document, byte[] input, RequestId? 
             : throw new RequestException(ErrorCodes.BadField, $"'{field}' must be a whole number, 0 or more");
     }
 
+    public bool? OptionalBoolean(string field)
+    {
+        if (!Root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new RequestException(ErrorCodes.BadField, $"'{field}' must be true or false"),
+        };
+    }
+
     /// <summary>Exactly one of two fields, such as <c>room</c> or <c>to</c>.</summary>
     public (string? First, string? Second) OneOf(string first, string second)
     {

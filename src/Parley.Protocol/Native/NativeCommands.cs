@@ -11,7 +11,7 @@ namespace Parley.Protocol.Native;
 /// <see cref="NativeSession"/> from this table; handlers only read fields, call the hub and
 /// shape the reply.
 /// </summary>
-internal static class NativeCommands
+internal static partial class NativeCommands
 {
     public static readonly FrozenDictionary<string, NativeCommand> Table = new Dictionary<string, NativeCommand>
     {
@@ -31,6 +31,10 @@ internal static class NativeCommands
         ["online"] = new(NeedsAuth: true, Online),
         ["history"] = new(NeedsAuth: true, History),
         ["read"] = new(NeedsAuth: true, Read),
+        ["users"] = new(NeedsAuth: true, Users),
+        ["profile"] = new(NeedsAuth: true, Profile),
+        ["block"] = new(NeedsAuth: true, Block),
+        ["open"] = new(NeedsAuth: true, Open),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static async Task<Reply> Register(NativeSession s, JsonRequest r) =>
@@ -213,6 +217,7 @@ internal static class NativeCommands
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            WriteBlocked(w, start.Blocked);
         });
     }
 
@@ -229,6 +234,7 @@ internal static class NativeCommands
         w.WriteNumber("historyMax", limits.HistoryMax);
         w.WriteNumber("membersPageMax", limits.MembersPageMax);
         w.WriteNumber("maxWatchedUsers", limits.MaxWatchedUsers);
+        WritePeopleLimits(w);
         w.WriteEndObject();
     }
 
