@@ -8,7 +8,7 @@ namespace Parley.Tests.Storage;
 /// What every <see cref="IChatStore"/> must do. Each implementation subclasses this once; the
 /// tests are the same for all of them.
 /// </summary>
-public abstract class ChatStoreContract : IAsyncLifetime
+public abstract partial class ChatStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
