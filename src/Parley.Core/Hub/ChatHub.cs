@@ -76,9 +76,9 @@ public sealed class ChatHub
             OnRemote(presence);
     }
 
-    // A sign-in is the account's (Accounts), completed with what the user keeps of people (People: its blocks, its display name).
-    public async Task<Result<SessionStart>> RegisterAsync(Session session, string name, string password) =>
-        await _people.CompleteSignInAsync(session, await _accounts.RegisterAsync(session, name, password).ConfigureAwait(false)).ConfigureAwait(false);
+    // A sign-in is the account's (Accounts), completed with what the user keeps of people (People:
+    // its blocks, its display name). A new account has neither: registering asks the store nothing more.
+    public Task<Result<SessionStart>> RegisterAsync(Session session, string name, string password) => _accounts.RegisterAsync(session, name, password);
 
     public async Task<Result<SessionStart>> LoginAsync(Session session, string name, string password) =>
         await _people.CompleteSignInAsync(session, await _accounts.LoginAsync(session, name, password).ConfigureAwait(false)).ConfigureAwait(false);
