@@ -33,7 +33,12 @@ export function restoreConversation() {
 
 export function openDirect(user) {
   const key = directKey(user);
-  if (!store.conversation(key)) store.upsert(key, { name: user, hasOlder: false });
+  if (!store.conversation(key)) {
+    store.upsert(key, { name: user, hasOlder: false });
+    // Stored by the server, so the DM stays in the list across reloads and devices before
+    // anyone writes in it. Refused (blocked, no such user): the first send says why.
+    request('open', { with: user }).catch(() => {});
+  }
   return openConversation(key);
 }
 

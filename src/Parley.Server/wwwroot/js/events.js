@@ -80,6 +80,12 @@ const handlers = {
     const conv = store.conversation(room ? roomKey(room) : directKey(peer));
     if (conv) store.markRead(conv, seq);
   },
+
+  /** A DM opened on another of this user's devices: listed here too, as a reload would list it. */
+  open({ with: peer }) {
+    const key = directKey(peer);
+    if (!store.conversation(key)) store.upsert(key, { name: peer, hasOlder: false });
+  },
 };
 
 const sameUser = (a, b) => a?.toLowerCase() === b?.toLowerCase();
