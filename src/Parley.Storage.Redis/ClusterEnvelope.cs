@@ -125,6 +125,8 @@ internal static class ClusterEnvelope
                         w.WriteString("display", e.Display);
                     if (e.Status is not null)
                         w.WriteString("status", e.Status);
+                    if (!e.DisplayChanged)
+                        w.WriteBoolean("display_changed", false);
                     break;
                 case BlockChanged e:
                     w.WriteString("kind", "block");
@@ -180,7 +182,8 @@ internal static class ClusterEnvelope
             "signal" => new Signaled(new SignalEvent(Required("id"),
                 DateTimeOffset.FromUnixTimeMilliseconds(root.TryGetProperty("ts", out var ts) ? ts.GetInt64() : throw new FormatException("signal without ts")),
                 Required("user"), JsonFields.Optional(root, "room"), JsonFields.Optional(root, "to"), Required("tags"))),
-            "profile" => new ProfileChanged(Required("user"), JsonFields.Optional(root, "display"), JsonFields.Optional(root, "status")),
+            "profile" => new ProfileChanged(Required("user"), JsonFields.Optional(root, "display"), JsonFields.Optional(root, "status"),
+                DisplayChanged: !(root.TryGetProperty("display_changed", out var changed) && changed.ValueKind == JsonValueKind.False)),
             "block" => new BlockChanged(Required("user"), Required("target"), root.TryGetProperty("on", out var on) && on.ValueKind == JsonValueKind.True),
             "open" => new DirectOpened(Required("user"), Required("with")),
             _ => throw new FormatException($"unknown cluster event kind '{kind}'"),

@@ -79,15 +79,15 @@ internal sealed class People(IChatStore store, PresenceRegistry presence, KnownU
 
         if (await store.SetProfileAsync(session.UserKey!, display, status).ConfigureAwait(false) is not { } profile)
             return Error(ErrorCodes.NoSuchUser, "your account no longer exists");
-        var changed = new ProfileEvent(profile.User, profile.Display, profile.Status);
-        presence.ApplyProfile(session.UserKey!, changed, origin: session);
-        await cluster.PublishAsync(new ProfileChanged(profile.User, profile.Display, profile.Status)).ConfigureAwait(false);
+        var displayChanged = display is not null;
+        presence.ApplyProfile(session.UserKey!, new ProfileEvent(profile.User, profile.Display, profile.Status, displayChanged), origin: session);
+        await cluster.PublishAsync(new ProfileChanged(profile.User, profile.Display, profile.Status, displayChanged)).ConfigureAwait(false);
         return Describe(profile);
     }
 
     /// <summary>Another node's user changed its profile: this node's sessions that hear of it are told, and its real name here follows.</summary>
     public void ApplyRemote(ProfileChanged changed) =>
-        presence.ApplyProfile(Names.Key(changed.User), new ProfileEvent(changed.User, changed.Display, changed.Status), origin: null);
+        presence.ApplyProfile(Names.Key(changed.User), new ProfileEvent(changed.User, changed.Display, changed.Status, changed.DisplayChanged), origin: null);
 
     /// <summary>
     /// Blocks (or unblocks) a user: its direct messages to the session's user are refused with

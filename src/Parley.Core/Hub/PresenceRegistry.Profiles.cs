@@ -11,8 +11,9 @@ namespace Parley.Core.Hub;
 internal sealed partial class PresenceRegistry
 {
     /// <summary>
-    /// Makes <paramref name="profile"/>'s display name the user's real name on this node (while
-    /// it has sessions here; none set leaves the IRC clients' own), and, when <paramref name="tell"/>,
+    /// Makes <paramref name="profile"/>'s display name the user's real name on this node when it
+    /// changed (while the user has sessions here; cleared, the IRC clients' own shows again; a
+    /// status change leaves a SETNAME's real name alone), and, when <paramref name="tell"/>,
     /// tells the change to its sessions but <paramref name="origin"/>, its room-mates and followers.
     /// </summary>
     public void ApplyProfile(string userKey, ProfileEvent profile, Session? origin, bool tell = true)
@@ -22,7 +23,8 @@ internal sealed partial class PresenceRegistry
         {
             if (_online.TryGetValue(userKey, out var user))
             {
-                user.RealName = profile.Display;
+                if (profile.DisplayChanged)
+                    user.RealName = profile.Display;
                 if (tell)
                     (audience = PeersOf(userKey)).UnionWith(user.Sessions);
             }

@@ -40,6 +40,7 @@ public sealed class IrcEventEncoder : IEventEncoder
         RealNameEvent e => new IrcMessage(IrcServerInfo.Source(e.User), "SETNAME", e.RealName) { Trailing = true }.ToBytes(),
         // A native profile's display name is the IRC real name (cleared: the login name); like
         // SETNAME, only to clients that asked for setname. Blocks and opened DMs have no IRC form.
+        ProfileEvent { DisplayChanged: false } => [],
         ProfileEvent e => new IrcMessage(IrcServerInfo.Source(e.User), "SETNAME", e.Display ?? e.User) { Trailing = true }.ToBytes(),
         BlockEvent or DirectOpenedEvent => [],
         // A numeric addressed to its receiver: written by IrcSession.

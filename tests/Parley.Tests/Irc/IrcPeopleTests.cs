@@ -33,6 +33,14 @@ public sealed class IrcPeopleTests : IAsyncLifetime
         await bobIrc.NextAsync(l => l == ":alice!alice@parley SETNAME :Ålice 李");
         await bobIrc.SendAsync("WHOIS alice");
         Assert.EndsWith(" :Ålice 李", await bobIrc.NumericAsync("311"));
+
+        // A status alone is no SETNAME and keeps the real name; clearing the display name is a SETNAME to the login name.
+        await aliceNative.OkAsync("profile", new { status = "reading" });
+        await aliceNative.OkAsync("profile", new { display = "" });
+        await bobIrc.NextAsync(l => l == ":alice!alice@parley SETNAME :alice");
+        // Lines arrive in order: had the status change made a SETNAME, it would be in between.
+        Assert.Equal([":alice!alice@parley SETNAME :Ålice 李", ":alice!alice@parley SETNAME :alice"],
+            bobIrc.Lines.Where(l => l.Contains(" SETNAME ", StringComparison.Ordinal)));
     }
 
     [Fact]
