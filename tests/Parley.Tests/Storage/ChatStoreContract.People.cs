@@ -33,6 +33,22 @@ public abstract partial class ChatStoreContract
     }
 
     [Fact]
+    public async Task The_directory_ranges_hold_for_names_beyond_ascii_should_names_widen()
+    {
+        // Names are ASCII today (Names.cs); the store itself takes any key, so the ranges are
+        // checked here with keys as a wider rule would make them (lower-cased, any script).
+        foreach (var name in new[] { "李雷", "李", "李四", "杨", "Ärger", "äb", "a", "z\uFFFF", "z\uFFFFa", "{x" })
+            await AddUser(name);
+
+        Assert.Equal(["李", "李四", "李雷"], await SearchAsync("李"));
+        Assert.Equal(["李雷"], await SearchAsync("李雷"));
+        Assert.Equal(["äb", "Ärger"], await SearchAsync("ä"));
+        Assert.Equal(["李四"], await SearchAsync("李", after: "李", limit: 1));
+        // A prefix whose last character has no next one: the range runs on and stops at the first miss.
+        Assert.Equal(["z\uFFFF", "z\uFFFFa"], await SearchAsync("z\uFFFF"));
+    }
+
+    [Fact]
     public async Task Profiles_change_part_by_part_clear_with_empty_and_survive_a_reopen()
     {
         await AddUser("Alice");
