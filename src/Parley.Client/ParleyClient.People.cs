@@ -28,6 +28,19 @@ public sealed partial class ParleyClient
                 w.WriteString("user", user);
         }, cancellationToken).ConfigureAwait(false));
 
+    /// <summary>The profiles of several users (at most 100) in the order asked, each once; users with no account are left out.</summary>
+    public async Task<IReadOnlyList<Person>> ProfilesAsync(IEnumerable<string> users, CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync("profile", w =>
+        {
+            w.WriteStartArray("users");
+            foreach (var user in users)
+                w.WriteStringValue(user);
+            w.WriteEndArray();
+        }, cancellationToken).ConfigureAwait(false);
+        return [.. reply.GetProperty("profiles").EnumerateArray().Select(ReadPerson)];
+    }
+
     /// <summary>Changes this user's display name and/or status: null leaves one as it is, "" clears it.</summary>
     public async Task<Person> SetProfileAsync(string? display = null, string? status = null, CancellationToken cancellationToken = default)
     {

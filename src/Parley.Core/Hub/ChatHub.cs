@@ -92,6 +92,9 @@ public sealed class ChatHub
     /// <inheritdoc cref="People.ProfileAsync"/>
     public Task<Result<PersonInfo>> ProfileAsync(Session session, string? userName) => _people.ProfileAsync(session, userName);
 
+    /// <inheritdoc cref="People.ProfilesAsync"/>
+    public Task<Result<IReadOnlyList<PersonInfo>>> ProfilesAsync(IReadOnlyList<string> userNames) => _people.ProfilesAsync(userNames);
+
     /// <inheritdoc cref="People.SetProfileAsync"/>
     public Task<Result<PersonInfo>> SetProfileAsync(Session session, string? display, string? status) => _people.SetProfileAsync(session, display, status);
 

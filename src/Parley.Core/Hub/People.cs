@@ -60,6 +60,22 @@ internal sealed class People(IChatStore store, PresenceRegistry presence, KnownU
     }
 
     /// <summary>
+    /// The profiles and presence of several users at once, in the order asked, each once; names
+    /// with no account are left out. For a client showing display names in a member list or beside
+    /// messages: one request for a screenful instead of one per person.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<PersonInfo>>> ProfilesAsync(IReadOnlyList<string> userNames)
+    {
+        if (userNames.Count > PeopleLimits.UsersPageMax)
+            return Error(ErrorCodes.BadField, $"ask for at most {PeopleLimits.UsersPageMax} profiles at once");
+        if (userNames.FirstOrDefault(n => !Names.IsValid(n)) is { } bad)
+            return Error(ErrorCodes.BadName, $"'{bad}' is not a user name: a name is {Names.Rule}");
+        var keys = userNames.Select(Names.Key).Distinct(StringComparer.Ordinal).ToList();
+        var found = await Task.WhenAll(keys.Select(store.FindProfileAsync)).ConfigureAwait(false);
+        return found.OfType<Profile>().Select(Describe).ToList();
+    }
+
+    /// <summary>
     /// Changes the session's user's display name and/or status (null leaves one as it is, "" clears
     /// it); its sessions, room-mates and followers hear of it on every node, the display name
     /// becoming its IRC real name.

@@ -29,9 +29,14 @@ internal static partial class NativeCommands
         });
     }
 
-    /// <summary>Reads a profile (<c>user</c>, or one's own), or changes one's own (<c>display</c>, <c>status</c>): not both at once.</summary>
+    /// <summary>
+    /// Reads a profile (<c>user</c>, or one's own), several (<c>users</c>), or changes one's own
+    /// (<c>display</c>, <c>status</c>): one of the three at a time.
+    /// </summary>
     private static async Task<Reply> Profile(NativeSession s, JsonRequest r)
     {
+        if (r.Has("users"))
+            return await Profiles(s, r);
         var user = r.OptionalString("user");
         var display = r.OptionalString("display");
         var status = r.OptionalString("status");
@@ -46,6 +51,26 @@ internal static partial class NativeCommands
             WritePerson(w, profile.Value!);
             if (profile.Value!.Blocked)
                 w.WriteBoolean("blocked", true);
+        });
+    }
+
+    private static async Task<Reply> Profiles(NativeSession s, JsonRequest r)
+    {
+        if (r.Has("user") || r.Has("display") || r.Has("status"))
+            throw new RequestException(ErrorCodes.BadField, "'profile' with 'users' reads several profiles; it takes no 'user', 'display' or 'status'");
+        var found = await s.Hub.ProfilesAsync(r.StringArray("users"));
+        if (!found.Ok)
+            return found.Error!;
+        return Reply.With(w =>
+        {
+            w.WriteStartArray("profiles");
+            foreach (var person in found.Value!)
+            {
+                w.WriteStartObject();
+                WritePerson(w, person);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
         });
     }
 

@@ -48,6 +48,7 @@ public sealed class ParleyClientPeopleTests
         Assert.Equal(new ProfileChanged("bob", "Bob the Builder", "building"), await Next<ProfileChanged>(alice));
         Assert.Equal(new ProfileChanged("bob", "Bob the Builder", "building"), await Next<ProfileChanged>(bobPhone));
         Assert.Equal("Bob the Builder", (await alice.ProfileAsync("BOB")).Display);
+        Assert.Equal(["Bob the Builder", "alice"], (await alice.ProfilesAsync(["bob", "alice", "nobody"])).Select(p => p.Shown));
 
         Assert.Equal("alice", await bob.BlockAsync("ALICE"));
         Assert.Equal(new BlockChanged("alice", true), await Next<BlockChanged>(bobPhone));

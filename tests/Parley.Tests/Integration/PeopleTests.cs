@@ -144,6 +144,13 @@ public sealed class PeopleTests : IAsyncLifetime
 
         var read = await bob.OkAsync("profile", new { user = "ALICE" });
         Assert.Equal(("alice", "Ålice 😀 李", "tea time", true), (Text(read, "user"), Text(read, "display"), Text(read, "status"), read.GetProperty("online").GetBoolean()));
+        // Several at once, in the order asked, each once; no account, no entry.
+        var several = await bob.OkAsync("profile", new { users = new[] { "bob", "ALICE", "nobody", "alice" } });
+        Assert.Equal(["bob", "alice"], Names(several, "profiles"));
+        Assert.Equal("Ålice 😀 李", Text(several.GetProperty("profiles")[1], "display"));
+        Assert.Equal("bad_field", await bob.ErrorAsync("profile", new { users = Enumerable.Range(0, 101).Select(i => $"u{i}").ToArray() }));
+        Assert.Equal("bad_name", await bob.ErrorAsync("profile", new { users = new[] { "no body" } }));
+        Assert.Equal("bad_field", await bob.ErrorAsync("profile", new { users = new[] { "alice" }, user = "alice" }));
         var mine = await bob.OkAsync("profile");
         Assert.Equal(("bob", (string?)null, (string?)null), (Text(mine, "user"), Text(mine, "display"), Text(mine, "status")));
 
