@@ -30,4 +30,46 @@ public sealed class PeopleWebTests(BrowserFixture browser) : IClassFixture<Brows
         // Only hers: bob's list has no DM until a message.
         await Expect(bob.Conversation("d:alice")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task Blocking_from_a_dm_header_refuses_the_dms_and_folds_the_room_messages_until_unblocked()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var eve = await server.RegisterAsync("eve");
+        await using var alice = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
+        await using var aliceLaptop = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
+        await alice.RegisterAsync("alice");
+        await aliceLaptop.LoginAsync("alice");
+        await alice.OpenAsync("lobby");
+        await alice.Member("eve").ClickAsync();
+        await Expect(alice.ChatTitle).ToHaveTextAsync("eve");
+
+        var block = alice.Page.Locator("#block-toggle");
+        await block.ClickAsync();
+        await Expect(block).ToHaveTextAsync("Unblock");
+        Assert.Equal("blocked", await eve.ErrorAsync("send", new { to = "alice", text = "psst" }));
+
+        // Her room messages fold to one line, here and on the other device (told by the block event), until clicked.
+        await eve.OkAsync("send", new { room = "lobby", text = "buy my stuff" });
+        await alice.OpenAsync("lobby");
+        await aliceLaptop.OpenAsync("lobby");
+        foreach (var user in new[] { alice, aliceLaptop })
+        {
+            await Expect(user.Page.Locator(".msg-collapsed")).ToHaveTextAsync("Message from eve hidden (blocked) — show");
+            await Expect(user.Bubble("buy my stuff")).ToHaveCountAsync(0);
+        }
+        await alice.Page.Locator(".msg-collapsed").ClickAsync();
+        await Expect(alice.Bubble("buy my stuff")).ToBeVisibleAsync();
+
+        // A reload keeps the block (the sign-in reply's list); unblocking shows her messages again.
+        await aliceLaptop.Page.ReloadAsync();
+        await aliceLaptop.OpenAsync("lobby");
+        await Expect(aliceLaptop.Page.Locator(".msg-collapsed")).ToHaveCountAsync(1);
+        await aliceLaptop.OpenAsync("@eve");
+        await aliceLaptop.Page.Locator("#block-toggle").ClickAsync();
+        await Expect(aliceLaptop.Page.Locator("#block-toggle")).ToHaveTextAsync("Block");
+        await aliceLaptop.OpenAsync("lobby");
+        await Expect(aliceLaptop.Bubble("buy my stuff")).ToBeVisibleAsync();
+        await eve.OkAsync("send", new { to = "alice", text = "sorry" });
+    }
 }

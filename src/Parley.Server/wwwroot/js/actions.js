@@ -42,6 +42,12 @@ export function openDirect(user) {
   return openConversation(key);
 }
 
+/** Blocks (or unblocks) a user: the server refuses its DMs; this page collapses its room messages. */
+export async function setBlocked(user, on) {
+  const reply = await request('block', { user, on });
+  store.setBlocked([reply.user], on, false);
+}
+
 /** Tells the server the open conversation is read up to its newest message. */
 export function markActiveRead() {
   const conv = store.active;

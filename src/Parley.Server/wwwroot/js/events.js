@@ -81,6 +81,11 @@ const handlers = {
     if (conv) store.markRead(conv, seq);
   },
 
+  /** This user blocked or unblocked someone on another device. */
+  block({ user, on }) {
+    store.setBlocked([user], on, false);
+  },
+
   /** A DM opened on another of this user's devices: listed here too, as a reload would list it. */
   open({ with: peer }) {
     const key = directKey(peer);

@@ -51,6 +51,23 @@ class Store {
     this.search = '';
     this.status = 'connecting';
     this.announcement = null;
+    this.blocked = new Set(); // lower-cased names of the users this user blocks
+    this.revealed = new Set(); // ids of blocked users' messages unfolded by a click
+    this.changed();
+  }
+
+  isBlocked(name) {
+    return this.blocked.has(name.toLowerCase());
+  }
+
+  /** Whom this user blocks (sign-in reply) or one change (this page, or a `block` event): rooms redraw their collapsed messages. */
+  setBlocked(names, on = true, replace = true) {
+    if (replace) this.blocked.clear();
+    for (const name of names) {
+      if (on) this.blocked.add(name.toLowerCase());
+      else this.blocked.delete(name.toLowerCase());
+    }
+    for (const conv of this.conversations.values()) conv.version++;
     this.changed();
   }
 

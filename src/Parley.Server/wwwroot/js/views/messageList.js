@@ -80,6 +80,16 @@ const lastTime = (conv) => (conv.messages.length ? Date.parse(conv.messages.at(-
 
 function bubble(store, conv, m) {
   const mine = store.isMine(m);
+  // A blocked user's room message is one line until clicked (its DMs never arrive).
+  if (!mine && conv.kind === 'room' && store.isBlocked(m.from) && !store.revealed.has(m.id)) {
+    const unfold = () => {
+      store.revealed.add(m.id);
+      conv.version++;
+      store.changed();
+    };
+    return el('li', { className: 'msg theirs collapsed', dataset: { seq: String(m.seq), id: m.id } },
+      el('button', { className: 'msg-collapsed', type: 'button', onclick: unfold }, `Message from ${m.from} hidden (blocked) — show`));
+  }
   const showName = !mine && conv.kind === 'room';
   const when = new Date(m.ts);
   const time = el('time', { className: 'msg-time', datetime: m.ts, title: fullTime(when) }, clock(when));
