@@ -72,4 +72,29 @@ public sealed class PeopleWebTests(BrowserFixture browser) : IClassFixture<Brows
         await Expect(aliceLaptop.Bubble("buy my stuff")).ToBeVisibleAsync();
         await eve.OkAsync("send", new { to = "alice", text = "sorry" });
     }
+
+    [Fact]
+    public async Task Searching_finds_people_in_the_directory_and_a_click_starts_a_dm()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using (var bob = await server.RegisterAsync("Bobby"))
+            await bob.OkAsync("profile", new { display = "Bob B.", status = "building" });
+        await using var alice = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
+        await alice.RegisterAsync("alice");
+
+        await alice.Page.Locator("#search").FillAsync("BOB");
+        var found = alice.Page.Locator(".person[data-user=\"Bobby\"]");
+        await Expect(found.Locator(".conv-name")).ToHaveTextAsync("Bob B.");
+        await Expect(found.Locator(".conv-preview")).ToHaveTextAsync("@Bobby · offline · building");
+        await alice.Page.Locator("#search").FillAsync("bobx");
+        await Expect(found).ToHaveCountAsync(0);
+        await alice.Page.Locator("#search").FillAsync("bo");
+        await found.ClickAsync();
+        await Expect(alice.ChatTitle).ToHaveTextAsync("Bobby");
+        // Now a conversation, no longer a directory match; kept across a reload.
+        await Expect(alice.Conversation("d:bobby")).ToBeVisibleAsync();
+        await Expect(found).ToHaveCountAsync(0);
+        await alice.Page.ReloadAsync();
+        await Expect(alice.Conversation("d:bobby")).ToBeVisibleAsync();
+    }
 }

@@ -42,6 +42,26 @@ export function openDirect(user) {
   return openConversation(key);
 }
 
+// The search box also asks the directory; only the answer to the latest text is kept.
+let peopleAsked = 0;
+
+/** People whose name starts with the search text (the `users` directory), shown below the conversations. */
+export async function findPeople(text) {
+  const prefix = text.trim();
+  const asked = ++peopleAsked;
+  let found = null;
+  if (prefix !== '') {
+    try {
+      found = { prefix, users: (await request('users', { prefix, limit: 10 })).users };
+    } catch {
+      // Too long a prefix, or offline: no people section.
+    }
+  }
+  if (asked !== peopleAsked) return;
+  store.people = found;
+  store.changed();
+}
+
 /** Blocks (or unblocks) a user: the server refuses its DMs; this page collapses its room messages. */
 export async function setBlocked(user, on) {
   const reply = await request('block', { user, on });

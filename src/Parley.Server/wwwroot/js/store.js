@@ -53,6 +53,7 @@ class Store {
     this.announcement = null;
     this.blocked = new Set(); // lower-cased names of the users this user blocks
     this.revealed = new Set(); // ids of blocked users' messages unfolded by a click
+    this.people = null; // the directory's answer to the search box: {prefix, users}, or null
     this.changed();
   }
 
