@@ -97,4 +97,24 @@ public sealed class PeopleWebTests(BrowserFixture browser) : IClassFixture<Brows
         await alice.Page.ReloadAsync();
         await Expect(alice.Conversation("d:bobby")).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task A_room_bubble_shows_the_senders_display_name_and_follows_its_changes()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.RegisterAsync("bob");
+        await bob.OkAsync("profile", new { display = "Bob B." });
+        await using var alice = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
+        await alice.RegisterAsync("alice");
+        await alice.OpenAsync("lobby");
+
+        await bob.OkAsync("send", new { room = "lobby", text = "hi all" });
+        var from = alice.Page.Locator("#messages .msg.theirs .msg-from");
+        await Expect(from).ToHaveTextAsync("Bob B.");
+        await Expect(from).ToHaveAttributeAsync("title", "bob");
+        await bob.OkAsync("profile", new { display = "Robert 李" });
+        await Expect(from).ToHaveTextAsync("Robert 李");
+        await bob.OkAsync("profile", new { display = "" });
+        await Expect(from).ToHaveTextAsync("bob");
+    }
 }

@@ -3,6 +3,7 @@ import { request } from './api.js';
 import { store, roomKey, directKey } from './store.js';
 import { loadOlder } from './sync.js';
 import { loadMembers, markActiveRead } from './actions.js';
+import { profileChanged } from './profiles.js';
 
 const handlers = {
   message(m) {
@@ -79,6 +80,10 @@ const handlers = {
   read({ room, with: peer, seq }) {
     const conv = store.conversation(room ? roomKey(room) : directKey(peer));
     if (conv) store.markRead(conv, seq);
+  },
+
+  profile(event) {
+    profileChanged(event);
   },
 
   /** This user blocked or unblocked someone on another device. */

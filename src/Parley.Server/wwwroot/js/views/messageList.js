@@ -6,6 +6,7 @@ import { avatar } from '../avatar.js';
 import { clock, fullTime, sameDay, separatorTime } from '../format.js';
 import { loadOlder } from '../sync.js';
 import { resend } from '../actions.js';
+import { shownName } from '../profiles.js';
 
 const GAP_MS = 5 * 60 * 1000;
 const NEAR_TOP_PX = 60;
@@ -97,7 +98,7 @@ function bubble(store, conv, m) {
   return el('li', { className: `msg ${mine ? 'mine' : 'theirs'}`, dataset: { seq: String(m.seq), id: m.id } },
     avatar(m.from),
     el('div', { className: 'msg-body' },
-      showName ? el('div', { className: 'msg-from' }, m.from) : null,
+      showName ? el('div', { className: 'msg-from', title: m.from }, shownName(m.from)) : null,
       // The time on the bubble's outer side: left of one's own, right of others'.
       el('div', { className: 'msg-line' }, mine ? [time, text] : [text, time])));
 }
