@@ -56,7 +56,10 @@ internal static class Frames
             ? dms.EnumerateArray().Select(d => new ConversationSummary(Target.With(d.GetProperty("with").GetString()!),
                 null, 2, Long(d, "lastSeq"), Long(d, "unread"), OptionalTime(d, "lastTs"))).ToList()
             : [],
-        e.TryGetProperty("limits", out var limits) ? Limits(limits) : ServerLimits.Defaults);
+        e.TryGetProperty("limits", out var limits) ? Limits(limits) : ServerLimits.Defaults)
+    {
+        Blocked = e.TryGetProperty("blocked", out var blocked) ? [.. blocked.EnumerateArray().Select(b => b.GetString()!)] : [],
+    };
 
     private static ServerLimits Limits(JsonElement e)
     {

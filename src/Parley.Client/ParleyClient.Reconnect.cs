@@ -96,6 +96,15 @@ public sealed partial class ParleyClient
                 var target = Frames.OptionalString(e, "room") is { } room ? Target.InRoom(room) : Target.With(e.GetProperty("with").GetString()!);
                 Emit(new ReadMoved(target, e.GetProperty("seq").GetInt64()));
                 break;
+            case "profile":
+                Emit(new ProfileChanged(e.GetProperty("user").GetString()!, Frames.OptionalString(e, "display"), Frames.OptionalString(e, "status")));
+                break;
+            case "block":
+                Emit(new BlockChanged(e.GetProperty("user").GetString()!, e.GetProperty("on").GetBoolean()));
+                break;
+            case "open":
+                Emit(new DirectOpened(e.GetProperty("with").GetString()!));
+                break;
             case "bye":
                 Emit(new ServerBye(Frames.OptionalString(e, "reason") ?? ""));
                 break;

@@ -131,6 +131,27 @@ internal static class ClusterEnvelope
                         w.WriteString("to", e.To);
                     w.WriteString("tags", e.ClientTags);
                     break;
+                case ProfileChanged e:
+                    w.WriteString("kind", "profile");
+                    w.WriteString("user", e.User);
+                    if (e.Display is not null)
+                        w.WriteString("display", e.Display);
+                    if (e.Status is not null)
+                        w.WriteString("status", e.Status);
+                    if (!e.DisplayChanged)
+                        w.WriteBoolean("display_changed", false);
+                    break;
+                case BlockChanged e:
+                    w.WriteString("kind", "block");
+                    w.WriteString("user", e.User);
+                    w.WriteString("target", e.Target);
+                    w.WriteBoolean("on", e.On);
+                    break;
+                case DirectOpened e:
+                    w.WriteString("kind", "open");
+                    w.WriteString("user", e.User);
+                    w.WriteString("with", e.With);
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(clusterEvent), clusterEvent.GetType().Name, "not sent on the backplane channel");
             }
@@ -175,6 +196,10 @@ internal static class ClusterEnvelope
             "signal" => new Signaled(new SignalEvent(Required("id"),
                 DateTimeOffset.FromUnixTimeMilliseconds(root.TryGetProperty("ts", out var ts) ? ts.GetInt64() : throw new FormatException("signal without ts")),
                 Required("user"), JsonFields.Optional(root, "room"), JsonFields.Optional(root, "to"), Required("tags"))),
+            "profile" => new ProfileChanged(Required("user"), JsonFields.Optional(root, "display"), JsonFields.Optional(root, "status"),
+                DisplayChanged: !(root.TryGetProperty("display_changed", out var changed) && changed.ValueKind == JsonValueKind.False)),
+            "block" => new BlockChanged(Required("user"), Required("target"), root.TryGetProperty("on", out var on) && on.ValueKind == JsonValueKind.True),
+            "open" => new DirectOpened(Required("user"), Required("with")),
             _ => throw new FormatException($"unknown cluster event kind '{kind}'"),
         };
         return (node, clusterEvent);

@@ -17,8 +17,8 @@ public sealed partial class RedisChatStore
     public async Task<bool> TryCreateUserAsync(UserRecord user, string? firstRoomKey = null)
     {
         RedisKey[] keys = firstRoomKey is null
-            ? [Keys.Users(), Keys.User(user.Key)]
-            : [Keys.Users(), Keys.User(user.Key), Keys.Members(firstRoomKey), Keys.UserRooms(user.Key), Keys.Reads(user.Key),
+            ? [Keys.Users(), Keys.User(user.Key), Keys.UserIndex()]
+            : [Keys.Users(), Keys.User(user.Key), Keys.UserIndex(), Keys.Members(firstRoomKey), Keys.UserRooms(user.Key), Keys.Reads(user.Key),
                 Keys.LastSeq(ConversationKey.ForRoom(firstRoomKey))];
         RedisValue[] values = firstRoomKey is null
             ? [user.Key, user.Name, user.PasswordHash, user.Created.ToUnixTimeMilliseconds()]

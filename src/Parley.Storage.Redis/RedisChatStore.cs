@@ -65,6 +65,7 @@ public sealed partial class RedisChatStore : IChatStore
             throw RedisFailures.Unavailable(Endpoint, ex);
         }
         await CreateRoomAsync(new RoomRecord(defaultRoom, "", now, [])).ConfigureAwait(false);
+        await FillUserIndexAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -37,6 +37,20 @@ public sealed class RedisKeys
     /// <summary>String: a session token's hash → its user key, a space, and the user's <c>token_epoch</c> when saved (older tokens: the user key alone).</summary>
     public RedisKey Token(string tokenHash) => Prefix + "token:" + tokenHash;
 
+    // People.
+
+    /// <summary>
+    /// Sorted set of every registered user key, all with score 0, so that ZRANGE BYLEX reads a
+    /// range of names (the directory). Kept with <see cref="Users"/> by the create-user script; filled from it at start when they differ.
+    /// </summary>
+    public RedisKey UserIndex() => Prefix + "user-index";
+
+    /// <summary>Hash of one user's profile: <c>display</c>, <c>status</c> ("" or absent when not set).</summary>
+    public RedisKey Profile(string userKey) => Prefix + "profile:" + userKey;
+
+    /// <summary>Set of the user keys one user blocks.</summary>
+    public RedisKey Blocks(string userKey) => Prefix + "blocks:" + userKey;
+
     // Rooms.
 
     /// <summary>Set of every room key.</summary>

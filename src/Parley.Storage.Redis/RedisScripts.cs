@@ -105,16 +105,17 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Creates a user, and its membership of a first room when KEYS 3–6 are given.
-    /// KEYS: 1 users set, 2 user hash, [3 members, 4 user's rooms, 5 user's reads, 6 room's last seq].
+    /// Creates a user (and its place in the directory's index), and its membership of a first room when KEYS 4–7 are given.
+    /// KEYS: 1 users set, 2 user hash, 3 user index (sorted set), [4 members, 5 user's rooms, 6 user's reads, 7 room's last seq].
     /// ARGV: 1 user key, 2 name, 3 password hash, 4 created, [5 room key, 6 room conversation].
     /// Returns 1 when created, 0 when the user key is taken.
     /// </summary>
     public const string CreateUser = AddMemberFunction + "\n" + """
         if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
         redis.call('HSET', KEYS[2], 'name', ARGV[2], 'password_hash', ARGV[3], 'created', ARGV[4])
-        if #KEYS == 6 then
-          add_member(KEYS[3], KEYS[4], KEYS[5], KEYS[6], ARGV[1], ARGV[5], ARGV[6])
+        redis.call('ZADD', KEYS[3], 0, ARGV[1])
+        if #KEYS == 7 then
+          add_member(KEYS[4], KEYS[5], KEYS[6], KEYS[7], ARGV[1], ARGV[5], ARGV[6])
         end
         return 1
         """;

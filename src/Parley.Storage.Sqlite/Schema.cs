@@ -23,8 +23,9 @@ internal static class Schema
     /// 5: messages have a <c>system</c> column, 1 for a room's system line (who changed what,
     /// <see cref="Core.Model.NewMessage.IsSystem"/>), null otherwise; packed rows say it in their layout 2.
     /// 6: users have a <c>state</c> column (<see cref="Core.Model.AccountState"/>: 0 active, 1 disabled, 2 deleted).
+    /// 7: people: <c>profiles</c> (display name, status) and <c>blocks</c>, tables of their own (<see cref="PeopleTables"/>).
     /// </summary>
-    public const int Version = 6;
+    public const int Version = 7;
 
     /// <summary>Creates what is missing, migrating a version 0 database first; one transaction.</summary>
     public static void Apply(SqliteConnection connection)
@@ -47,6 +48,7 @@ internal static class Schema
             Execute(connection, "ALTER TABLE messages ADD COLUMN system INTEGER");
         if (Scalar(connection, "SELECT 1 FROM pragma_table_info('users') WHERE name = 'state'") is null)
             Execute(connection, "ALTER TABLE users ADD COLUMN state INTEGER NOT NULL DEFAULT 0");
+        Execute(connection, PeopleTables);
         Execute(connection, $"PRAGMA user_version = {Version}");
         transaction.Commit();
     }
@@ -123,6 +125,24 @@ internal static class Schema
             conv TEXT NOT NULL,
             seq INTEGER NOT NULL,
             PRIMARY KEY (user_key, conv)
+        ) WITHOUT ROWID;
+        """;
+
+    /// <summary>
+    /// Version 5's tables, created if missing whatever the version (a step of its own, so it merges
+    /// beside other steps). Profiles and blocks are tables beside <c>users</c>, not columns of it: a
+    /// user without either has no row, and the users table (read at every login) stays narrow.
+    /// </summary>
+    private const string PeopleTables = """
+        CREATE TABLE IF NOT EXISTS profiles (
+            user_key TEXT PRIMARY KEY,
+            display TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT ''
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS blocks (
+            user_key TEXT NOT NULL,
+            blocked_key TEXT NOT NULL,
+            PRIMARY KEY (user_key, blocked_key)
         ) WITHOUT ROWID;
         """;
 

@@ -19,7 +19,12 @@ public sealed partial class ChatApp
         ["topic"] = new("/topic [TEXT]", "show the current room's topic, or set it (/topic --clear clears it)", (app, args) => app.Topic(args)),
         ["msg"] = new("/msg USER TEXT", "send a direct message", (app, args) => app.Msg(args)),
         ["users"] = new("/users", "who is online", (app, _) => app.Users()),
-        ["who"] = new("/who [more]", "members of the current room, online first, a page at a time (/who more: the next page)", (app, args) => app.Who(args)),
+        ["who"] = new("/who [more|NAME]", "members of the current room, online first, a page at a time (/who more: the next page); /who NAME: a person's profile", (app, args) => app.Who(args)),
+        ["find"] = new("/find PREFIX", "find people by the start of their name (/find more: the next page)", (app, args) => app.Find(args)),
+        ["block"] = new("/block USER", "refuse USER's direct messages and hide their room messages", (app, args) => app.Block(args)),
+        ["unblock"] = new("/unblock USER", "undo /block", (app, args) => app.Unblock(args)),
+        ["display"] = new("/display NAME", "set the name others see for you (/display --clear clears it)", (app, args) => app.Display(args)),
+        ["status"] = new("/status TEXT", "set your status (/status --clear clears it)", (app, args) => app.Status(args)),
         ["history"] = new("/history [N]", "show the last N messages here (default 20)", (app, args) => app.History(args)),
         ["room"] = new("/room", "the current room's settings, roles, bans and mutes", (app, _) => app.RoomInfo()),
         ["invite"] = new("/invite USER", "add a user to the current room", (app, args) => app.OnMember("invite", args)),
@@ -128,6 +133,9 @@ public sealed partial class ChatApp
         if (Usage("switch", args))
             return true;
         var target = args.StartsWith('@') ? Target.With(args[1..]) : Target.InRoom(args.TrimStart('#'));
+        // A DM switched to stays in the list on every device, message or not.
+        if (target.User is { } user)
+            target = Target.With(await client.OpenDirectAsync(user));
         await OpenAsync(target, recent: 10);
         return true;
     }
@@ -182,6 +190,9 @@ public sealed partial class ChatApp
 
     private async Task<bool> Who(string args)
     {
+        // "/who more" pages a room; any other word is a person ("/who @more" for a user called more).
+        if (args.Length > 0 && !args.Equals("more", StringComparison.OrdinalIgnoreCase))
+            return await Profile(args);
         if (_current.Room is not { } room)
         {
             Failures++;
@@ -198,12 +209,6 @@ public sealed partial class ChatApp
                 return true;
             }
             after = next.After;
-        }
-        else if (args.Length > 0)
-        {
-            Failures++;
-            view.Print(format.Error("/who shows the first page of members, /who more the next one"));
-            return true;
         }
         var page = await client.MembersPageAsync(room, Math.Min(WhoPage, client.Limits.MembersPageMax), after);
         _whoNext = page.Next is { } cursor ? (room, cursor) : null;

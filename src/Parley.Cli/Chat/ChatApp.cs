@@ -38,6 +38,7 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
     {
         foreach (var unread in session.Rooms.Concat(session.Directs).Where(c => c.Unread > 0))
             view.Print(format.Info($"{unread.Target}: {unread.Unread} unread"));
+        RememberBlocked(session.Blocked);
         await WatchPartnersAsync(session.Directs.Select(d => d.Target.User!));
         var member = session.Rooms.FirstOrDefault(r => string.Equals(r.Target.Room, room, StringComparison.OrdinalIgnoreCase));
         await TryAsync(async () =>
@@ -63,7 +64,7 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
             switch (clientEvent)
             {
                 case MessageReceived m:
-                    view.Print(format.Message(m.Message, m.Replayed));
+                    view.Print(Shown(m.Message, m.Replayed));
                     if (m.Message.Room is null)
                         _ = WatchPartnersAsync([m.Message.ConversationFor(Me).User!]);
                     // Printed is read, whichever conversation it belongs to.
@@ -94,6 +95,9 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
                     break;
                 case TopicChanged t:
                     view.Print(format.Info($"{TerminalText.Neutralise(t.By)} set the topic of #{t.Room}: {TerminalText.Neutralise(t.Topic)}"));
+                    break;
+                case BlockChanged blocked:
+                    SetBlocked(blocked.User, blocked.On);
                     break;
                 case ServerBye b:
                     view.Print(format.Warning($"the server said goodbye ({b.Reason})"));
@@ -151,7 +155,7 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
     private void ShowPage(Target target, HistoryPage page)
     {
         for (var i = page.Messages.Count - 1; i >= 0; i--)
-            view.Print(format.Message(page.Messages[i]));
+            view.Print(Shown(page.Messages[i]));
         if (page.Messages.Count > 0)
             _ = MarkReadQuietlyAsync(target, page.Messages[0].Seq);
     }

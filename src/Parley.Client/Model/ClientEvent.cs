@@ -38,6 +38,15 @@ public sealed record TopicChanged(string Room, string Topic, string By) : Client
 /// <summary>Another session of the same user read up to <see cref="Seq"/>.</summary>
 public sealed record ReadMoved(Target Target, long Seq) : ClientEvent;
 
+/// <summary>A user (this one, on another session, or one sharing a room) changed its profile; null parts are not set.</summary>
+public sealed record ProfileChanged(string User, string? Display, string? Status) : ClientEvent;
+
+/// <summary>This user, on another session, blocked (<see cref="On"/>) or unblocked <see cref="User"/>.</summary>
+public sealed record BlockChanged(string User, bool On) : ClientEvent;
+
+/// <summary>This user, on another session, opened a DM with <see cref="With"/>.</summary>
+public sealed record DirectOpened(string With) : ClientEvent;
+
 /// <summary>The server said goodbye (shutdown, line_too_long, slow_consumer…).</summary>
 public sealed record ServerBye(string Reason) : ClientEvent;
 

@@ -5,7 +5,11 @@ namespace Parley.Client.Model;
 /// <param name="Large">A large room: its members' joins, leaves and presence do not come as events (watch the users you show: <see cref="ParleyClient.WatchAsync"/>).</param>
 public sealed record ConversationSummary(Target Target, string? Topic, int Members, long LastSeq, long Unread, DateTimeOffset? LastTimestamp = null, bool Large = false);
 
-public sealed record SessionInfo(string User, string? Token, IReadOnlyList<ConversationSummary> Rooms, IReadOnlyList<ConversationSummary> Directs, ServerLimits Limits);
+public sealed record SessionInfo(string User, string? Token, IReadOnlyList<ConversationSummary> Rooms, IReadOnlyList<ConversationSummary> Directs, ServerLimits Limits)
+{
+    /// <summary>The users this user blocks: a client collapses their room messages.</summary>
+    public IReadOnlyList<string> Blocked { get; init; } = [];
+}
 
 /// <param name="Large">A large room (see <see cref="ConversationSummary.Large"/>).</param>
 public sealed record RoomListing(string Name, string Topic, int Members, bool Joined, bool Large = false);

@@ -16,7 +16,7 @@ namespace Parley.Core.Hub;
 /// This class is the facade: it builds the owners, starts the node, and hands each call and each
 /// other node's event to the owner of what it changes: <see cref="Accounts"/>, <see cref="Guests"/>,
 /// <see cref="RoomDirectory"/> (rooms and memberships), <see cref="PresenceRegistry"/>,
-/// <see cref="Messaging"/>, <see cref="Operators"/>. Each owner states its concurrency rule; in
+/// <see cref="Messaging"/>, <see cref="Operators"/>, <see cref="People"/>. Each owner states its concurrency rule; in
 /// short, the directory's topology lock (shared with presence) guards who is in which room and who
 /// is connected, and is never held across I/O; the send path takes no hub lock: it reads immutable
 /// session arrays and orders delivery per conversation in its <see cref="ConversationSequencer"/>.
@@ -34,6 +34,7 @@ public sealed partial class ChatHub
     private readonly Messaging _messaging;
     private readonly Operators _operators;
     private readonly KnownUsers _knownUsers;
+    private readonly People _people;
 
     public ChatHub(IChatStore store, IBackplane backplane, IPasswordHasher hasher, TimeProvider time, ChatLimits limits)
     {
@@ -52,6 +53,7 @@ public sealed partial class ChatHub
         _accounts = new Accounts(store, hasher, time, limits, _rooms, _presence, knownUsers, _cluster, _operators);
         _guests = new Guests(knownUsers, _presence, limits, time);
         _messaging = new Messaging(store, backplane, time, limits, _rooms, _presence, knownUsers, _cluster, sequencers);
+        _people = new People(store, _presence, knownUsers, _cluster);
         _rooms.Notices = _messaging.PostNoticeAsync;
     }
 
@@ -77,11 +79,33 @@ public sealed partial class ChatHub
             OnRemote(presence);
     }
 
+    // A sign-in is the account's (Accounts), completed with what the user keeps of people (People:
+    // its blocks, its display name). A new account has neither: registering asks the store nothing more.
     public Task<Result<SessionStart>> RegisterAsync(Session session, string name, string password) => _accounts.RegisterAsync(session, name, password);
 
-    public Task<Result<SessionStart>> LoginAsync(Session session, string name, string password) => _accounts.LoginAsync(session, name, password);
+    public async Task<Result<SessionStart>> LoginAsync(Session session, string name, string password) =>
+        await _people.CompleteSignInAsync(session, await _accounts.LoginAsync(session, name, password).ConfigureAwait(false)).ConfigureAwait(false);
 
-    public Task<Result<SessionStart>> ResumeAsync(Session session, string token) => _accounts.ResumeAsync(session, token);
+    public async Task<Result<SessionStart>> ResumeAsync(Session session, string token) =>
+        await _people.CompleteSignInAsync(session, await _accounts.ResumeAsync(session, token).ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <inheritdoc cref="People.FindAsync"/>
+    public Task<Result<DirectoryPage>> FindUsersAsync(string? prefix, int? limit = null, string? after = null) => _people.FindAsync(prefix, limit, after);
+
+    /// <inheritdoc cref="People.ProfileAsync"/>
+    public Task<Result<PersonInfo>> ProfileAsync(Session session, string? userName) => _people.ProfileAsync(session, userName);
+
+    /// <inheritdoc cref="People.ProfilesAsync"/>
+    public Task<Result<IReadOnlyList<PersonInfo>>> ProfilesAsync(IReadOnlyList<string> userNames) => _people.ProfilesAsync(userNames);
+
+    /// <inheritdoc cref="People.SetProfileAsync"/>
+    public Task<Result<PersonInfo>> SetProfileAsync(Session session, string? display, string? status) => _people.SetProfileAsync(session, display, status);
+
+    /// <inheritdoc cref="People.BlockAsync"/>
+    public Task<Result<string>> BlockAsync(Session session, string userName, bool on) => _people.BlockAsync(session, userName, on);
+
+    /// <inheritdoc cref="People.OpenDirectAsync"/>
+    public Task<Result<string>> OpenDirectAsync(Session session, string withName) => _people.OpenDirectAsync(session, withName);
 
     /// <inheritdoc cref="Accounts.LogoutAsync"/>
     public Task<Result<Done>> LogoutAsync(Session session) => _accounts.LogoutAsync(session);
@@ -325,6 +349,15 @@ public sealed partial class ChatHub
                 if (killed.Bye == ByeReasons.AccountDeleted)
                     _knownUsers.MarkDeleted(Names.Key(killed.User));
                 _operators.ApplyRemote(killed);
+                break;
+            case ProfileChanged profile:
+                _people.ApplyRemote(profile);
+                break;
+            case BlockChanged block:
+                _people.ApplyRemote(block);
+                break;
+            case DirectOpened opened:
+                _people.ApplyRemote(opened);
                 break;
         }
     }

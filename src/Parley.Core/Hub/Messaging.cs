@@ -137,6 +137,9 @@ internal sealed class Messaging
         if (_knownUsers.IsDeleted(Names.Key(to)))
             return Error(ErrorCodes.NoSuchUser, $"the account '{to}' was deleted");
         var me = session.User!;
+        // Asked of the store each time: a block holds at once, on every node (People).
+        if (await _store.BlocksAsync(Names.Key(to), session.UserKey!).ConfigureAwait(false))
+            return People.Blocked(to);
 
         var conversation = ConversationKey.ForDirect(me, to);
         var sequencer = DirectSequencer(conversation);
@@ -189,6 +192,9 @@ internal sealed class Messaging
                 return GuestNotAllowed("send direct messages");
             if (_presence.OnlineName(toName!) is not { } to)
                 return Error(ErrorCodes.NoSuchUser, $"'{toName}' is not online");
+            // Typing and reactions from someone blocked are refused as its messages are (guests cannot be blocked).
+            if (!session.IsGuest && await _store.BlocksAsync(Names.Key(to), session.UserKey!).ConfigureAwait(false))
+                return People.Blocked(to);
             signal = new SignalEvent(NewId(now), now, session.User!, Room: null, to, clientTags);
             DeliverSignal(signal, origin: session);
         }

@@ -53,6 +53,13 @@ public static class ErrorCodes
     public const string NotInRoom = "not_in_room";
     public const string AlreadyMember = "already_member";
 
+    // People.
+    /// <summary>A direct message (or <c>open</c>) to a user who blocks the sender.</summary>
+    public const string Blocked = "blocked";
+    /// <summary>A display name that is blank, too long, or holds control characters.</summary>
+    public const string BadDisplayName = "bad_display_name";
+    public const string StatusTooLong = "status_too_long";
+
     // Server side.
     public const string Unavailable = "unavailable";
     public const string Internal = "internal";

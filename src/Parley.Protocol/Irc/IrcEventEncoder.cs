@@ -42,6 +42,11 @@ public sealed class IrcEventEncoder : IEventEncoder
             $"@time={JsonWire.Timestamp(e.Timestamp)};msgid={e.Id};{e.ClientTags} {new IrcMessage(IrcServerInfo.Source(e.From), "TAGMSG", e.Room is not null ? IrcServerInfo.Channel(e.Room) : e.To!)}\r\n"),
         // Sent only to clients that asked for setname (IrcSession drops it for the others).
         RealNameEvent e => new IrcMessage(IrcServerInfo.Source(e.User), "SETNAME", e.RealName) { Trailing = true }.ToBytes(),
+        // A native profile's display name is the IRC real name (cleared: the login name); like
+        // SETNAME, only to clients that asked for setname. Blocks and opened DMs have no IRC form.
+        ProfileEvent { DisplayChanged: false } => [],
+        ProfileEvent e => new IrcMessage(IrcServerInfo.Source(e.User), "SETNAME", e.Display ?? e.User) { Trailing = true }.ToBytes(),
+        BlockEvent or DirectOpenedEvent => [],
         // A numeric addressed to its receiver: written by IrcSession.
         WatchEvent => [],
         AnnouncementEvent e => new IrcMessage(IrcServerInfo.Source(e.From), "WALLOPS", e.Text) { Trailing = true }.ToBytes(),

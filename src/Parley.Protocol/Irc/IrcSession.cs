@@ -191,7 +191,7 @@ public sealed partial class IrcSession : QueuedSession
         // WALLOPS reach +w users, and their sender as an echo.
         if (broadcast.Event is AnnouncementEvent wallops && !ReceivesWallops && !string.Equals(wallops.From, User, StringComparison.OrdinalIgnoreCase))
             return true;
-        if (broadcast.Event is RealNameEvent && !Caps.HasFlag(IrcCaps.Setname))
+        if (broadcast.Event is RealNameEvent or ProfileEvent && !Caps.HasFlag(IrcCaps.Setname))
             return true;
         if (broadcast.Event is RoomDeletedEvent deleted)
             return TryQueue(new IrcMessage(IrcServerInfo.Source(deleted.By), "KICK", IrcServerInfo.Channel(deleted.Room), Nick, "room deleted") { Trailing = true }.ToBytes());

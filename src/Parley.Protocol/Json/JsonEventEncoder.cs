@@ -124,6 +124,23 @@ public sealed class JsonEventEncoder : IEventEncoder
                     writer.WriteString("with", e.With);
                 writer.WriteNumber("seq", e.Seq);
                 break;
+            case ProfileEvent e:
+                writer.WriteString("type", "profile");
+                writer.WriteString("user", e.User);
+                if (e.Display is not null)
+                    writer.WriteString("display", e.Display);
+                if (e.Status is not null)
+                    writer.WriteString("status", e.Status);
+                break;
+            case BlockEvent e:
+                writer.WriteString("type", "block");
+                writer.WriteString("user", e.User);
+                writer.WriteBoolean("on", e.On);
+                break;
+            case DirectOpenedEvent e:
+                writer.WriteString("type", "open");
+                writer.WriteString("with", e.With);
+                break;
             case ByeEvent e:
                 writer.WriteString("type", "bye");
                 writer.WriteString("reason", e.Reason);

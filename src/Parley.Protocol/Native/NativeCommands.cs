@@ -50,6 +50,10 @@ internal static partial class NativeCommands
         ["admin.rooms"] = new(NeedsAuth: false, AdminRooms, Operator: true),
         ["admin.owner"] = new(NeedsAuth: false, AdminOwner, Operator: true),
         ["admin.remove"] = new(NeedsAuth: false, AdminRemove, Operator: true),
+        ["users"] = new(NeedsAuth: true, Users),
+        ["profile"] = new(NeedsAuth: true, Profile),
+        ["block"] = new(NeedsAuth: true, Block),
+        ["open"] = new(NeedsAuth: true, Open),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static async Task<Reply> Register(NativeSession s, JsonRequest r) =>
@@ -232,6 +236,7 @@ internal static partial class NativeCommands
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            WriteBlocked(w, start.Blocked);
         });
     }
 
@@ -248,6 +253,7 @@ internal static partial class NativeCommands
         w.WriteNumber("historyMax", limits.HistoryMax);
         w.WriteNumber("membersPageMax", limits.MembersPageMax);
         w.WriteNumber("maxWatchedUsers", limits.MaxWatchedUsers);
+        WritePeopleLimits(w);
         w.WriteEndObject();
     }
 

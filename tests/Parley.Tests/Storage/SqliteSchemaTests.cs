@@ -70,7 +70,7 @@ public sealed class SqliteSchemaTests : IDisposable
             Assert.Equal(("d1", "alice", (string?)null, "bob", 1500L), (psst.Id, psst.From, psst.Room, psst.To, psst.Timestamp.ToUnixTimeMilliseconds()));
         }
 
-        Assert.Equal(6L, ReadScalar("PRAGMA user_version"));
+        Assert.Equal(7L, ReadScalar("PRAGMA user_version"));
         var table = (string)ReadScalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages'")!;
         Assert.DoesNotContain("WITHOUT ROWID", table, StringComparison.OrdinalIgnoreCase);
         Assert.Null(ReadScalar("SELECT 1 FROM sqlite_master WHERE name = 'messages_v0'"));
@@ -113,7 +113,7 @@ public sealed class SqliteSchemaTests : IDisposable
             Assert.Equal(42, (await store.HistoryAsync(lobby, null, 100)).Messages.Count);
         }
 
-        Assert.Equal(6L, ReadScalar("PRAGMA user_version"));
+        Assert.Equal(7L, ReadScalar("PRAGMA user_version"));
         Assert.Equal(2L, ReadScalar("SELECT count(*) FROM messages WHERE packed IS NULL AND seq <= 2"));
     }
 
@@ -128,6 +128,34 @@ public sealed class SqliteSchemaTests : IDisposable
         var duplicate = Assert.Throws<SqliteException>(() =>
             WriteDatabase($"INSERT INTO messages (conv, seq, id, ts, sender, room, recipient, text) VALUES ('{lobby}', 1, 'x', 0, 'mallory', 'lobby', NULL, 'again')"));
         Assert.Equal(19, duplicate.SqliteErrorCode); // SQLITE_CONSTRAINT
+    }
+
+    [Fact]
+    public async Task A_version_four_database_gains_profiles_and_blocks_and_its_users_are_in_the_directory()
+    {
+        // What version 4 had of people: users, and their direct conversations.
+        WriteDatabase("""
+            CREATE TABLE users (key TEXT PRIMARY KEY, name TEXT NOT NULL, password_hash TEXT NOT NULL, created INTEGER NOT NULL) WITHOUT ROWID;
+            INSERT INTO users VALUES ('alice', 'Alice', 'h1', 1000), ('bob', 'bob', 'h2', 1000);
+            PRAGMA user_version = 4;
+            """);
+
+        await using (var store = NewStore())
+        {
+            await store.InitializeAsync("lobby", T0);
+            Assert.Equal(["Alice", "bob"], (await store.SearchUsersAsync("", null, 10)).Select(p => p.User));
+            Assert.Equal(new Profile("Alice", null, null), await store.FindProfileAsync("alice"));
+            await store.SetProfileAsync("alice", "Alice A.", "here");
+            await store.SetBlockedAsync("alice", "bob", true);
+        }
+
+        Assert.Equal(7L, ReadScalar("PRAGMA user_version"));
+        await using (var again = NewStore())
+        {
+            await again.InitializeAsync("lobby", T0);
+            Assert.Equal(new Profile("Alice", "Alice A.", "here"), await again.FindProfileAsync("alice"));
+            Assert.Equal(["bob"], await again.BlockedAsync("alice"));
+        }
     }
 
     [Fact]

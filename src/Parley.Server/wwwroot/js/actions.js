@@ -37,8 +37,39 @@ export function restoreConversation() {
 
 export function openDirect(user) {
   const key = directKey(user);
-  if (!store.conversation(key)) store.upsert(key, { name: user, hasOlder: false });
+  if (!store.conversation(key)) {
+    store.upsert(key, { name: user, hasOlder: false });
+    // Stored by the server, so the DM stays in the list across reloads and devices before
+    // anyone writes in it. Refused (blocked, no such user): the first send says why.
+    request('open', { with: user }).catch(() => {});
+  }
   return openConversation(key);
+}
+
+// The search box also asks the directory; only the answer to the latest text is kept.
+let peopleAsked = 0;
+
+/** People whose name starts with the search text (the `users` directory), shown below the conversations. */
+export async function findPeople(text) {
+  const prefix = text.trim();
+  const asked = ++peopleAsked;
+  let found = null;
+  if (prefix !== '') {
+    try {
+      found = { prefix, users: (await request('users', { prefix, limit: 10 })).users };
+    } catch {
+      // Too long a prefix, or offline: no people section.
+    }
+  }
+  if (asked !== peopleAsked) return;
+  store.people = found;
+  store.changed();
+}
+
+/** Blocks (or unblocks) a user: the server refuses its DMs; this page collapses its room messages. */
+export async function setBlocked(user, on) {
+  const reply = await request('block', { user, on });
+  store.setBlocked([reply.user], on, false);
 }
 
 /** Tells the server the open conversation is read up to its newest message. */

@@ -4,6 +4,7 @@ import { store, roomKey, directKey } from './store.js';
 import { loadOlder } from './sync.js';
 import { loadMembers, markActiveRead } from './actions.js';
 import { loadRoomSettings } from './moderation.js';
+import { profileChanged } from './profiles.js';
 
 const handlers = {
   message(m) {
@@ -95,6 +96,21 @@ const handlers = {
   read({ room, with: peer, seq }) {
     const conv = store.conversation(room ? roomKey(room) : directKey(peer));
     if (conv) store.markRead(conv, seq);
+  },
+
+  profile(event) {
+    profileChanged(event);
+  },
+
+  /** This user blocked or unblocked someone on another device. */
+  block({ user, on }) {
+    store.setBlocked([user], on, false);
+  },
+
+  /** A DM opened on another of this user's devices: listed here too, as a reload would list it. */
+  open({ with: peer }) {
+    const key = directKey(peer);
+    if (!store.conversation(key)) store.upsert(key, { name: peer, hasOlder: false });
   },
 };
 

@@ -53,6 +53,35 @@ class Store {
     this.status = 'connecting';
     this.announcement = null;
     this.notice = null;
+    this.blocked = new Set(); // lower-cased names of the users this user blocks
+    this.revealed = new Set(); // ids of blocked users' messages unfolded by a click
+    this.people = null; // the directory's answer to the search box: {prefix, users}, or null
+    this.profiles = new Map(); // lower-cased name -> {display, status}, for the names shown (profiles.js)
+    this.changed();
+  }
+
+  /** A user's profile as the server gave it: a changed display name redraws the conversations (their bubbles show it). */
+  setProfile(user, display, status) {
+    const key = user.toLowerCase();
+    const before = this.profiles.get(key);
+    this.profiles.set(key, { display, status });
+    if (before?.display === display) return;
+    for (const conv of this.conversations.values()) conv.version++;
+    this.changed();
+  }
+
+  isBlocked(name) {
+    return this.blocked.has(name.toLowerCase());
+  }
+
+  /** Whom this user blocks (sign-in reply) or one change (this page, or a `block` event): rooms redraw their collapsed messages. */
+  setBlocked(names, on = true, replace = true) {
+    if (replace) this.blocked.clear();
+    for (const name of names) {
+      if (on) this.blocked.add(name.toLowerCase());
+      else this.blocked.delete(name.toLowerCase());
+    }
+    for (const conv of this.conversations.values()) conv.version++;
     this.changed();
   }
 

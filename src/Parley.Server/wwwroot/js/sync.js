@@ -30,6 +30,7 @@ export async function syncSession(reply, replayEarly) {
   for (const conv of [...store.conversations.values()]) {
     if (!seen.has(conv.key) && (conv.kind === 'room' || conv.messages.length > 0)) store.remove(conv.key);
   }
+  store.setBlocked(reply.blocked ?? []);
   replayEarly();
   await Promise.all([...store.conversations.values()].map((conv) => catchUp(conv).catch(() => {})));
 }

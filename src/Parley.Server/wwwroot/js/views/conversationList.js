@@ -2,26 +2,30 @@
 import { byId, el, replaceChildren } from '../dom.js';
 import { avatar } from '../avatar.js';
 import { shortTime } from '../format.js';
-import { openConversation } from '../actions.js';
+import { findPeople, openConversation, openDirect } from '../actions.js';
+import { directKey } from '../store.js';
 import { openRoomDialog } from './roomDialog.js';
 
 export function mountConversationList(store) {
   byId('search').addEventListener('input', (e) => {
     store.search = e.target.value;
     store.changed();
+    findPeople(e.target.value);
   });
   byId('new-room').addEventListener('click', openRoomDialog);
   byId('empty-new-room').addEventListener('click', openRoomDialog);
   const list = byId('conversations');
+  // A conversation opens; a person found in the directory opens (and starts) a DM.
+  const open = (item) => (item.dataset.user ? openDirect(item.dataset.user) : openConversation(item.dataset.key));
   list.addEventListener('click', (e) => {
     const item = e.target.closest('.conv');
-    if (item) openConversation(item.dataset.key);
+    if (item) open(item);
   });
   list.addEventListener('keydown', (e) => {
     const item = e.target.closest('.conv');
     if (item && (e.key === 'Enter' || e.key === ' ')) {
       e.preventDefault();
-      openConversation(item.dataset.key);
+      open(item);
     }
   });
 }
@@ -30,12 +34,31 @@ let shown = '';
 
 export function renderConversationList(store) {
   const rows = store.sortedConversations().map((conv) => row(store, conv));
-  byId('conversations-empty').hidden = rows.length > 0 || store.conversations.size === 0;
+  const people = peopleRows(store);
+  byId('conversations-empty').hidden = rows.length > 0 || people.length > 0 || store.conversations.size === 0;
   // Rebuild only when something shown changed: a rebuild under the pointer can swallow a click.
-  const signature = JSON.stringify(rows);
+  const signature = JSON.stringify([rows, people]);
   if (signature === shown) return;
   shown = signature;
-  replaceChildren(byId('conversations'), rows.map(item));
+  replaceChildren(byId('conversations'), rows.map(item),
+    people.length ? [el('li', { className: 'conv-heading' }, 'People'), ...people.map(person)] : []);
+}
+
+/** The directory's matches for the search text that have no conversation here yet (nor are oneself). */
+function peopleRows(store) {
+  if (!store.people || store.people.prefix !== store.search.trim()) return [];
+  return store.people.users
+    .filter((u) => u.user.toLowerCase() !== store.me?.toLowerCase() && !store.conversation(directKey(u.user)))
+    .map((u) => ({ user: u.user, display: u.display ?? null, online: u.online, status: u.status ?? '' }));
+}
+
+function person(p) {
+  const line = [p.display ? `@${p.user}` : '', p.online ? 'online' : 'offline', p.status].filter(Boolean).join(' · ');
+  return el('li', { className: 'conv person', dataset: { user: p.user }, role: 'button', tabindex: '0' },
+    avatar(p.user),
+    el('div', { className: 'conv-main' },
+      el('div', { className: 'conv-top' }, el('span', { className: 'conv-name' }, p.display ?? p.user)),
+      el('div', { className: 'conv-preview' }, line)));
 }
 
 /** What one list item shows, as plain data. */

@@ -6,6 +6,7 @@ import { avatar } from '../avatar.js';
 import { clock, fullTime, sameDay, separatorTime } from '../format.js';
 import { loadOlder } from '../sync.js';
 import { resend } from '../actions.js';
+import { shownName } from '../profiles.js';
 
 const GAP_MS = 5 * 60 * 1000;
 const NEAR_TOP_PX = 60;
@@ -85,6 +86,16 @@ function bubble(store, conv, m) {
       el('span', { title: fullTime(new Date(m.ts)) }, m.text));
   }
   const mine = store.isMine(m);
+  // A blocked user's room message is one line until clicked (its DMs never arrive).
+  if (!mine && conv.kind === 'room' && store.isBlocked(m.from) && !store.revealed.has(m.id)) {
+    const unfold = () => {
+      store.revealed.add(m.id);
+      conv.version++;
+      store.changed();
+    };
+    return el('li', { className: 'msg theirs collapsed', dataset: { seq: String(m.seq), id: m.id } },
+      el('button', { className: 'msg-collapsed', type: 'button', onclick: unfold }, `Message from ${m.from} hidden (blocked) — show`));
+  }
   const showName = !mine && conv.kind === 'room';
   const when = new Date(m.ts);
   const time = el('time', { className: 'msg-time', datetime: m.ts, title: fullTime(when) }, clock(when));
@@ -92,7 +103,7 @@ function bubble(store, conv, m) {
   return el('li', { className: `msg ${mine ? 'mine' : 'theirs'}`, dataset: { seq: String(m.seq), id: m.id } },
     avatar(m.from),
     el('div', { className: 'msg-body' },
-      showName ? el('div', { className: 'msg-from' }, m.from) : null,
+      showName ? el('div', { className: 'msg-from', title: m.from }, shownName(m.from)) : null,
       // The time on the bubble's outer side: left of one's own, right of others'.
       el('div', { className: 'msg-line' }, mine ? [time, text] : [text, time])));
 }
