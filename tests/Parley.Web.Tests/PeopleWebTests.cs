@@ -20,7 +20,7 @@ public sealed class PeopleWebTests(BrowserFixture browser) : IClassFixture<Brows
         await bob.RegisterAsync("bob");
         await alice.OpenAsync("lobby");
 
-        await alice.Member("bob").ClickAsync();
+        await alice.MessageMemberAsync("bob");
         await Expect(alice.ChatTitle).ToHaveTextAsync("bob");
         // Her other device lists it at once, and a reload keeps it: nobody has written in it.
         await Expect(aliceLaptop.Conversation("d:bob")).ToBeVisibleAsync();
@@ -41,7 +41,7 @@ public sealed class PeopleWebTests(BrowserFixture browser) : IClassFixture<Brows
         await alice.RegisterAsync("alice");
         await aliceLaptop.LoginAsync("alice");
         await alice.OpenAsync("lobby");
-        await alice.Member("eve").ClickAsync();
+        await alice.MessageMemberAsync("eve");
         await Expect(alice.ChatTitle).ToHaveTextAsync("eve");
 
         var block = alice.Page.Locator("#block-toggle");
