@@ -27,10 +27,10 @@ internal sealed partial class RoomDirectory
         {
             lock (Topology)
             {
-                if (!room.Members.ContainsKey(session.UserKey!))
+                if (!MayActIn(room, session))
                     return NotMember(room);
                 // A transient room's owner is only its first admin (see RoomDirectory.Moderation).
-                if (room.RoleOf(session.UserKey!) < (room.Transient ? RoomRole.Admin : RoomRole.Owner))
+                if (PowerOf(room, session) < (room.Transient ? RoomRole.Admin : RoomRole.Owner))
                     return Error(ErrorCodes.NotPermitted, $"only the owner of '{room.Name}' deletes it");
             }
             if (!Remove(room, session.User!))

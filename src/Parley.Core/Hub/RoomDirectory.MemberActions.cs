@@ -29,7 +29,7 @@ internal sealed partial class RoomDirectory
         string target;
         lock (Topology)
         {
-            if ((AdminRefusal(room, session, "ban") ?? OutranksRefusal(room, session.UserKey!, userName, "ban")) is { } refused)
+            if ((AdminRefusal(room, session, "ban") ?? OutranksRefusal(room, session, userName, "ban")) is { } refused)
                 return refused;
             target = room.Members.GetValueOrDefault(Names.Key(userName)) ?? userName;
         }
@@ -104,13 +104,19 @@ internal sealed partial class RoomDirectory
             var current = room.RoleOf(target);
             if (target == me && current == RoomRole.Owner && !room.Transient)
                 return Error(ErrorCodes.NotPermitted, $"you own '{room.Name}': make someone else its owner first");
-            if (role == RoomRole.Owner && room.RoleOf(me) < RoomRole.Owner)
+            if (role == RoomRole.Owner && PowerOf(room, session) < RoomRole.Owner)
                 return Error(ErrorCodes.NotPermitted, $"only the owner of '{room.Name}' hands it over");
             if (role == RoomRole.Owner && !room.Transient && !IsAccount(target))
                 return Error(ErrorCodes.NotPermitted, $"'{member}' is a guest: only an account owns a room");
-            changes = role == RoomRole.Owner && target != me
-                ? [new(RoomSetting.Role, On: true, member, RoomRole.Owner), new(RoomSetting.Role, On: false, session.User, RoomRole.Owner), new(RoomSetting.Role, On: true, session.User, RoomRole.Admin)]
-                : [];
+            changes = [];
+            if (role == RoomRole.Owner && current != RoomRole.Owner)
+            {
+                // One owner: whoever owns the room now (the one handing it over, or, for a server
+                // admin, someone else) stays on as an admin.
+                changes.Add(new(RoomSetting.Role, On: true, member, RoomRole.Owner));
+                foreach (var owner in room.Roles.Where(r => r.Value == RoomRole.Owner && room.Members.ContainsKey(r.Key)).Select(r => room.Members[r.Key]).ToList())
+                    changes.AddRange([new(RoomSetting.Role, On: false, owner, RoomRole.Owner), new(RoomSetting.Role, On: true, owner, RoomRole.Admin)]);
+            }
             if (role != RoomRole.Owner && current > role)
                 changes.Add(new(RoomSetting.Role, On: false, member, current));
             if (role != RoomRole.Owner && role > RoomRole.Member && current != role)
@@ -173,9 +179,9 @@ internal sealed partial class RoomDirectory
         var key = Names.Key(added);
         lock (Topology)
         {
-            if (!room.Members.ContainsKey(session.UserKey!))
+            if (!MayActIn(room, session))
                 return NotMember(room);
-            var admin = room.RoleOf(session.UserKey!) >= RoomRole.Admin;
+            var admin = PowerOf(room, session) >= RoomRole.Admin;
             if (room.Moderation.InviteOnly && !admin)
                 return Error(ErrorCodes.NotPermitted, $"'{room.Name}' is private: only its admins add people");
             if (room.Members.ContainsKey(key))
@@ -238,11 +244,11 @@ internal sealed partial class RoomDirectory
     }
 
     /// <summary>Why the session may not moderate the room, or null. Call under the topology lock.</summary>
-    private static ChatError? AdminRefusal(RoomState room, Session session, string action)
+    private ChatError? AdminRefusal(RoomState room, Session session, string action)
     {
-        if (!room.Members.ContainsKey(session.UserKey!))
+        if (!MayActIn(room, session))
             return NotMember(room);
-        if (room.RoleOf(session.UserKey!) < RoomRole.Admin)
+        if (PowerOf(room, session) < RoomRole.Admin)
             return Error(ErrorCodes.NotPermitted, $"you need to be an admin of '{room.Name}' to {action}");
         return null;
     }

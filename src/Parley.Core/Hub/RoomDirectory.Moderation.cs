@@ -76,14 +76,14 @@ internal sealed partial class RoomDirectory
 
     /// <summary>
     /// Why the member may not mute, ban or kick <paramref name="targetName"/>, or null: nobody acts
-    /// on themselves that way, nor on a stored room's owner. Call under the topology lock.
+    /// on themselves that way, nor on a stored room's owner but a server admin. Call under the topology lock.
     /// </summary>
-    private static ChatError? OutranksRefusal(RoomState room, string actorKey, string targetName, string action)
+    private ChatError? OutranksRefusal(RoomState room, Session actor, string targetName, string action)
     {
         var target = Names.Key(targetName);
-        if (target == actorKey)
+        if (target == actor.UserKey)
             return Error(ErrorCodes.NotPermitted, $"you cannot {action} yourself");
-        if (room.RoleOf(target) == RoomRole.Owner && !room.Transient)
+        if (room.RoleOf(target) == RoomRole.Owner && !room.Transient && !HasServerPowers(actor))
             return Error(ErrorCodes.NotPermitted, $"nobody can {action} the owner of '{room.Name}'");
         return null;
     }
@@ -109,7 +109,7 @@ internal sealed partial class RoomDirectory
         lock (Topology)
         {
             var member = room.Members.ContainsKey(me);
-            if (room.Moderation.Secret && !member)
+            if (room.Moderation.Secret && !member && !HasServerPowers(session))
                 return NoSuchRoom(name);
             var moderation = room.Moderation with
             {
@@ -120,7 +120,9 @@ internal sealed partial class RoomDirectory
             var roles = room.Roles.Where(r => room.Members.ContainsKey(r.Key))
                 .Select(r => (User: room.Members[r.Key], Role: r.Value))
                 .OrderByDescending(r => r.Role).ThenBy(r => r.User, NaturalNameOrder.Instance).ToList();
-            return new RoomSettings(room.Name, room.Topic, room.MemberCount, moderation, roles, member ? room.RoleOf(me) : RoomRole.Member, member);
+            // The powers the user acts with here: a server admin's are the owner's.
+            var role = HasServerPowers(session) ? RoomRole.Owner : member ? room.RoleOf(me) : RoomRole.Member;
+            return new RoomSettings(room.Name, room.Topic, room.MemberCount, moderation, roles, role, member);
         }
     }
 
@@ -157,9 +159,9 @@ internal sealed partial class RoomDirectory
             // Deleted while this change waited for the gate.
             if (room.Deleted)
                 return NoSuchRoom(room.Name);
-            if (!room.Members.ContainsKey(myKey))
+            if (!MayActIn(room, session))
                 return NotMember(room);
-            var myRole = room.RoleOf(myKey);
+            var myRole = PowerOf(room, session);
             if (myRole < RoomRole.Admin)
                 return Error(ErrorCodes.NotPermitted, $"you need to be an admin of '{room.Name}' to change it");
             foreach (var change in changes)
@@ -173,11 +175,11 @@ internal sealed partial class RoomDirectory
                         return Error(ErrorCodes.NotPermitted, $"only the owner of '{room.Name}' changes its owner");
                 }
                 // Lifting a mute or a ban is never refused this way: an heir muted before it became the owner can be unmuted.
-                else if (change.On && change.Setting == RoomSetting.Mute && OutranksRefusal(room, myKey, change.Value ?? "", "mute") is { } refused)
+                else if (change.On && change.Setting == RoomSetting.Mute && OutranksRefusal(room, session, change.Value ?? "", "mute") is { } refused)
                 {
                     return refused;
                 }
-                else if (change.On && change.Setting == RoomSetting.Ban && Names.IsValid(change.Value ?? "") && OutranksRefusal(room, myKey, change.Value!, "ban") is { } banRefused)
+                else if (change.On && change.Setting == RoomSetting.Ban && Names.IsValid(change.Value ?? "") && OutranksRefusal(room, session, change.Value!, "ban") is { } banRefused)
                 {
                     return banRefused;
                 }
@@ -325,13 +327,13 @@ internal sealed partial class RoomDirectory
         string targetName;
         lock (Topology)
         {
-            if (!room.Members.ContainsKey(myKey))
+            if (!MayActIn(room, session))
                 return NotMember(room);
-            if (room.RoleOf(myKey) < RoomRole.Admin)
+            if (PowerOf(room, session) < RoomRole.Admin)
                 return Error(ErrorCodes.NotPermitted, $"you need to be an admin of '{room.Name}' to kick");
             if (!room.Members.TryGetValue(target, out targetName!))
                 return Error(ErrorCodes.NotInRoom, $"'{userName}' is not in '{room.Name}'");
-            if (room.RoleOf(target) == RoomRole.Owner && room.RoleOf(myKey) < RoomRole.Owner && !room.Transient)
+            if (room.RoleOf(target) == RoomRole.Owner && PowerOf(room, session) < RoomRole.Owner && !room.Transient)
                 return Error(ErrorCodes.NotPermitted, $"only the owner may kick the owner of '{room.Name}'");
             // Kicked, the owner would leave the room with nobody to run it.
             if (target == myKey && room.RoleOf(myKey) == RoomRole.Owner && !room.Transient)

@@ -17,6 +17,17 @@ internal sealed partial class RoomDirectory
     /// </summary>
     public bool IsServerAdmin(string userKey) => limits.ServerAdmins.Contains(userKey);
 
+    /// <summary>A server-wide admin's session, or an IRC operator's.</summary>
+    private bool HasServerPowers(Session session) => session.HasServerPowers || (session.UserKey is { } key && IsServerAdmin(key));
+
+    /// <summary>The role the session acts with in the room: its user's, or the owner's powers for a server admin. Call under the topology lock.</summary>
+    private RoomRole PowerOf(RoomState room, Session session) =>
+        HasServerPowers(session) ? RoomRole.Owner : room.RoleOf(session.UserKey!);
+
+    /// <summary>Whether the session may run the room at all: a member, or a server admin from outside it. Call under the topology lock.</summary>
+    private bool MayActIn(RoomState room, Session session) =>
+        room.Members.ContainsKey(session.UserKey!) || HasServerPowers(session);
+
     /// <summary>Every stored room with its member count and owners (members whose role is owner), by name.</summary>
     public IReadOnlyList<RoomOwnership> Ownership()
     {

@@ -61,6 +61,9 @@ public abstract class Session
     /// </summary>
     public virtual bool FollowsWatchedActivity => false;
 
+    /// <summary>The connection has the server's powers beside its user's (an IRC operator): every room power, as a server-wide admin.</summary>
+    public virtual bool HasServerPowers => false;
+
     /// <summary>
     /// Whether the client keeps every room's member list whole (IRC: NAMES, then JOIN, PART and
     /// QUIT), so it must hear each member come and go even in a large room (<see cref="Policy.ChatLimits.LargeRoomMembers"/>).

@@ -104,6 +104,9 @@ public sealed partial class IrcSession : QueuedSession
     /// <summary>True once the welcome burst has been sent.</summary>
     public bool Registered { get; private set; }
 
+    /// <summary>An IRC operator has every room power, as the server's admins do.</summary>
+    public override bool HasServerPowers => _operator;
+
     /// <summary>Set by a successful OPER: may KILL and WALLOPS. Counted for LUSERS.</summary>
     internal bool IsOperator
     {

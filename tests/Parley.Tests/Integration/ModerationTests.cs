@@ -296,4 +296,32 @@ public sealed class ModerationTests : IAsyncLifetime
         Assert.Equal("carol", Assert.Single(dev.GetProperty("bans").EnumerateArray()).GetProperty("user").GetString());
         Assert.Equal("muted", await bob2.ErrorAsync("send", new { room = "Dev", text = "still?" }));
     }
+
+    [Fact]
+    public async Task A_server_admin_runs_any_room_without_being_in_it()
+    {
+        await _server.DisposeAsync();
+        _server = await TestServer.StartAsync(new() { ["Admins:0"] = "root" }, dataDirectory: _data, time: _time);
+        var (alice, bob, carol) = await RoomOfThreeAsync();
+        await using var _ = alice; await using var __ = bob; await using var ___ = carol;
+        await using var root = await _server.RegisterAsync("root");
+        await alice.OkAsync("room", new { room = "Dev", @private = true });
+
+        // Not a member, yet it sees the private room with the owner's powers.
+        var seen = await root.OkAsync("room", new { room = "Dev" });
+        Assert.Equal((false, "owner"), (seen.GetProperty("joined").GetBoolean(), seen.GetProperty("role").GetString()));
+        await root.OkAsync("mute", new { room = "Dev", user = "alice" });
+        Assert.Equal("muted", await alice.ErrorAsync("send", new { room = "Dev", text = "hey" }));
+        await root.OkAsync("unmute", new { room = "Dev", user = "alice" });
+        await root.OkAsync("role", new { room = "Dev", user = "bob", role = "owner" });
+        var roles = (await carol.OkAsync("room", new { room = "Dev" })).GetProperty("roles").EnumerateArray()
+            .Select(r => (r.GetProperty("user").GetString(), r.GetProperty("role").GetString())).ToArray();
+        Assert.Equal([("bob", "owner"), ("alice", "admin")], roles);
+        await root.OkAsync("kick", new { room = "Dev", user = "bob", reason = "cleanup" });
+        await root.OkAsync("delete", new { room = "Dev" });
+        Assert.Equal("root", (await carol.NextAsync("room_deleted")).GetProperty("by").GetString());
+        // Anyone else is still only what its role makes it.
+        await carol.OkAsync("create", new { room = "Mine" });
+        Assert.Equal("not_member", await alice.ErrorAsync("kick", new { room = "Mine", user = "carol" }));
+    }
 }
