@@ -59,7 +59,7 @@ public sealed class ChatTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await Expect(alice.PersonCard.Locator("#person-name")).ToHaveTextAsync("bob");
         await Expect(alice.PersonCard.Locator("#person-state")).ToHaveTextAsync("online");
         // A plain member of the lobby is offered no moderation.
-        await Expect(alice.PersonCard.Locator("#person-actions button")).ToHaveTextAsync(["Message"]);
+        await Expect(alice.PersonCard.Locator("#person-actions button")).ToHaveTextAsync(["Message", "Block"]);
         await alice.PersonCard.GetByRole(AriaRole.Button, new() { Name = "Message" }).ClickAsync();
         await Expect(alice.PersonCard).Not.ToBeVisibleAsync();
         await Expect(alice.ChatTitle).ToHaveTextAsync("bob");

@@ -34,6 +34,9 @@ public sealed class RoomSettingsTests(BrowserFixture browser) : IClassFixture<Br
         var added = await bob.NextAsync("join", e => e.GetProperty("room").GetString() == "Dev");
         Assert.Equal("alice", added.GetProperty("by").GetString());
         await Expect(alice.ChatTitle).ToHaveTextAsync("Dev (2)");
+        // The dialog has the settings after the addition (a redraw from an older reply could
+        // otherwise undo the click below before it is checked).
+        await Expect(Settings(alice)).ToContainTextAsync("2 members");
 
         await Settings(alice).GetByLabel("Private: only people an admin adds can join, and it is not listed").CheckAsync();
         await bob.NextAsync("room_changed", e => e.GetProperty("changes")[0].GetProperty("setting").GetString() == "invite_only");
@@ -43,7 +46,7 @@ public sealed class RoomSettingsTests(BrowserFixture browser) : IClassFixture<Br
         // bob's card offers an owner everything; each action reaches bob.
         await alice.Member("bob").ClickAsync();
         var card = alice.PersonCard;
-        await Expect(card.Locator("#person-actions button")).ToHaveTextAsync(["Message", "Make admin", "Mute for an hour", "Remove from room", "Ban"]);
+        await Expect(card.Locator("#person-actions button")).ToHaveTextAsync(["Message", "Block", "Make admin", "Mute for an hour", "Remove from room", "Ban"]);
         await card.GetByRole(AriaRole.Button, new() { Name = "Make admin" }).ClickAsync();
         await Expect(card.Locator("#person-state")).ToContainTextAsync("admin of Dev");
         await Expect(alice.Member("bob").Locator(".role-tag")).ToHaveTextAsync("admin");
@@ -88,8 +91,16 @@ public sealed class RoomSettingsTests(BrowserFixture browser) : IClassFixture<Br
         await alice.OkAsync("room", new { room = "Dev", topicLocked = true });
         await Expect(settings.GetByLabel("Topic", new() { Exact = true })).ToBeDisabledAsync();
         await settings.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        // The card shows the profile, and blocks from there.
+        await alice.OkAsync("profile", new { display = "Alice L.", status = "runs Dev" });
         await carol.Member("alice").ClickAsync();
-        await Expect(carol.PersonCard.Locator("#person-actions button")).ToHaveTextAsync(["Message"]);
+        await Expect(carol.PersonCard.Locator("#person-name")).ToHaveTextAsync("Alice L.");
+        await Expect(carol.PersonCard.Locator("#person-status")).ToHaveTextAsync("runs Dev");
+        await Expect(carol.PersonCard.Locator("#person-state")).ToHaveTextAsync("@alice · online · owner of Dev");
+        await Expect(carol.PersonCard.Locator("#person-actions button")).ToHaveTextAsync(["Message", "Block"]);
+        await carol.PersonCard.GetByRole(AriaRole.Button, new() { Name = "Block" }).ClickAsync();
+        await Expect(carol.PersonCard.GetByRole(AriaRole.Button, new() { Name = "Unblock" })).ToBeVisibleAsync();
+        Assert.Equal("blocked", await alice.ErrorAsync("send", new { to = "carol", text = "hi" }));
         await carol.PersonCard.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
 
         await alice.OkAsync("ban", new { room = "Dev", user = "carol", reason = "spam" });

@@ -1,8 +1,10 @@
-// A person's card, opened from a room's member list: who they are, whether online, their role
-// here, a button to write to them, and what an admin of the room may do to them.
+// A person's card, opened from a room's member list: who they are (display name and status, the
+// login name), whether online, their role here, a button to write to them, Block / Unblock, and
+// what an admin of the room may do to them.
 import { byId, el, replaceChildren, setText } from '../dom.js';
 import { paintAvatar } from '../avatar.js';
-import { openDirect } from '../actions.js';
+import { openDirect, setBlocked } from '../actions.js';
+import { shownName } from '../profiles.js';
 import { actOn, fromNow, mayModerate, powersIn, roleOf } from '../moderation.js';
 
 let current = { store: null, conv: null, user: null, drawn: null };
@@ -41,15 +43,22 @@ function draw() {
     face.dataset.user = user;
     paintAvatar(face, user);
   }
-  setText(byId('person-name'), user);
+  const display = shownName(user);
+  setText(byId('person-name'), display);
   const role = roleOf(conv, user);
-  const state = store.isOnline(user) ? 'online' : 'offline';
-  setText(byId('person-state'), role === 'member' ? state : `${state} · ${role} of ${conv.name}`);
+  const status = store.profiles.get(user.toLowerCase())?.status;
+  const parts = [display === user ? null : `@${user}`, store.isOnline(user) ? 'online' : 'offline', role === 'member' ? null : `${role} of ${conv.name}`];
+  setText(byId('person-state'), parts.filter(Boolean).join(' · '));
+  setText(byId('person-status'), status ?? '');
 
   const mine = user.toLowerCase() === store.me.toLowerCase();
   const actions = [
     el('button', { id: 'person-message', className: 'button primary', type: 'button', onclick: () => message(user) }, mine ? 'Note to self' : 'Message'),
   ];
+  if (!mine) {
+    const blocked = store.isBlocked(user);
+    actions.push(action(blocked ? 'Unblock' : 'Block', () => setBlocked(user, !blocked)));
+  }
   if (conv.settings && mayModerate(conv, user)) {
     const muted = conv.settings.mutes.some((m) => m.user.toLowerCase() === user.toLowerCase());
     if (powersIn(conv).owner || role !== 'admin')
