@@ -139,7 +139,7 @@ public sealed class DetailTests(BrowserFixture browser) : IClassFixture<BrowserF
         var user = page.Page.GetByLabel("User name");
         await user.FillAsync("alice");
         Assert.Equal(TextColour, await user.EvaluateAsync<string>("e => getComputedStyle(e).color"));
-        Assert.Equal(TextColour, await page.Page.GetByLabel("Password").EvaluateAsync<string>("e => getComputedStyle(e).color"));
+        Assert.Equal(TextColour, await page.Page.GetByLabel("Password", new() { Exact = true }).EvaluateAsync<string>("e => getComputedStyle(e).color"));
         // The labels above the fields stay soft; a placeholder is lighter than typed text.
         Assert.NotEqual(TextColour, await page.Page.Locator(".login label").First.EvaluateAsync<string>("e => getComputedStyle(e).color"));
         foreach (var field in new[] { "#search", "#composer-input", "#create-room-name", "#create-room-topic" })

@@ -44,7 +44,7 @@ public sealed class SessionTests(BrowserFixture browser) : IClassFixture<Browser
         }
         await using var page = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
         await page.Page.GetByLabel("User name").FillAsync("alice");
-        await page.Page.GetByLabel("Password").FillAsync("not-the-password");
+        await page.Page.GetByLabel("Password", new() { Exact = true }).FillAsync("not-the-password");
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(page.Page.Locator("#login-error")).ToHaveTextAsync("wrong user name or password");
         await Expect(page.App).ToBeHiddenAsync();

@@ -129,7 +129,7 @@ public sealed class WebUser : IAsyncDisposable
     {
         Name = name;
         await Page.GetByLabel("User name").FillAsync(name);
-        await Page.GetByLabel("Password").FillAsync(password);
+        await Page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
         await Page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
         await Expect(App).ToBeVisibleAsync();
         await Expect(Page.Locator("#me-avatar")).ToHaveAttributeAsync("data-user", name);

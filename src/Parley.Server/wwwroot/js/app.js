@@ -13,6 +13,7 @@ import { mountMemberPanel, renderMemberPanel } from './views/memberPanel.js';
 import { mountRoomDialog } from './views/roomDialog.js';
 import { mountRoomSettings } from './views/roomSettings.js';
 import { mountPersonCard } from './views/personCard.js';
+import { mountAccountDialog } from './views/accountDialog.js';
 import { renderBanner, renderTitle } from './views/banner.js';
 import { updateWatch } from './watch.js';
 
@@ -46,6 +47,7 @@ mountMemberPanel(store, ui);
 mountRoomDialog();
 mountRoomSettings(store);
 mountPersonCard(store);
+mountAccountDialog(store);
 store.subscribe(render);
 document.addEventListener('visibilitychange', markActiveRead);
 connect();

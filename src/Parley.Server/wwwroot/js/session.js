@@ -81,6 +81,28 @@ export async function logout() {
   } catch {
     // Offline: the token is dropped here all the same.
   }
+  signedOut();
+}
+
+/** Changes the password: every other session is signed out; this one goes on with the new token. */
+export async function changePassword(old, password) {
+  const reply = await request('password', { old, new: password });
+  saveToken(reply.token);
+}
+
+/** Signs out every session of this user, on every device, this one too. */
+export async function logoutEverywhere() {
+  await request('logout', { everywhere: true });
+  signedOut();
+}
+
+/** Deletes the account (the password confirms it); this page is signed out. */
+export async function deleteAccount(password) {
+  await request('delete_account', { password });
+  signedOut();
+}
+
+function signedOut() {
   clearToken();
   sessionStorage.clear();
   store.reset(null);

@@ -54,8 +54,12 @@ function draw(conv) {
     return;
   }
   const can = powersIn(conv);
-  // A redraw (someone else's change) keeps the topic the user is typing, and its place.
-  const typing = document.activeElement?.id === 'settings-topic' ? document.activeElement.value : null;
+  // A redraw (someone else's change, or the reply to opening) keeps what the user has typed in
+  // the topic and the name to add, and where the cursor was.
+  const typed = new Map([...body.querySelectorAll('input[id]')]
+    .filter((i) => i.type !== 'checkbox' && i.value !== (i.dataset.drawn ?? ''))
+    .map((i) => [i.id, i.value]));
+  const focused = document.activeElement?.id;
   replaceChildren(body,
     el('div', { className: 'settings-room' }, avatar(s.room, { room: true }),
       el('div', {}, el('div', { className: 'room-name' }, s.room),
@@ -67,11 +71,11 @@ function draw(conv) {
     restrictions(conv, 'Banned', s.bans, 'Unban', (user) => actOn(conv, 'unban', user), can.admin),
     restrictions(conv, 'Muted', s.mutes, 'Unmute', (user) => actOn(conv, 'unmute', user), can.admin),
     footer(conv, can));
-  const topic = byId('settings-topic');
-  if (typing !== null && !topic.disabled) {
-    topic.value = typing;
-    topic.focus();
+  for (const [id, value] of typed) {
+    const input = byId(id);
+    if (input && !input.disabled) input.value = value;
   }
+  if (focused && byId(focused)?.tagName === 'INPUT') byId(focused).focus();
 }
 
 const article = (role) => (role === 'admin' || role === 'owner' ? 'an' : 'a');
@@ -79,6 +83,7 @@ const article = (role) => (role === 'admin' || role === 'owner' ? 'an' : 'a');
 function topicSection(conv, s, can) {
   const input = el('input', { id: 'settings-topic', 'aria-label': 'Topic', maxlength: '300', autocomplete: 'off', placeholder: 'No topic' });
   input.value = s.topic;
+  input.dataset.drawn = s.topic;
   input.disabled = !can.setTopic;
   const save = el('button', { className: 'button', type: 'submit', disabled: !can.setTopic }, 'Save topic');
   return el('form', {
@@ -104,7 +109,7 @@ function toggles(conv, s, can) {
 }
 
 function inviteSection(conv) {
-  const input = el('input', { 'aria-label': 'Add someone by name', placeholder: 'Add someone by name', maxlength: '32', autocomplete: 'off' });
+  const input = el('input', { id: 'settings-invite', 'aria-label': 'Add someone by name', placeholder: 'Add someone by name', maxlength: '32', autocomplete: 'off' });
   return el('form', {
     className: 'settings-row',
     onsubmit: (e) => {
