@@ -39,7 +39,7 @@ internal static class Frames
         e.GetProperty("from").GetString()!,
         OptionalString(e, "room"),
         OptionalString(e, "to"),
-        e.GetProperty("text").GetString()!) { IsSystem = Flag(e, "system") };
+        e.GetProperty("text").GetString()!) { IsSystem = Flag(e, "system"), Removed = Flag(e, "removed") };
 
     /// <summary>A time as the server writes them (UTC, <c>2026-11-25T13:37:11.302Z</c>).</summary>
     public static DateTimeOffset Time(string text) =>

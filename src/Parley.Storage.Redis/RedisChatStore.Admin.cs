@@ -27,7 +27,7 @@ public sealed partial class RedisChatStore
         """;
 
     /// <summary>
-    /// KEYS: 1 user hash, 2 user's rooms, 3 reads, 4 read times, 5 directs. ARGV: 1 user key,
+    /// KEYS: 1 user hash, 2 user's rooms, 3 reads, 4 read times, 5 directs, 6 profile, 7 blocks. ARGV: 1 user key,
     /// 2 the members key of a room without its room key. The members keys are built here from the
     /// user's rooms: Parley runs on one Redis, not Redis Cluster (docs/redis.md).
     /// </summary>
@@ -36,7 +36,7 @@ public sealed partial class RedisChatStore
         for _, room in ipairs(redis.call('SMEMBERS', KEYS[2])) do
           redis.call('SREM', ARGV[2] .. room, ARGV[1])
         end
-        redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+        redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
         redis.call('HSET', KEYS[1], 'state', '2', 'password_hash', '')
         redis.call('HINCRBY', KEYS[1], 'token_epoch', 1)
         return 1
@@ -104,7 +104,7 @@ public sealed partial class RedisChatStore
 
     public async Task<bool> DeleteUserAsync(string userKey) =>
         (long)await Script(DeleteUserScript,
-            [Keys.User(userKey), Keys.UserRooms(userKey), Keys.Reads(userKey), Keys.ReadTimes(userKey), Keys.Directs(userKey)],
+            [Keys.User(userKey), Keys.UserRooms(userKey), Keys.Reads(userKey), Keys.ReadTimes(userKey), Keys.Directs(userKey), Keys.Profile(userKey), Keys.Blocks(userKey)],
             [userKey, Keys.MembersPrefix]).ConfigureAwait(false) == 1;
 
     /// <summary>Scans the set of every user: for the operator's listing, not for a hot path.</summary>

@@ -18,12 +18,15 @@ public sealed partial class RedisChatStore
     /// </summary>
     private const string SetProfileScript = """
         local name = redis.call('HGET', KEYS[1], 'name')
-        if not name then return nil end
+        if not name or redis.call('HGET', KEYS[1], 'state') == '2' then return nil end
         if ARGV[1] == '1' then redis.call('HSET', KEYS[2], 'display', ARGV[2]) end
         if ARGV[3] == '1' then redis.call('HSET', KEYS[2], 'status', ARGV[4]) end
         local parts = redis.call('HMGET', KEYS[2], 'display', 'status')
         return {name, parts[1] or '', parts[2] or ''}
         """;
+
+    /// <summary>The user hash's <c>state</c> of a deleted account (<see cref="AccountState.Deleted"/>).</summary>
+    private static readonly RedisValue DeletedState = ((int)AccountState.Deleted).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public Task<IReadOnlyList<Profile>> SearchUsersAsync(string prefixKey, string? afterKey, int limit) =>
         Call<IReadOnlyList<Profile>>(async db =>
@@ -37,7 +40,7 @@ public sealed partial class RedisChatStore
             var exclude = (fromCursor ? Exclude.Start : Exclude.None) | (upper is null ? Exclude.None : Exclude.Stop);
             var keys = await db.SortedSetRangeByValueAsync(Keys.UserIndex(), min, max, exclude, Order.Ascending, 0, limit).ConfigureAwait(false);
 
-            var names = keys.Select(k => db.HashGetAsync(Keys.User((string)k!), "name")).ToArray();
+            var names = keys.Select(k => db.HashGetAsync(Keys.User((string)k!), ["name", "state"])).ToArray();
             var profiles = keys.Select(k => db.HashGetAsync(Keys.Profile((string)k!), ["display", "status"])).ToArray();
             await Task.WhenAll(names.Concat<Task>(profiles)).ConfigureAwait(false);
             var found = new List<Profile>(keys.Length);
@@ -47,8 +50,9 @@ public sealed partial class RedisChatStore
                 // Past the prefix only when it has no upper bound; a key without its user hash is an index entry left behind.
                 if (!key.StartsWith(prefixKey, StringComparison.Ordinal))
                     break;
-                if (!names[i].Result.IsNull)
-                    found.Add(ToProfile(names[i].Result, profiles[i].Result[0], profiles[i].Result[1]));
+                // A deleted account keeps its place in the index (its name stays taken) but is not listed.
+                if (!names[i].Result[0].IsNull && names[i].Result[1] != DeletedState)
+                    found.Add(ToProfile(names[i].Result[0], profiles[i].Result[0], profiles[i].Result[1]));
             }
             return found;
         });
@@ -56,10 +60,10 @@ public sealed partial class RedisChatStore
     public Task<Profile?> FindProfileAsync(string userKey) =>
         Call(async db =>
         {
-            var name = db.HashGetAsync(Keys.User(userKey), "name");
+            var name = db.HashGetAsync(Keys.User(userKey), ["name", "state"]);
             var parts = db.HashGetAsync(Keys.Profile(userKey), ["display", "status"]);
             await Task.WhenAll(name, parts).ConfigureAwait(false);
-            return name.Result.IsNull ? null : ToProfile(name.Result, parts.Result[0], parts.Result[1]);
+            return name.Result[0].IsNull || name.Result[1] == DeletedState ? null : ToProfile(name.Result[0], parts.Result[0], parts.Result[1]);
         });
 
     public async Task<Profile?> SetProfileAsync(string userKey, string? display, string? status)
@@ -82,8 +86,10 @@ public sealed partial class RedisChatStore
         Call<IReadOnlyList<string>>(async db =>
         {
             var keys = await db.SetMembersAsync(Keys.Blocks(userKey)).ConfigureAwait(false);
-            var names = await Task.WhenAll(keys.Select(k => db.HashGetAsync(Keys.User((string)k!), "name"))).ConfigureAwait(false);
-            return names.Where(n => !n.IsNull).Select(n => (string)n!).ToList();
+            // A deleted account's key stays in the sets of those who blocked it (there is no reverse
+            // index to find them by): left out here, as the SQLite store deletes those rows.
+            var names = await Task.WhenAll(keys.Select(k => db.HashGetAsync(Keys.User((string)k!), ["name", "state"]))).ConfigureAwait(false);
+            return names.Where(n => !n[0].IsNull && n[1] != DeletedState).Select(n => (string)n[0]!).ToList();
         });
 
     public Task<bool> BlocksAsync(string userKey, string otherKey) =>

@@ -90,13 +90,13 @@ internal static class RedisScripts
 
     /// <summary>
     /// Deletes a room with its memberships, messages and read positions.
-    /// KEYS: 1 rooms set, 2 room hash, 3 members, 4 history, 5 last seq, then per member its rooms,
-    /// reads and read times. ARGV: 1 room key, 2 room conversation.
+    /// KEYS: 1 rooms set, 2 room hash, 3 members, 4 history, 5 last seq, 6 removed messages' tombstones,
+    /// then per member its rooms, reads and read times. ARGV: 1 room key, 2 room conversation.
     /// </summary>
     public const string DeleteRoom = """
         redis.call('SREM', KEYS[1], ARGV[1])
-        redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
-        for i = 6, #KEYS, 3 do
+        redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+        for i = 7, #KEYS, 3 do
           redis.call('SREM', KEYS[i], ARGV[1])
           redis.call('HDEL', KEYS[i + 1], ARGV[2])
           redis.call('HDEL', KEYS[i + 2], ARGV[2])

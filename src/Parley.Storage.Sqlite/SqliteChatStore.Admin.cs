@@ -19,8 +19,10 @@ public sealed partial class SqliteChatStore
             if (Run(w, "UPDATE users SET state = $deleted, password_hash = '' WHERE key = $key AND state <> $deleted",
                     ("$deleted", (int)AccountState.Deleted), ("$key", userKey)) == 0)
                 return false;
-            foreach (var table in (ReadOnlySpan<string>)["tokens", "members", "reads", "directs"])
+            foreach (var table in (ReadOnlySpan<string>)["tokens", "members", "reads", "directs", "profiles", "blocks"])
                 Run(w, $"DELETE FROM {table} WHERE user_key = $key", ("$key", userKey));
+            // Nobody blocks a deleted account any more: it is out of their lists too.
+            Run(w, "DELETE FROM blocks WHERE blocked_key = $key", ("$key", userKey));
             return true;
         });
 

@@ -14,7 +14,7 @@ public sealed partial class SqliteChatStore
         var upper = KeyRange.PrefixEnd(prefixKey);
         var sql = $"""
             SELECT u.name, p.display, p.status FROM users u LEFT JOIN profiles p ON p.user_key = u.key
-            WHERE u.key >= $prefix AND u.key > $after{(upper is null ? "" : " AND u.key < $upper")}
+            WHERE u.state <> 2 AND u.key >= $prefix AND u.key > $after{(upper is null ? "" : " AND u.key < $upper")}
             ORDER BY u.key LIMIT $limit
             """;
         using var connection = OpenReader();
@@ -37,7 +37,7 @@ public sealed partial class SqliteChatStore
     {
         using var connection = OpenReader();
         using var command = Query(connection,
-            "SELECT u.name, p.display, p.status FROM users u LEFT JOIN profiles p ON p.user_key = u.key WHERE u.key = $key",
+            "SELECT u.name, p.display, p.status FROM users u LEFT JOIN profiles p ON p.user_key = u.key WHERE u.key = $key AND u.state <> 2",
             ("$key", userKey));
         using var reader = command.ExecuteReader();
         return Task.FromResult(reader.Read() ? ReadProfile(reader) : null);
@@ -46,7 +46,7 @@ public sealed partial class SqliteChatStore
     public Task<Profile?> SetProfileAsync(string userKey, string? display, string? status) =>
         Writer.Enqueue(w =>
         {
-            var command = w.Command("SELECT 1 FROM users WHERE key = $key");
+            var command = w.Command("SELECT 1 FROM users WHERE key = $key AND state <> 2");
             command.Parameters.AddWithValue("$key", userKey);
             if (command.ExecuteScalar() is null)
                 return null;

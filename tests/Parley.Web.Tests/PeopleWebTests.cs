@@ -110,10 +110,11 @@ public sealed class PeopleWebTests(BrowserFixture browser) : IClassFixture<Brows
 
         await bob.OkAsync("send", new { room = "lobby", text = "hi all" });
         var from = alice.Page.Locator("#messages .msg.theirs .msg-from");
-        await Expect(from).ToHaveTextAsync("Bob B.");
+        // The display name, and the login name beside it: anyone may call themselves "Bob B.".
+        await Expect(from).ToHaveTextAsync("Bob B. @bob");
         await Expect(from).ToHaveAttributeAsync("title", "bob");
         await bob.OkAsync("profile", new { display = "Robert 李" });
-        await Expect(from).ToHaveTextAsync("Robert 李");
+        await Expect(from).ToHaveTextAsync("Robert 李 @bob");
         await bob.OkAsync("profile", new { display = "" });
         await Expect(from).ToHaveTextAsync("bob");
     }

@@ -21,7 +21,7 @@ public sealed class MessageFormatter(string me, bool colour)
         var where = message.ConversationFor(me).ToString();
         var from = TerminalText.Neutralise(message.From);
         // Each line is made safe on its own; continuation lines are indented under the first.
-        var text = string.Join("\n      ", message.Text.Split('\n').Select(TerminalText.Neutralise));
+        var text = message.Removed ? "(message removed)" : string.Join("\n      ", message.Text.Split('\n').Select(TerminalText.Neutralise));
         var mark = replayed ? "(missed) " : "";
         // A system line is the server's, about a change: shown as news, not as someone speaking.
         if (message.IsSystem)

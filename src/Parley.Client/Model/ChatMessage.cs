@@ -11,4 +11,7 @@ public sealed record ChatMessage(string Id, long Seq, DateTimeOffset Timestamp, 
 
     /// <summary>A room's system line ("alice removed bob"), written by the server for <see cref="From"/>'s change; not something said.</summary>
     public bool IsSystem { get; init; }
+
+    /// <summary>The operator removed the message: its <see cref="Text"/> is empty, its place kept (history only).</summary>
+    public bool Removed { get; init; }
 }

@@ -102,8 +102,9 @@ internal sealed partial class RoomDirectory
                 return Error(ErrorCodes.NotInRoom, $"'{userName}' is not in '{room.Name}'");
             userName = member;
             var current = room.RoleOf(target);
-            if (target == me && current == RoomRole.Owner && !room.Transient)
-                return Error(ErrorCodes.NotPermitted, $"you own '{room.Name}': make someone else its owner first");
+            // A stored room always has its owner: the role goes only by being given to someone else.
+            if (current == RoomRole.Owner && role != RoomRole.Owner && !room.Transient)
+                return Error(ErrorCodes.NotPermitted, $"'{member}' owns '{room.Name}': make someone else its owner first");
             if (role == RoomRole.Owner && PowerOf(room, session) < RoomRole.Owner)
                 return Error(ErrorCodes.NotPermitted, $"only the owner of '{room.Name}' hands it over");
             if (role == RoomRole.Owner && !room.Transient && !IsAccount(target))
@@ -174,7 +175,7 @@ internal sealed partial class RoomDirectory
             return NoSuchRoom(name);
         if (room.Transient)
             return Error(ErrorCodes.NotPermitted, $"'{room.Name}' lasts only while its guests are in it: invite with IRC's INVITE instead");
-        if (await knownUsers.FindNameAsync(userName).ConfigureAwait(false) is not { } added)
+        if (await knownUsers.FindNameAsync(userName).ConfigureAwait(false) is not { } added || knownUsers.IsDeleted(Names.Key(added)))
             return Error(ErrorCodes.NoSuchUser, $"there is no user '{userName}'");
         var key = Names.Key(added);
         lock (Topology)
@@ -216,11 +217,7 @@ internal sealed partial class RoomDirectory
             {
                 if (room.Transient || room.RoleOf(me) != RoomRole.Owner)
                     return;
-                heir = room.Members.Where(m => m.Key != me && IsAccount(m.Key))
-                    .OrderByDescending(m => room.RoleOf(m.Key))
-                    .ThenByDescending(m => _presence.IsOnlineKey(m.Key))
-                    .ThenBy(m => m.Value, NaturalNameOrder.Instance)
-                    .Select(m => m.Value).FirstOrDefault();
+                heir = HeirOf(room, me);
             }
             if (heir is null)
                 return;
@@ -230,8 +227,16 @@ internal sealed partial class RoomDirectory
         }
     }
 
-    /// <summary>An account's key (not an IRC guest's, whose roles end with it). Call under the topology lock.</summary>
-    private bool IsAccount(string userKey) => knownUsers.IsKnown(userKey) && !_presence.IsGuestOnline(userKey);
+    /// <summary>Who a room passes to when its owner <paramref name="ownerKey"/> goes (see <see cref="HandOverAsync"/>); null when nobody may. Call under the topology lock.</summary>
+    private string? HeirOf(RoomState room, string ownerKey) =>
+        room.Members.Where(m => m.Key != ownerKey && IsAccount(m.Key))
+            .OrderByDescending(m => room.RoleOf(m.Key))
+            .ThenByDescending(m => _presence.IsOnlineKey(m.Key))
+            .ThenBy(m => m.Value, NaturalNameOrder.Instance)
+            .Select(m => m.Value).FirstOrDefault();
+
+    /// <summary>An account's key (not an IRC guest's, whose roles end with it, nor a deleted account's). Call under the topology lock.</summary>
+    private bool IsAccount(string userKey) => knownUsers.IsKnown(userKey) && !knownUsers.IsDeleted(userKey) && !_presence.IsGuestOnline(userKey);
 
     /// <summary>
     /// A join whose store write was made but which found the room deleted, or the user banned,

@@ -76,14 +76,15 @@ internal sealed partial class RoomDirectory
 
     /// <summary>
     /// Why the member may not mute, ban or kick <paramref name="targetName"/>, or null: nobody acts
-    /// on themselves that way, nor on a stored room's owner but a server admin. Call under the topology lock.
+    /// on themselves that way, nor on a stored room's owner (a server admin makes someone else the
+    /// owner first: a stored room always has one). Call under the topology lock.
     /// </summary>
     private ChatError? OutranksRefusal(RoomState room, Session actor, string targetName, string action)
     {
         var target = Names.Key(targetName);
         if (target == actor.UserKey)
             return Error(ErrorCodes.NotPermitted, $"you cannot {action} yourself");
-        if (room.RoleOf(target) == RoomRole.Owner && !room.Transient && !HasServerPowers(actor))
+        if (room.RoleOf(target) == RoomRole.Owner && !room.Transient)
             return Error(ErrorCodes.NotPermitted, $"nobody can {action} the owner of '{room.Name}'");
         return null;
     }
@@ -333,11 +334,8 @@ internal sealed partial class RoomDirectory
                 return Error(ErrorCodes.NotPermitted, $"you need to be an admin of '{room.Name}' to kick");
             if (!room.Members.TryGetValue(target, out targetName!))
                 return Error(ErrorCodes.NotInRoom, $"'{userName}' is not in '{room.Name}'");
-            if (room.RoleOf(target) == RoomRole.Owner && PowerOf(room, session) < RoomRole.Owner && !room.Transient)
-                return Error(ErrorCodes.NotPermitted, $"only the owner may kick the owner of '{room.Name}'");
-            // Kicked, the owner would leave the room with nobody to run it.
-            if (target == myKey && room.RoleOf(myKey) == RoomRole.Owner && !room.Transient)
-                return Error(ErrorCodes.NotPermitted, $"you own '{room.Name}': leave it instead, and it passes to an heir");
+            if (room.RoleOf(target) == RoomRole.Owner && !room.Transient)
+                return Error(ErrorCodes.NotPermitted, $"nobody kicks the owner of '{room.Name}': make someone else its owner first");
         }
         await RemoveByModeratorAsync(room, new KickEvent(room.Name, targetName, session.User!, reason)).ConfigureAwait(false);
         return targetName;
@@ -422,9 +420,9 @@ internal sealed partial class RoomDirectory
         var myKey = session.UserKey!;
         lock (Topology)
         {
-            if (!room.Members.ContainsKey(myKey))
+            if (!MayActIn(room, session))
                 return NotMember(room);
-            if (room.Moderation.InviteOnly && room.RoleOf(myKey) < RoomRole.Admin)
+            if (room.Moderation.InviteOnly && PowerOf(room, session) < RoomRole.Admin)
                 return Error(ErrorCodes.NotPermitted, $"you need to be an admin of '{room.Name}' to invite to it");
             if (_presence.OnlineName(userName) is not { } invitedName)
                 return Error(ErrorCodes.NoSuchUser, $"'{userName}' is not online");

@@ -17,8 +17,9 @@ internal sealed partial class RoomDirectory
     /// </summary>
     public bool IsServerAdmin(string userKey) => limits.ServerAdmins.Contains(userKey);
 
-    /// <summary>A server-wide admin's session, or an IRC operator's.</summary>
-    private bool HasServerPowers(Session session) => session.HasServerPowers || (session.UserKey is { } key && IsServerAdmin(key));
+    /// <summary>A server-wide admin's session (its account's: a guest who took the name is not one), or an IRC operator's.</summary>
+    private bool HasServerPowers(Session session) =>
+        session.HasServerPowers || (!session.IsGuest && session.UserKey is { } key && IsServerAdmin(key));
 
     /// <summary>The role the session acts with in the room: its user's, or the owner's powers for a server admin. Call under the topology lock.</summary>
     private RoomRole PowerOf(RoomState room, Session session) =>
@@ -93,7 +94,8 @@ internal sealed partial class RoomDirectory
 
     /// <summary>
     /// A deleted account leaves every room it was in (the store has already removed its
-    /// memberships): each room hears it leave, here and on the other nodes. Its roles go with it.
+    /// memberships): each room hears it leave, here and on the other nodes. Its roles go with it,
+    /// from the store too, and a room it owned passes to an heir as when an owner leaves.
     /// </summary>
     public async Task RemoveDeletedAsync(string userName)
     {
@@ -103,7 +105,34 @@ internal sealed partial class RoomDirectory
             rooms = RoomsOf(key).ToList();
         foreach (var room in rooms)
         {
-            room.Roles.TryRemove(key, out _);
+            if (!room.Transient)
+            {
+                // A room it owned passes to an heir, as when an owner leaves; then its role is forgotten, in the store too.
+                string? heir;
+                lock (Topology)
+                    heir = room.RoleOf(key) == RoomRole.Owner ? HeirOf(room, key) : null;
+                if (heir is not null)
+                    await SetOwnerAsync(room.Name, heir, by: userName).ConfigureAwait(false);
+                await room.ModerationGate.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    Task stored = Task.CompletedTask;
+                    lock (Topology)
+                    {
+                        if (room.Roles.TryRemove(key, out _))
+                            stored = store.SetModerationAsync(Names.Key(room.Name), Snapshot(room));
+                    }
+                    await stored.ConfigureAwait(false);
+                }
+                finally
+                {
+                    room.ModerationGate.Release();
+                }
+            }
+            else
+            {
+                room.Roles.TryRemove(key, out _);
+            }
             if (ApplyLeave(room, userName, origin: null, reason: "account deleted") && !room.Transient)
                 await cluster.PublishAsync(new MembershipChanged(room.Name, userName, Joined: false)).ConfigureAwait(false);
         }

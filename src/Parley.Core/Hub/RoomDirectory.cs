@@ -222,9 +222,9 @@ internal sealed partial class RoomDirectory(
         if (FindRoom(name) is not { } room)
             return NoSuchRoom(name);
         var me = session.User!;
-        if (!room.Members.ContainsKey(Names.Key(me)))
+        if (!MayActIn(room, session))
             return NotMember(room);
-        if (room.Moderation.TopicLocked && room.RoleOf(Names.Key(me)) < RoomRole.Admin)
+        if (room.Moderation.TopicLocked && PowerOf(room, session) < RoomRole.Admin)
             return Error(ErrorCodes.NotPermitted, $"only admins change the topic of '{room.Name}'");
         if (TextLength.Exceeds(topic, limits.MaxTopicChars))
             return Error(ErrorCodes.TopicTooLong, $"a topic is at most {limits.MaxTopicChars} characters");

@@ -12,38 +12,20 @@ namespace Parley.Tests.Bench;
 /// connections are spread over both (account i on node i mod 2), every message still reaches
 /// every receiver, and deliveries from a sender on the other node are reported apart.
 /// </summary>
-public sealed class BenchTwoNodesTests : IAsyncLifetime
+public sealed class BenchTwoNodesTests : TwoRedisNodes
 {
-    private RedisNodes _nodes = null!;
-    private TestServer _a = null!;
-    private TestServer _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _nodes = await RedisNodes.StartAsync();
-        _a = await _nodes.StartNodeAsync("a");
-        _b = await _nodes.StartNodeAsync("b");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-        await _nodes.DisposeAsync();
-    }
-
     private BenchSettings Settings(string workload, string prefix) =>
-        ShortBenchRun.Settings(workload, BenchProto.Native, _a.TcpPort) with
+        ShortBenchRun.Settings(workload, BenchProto.Native, A.TcpPort) with
         {
             UserPrefix = prefix,
-            Servers = [new DnsEndPoint("127.0.0.1", _a.TcpPort), new DnsEndPoint("127.0.0.1", _b.TcpPort)],
+            Servers = [new DnsEndPoint("127.0.0.1", A.TcpPort), new DnsEndPoint("127.0.0.1", B.TcpPort)],
         };
 
     /// <summary>Runs the bench while watching that account 0 is on node a and account 1 on node b, and only there.</summary>
     private async Task<JsonElement> RunSpreadAsync(BenchSettings settings)
     {
-        var hubA = _a.Server.Services.GetRequiredService<ChatHub>();
-        var hubB = _b.Server.Services.GetRequiredService<ChatHub>();
+        var hubA = A.Server.Services.GetRequiredService<ChatHub>();
+        var hubB = B.Server.Services.GetRequiredService<ChatHub>();
         string first = settings.UserPrefix + "0", second = settings.UserPrefix + "1";
         var run = ShortBenchRun.RunAsync(settings);
         var spread = false;
@@ -57,7 +39,7 @@ public sealed class BenchTwoNodesTests : IAsyncLifetime
         Assert.True(spread, "account 0 was not seen on node a alone and account 1 on node b alone while the bench ran");
 
         var servers = result.GetProperty("params").GetProperty("servers").EnumerateArray().Select(e => e.GetString()).ToList();
-        Assert.Equal([$"127.0.0.1:{_a.TcpPort}", $"127.0.0.1:{_b.TcpPort}"], servers);
+        Assert.Equal([$"127.0.0.1:{A.TcpPort}", $"127.0.0.1:{B.TcpPort}"], servers);
         Assert.True(result.GetProperty("expected").GetInt64() > 0, result.ToString());
         Assert.Equal(0, result.GetProperty("lost").GetInt64());
         Assert.Equal(0, result.GetProperty("duplicated").GetInt64());

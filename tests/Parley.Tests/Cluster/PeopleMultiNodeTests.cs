@@ -3,36 +3,18 @@ using Parley.Tests.Support;
 namespace Parley.Tests.Cluster;
 
 /// <summary>People across two real nodes on one real redis-server: the directory, profiles, blocks and opened DMs hold on both.</summary>
-public sealed class PeopleMultiNodeTests : IAsyncLifetime
+public sealed class PeopleMultiNodeTests : TwoRedisNodes
 {
-    private RedisNodes _nodes = null!;
-    private TestServer _a = null!;
-    private TestServer _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _nodes = await RedisNodes.StartAsync();
-        _a = await _nodes.StartNodeAsync("a");
-        _b = await _nodes.StartNodeAsync("b");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-        await _nodes.DisposeAsync();
-    }
-
     [Fact]
     public async Task Profiles_blocks_and_opened_dms_reach_the_other_node()
     {
-        await using var alice = await _a.RegisterAsync("alice");
-        await using var bob = await _b.RegisterAsync("bob");
-        await using var aliceOnB = await _b.ConnectAsync();
+        await using var alice = await A.RegisterAsync("alice");
+        await using var bob = await B.RegisterAsync("bob");
+        await using var aliceOnB = await B.ConnectAsync();
         await aliceOnB.OkAsync("login", new { user = "alice", password = "password1" });
-        await using var bobOnA = await _a.ConnectAsync();
+        await using var bobOnA = await A.ConnectAsync();
         await bobOnA.OkAsync("login", new { user = "bob", password = "password1" });
-        await using var aliceIrc = await IrcClient.SignInAsync(_b.IrcPort, "alice");
+        await using var aliceIrc = await IrcClient.SignInAsync(B.IrcPort, "alice");
 
         // The directory on node b lists alice, registered and online on node a.
         var found = await bob.OkAsync("users", new { prefix = "ali" });

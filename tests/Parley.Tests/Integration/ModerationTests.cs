@@ -310,18 +310,40 @@ public sealed class ModerationTests : IAsyncLifetime
         // Not a member, yet it sees the private room with the owner's powers.
         var seen = await root.OkAsync("room", new { room = "Dev" });
         Assert.Equal((false, "owner"), (seen.GetProperty("joined").GetBoolean(), seen.GetProperty("role").GetString()));
-        await root.OkAsync("mute", new { room = "Dev", user = "alice" });
-        Assert.Equal("muted", await alice.ErrorAsync("send", new { room = "Dev", text = "hey" }));
-        await root.OkAsync("unmute", new { room = "Dev", user = "alice" });
+        await root.OkAsync("mute", new { room = "Dev", user = "bob" });
+        Assert.Equal("muted", await bob.ErrorAsync("send", new { room = "Dev", text = "hey" }));
+        await root.OkAsync("unmute", new { room = "Dev", user = "bob" });
         await root.OkAsync("role", new { room = "Dev", user = "bob", role = "owner" });
         var roles = (await carol.OkAsync("room", new { room = "Dev" })).GetProperty("roles").EnumerateArray()
             .Select(r => (r.GetProperty("user").GetString(), r.GetProperty("role").GetString())).ToArray();
         Assert.Equal([("bob", "owner"), ("alice", "admin")], roles);
-        await root.OkAsync("kick", new { room = "Dev", user = "bob", reason = "cleanup" });
+        // The room keeps an owner: not even a server admin removes or demotes it.
+        Assert.Equal("not_permitted", await root.ErrorAsync("kick", new { room = "Dev", user = "bob" }));
+        Assert.Equal("not_permitted", await root.ErrorAsync("role", new { room = "Dev", user = "bob", role = "member" }));
+        await root.OkAsync("kick", new { room = "Dev", user = "carol", reason = "cleanup" });
+        await root.OkAsync("topic", new { room = "Dev", topic = "closing" });
         await root.OkAsync("delete", new { room = "Dev" });
-        Assert.Equal("root", (await carol.NextAsync("room_deleted")).GetProperty("by").GetString());
-        // Anyone else is still only what its role makes it.
+        Assert.Equal("root", (await bob.NextAsync("room_deleted")).GetProperty("by").GetString());
+        // A guest who takes an admin's name gets nothing of it; anyone else is only what its role makes it.
         await carol.OkAsync("create", new { room = "Mine" });
         Assert.Equal("not_member", await alice.ErrorAsync("kick", new { room = "Mine", user = "carol" }));
+    }
+
+    [Fact]
+    public async Task An_owner_who_deletes_its_account_leaves_the_room_to_an_heir()
+    {
+        var (alice, bob, carol) = await RoomOfThreeAsync();
+        await using var _ = alice; await using var __ = bob; await using var ___ = carol;
+        await alice.OkAsync("role", new { room = "Dev", user = "carol", role = "admin" });
+
+        await alice.OkAsync("delete_account", new { password = "password1" });
+        await bob.NextAsync("leave", e => e.GetProperty("user").GetString() == "alice");
+        var roles = (await bob.OkAsync("room", new { room = "Dev" })).GetProperty("roles").EnumerateArray()
+            .Select(r => (r.GetProperty("user").GetString(), r.GetProperty("role").GetString())).ToArray();
+        Assert.Equal([("carol", "owner")], roles);
+        // Gone from the directory and no longer to be added anywhere.
+        Assert.Empty((await bob.OkAsync("users", new { prefix = "ali" })).GetProperty("users").EnumerateArray());
+        Assert.Equal("no_such_user", await carol.ErrorAsync("invite", new { room = "Dev", user = "alice" }));
+        Assert.Equal("no_such_user", await bob.ErrorAsync("profile", new { user = "alice" }));
     }
 }

@@ -37,3 +37,9 @@ export function profileChanged({ user, display, status }) {
   asked.add(user.toLowerCase());
   store.setProfile(user, display ?? null, status ?? null);
 }
+
+/** A new session (another user, or a reconnect that may have missed profile events): names are asked for again as they are drawn. */
+export function forgetProfiles() {
+  asked.clear();
+  queued = [];
+}

@@ -8,6 +8,7 @@ import { syncSession } from './sync.js';
 import { applyEvent, replayEarlyEvents } from './events.js';
 import { loadMembers, markActiveRead, restoreConversation } from './actions.js';
 import { resetWatch } from './watch.js';
+import { forgetProfiles } from './profiles.js';
 
 export function connect() {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -60,6 +61,7 @@ async function start(reply) {
   if (!reconnected) store.reset(reply.user);
   if (reply.limits) store.limits = { ...store.limits, ...reply.limits };
   resetWatch(); // a new connection watches no one until told
+  forgetProfiles();
   store.status = 'online';
   store.screen = 'app';
   store.changed();

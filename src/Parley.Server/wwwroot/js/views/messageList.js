@@ -81,6 +81,8 @@ const lastTime = (conv) => (conv.messages.length ? Date.parse(conv.messages.at(-
 
 function bubble(store, conv, m) {
   // A system line ("alice removed bob"): the server's, centred and grey, like a time separator.
+  // One the operator removed has nothing left to say.
+  if (m.system && m.removed) return null;
   if (m.system) {
     return el('li', { className: 'sep system', dataset: { seq: String(m.seq), id: m.id } },
       el('span', { title: fullTime(new Date(m.ts)) }, m.text));
@@ -99,11 +101,15 @@ function bubble(store, conv, m) {
   const showName = !mine && conv.kind === 'room';
   const when = new Date(m.ts);
   const time = el('time', { className: 'msg-time', datetime: m.ts, title: fullTime(when) }, clock(when));
-  const text = el('div', { className: 'bubble' }, m.text);
+  // A message the operator removed keeps its place, and says so.
+  const text = m.removed ? el('div', { className: 'bubble removed' }, 'Message removed') : el('div', { className: 'bubble' }, m.text);
+  const display = shownName(m.from);
   return el('li', { className: `msg ${mine ? 'mine' : 'theirs'}`, dataset: { seq: String(m.seq), id: m.id } },
     avatar(m.from),
     el('div', { className: 'msg-body' },
-      showName ? el('div', { className: 'msg-from', title: m.from }, shownName(m.from)) : null,
+      // The login name beside a display name: a display name is anyone's choice, the login name is unique.
+      showName ? el('div', { className: 'msg-from', title: m.from }, display,
+        display === m.from ? null : el('span', { className: 'msg-login' }, ` @${m.from}`)) : null,
       // The time on the bubble's outer side: left of one's own, right of others'.
       el('div', { className: 'msg-line' }, mine ? [time, text] : [text, time])));
 }
