@@ -238,7 +238,7 @@ public sealed class ModerationTests : IAsyncLifetime
         await (await _server.RegisterAsync("ivy")).DisposeAsync();
         await using var irc = await IrcClient.SignInAsync(_server.IrcPort, "ivy", "password1", "batch", "draft/chathistory");
         await irc.SendAsync("JOIN #Dev");
-        await irc.NextAsync(l => l.Contains(" 366 "));
+        await irc.NextAsync(l => l.Contains(" 366 ivy #Dev "));
         // A change IRC shows as it always has (TOPIC), and whose system line it is not sent, live or in history.
         await alice.OkAsync("topic", new { room = "Dev", topic = "plans" });
         await irc.NextAsync(l => l == ":alice!alice@parley TOPIC #Dev :plans");

@@ -83,7 +83,7 @@ public sealed class IrcClient : IAsyncDisposable
     public async Task<string> NextAsync(Func<string, bool> match, TimeSpan? timeout = null)
     {
         string? found = null;
-        await Until.TrueAsync(() =>
+        bool Take()
         {
             lock (_lines)
             {
@@ -98,8 +98,23 @@ public sealed class IrcClient : IAsyncDisposable
                 }
                 return false;
             }
-        }, "an IRC line arrives", timeout ?? TimeSpan.FromSeconds(15));
+        }
+        try
+        {
+            await Until.TrueAsync(Take, "an IRC line arrives", timeout ?? TimeSpan.FromSeconds(15));
+        }
+        catch (TimeoutException timedOut)
+        {
+            // Says what did arrive, so a failure can be read without running it again.
+            throw new TimeoutException($"{timedOut.Message}; lines not taken: [{string.Join(" | ", Untaken())}]");
+        }
         return found!;
+    }
+
+    private List<string> Untaken()
+    {
+        lock (_lines)
+            return _lines.Skip(_taken).TakeLast(20).ToList();
     }
 
     /// <summary>The next numeric reply with this code.</summary>
