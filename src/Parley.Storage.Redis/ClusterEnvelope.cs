@@ -120,6 +120,20 @@ internal static class ClusterEnvelope
                     w.WriteString("user", e.From);
                     w.WriteString("text", e.Text);
                     break;
+                case MessageChanged e:
+                    w.WriteString("kind", "changed");
+                    w.WriteString("conv", e.Conversation);
+                    if (e.Room is not null)
+                        w.WriteString("room", e.Room);
+                    w.WriteNumber("seq", e.Seq);
+                    w.WriteString("change", e.Kind.ToString());
+                    w.WriteString("user", e.By);
+                    if (e.Emoji is not null)
+                    {
+                        w.WriteString("emoji", e.Emoji);
+                        w.WriteBoolean("on", e.On);
+                    }
+                    break;
                 case Signaled { Signal: var e }:
                     w.WriteString("kind", "signal");
                     w.WriteString("id", e.Id);
@@ -193,6 +207,9 @@ internal static class ClusterEnvelope
             "kill" => new UserKilled(Required("user"), Required("reason"), JsonFields.Optional(root, "bye") ?? ByeReasons.Killed),
             "announce" => new Announced(Required("user"), Required("text")),
             "away" => new AwayChanged(Required("user"), JsonFields.Optional(root, "message")),
+            "changed" => new MessageChanged(Required("conv"), JsonFields.Optional(root, "room"),
+                root.TryGetProperty("seq", out var changedSeq) ? changedSeq.GetInt64() : throw new FormatException("changed without seq"),
+                Named<MessageChangeKind>(Required("change")), Required("user"), JsonFields.Optional(root, "emoji"), True(root, "on")),
             "signal" => new Signaled(new SignalEvent(Required("id"),
                 DateTimeOffset.FromUnixTimeMilliseconds(root.TryGetProperty("ts", out var ts) ? ts.GetInt64() : throw new FormatException("signal without ts")),
                 Required("user"), JsonFields.Optional(root, "room"), JsonFields.Optional(root, "to"), Required("tags"))),

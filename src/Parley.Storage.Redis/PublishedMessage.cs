@@ -23,7 +23,10 @@ public sealed record PublishedMessage(string? Node, string? Session, StoredMessa
         {
             Live = LiveExtras.Of(JsonFields.Optional(root, "tags"), IsTrue(root, "notice"), IsTrue(root, "bot")),
             IsSystem = IsTrue(root, "system"),
+            ReplyTo = root.TryGetProperty("replyTo", out var replyTo) && replyTo.ValueKind == JsonValueKind.Number ? Integer(root, "replyTo") : null,
         };
+        var (mentions, all) = Core.Storage.StoredMentions.Decode(JsonFields.Optional(root, "mentions"));
+        message = message with { Mentions = mentions, MentionsAll = all };
         return new PublishedMessage(JsonFields.Optional(root, "node"), JsonFields.Optional(root, "session"), message);
     }
 

@@ -42,26 +42,6 @@ public sealed partial class RedisChatStore
         return 1
         """;
 
-    /// <summary>
-    /// KEYS: 1 history stream, 2 removed hash. ARGV: 1 seq. Moves the entry into the removed hash
-    /// with its text emptied, and deletes it from the stream. 1 when removed now or before, 0 when
-    /// there is no such message.
-    /// </summary>
-    private const string RemoveMessageScript = """
-        local id = '0-' .. ARGV[1]
-        local entries = redis.call('XRANGE', KEYS[1], id, id)
-        if #entries == 0 then return redis.call('HEXISTS', KEYS[2], ARGV[1]) end
-        local fields = entries[1][2]
-        for i = 1, #fields, 2 do
-          if fields[i] == 'text' then fields[i + 1] = '' end
-        end
-        redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(fields))
-        redis.call('XDEL', KEYS[1], id)
-        return 1
-        """;
-
-    public async Task<bool> RemoveMessageAsync(string conversation, long seq) =>
-        (long)await Script(RemoveMessageScript, [Keys.History(conversation), Keys.Removed(conversation)], [seq]).ConfigureAwait(false) == 1;
 
     /// <summary>
     /// A history page from stream entries (up to one past the page) and the conversation's

@@ -30,6 +30,7 @@ public sealed partial class RedisChatStore
             publication is null ? RedisValue.EmptyString : (RedisValue)(byte[])publication.Channel!,
             publication?.Node ?? "", publication?.Session ?? "", message.Live?.ClientTags ?? "", message.Live?.Notice == true ? "1" : "", message.Live?.Bot == true ? "1" : "",
             message.IsSystem ? "1" : "",
+            message.ReplyTo is { } replyTo ? replyTo : RedisValue.EmptyString, StoredMentions.Encode(message.Mentions, message.MentionsAll) ?? "",
         ];
         var seq = (long)await Script(RedisScripts.Append, keys, values).ConfigureAwait(false);
         return message.WithSeq(seq);
@@ -44,7 +45,7 @@ public sealed partial class RedisChatStore
         RedisValue newest = beforeSeq is { } before ? "(0-" + before.ToString(CultureInfo.InvariantCulture) : "+";
         return Call(async db =>
         {
-            var removed = db.HashGetAllAsync(Keys.Removed(conversation));
+            var removed = db.HashGetAllAsync(Keys.Revised(conversation));
             var entries = await db.StreamRangeAsync(Keys.History(conversation), "-", newest, limit + 1, Order.Descending).ConfigureAwait(false);
             // Tombstones between the entry past the page (if any) and the bound go in where their entries were.
             var low = entries.Length > limit ? SeqOf(entries[limit]) : 0;
@@ -60,7 +61,7 @@ public sealed partial class RedisChatStore
         RedisValue oldest = afterSeq < 1 ? "-" : "(0-" + afterSeq.ToString(CultureInfo.InvariantCulture);
         return Call(async db =>
         {
-            var removed = db.HashGetAllAsync(Keys.Removed(conversation));
+            var removed = db.HashGetAllAsync(Keys.Revised(conversation));
             var entries = await db.StreamRangeAsync(Keys.History(conversation), oldest, "+", limit + 1, Order.Ascending).ConfigureAwait(false);
             var high = entries.Length > limit ? SeqOf(entries[limit]) : long.MaxValue;
             return Page(conversation, entries, await removed.ConfigureAwait(false), afterSeq, high, limit, descending: false);
@@ -127,6 +128,7 @@ public sealed partial class RedisChatStore
     private static StoredMessage ToMessage(string conversation, long seq, IEnumerable<(string Name, string? Value)> fields)
     {
         string? id = null, ts = null, from = null, room = null, to = null, text = null, system = null;
+        string? replyTo = null, mentions = null, rev = null, edited = null, recalled = null, reactions = null;
         foreach (var (name, value) in fields)
         {
             switch (name)
@@ -138,8 +140,24 @@ public sealed partial class RedisChatStore
                 case "to": to = value; break;
                 case "text": text = value; break;
                 case "system": system = value; break;
+                case "replyTo": replyTo = value; break;
+                case "mentions": mentions = value; break;
+                case "rev": rev = value; break;
+                case "edited": edited = value; break;
+                case "recalled": recalled = value; break;
+                case "reactions": reactions = value; break;
             }
         }
-        return new StoredMessage(id!, conversation, seq, ToTime(long.Parse(ts!, CultureInfo.InvariantCulture)), from!, room, to, text!) { IsSystem = system == "1" };
+        var (names, all) = StoredMentions.Decode(mentions);
+        return new StoredMessage(id!, conversation, seq, ToTime(long.Parse(ts!, CultureInfo.InvariantCulture)), from!, room, to, text!)
+        {
+            IsSystem = system == "1",
+            ReplyTo = replyTo is null ? null : long.Parse(replyTo, CultureInfo.InvariantCulture),
+            Mentions = names,
+            MentionsAll = all,
+            State = rev is null ? null : new MessageState(long.Parse(rev, CultureInfo.InvariantCulture),
+                string.IsNullOrEmpty(edited) ? null : ToTime(long.Parse(edited, CultureInfo.InvariantCulture)),
+                string.IsNullOrEmpty(recalled) ? null : recalled, StoredReactions.Decode(reactions)),
+        };
     }
 }

@@ -63,7 +63,7 @@ public sealed partial class RedisChatStore
         Call(async db =>
         {
             var conversation = ConversationKey.ForRoom(roomKey);
-            var keys = new List<RedisKey> { Keys.Rooms(), Keys.Room(roomKey), Keys.Members(roomKey), Keys.History(conversation), Keys.LastSeq(conversation), Keys.Removed(conversation) };
+            var keys = new List<RedisKey> { Keys.Rooms(), Keys.Room(roomKey), Keys.Members(roomKey), Keys.History(conversation), Keys.LastSeq(conversation), Keys.Revised(conversation), Keys.Revs(conversation), Keys.LastRev(conversation) };
             foreach (var member in await db.SetMembersAsync(Keys.Members(roomKey)).ConfigureAwait(false))
                 keys.AddRange([Keys.UserRooms((string)member!), Keys.Reads((string)member!), Keys.ReadTimes((string)member!)]);
             await db.ScriptEvaluateAsync(RedisScripts.DeleteRoom, [.. keys], [roomKey, conversation], ScriptFlags).ConfigureAwait(false);

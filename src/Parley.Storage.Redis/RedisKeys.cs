@@ -71,11 +71,18 @@ public sealed class RedisKeys
     public RedisKey History(string conversation) => Prefix + "history:" + conversation;
 
     /// <summary>
-    /// Hash of one conversation's removed messages: seq → the entry's fields as a JSON array of
-    /// names and values, its text emptied. The entry itself is deleted from <see cref="History"/>
-    /// (a stream entry cannot be changed), and history puts this tombstone in its place.
+    /// Hash of one conversation's messages changed since sent (edited, recalled, reacted to,
+    /// removed by the operator): seq → the entry's fields as they are now, a JSON array of names
+    /// and values. The entry itself is deleted from <see cref="History"/> (a stream entry cannot be
+    /// changed), and history puts this one in its place.
     /// </summary>
-    public RedisKey Removed(string conversation) => Prefix + "removed:" + conversation;
+    public RedisKey Revised(string conversation) => Prefix + "revised:" + conversation;
+
+    /// <summary>Sorted set of the seqs of <see cref="Revised"/>, scored by their last change number: catching up with changes.</summary>
+    public RedisKey Revs(string conversation) => Prefix + "revs:" + conversation;
+
+    /// <summary>String (integer): the conversation's last change number; absent means 0.</summary>
+    public RedisKey LastRev(string conversation) => Prefix + "rev:" + conversation;
 
     /// <summary>String (integer): the last seq given out in one conversation; absent means 0.</summary>
     public RedisKey LastSeq(string conversation) => Prefix + "seq:" + conversation;

@@ -34,6 +34,14 @@ internal static class RedisScripts
           fields[#fields + 1] = 'system'
           fields[#fields + 1] = '1'
         end
+        if ARGV[15] ~= '' then
+          fields[#fields + 1] = 'replyTo'
+          fields[#fields + 1] = ARGV[15]
+        end
+        if ARGV[16] ~= '' then
+          fields[#fields + 1] = 'mentions'
+          fields[#fields + 1] = ARGV[16]
+        end
         redis.call('XADD', KEYS[2], '0-' .. seq, unpack(fields))
         redis.call('SET', KEYS[1], seq)
         if #KEYS == 4 then
@@ -49,7 +57,8 @@ internal static class RedisScripts
             node = optional(ARGV[9]), session = optional(ARGV[10]),
             conv = ARGV[1], seq = seq, id = ARGV[2], ts = tonumber(ARGV[3]),
             from = ARGV[4], room = optional(ARGV[5]), to = optional(ARGV[6]), text = ARGV[7], tags = optional(ARGV[11]),
-            notice = ARGV[12] == '1' or cjson.null, bot = ARGV[13] == '1' or cjson.null, system = ARGV[14] == '1' or cjson.null}))
+            notice = ARGV[12] == '1' or cjson.null, bot = ARGV[13] == '1' or cjson.null, system = ARGV[14] == '1' or cjson.null,
+            replyTo = tonumber(ARGV[15]) or cjson.null, mentions = optional(ARGV[16])}))
         end
         return seq
         """;
@@ -90,13 +99,14 @@ internal static class RedisScripts
 
     /// <summary>
     /// Deletes a room with its memberships, messages and read positions.
-    /// KEYS: 1 rooms set, 2 room hash, 3 members, 4 history, 5 last seq, 6 removed messages' tombstones,
-    /// then per member its rooms, reads and read times. ARGV: 1 room key, 2 room conversation.
+    /// KEYS: 1 rooms set, 2 room hash, 3 members, 4 history, 5 last seq, 6 revised messages, 7 their
+    /// change numbers, 8 the last change number, then per member its rooms, reads and read times.
+    /// ARGV: 1 room key, 2 room conversation.
     /// </summary>
     public const string DeleteRoom = """
         redis.call('SREM', KEYS[1], ARGV[1])
-        redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
-        for i = 7, #KEYS, 3 do
+        redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8])
+        for i = 9, #KEYS, 3 do
           redis.call('SREM', KEYS[i], ARGV[1])
           redis.call('HDEL', KEYS[i + 1], ARGV[2])
           redis.call('HDEL', KEYS[i + 2], ARGV[2])

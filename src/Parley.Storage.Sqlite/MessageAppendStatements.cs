@@ -22,6 +22,7 @@ internal sealed class MessageAppendStatements : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _insertMessage;
     private readonly sqlite3_stmt _raiseLastSeq;
+    private readonly sqlite3_stmt _insertExtras;
     private readonly Dictionary<string, List<StoredMessage>> _unsettled = new(StringComparer.Ordinal);
     private readonly Stack<List<StoredMessage>> _spareLists = new();
     private readonly PackedMessages _packer = new();
@@ -32,6 +33,7 @@ internal sealed class MessageAppendStatements : IDisposable
         _db = writerConnection.Handle!;
         _insertMessage = Prepare("INSERT INTO messages (conv, seq, id, ts, sender, room, recipient, text, last_seq, packed, system) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
         _raiseLastSeq = Prepare("INSERT INTO conversations (conv, last_seq) VALUES (?1, ?2) ON CONFLICT (conv) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)");
+        _insertExtras = Prepare("INSERT INTO message_extras (conv, seq, reply_to, mentions) VALUES (?1, ?2, ?3, ?4)");
     }
 
     public void Run(StoredMessage message)
@@ -92,12 +94,28 @@ internal sealed class MessageAppendStatements : IDisposable
         // The row's column is its first message's; a packed row's messages each say it in the blob.
         Check(first.IsSystem ? raw.sqlite3_bind_int(_insertMessage, 11, 1) : raw.sqlite3_bind_null(_insertMessage, 11));
         Step(_insertMessage);
+        foreach (var message in messages)
+        {
+            if (message.ReplyTo is not null || message.Mentions is not null || message.MentionsAll)
+                InsertExtras(message);
+        }
+    }
+
+    /// <summary>A reply's seq and the mentions, for the few messages that have them (<c>message_extras</c>).</summary>
+    private void InsertExtras(StoredMessage message)
+    {
+        BindText(_insertExtras, 1, message.Conversation);
+        Check(raw.sqlite3_bind_int64(_insertExtras, 2, message.Seq));
+        Check(message.ReplyTo is { } replyTo ? raw.sqlite3_bind_int64(_insertExtras, 3, replyTo) : raw.sqlite3_bind_null(_insertExtras, 3));
+        BindText(_insertExtras, 4, Core.Storage.StoredMentions.Encode(message.Mentions, message.MentionsAll));
+        Step(_insertExtras);
     }
 
     public void Dispose()
     {
         _insertMessage.Dispose();
         _raiseLastSeq.Dispose();
+        _insertExtras.Dispose();
     }
 
     private sqlite3_stmt Prepare(string sql)

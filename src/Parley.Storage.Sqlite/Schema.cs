@@ -24,8 +24,9 @@ internal static class Schema
     /// <see cref="Core.Model.NewMessage.IsSystem"/>), null otherwise; packed rows say it in their layout 2.
     /// 6: users have a <c>state</c> column (<see cref="Core.Model.AccountState"/>: 0 active, 1 disabled, 2 deleted).
     /// 7: people: <c>profiles</c> (display name, status) and <c>blocks</c>, tables of their own (<see cref="PeopleTables"/>).
+    /// 8: <c>message_extras</c> (<see cref="ExtrasTable"/>): what some messages carry beyond their row (a reply, mentions) and what was done to them since (edits, recall, reactions).
     /// </summary>
-    public const int Version = 7;
+    public const int Version = 8;
 
     /// <summary>Creates what is missing, migrating a version 0 database first; one transaction.</summary>
     public static void Apply(SqliteConnection connection)
@@ -49,6 +50,7 @@ internal static class Schema
         if (Scalar(connection, "SELECT 1 FROM pragma_table_info('users') WHERE name = 'state'") is null)
             Execute(connection, "ALTER TABLE users ADD COLUMN state INTEGER NOT NULL DEFAULT 0");
         Execute(connection, PeopleTables);
+        Execute(connection, ExtrasTable);
         Execute(connection, $"PRAGMA user_version = {Version}");
         transaction.Commit();
     }
@@ -144,6 +146,28 @@ internal static class Schema
             blocked_key TEXT NOT NULL,
             PRIMARY KEY (user_key, blocked_key)
         ) WITHOUT ROWID;
+        """;
+
+    /// <summary>
+    /// A row for a message only when it has something beyond its messages row: most have none, so
+    /// a send writes nothing more, and a packed row (several messages in one blob) stays as it was
+    /// written when one of them is reacted to. <c>mentions</c> is the names separated by spaces,
+    /// <c>*</c> first for <c>@all</c>; <c>reactions</c> is <see cref="Core.Storage.StoredReactions"/>'s
+    /// form; <c>rev</c> is the message's last change number, indexed to catch up with changes.
+    /// </summary>
+    private const string ExtrasTable = """
+        CREATE TABLE IF NOT EXISTS message_extras (
+            conv TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            reply_to INTEGER,
+            mentions TEXT,
+            rev INTEGER,
+            edited INTEGER,
+            recalled_by TEXT,
+            reactions TEXT,
+            PRIMARY KEY (conv, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS message_extras_by_rev ON message_extras (conv, rev) WHERE rev IS NOT NULL;
         """;
 
     private static object? Scalar(SqliteConnection connection, string sql)

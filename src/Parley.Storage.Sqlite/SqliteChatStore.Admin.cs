@@ -54,32 +54,5 @@ public sealed partial class SqliteChatStore
     /// backups taken before.
     /// </summary>
     public Task<bool> RemoveMessageAsync(string conversation, long seq) =>
-        Writer.Enqueue(w =>
-        {
-            var find = w.Command("SELECT rowid, seq, last_seq, packed FROM messages WHERE conv = $conv AND seq <= $seq ORDER BY seq DESC LIMIT 1");
-            find.Parameters.AddWithValue("$conv", conversation);
-            find.Parameters.AddWithValue("$seq", seq);
-            long rowid;
-            byte[]? packed;
-            using (var reader = find.ExecuteReader())
-            {
-                if (!reader.Read())
-                    return false;
-                var first = reader.GetInt64(1);
-                var last = reader.IsDBNull(2) ? first : reader.GetInt64(2);
-                if (seq > last)
-                    return false;
-                rowid = reader.GetInt64(0);
-                packed = reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3);
-            }
-            if (packed is null)
-                return Run(w, "UPDATE messages SET text = '' WHERE rowid = $row", ("$row", rowid)) == 1;
-            var messages = PackedMessages.Decode(conversation, packed);
-            var at = messages.FindIndex(m => m.Seq == seq);
-            if (at < 0)
-                return false;
-            messages[at] = messages[at] with { Text = "" };
-            Run(w, "UPDATE messages SET packed = $packed WHERE rowid = $row", ("$packed", new PackedMessages().Encode(messages).ToArray()), ("$row", rowid));
-            return true;
-        });
+        Writer.Enqueue(w => RewriteText(w, conversation, seq, ""));
 }

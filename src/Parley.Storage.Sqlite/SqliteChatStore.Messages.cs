@@ -72,7 +72,7 @@ public sealed partial class SqliteChatStore
                 messages.Add(message);
             }
         }
-        return Task.FromResult(new HistoryPage(messages, more));
+        return Task.FromResult(new HistoryPage(WithExtras((sql, parameters) => Query(connection, sql, parameters), conversation, messages), more));
     }
 
     public Task<HistoryPage> HistoryAfterAsync(string conversation, long afterSeq, int limit)
@@ -106,7 +106,7 @@ public sealed partial class SqliteChatStore
                 messages.Add(message);
             }
         }
-        return Task.FromResult(new HistoryPage(messages, more));
+        return Task.FromResult(new HistoryPage(WithExtras((sql, parameters) => Query(connection, sql, parameters), conversation, messages), more));
     }
 
     /// <summary>The messages of the row under <paramref name="reader"/> (columns id, seq, ts, sender, room, recipient, text, packed, system), in seq order.</summary>

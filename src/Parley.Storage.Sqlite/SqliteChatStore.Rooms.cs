@@ -74,6 +74,7 @@ public sealed partial class SqliteChatStore
             var deleted = Writer.Enqueue(w =>
             {
                 Run(w, "DELETE FROM messages WHERE conv = $conv", ("$conv", conversation));
+                Run(w, "DELETE FROM message_extras WHERE conv = $conv", ("$conv", conversation));
                 Run(w, "DELETE FROM conversations WHERE conv = $conv", ("$conv", conversation));
                 // Read positions are keyed by user first: a rare scan, not an index per conversation.
                 Run(w, "DELETE FROM reads WHERE conv = $conv", ("$conv", conversation));

@@ -11,6 +11,9 @@ public abstract record ClusterEvent;
 /// <summary>A message stored by another node. Carried in seq order per conversation.</summary>
 public sealed record MessageStored(StoredMessage Message) : ClusterEvent;
 
+/// <summary>A stored message was changed on another node: this node reads it as it is now from the store and tells its sessions.</summary>
+public sealed record MessageChanged(string Conversation, string? Room, long Seq, Events.MessageChangeKind Kind, string By, string? Emoji = null, bool On = false) : ClusterEvent;
+
 public sealed record RoomCreated(string Room, string Topic, string Creator) : ClusterEvent;
 
 /// <param name="Quit">A guest's membership ended with its connection (see <see cref="Events.MembershipEvent.Quit"/>).</param>

@@ -7,6 +7,17 @@ public abstract record ChatEvent;
 
 public sealed record MessageEvent(StoredMessage Message) : ChatEvent;
 
+/// <summary>
+/// A stored message was edited, recalled or reacted to: <paramref name="Message"/> is as it is
+/// now (its <see cref="StoredMessage.State"/> carries the change number). Told to those the
+/// message was told to.
+/// </summary>
+/// <param name="By">Who made the change: the author (edit), the author or a room admin (recall), the reacting user.</param>
+/// <param name="Emoji">A reaction's emoji, added (<paramref name="On"/>) or taken back.</param>
+public sealed record MessageChangedEvent(StoredMessage Message, MessageChangeKind Kind, string By, string? Emoji = null, bool On = false) : ChatEvent;
+
+public enum MessageChangeKind { Edit, Recall, React }
+
 /// <param name="Quit">The user left because its connection ended (a guest, whose memberships end with it), not by leaving the room.</param>
 /// <param name="Reason">Why the user left, when it said (an IRC PART message).</param>
 /// <param name="Away">On a join, the joiner's away message if it is away (read once per join, not per receiver: IRC away-notify shows it at once).</param>

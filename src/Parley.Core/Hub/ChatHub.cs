@@ -244,15 +244,32 @@ public sealed partial class ChatHub
         _rooms.MembersPage(name, limit, after, query);
 
     /// <inheritdoc cref="Messaging.SendToRoomAsync"/>
-    public Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text, LiveExtras? live = null) =>
-        _messaging.SendToRoomAsync(session, roomName, text, live);
+    public Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text, LiveExtras? live = null, long? replyTo = null) =>
+        _messaging.SendToRoomAsync(session, roomName, text, live, replyTo);
 
     /// <inheritdoc cref="Messaging.StartSendToRoom"/>
-    public Result<Task<StoredMessage>> StartSendToRoom(Session session, string roomName, string text) => _messaging.StartSendToRoom(session, roomName, text);
+    public Result<Task<StoredMessage>> StartSendToRoom(Session session, string roomName, string text, long? replyTo = null) =>
+        _messaging.StartSendToRoom(session, roomName, text, replyTo: replyTo);
 
     /// <inheritdoc cref="Messaging.SendDirectAsync"/>
-    public Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text, LiveExtras? live = null) =>
-        _messaging.SendDirectAsync(session, toName, text, live);
+    public Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text, LiveExtras? live = null, long? replyTo = null) =>
+        _messaging.SendDirectAsync(session, toName, text, live, replyTo);
+
+    /// <inheritdoc cref="Messaging.EditAsync"/>
+    public Task<Result<StoredMessage>> EditAsync(Session session, string? roomName, string? withName, long seq, string text) =>
+        _messaging.EditAsync(session, roomName, withName, seq, text);
+
+    /// <inheritdoc cref="Messaging.RecallAsync"/>
+    public Task<Result<StoredMessage>> RecallAsync(Session session, string? roomName, string? withName, long seq) =>
+        _messaging.RecallAsync(session, roomName, withName, seq);
+
+    /// <inheritdoc cref="Messaging.ReactAsync"/>
+    public Task<Result<StoredMessage>> ReactAsync(Session session, string? roomName, string? withName, long seq, string emoji, bool on) =>
+        _messaging.ReactAsync(session, roomName, withName, seq, emoji, on);
+
+    /// <inheritdoc cref="Messaging.ChangesAsync"/>
+    public Task<Result<HistoryPage>> ChangesAsync(Session session, string? roomName, string? withName, long afterRev, int? limit) =>
+        _messaging.ChangesAsync(session, roomName, withName, afterRev, limit);
 
     /// <inheritdoc cref="Messaging.SignalAsync"/>
     public Task<Result<SignalEvent>> SignalAsync(Session session, string? roomName, string? toName, string clientTags) =>
@@ -341,6 +358,9 @@ public sealed partial class ChatHub
                 break;
             case RoomDeleted deleted:
                 _rooms.ApplyRemote(deleted);
+                break;
+            case MessageChanged changed:
+                _ = _messaging.ApplyRemoteAsync(changed);
                 break;
             case Signaled signaled:
                 _messaging.ApplyRemote(signaled);

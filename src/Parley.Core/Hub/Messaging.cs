@@ -16,7 +16,7 @@ namespace Parley.Core.Hub;
 ///
 /// Concurrency: no hub lock: sends read rooms, members and session arrays lock-free and are ordered per conversation under its sequencer's lock.
 /// </summary>
-internal sealed class Messaging
+internal sealed partial class Messaging
 {
     private readonly IChatStore _store;
     private readonly IBackplane _backplane;
@@ -51,9 +51,9 @@ internal sealed class Messaging
     public long MessagesSeen => Interlocked.Read(ref _messagesSeen);
 
     /// <summary>Stores a message to a room and, once durable, delivers it to every member's sessions but the sender's own.</summary>
-    public async Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text, LiveExtras? live = null)
+    public async Task<Result<StoredMessage>> SendToRoomAsync(Session session, string roomName, string text, LiveExtras? live = null, long? replyTo = null)
     {
-        var started = StartSendToRoom(session, roomName, text, live);
+        var started = StartSendToRoom(session, roomName, text, live, replyTo);
         return started.Ok ? await started.Value!.ConfigureAwait(false) : started.Error!;
     }
 
@@ -62,7 +62,8 @@ internal sealed class Messaging
     /// checks the send and queues the message at once, and returns the task that completes once it
     /// is stored and delivered. For the native protocol's sends, the path most messages take.
     /// </summary>
-    public Result<Task<StoredMessage>> StartSendToRoom(Session session, string roomName, string text, LiveExtras? live = null)
+    /// <param name="replyTo">The seq of the room's message this one answers.</param>
+    public Result<Task<StoredMessage>> StartSendToRoom(Session session, string roomName, string text, LiveExtras? live = null, long? replyTo = null)
     {
         if (CheckText(text) is { } bad)
             return bad;
@@ -70,10 +71,17 @@ internal sealed class Messaging
             return NoSuchRoom(roomName);
         if (RoomDirectory.SendRefusal(room, session, _time) is { } refused)
             return refused;
+        if (CheckReply(replyTo, room.Sequencer) is { } noReply)
+            return noReply;
+        var (mentions, all) = MentionFinder.Find(text, key => room.Members.TryGetValue(key, out var name) ? name : null,
+            allowAll: text.Contains("@all", StringComparison.OrdinalIgnoreCase) && _rooms.ActsAsAdmin(room, session));
 
         Interlocked.Increment(ref _messagesSeen);
         var now = Timestamps.Now(_time);
-        var message = new NewMessage(NewId(now), room.Conversation, now, session.User!, room.Name, To: null, text) { Live = live };
+        var message = new NewMessage(NewId(now), room.Conversation, now, session.User!, room.Name, To: null, text)
+        {
+            Live = live, ReplyTo = replyTo, Mentions = mentions, MentionsAll = all,
+        };
         if (room.Transient)
             return Task.FromResult(SendLive(room, message, session));
         // Null once the room is being deleted: the send finds no room, as one a moment later would.
@@ -117,7 +125,7 @@ internal sealed class Messaging
     }
 
     /// <summary>Stores a direct message and delivers it to the recipient's sessions and the sender's other ones.</summary>
-    public async Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text, LiveExtras? live = null)
+    public async Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text, LiveExtras? live = null, long? replyTo = null)
     {
         if (CheckText(text) is { } bad)
             return bad;
@@ -144,9 +152,13 @@ internal sealed class Messaging
         var conversation = ConversationKey.ForDirect(me, to);
         var sequencer = DirectSequencer(conversation);
         await sequencer.EnsureBaselineAsync().ConfigureAwait(false);
+        if (CheckReply(replyTo, sequencer) is { } noReply)
+            return noReply;
+        var (mentions, _) = MentionFinder.Find(text,
+            key => key == Names.Key(to) ? to : key == session.UserKey ? me : null, allowAll: false);
         Interlocked.Increment(ref _messagesSeen);
         var now = Timestamps.Now(_time);
-        var message = new NewMessage(NewId(now), conversation, now, me, Room: null, to, text) { Live = live };
+        var message = new NewMessage(NewId(now), conversation, now, me, Room: null, to, text) { Live = live, ReplyTo = replyTo, Mentions = mentions };
         return await sequencer.AppendAsync(_backplane, message, origin: session).ConfigureAwait(false);
     }
 
@@ -452,6 +464,12 @@ internal sealed class Messaging
 
     private ConversationSequencer DirectSequencer(string conversation) =>
         _directSequencers.GetOrAdd(conversation, c => _sequencers.For(c, DeliverDirect));
+
+    /// <summary>A reply names a message of the conversation already delivered (so stored): a later or unknown one is refused.</summary>
+    private static ChatError? CheckReply(long? replyTo, ConversationSequencer sequencer) =>
+        replyTo is { } seq && (seq < 1 || seq > sequencer.LastDelivered)
+            ? Error(ErrorCodes.NoSuchMessage, $"there is no message {seq} to reply to")
+            : null;
 
     private ChatError? CheckText(string text)
     {

@@ -25,6 +25,13 @@ internal sealed partial class RoomDirectory
     private RoomRole PowerOf(RoomState room, Session session) =>
         HasServerPowers(session) ? RoomRole.Owner : room.RoleOf(session.UserKey!);
 
+    /// <summary>Whether the session acts as the room's admin (or more): an admin recalls anyone's message, and calls everyone with <c>@all</c>.</summary>
+    public bool ActsAsAdmin(RoomState room, Session session)
+    {
+        lock (Topology)
+            return PowerOf(room, session) >= RoomRole.Admin;
+    }
+
     /// <summary>Whether the session may run the room at all: a member, or a server admin from outside it. Call under the topology lock.</summary>
     private bool MayActIn(RoomState room, Session session) =>
         room.Members.ContainsKey(session.UserKey!) || HasServerPowers(session);

@@ -41,8 +41,16 @@ public static class ErrorCodes
     public const string TextTooLong = "text_too_long";
     public const string EmptyText = "empty_text";
     public const string TopicTooLong = "topic_too_long";
-    /// <summary>The operator's <c>admin.remove</c> names a message that is not stored.</summary>
+    /// <summary>A message (to edit, recall, react to, reply to, or the operator's <c>admin.remove</c>) that is not stored, or was recalled.</summary>
     public const string NoSuchMessage = "no_such_message";
+    /// <summary>Only a message's author edits it, or recalls it (room admins recall any).</summary>
+    public const string NotAuthor = "not_author";
+    /// <summary>The author's time to edit or recall a message is over.</summary>
+    public const string TooLate = "too_late";
+    /// <summary>A reaction that is not a single emoji.</summary>
+    public const string BadEmoji = "bad_emoji";
+    /// <summary>A message has as many different emoji reactions as it may (<c>Limits:MaxReactionEmojis</c>).</summary>
+    public const string TooManyReactions = "too_many_reactions";
     // Moderation.
     public const string NotPermitted = "not_permitted";
     public const string Banned = "banned";

@@ -16,6 +16,23 @@ public sealed record StoredMessage(
 
     /// <inheritdoc cref="NewMessage.IsSystem"/>
     public bool IsSystem { get; init; }
+
+    /// <inheritdoc cref="NewMessage.ReplyTo"/>
+    public long? ReplyTo { get; init; }
+
+    /// <inheritdoc cref="NewMessage.Mentions"/>
+    public IReadOnlyList<string>? Mentions { get; init; }
+
+    /// <inheritdoc cref="NewMessage.MentionsAll"/>
+    public bool MentionsAll { get; init; }
+
+    /// <summary>What was done to the message since (edits, recall, reactions); null when nothing.</summary>
+    public MessageState? State { get; init; }
+
+    /// <summary>Whether <paramref name="userName"/> is called by this message: by name, or by <c>@all</c> when not its sender.</summary>
+    public bool Mentioned(string userName) =>
+        (MentionsAll && !string.Equals(From, userName, StringComparison.OrdinalIgnoreCase))
+        || (Mentions?.Contains(userName, StringComparer.OrdinalIgnoreCase) ?? false);
 }
 
 /// <summary>A message before the store has given it its sequence number.</summary>
@@ -38,5 +55,17 @@ public sealed record NewMessage(
     /// </summary>
     public bool IsSystem { get; init; }
 
-    public StoredMessage WithSeq(long seq) => new(Id, Conversation, seq, Timestamp, From, Room, To, Text) { Live = Live, IsSystem = IsSystem };
+    /// <summary>The seq of the message of the same conversation this one answers; null when none.</summary>
+    public long? ReplyTo { get; init; }
+
+    /// <summary>The users the text calls by <c>@name</c> (members of the room, or the two of a DM), as the server found them; null when none.</summary>
+    public IReadOnlyList<string>? Mentions { get; init; }
+
+    /// <summary>A room admin called everyone with <c>@all</c>.</summary>
+    public bool MentionsAll { get; init; }
+
+    public StoredMessage WithSeq(long seq) => new(Id, Conversation, seq, Timestamp, From, Room, To, Text)
+    {
+        Live = Live, IsSystem = IsSystem, ReplyTo = ReplyTo, Mentions = Mentions, MentionsAll = MentionsAll,
+    };
 }

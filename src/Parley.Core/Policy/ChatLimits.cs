@@ -10,6 +10,15 @@ public sealed class ChatLimits
     public int HistoryDefault { get; set; } = 50;
     public int HistoryMax { get; set; } = 200;
 
+    /// <summary>How long after sending its author may recall a message (room admins recall any, any time).</summary>
+    public TimeSpan RecallWindow { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long after sending its author may edit a message.</summary>
+    public TimeSpan EditWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The most different emojis one message may carry as reactions.</summary>
+    public int MaxReactionEmojis { get; set; } = 20;
+
     /// <summary>
     /// The largest page of a room's members (native <c>members</c>), and the size of the first page
     /// a <c>join</c> or <c>create</c> reply carries: joining a room of 10,000 must not send 10,000 names.

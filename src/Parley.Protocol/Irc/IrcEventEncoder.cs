@@ -19,6 +19,7 @@ public sealed class IrcEventEncoder : IEventEncoder
         // IRC clients see the change itself (MODE, KICK, TOPIC), never its system line (nor in history: IrcCommands).
         MessageEvent { Message.IsSystem: true } => [],
         MessageEvent e => Message(e.Message),
+        MessageChangedEvent e => Changed(e),
         // A guest's memberships ending with its connection: its QUIT has told IRC clients already.
         MembershipEvent { Quit: true } => [],
         MembershipEvent { Reason: { } reason } e => new IrcMessage(IrcServerInfo.Source(e.User), "PART", IrcServerInfo.Channel(e.Room), reason) { Trailing = true }.ToBytes(),
@@ -53,6 +54,27 @@ public sealed class IrcEventEncoder : IEventEncoder
         ByeEvent e => new IrcMessage(null, "ERROR", $"Closing link: {e.Reason}") { Trailing = true }.ToBytes(),
         _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "no IRC form for this event"),
     };
+
+    /// <summary>
+    /// An edit or a recall as a NOTICE in the message's channel or query ("* alice edited: …"); a
+    /// reaction as IRCv3's <c>+draft/react</c> (or <c>+draft/unreact</c>) TAGMSG replying to the
+    /// message's msgid, only to clients with message-tags (IrcSession drops it for the others).
+    /// </summary>
+    private static byte[] Changed(MessageChangedEvent e)
+    {
+        var message = e.Message;
+        var target = message.Room is not null ? IrcServerInfo.Channel(message.Room) : message.To!;
+        var source = IrcServerInfo.Source(e.By);
+        if (e.Kind == MessageChangeKind.React)
+        {
+            var tag = e.On ? "+draft/react" : "+draft/unreact";
+            return Encoding.UTF8.GetBytes($"@{tag}={IrcCodec.EscapeTagValue(e.Emoji!)};+draft/reply={message.Id} {new IrcMessage(source, "TAGMSG", target)}\r\n");
+        }
+        var text = e.Kind == MessageChangeKind.Edit
+            ? $"* {e.By} edited: {message.Text.ReplaceLineEndings(" ")}"
+            : $"* {e.By} recalled a message";
+        return new IrcMessage(source, "NOTICE", target, text) { Trailing = true }.ToBytes();
+    }
 
     /// <summary>
     /// One PRIVMSG (a NOTICE, if sent as one) per line of text (IRC lines cannot hold a newline);

@@ -189,7 +189,7 @@ public sealed partial class IrcSession : QueuedSession
             return WriteReadMoved(read);
         if (broadcast.Event is AwayEvent && !Caps.HasFlag(IrcCaps.AwayNotify))
             return true;
-        if (broadcast.Event is SignalEvent && !Caps.HasFlag(IrcCaps.MessageTags))
+        if (broadcast.Event is SignalEvent or MessageChangedEvent { Kind: MessageChangeKind.React } && !Caps.HasFlag(IrcCaps.MessageTags))
             return true;
         // WALLOPS reach +w users, and their sender as an echo.
         if (broadcast.Event is AnnouncementEvent wallops && !ReceivesWallops && !string.Equals(wallops.From, User, StringComparison.OrdinalIgnoreCase))

@@ -23,6 +23,23 @@ public sealed class JsonEventEncoder : IEventEncoder
                 writer.WriteString(JsonWire.Property.Type, MessageType);
                 JsonWire.WriteMessageFields(writer, e.Message);
                 break;
+            case MessageChangedEvent e:
+                writer.WriteString(JsonWire.Property.Type, e.Kind switch
+                {
+                    MessageChangeKind.Edit => "edit",
+                    MessageChangeKind.Recall => "recall",
+                    _ => "react",
+                });
+                writer.WriteString("by", e.By);
+                if (e.Emoji is not null)
+                {
+                    writer.WriteString("emoji", e.Emoji);
+                    writer.WriteBoolean("on", e.On);
+                }
+                writer.WriteStartObject(JsonWire.Property.Message);
+                JsonWire.WriteMessageFields(writer, e.Message);
+                writer.WriteEndObject();
+                break;
             case MembershipEvent e:
                 writer.WriteString("type", e.Joined ? "join" : "leave");
                 writer.WriteString("room", e.Room);

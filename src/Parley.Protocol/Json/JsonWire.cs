@@ -114,14 +114,68 @@ public static class JsonWire
             writer.WriteString(Property.Room, message.Room);
         else
             writer.WriteString(Property.To, message.To);
-        writer.WriteString(Property.Text, message.Text);
+        var state = message.State;
+        // A recalled message has no text at all.
+        if (state is not { Recalled: true })
+            writer.WriteString(Property.Text, message.Text);
         if (message.IsSystem)
             writer.WriteBoolean(SystemProperty, true);
         // Only a message the operator removed has no text (a sent one is never empty): its tombstone.
-        if (message.Text.Length == 0)
+        if (message.Text.Length == 0 && state is not { Recalled: true })
             writer.WriteBoolean(Removed, true);
+        if (message.ReplyTo is { } replyTo)
+            writer.WriteNumber(ReplyTo, replyTo);
+        if (message.Mentions is { } mentions)
+        {
+            writer.WriteStartArray(Mentions);
+            foreach (var user in mentions)
+                writer.WriteStringValue(user);
+            writer.WriteEndArray();
+        }
+        if (message.MentionsAll)
+            writer.WriteBoolean(MentionsAll, true);
+        if (state is not null)
+            WriteState(writer, state);
+    }
+
+    /// <summary>What was done to the message since: its change number, and edit, recall, reactions as they are.</summary>
+    private static void WriteState(Utf8JsonWriter writer, MessageState state)
+    {
+        writer.WriteNumber(Rev, state.Rev);
+        if (state.Edited is { } edited)
+            WriteTimestamp(writer, Edited, edited);
+        if (state.RecalledBy is { } by)
+        {
+            writer.WriteBoolean(Recalled, true);
+            writer.WriteString(RecalledBy, by);
+        }
+        if (state.Reactions.Count > 0)
+        {
+            writer.WriteStartArray(Reactions);
+            foreach (var reaction in state.Reactions)
+            {
+                writer.WriteStartObject();
+                writer.WriteString(Emoji, reaction.Emoji);
+                writer.WriteStartArray(Users);
+                foreach (var user in reaction.Users)
+                    writer.WriteStringValue(user);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
     }
 
     private static readonly JsonEncodedText SystemProperty = JsonEncodedText.Encode("system");
     private static readonly JsonEncodedText Removed = JsonEncodedText.Encode("removed");
+    private static readonly JsonEncodedText ReplyTo = JsonEncodedText.Encode("replyTo");
+    private static readonly JsonEncodedText Mentions = JsonEncodedText.Encode("mentions");
+    private static readonly JsonEncodedText MentionsAll = JsonEncodedText.Encode("mentionsAll");
+    private static readonly JsonEncodedText Rev = JsonEncodedText.Encode("rev");
+    private static readonly JsonEncodedText Edited = JsonEncodedText.Encode("edited");
+    private static readonly JsonEncodedText Recalled = JsonEncodedText.Encode("recalled");
+    private static readonly JsonEncodedText RecalledBy = JsonEncodedText.Encode("recalledBy");
+    private static readonly JsonEncodedText Reactions = JsonEncodedText.Encode("reactions");
+    private static readonly JsonEncodedText Emoji = JsonEncodedText.Encode("emoji");
+    private static readonly JsonEncodedText Users = JsonEncodedText.Encode("users");
 }

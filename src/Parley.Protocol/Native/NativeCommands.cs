@@ -31,6 +31,10 @@ internal static partial class NativeCommands
         ["online"] = new(NeedsAuth: true, Online),
         ["history"] = new(NeedsAuth: true, History),
         ["read"] = new(NeedsAuth: true, Read),
+        ["edit"] = new(NeedsAuth: true, NativeMessageChanges.Edit),
+        ["recall"] = new(NeedsAuth: true, NativeMessageChanges.Recall),
+        ["react"] = new(NeedsAuth: true, NativeMessageChanges.React),
+        ["changes"] = new(NeedsAuth: true, NativeMessageChanges.Changes),
         ["room"] = new(NeedsAuth: true, NativeModeration.Room),
         ["invite"] = new(NeedsAuth: true, NativeModeration.Invite),
         ["kick"] = new(NeedsAuth: true, NativeModeration.Kick),
@@ -103,15 +107,16 @@ internal static partial class NativeCommands
     {
         var (room, to) = r.OneOf("room", "to");
         var text = r.String("text");
+        var replyTo = r.OptionalInteger("replyTo");
         r.ReleaseBody();
         Result<StoredMessage> sent;
         if (room is null)
         {
-            sent = await s.Hub.SendDirectAsync(s, to!, text);
+            sent = await s.Hub.SendDirectAsync(s, to!, text, replyTo: replyTo);
         }
         else
         {
-            var started = s.Hub.StartSendToRoom(s, room, text);
+            var started = s.Hub.StartSendToRoom(s, room, text, replyTo);
             sent = started.Ok ? await started.Value! : started.Error!;
         }
         if (!sent.Ok)
@@ -126,6 +131,16 @@ internal static partial class NativeCommands
         w.WriteString(JsonWire.Property.Id, message.Id);
         w.WriteNumber(JsonWire.Property.Seq, message.Seq);
         JsonWire.WriteTimestamp(w, JsonWire.Property.Ts, message.Timestamp);
+        // Who the server found the text calls, so the sender shows it as others will.
+        if (message.Mentions is { } mentions)
+        {
+            w.WriteStartArray("mentions");
+            foreach (var user in mentions)
+                w.WriteStringValue(user);
+            w.WriteEndArray();
+        }
+        if (message.MentionsAll)
+            w.WriteBoolean("mentionsAll", true);
         w.WriteEndObject();
     };
 
@@ -165,14 +180,7 @@ internal static partial class NativeCommands
             return page.Error!;
         return Reply.With(w =>
         {
-            w.WriteStartArray("messages");
-            foreach (var message in page.Value!.Messages)
-            {
-                w.WriteStartObject();
-                JsonWire.WriteMessageFields(w, message);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            NativeMessageChanges.WriteMessages(w, page.Value!.Messages);
             w.WriteBoolean("more", page.Value.More);
         });
     }

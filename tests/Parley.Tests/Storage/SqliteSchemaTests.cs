@@ -70,7 +70,7 @@ public sealed class SqliteSchemaTests : IDisposable
             Assert.Equal(("d1", "alice", (string?)null, "bob", 1500L), (psst.Id, psst.From, psst.Room, psst.To, psst.Timestamp.ToUnixTimeMilliseconds()));
         }
 
-        Assert.Equal(7L, ReadScalar("PRAGMA user_version"));
+        Assert.Equal((long)Schema.Version, ReadScalar("PRAGMA user_version"));
         var table = (string)ReadScalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages'")!;
         Assert.DoesNotContain("WITHOUT ROWID", table, StringComparison.OrdinalIgnoreCase);
         Assert.Null(ReadScalar("SELECT 1 FROM sqlite_master WHERE name = 'messages_v0'"));
@@ -113,7 +113,7 @@ public sealed class SqliteSchemaTests : IDisposable
             Assert.Equal(42, (await store.HistoryAsync(lobby, null, 100)).Messages.Count);
         }
 
-        Assert.Equal(7L, ReadScalar("PRAGMA user_version"));
+        Assert.Equal((long)Schema.Version, ReadScalar("PRAGMA user_version"));
         Assert.Equal(2L, ReadScalar("SELECT count(*) FROM messages WHERE packed IS NULL AND seq <= 2"));
     }
 
@@ -149,7 +149,7 @@ public sealed class SqliteSchemaTests : IDisposable
             await store.SetBlockedAsync("alice", "bob", true);
         }
 
-        Assert.Equal(7L, ReadScalar("PRAGMA user_version"));
+        Assert.Equal((long)Schema.Version, ReadScalar("PRAGMA user_version"));
         await using (var again = NewStore())
         {
             await again.InitializeAsync("lobby", T0);

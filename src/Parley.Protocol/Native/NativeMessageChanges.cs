@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Parley.Core.Model;
+using Parley.Protocol.Json;
+
+namespace Parley.Protocol.Native;
+
+/// <summary>What is done to messages once sent (docs/protocol.md, "Edit, recall, react"): <c>edit</c>, <c>recall</c>, <c>react</c>, and <c>changes</c> to catch up with them.</summary>
+internal static class NativeMessageChanges
+{
+    public static async Task<Reply> Edit(NativeSession s, JsonRequest r)
+    {
+        var (room, with) = Conversation(r);
+        return Changed(await s.Hub.EditAsync(s, room, with, r.Integer("seq"), r.String("text")));
+    }
+
+    public static async Task<Reply> Recall(NativeSession s, JsonRequest r)
+    {
+        var (room, with) = Conversation(r);
+        return Changed(await s.Hub.RecallAsync(s, room, with, r.Integer("seq")));
+    }
+
+    public static async Task<Reply> React(NativeSession s, JsonRequest r)
+    {
+        var (room, with) = Conversation(r);
+        return Changed(await s.Hub.ReactAsync(s, room, with, r.Integer("seq"), r.String("emoji"), r.OptionalBoolean("on") ?? true));
+    }
+
+    public static async Task<Reply> Changes(NativeSession s, JsonRequest r)
+    {
+        var (room, with) = Conversation(r);
+        var limit = r.OptionalInteger("limit");
+        var page = await s.Hub.ChangesAsync(s, room, with, r.OptionalInteger("after") ?? 0, limit is { } l ? (int)Math.Min(l, int.MaxValue) : null);
+        if (!page.Ok)
+            return page.Error!;
+        return Reply.With(w =>
+        {
+            WriteMessages(w, page.Value!.Messages);
+            w.WriteBoolean("more", page.Value.More);
+        });
+    }
+
+    /// <summary>The conversation a change names: <c>room</c>, or the other user of a DM as <c>to</c> (as in <c>send</c>) or <c>with</c> (as in <c>history</c>).</summary>
+    public static (string? Room, string? With) Conversation(JsonRequest r)
+    {
+        var with = r.OptionalString("with");
+        var (room, to) = with is null ? r.OneOf("room", "to") : (r.OptionalString("room"), with);
+        if (room is not null && to is not null)
+            throw new RequestException(ErrorCodes.BadField, "give 'room' or 'to', not both");
+        return (room, to);
+    }
+
+    public static void WriteMessages(Utf8JsonWriter w, IReadOnlyList<StoredMessage> messages)
+    {
+        w.WriteStartArray("messages");
+        foreach (var message in messages)
+        {
+            w.WriteStartObject();
+            JsonWire.WriteMessageFields(w, message);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    private static Reply Changed(Result<StoredMessage> result)
+    {
+        if (!result.Ok)
+            return result.Error!;
+        return Reply.With(w =>
+        {
+            w.WriteStartObject(JsonWire.Property.Message);
+            JsonWire.WriteMessageFields(w, result.Value!);
+            w.WriteEndObject();
+        });
+    }
+}

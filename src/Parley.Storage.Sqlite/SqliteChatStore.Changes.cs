@@ -1,0 +1,144 @@
+using Parley.Core.Model;
+using Parley.Core.Storage;
+
+namespace Parley.Storage.Sqlite;
+
+/// <summary>Replies, mentions, edits, recalls and reactions: the <c>message_extras</c> table beside the messages.</summary>
+public sealed partial class SqliteChatStore
+{
+    private const string ExtrasColumns = "seq, reply_to, mentions, rev, edited, recalled_by, reactions";
+
+    public Task<StoredMessage?> FindMessageAsync(string conversation, long seq)
+    {
+        using var connection = OpenReader();
+        return Task.FromResult(FindMessage((sql, parameters) => Query(connection, sql, parameters), conversation, seq));
+    }
+
+    /// <summary>The message of that seq, which may sit inside a packed row that begins before it, with its extras.</summary>
+    private static StoredMessage? FindMessage(Commands commands, string conversation, long seq)
+    {
+        var command = commands(
+            "SELECT id, seq, ts, sender, room, recipient, text, packed, system FROM messages WHERE conv = $conv AND seq <= $seq ORDER BY seq DESC LIMIT 1",
+            ("$conv", conversation), ("$seq", seq));
+        StoredMessage? found;
+        using (var reader = command.ExecuteReader())
+            found = reader.Read() ? RowMessages(reader, conversation).Find(m => m.Seq == seq) : null;
+        return found is null ? null : WithExtras(commands, conversation, [found])[0];
+    }
+
+    public Task<ChangedMessage?> ChangeMessageAsync(string conversation, long seq, MessageChange change) =>
+        Writer.Enqueue(w =>
+        {
+            Commands commands = (sql, parameters) => Bound(w.Command(sql), parameters);
+            if (FindMessage(commands, conversation, seq) is not { } message)
+                return null;
+            var state = message.State ?? new MessageState(0, null, null, []);
+            MessageState? after = change switch
+            {
+                _ when state.Recalled => null,
+                EditChange edit => state with { Edited = edit.At },
+                RecallChange recall => state with { RecalledBy = recall.By, Reactions = [] },
+                ReactChange react => StoredReactions.Apply(state.Reactions, react) is { } reactions ? state with { Reactions = reactions } : null,
+                _ => throw new ArgumentOutOfRangeException(nameof(change)),
+            };
+            if (after is null)
+                return new ChangedMessage(message, Changed: false);
+            var text = change switch { EditChange edit => edit.Text, RecallChange => "", _ => message.Text };
+            if (text != message.Text)
+                RewriteText(w, conversation, seq, text);
+            var rev = Convert.ToInt64(commands("SELECT coalesce(max(rev), 0) + 1 FROM message_extras WHERE conv = $conv", ("$conv", conversation)).ExecuteScalar());
+            after = after with { Rev = rev };
+            Run(w,
+                """
+                INSERT INTO message_extras (conv, seq, rev, edited, recalled_by, reactions) VALUES ($conv, $seq, $rev, $edited, $recalled, $reactions)
+                ON CONFLICT (conv, seq) DO UPDATE SET rev = excluded.rev, edited = excluded.edited, recalled_by = excluded.recalled_by, reactions = excluded.reactions
+                """,
+                ("$conv", conversation), ("$seq", seq), ("$rev", rev), ("$edited", after.Edited?.ToUnixTimeMilliseconds()),
+                ("$recalled", after.RecalledBy), ("$reactions", after.Reactions.Count == 0 ? null : StoredReactions.Encode(after.Reactions)));
+            return new ChangedMessage(message with { Text = text, State = after }, Changed: true);
+        });
+
+    public Task<HistoryPage> ChangesAfterAsync(string conversation, long afterRev, int limit)
+    {
+        using var connection = OpenReader();
+        Commands commands = (sql, parameters) => Query(connection, sql, parameters);
+        var command = commands(
+            "SELECT seq FROM message_extras WHERE conv = $conv AND rev > $after ORDER BY rev LIMIT $limit",
+            ("$conv", conversation), ("$after", afterRev), ("$limit", Math.Max(limit, 0) + 1));
+        var seqs = new List<long>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+                seqs.Add(reader.GetInt64(0));
+        }
+        var more = seqs.Count > limit;
+        var messages = seqs.Take(limit).Select(seq => FindMessage(commands, conversation, seq)).OfType<StoredMessage>().ToList();
+        return Task.FromResult(new HistoryPage(messages, more));
+    }
+
+    /// <summary>
+    /// Replaces a stored message's text, in its own row or inside a packed one, so that nothing
+    /// of the old text stays (an edit, a recall, the operator's removal). False when the
+    /// conversation has no stored message of that seq.
+    /// </summary>
+    private static bool RewriteText(GroupCommitWriter w, string conversation, long seq, string text)
+    {
+        var find = w.Command("SELECT rowid, seq, last_seq, packed FROM messages WHERE conv = $conv AND seq <= $seq ORDER BY seq DESC LIMIT 1");
+        find.Parameters.AddWithValue("$conv", conversation);
+        find.Parameters.AddWithValue("$seq", seq);
+        long rowid;
+        byte[]? packed;
+        using (var reader = find.ExecuteReader())
+        {
+            if (!reader.Read())
+                return false;
+            var first = reader.GetInt64(1);
+            var last = reader.IsDBNull(2) ? first : reader.GetInt64(2);
+            if (seq > last)
+                return false;
+            rowid = reader.GetInt64(0);
+            packed = reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3);
+        }
+        if (packed is null)
+            return Run(w, "UPDATE messages SET text = $text WHERE rowid = $row", ("$text", text), ("$row", rowid)) == 1;
+        var messages = PackedMessages.Decode(conversation, packed);
+        var at = messages.FindIndex(m => m.Seq == seq);
+        if (at < 0)
+            return false;
+        messages[at] = messages[at] with { Text = text };
+        Run(w, "UPDATE messages SET packed = $packed WHERE rowid = $row", ("$packed", new PackedMessages().Encode(messages).ToArray()), ("$row", rowid));
+        return true;
+    }
+
+    /// <summary>The messages with what <c>message_extras</c> holds for them: one range read on its key for a page.</summary>
+    private static List<StoredMessage> WithExtras(Commands commands, string conversation, List<StoredMessage> messages)
+    {
+        if (messages.Count == 0)
+            return messages;
+        var (low, high) = (messages.Min(m => m.Seq), messages.Max(m => m.Seq));
+        var command = commands(
+            $"SELECT {ExtrasColumns} FROM message_extras WHERE conv = $conv AND seq BETWEEN $low AND $high",
+            ("$conv", conversation), ("$low", low), ("$high", high));
+        using var reader = command.ExecuteReader();
+        Dictionary<long, int>? index = null;
+        while (reader.Read())
+        {
+            index ??= messages.Select((m, i) => (m.Seq, i)).ToDictionary(p => p.Seq, p => p.i);
+            if (!index.TryGetValue(reader.GetInt64(0), out var at))
+                continue;
+            var (names, all) = StoredMentions.Decode(reader.IsDBNull(2) ? null : reader.GetString(2));
+            messages[at] = messages[at] with
+            {
+                ReplyTo = reader.IsDBNull(1) ? null : reader.GetInt64(1),
+                Mentions = names,
+                MentionsAll = all,
+                State = reader.IsDBNull(3) ? null : new MessageState(
+                    reader.GetInt64(3),
+                    reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    StoredReactions.Decode(reader.IsDBNull(6) ? null : reader.GetString(6))),
+            };
+        }
+        return messages;
+    }
+}

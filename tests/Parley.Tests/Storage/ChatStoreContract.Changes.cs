@@ -1,0 +1,127 @@
+using Parley.Core.Model;
+
+namespace Parley.Tests.Storage;
+
+/// <summary>Replies, mentions, edits, recalls and reactions, as every store keeps them.</summary>
+public abstract partial class ChatStoreContract
+{
+    [Fact]
+    public async Task Replies_and_mentions_are_kept_with_their_messages_in_single_and_packed_rows()
+    {
+        var lobby = ConversationKey.ForRoom("lobby");
+        await _store.AppendAsync(RoomMessage("alice", "hello"));
+        // Overlapping appends share a row (SQLite packs them); the one alone has its own.
+        await Task.WhenAll(
+            _store.AppendAsync(RoomMessage("bob", "@alice hi") with { ReplyTo = 1, Mentions = ["alice"] }),
+            _store.AppendAsync(RoomMessage("carol", "plain")),
+            _store.AppendAsync(RoomMessage("alice", "@all look") with { MentionsAll = true, Mentions = ["bob", "carol"] }));
+        await ReopenAsync();
+
+        var page = (await _store.HistoryAsync(lobby, null, 10)).Messages.OrderBy(m => m.Seq).ToList();
+        var reply = page.Single(m => m.Text == "@alice hi");
+        Assert.Equal(1L, reply.ReplyTo);
+        Assert.Equal(["alice"], reply.Mentions!);
+        var all = page.Single(m => m.Text == "@all look");
+        Assert.Equal((true, (long?)null), (all.MentionsAll, all.ReplyTo));
+        Assert.Equal(["bob", "carol"], all.Mentions!);
+        var plain = page.Single(m => m.Text == "plain");
+        Assert.Equal((null, null, false, null), (plain.ReplyTo, plain.Mentions, plain.MentionsAll, plain.State));
+        Assert.Equal(reply.ReplyTo, (await _store.FindMessageAsync(lobby, reply.Seq))!.ReplyTo);
+        Assert.Equal(page.Select(m => m.Seq), (await _store.HistoryAfterAsync(lobby, 0, 10)).Messages.Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task An_edit_replaces_the_text_for_good_and_numbers_the_change()
+    {
+        var lobby = ConversationKey.ForRoom("lobby");
+        await Task.WhenAll(Enumerable.Range(1, 3).Select(i => _store.AppendAsync(RoomMessage("alice", $"m{i}"))));
+        var edited = T0.AddMinutes(1);
+
+        var first = (await _store.ChangeMessageAsync(lobby, 2, new EditChange("fixed", edited)))!;
+        Assert.True(first.Changed);
+        Assert.Equal(("fixed", 1L, edited), (first.Message.Text, first.Message.State!.Rev, first.Message.State.Edited!.Value));
+        var second = (await _store.ChangeMessageAsync(lobby, 1, new EditChange("again", edited)))!;
+        Assert.Equal(2, second.Message.State!.Rev);
+        Assert.Null(await _store.ChangeMessageAsync(lobby, 9, new EditChange("none", edited)));
+        await ReopenAsync();
+
+        var history = (await _store.HistoryAsync(lobby, null, 10)).Messages;
+        Assert.Equal(["m3", "fixed", "again"], history.Select(m => m.Text));
+        Assert.Equal([null, 1L, 2L], history.Select(m => m.State?.Rev));
+        Assert.Equal("fixed", (await _store.FindMessageAsync(lobby, 2))!.Text);
+        // Catching up: the messages changed after a change number, in change order.
+        Assert.Equal([2L, 1], (await _store.ChangesAfterAsync(lobby, 0, 10)).Messages.Select(m => m.Seq));
+        var after = await _store.ChangesAfterAsync(lobby, 1, 10);
+        Assert.Equal(("again", false), (after.Messages.Single().Text, after.More));
+        Assert.True((await _store.ChangesAfterAsync(lobby, 0, 1)).More);
+    }
+
+    [Fact]
+    public async Task A_recall_leaves_a_tombstone_and_nothing_more_can_change_it()
+    {
+        var lobby = ConversationKey.ForRoom("lobby");
+        await _store.AppendAsync(RoomMessage("alice", "oops"));
+        await _store.AppendAsync(RoomMessage("bob", "next"));
+        await _store.ChangeMessageAsync(lobby, 1, new ReactChange("bob", "👍", On: true, MaxEmojis: 20));
+
+        var recalled = (await _store.ChangeMessageAsync(lobby, 1, new RecallChange("alice")))!;
+        Assert.True(recalled.Changed);
+        Assert.Equal(("", "alice", 2L), (recalled.Message.Text, recalled.Message.State!.RecalledBy, recalled.Message.State.Rev));
+        Assert.Empty(recalled.Message.State.Reactions);
+        var edit = (await _store.ChangeMessageAsync(lobby, 1, new EditChange("back", T0)))!;
+        Assert.False(edit.Changed);
+        Assert.False((await _store.ChangeMessageAsync(lobby, 1, new ReactChange("bob", "👍", On: true, MaxEmojis: 20)))!.Changed);
+        Assert.False((await _store.ChangeMessageAsync(lobby, 1, new RecallChange("alice")))!.Changed);
+        await ReopenAsync();
+
+        var tombstone = (await _store.HistoryAsync(lobby, null, 10)).Messages.Single(m => m.Seq == 1);
+        Assert.Equal(("", true, "alice"), (tombstone.Text, tombstone.State!.Recalled, tombstone.From));
+        Assert.Equal("next", (await _store.FindMessageAsync(lobby, 2))!.Text);
+    }
+
+    [Fact]
+    public async Task Reactions_toggle_per_user_keep_their_order_and_stop_at_the_limit()
+    {
+        var lobby = ConversationKey.ForRoom("lobby");
+        await _store.AppendAsync(RoomMessage("alice", "vote"));
+        async Task<ChangedMessage> React(string user, string emoji, bool on = true) =>
+            (await _store.ChangeMessageAsync(lobby, 1, new ReactChange(user, emoji, on, MaxEmojis: 2)))!;
+
+        Assert.True((await React("bob", "👍")).Changed);
+        Assert.True((await React("carol", "🎉")).Changed);
+        Assert.True((await React("carol", "👍")).Changed);
+        Assert.False((await React("bob", "👍")).Changed);
+        Assert.False((await React("Bob", "👍")).Changed);
+        // A third emoji is past the limit of 2; taking back one never made changes nothing.
+        Assert.False((await React("dave", "❤️")).Changed);
+        Assert.False((await React("dave", "🎉", on: false)).Changed);
+        var last = await React("carol", "🎉", on: false);
+        Assert.True(last.Changed);
+        await ReopenAsync();
+
+        var message = (await _store.FindMessageAsync(lobby, 1))!;
+        var reactions = message.State!.Reactions;
+        Assert.Equal(["👍"], reactions.Select(r => r.Emoji));
+        Assert.Equal(["bob", "carol"], reactions[0].Users);
+        Assert.Equal(("vote", 4L), (message.Text, message.State.Rev));
+    }
+
+    [Fact]
+    public async Task Changes_in_direct_conversations_and_deleted_rooms()
+    {
+        await _store.AppendAsync(Direct("alice", "bob", "psst"));
+        var direct = ConversationKey.ForDirect("alice", "bob");
+        Assert.Equal("hush", (await _store.ChangeMessageAsync(direct, 1, new EditChange("hush", T0)))!.Message.Text);
+        Assert.Equal("hush", (await _store.HistoryAsync(direct, null, 5)).Messages.Single().Text);
+
+        await _store.TryCreateRoomAsync(new RoomRecord("dev", "", T0, ["alice"]));
+        await _store.AppendAsync(RoomMessage("alice", "old", "dev"));
+        await _store.ChangeMessageAsync(ConversationKey.ForRoom("dev"), 1, new EditChange("older", T0));
+        await _store.DeleteRoomAsync("dev");
+        await _store.TryCreateRoomAsync(new RoomRecord("dev", "", T0, ["alice"]));
+        await _store.AppendAsync(RoomMessage("alice", "new", "dev"));
+        var fresh = (await _store.HistoryAsync(ConversationKey.ForRoom("dev"), null, 5)).Messages.Single();
+        Assert.Equal(("new", null), (fresh.Text, fresh.State));
+        Assert.Empty((await _store.ChangesAfterAsync(ConversationKey.ForRoom("dev"), 0, 5)).Messages);
+    }
+}
