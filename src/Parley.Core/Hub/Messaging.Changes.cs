@@ -119,7 +119,7 @@ internal sealed partial class Messaging
         {
             return People.Blocked(withName!);
         }
-        if (await _store.FindMessageAsync(conversation.Value!, seq).ConfigureAwait(false) is not { IsSystem: false, State.Recalled: not true } message)
+        if (await _store.FindMessageAsync(conversation.Value!, seq).ConfigureAwait(false) is not { IsSystem: false, State: null or { Recalled: false } } message)
             return Error(ErrorCodes.NoSuchMessage, $"there is no message {seq} to change there");
         return (message, room);
     }
