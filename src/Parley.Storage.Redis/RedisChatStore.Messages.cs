@@ -111,8 +111,8 @@ public sealed partial class RedisChatStore
             }
             var counts = (long[])(await db.ScriptEvaluateAsync(RedisScripts.Conversations, [.. keys], [.. values], ScriptFlags).ConfigureAwait(false))!;
             return conversations
-                .Select((c, i) => new ConversationState(c.Conversation, c.Peer, counts[4 * i], counts[4 * i + 1], counts[4 * i + 2],
-                    counts[4 * i + 3] > 0 ? ToTime(counts[4 * i + 3]) : null))
+                .Select((c, i) => new ConversationState(c.Conversation, c.Peer, counts[5 * i], counts[5 * i + 1], counts[5 * i + 2],
+                    counts[5 * i + 3] > 0 ? ToTime(counts[5 * i + 3]) : null) { Mentioned = counts[5 * i + 4] })
                 .ToList();
         });
 

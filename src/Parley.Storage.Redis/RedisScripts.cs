@@ -237,8 +237,10 @@ internal static class RedisScripts
     /// are looked at; beyond them every message counts, the user's own included.
     /// KEYS: 1 user's reads, then per conversation i: 2i last seq, 2i + 1 history.
     /// ARGV: 1 user key, 2 cap, then per conversation i: 2 + i conversation.
-    /// Returns last, read, unread and the latest message's ts (Unix ms; 0 when there is none) for
-    /// each conversation in order.
+    /// Mentioned counts, among those first unread entries, the ones whose mentions name the user
+    /// (or are <c>@all</c> from someone else); entries moved to the revised hash (reacted to, edited) are not looked at.
+    /// Returns last, read, unread, the latest message's ts (Unix ms; 0 when there is none) and
+    /// mentioned for each conversation in order.
     /// </summary>
     public const string Conversations = """
         local result = {}
@@ -246,6 +248,7 @@ internal static class RedisScripts
           local last = tonumber(redis.call('GET', KEYS[2 * i]) or '0')
           local read = tonumber(redis.call('HGET', KEYS[1], ARGV[2 + i]) or '0')
           local unread = 0
+          local mentioned = 0
           if last > read then
             local start = '-'
             if read > 0 then start = '(0-' .. read end
@@ -253,11 +256,15 @@ internal static class RedisScripts
             unread = math.max(0, last - read - #entries)
             for _, entry in ipairs(entries) do
               local fields = entry[2]
+              local from, mentions = nil, nil
               for j = 1, #fields, 2 do
-                if fields[j] == 'from' then
-                  if string.lower(fields[j + 1]) ~= ARGV[1] then unread = unread + 1 end
-                  break
-                end
+                if fields[j] == 'from' then from = string.lower(fields[j + 1])
+                elseif fields[j] == 'mentions' then mentions = string.lower(fields[j + 1]) end
+              end
+              if from ~= ARGV[1] then unread = unread + 1 end
+              if mentions and (string.find(' ' .. mentions .. ' ', ' ' .. ARGV[1] .. ' ', 1, true)
+                  or (string.sub(mentions, 1, 1) == '*' and from ~= ARGV[1])) then
+                mentioned = mentioned + 1
               end
             end
           end
@@ -278,6 +285,7 @@ internal static class RedisScripts
           result[#result + 1] = read
           result[#result + 1] = unread
           result[#result + 1] = ts
+          result[#result + 1] = mentioned
         end
         return result
         """;

@@ -33,7 +33,7 @@ internal sealed class MessageAppendStatements : IDisposable
         _db = writerConnection.Handle!;
         _insertMessage = Prepare("INSERT INTO messages (conv, seq, id, ts, sender, room, recipient, text, last_seq, packed, system) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
         _raiseLastSeq = Prepare("INSERT INTO conversations (conv, last_seq) VALUES (?1, ?2) ON CONFLICT (conv) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)");
-        _insertExtras = Prepare("INSERT INTO message_extras (conv, seq, reply_to, mentions) VALUES (?1, ?2, ?3, ?4)");
+        _insertExtras = Prepare("INSERT INTO message_extras (conv, seq, reply_to, mentions, sender) VALUES (?1, ?2, ?3, ?4, ?5)");
     }
 
     public void Run(StoredMessage message)
@@ -108,6 +108,7 @@ internal sealed class MessageAppendStatements : IDisposable
         Check(raw.sqlite3_bind_int64(_insertExtras, 2, message.Seq));
         Check(message.ReplyTo is { } replyTo ? raw.sqlite3_bind_int64(_insertExtras, 3, replyTo) : raw.sqlite3_bind_null(_insertExtras, 3));
         BindText(_insertExtras, 4, Core.Storage.StoredMentions.Encode(message.Mentions, message.MentionsAll));
+        BindText(_insertExtras, 5, Names.Key(message.From));
         Step(_insertExtras);
     }
 

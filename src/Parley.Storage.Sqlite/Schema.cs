@@ -153,12 +153,14 @@ internal static class Schema
     /// a send writes nothing more, and a packed row (several messages in one blob) stays as it was
     /// written when one of them is reacted to. <c>mentions</c> is the names separated by spaces,
     /// <c>*</c> first for <c>@all</c>; <c>reactions</c> is <see cref="Core.Storage.StoredReactions"/>'s
-    /// form; <c>rev</c> is the message's last change number, indexed to catch up with changes.
+    /// form; <c>rev</c> is the message's last change number, indexed to catch up with changes;
+    /// <c>sender</c> the sender's key, for a mention count that leaves out one's own <c>@all</c>.
     /// </summary>
     private const string ExtrasTable = """
         CREATE TABLE IF NOT EXISTS message_extras (
             conv TEXT NOT NULL,
             seq INTEGER NOT NULL,
+            sender TEXT,
             reply_to INTEGER,
             mentions TEXT,
             rev INTEGER,

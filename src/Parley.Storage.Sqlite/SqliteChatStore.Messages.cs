@@ -151,9 +151,25 @@ public sealed partial class SqliteChatStore
             var (conversation, last, read) = (reader.GetString(0), reader.GetInt64(2), reader.GetInt64(3));
             states.Add(new ConversationState(conversation, reader.IsDBNull(1) ? null : reader.GetString(1),
                 last, read, last > read ? Unread(connection, userKey, conversation, last, read) : 0,
-                last > 0 ? LastTime(connection, conversation) : null));
+                last > 0 ? LastTime(connection, conversation) : null)
+            {
+                Mentioned = last > read ? Mentioned(connection, userKey, conversation, read) : 0,
+            });
         }
         return Task.FromResult<IReadOnlyList<ConversationState>>(states);
+    }
+
+    /// <summary>Unread messages that call the user by name, or by <c>@all</c> from someone else: only <c>message_extras</c> rows, on its key.</summary>
+    private static long Mentioned(SqliteConnection connection, string userKey, string conversation, long read)
+    {
+        using var command = Query(connection,
+            """
+            SELECT count(*) FROM message_extras
+            WHERE conv = $conv AND seq > $read AND mentions IS NOT NULL
+              AND (instr(' ' || lower(mentions) || ' ', ' ' || $user || ' ') > 0 OR (substr(mentions, 1, 1) = '*' AND sender <> $user))
+            """,
+            ("$conv", conversation), ("$read", read), ("$user", userKey));
+        return Convert.ToInt64(command.ExecuteScalar());
     }
 
     /// <summary>When the conversation's latest message was stored: the last one of its newest row.</summary>

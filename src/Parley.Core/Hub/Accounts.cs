@@ -160,10 +160,10 @@ internal sealed partial class Accounts
         foreach (var state in await _store.ConversationsAsync(userKey).ConfigureAwait(false))
         {
             if (state.Peer is { } peer)
-                directs.Add(new DirectSummary(peer, state.LastSeq, state.ReadSeq, state.Unread, state.LastTs));
+                directs.Add(new DirectSummary(peer, state.LastSeq, state.ReadSeq, state.Unread, state.LastTs) { Mentioned = state.Mentioned });
             else if (_rooms.TryGetValue(state.Conversation[2..], out var room))
                 rooms.Add(new JoinedRoom(room.Name, room.Topic, room.MemberCount, state.LastSeq, state.ReadSeq, state.Unread, state.LastTs)
-                    { Large = room.IsLarge(_limits.LargeRoomMembers) });
+                    { Large = room.IsLarge(_limits.LargeRoomMembers), Mentioned = state.Mentioned });
         }
         rooms.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.Name, b.Name));
         directs.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.With, b.With));

@@ -5,4 +5,7 @@ public sealed record JoinedRoom(string Name, string Topic, int Members, long Las
 {
     /// <summary>More members than <see cref="Policy.ChatLimits.LargeRoomMembers"/>: its members' joins, leaves and presence are not pushed to native clients (docs/protocol.md, large rooms).</summary>
     public bool Large { get; init; }
+
+    /// <inheritdoc cref="ConversationState.Mentioned"/>
+    public long Mentioned { get; init; }
 }

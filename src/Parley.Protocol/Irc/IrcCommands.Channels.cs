@@ -70,6 +70,9 @@ internal static partial class IrcCommands
                 mark.By ?? s.Info.ServerName, mark.At.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    /// <summary>Whether history shows a message to IRC: not a system line (IRC shows the change itself), nor one whose text is gone (recalled, removed).</summary>
+    private static bool ShownOnIrc(StoredMessage message) => !message.IsSystem && message.Text.Length > 0;
+
     /// <summary>
     /// What a client sees on joining: its own JOIN, the topic if there is one, the names, then the
     /// channel's latest messages (setting IrcJoinHistory) with their original time tags.
@@ -86,8 +89,8 @@ internal static partial class IrcCommands
             return;
         var history = await s.Hub.HistoryAsync(s, room, withName: null, beforeSeq: null, s.Info.JoinHistory).ConfigureAwait(false);
         var messages = history.Value?.Messages ?? [];
-        // Newest first from the store; a client shows them oldest first. System lines are not IRC's.
-        foreach (var message in messages.Reverse().Where(m => !m.IsSystem))
+        // Newest first from the store; a client shows them oldest first.
+        foreach (var message in messages.Reverse().Where(ShownOnIrc))
             s.Send(IrcEventEncoder.Message(message));
         if (messages.Count > 0)
             s.Replayed(room, messages[0].Seq);

@@ -191,6 +191,13 @@ internal static partial class NativeCommands
         return Done(await s.Hub.MarkReadAsync(s, room, with, r.Integer("seq")));
     }
 
+    /// <summary>How many unread messages call the user, when any do.</summary>
+    private static void WriteMentioned(Utf8JsonWriter w, long mentioned)
+    {
+        if (mentioned > 0)
+            w.WriteNumber("mentioned", mentioned);
+    }
+
     private static Reply Done(Result<Core.Model.Done> result) => result.Ok ? Reply.Ok : result.Error!;
 
     /// <summary>A join or create reply: the room, and the first page of its members (a big room's list is paged by <c>members</c>).</summary>
@@ -228,6 +235,7 @@ internal static partial class NativeCommands
                 w.WriteNumber("lastSeq", room.LastSeq);
                 w.WriteNumber("readSeq", room.ReadSeq);
                 w.WriteNumber("unread", room.Unread);
+                WriteMentioned(w, room.Mentioned);
                 WriteLastTs(w, room.LastTs);
                 w.WriteEndObject();
             }
@@ -240,6 +248,7 @@ internal static partial class NativeCommands
                 w.WriteNumber("lastSeq", direct.LastSeq);
                 w.WriteNumber("readSeq", direct.ReadSeq);
                 w.WriteNumber("unread", direct.Unread);
+                WriteMentioned(w, direct.Mentioned);
                 WriteLastTs(w, direct.LastTs);
                 w.WriteEndObject();
             }

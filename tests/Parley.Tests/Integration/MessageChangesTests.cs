@@ -153,6 +153,12 @@ public sealed class MessageChangesTests : IAsyncLifetime
         await bob.OkAsync("react", new { to = "alice", seq = dm, emoji = "👌" });
         Assert.Equal("bob", (await alice.NextAsync("react")).GetProperty("by").GetString());
         Assert.Equal("not_author", await bob.ErrorAsync("recall", new { with = "alice", seq = dm }));
+
+        // Signing in again, carol has two unread messages in Dev that call her (by name, and @all).
+        await using var again = await _server.ConnectAsync();
+        var login = await again.OkAsync("login", new { user = "carol", password = "password1" });
+        var dev = login.GetProperty("rooms").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "Dev");
+        Assert.Equal(2, dev.GetProperty("mentioned").GetInt64());
     }
 
     [Fact]

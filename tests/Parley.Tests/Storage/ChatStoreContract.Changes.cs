@@ -124,4 +124,25 @@ public abstract partial class ChatStoreContract
         Assert.Equal(("new", null), (fresh.Text, fresh.State));
         Assert.Empty((await _store.ChangesAfterAsync(ConversationKey.ForRoom("dev"), 0, 5)).Messages);
     }
+
+    [Fact]
+    public async Task Unread_messages_that_call_a_user_are_counted_apart()
+    {
+        await AddUser("alice");
+        await AddUser("bob");
+        await _store.AddMemberAsync("lobby", "alice");
+        await _store.AddMemberAsync("lobby", "bob");
+        await _store.AppendAsync(RoomMessage("alice", "@bob one") with { Mentions = ["bob"] });
+        await _store.SetReadAsync("bob", ConversationKey.ForRoom("lobby"), 1);
+        await _store.AppendAsync(RoomMessage("alice", "@bob two") with { Mentions = ["bob"] });
+        await _store.AppendAsync(RoomMessage("alice", "plain"));
+        await _store.AppendAsync(RoomMessage("alice", "@all three") with { MentionsAll = true });
+        await _store.AppendAsync(RoomMessage("bob", "@alice_x nope") with { Mentions = ["alice_x"] });
+
+        var bob = (await _store.ConversationsAsync("bob")).Single(c => c.Conversation == ConversationKey.ForRoom("lobby"));
+        Assert.Equal((3L, 2L), (bob.Unread, bob.Mentioned));
+        // Her own @all does not call alice; a name that only starts like hers does not either.
+        var alice = (await _store.ConversationsAsync("alice")).Single(c => c.Conversation == ConversationKey.ForRoom("lobby"));
+        Assert.Equal(0, alice.Mentioned);
+    }
 }
