@@ -31,6 +31,7 @@ internal static partial class NativeCommands
         ["online"] = new(NeedsAuth: true, Online),
         ["history"] = new(NeedsAuth: true, History),
         ["read"] = new(NeedsAuth: true, Read),
+        ["typing"] = new(NeedsAuth: true, Typing),
         ["room"] = new(NeedsAuth: true, NativeModeration.Room),
         ["invite"] = new(NeedsAuth: true, NativeModeration.Invite),
         ["kick"] = new(NeedsAuth: true, NativeModeration.Kick),
@@ -163,6 +164,7 @@ internal static partial class NativeCommands
         var page = await s.Hub.HistoryAsync(s, room, with, before, limit is { } l ? (int)Math.Min(l, int.MaxValue) : null);
         if (!page.Ok)
             return page.Error!;
+        var peerRead = await PeerReadAsync(s, with);
         return Reply.With(w =>
         {
             w.WriteStartArray("messages");
@@ -174,6 +176,8 @@ internal static partial class NativeCommands
             }
             w.WriteEndArray();
             w.WriteBoolean("more", page.Value.More);
+            if (peerRead is { } seq)
+                w.WriteNumber("peerRead", seq);
         });
     }
 
