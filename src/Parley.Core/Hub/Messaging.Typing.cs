@@ -26,7 +26,8 @@ internal sealed partial class Messaging
     /// <summary>
     /// Tells the room's members, or the other user, that the session's user is typing (or stopped).
     /// Who may is who may send a message there (the same refusals). At most one <c>active</c> per
-    /// conversation per <see cref="ChatLimits.TypingInterval"/> is relayed, and a <c>paused</c> or
+    /// conversation per <see cref="ChatLimits.TypingInterval"/> is relayed (or one more after each
+    /// message there), and a <c>paused</c> or
     /// <c>done</c> only after a relayed <c>active</c>; the rest are accepted and dropped. A typing
     /// to a user who is offline is accepted and goes nowhere.
     /// </summary>
@@ -42,7 +43,7 @@ internal sealed partial class Messaging
                 return NoSuchRoom(roomName);
             if (RoomDirectory.SendRefusal(room, session, _time) is { } refused)
                 return refused;
-            if (!AdmitTyping(session, room.Conversation, active))
+            if (!AdmitTyping(session, room.Conversation, room.Transient ? room.LiveSeq : room.Sequencer.LastDelivered, active))
                 return Done.Value;
             signal = new SignalEvent(NewId(now), now, session.User!, room.Name, To: null, tags);
             Fanout.Deliver(signal, room.Sessions, except: session);
@@ -54,7 +55,9 @@ internal sealed partial class Messaging
             var to = await TypingPeerAsync(session, toName!).ConfigureAwait(false);
             if (!to.Ok)
                 return to.Error!;
-            if (!AdmitTyping(session, ConversationKey.ForDirect(session.User!, to.Value!), active))
+            var conversation = ConversationKey.ForDirect(session.User!, to.Value!);
+            var latest = _directSequencers.TryGetValue(conversation, out var sequencer) ? sequencer.LastDelivered : -1;
+            if (!AdmitTyping(session, conversation, latest, active))
                 return Done.Value;
             if (_presence.OnlineName(to.Value!) is null)
                 return Done.Value;
@@ -86,8 +89,13 @@ internal sealed partial class Messaging
         return to;
     }
 
-    /// <summary>Whether this typing is relayed (see <see cref="TypingAsync"/>); records it if so.</summary>
-    private bool AdmitTyping(Session session, string conversation, bool active)
+    /// <summary>
+    /// Whether this typing is relayed (see <see cref="TypingAsync"/>); records it if so. A message
+    /// in the conversation since the last relayed <c>active</c> (<paramref name="latestSeq"/> moved:
+    /// most often the typer's own, which clears the indicator where it arrives) opens the window
+    /// again, so typing the next message shows at once; messages have their own rate limit.
+    /// </summary>
+    private bool AdmitTyping(Session session, string conversation, long latestSeq, bool active)
     {
         var windows = _typing.GetValue(session, static _ => new TypingWindows());
         var now = _time.GetTimestamp();
@@ -96,11 +104,11 @@ internal sealed partial class Messaging
             windows.Last.TryGetValue(conversation, out var last);
             if (active)
             {
-                if (last.Relayed && _time.GetElapsedTime(last.ActiveAt, now) < _limits.TypingInterval)
+                if (last.Relayed && last.Seq == latestSeq && _time.GetElapsedTime(last.ActiveAt, now) < _limits.TypingInterval)
                     return false;
                 if (windows.Last.Count >= TypingWindows.Prune)
                     windows.Forget(_time, now, _limits.TypingInterval);
-                windows.Last[conversation] = new TypingWindow(now, Relayed: true, Active: true);
+                windows.Last[conversation] = new TypingWindow(now, latestSeq, Relayed: true, Active: true);
                 return true;
             }
             if (!last.Active)
@@ -111,9 +119,10 @@ internal sealed partial class Messaging
     }
 
     /// <param name="ActiveAt">When the last relayed <c>active</c> was (<see cref="TimeProvider.GetTimestamp"/>).</param>
+    /// <param name="Seq">The conversation's latest delivered seq then.</param>
     /// <param name="Relayed">An <c>active</c> was relayed (else the window is empty).</param>
     /// <param name="Active">The last relayed state was <c>active</c>: a <c>paused</c> or <c>done</c> may follow.</param>
-    private readonly record struct TypingWindow(long ActiveAt, bool Relayed, bool Active);
+    private readonly record struct TypingWindow(long ActiveAt, long Seq, bool Relayed, bool Active);
 
     private sealed class TypingWindows
     {

@@ -72,7 +72,7 @@ public sealed class TypingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Typing_is_relayed_at_most_once_per_interval_per_conversation()
+    public async Task Typing_is_relayed_at_most_once_per_interval_per_conversation_or_once_after_a_message()
     {
         await using var alice = await _server.RegisterAsync("alice");
         await using var bob = await _server.RegisterAsync("bob");
@@ -96,6 +96,13 @@ public sealed class TypingTests : IAsyncLifetime
         await bob.NextAsync("message", e => Text(e, "text") == "second");
         var states = bob.Received.Where(e => Text(e, "type") == "typing" && Text(e, "room") == "lobby").Select(e => Text(e, "state")!).ToArray();
         Assert.Equal<string>(["active", "active", "paused"], states);
+
+        // A message there opens the window again at once: the next one shows without waiting.
+        await alice.OkAsync("typing", new { room = "lobby" });
+        await alice.OkAsync("typing", new { room = "lobby" });
+        await alice.OkAsync("send", new { room = "lobby", text = "third" });
+        await bob.NextAsync("message", e => Text(e, "text") == "third");
+        Assert.Equal(3, bob.Received.Count(e => Text(e, "type") == "typing" && Text(e, "room") == "lobby" && Text(e, "state") == "active"));
     }
 
     [Fact]
