@@ -100,6 +100,12 @@ public sealed partial class ChatApp
             var now = Environment.TickCount64;
             foreach (var stale in _typists.Where(t => t.Value <= now).Select(t => t.Key).ToList())
                 _typists.Remove(stale);
+            // Nobody typing anywhere: the clock stops until someone is.
+            if (_typists.Count == 0 && _typingExpiry is not null)
+            {
+                _typingExpiry.Dispose();
+                _typingExpiry = null;
+            }
             var here = _typists.Keys.Where(k => k.Conversation == _current.Key).Select(k => TerminalText.Neutralise(k.User)).Order(StringComparer.OrdinalIgnoreCase).ToList();
             status = here.Count switch
             {
