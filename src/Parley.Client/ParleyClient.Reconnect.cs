@@ -96,6 +96,12 @@ public sealed partial class ParleyClient
                 var target = Frames.OptionalString(e, "room") is { } room ? Target.InRoom(room) : Target.With(e.GetProperty("with").GetString()!);
                 Emit(new ReadMoved(target, e.GetProperty("seq").GetInt64()));
                 break;
+            case "typing":
+                OnTyping(e);
+                break;
+            case "receipt":
+                Emit(new ReadReceipt(e.GetProperty("with").GetString()!, e.GetProperty("seq").GetInt64()));
+                break;
             case "profile":
                 Emit(new ProfileChanged(e.GetProperty("user").GetString()!, Frames.OptionalString(e, "display"), Frames.OptionalString(e, "status")));
                 break;

@@ -178,7 +178,8 @@ public sealed partial class ParleyClient
             if (limit is not null)
                 w.WriteNumber("limit", limit.Value);
         }, cancellationToken).ConfigureAwait(false);
-        return new HistoryPage(reply.GetProperty("messages").EnumerateArray().Select(Frames.Message).ToList(), reply.GetProperty("more").GetBoolean());
+        return new HistoryPage(reply.GetProperty("messages").EnumerateArray().Select(Frames.Message).ToList(), reply.GetProperty("more").GetBoolean(),
+            reply.TryGetProperty("peerRead", out var peerRead) ? peerRead.GetInt64() : null);
     }
 
     public Task MarkReadAsync(Target target, long seq, CancellationToken cancellationToken = default) =>

@@ -64,9 +64,12 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
             switch (clientEvent)
             {
                 case MessageReceived m:
+                    TypistSpoke(m.Message);
                     view.Print(Shown(m.Message, m.Replayed));
                     if (m.Message.Room is null)
                         _ = WatchPartnersAsync([m.Message.ConversationFor(Me).User!]);
+                    if (m.Message.Room is null && string.Equals(m.Message.From, Me, StringComparison.OrdinalIgnoreCase))
+                        OwnDirectMessage(m.Message.To!, m.Message.Seq);
                     // Printed is read, whichever conversation it belongs to.
                     _ = MarkReadQuietlyAsync(m.Message.ConversationFor(Me), m.Message.Seq);
                     break;
@@ -95,6 +98,12 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
                     break;
                 case TopicChanged t:
                     view.Print(format.Info($"{TerminalText.Neutralise(t.By)} set the topic of #{t.Room}: {TerminalText.Neutralise(t.Topic)}"));
+                    break;
+                case Typing typing:
+                    OnTyping(typing);
+                    break;
+                case ReadReceipt receipt:
+                    OnReceipt(receipt);
                     break;
                 case BlockChanged blocked:
                     SetBlocked(blocked.User, blocked.On);
@@ -132,10 +141,14 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
         await TryAsync(async () =>
         {
             var sent = await client.SendAsync(target, text);
+            TypingEnded();
             var message = new ChatMessage(sent.Id, sent.Seq, sent.Timestamp, Me, target.Room, target.User, text);
             view.Print(format.Message(message));
             if (target.User is { } partner)
+            {
                 _ = WatchPartnersAsync([partner]);
+                OwnDirectMessage(partner, sent.Seq);
+            }
         });
     }
 
@@ -146,7 +159,16 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
         var page = await client.HistoryAsync(target, limit: Math.Max(recent, 1));
         _current = target;
         view.SetPrompt(target.ToString());
+        RefreshTypingStatus();
         ShowPage(target, recent == 0 ? new HistoryPage([], false) : page);
+        // How far the partner has read, so a later receipt prints only what is news.
+        if (target.User is { } with && page.PeerRead is { } peerRead)
+        {
+            var own = page.Messages.FirstOrDefault(m => string.Equals(m.From, Me, StringComparison.OrdinalIgnoreCase));
+            if (own is not null)
+                OwnDirectMessage(with, own.Seq);
+            OnReceipt(new ReadReceipt(with, peerRead));
+        }
     }
 
     private async Task ShowHistoryAsync(Target target, int count) =>

@@ -8,4 +8,9 @@ public interface IChatView
 
     /// <summary>Shows where typed text will go, e.g. "#lobby".</summary>
     void SetPrompt(string prompt);
+
+    /// <summary>Shows a passing status ("bob is typing…"), or clears it (null). A view without room for one ignores it.</summary>
+    void SetStatus(string? status)
+    {
+    }
 }

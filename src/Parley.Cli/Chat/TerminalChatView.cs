@@ -17,6 +17,7 @@ public sealed class TerminalChatView : IChatView
     private readonly List<string> _history = [];
     private readonly Channel<string?> _lines = Channel.CreateUnbounded<string?>();
     private string _prompt = "> ";
+    private string _status = "";
     private int _cursor;
     private int _historyIndex;
 
@@ -37,6 +38,19 @@ public sealed class TerminalChatView : IChatView
             Redraw();
         }
     }
+
+    /// <summary>Shown before the prompt, in brackets: "[bob is typing…] #lobby > ".</summary>
+    public void SetStatus(string? status)
+    {
+        lock (_gate)
+        {
+            _status = status is null ? "" : $"[{status}] ";
+            Redraw();
+        }
+    }
+
+    /// <summary>The user typed a character into the input line (given as it is now), on the key thread.</summary>
+    public event Action<string>? Typed;
 
     /// <summary>Starts reading keys; typed lines arrive on the returned reader, null for Ctrl-C / Ctrl-D.</summary>
     public ChannelReader<string?> Start()
@@ -81,6 +95,7 @@ public sealed class TerminalChatView : IChatView
         {
             var key = Console.ReadKey(intercept: true);
             string? finished = null;
+            string? typed = null;
             var quit = false;
             lock (_gate)
             {
@@ -132,7 +147,10 @@ public sealed class TerminalChatView : IChatView
                         break;
                     default:
                         if (!ctrl && !char.IsControl(key.KeyChar))
+                        {
                             _buffer.Insert(_cursor++, key.KeyChar);
+                            typed = _buffer.ToString();
+                        }
                         break;
                 }
                 Redraw();
@@ -144,6 +162,8 @@ public sealed class TerminalChatView : IChatView
             }
             if (finished is not null)
                 _lines.Writer.TryWrite(finished);
+            if (typed is not null)
+                Typed?.Invoke(typed);
         }
     }
 
@@ -159,11 +179,12 @@ public sealed class TerminalChatView : IChatView
     private void Redraw()
     {
         var width = Math.Max(20, SafeWidth() - 1);
-        var room = Math.Max(5, width - _prompt.Length);
+        var prompt = _status + _prompt;
+        var room = Math.Max(5, width - prompt.Length);
         var start = Math.Max(0, _cursor - room + 1);
         var visible = _buffer.ToString(start, Math.Min(room, _buffer.Length - start));
-        var column = _prompt.Length + (_cursor - start);
-        Console.Out.Write(ClearLine + _prompt + visible + "\r" + (column > 0 ? $"\u001b[{column}C" : ""));
+        var column = prompt.Length + (_cursor - start);
+        Console.Out.Write(ClearLine + prompt + visible + "\r" + (column > 0 ? $"\u001b[{column}C" : ""));
         Console.Out.Flush();
     }
 

@@ -80,6 +80,7 @@ public sealed class ChatCommand
 
             if (terminal is not null)
             {
+                terminal.Typed += app.UserTyped;
                 var lines = terminal.Start();
                 while (await lines.ReadAsync(cancellationToken) is { } line && await app.HandleLineAsync(line))
                 {

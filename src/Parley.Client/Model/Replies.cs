@@ -31,7 +31,8 @@ public sealed record MemberPage(IReadOnlyList<Member> Members, int Total, int On
 
 public sealed record SentMessage(string Id, long Seq, DateTimeOffset Timestamp);
 
-public sealed record HistoryPage(IReadOnlyList<ChatMessage> Messages, bool More);
+/// <param name="PeerRead">For a direct conversation, how far the other user has read it (its own messages up to there are read); null for a room.</param>
+public sealed record HistoryPage(IReadOnlyList<ChatMessage> Messages, bool More, long? PeerRead = null);
 
 /// <summary>A ban or a mute in force: whom, by whom, since when, until when (null: until lifted).</summary>
 public sealed record Restriction(string User, string By, DateTimeOffset At, DateTimeOffset? Until);

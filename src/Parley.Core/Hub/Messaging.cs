@@ -383,6 +383,7 @@ internal sealed partial class Messaging
         var room = roomName is null ? null : _rooms.FindRoom(roomName)!.Name;
         var with = withName is null ? null : await _knownUsers.FindNameAsync(withName).ConfigureAwait(false);
         Fanout.Deliver(new ReadEvent(room, with, mark.Seq, mark.Time), _presence.SessionsOf(Names.Key(me)), except: session);
+        DeliverReceipt(me, with, mark.Seq);
         await _cluster.PublishAsync(new Cluster.ReadMoved(me, room, with, mark.Seq, mark.Time)).ConfigureAwait(false);
     }
 
@@ -431,9 +432,12 @@ internal sealed partial class Messaging
             room.Sequencer.OfferRemote(message);
     }
 
-    /// <summary>Another node's read mark, for the user's sessions here.</summary>
-    public void ApplyRemote(Cluster.ReadMoved read) =>
+    /// <summary>Another node's read mark, for the user's sessions here (and, in a direct conversation, the other user's: a receipt).</summary>
+    public void ApplyRemote(Cluster.ReadMoved read)
+    {
         Fanout.Deliver(new ReadEvent(read.Room, read.With, read.Seq, read.Time), _presence.SessionsOf(Names.Key(read.User)), except: null);
+        DeliverReceipt(read.User, read.With, read.Seq);
+    }
 
     /// <summary>
     /// The backplane was cut off for a while and may have lost messages meanwhile: fetch, for every

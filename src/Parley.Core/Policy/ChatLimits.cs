@@ -52,6 +52,12 @@ public sealed class ChatLimits
     /// </summary>
     public int LargeRoomMembers { get; set; } = 500;
 
+    /// <summary>
+    /// A session's <c>typing</c> in one conversation is relayed at most once per this interval
+    /// (clients send one every 3 s while the user types); the others are accepted and dropped.
+    /// </summary>
+    public TimeSpan TypingInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How many users one session may watch (IRC MONITOR, ISUPPORT MONITOR=).</summary>
     public int MaxWatchedUsers { get; set; } = 100;
 

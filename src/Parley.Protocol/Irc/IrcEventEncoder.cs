@@ -48,6 +48,8 @@ public sealed class IrcEventEncoder : IEventEncoder
         ProfileEvent { DisplayChanged: false } => [],
         ProfileEvent e => new IrcMessage(IrcServerInfo.Source(e.User), "SETNAME", e.Display ?? e.User) { Trailing = true }.ToBytes(),
         BlockEvent or DirectOpenedEvent => [],
+        // Read receipts have no IRC form (draft/read-marker is the user's own position).
+        ReceiptEvent => [],
         // A numeric addressed to its receiver: written by IrcSession.
         WatchEvent => [],
         AnnouncementEvent e => new IrcMessage(IrcServerInfo.Source(e.From), "WALLOPS", e.Text) { Trailing = true }.ToBytes(),

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Parley.Core.Events;
+using Parley.Core.Model;
 
 namespace Parley.Protocol.Json;
 
@@ -11,8 +12,14 @@ public sealed class JsonEventEncoder : IEventEncoder
     private static readonly JsonEncodedText MessageType = JsonEncodedText.Encode("message");
     private static readonly JsonEncodedText Until = JsonEncodedText.Encode("until");
 
-    /// <summary>The event's JSON; nothing for a signal (IRC's client tags have no native form yet).</summary>
-    public byte[] Encode(ChatEvent chatEvent) => chatEvent is SignalEvent ? [] : JsonWire.Write(chatEvent, static (writer, e) => Write(writer, e));
+    /// <summary>
+    /// The event's JSON. A signal (IRC's client-only tags) has one only when it says someone is
+    /// typing (<c>+typing</c>): a <c>typing</c> event; nothing for the others (reactions, …).
+    /// </summary>
+    public byte[] Encode(ChatEvent chatEvent) =>
+        chatEvent is SignalEvent signal && TypingStates.Of(signal.ClientTags) is null
+            ? []
+            : JsonWire.Write(chatEvent, static (writer, e) => Write(writer, e));
 
     private static void Write(Utf8JsonWriter writer, ChatEvent chatEvent)
     {
@@ -139,6 +146,20 @@ public sealed class JsonEventEncoder : IEventEncoder
                     writer.WriteString("room", e.Room);
                 else
                     writer.WriteString("with", e.With);
+                writer.WriteNumber("seq", e.Seq);
+                break;
+            case SignalEvent e:
+                writer.WriteString("type", "typing");
+                if (e.Room is not null)
+                    writer.WriteString("room", e.Room);
+                else
+                    writer.WriteString("to", e.To);
+                writer.WriteString("user", e.From);
+                writer.WriteString("state", TypingStates.Of(e.ClientTags));
+                break;
+            case ReceiptEvent e:
+                writer.WriteString("type", "receipt");
+                writer.WriteString("with", e.With);
                 writer.WriteNumber("seq", e.Seq);
                 break;
             case ProfileEvent e:

@@ -35,6 +35,7 @@ internal static partial class NativeCommands
         ["recall"] = new(NeedsAuth: true, NativeMessageChanges.Recall),
         ["react"] = new(NeedsAuth: true, NativeMessageChanges.React),
         ["changes"] = new(NeedsAuth: true, NativeMessageChanges.Changes),
+        ["typing"] = new(NeedsAuth: true, Typing),
         ["room"] = new(NeedsAuth: true, NativeModeration.Room),
         ["invite"] = new(NeedsAuth: true, NativeModeration.Invite),
         ["kick"] = new(NeedsAuth: true, NativeModeration.Kick),
@@ -178,10 +179,13 @@ internal static partial class NativeCommands
         var page = await s.Hub.HistoryAsync(s, room, with, before, limit is { } l ? (int)Math.Min(l, int.MaxValue) : null);
         if (!page.Ok)
             return page.Error!;
+        var peerRead = await PeerReadAsync(s, with);
         return Reply.With(w =>
         {
             NativeMessageChanges.WriteMessages(w, page.Value!.Messages);
             w.WriteBoolean("more", page.Value.More);
+            if (peerRead is { } seq)
+                w.WriteNumber("peerRead", seq);
         });
     }
 

@@ -15,6 +15,7 @@ import { mountRoomSettings } from './views/roomSettings.js';
 import { mountPersonCard } from './views/personCard.js';
 import { mountAccountDialog } from './views/accountDialog.js';
 import { renderBanner, renderTitle } from './views/banner.js';
+import { renderTypingLine } from './views/typingLine.js';
 import { updateWatch } from './watch.js';
 
 // View-only state: whether the member panel is open (by default where there is room for it).
@@ -34,6 +35,7 @@ function render() {
   renderMemberPanel(store, ui);
   renderComposer(store);
   renderMessageList(store);
+  renderTypingLine(store);
   updateWatch();
 }
 

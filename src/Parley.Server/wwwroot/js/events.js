@@ -5,9 +5,11 @@ import { loadOlder } from './sync.js';
 import { loadMembers, markActiveRead } from './actions.js';
 import { loadRoomSettings } from './moderation.js';
 import { profileChanged } from './profiles.js';
+import { typingEvent, messageArrived, receiptEvent } from './typing.js';
 
 const handlers = {
   message(m) {
+    messageArrived(m);
     const key = store.keyOf(m);
     const conv = store.conversation(key)
       ?? store.upsert(key, { name: m.room ?? (store.isMine(m) ? m.to : m.from) });
@@ -96,6 +98,16 @@ const handlers = {
   read({ room, with: peer, seq }) {
     const conv = store.conversation(room ? roomKey(room) : directKey(peer));
     if (conv) store.markRead(conv, seq);
+  },
+
+  /** Someone is typing (or stopped) in a conversation: shown under it for a few seconds. */
+  typing(event) {
+    typingEvent(event);
+  },
+
+  /** The other user of a direct conversation read it up to seq: own messages up to there show "Read". */
+  receipt(event) {
+    receiptEvent(event);
   },
 
   profile(event) {

@@ -4,6 +4,7 @@
 // arrive meanwhile are neither lost nor doubled.
 import { request, target } from './api.js';
 import { store, roomKey, directKey } from './store.js';
+import { peerRead } from './typing.js';
 
 export const PAGE = 50;
 const CATCH_UP_PAGE = 200;
@@ -56,7 +57,12 @@ export async function catchUp(conv) {
     return;
   }
   const known = store.syncedSeq(conv);
-  if (known >= conv.lastSeq) return;
+  if (known >= conv.lastSeq) {
+    // Nothing missed, but receipts may have been: ask how far the other user read, if it matters.
+    if (conv.kind === 'direct' && conv.messages.some((m) => store.isMine(m) && m.seq > (conv.peerRead ?? 0)))
+      peerRead(conv, (await request('history', { ...target(conv), limit: 1 })).peerRead);
+    return;
+  }
   if (known === 0) {
     // Nothing loaded yet: a preview for the list, or a first page for the open conversation.
     await loadOlder(conv, store.activeKey === conv.key ? PAGE : 1);
@@ -66,6 +72,7 @@ export async function catchUp(conv) {
   let before;
   for (let pages = 0; pages < CATCH_UP_MAX_PAGES; pages++) {
     const page = await request('history', { ...target(conv), before, limit: CATCH_UP_PAGE });
+    peerRead(conv, page.peerRead);
     fetched.push(...page.messages);
     const oldest = page.messages.at(-1)?.seq;
     if (!page.more || oldest === undefined || oldest <= known + 1) {
@@ -88,6 +95,7 @@ export async function loadOlder(conv, limit = PAGE) {
   try {
     const before = conv.messages[0]?.seq;
     const page = await request('history', { ...target(conv), before, limit });
+    peerRead(conv, page.peerRead);
     conv.hasOlder = page.more;
     store.addMessages(conv, page.messages);
   } finally {

@@ -4,6 +4,7 @@
 import { byId } from '../dom.js';
 import { send } from '../actions.js';
 import { store } from '../store.js';
+import { userTyped, userSent } from '../typing.js';
 
 // What the server refuses as empty_text: only white space and characters that show nothing.
 const blankPattern = /^[\s\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u2800\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFF8\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}]*$/u;
@@ -32,12 +33,16 @@ export function mountComposer() {
     const text = input.value;
     if (blank(text) || tooLong(text)) return;
     send(text);
+    userSent();
     input.value = '';
     updateSendButton();
     input.focus();
   }
 
-  input.addEventListener('input', updateSendButton);
+  input.addEventListener('input', () => {
+    updateSendButton();
+    userTyped(input.value);
+  });
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();

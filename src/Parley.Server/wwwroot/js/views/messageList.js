@@ -63,6 +63,8 @@ const firstSeq = () => byId('messages').querySelector('[data-seq]')?.dataset.seq
 function items(store, conv) {
   const nodes = [];
   let previous = null;
+  // In a direct conversation, "Read" under this user's latest message the other has read.
+  const readSeq = conv.kind === 'direct' ? lastReadOwn(store, conv) : 0;
   const entries = [
     ...conv.messages.map((m) => ({ message: m, time: new Date(m.ts) })),
     ...conv.pending.map((p) => ({ pending: p, time: new Date(Math.max(p.time, lastTime(conv))) })),
@@ -71,15 +73,25 @@ function items(store, conv) {
     const newDay = !previous || !sameDay(previous, entry.time);
     if (newDay || entry.time - previous >= GAP_MS)
       nodes.push(el('li', { className: `sep${newDay ? ' day' : ''}` }, el('span', {}, separatorTime(entry.time, newDay))));
-    nodes.push(entry.message ? bubble(store, conv, entry.message) : pendingBubble(store, conv, entry.pending));
+    nodes.push(entry.message ? bubble(store, conv, entry.message, entry.message.seq === readSeq) : pendingBubble(store, conv, entry.pending));
     previous = entry.time;
   }
   return nodes;
 }
 
+/** The seq of this user's newest message the other user has read (peerRead), or 0. */
+function lastReadOwn(store, conv) {
+  const upTo = conv.peerRead ?? 0;
+  for (let i = conv.messages.length - 1; i >= 0; i--) {
+    const m = conv.messages[i];
+    if (m.seq <= upTo && store.isMine(m)) return m.seq;
+  }
+  return 0;
+}
+
 const lastTime = (conv) => (conv.messages.length ? Date.parse(conv.messages.at(-1).ts) : 0);
 
-function bubble(store, conv, m) {
+function bubble(store, conv, m, read = false) {
   // A system line ("alice removed bob"): the server's, centred and grey, like a time separator.
   // One the operator removed has nothing left to say.
   if (m.system && m.removed) return null;
@@ -111,7 +123,8 @@ function bubble(store, conv, m) {
       showName ? el('div', { className: 'msg-from', title: m.from }, display,
         display === m.from ? null : el('span', { className: 'msg-login' }, ` @${m.from}`)) : null,
       // The time on the bubble's outer side: left of one's own, right of others'.
-      el('div', { className: 'msg-line' }, mine ? [time, text] : [text, time])));
+      el('div', { className: 'msg-line' }, mine ? [time, text] : [text, time]),
+      read ? el('div', { className: 'msg-read' }, 'Read') : null));
 }
 
 function pendingBubble(store, conv, p) {
