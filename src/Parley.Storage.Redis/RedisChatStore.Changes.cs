@@ -1,5 +1,6 @@
 using System.Globalization;
 using Parley.Core.Model;
+using Parley.Core.Storage;
 using StackExchange.Redis;
 
 namespace Parley.Storage.Redis;
@@ -11,7 +12,8 @@ public sealed partial class RedisChatStore
     /// Applies one change to a message, found in the stream or among the revised ones, and keeps
     /// it in the revised hash (deleting its stream entry, whose text cannot be changed). KEYS: 1
     /// history, 2 revised, 3 change numbers (sorted set), 4 last change number. ARGV: 1 seq, 2 kind
-    /// (remove, edit, recall, react), then edit: text, time; recall: by; react: user, emoji, on
+    /// (remove, edit, recall, react), then edit: text, time, mentions (StoredMentions' form, '' for
+    /// none); recall: by; react: user, emoji, on
     /// ('1' or ''), most emojis. A removal takes no change number (nobody is told of it). Returns
     /// nil for no such message, else {1 if changed, the fields as JSON}.
     /// </summary>
@@ -29,6 +31,15 @@ public sealed partial class RedisChatStore
         local function get(name)
           for i = 1, #fields, 2 do if fields[i] == name then return fields[i + 1] end end
           return nil
+        end
+        local function unset(name)
+          for i = 1, #fields, 2 do
+            if fields[i] == name then
+              table.remove(fields, i)
+              table.remove(fields, i)
+              return
+            end
+          end
         end
         local function set(name, value)
           for i = 1, #fields, 2 do
@@ -67,15 +78,19 @@ public sealed partial class RedisChatStore
         local changed = true
         if kind == 'remove' then
           set('text', '')
-        elseif (get('recalled') or '') ~= '' then
+        elseif (get('text') or '') == '' then
+          -- Recalled, or removed by the operator: nothing left to change.
           changed = false
         elseif kind == 'edit' then
           set('text', ARGV[3])
           set('edited', ARGV[4])
+          if ARGV[5] == '' then unset('mentions') else set('mentions', ARGV[5]) end
         elseif kind == 'recall' then
           set('text', '')
           set('recalled', ARGV[3])
-          set('reactions', '')
+          unset('reactions')
+          unset('mentions')
+          unset('replyTo')
         else
           local after = react(get('reactions') or '', ARGV[3], ARGV[4], ARGV[5] == '1', tonumber(ARGV[6]))
           if after then set('reactions', after) else changed = false end
@@ -98,7 +113,7 @@ public sealed partial class RedisChatStore
     public Task<ChangedMessage?> ChangeMessageAsync(string conversation, long seq, MessageChange change) =>
         ChangeAsync(conversation, seq, change switch
         {
-            EditChange edit => ["edit", edit.Text, edit.At.ToUnixTimeMilliseconds()],
+            EditChange edit => ["edit", edit.Text, edit.At.ToUnixTimeMilliseconds(), StoredMentions.Encode(edit.Mentions, edit.MentionsAll) ?? ""],
             RecallChange recall => ["recall", recall.By],
             ReactChange react => ["react", react.User, react.Emoji, react.On ? "1" : "", react.MaxEmojis],
             _ => throw new ArgumentOutOfRangeException(nameof(change)),
@@ -126,18 +141,18 @@ public sealed partial class RedisChatStore
             return revised.IsNull ? null : ToMessage(conversation, seq, Fields((string)revised!));
         });
 
-    public Task<HistoryPage> ChangesAfterAsync(string conversation, long afterRev, int limit) =>
+    public Task<ChangesPage> ChangesAfterAsync(string conversation, long afterRev, int limit) =>
         Call(async db =>
         {
             limit = Math.Max(limit, 0);
-            var seqs = await db.SortedSetRangeByScoreAsync(Keys.Revs(conversation), afterRev, double.PositiveInfinity, Exclude.Start,
+            var changed = await db.SortedSetRangeByScoreWithScoresAsync(Keys.Revs(conversation), afterRev, double.PositiveInfinity, Exclude.Start,
                 skip: 0, take: limit + 1).ConfigureAwait(false);
-            var page = seqs.Take(limit).ToArray();
-            var values = page.Length == 0 ? [] : await db.HashGetAsync(Keys.Revised(conversation), page).ConfigureAwait(false);
+            var page = changed.Take(limit).ToArray();
+            var values = page.Length == 0 ? [] : await db.HashGetAsync(Keys.Revised(conversation), page.Select(c => c.Element).ToArray()).ConfigureAwait(false);
             var messages = page.Zip(values)
                 .Where(p => !p.Second.IsNull)
-                .Select(p => ToMessage(conversation, (long)p.First, Fields((string)p.Second!)))
+                .Select(p => ToMessage(conversation, (long)p.First.Element, Fields((string)p.Second!)))
                 .ToList();
-            return new HistoryPage(messages, seqs.Length > limit);
+            return new ChangesPage(messages, changed.Length > limit, page.Length > 0 ? (long)page[^1].Score : afterRev);
         });
 }

@@ -101,12 +101,13 @@ public sealed partial class RedisChatStore
             if (conversations.Count == 0)
                 return [];
 
-            var keys = new List<RedisKey>(1 + 2 * conversations.Count) { Keys.Reads(userKey) };
+            var keys = new List<RedisKey>(1 + 3 * conversations.Count) { Keys.Reads(userKey) };
             var values = new List<RedisValue>(2 + conversations.Count) { userKey, IChatStore.UnreadExactWithin };
             foreach (var (conversation, _) in conversations)
             {
                 keys.Add(Keys.LastSeq(conversation));
                 keys.Add(Keys.History(conversation));
+                keys.Add(Keys.Revised(conversation));
                 values.Add(conversation);
             }
             var counts = (long[])(await db.ScriptEvaluateAsync(RedisScripts.Conversations, [.. keys], [.. values], ScriptFlags).ConfigureAwait(false))!;

@@ -74,9 +74,10 @@ public sealed class RedisKeys
     /// Hash of one conversation's messages changed since sent (edited, recalled, reacted to,
     /// removed by the operator): seq → the entry's fields as they are now, a JSON array of names
     /// and values. The entry itself is deleted from <see cref="History"/> (a stream entry cannot be
-    /// changed), and history puts this one in its place.
+    /// changed), and history puts this one in its place. Named <c>removed:</c> for what it first
+    /// held (the operator's removals), so that those made before edits existed are still found.
     /// </summary>
-    public RedisKey Revised(string conversation) => Prefix + "revised:" + conversation;
+    public RedisKey Revised(string conversation) => Prefix + "removed:" + conversation;
 
     /// <summary>Sorted set of the seqs of <see cref="Revised"/>, scored by their last change number: catching up with changes.</summary>
     public RedisKey Revs(string conversation) => Prefix + "revs:" + conversation;

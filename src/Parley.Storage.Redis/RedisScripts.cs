@@ -231,55 +231,70 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// One user's last seq, read seq, unread count and latest message time per conversation, read at one instant.
-    /// Unread counts messages by others after the read position. To keep the script short however
-    /// far behind a user is (it blocks Redis while it runs), only the first ARGV[2] unread entries
-    /// are looked at; beyond them every message counts, the user's own included.
-    /// KEYS: 1 user's reads, then per conversation i: 2i last seq, 2i + 1 history.
+    /// One user's last seq, read seq, unread count, latest message time and unread mention count
+    /// per conversation, read at one instant. Unread counts messages by others after the read
+    /// position. To keep the script short however far behind a user is (it blocks Redis while it
+    /// runs), only the first ARGV[2] seqs past the read position are looked at; beyond them every
+    /// message counts, the user's own included. A changed message is no longer in the stream but in
+    /// the conversation's revised hash, where the seqs the stream lacks in that window are looked
+    /// up. Mentioned counts, in the same window, the messages from others whose mentions name the
+    /// user or are <c>@all</c>.
+    /// KEYS: 1 user's reads, then per conversation i: 3i - 1 last seq, 3i history, 3i + 1 revised.
     /// ARGV: 1 user key, 2 cap, then per conversation i: 2 + i conversation.
-    /// Mentioned counts, among those first unread entries, the ones whose mentions name the user
-    /// (or are <c>@all</c> from someone else); entries moved to the revised hash (reacted to, edited) are not looked at.
     /// Returns last, read, unread, the latest message's ts (Unix ms; 0 when there is none) and
     /// mentioned for each conversation in order.
     /// </summary>
     public const string Conversations = """
+        local user = ARGV[1]
+        local function field(fields, name)
+          for j = 1, #fields, 2 do
+            if fields[j] == name then return fields[j + 1] end
+          end
+          return nil
+        end
         local result = {}
         for i = 1, #ARGV - 2 do
-          local last = tonumber(redis.call('GET', KEYS[2 * i]) or '0')
+          local last_key, history, revised = KEYS[3 * i - 1], KEYS[3 * i], KEYS[3 * i + 1]
+          local last = tonumber(redis.call('GET', last_key) or '0')
           local read = tonumber(redis.call('HGET', KEYS[1], ARGV[2 + i]) or '0')
           local unread = 0
           local mentioned = 0
           if last > read then
+            local window_end = math.min(last, read + tonumber(ARGV[2]))
             local start = '-'
             if read > 0 then start = '(0-' .. read end
-            local entries = redis.call('XRANGE', KEYS[2 * i + 1], start, '+', 'COUNT', ARGV[2])
-            unread = math.max(0, last - read - #entries)
-            for _, entry in ipairs(entries) do
-              local fields = entry[2]
-              local from, mentions = nil, nil
-              for j = 1, #fields, 2 do
-                if fields[j] == 'from' then from = string.lower(fields[j + 1])
-                elseif fields[j] == 'mentions' then mentions = string.lower(fields[j + 1]) end
+            local in_stream = {}
+            for _, entry in ipairs(redis.call('XRANGE', history, start, '0-' .. window_end)) do
+              in_stream[tonumber(string.match(entry[1], '%-(%d+)$'))] = entry[2]
+            end
+            unread = last - window_end
+            for seq = read + 1, window_end do
+              local fields = in_stream[seq]
+              if not fields then
+                local json = redis.call('HGET', revised, seq)
+                if json then fields = cjson.decode(json) end
               end
-              if from ~= ARGV[1] then unread = unread + 1 end
-              if mentions and (string.find(' ' .. mentions .. ' ', ' ' .. ARGV[1] .. ' ', 1, true)
-                  or (string.sub(mentions, 1, 1) == '*' and from ~= ARGV[1])) then
-                mentioned = mentioned + 1
+              if fields then
+                local from = string.lower(field(fields, 'from') or '')
+                if from ~= user then
+                  unread = unread + 1
+                  local mentions = field(fields, 'mentions')
+                  if mentions and (string.sub(mentions, 1, 1) == '*'
+                      or string.find(' ' .. string.lower(mentions) .. ' ', ' ' .. user .. ' ', 1, true)) then
+                    mentioned = mentioned + 1
+                  end
+                end
               end
             end
           end
           local ts = 0
           if last > 0 then
-            local newest = redis.call('XREVRANGE', KEYS[2 * i + 1], '+', '-', 'COUNT', 1)[1]
-            if newest then
-              local fields = newest[2]
-              for j = 1, #fields, 2 do
-                if fields[j] == 'ts' then
-                  ts = tonumber(fields[j + 1])
-                  break
-                end
-              end
-            end
+            local newest = redis.call('XREVRANGE', history, '+', '-', 'COUNT', 1)[1]
+            local fields = nil
+            -- The latest message may have been changed since, and so be in the revised hash.
+            local json = redis.call('HGET', revised, last)
+            if json then fields = cjson.decode(json) elseif newest then fields = newest[2] end
+            if fields then ts = tonumber(field(fields, 'ts') or '0') end
           end
           result[#result + 1] = last
           result[#result + 1] = read

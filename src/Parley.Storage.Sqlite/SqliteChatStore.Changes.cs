@@ -35,7 +35,8 @@ public sealed partial class SqliteChatStore
             var state = message.State ?? new MessageState(0, null, null, []);
             MessageState? after = change switch
             {
-                _ when state.Recalled => null,
+                // Recalled, or removed by the operator: nothing left to change.
+                _ when message.Text.Length == 0 => null,
                 EditChange edit => state with { Edited = edit.At },
                 RecallChange recall => state with { RecalledBy = recall.By, Reactions = [] },
                 ReactChange react => StoredReactions.Apply(state.Reactions, react) is { } reactions ? state with { Reactions = reactions } : null,
@@ -44,36 +45,48 @@ public sealed partial class SqliteChatStore
             if (after is null)
                 return new ChangedMessage(message, Changed: false);
             var text = change switch { EditChange edit => edit.Text, RecallChange => "", _ => message.Text };
+            // What was drawn from the text goes with it: a recall leaves none, an edit the new text's.
+            var (replyTo, mentions, all) = change switch
+            {
+                RecallChange => (null, null, false),
+                EditChange edit => (message.ReplyTo, edit.Mentions, edit.MentionsAll),
+                _ => (message.ReplyTo, message.Mentions, message.MentionsAll),
+            };
             if (text != message.Text)
                 RewriteText(w, conversation, seq, text);
-            var rev = Convert.ToInt64(commands("SELECT coalesce(max(rev), 0) + 1 FROM message_extras WHERE conv = $conv", ("$conv", conversation)).ExecuteScalar());
+            // On the partial index by rev: the newest change, not a scan of the conversation's rows.
+            var rev = Convert.ToInt64(commands("SELECT rev FROM message_extras WHERE conv = $conv AND rev IS NOT NULL ORDER BY rev DESC LIMIT 1",
+                ("$conv", conversation)).ExecuteScalar() ?? 0L) + 1;
             after = after with { Rev = rev };
             Run(w,
                 """
-                INSERT INTO message_extras (conv, seq, rev, edited, recalled_by, reactions) VALUES ($conv, $seq, $rev, $edited, $recalled, $reactions)
-                ON CONFLICT (conv, seq) DO UPDATE SET rev = excluded.rev, edited = excluded.edited, recalled_by = excluded.recalled_by, reactions = excluded.reactions
+                INSERT INTO message_extras (conv, seq, sender, reply_to, mentions, rev, edited, recalled_by, reactions)
+                VALUES ($conv, $seq, $sender, $reply, $mentions, $rev, $edited, $recalled, $reactions)
+                ON CONFLICT (conv, seq) DO UPDATE SET sender = excluded.sender, reply_to = excluded.reply_to, mentions = excluded.mentions,
+                    rev = excluded.rev, edited = excluded.edited, recalled_by = excluded.recalled_by, reactions = excluded.reactions
                 """,
-                ("$conv", conversation), ("$seq", seq), ("$rev", rev), ("$edited", after.Edited?.ToUnixTimeMilliseconds()),
+                ("$conv", conversation), ("$seq", seq), ("$sender", Names.Key(message.From)), ("$reply", replyTo),
+                ("$mentions", StoredMentions.Encode(mentions, all)), ("$rev", rev), ("$edited", after.Edited?.ToUnixTimeMilliseconds()),
                 ("$recalled", after.RecalledBy), ("$reactions", after.Reactions.Count == 0 ? null : StoredReactions.Encode(after.Reactions)));
-            return new ChangedMessage(message with { Text = text, State = after }, Changed: true);
+            return new ChangedMessage(message with { Text = text, State = after, ReplyTo = replyTo, Mentions = mentions, MentionsAll = all }, Changed: true);
         });
 
-    public Task<HistoryPage> ChangesAfterAsync(string conversation, long afterRev, int limit)
+    public Task<ChangesPage> ChangesAfterAsync(string conversation, long afterRev, int limit)
     {
         using var connection = OpenReader();
         Commands commands = (sql, parameters) => Query(connection, sql, parameters);
         var command = commands(
-            "SELECT seq FROM message_extras WHERE conv = $conv AND rev > $after ORDER BY rev LIMIT $limit",
+            "SELECT seq, rev FROM message_extras WHERE conv = $conv AND rev > $after ORDER BY rev LIMIT $limit",
             ("$conv", conversation), ("$after", afterRev), ("$limit", Math.Max(limit, 0) + 1));
-        var seqs = new List<long>();
+        var changed = new List<(long Seq, long Rev)>();
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
-                seqs.Add(reader.GetInt64(0));
+                changed.Add((reader.GetInt64(0), reader.GetInt64(1)));
         }
-        var more = seqs.Count > limit;
-        var messages = seqs.Take(limit).Select(seq => FindMessage(commands, conversation, seq)).OfType<StoredMessage>().ToList();
-        return Task.FromResult(new HistoryPage(messages, more));
+        var page = changed.Take(limit).ToList();
+        var messages = page.Select(c => FindMessage(commands, conversation, c.Seq)).OfType<StoredMessage>().ToList();
+        return Task.FromResult(new ChangesPage(messages, changed.Count > limit, page.Count > 0 ? page[^1].Rev : afterRev));
     }
 
     /// <summary>

@@ -159,18 +159,25 @@ public sealed partial class SqliteChatStore
         return Task.FromResult<IReadOnlyList<ConversationState>>(states);
     }
 
-    /// <summary>Unread messages that call the user by name, or by <c>@all</c> from someone else: only <c>message_extras</c> rows, on its key.</summary>
+    /// <summary>
+    /// Unread messages from others that call the user by name or by <c>@all</c>, among the first
+    /// <see cref="MentionedWithin"/> past the read position: <c>message_extras</c> rows only, on its
+    /// key, and a sign-in costs the same however far behind the user is.
+    /// </summary>
     private static long Mentioned(SqliteConnection connection, string userKey, string conversation, long read)
     {
         using var command = Query(connection,
             """
             SELECT count(*) FROM message_extras
-            WHERE conv = $conv AND seq > $read AND mentions IS NOT NULL
-              AND (instr(' ' || lower(mentions) || ' ', ' ' || $user || ' ') > 0 OR (substr(mentions, 1, 1) = '*' AND sender <> $user))
+            WHERE conv = $conv AND seq > $read AND seq <= $read + $window AND mentions IS NOT NULL AND sender <> $user
+              AND (instr(' ' || lower(mentions) || ' ', ' ' || $user || ' ') > 0 OR substr(mentions, 1, 1) = '*')
             """,
-            ("$conv", conversation), ("$read", read), ("$user", userKey));
+            ("$conv", conversation), ("$read", read), ("$user", userKey), ("$window", MentionedWithin));
         return Convert.ToInt64(command.ExecuteScalar());
     }
+
+    /// <summary>How far past the read position mentions are counted: the same window as the Redis store's unread.</summary>
+    private const int MentionedWithin = IChatStore.UnreadExactWithin;
 
     /// <summary>When the conversation's latest message was stored: the last one of its newest row.</summary>
     private static DateTimeOffset? LastTime(SqliteConnection connection, string conversation)

@@ -268,7 +268,7 @@ public sealed partial class ChatHub
         _messaging.ReactAsync(session, roomName, withName, seq, emoji, on);
 
     /// <inheritdoc cref="Messaging.ChangesAsync"/>
-    public Task<Result<HistoryPage>> ChangesAsync(Session session, string? roomName, string? withName, long afterRev, int? limit) =>
+    public Task<Result<ChangesPage>> ChangesAsync(Session session, string? roomName, string? withName, long afterRev, int? limit) =>
         _messaging.ChangesAsync(session, roomName, withName, afterRev, limit);
 
     /// <inheritdoc cref="Messaging.SignalAsync"/>

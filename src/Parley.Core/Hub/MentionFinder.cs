@@ -26,7 +26,9 @@ internal static class MentionFinder
         var all = false;
         for (; at >= 0 && at < text.Length; at = text.IndexOf('@', at + 1))
         {
-            if (at > 0 && (char.IsLetterOrDigit(text[at - 1]) || text[at - 1] is '_' or '-'))
+            // After a name character it is an address (bob@example.org); after anything else,
+            // CJK text included ("谢谢@bob"), a mention.
+            if (at > 0 && (char.IsAsciiLetterOrDigit(text[at - 1]) || text[at - 1] is '_' or '-' or '.'))
                 continue;
             var end = at + 1;
             while (end < text.Length && end - at - 1 < Names.MaxLength && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '_' or '-'))

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Parley.Core.Cluster;
@@ -14,6 +15,12 @@ namespace Parley.Core.Hub;
 /// </summary>
 internal sealed partial class Messaging
 {
+    // The last change number told of each message changed lately on this node: another node's
+    // change is read from the store as it is by then, so two of them can read the same state,
+    // and that state is told once. Forgotten wholesale past a bound; a client keeps the higher rev anyway.
+    private readonly ConcurrentDictionary<(string Conversation, long Seq), long> _toldRevs = new();
+    private const int ToldRevsBound = 10_000;
+
     /// <summary>The author replaces a message's text, within <see cref="Policy.ChatLimits.EditWindow"/> of sending it.</summary>
     public async Task<Result<StoredMessage>> EditAsync(Session session, string? roomName, string? withName, long seq, string text)
     {
@@ -23,12 +30,14 @@ internal sealed partial class Messaging
         if (!target.Ok)
             return target.Error!;
         var (message, room) = target.Value;
-        if (!IsAuthor(session, message))
+        if (!await IsAuthorAsync(session, message).ConfigureAwait(false))
             return Error(ErrorCodes.NotAuthor, "only its author edits a message");
         var now = Timestamps.Now(_time);
         if (now - message.Timestamp > _limits.EditWindow)
             return Error(ErrorCodes.TooLate, $"a message can be edited for {Minutes(_limits.EditWindow)} after it was sent");
-        return await ChangeAsync(session, room, message, new EditChange(text, now), MessageChangeKind.Edit).ConfigureAwait(false);
+        // The new text calls whom it calls; the old one's mentions go with it.
+        var (mentions, all) = room is not null ? MentionsIn(text, room, session) : MentionsIn(text, message.From, message.To!);
+        return await ChangeAsync(session, room, message, new EditChange(text, now, mentions, all), MessageChangeKind.Edit).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -37,14 +46,15 @@ internal sealed partial class Messaging
     /// </summary>
     public async Task<Result<StoredMessage>> RecallAsync(Session session, string? roomName, string? withName, long seq)
     {
-        var target = await ChangeTargetAsync(session, roomName, withName, seq).ConfigureAwait(false);
+        // Taking one's own message back needs no leave of the other user of a DM, who may block this one.
+        var target = await ChangeTargetAsync(session, roomName, withName, seq, blockedRefuses: false).ConfigureAwait(false);
         if (!target.Ok)
             return target.Error!;
         var (message, room) = target.Value;
-        var admin = room is not null && _rooms.ActsAsAdmin(room, session);
-        if (!admin)
+        var moderator = room is not null && _rooms.OutranksAuthor(room, session, message.From);
+        if (!moderator)
         {
-            if (!IsAuthor(session, message))
+            if (!await IsAuthorAsync(session, message).ConfigureAwait(false))
                 return Error(ErrorCodes.NotAuthor, room is null ? "only its author recalls a message" : "only its author or a room admin recalls a message");
             if (Timestamps.Now(_time) - message.Timestamp > _limits.RecallWindow)
                 return Error(ErrorCodes.TooLate, $"a message can be recalled for {Minutes(_limits.RecallWindow)} after it was sent");
@@ -70,7 +80,7 @@ internal sealed partial class Messaging
     }
 
     /// <summary>The changes made in a conversation after change number <paramref name="afterRev"/>: each changed message as it is now, in the order of its last change.</summary>
-    public async Task<Result<HistoryPage>> ChangesAsync(Session session, string? roomName, string? withName, long afterRev, int? limit)
+    public async Task<Result<ChangesPage>> ChangesAsync(Session session, string? roomName, string? withName, long afterRev, int? limit)
     {
         var conversation = await ConversationOfAsync(session, roomName, withName).ConfigureAwait(false);
         if (!conversation.Ok)
@@ -93,7 +103,7 @@ internal sealed partial class Messaging
             _cluster.Report(changed, ex);
             return;
         }
-        if (message is null)
+        if (message?.State is null)
             return;
         var room = changed.Room is null ? null : _rooms.FindRoom(changed.Room);
         if (changed.Room is not null && room is null)
@@ -102,8 +112,12 @@ internal sealed partial class Messaging
     }
 
     /// <summary>The stored message a change names, and its room (null for a DM), if the session may change things there.</summary>
-    private async Task<Result<(StoredMessage Message, RoomState? Room)>> ChangeTargetAsync(Session session, string? roomName, string? withName, long seq)
+    private async Task<Result<(StoredMessage Message, RoomState? Room)>> ChangeTargetAsync(Session session, string? roomName, string? withName, long seq,
+        bool blockedRefuses = true)
     {
+        // What a guest says is not kept as its own: nothing of a guest is stored to hold it to.
+        if (session.IsGuest)
+            return GuestNotAllowed("edit, recall or react to messages");
         var conversation = await ConversationOfAsync(session, roomName, withName).ConfigureAwait(false);
         if (!conversation.Ok)
             return conversation.Error!;
@@ -115,11 +129,12 @@ internal sealed partial class Messaging
             if (RoomDirectory.SendRefusal(room, session, _time) is { } refused)
                 return refused;
         }
-        else if (!session.IsGuest && await _store.BlocksAsync(Names.Key(withName!), session.UserKey!).ConfigureAwait(false))
+        else if (blockedRefuses && await _store.BlocksAsync(Names.Key(withName!), session.UserKey!).ConfigureAwait(false))
         {
             return People.Blocked(withName!);
         }
-        if (await _store.FindMessageAsync(conversation.Value!, seq).ConfigureAwait(false) is not { IsSystem: false, State: null or { Recalled: false } } message)
+        // A system line is the server's; a message recalled or removed by the operator has no text left to change.
+        if (await _store.FindMessageAsync(conversation.Value!, seq).ConfigureAwait(false) is not { IsSystem: false, Text.Length: > 0 } message)
             return Error(ErrorCodes.NoSuchMessage, $"there is no message {seq} to change there");
         return (message, room);
     }
@@ -131,10 +146,10 @@ internal sealed partial class Messaging
             return Error(ErrorCodes.NoSuchMessage, $"there is no message {message.Seq} to change there");
         if (!changed.Changed)
         {
-            // Recalled meanwhile; or a reaction already so.
-            return unchangedIsFine && changed.Message.State?.Recalled != true
+            // Recalled or removed meanwhile; or a reaction already so.
+            return unchangedIsFine && changed.Message.Text.Length > 0
                 ? changed.Message
-                : Error(ErrorCodes.NoSuchMessage, $"message {message.Seq} was recalled");
+                : Error(ErrorCodes.NoSuchMessage, $"message {message.Seq} was recalled or removed");
         }
         var (emoji, on) = change is ReactChange react ? (react.Emoji, react.On) : (null, false);
         DeliverChange(room, new MessageChangedEvent(changed.Message, kind, session.User!, emoji, on), origin: session);
@@ -145,6 +160,8 @@ internal sealed partial class Messaging
     /// <summary>A change to those its message was told to: the room's sessions, or both users' of a DM; not the session that made it (its reply says).</summary>
     private void DeliverChange(RoomState? room, MessageChangedEvent change, Session? origin)
     {
+        if (!FirstToTell(change.Message))
+            return;
         if (room is not null)
         {
             Fanout.Deliver(change, room.Sessions, except: origin);
@@ -157,7 +174,37 @@ internal sealed partial class Messaging
             Fanout.Deliver(broadcast, _presence.SessionsOf(Names.Key(message.To!)), except: origin);
     }
 
-    private static bool IsAuthor(Session session, StoredMessage message) => Names.Key(message.From) == session.UserKey;
+    /// <summary>Whether this state of the message is newer than any told of it here (and records it).</summary>
+    private bool FirstToTell(StoredMessage message)
+    {
+        var key = (message.Conversation, message.Seq);
+        var rev = message.State!.Rev;
+        if (_toldRevs.Count > ToldRevsBound)
+            _toldRevs.Clear();
+        while (true)
+        {
+            if (!_toldRevs.TryGetValue(key, out var told))
+            {
+                if (_toldRevs.TryAdd(key, rev))
+                    return true;
+                continue;
+            }
+            if (told >= rev)
+                return false;
+            if (_toldRevs.TryUpdate(key, rev, told))
+                return true;
+        }
+    }
+
+    /// <summary>
+    /// Whether the session's user sent the message: its name, and an account that existed then.
+    /// A name is free again once its IRC guest leaves, so an account registered later under it
+    /// finds the guest's messages under its name, and must not own them.
+    /// </summary>
+    private async Task<bool> IsAuthorAsync(Session session, StoredMessage message) =>
+        Names.Key(message.From) == session.UserKey
+        && await _store.FindUserAsync(session.UserKey!).ConfigureAwait(false) is { } account
+        && account.Created <= message.Timestamp;
 
     private static bool HasReacted(StoredMessage message, string user, string emoji) =>
         message.State?.Reactions.Any(r => r.Emoji == emoji && r.Users.Contains(user, StringComparer.OrdinalIgnoreCase)) ?? false;

@@ -71,10 +71,10 @@ internal sealed partial class Messaging
             return NoSuchRoom(roomName);
         if (RoomDirectory.SendRefusal(room, session, _time) is { } refused)
             return refused;
-        if (CheckReply(replyTo, room.Sequencer) is { } noReply)
+        // A transient room numbers its messages itself (LiveSeq), a stored one by its sequencer.
+        if (CheckReply(replyTo, room.Transient ? room.LiveSeq : room.Sequencer.LastDelivered) is { } noReply)
             return noReply;
-        var (mentions, all) = MentionFinder.Find(text, key => room.Members.TryGetValue(key, out var name) ? name : null,
-            allowAll: text.Contains("@all", StringComparison.OrdinalIgnoreCase) && _rooms.ActsAsAdmin(room, session));
+        var (mentions, all) = MentionsIn(text, room, session);
 
         Interlocked.Increment(ref _messagesSeen);
         var now = Timestamps.Now(_time);
@@ -152,10 +152,9 @@ internal sealed partial class Messaging
         var conversation = ConversationKey.ForDirect(me, to);
         var sequencer = DirectSequencer(conversation);
         await sequencer.EnsureBaselineAsync().ConfigureAwait(false);
-        if (CheckReply(replyTo, sequencer) is { } noReply)
+        if (CheckReply(replyTo, sequencer.LastDelivered) is { } noReply)
             return noReply;
-        var (mentions, _) = MentionFinder.Find(text,
-            key => key == Names.Key(to) ? to : key == session.UserKey ? me : null, allowAll: false);
+        var (mentions, _) = MentionsIn(text, me, to);
         Interlocked.Increment(ref _messagesSeen);
         var now = Timestamps.Now(_time);
         var message = new NewMessage(NewId(now), conversation, now, me, Room: null, to, text) { Live = live, ReplyTo = replyTo, Mentions = mentions };
@@ -469,9 +468,18 @@ internal sealed partial class Messaging
     private ConversationSequencer DirectSequencer(string conversation) =>
         _directSequencers.GetOrAdd(conversation, c => _sequencers.For(c, DeliverDirect));
 
+    /// <summary>Who a room message calls: its members by name, everyone by <c>@all</c> when the sender is the room's admin.</summary>
+    private (IReadOnlyList<string>? Users, bool All) MentionsIn(string text, RoomState room, Session session) =>
+        MentionFinder.Find(text, key => room.Members.TryGetValue(key, out var name) ? name : null,
+            allowAll: text.Contains("@all", StringComparison.OrdinalIgnoreCase) && _rooms.ActsAsAdmin(room, session));
+
+    /// <summary>Who a direct message calls: one of its two users.</summary>
+    private static (IReadOnlyList<string>? Users, bool All) MentionsIn(string text, string from, string to) =>
+        MentionFinder.Find(text, key => key == Names.Key(to) ? to : key == Names.Key(from) ? from : null, allowAll: false);
+
     /// <summary>A reply names a message of the conversation already delivered (so stored): a later or unknown one is refused.</summary>
-    private static ChatError? CheckReply(long? replyTo, ConversationSequencer sequencer) =>
-        replyTo is { } seq && (seq < 1 || seq > sequencer.LastDelivered)
+    private static ChatError? CheckReply(long? replyTo, long lastSeq) =>
+        replyTo is { } seq && (seq < 1 || seq > lastSeq)
             ? Error(ErrorCodes.NoSuchMessage, $"there is no message {seq} to reply to")
             : null;
 

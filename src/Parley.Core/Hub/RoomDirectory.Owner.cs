@@ -32,6 +32,20 @@ internal sealed partial class RoomDirectory
             return PowerOf(room, session) >= RoomRole.Admin;
     }
 
+    /// <summary>
+    /// Whether the session may take back someone else's message in the room: a room admin may
+    /// recall its own and the messages of those it outranks (as it may kick them), a server admin anyone's.
+    /// </summary>
+    public bool OutranksAuthor(RoomState room, Session session, string author)
+    {
+        lock (Topology)
+        {
+            var power = PowerOf(room, session);
+            return power >= RoomRole.Admin
+                && (HasServerPowers(session) || Names.Key(author) == session.UserKey || power > room.RoleOf(Names.Key(author)));
+        }
+    }
+
     /// <summary>Whether the session may run the room at all: a member, or a server admin from outside it. Call under the topology lock.</summary>
     private bool MayActIn(RoomState room, Session session) =>
         room.Members.ContainsKey(session.UserKey!) || HasServerPowers(session);

@@ -20,10 +20,10 @@ public sealed record Reaction(string Emoji, IReadOnlyList<string> Users);
 /// <summary>A change to a stored message, as the store applies it (the hub has checked who may make it).</summary>
 public abstract record MessageChange;
 
-/// <summary>The text becomes <paramref name="Text"/>: the old one is gone from the store.</summary>
-public sealed record EditChange(string Text, DateTimeOffset At) : MessageChange;
+/// <summary>The text becomes <paramref name="Text"/>: the old one is gone from the store, and the mentions are the new text's.</summary>
+public sealed record EditChange(string Text, DateTimeOffset At, IReadOnlyList<string>? Mentions = null, bool MentionsAll = false) : MessageChange;
 
-/// <summary>The text is gone from the store for good; the message stays, a tombstone, where it was.</summary>
+/// <summary>The text is gone from the store for good, with what was drawn from it (mentions, the reply); the message stays, a tombstone, where it was.</summary>
 public sealed record RecallChange(string By) : MessageChange;
 
 /// <summary>
@@ -32,5 +32,5 @@ public sealed record RecallChange(string By) : MessageChange;
 /// </summary>
 public sealed record ReactChange(string User, string Emoji, bool On, int MaxEmojis) : MessageChange;
 
-/// <summary>A stored message after a change, and whether it changed (false: the same reaction again, a recalled message, too many emojis).</summary>
+/// <summary>A stored message after a change, and whether it changed (false: the same reaction again, a recalled or removed message, too many emojis).</summary>
 public sealed record ChangedMessage(StoredMessage Message, bool Changed);

@@ -18,5 +18,5 @@ public partial interface IChatStore
     Task<ChangedMessage?> ChangeMessageAsync(string conversation, long seq, MessageChange change);
 
     /// <summary>The messages changed after change number <paramref name="afterRev"/>, as they are now, in the order of their last change.</summary>
-    Task<HistoryPage> ChangesAfterAsync(string conversation, long afterRev, int limit);
+    Task<ChangesPage> ChangesAfterAsync(string conversation, long afterRev, int limit);
 }

@@ -65,7 +65,9 @@ public sealed class IrcEventEncoder : IEventEncoder
     private static byte[] Changed(MessageChangedEvent e)
     {
         var message = e.Message;
-        var target = message.Room is not null ? IrcServerInfo.Channel(message.Room) : message.To!;
+        // In a query, the one addressed is the other user of the two, as in a PRIVMSG.
+        var target = message.Room is not null ? IrcServerInfo.Channel(message.Room)
+            : string.Equals(e.By, message.From, StringComparison.OrdinalIgnoreCase) ? message.To! : message.From;
         var source = IrcServerInfo.Source(e.By);
         if (e.Kind == MessageChangeKind.React)
         {
@@ -75,7 +77,12 @@ public sealed class IrcEventEncoder : IEventEncoder
         var text = e.Kind == MessageChangeKind.Edit
             ? $"* {e.By} edited: {message.Text.ReplaceLineEndings(" ")}"
             : $"* {e.By} recalled a message";
-        return new IrcMessage(source, "NOTICE", target, text) { Trailing = true }.ToBytes();
+        // Cut as a message's lines are, so a long edit never makes a line past IRC's length.
+        var budget = IrcCodec.MaxLineBytes - 2 - Encoding.UTF8.GetByteCount($"NOTICE {target} ");
+        var output = new StringBuilder();
+        foreach (var chunk in Chunks(text, budget))
+            output.Append(new IrcMessage(source, "NOTICE", target, chunk) { Trailing = true }).Append("\r\n");
+        return Encoding.UTF8.GetBytes(output.ToString());
     }
 
     /// <summary>

@@ -36,6 +36,7 @@ internal static class NativeMessageChanges
         {
             WriteMessages(w, page.Value!.Messages);
             w.WriteBoolean("more", page.Value.More);
+            w.WriteNumber("next", page.Value.Next);
         });
     }
 

@@ -140,6 +140,12 @@ public sealed class MessageChangesTests : IAsyncLifetime
         Assert.Equal(["alice", "carol"], received.GetProperty("mentions").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal(question, (await OnlyMessageInHistoryAsync(alice, Seq(reply))).GetProperty("replyTo").GetInt64());
 
+        // CJK text right before the @ still calls; an edit calls whom the new text calls.
+        var thanks = Message(await alice.OkAsync("send", new { room = "Dev", text = "谢谢@bob 看一下" }));
+        Assert.Equal(["bob"], thanks.GetProperty("mentions").EnumerateArray().Select(m => m.GetString()));
+        var fixedUp = Message(await alice.OkAsync("edit", new { room = "Dev", seq = thanks.GetProperty("seq").GetInt64(), text = "谢谢@carol" }));
+        Assert.Equal(["carol"], fixedUp.GetProperty("mentions").EnumerateArray().Select(m => m.GetString()));
+
         // @all is the owner's and admins'.
         Assert.True(Message(await alice.OkAsync("send", new { room = "Dev", text = "@all standup" })).GetProperty("mentionsAll").GetBoolean());
         Assert.Equal("no_such_message", await bob.ErrorAsync("send", new { room = "Dev", text = "hm", replyTo = 99 }));
@@ -154,11 +160,11 @@ public sealed class MessageChangesTests : IAsyncLifetime
         Assert.Equal("bob", (await alice.NextAsync("react")).GetProperty("by").GetString());
         Assert.Equal("not_author", await bob.ErrorAsync("recall", new { with = "alice", seq = dm }));
 
-        // Signing in again, carol has two unread messages in Dev that call her (by name, and @all).
+        // Signing in again, carol has three unread messages in Dev that call her (by name twice, and @all).
         await using var again = await _server.ConnectAsync();
         var login = await again.OkAsync("login", new { user = "carol", password = "password1" });
         var dev = login.GetProperty("rooms").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "Dev");
-        Assert.Equal(2, dev.GetProperty("mentioned").GetInt64());
+        Assert.Equal(3, dev.GetProperty("mentioned").GetInt64());
     }
 
     [Fact]

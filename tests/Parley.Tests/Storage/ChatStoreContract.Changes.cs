@@ -145,4 +145,46 @@ public abstract partial class ChatStoreContract
         var alice = (await _store.ConversationsAsync("alice")).Single(c => c.Conversation == ConversationKey.ForRoom("lobby"));
         Assert.Equal(0, alice.Mentioned);
     }
+
+    [Fact]
+    public async Task A_removed_message_takes_no_change_and_a_recall_drops_what_came_from_the_text()
+    {
+        var lobby = ConversationKey.ForRoom("lobby");
+        await _store.AppendAsync(RoomMessage("alice", "bad"));
+        await _store.AppendAsync(RoomMessage("bob", "@alice re") with { ReplyTo = 1, Mentions = ["alice"] });
+        Assert.True(await _store.RemoveMessageAsync(lobby, 1));
+        Assert.False((await _store.ChangeMessageAsync(lobby, 1, new EditChange("back again", T0)))!.Changed);
+        Assert.False((await _store.ChangeMessageAsync(lobby, 1, new ReactChange("bob", "👍", On: true, MaxEmojis: 20)))!.Changed);
+
+        var edited = (await _store.ChangeMessageAsync(lobby, 2, new EditChange("@carol re", T0, ["carol"])))!.Message;
+        Assert.Equal(["carol"], edited.Mentions!);
+        Assert.Equal(1L, edited.ReplyTo);
+        await _store.ChangeMessageAsync(lobby, 2, new RecallChange("bob"));
+        await ReopenAsync();
+        var recalled = (await _store.FindMessageAsync(lobby, 2))!;
+        Assert.Equal(("", (long?)null, (IReadOnlyList<string>?)null), (recalled.Text, recalled.ReplyTo, recalled.Mentions));
+        var removed = (await _store.FindMessageAsync(lobby, 1))!;
+        Assert.Equal(("", null), (removed.Text, removed.State));
+    }
+
+    [Fact]
+    public async Task Changed_messages_still_count_for_unread_mentions_and_the_latest_time()
+    {
+        await AddUser("alice");
+        await AddUser("bob");
+        await _store.AddMemberAsync("lobby", "alice");
+        await _store.AddMemberAsync("lobby", "bob");
+        var lobby = ConversationKey.ForRoom("lobby");
+        await _store.AppendAsync(RoomMessage("alice", "mine"));
+        await _store.AppendAsync(RoomMessage("bob", "@alice look") with { Mentions = ["alice"] });
+        await _store.AppendAsync(RoomMessage("alice", "mine too") with { Timestamp = T0.AddMinutes(5) });
+        var before = (await _store.ConversationsAsync("alice")).Single(c => c.Conversation == lobby);
+
+        // Reactions to all three (with Redis, each moves its entry out of the stream).
+        foreach (var seq in new long[] { 1, 2, 3 })
+            await _store.ChangeMessageAsync(lobby, seq, new ReactChange("bob", "👍", On: true, MaxEmojis: 20));
+        var after = (await _store.ConversationsAsync("alice")).Single(c => c.Conversation == lobby);
+        Assert.Equal((1L, 1L, T0.AddMinutes(5)), (after.Unread, after.Mentioned, after.LastTs!.Value));
+        Assert.Equal(before, after);
+    }
 }
