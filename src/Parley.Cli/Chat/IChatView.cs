@@ -8,4 +8,9 @@ public interface IChatView
 
     /// <summary>Shows where typed text will go, e.g. "#lobby".</summary>
     void SetPrompt(string prompt);
+
+    /// <summary>Rings the terminal's bell (a message calls the user); nothing where there is no terminal.</summary>
+    void Bell()
+    {
+    }
 }
