@@ -265,8 +265,9 @@ public sealed partial class ParleyClient
                     before[conversation.Target.Key] = (conversation.Target, seq);
             }
         }
-        await CatchUpMessagesAsync(connection, session).ConfigureAwait(false);
+        // Changes first: the missed messages, emitted last, are what a reader waits for before typing on.
         await CatchUpChangesAsync(connection, before).ConfigureAwait(false);
+        await CatchUpMessagesAsync(connection, session).ConfigureAwait(false);
     }
 
     private async Task CatchUpMessagesAsync(IFrameConnection connection, SessionInfo session)

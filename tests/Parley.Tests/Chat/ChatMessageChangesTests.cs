@@ -31,7 +31,19 @@ public sealed class ChatMessageChangesTests : IAsyncLifetime
     {
         await using var bob = await _server.RegisterAsync("bob");
         var alice = Start("alice");
-        await alice.Output.WaitForLineAsync("#lobby");
+        try
+        {
+            await Run(bob, alice);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; alice's output:\n{alice.Output.Text}", ex);
+        }
+    }
+
+    private static async Task Run(LineClient bob, Running alice)
+    {
+        await bob.NextAsync("presence", p => p.GetProperty("user").GetString() == "alice");
         // A message that calls alice is marked (highlighted on a terminal, with the bell).
         var asked = (await bob.OkAsync("send", new { room = "lobby", text = "lunch, @alice?" })).GetProperty("message").GetProperty("seq").GetInt64();
         await alice.Output.WaitForLineAsync($"[{asked}] #lobby bob: lunch, @alice? (mentions you)");
