@@ -9,6 +9,8 @@ import { mountConversationList, renderConversationList } from './views/conversat
 import { mountChatHeader, renderChatHeader } from './views/chatHeader.js';
 import { mountMessageList, renderMessageList } from './views/messageList.js';
 import { mountComposer, renderComposer } from './views/composer.js';
+import { mountComposerExtras, renderComposerExtras } from './views/composerExtras.js';
+import { mountMessageExtras } from './views/messageExtras.js';
 import { mountMemberPanel, renderMemberPanel } from './views/memberPanel.js';
 import { mountRoomDialog } from './views/roomDialog.js';
 import { mountRoomSettings } from './views/roomSettings.js';
@@ -33,6 +35,7 @@ function render() {
   renderChatHeader(store, ui);
   renderMemberPanel(store, ui);
   renderComposer(store);
+  renderComposerExtras();
   renderMessageList(store);
   updateWatch();
 }
@@ -43,6 +46,8 @@ mountConversationList(store);
 mountChatHeader(store, ui);
 mountMessageList(store);
 mountComposer();
+mountComposerExtras();
+mountMessageExtras();
 mountMemberPanel(store, ui);
 mountRoomDialog();
 mountRoomSettings(store);
