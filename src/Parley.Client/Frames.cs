@@ -32,6 +32,7 @@ internal static class Frames
             writer.WriteString(userField, target.User);
     }
 
+    /// <summary>A message as the server writes it; a recalled one has no <c>text</c> (read as empty).</summary>
     public static ChatMessage Message(JsonElement e) => new(
         e.GetProperty("id").GetString()!,
         e.GetProperty("seq").GetInt64(),
@@ -39,7 +40,25 @@ internal static class Frames
         e.GetProperty("from").GetString()!,
         OptionalString(e, "room"),
         OptionalString(e, "to"),
-        e.GetProperty("text").GetString()!) { IsSystem = Flag(e, "system"), Removed = Flag(e, "removed") };
+        OptionalString(e, "text") ?? "")
+    {
+        IsSystem = Flag(e, "system"),
+        Removed = Flag(e, "removed"),
+        ReplyTo = e.TryGetProperty("replyTo", out var replyTo) && replyTo.ValueKind == JsonValueKind.Number ? replyTo.GetInt64() : null,
+        Mentions = Names(e, "mentions"),
+        MentionsAll = Flag(e, "mentionsAll"),
+        Rev = Long(e, "rev"),
+        Edited = OptionalString(e, "edited") is { } edited ? Time(edited) : null,
+        Recalled = Flag(e, "recalled"),
+        RecalledBy = OptionalString(e, "recalledBy"),
+        Reactions = e.TryGetProperty("reactions", out var reactions) && reactions.ValueKind == JsonValueKind.Array
+            ? [.. reactions.EnumerateArray().Select(r => new Reaction(r.GetProperty("emoji").GetString()!, Names(r, "users")))]
+            : [],
+    };
+
+    /// <summary>An optional array of names; empty when absent.</summary>
+    public static IReadOnlyList<string> Names(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array ? [.. array.EnumerateArray().Select(n => n.GetString()!)] : [];
 
     /// <summary>A time as the server writes them (UTC, <c>2026-11-25T13:37:11.302Z</c>).</summary>
     public static DateTimeOffset Time(string text) =>
@@ -105,6 +124,6 @@ internal static class Frames
     private static DateTimeOffset? OptionalTime(JsonElement e, string name) =>
         OptionalString(e, name) is { } text ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : null;
 
-    private static long Long(JsonElement e, string name) =>
+    public static long Long(JsonElement e, string name) =>
         e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
 }

@@ -40,6 +40,8 @@ public sealed partial class ParleyClient
             _token = null;
             _watched = [];
             _lastSeen.Clear();
+            _lastRev.Clear();
+            _messageRevs.Clear();
         }
     }
 
@@ -62,6 +64,9 @@ public sealed partial class ParleyClient
         {
             case "message":
                 OnMessage(Frames.Message(e));
+                break;
+            case "edit" or "recall" or "react":
+                OnChange(type, e);
                 break;
             case "join":
                 Emit(new MemberJoined(e.GetProperty("room").GetString()!, e.GetProperty("user").GetString()!, Frames.OptionalString(e, "by")));
@@ -137,6 +142,12 @@ public sealed partial class ParleyClient
         if (message.Seq <= _lastSeen.GetValueOrDefault(key))
             return;
         _lastSeen[key] = message.Seq;
+        if (message.Rev > 0)
+        {
+            _messageRevs[(key, message.Seq)] = message.Rev;
+            if (message.Rev > _lastRev.GetValueOrDefault(key))
+                _lastRev[key] = message.Rev;
+        }
         Emit(new MessageReceived(message, replayed));
     }
 
@@ -249,6 +260,23 @@ public sealed partial class ParleyClient
 
     /// <summary>Fetches, per conversation, every message after the last one seen, and emits them oldest first.</summary>
     private async Task CatchUpAsync(IFrameConnection connection, SessionInfo session)
+    {
+        // Where each conversation stood at the drop: changes to those messages are asked for after the new ones.
+        var before = new Dictionary<string, (Target, long)>(StringComparer.Ordinal);
+        lock (_state)
+        {
+            foreach (var conversation in session.Rooms.Concat(session.Directs))
+            {
+                if (_lastSeen.TryGetValue(conversation.Target.Key, out var seq) && seq > 0)
+                    before[conversation.Target.Key] = (conversation.Target, seq);
+            }
+        }
+        // Changes first: the missed messages, emitted last, are what a reader waits for before typing on.
+        await CatchUpChangesAsync(connection, before).ConfigureAwait(false);
+        await CatchUpMessagesAsync(connection, session).ConfigureAwait(false);
+    }
+
+    private async Task CatchUpMessagesAsync(IFrameConnection connection, SessionInfo session)
     {
         foreach (var conversation in session.Rooms.Concat(session.Directs))
         {

@@ -89,17 +89,31 @@ public sealed partial class ParleyClient
     /// Sends a message. A text longer than the server's <see cref="ServerLimits.MaxTextChars"/>
     /// is refused here, before it is sent (<c>text_too_long</c>, with the lengths in its message).
     /// </summary>
-    public async Task<SentMessage> SendAsync(Target target, string text, CancellationToken cancellationToken = default)
+    public Task<SentMessage> SendAsync(Target target, string text, CancellationToken cancellationToken = default) =>
+        SendAsync(target, text, replyTo: null, cancellationToken);
+
+    /// <summary>
+    /// Sends a message answering the message <paramref name="replyTo"/> (a seq of the same
+    /// conversation; null: none). A text longer than the server's <see cref="ServerLimits.MaxTextChars"/>
+    /// is refused here, before it is sent.
+    /// </summary>
+    public async Task<SentMessage> SendAsync(Target target, string text, long? replyTo, CancellationToken cancellationToken = default)
     {
         CheckLength(text, Limits.MaxTextChars, ParleyException.TextTooLongCode, "messages");
         var reply = await RequestAsync("send", w =>
         {
             Frames.WriteTarget(w, target, "to");
             w.WriteString("text", text);
+            if (replyTo is { } seq)
+                w.WriteNumber("replyTo", seq);
         }, cancellationToken).ConfigureAwait(false);
         var message = reply.GetProperty("message");
         var sent = new SentMessage(message.GetProperty("id").GetString()!, message.GetProperty("seq").GetInt64(),
-            DateTimeOffset.Parse(message.GetProperty("ts").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+            DateTimeOffset.Parse(message.GetProperty("ts").GetString()!, System.Globalization.CultureInfo.InvariantCulture))
+        {
+            Mentions = Frames.Names(message, "mentions"),
+            MentionsAll = Frames.Flag(message, "mentionsAll"),
+        };
         Observe(target, sent.Seq);
         return sent;
     }
@@ -165,6 +179,8 @@ public sealed partial class ParleyClient
         var page = await HistoryOnAsync(_connection ?? throw ParleyException.ConnectionLost(), target, before, limit, cancellationToken).ConfigureAwait(false);
         if (page.Messages.Count > 0)
             Observe(target, page.Messages.Max(m => m.Seq));
+        foreach (var message in page.Messages)
+            NewerState(message);
         return page;
     }
 

@@ -39,12 +39,16 @@ public sealed partial class ChatApp
     /// <summary>A message as printed: a blocked user's room message is one collapsed line (its DMs never arrive).</summary>
     private string Shown(ChatMessage message, bool replayed = false)
     {
-        bool hidden;
-        lock (_blocked)
-            hidden = message.Room is not null && _blocked.Contains(message.From);
-        return hidden
+        Keep(message);
+        return IsHidden(message)
             ? format.Info($"#{message.Room}: a message from {TerminalText.Neutralise(message.From)} (blocked) is hidden")
-            : format.Message(message, replayed);
+            : format.Message(message, replayed, QuotedBy(message));
+    }
+
+    private bool IsHidden(ChatMessage message)
+    {
+        lock (_blocked)
+            return message.Room is not null && _blocked.Contains(message.From);
     }
 
     private async Task<bool> Find(string args)

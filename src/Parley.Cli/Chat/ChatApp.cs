@@ -66,6 +66,9 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
                 case MessageReceived m:
                     TypistSpoke(m.Message);
                     view.Print(Shown(m.Message, m.Replayed));
+                    // A message that calls this user rings the terminal's bell (a missed one only shows highlighted).
+                    if (!m.Replayed && format.MentionsMe(m.Message) && !IsHidden(m.Message))
+                        view.Bell();
                     if (m.Message.Room is null)
                         _ = WatchPartnersAsync([m.Message.ConversationFor(Me).User!]);
                     if (m.Message.Room is null && string.Equals(m.Message.From, Me, StringComparison.OrdinalIgnoreCase))
@@ -73,7 +76,11 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
                     // Printed is read, whichever conversation it belongs to.
                     _ = MarkReadQuietlyAsync(m.Message.ConversationFor(Me), m.Message.Seq);
                     break;
+                case MessageEdited or MessageRecalled or ReactionChanged or MessageUpdated:
+                    ShowChange(clientEvent);
+                    break;
                 case MemberJoined j:
+                    MemberChanged(j.Room, j.User, joined: true);
                     var addedBy = j.AddedBy is null ? "joined" : "was added to";
                     view.Print(format.Info($"{TerminalText.Neutralise(j.User)} {addedBy} #{j.Room}{(j.AddedBy is null ? "" : " by " + TerminalText.Neutralise(j.AddedBy))}"));
                     break;
@@ -81,6 +88,7 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
                 case MemberLeft { RemovedBy: not null } l when !string.Equals(l.User, Me, StringComparison.OrdinalIgnoreCase):
                     break;
                 case MemberLeft l:
+                    MemberChanged(l.Room, l.User, joined: false);
                     var left = l.RemovedBy is null ? "left" : l.Banned ? "was banned from" : "was removed from";
                     var by = l.RemovedBy is null ? "" : $" by {TerminalText.Neutralise(l.RemovedBy)}";
                     var because = l.Reason is null ? "" : $" ({TerminalText.Neutralise(l.Reason)})";
@@ -136,14 +144,18 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
         return true;
     }
 
-    private async Task SendAsync(Target target, string text)
+    private async Task SendAsync(Target target, string text, long? replyTo = null)
     {
         await TryAsync(async () =>
         {
-            var sent = await client.SendAsync(target, text);
+            var sent = await client.SendAsync(target, text, replyTo);
             TypingEnded();
-            var message = new ChatMessage(sent.Id, sent.Seq, sent.Timestamp, Me, target.Room, target.User, text);
-            view.Print(format.Message(message));
+            var message = new ChatMessage(sent.Id, sent.Seq, sent.Timestamp, Me, target.Room, target.User, text)
+            {
+                ReplyTo = replyTo, Mentions = sent.Mentions, MentionsAll = sent.MentionsAll,
+            };
+            Keep(message);
+            view.Print(format.Message(message, quoted: QuotedBy(message)));
             if (target.User is { } partner)
             {
                 _ = WatchPartnersAsync([partner]);
@@ -160,6 +172,7 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
         _current = target;
         view.SetPrompt(target.ToString());
         RefreshTypingStatus();
+        _ = LoadMembersAsync(target);
         ShowPage(target, recent == 0 ? new HistoryPage([], false) : page);
         // How far the partner has read, so a later receipt prints only what is news.
         if (target.User is { } with && page.PeerRead is { } peerRead)

@@ -13,4 +13,9 @@ public interface IChatView
     void SetStatus(string? status)
     {
     }
+
+    /// <summary>Rings the terminal's bell (a message calls the user); nothing where there is no terminal.</summary>
+    void Bell()
+    {
+    }
 }

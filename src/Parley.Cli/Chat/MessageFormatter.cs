@@ -3,7 +3,11 @@ using Parley.Peer;
 
 namespace Parley.Cli.Chat;
 
-/// <summary>One line per message: local time, conversation, sender, text. Colours only when asked.</summary>
+/// <summary>
+/// One line per message: local time, the message's number in its conversation (<c>[12]</c>, what
+/// /reply, /edit, /recall and /react take), conversation, sender, text; then what happened to it
+/// since (edited, reactions). A message that calls this user is highlighted. Colours only when asked.
+/// </summary>
 public sealed class MessageFormatter(string me, bool colour)
 {
     private const string Reset = "\u001b[0m";
@@ -13,32 +17,79 @@ public sealed class MessageFormatter(string me, bool colour)
     private const string Magenta = "\u001b[35m";
     private const string Red = "\u001b[31m";
     private const string Yellow = "\u001b[33m";
+    private const string Highlight = "\u001b[1;30;43m"; // bold black on yellow: a message that calls this user
+    private const int QuoteChars = 40;
     private static readonly string[] NameColours = ["\u001b[32m", "\u001b[33m", "\u001b[34m", "\u001b[35m", "\u001b[36m", "\u001b[91m", "\u001b[92m", "\u001b[94m"];
 
-    public string Message(ChatMessage message, bool replayed = false)
+    /// <summary>Whether the message calls this user (by name or <c>@all</c>), and is not its own.</summary>
+    public bool MentionsMe(ChatMessage message) =>
+        !message.IsSystem && !message.Recalled && !IsMine(message) && message.Mentioned(me);
+
+    /// <param name="quoted">The message it replies to, when known (shown as its sender and first line).</param>
+    public string Message(ChatMessage message, bool replayed = false, ChatMessage? quoted = null)
     {
         var time = message.Timestamp.ToLocalTime().ToString("HH:mm");
+        var number = $"[{message.Seq}]";
         var where = message.ConversationFor(me).ToString();
         var from = TerminalText.Neutralise(message.From);
+        var mark = replayed ? "(missed) " : "";
+        if (message.Recalled)
+            return Info($"{time} {number} {where} {mark}{Recalled(message)}");
         // Each line is made safe on its own; continuation lines are indented under the first.
         var text = message.Removed ? "(message removed)" : string.Join("\n      ", message.Text.Split('\n').Select(TerminalText.Neutralise));
-        var mark = replayed ? "(missed) " : "";
         // A system line is the server's, about a change: shown as news, not as someone speaking.
         if (message.IsSystem)
-            return Info($"{time} {where} {mark}{text}");
+            return Info($"{time} {number} {where} {mark}{text}");
+        var reply = message.ReplyTo is { } replyTo ? Quote(replyTo, quoted) + " " : "";
+        var after = (message.Edited is null ? "" : " (edited)") + Reactions(message);
+        var mentioned = MentionsMe(message);
         if (!colour)
-            return $"{time} {where} {mark}{from}: {text}";
-        var own = string.Equals(message.From, me, StringComparison.OrdinalIgnoreCase);
+            return $"{time} {number} {where} {mark}{from}: {reply}{text}{after}{(mentioned ? " (mentions you)" : "")}";
+        var own = IsMine(message);
         var name = own ? Bold + from + Reset : NameColour(message.From) + from + Reset;
         var whereColour = message.Room is null ? Magenta : Cyan;
-        return $"{Dim}{time}{Reset} {whereColour}{where}{Reset} {Dim}{mark}{Reset}{name}: {text}";
+        var body = mentioned ? Highlight + text + Reset : text;
+        return $"{Dim}{time} {number}{Reset} {whereColour}{where}{Reset} {Dim}{mark}{Reset}{name}: {Dim}{reply}{Reset}{body}{Dim}{after}{Reset}";
     }
+
+    /// <summary>"alice recalled a message", "You recalled a message", or "bob recalled alice's message" (a room admin).</summary>
+    public string Recalled(ChatMessage message)
+    {
+        var by = message.RecalledBy ?? message.From;
+        var who = string.Equals(by, me, StringComparison.OrdinalIgnoreCase) ? "You" : TerminalText.Neutralise(by);
+        return string.Equals(by, message.From, StringComparison.OrdinalIgnoreCase)
+            ? $"{who} recalled a message"
+            : $"{who} recalled {TerminalText.Neutralise(message.From)}'s message";
+    }
+
+    /// <summary>"↪ [12] alice: first line…" (or just the number when the original is not at hand).</summary>
+    public string Quote(long seq, ChatMessage? quoted)
+    {
+        if (quoted is null)
+            return $"↪ [{seq}]";
+        if (quoted.Recalled)
+            return $"↪ [{seq}] (recalled)";
+        return $"↪ [{seq}] {TerminalText.Neutralise(quoted.From)}: {FirstLine(quoted.Text)}";
+    }
+
+    /// <summary>The first line of a text, cut to a quote's length.</summary>
+    public static string FirstLine(string text)
+    {
+        var line = text.Split('\n')[0];
+        return TerminalText.Neutralise(line.Length > QuoteChars ? line[..QuoteChars] + "…" : line);
+    }
+
+    /// <summary>" · 👍 2 🎉 1", or "" without reactions.</summary>
+    public static string Reactions(ChatMessage message) =>
+        message.Reactions.Count == 0 ? "" : " · " + string.Join(" ", message.Reactions.Select(r => $"{TerminalText.Neutralise(r.Emoji)} {r.Users.Count}"));
 
     public string Info(string text) => colour ? $"{Dim}-- {text}{Reset}" : $"-- {text}";
 
     public string Warning(string text) => colour ? $"{Yellow}-- {text}{Reset}" : $"-- {text}";
 
     public string Error(string text) => colour ? $"{Red}error: {text}{Reset}" : $"error: {text}";
+
+    private bool IsMine(ChatMessage message) => string.Equals(message.From, me, StringComparison.OrdinalIgnoreCase);
 
     private static string NameColour(string name)
     {

@@ -21,6 +21,23 @@ public sealed class TerminalChatView : IChatView
     private int _cursor;
     private int _historyIndex;
 
+    // Tab completion of an @name: the names offered, which one is shown, and where the word starts.
+    private IReadOnlyList<string>? _choices;
+    private int _choice;
+    private int _wordStart;
+
+    /// <summary>The names Tab completes after '@' (given what follows the '@'), in order; none when null.</summary>
+    public Func<string, IReadOnlyList<string>>? Complete { get; set; }
+
+    public void Bell()
+    {
+        lock (_gate)
+        {
+            Console.Out.Write("");
+            Console.Out.Flush();
+        }
+    }
+
     public void Print(string line)
     {
         lock (_gate)
@@ -100,8 +117,13 @@ public sealed class TerminalChatView : IChatView
             lock (_gate)
             {
                 var ctrl = key.Modifiers.HasFlag(ConsoleModifiers.Control);
+                if (key.Key != ConsoleKey.Tab)
+                    _choices = null;
                 switch (key.Key)
                 {
+                    case ConsoleKey.Tab:
+                        CompleteName();
+                        break;
                     case ConsoleKey.Enter:
                         finished = _buffer.ToString();
                         if (finished.Length > 0)
@@ -165,6 +187,33 @@ public sealed class TerminalChatView : IChatView
             if (typed is not null)
                 Typed?.Invoke(typed);
         }
+    }
+
+    /// <summary>
+    /// Tab after "@al" puts "@alice " in its place; Tab again offers the next name that fits, in
+    /// turn. Call under the lock.
+    /// </summary>
+    private void CompleteName()
+    {
+        if (_choices is null)
+        {
+            var start = _cursor;
+            while (start > 0 && !char.IsWhiteSpace(_buffer[start - 1]))
+                start--;
+            if (start == _cursor || _buffer[start] != '@' || Complete is null)
+                return;
+            var choices = Complete(_buffer.ToString(start + 1, _cursor - start - 1));
+            if (choices.Count == 0)
+                return;
+            (_choices, _choice, _wordStart) = (choices, 0, start);
+        }
+        else
+        {
+            _choice = (_choice + 1) % _choices.Count;
+        }
+        var completed = "@" + _choices[_choice] + " ";
+        _buffer.Remove(_wordStart, _cursor - _wordStart).Insert(_wordStart, completed);
+        _cursor = _wordStart + completed.Length;
     }
 
     private void Recall(int index)

@@ -73,6 +73,8 @@ public sealed class ChatCommand
             var terminal = interactive ? new TerminalChatView() : null;
             IChatView view = terminal is null ? new PlainChatView(output) : terminal;
             var app = new ChatApp(client, view, new MessageFormatter(session.User, colour), interactive);
+            if (terminal is not null)
+                terminal.Complete = app.CompleteName;
             if (interactive)
                 view.Print(new MessageFormatter(session.User, colour).Info($"signed in as {session.User}; /help lists commands"));
             await app.StartAsync(session, settings.Room);

@@ -6,6 +6,21 @@ public abstract record ClientEvent;
 /// <param name="Replayed">True when fetched from history after a reconnect rather than received live.</param>
 public sealed record MessageReceived(ChatMessage Message, bool Replayed) : ClientEvent;
 
+/// <summary>Someone (<see cref="By"/>, the author) edited a message: <see cref="Message"/> is it now, with its new text and <see cref="ChatMessage.Edited"/>.</summary>
+public sealed record MessageEdited(ChatMessage Message, string By) : ClientEvent;
+
+/// <summary>A message was taken back, by its author or a room admin (<see cref="By"/>): its text is gone.</summary>
+public sealed record MessageRecalled(ChatMessage Message, string By) : ClientEvent;
+
+/// <summary><see cref="By"/> added (<see cref="On"/>) or took back a reaction; <see cref="Message"/> carries every reaction now.</summary>
+public sealed record ReactionChanged(ChatMessage Message, string By, string Emoji, bool On) : ClientEvent;
+
+/// <summary>
+/// A message that changed (edited, recalled, reacted to) while the connection was down, as it is
+/// now: found by <c>changes</c> after a reconnect. Which change it was, and by whom, is not told.
+/// </summary>
+public sealed record MessageUpdated(ChatMessage Message) : ClientEvent;
+
 /// <param name="AddedBy">The member who added the user (native <c>invite</c>); null when it joined by itself.</param>
 public sealed record MemberJoined(string Room, string User, string? AddedBy = null) : ClientEvent;
 

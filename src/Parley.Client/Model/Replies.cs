@@ -29,7 +29,17 @@ public sealed record JoinedRoom(string Room, string Topic, MemberPage Members);
 /// <param name="Large">A large room (see <see cref="ConversationSummary.Large"/>).</param>
 public sealed record MemberPage(IReadOnlyList<Member> Members, int Total, int Online, string? Next, bool Large = false);
 
-public sealed record SentMessage(string Id, long Seq, DateTimeOffset Timestamp);
+public sealed record SentMessage(string Id, long Seq, DateTimeOffset Timestamp)
+{
+    /// <summary>Whom the text calls by <c>@name</c>, as the server found them (the others see the same).</summary>
+    public IReadOnlyList<string> Mentions { get; init; } = [];
+
+    /// <summary>The sender is a room admin who called everyone with <c>@all</c>.</summary>
+    public bool MentionsAll { get; init; }
+}
+
+/// <summary>The messages of a conversation changed after a change number, each as it is now, in the order of its last change; <see cref="More"/>: ask again after the last one's <see cref="ChatMessage.Rev"/>.</summary>
+public sealed record ChangesPage(IReadOnlyList<ChatMessage> Messages, bool More);
 
 /// <param name="PeerRead">For a direct conversation, how far the other user has read it (its own messages up to there are read); null for a room.</param>
 public sealed record HistoryPage(IReadOnlyList<ChatMessage> Messages, bool More, long? PeerRead = null);

@@ -270,7 +270,7 @@ public sealed class ChatCommandTests : IAsyncLifetime
                 await talker.OkAsync("send", new { room = "lobby", text = "welcome back" });
             }
             await bob.Output.WaitForLineAsync("talker: welcome back");
-            Assert.Equal(0, await Finish(bob));
+            Assert.True(0 == await Finish(bob), bob.Output.Text);
             Assert.Single(bob.Output.Lines, l => l.EndsWith("talker: while bob was away"));
             Assert.Single(bob.Output.Lines, l => l.EndsWith("talker: before the restart"));
             Assert.Contains(bob.Output.Lines, l => l.EndsWith("#lobby bob: back again"));

@@ -103,10 +103,11 @@ async function sendRead(conv, seq) {
   }
 }
 
-export function send(text) {
+/** Sends the text to the open conversation; `replyTo` (a seq there) makes it a reply. */
+export function send(text, replyTo = undefined) {
   const conv = store.active;
   if (!conv || text.trim() === '') return;
-  const pending = { tempId: nextTempId++, text, time: Date.now(), failed: false, error: '' };
+  const pending = { tempId: nextTempId++, text, replyTo, time: Date.now(), failed: false, error: '' };
   conv.pending.push(pending);
   conv.version++;
   store.changed();
@@ -116,11 +117,12 @@ export function send(text) {
 /** Sends a pending message; the sender gets only the reply, so the message is built from it. */
 async function deliver(conv, pending) {
   try {
-    const { message } = await request('send', { ...sendTarget(conv), text: pending.text });
+    const { message } = await request('send', { ...sendTarget(conv), text: pending.text, replyTo: pending.replyTo });
     conv.pending = conv.pending.filter((p) => p !== pending);
     conv.version++;
     const fields = conv.kind === 'room' ? { room: conv.name } : { to: conv.name };
-    store.addMessages(conv, [{ ...message, from: store.me, ...fields, text: pending.text }]);
+    const reply = pending.replyTo === undefined ? {} : { replyTo: pending.replyTo };
+    store.addMessages(conv, [{ ...message, from: store.me, ...fields, text: pending.text, ...reply }]);
     if (store.activeKey === conv.key) markActiveRead();
   } catch (error) {
     pending.failed = true;

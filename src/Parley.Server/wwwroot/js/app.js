@@ -9,6 +9,8 @@ import { mountConversationList, renderConversationList } from './views/conversat
 import { mountChatHeader, renderChatHeader } from './views/chatHeader.js';
 import { mountMessageList, renderMessageList } from './views/messageList.js';
 import { mountComposer, renderComposer } from './views/composer.js';
+import { mountComposerExtras, renderComposerExtras } from './views/composerExtras.js';
+import { mountMessageExtras } from './views/messageExtras.js';
 import { mountMemberPanel, renderMemberPanel } from './views/memberPanel.js';
 import { mountRoomDialog } from './views/roomDialog.js';
 import { mountRoomSettings } from './views/roomSettings.js';
@@ -34,6 +36,7 @@ function render() {
   renderChatHeader(store, ui);
   renderMemberPanel(store, ui);
   renderComposer(store);
+  renderComposerExtras();
   renderMessageList(store);
   renderTypingLine(store);
   updateWatch();
@@ -45,6 +48,8 @@ mountConversationList(store);
 mountChatHeader(store, ui);
 mountMessageList(store);
 mountComposer();
+mountComposerExtras();
+mountMessageExtras();
 mountMemberPanel(store, ui);
 mountRoomDialog();
 mountRoomSettings(store);

@@ -6,6 +6,7 @@ import { loadMembers, markActiveRead } from './actions.js';
 import { loadRoomSettings } from './moderation.js';
 import { profileChanged } from './profiles.js';
 import { typingEvent, messageArrived, receiptEvent } from './typing.js';
+import { applyChange, mentionsMe } from './messageActions.js';
 
 const handlers = {
   message(m) {
@@ -17,7 +18,23 @@ const handlers = {
     const added = store.addMessages(conv, [m]);
     if (added.length === 0 || store.isMine(m) || m.seq <= previousLast) return;
     if (store.activeKey === key && document.visibilityState === 'visible') markActiveRead();
-    else conv.unread++;
+    else {
+      conv.unread++;
+      if (mentionsMe(m)) conv.mentioned++;
+    }
+  },
+
+  /** A message was edited, recalled or reacted to: the newer state (by `rev`) replaces the one shown. */
+  edit({ message }) {
+    applyChange(message);
+  },
+
+  recall({ message }) {
+    applyChange(message);
+  },
+
+  react({ message }) {
+    applyChange(message);
   },
 
   join({ room, user }) {

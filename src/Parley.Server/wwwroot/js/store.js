@@ -17,6 +17,8 @@ function newConversation(key, fields) {
     lastSeq: 0,       // the newest seq the server has told us of
     readSeq: 0,       // how far we told the server (or it told us) this user has read
     unread: 0,
+    mentioned: 0,     // unread messages that call this user (the sign-in reply's count, then live ones)
+    rev: 0,           // the highest change number seen here (edit, recall, react): `changes` asks after it
     messages: [],     // stored messages, ascending seq, no duplicates
     pending: [],      // own sends not yet acknowledged, or failed
     hasOlder: true,   // history before messages[0] may exist
@@ -153,9 +155,17 @@ class Store {
    */
   addMessages(conv, messages) {
     const added = [];
+    let replaced = false;
     for (const m of messages) {
-      if (insertBySeq(conv.messages, m)) added.push(m);
+      const inserted = insertBySeq(conv.messages, m);
+      if (inserted === true) added.push(m);
+      else if (inserted === 'replaced') replaced = true;
       if (m.seq > conv.lastSeq) conv.lastSeq = m.seq;
+      if ((m.rev ?? 0) > conv.rev) conv.rev = m.rev;
+    }
+    if (replaced && !added.length) {
+      conv.version++;
+      this.changed();
     }
     if (added.length) {
       dropSettledFailures(conv, added, this.me);
@@ -185,6 +195,7 @@ class Store {
     else if (conv.messages.length && conv.messages[0].seq <= conv.readSeq + 1)
       conv.unread = conv.messages.filter((m) => m.seq > conv.readSeq && !this.isMine(m)).length;
     else conv.unread = Math.min(conv.unread, conv.lastSeq - conv.readSeq);
+    if (conv.unread === 0) conv.mentioned = 0;
     this.changed();
   }
 
@@ -246,7 +257,12 @@ function insertBySeq(list, message) {
     if (list[mid].seq < message.seq) lo = mid + 1;
     else hi = mid;
   }
-  if (list[lo]?.seq === message.seq) return false;
+  // Known already: a newer state of it (a higher change number, `rev`) takes its place.
+  if (list[lo]?.seq === message.seq) {
+    if ((message.rev ?? 0) <= (list[lo].rev ?? 0)) return false;
+    list[lo] = message;
+    return 'replaced';
+  }
   list.splice(lo, 0, message);
   return true;
 }

@@ -5,6 +5,7 @@
 import { request, target } from './api.js';
 import { store, roomKey, directKey } from './store.js';
 import { peerRead } from './typing.js';
+import { catchUpChanges, mentionsMe as mentionsMeIn } from './messageActions.js';
 
 export const PAGE = 50;
 const CATCH_UP_PAGE = 200;
@@ -33,7 +34,9 @@ export async function syncSession(reply, replayEarly) {
   }
   store.setBlocked(reply.blocked ?? []);
   replayEarly();
-  await Promise.all([...store.conversations.values()].map((conv) => catchUp(conv).catch(() => {})));
+  // Messages first; then what was edited, recalled or reacted to meanwhile among those loaded.
+  await Promise.all([...store.conversations.values()].map((conv) =>
+    catchUp(conv).catch(() => {}).then(() => catchUpChanges(conv)).catch(() => {})));
 }
 
 /**
@@ -47,6 +50,7 @@ function counts(key, summary) {
     lastSeq: Math.max(summary.lastSeq, known?.lastSeq ?? 0),
     lastTs: Math.max(Date.parse(summary.lastTs ?? '') || 0, known?.lastTs ?? 0),
     unread: summary.unread + newer,
+    mentioned: (summary.mentioned ?? 0) + (known ? known.messages.filter((m) => m.seq > summary.lastSeq && mentionsMeIn(m)).length : 0),
   };
 }
 

@@ -2,7 +2,7 @@
 // and is disabled (and looks it) while there is nothing to send, or more than the server takes
 // (then a line under the input says so: an over-long text is never sent, nor cut short).
 import { byId } from '../dom.js';
-import { send } from '../actions.js';
+import { submitComposer } from '../messageActions.js';
 import { store } from '../store.js';
 import { userTyped, userSent } from '../typing.js';
 
@@ -32,7 +32,13 @@ export function mountComposer() {
   function submit() {
     const text = input.value;
     if (blank(text) || tooLong(text)) return;
-    send(text);
+    // A reply goes with what it answers; an edit under way is saved instead (messageActions.js).
+    submitComposer(text).then((error) => {
+      if (!error) return;
+      if (input.value === '') input.value = text;
+      updateSendButton();
+      byId('composer-error').textContent = error;
+    });
     userSent();
     input.value = '';
     updateSendButton();

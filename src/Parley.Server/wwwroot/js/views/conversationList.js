@@ -70,6 +70,7 @@ function row(store, conv) {
     room: conv.kind === 'room',
     active: conv.key === store.activeKey,
     unread: conv.unread,
+    mentioned: conv.unread > 0 && conv.mentioned > 0,
     time: when ? shortTime(new Date(when)) : '',
     preview: preview(store, conv, conv.messages.at(-1), conv.pending.at(-1)),
   };
@@ -78,6 +79,8 @@ function row(store, conv) {
 function item(r) {
   const face = avatar(r.name, { room: r.room });
   if (r.unread > 0) face.append(el('span', { className: 'badge' }, r.unread > 99 ? '99+' : String(r.unread)));
+  // An unread message here calls this user.
+  if (r.mentioned) face.append(el('span', { className: 'badge mention-badge', title: 'You were mentioned' }, '@'));
   return el('li', { className: `conv${r.active ? ' active' : ''}`, dataset: { key: r.key }, role: 'button', tabindex: '0' },
     face,
     el('div', { className: 'conv-main' },
@@ -91,5 +94,6 @@ function preview(store, conv, last, pending) {
   if (pending && (!last || pending.time >= Date.parse(last.ts))) return pending.text;
   if (!last) return conv.kind === 'room' ? conv.topic : '';
   const who = conv.kind === 'room' && !store.isMine(last) && !last.system ? `${last.from}: ` : '';
+  if (last.recalled) return `${store.isMine({ from: last.recalledBy ?? last.from }) ? 'You' : last.recalledBy ?? last.from} recalled a message`;
   return who + last.text;
 }

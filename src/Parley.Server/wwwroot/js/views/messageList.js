@@ -7,6 +7,8 @@ import { clock, fullTime, sameDay, separatorTime } from '../format.js';
 import { loadOlder } from '../sync.js';
 import { resend } from '../actions.js';
 import { shownName } from '../profiles.js';
+import { editedMark, messageMenu, messageText, quoteBlock, reactionChips, recalledLine } from './messageExtras.js';
+import { flashing, mentionsMe } from '../messageActions.js';
 
 const GAP_MS = 5 * 60 * 1000;
 const NEAR_TOP_PX = 60;
@@ -99,6 +101,7 @@ function bubble(store, conv, m, read = false) {
     return el('li', { className: 'sep system', dataset: { seq: String(m.seq), id: m.id } },
       el('span', { title: fullTime(new Date(m.ts)) }, m.text));
   }
+  if (m.recalled) return recalledLine(m);
   const mine = store.isMine(m);
   // A blocked user's room message is one line until clicked (its DMs never arrive).
   if (!mine && conv.kind === 'room' && store.isBlocked(m.from) && !store.revealed.has(m.id)) {
@@ -114,16 +117,20 @@ function bubble(store, conv, m, read = false) {
   const when = new Date(m.ts);
   const time = el('time', { className: 'msg-time', datetime: m.ts, title: fullTime(when) }, clock(when));
   // A message the operator removed keeps its place, and says so.
-  const text = m.removed ? el('div', { className: 'bubble removed' }, 'Message removed') : el('div', { className: 'bubble' }, m.text);
+  const text = m.removed ? el('div', { className: 'bubble removed' }, 'Message removed')
+    : el('div', { className: 'bubble' }, quoteBlock(conv, m), messageText(m), editedMark(m));
   const display = shownName(m.from);
-  return el('li', { className: `msg ${mine ? 'mine' : 'theirs'}`, dataset: { seq: String(m.seq), id: m.id } },
+  const menu = messageMenu(conv, m) ?? [];
+  const marks = `${mentionsMe(m) ? ' mentions-me' : ''}${flashing(conv, m.seq) ? ' flash' : ''}`;
+  return el('li', { className: `msg ${mine ? 'mine' : 'theirs'}${marks}`, dataset: { seq: String(m.seq), id: m.id } },
     avatar(m.from),
     el('div', { className: 'msg-body' },
       // The login name beside a display name: a display name is anyone's choice, the login name is unique.
       showName ? el('div', { className: 'msg-from', title: m.from }, display,
         display === m.from ? null : el('span', { className: 'msg-login' }, ` @${m.from}`)) : null,
       // The time on the bubble's outer side: left of one's own, right of others'.
-      el('div', { className: 'msg-line' }, mine ? [time, text] : [text, time]),
+      el('div', { className: 'msg-line' }, mine ? [...menu, time, text] : [text, time, ...menu]),
+      reactionChips(conv, m),
       read ? el('div', { className: 'msg-read' }, 'Read') : null));
 }
 
