@@ -95,6 +95,9 @@ public sealed class MessageChangesTests : IAsyncLifetime
         await alice.OkAsync("role", new { room = "Dev", user = "carol", role = "admin" });
         Assert.Equal("carol", Message(await carol.OkAsync("recall", new { room = "Dev", seq = spam })).GetProperty("recalledBy").GetString());
         Assert.Equal("carol", (await bob.NextAsync("recall")).GetProperty("by").GetString());
+        // An admin does not outrank the owner.
+        var owners = Seq(await alice.OkAsync("send", new { room = "Dev", text = "owner's word" }));
+        Assert.Equal("not_author", await carol.ErrorAsync("recall", new { room = "Dev", seq = owners }));
     }
 
     [Fact]
