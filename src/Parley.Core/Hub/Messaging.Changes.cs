@@ -167,11 +167,7 @@ internal sealed partial class Messaging
             Fanout.Deliver(change, room.Sessions, except: origin);
             return;
         }
-        var message = change.Message;
-        var broadcast = new Broadcast(change);
-        Fanout.Deliver(broadcast, _presence.SessionsOf(Names.Key(message.From)), except: origin);
-        if (Names.Key(message.To!) != Names.Key(message.From))
-            Fanout.Deliver(broadcast, _presence.SessionsOf(Names.Key(message.To!)), except: origin);
+        DeliverToBoth(new Broadcast(change), change.Message.From, change.Message.To!, origin);
     }
 
     /// <summary>Whether this state of the message is newer than any told of it here (and records it).</summary>

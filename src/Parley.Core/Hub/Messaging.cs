@@ -224,25 +224,22 @@ internal sealed partial class Messaging
     }
 
     /// <summary>A signal to a user: its sessions and the sender's other ones, on this node.</summary>
-    private void DeliverSignal(SignalEvent signal, Session? origin)
-    {
-        var broadcast = new Broadcast(signal);
-        Fanout.Deliver(broadcast, _presence.SessionsOf(Names.Key(signal.From)), except: origin);
-        if (Names.Key(signal.To!) != Names.Key(signal.From))
-            Fanout.Deliver(broadcast, _presence.SessionsOf(Names.Key(signal.To!)), except: origin);
-    }
+    private void DeliverSignal(SignalEvent signal, Session? origin) => DeliverToBoth(new Broadcast(signal), signal.From, signal.To!, origin);
 
     /// <summary>A room message to every member's sessions on this node, but the sending session.</summary>
     public static void DeliverToRoom(RoomState room, StoredMessage message, Session? origin) =>
         Fanout.Deliver(new MessageEvent(message), room.Sessions, except: origin);
 
     /// <summary>A direct message to both users' sessions on this node, but the sending session.</summary>
-    private void DeliverDirect(StoredMessage message, Session? origin)
+    private void DeliverDirect(StoredMessage message, Session? origin) =>
+        DeliverToBoth(new Broadcast(new MessageEvent(message)), message.From, message.To!, origin);
+
+    /// <summary>What is said in a DM to both users' sessions on this node (once, when one writes to itself), but <paramref name="origin"/>.</summary>
+    private void DeliverToBoth(Broadcast broadcast, string from, string to, Session? origin)
     {
-        var broadcast = new Broadcast(new MessageEvent(message));
-        Fanout.Deliver(broadcast, _presence.SessionsOf(Names.Key(message.From)), except: origin);
-        if (Names.Key(message.To!) != Names.Key(message.From))
-            Fanout.Deliver(broadcast, _presence.SessionsOf(Names.Key(message.To!)), except: origin);
+        Fanout.Deliver(broadcast, _presence.SessionsOf(Names.Key(from)), except: origin);
+        if (Names.Key(to) != Names.Key(from))
+            Fanout.Deliver(broadcast, _presence.SessionsOf(Names.Key(to)), except: origin);
     }
 
     /// <summary>A page of a room's or direct conversation's history, newest first.</summary>
