@@ -24,8 +24,11 @@ internal static class Schema
     /// <see cref="Core.Model.NewMessage.IsSystem"/>), null otherwise; packed rows say it in their layout 2.
     /// 6: users have a <c>state</c> column (<see cref="Core.Model.AccountState"/>: 0 active, 1 disabled, 2 deleted).
     /// 7: people: <c>profiles</c> (display name, status) and <c>blocks</c>, tables of their own (<see cref="PeopleTables"/>).
+    /// 8: search: <c>message_search</c>, a full-text index of every message, and <c>search_convs</c>,
+    /// each conversation's number in it (<see cref="SearchTables"/>, <see cref="SearchIndexStatements"/>);
+    /// an older database's messages are indexed during the upgrade.
     /// </summary>
-    public const int Version = 7;
+    public const int Version = 8;
 
     /// <summary>Creates what is missing, migrating a version 0 database first; one transaction.</summary>
     public static void Apply(SqliteConnection connection)
@@ -49,6 +52,11 @@ internal static class Schema
         if (Scalar(connection, "SELECT 1 FROM pragma_table_info('users') WHERE name = 'state'") is null)
             Execute(connection, "ALTER TABLE users ADD COLUMN state INTEGER NOT NULL DEFAULT 0");
         Execute(connection, PeopleTables);
+        if (Scalar(connection, "SELECT 1 FROM sqlite_master WHERE name = 'message_search'") is null)
+        {
+            Execute(connection, SearchTables);
+            IndexAllMessages(connection);
+        }
         Execute(connection, $"PRAGMA user_version = {Version}");
         transaction.Commit();
     }
@@ -145,6 +153,42 @@ internal static class Schema
             PRIMARY KEY (user_key, blocked_key)
         ) WITHOUT ROWID;
         """;
+
+    /// <summary>
+    /// Version 8's search index, created if missing whatever the version (a step of its own, as
+    /// <see cref="PeopleTables"/>). Trigram entries find any substring of 3 characters or more,
+    /// in any script, case-insensitively (the tokenizer folds case; diacritics are kept). The
+    /// table keeps no copy of the text (<c>content=''</c>), only each entry's time
+    /// (<c>contentless_unindexed</c>), which orders hits across conversations; secure-delete
+    /// makes a deleted entry leave the index itself, not only be masked (SQLite 3.44+ for that,
+    /// 3.48+ for the stored time; Microsoft.Data.Sqlite 11 bundles 3.53).
+    /// </summary>
+    private const string SearchTables = """
+        CREATE TABLE IF NOT EXISTS search_convs (
+            num INTEGER PRIMARY KEY,
+            conv TEXT NOT NULL UNIQUE
+        );
+        CREATE VIRTUAL TABLE message_search USING fts5(
+            text, ts UNINDEXED,
+            tokenize = 'trigram', content = '', contentless_delete = 1, contentless_unindexed = 1
+        );
+        INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1);
+        """;
+
+    /// <summary>An older database's messages, each into the index (in the upgrade's transaction): about a minute per million messages.</summary>
+    private static void IndexAllMessages(SqliteConnection connection)
+    {
+        if (Scalar(connection, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages'") is null)
+            return;
+        using var index = new SearchIndexStatements(connection);
+        using var command = SqliteChatStore.Query(connection, "SELECT id, seq, ts, sender, room, recipient, text, packed, system, conv FROM messages");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            foreach (var message in SqliteChatStore.RowMessages(reader, reader.GetString(9)))
+                index.Add(message);
+        }
+    }
 
     private static object? Scalar(SqliteConnection connection, string sql)
     {

@@ -1,0 +1,59 @@
+using System.Globalization;
+using Parley.Core.Model;
+using StackExchange.Redis;
+
+namespace Parley.Storage.Redis;
+
+/// <summary>
+/// Search with Redis has no index: each conversation's stream is read newest first
+/// (XREVRANGE, <see cref="ScanChunk"/> entries a call), at most its newest
+/// <see cref="SearchText.ScanWindow"/> entries, and matched here (<see cref="SearchText.Matches"/>).
+/// The conversations are read at once, each stopping early when it has a page and one. Removed
+/// messages are not in the stream any more (XDEL), so they are never found; see docs/redis.md.
+/// </summary>
+public sealed partial class RedisChatStore
+{
+    private const int ScanChunk = 500;
+
+    public Task<SearchPage> SearchAsync(IReadOnlyCollection<string> conversations, string text, SearchCursor? before, int limit)
+    {
+        limit = Math.Max(limit, 1);
+        return Call(async db =>
+        {
+            var found = await Task.WhenAll(conversations.Select(c => ScanAsync(db, c, text, before, limit + 1))).ConfigureAwait(false);
+            var hits = found.SelectMany(h => h).ToList();
+            hits.Sort(SearchCursor.NewestFirst);
+            var more = hits.Count > limit;
+            if (more)
+                hits.RemoveRange(limit, hits.Count - limit);
+            return new SearchPage(hits, more);
+        });
+    }
+
+    private async Task<List<StoredMessage>> ScanAsync(IDatabase db, string conversation, string text, SearchCursor? before, int count)
+    {
+        var hits = new List<StoredMessage>();
+        RedisValue newest = "+";
+        for (var read = 0; read < SearchText.ScanWindow && hits.Count < count;)
+        {
+            var entries = await db.StreamRangeAsync(Keys.History(conversation), "-", newest, Math.Min(ScanChunk, SearchText.ScanWindow - read), Order.Descending)
+                .ConfigureAwait(false);
+            foreach (var entry in entries)
+            {
+                var message = ToMessage(conversation, entry);
+                if ((before is null || before.Precedes(message)) && SearchText.Matches(message, text))
+                {
+                    hits.Add(message);
+                    if (hits.Count == count)
+                        break;
+                }
+            }
+            read += entries.Length;
+            if (entries.Length < ScanChunk)
+                break;
+            // "(" makes the bound exclusive (Redis 6.2+).
+            newest = "(0-" + SeqOf(entries[^1]).ToString(CultureInfo.InvariantCulture);
+        }
+        return hits;
+    }
+}
