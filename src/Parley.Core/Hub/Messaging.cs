@@ -16,7 +16,7 @@ namespace Parley.Core.Hub;
 ///
 /// Concurrency: no hub lock: sends read rooms, members and session arrays lock-free and are ordered per conversation under its sequencer's lock.
 /// </summary>
-internal sealed class Messaging
+internal sealed partial class Messaging
 {
     private readonly IChatStore _store;
     private readonly IBackplane _backplane;

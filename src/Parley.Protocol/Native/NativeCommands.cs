@@ -31,6 +31,7 @@ internal static partial class NativeCommands
         ["online"] = new(NeedsAuth: true, Online),
         ["history"] = new(NeedsAuth: true, History),
         ["read"] = new(NeedsAuth: true, Read),
+        ["search"] = new(NeedsAuth: true, Search),
         ["room"] = new(NeedsAuth: true, NativeModeration.Room),
         ["invite"] = new(NeedsAuth: true, NativeModeration.Invite),
         ["kick"] = new(NeedsAuth: true, NativeModeration.Kick),
