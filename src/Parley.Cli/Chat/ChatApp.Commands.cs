@@ -25,6 +25,7 @@ public sealed partial class ChatApp
         ["unblock"] = new("/unblock USER", "undo /block", (app, args) => app.Unblock(args)),
         ["display"] = new("/display NAME", "set the name others see for you (/display --clear clears it)", (app, args) => app.Display(args)),
         ["status"] = new("/status TEXT", "set your status (/status --clear clears it)", (app, args) => app.Status(args)),
+        ["search"] = new("/search TEXT", "find messages holding TEXT in your rooms and direct messages, newest first (/search more: older ones)", (app, args) => app.Search(args)),
         ["history"] = new("/history [N]", "show the last N messages here (default 20)", (app, args) => app.History(args)),
         ["room"] = new("/room", "the current room's settings, roles, bans and mutes", (app, _) => app.RoomInfo()),
         ["invite"] = new("/invite USER", "add a user to the current room", (app, args) => app.OnMember("invite", args)),
