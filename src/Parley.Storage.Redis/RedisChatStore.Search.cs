@@ -7,7 +7,8 @@ namespace Parley.Storage.Redis;
 /// <summary>
 /// Search with Redis has no index: each conversation's stream is read newest first
 /// (XREVRANGE, <see cref="ScanChunk"/> entries a call), at most its newest
-/// <see cref="SearchText.ScanWindow"/> entries, and matched here (<see cref="SearchText.Matches"/>).
+/// <see cref="SearchText.ScanWindow"/> entries (10,000 shared by the conversations, at least 200
+/// each), and matched here (<see cref="SearchText.Matches"/>).
 /// The conversations are read at once, each stopping early when it has a page and one. Removed
 /// messages are not in the stream any more (XDEL), so they are never found; see docs/redis.md.
 /// </summary>
@@ -20,7 +21,8 @@ public sealed partial class RedisChatStore
         limit = Math.Max(limit, 1);
         return Call(async db =>
         {
-            var found = await Task.WhenAll(conversations.Select(c => ScanAsync(db, c, text, before, limit + 1))).ConfigureAwait(false);
+            var window = SearchText.ScanWindow(conversations.Count);
+            var found = await Task.WhenAll(conversations.Select(c => ScanAsync(db, c, text, before, limit + 1, window))).ConfigureAwait(false);
             var hits = found.SelectMany(h => h).ToList();
             hits.Sort(SearchCursor.NewestFirst);
             var more = hits.Count > limit;
@@ -30,13 +32,13 @@ public sealed partial class RedisChatStore
         });
     }
 
-    private async Task<List<StoredMessage>> ScanAsync(IDatabase db, string conversation, string text, SearchCursor? before, int count)
+    private async Task<List<StoredMessage>> ScanAsync(IDatabase db, string conversation, string text, SearchCursor? before, int count, int window)
     {
         var hits = new List<StoredMessage>();
         RedisValue newest = "+";
-        for (var read = 0; read < SearchText.ScanWindow && hits.Count < count;)
+        for (var read = 0; read < window && hits.Count < count;)
         {
-            var entries = await db.StreamRangeAsync(Keys.History(conversation), "-", newest, Math.Min(ScanChunk, SearchText.ScanWindow - read), Order.Descending)
+            var entries = await db.StreamRangeAsync(Keys.History(conversation), "-", newest, Math.Min(ScanChunk, window - read), Order.Descending)
                 .ConfigureAwait(false);
             foreach (var entry in entries)
             {

@@ -12,12 +12,23 @@ public static class SearchText
 
     /// <summary>
     /// Shorter texts (1 or 2 characters) cannot use SQLite's trigram index: they are looked for
-    /// by a scan of each conversation's newest <see cref="ScanWindow"/> messages instead.
+    /// by a scan of each conversation's newest messages instead (<see cref="ScanWindow"/>).
     /// </summary>
     public const int IndexedMinChars = 3;
 
-    /// <summary>How many of each conversation's newest messages a scan looks at (see <see cref="IndexedMinChars"/>; with Redis, every search).</summary>
-    public const int ScanWindow = 2000;
+    /// <summary>Messages one scan looks at in all, shared evenly by the conversations searched (at about 1 µs a message).</summary>
+    public const int ScanBudget = 10_000;
+
+    /// <summary>Each conversation's share of a scan, whatever the number of conversations.</summary>
+    public const int ScanWindowMin = 200;
+
+    /// <summary>
+    /// How many of each conversation's newest messages a scan of <paramref name="conversations"/>
+    /// conversations looks at (SQLite for texts under <see cref="IndexedMinChars"/>; Redis for
+    /// every text): <see cref="ScanBudget"/> shared evenly, at least <see cref="ScanWindowMin"/>
+    /// each. So one conversation is searched back 10,000 messages, fifty 200 each.
+    /// </summary>
+    public static int ScanWindow(int conversations) => Math.Max(ScanWindowMin, ScanBudget / Math.Max(conversations, 1));
 
     /// <summary>A message a search may find: said by a user (not a system line), and not removed.</summary>
     public static bool Searchable(StoredMessage message) => !message.IsSystem && message.Text.Length > 0;

@@ -12,7 +12,7 @@ public partial interface IChatStore
     /// <paramref name="limit"/>. System lines and removed messages are never found. SQLite finds
     /// every stored hit of 3 characters or more through its index; shorter texts, and with Redis
     /// every text, are looked for among each conversation's newest
-    /// <see cref="SearchText.ScanWindow"/> messages only.
+    /// <see cref="SearchText.ScanWindow"/> messages only (10,000 shared by the conversations).
     /// </summary>
     Task<SearchPage> SearchAsync(IReadOnlyCollection<string> conversations, string text, SearchCursor? before, int limit);
 }

@@ -103,10 +103,14 @@ public abstract partial class ChatStoreContract
     public async Task A_short_search_looks_at_each_conversations_newest_messages_and_a_longer_one_at_least_as_far()
     {
         await _store.AppendAsync(RoomMessage("alice", "xq old"));
-        await Task.WhenAll(Enumerable.Range(1, SearchText.ScanWindow).Select(i => _store.AppendAsync(RoomMessage("bob", $"filler {i}"))));
+        // Searching 60 conversations, each is scanned back its share of the budget, the least: 200 messages.
+        var sixty = Enumerable.Range(0, 59).Select(i => ConversationKey.ForRoom($"r{i}")).Append(Lobby).ToArray();
+        Assert.Equal(SearchText.ScanWindowMin, SearchText.ScanWindow(sixty.Length));
+        await Task.WhenAll(Enumerable.Range(1, SearchText.ScanWindowMin).Select(i => _store.AppendAsync(RoomMessage("bob", $"filler {i}"))));
         await _store.AppendAsync(RoomMessage("alice", "xq new"));
 
-        Assert.Equal(["xq new"], (await _store.SearchAsync([Lobby], "xq", null, 10)).Messages.Select(m => m.Text));
-        Assert.Contains("xq new", (await _store.SearchAsync([Lobby], "xq ", null, 10)).Messages.Select(m => m.Text));
+        Assert.Equal(["xq new"], (await _store.SearchAsync(sixty, "xq", null, 10)).Messages.Select(m => m.Text));
+        Assert.Equal(["xq new", "xq old"], (await _store.SearchAsync([Lobby], "xq", null, 10)).Messages.Select(m => m.Text));
+        Assert.Contains("xq new", (await _store.SearchAsync(sixty, "xq ", null, 10)).Messages.Select(m => m.Text));
     }
 }
