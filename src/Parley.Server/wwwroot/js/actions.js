@@ -142,7 +142,7 @@ export async function openHit(hit) {
     const bubble = document.querySelector(`#messages [data-seq="${hit.seq}"]`);
     if (bubble) {
       bubble.scrollIntoView({ block: 'center' });
-      bubble.classList.remove('flash');
+      for (const flashed of document.querySelectorAll('#messages .flash')) flashed.classList.remove('flash');
       void bubble.offsetWidth; // restart the animation when the same hit is opened again
       bubble.classList.add('flash');
       return;
