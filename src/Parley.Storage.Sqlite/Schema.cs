@@ -24,7 +24,11 @@ internal static class Schema
     /// <see cref="Core.Model.NewMessage.IsSystem"/>), null otherwise; packed rows say it in their layout 2.
     /// 6: users have a <c>state</c> column (<see cref="Core.Model.AccountState"/>: 0 active, 1 disabled, 2 deleted).
     /// 7: people: <c>profiles</c> (display name, status) and <c>blocks</c>, tables of their own (<see cref="PeopleTables"/>).
-    /// 8: <c>message_extras</c> (<see cref="ExtrasTable"/>): what some messages carry beyond their row (a reply, mentions) and what was done to them since (edits, recall, reactions).
+    /// 8: <c>message_extras</c> (<see cref="ExtrasTable"/>): what some messages carry beyond their
+    /// row (a reply, mentions) and what was done to them since (edits, recall, reactions); and
+    /// search: <c>message_search</c>, a full-text index of every message, and <c>search_convs</c>,
+    /// each conversation's number in it (<see cref="SearchTables"/>, <see cref="SearchIndexStatements"/>);
+    /// an older database's messages are indexed during the upgrade.
     /// </summary>
     public const int Version = 8;
 
@@ -51,6 +55,11 @@ internal static class Schema
             Execute(connection, "ALTER TABLE users ADD COLUMN state INTEGER NOT NULL DEFAULT 0");
         Execute(connection, PeopleTables);
         Execute(connection, ExtrasTable);
+        if (Scalar(connection, "SELECT 1 FROM sqlite_master WHERE name = 'message_search'") is null)
+        {
+            Execute(connection, SearchTables);
+            IndexAllMessages(connection);
+        }
         Execute(connection, $"PRAGMA user_version = {Version}");
         transaction.Commit();
     }
@@ -171,6 +180,41 @@ internal static class Schema
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS message_extras_by_rev ON message_extras (conv, rev) WHERE rev IS NOT NULL;
         """;
+
+    /// Version 8's search index, created if missing whatever the version (a step of its own, as
+    /// <see cref="PeopleTables"/>). Trigram entries find any substring of 3 characters or more,
+    /// in any script, case-insensitively (the tokenizer folds case; diacritics are kept). The
+    /// table keeps no copy of the text (<c>content=''</c>), only each entry's time
+    /// (<c>contentless_unindexed</c>), which orders hits across conversations; secure-delete
+    /// makes a deleted entry leave the index itself, not only be masked (SQLite 3.44+ for that,
+    /// 3.48+ for the stored time; Microsoft.Data.Sqlite 11 bundles 3.53).
+    /// </summary>
+    private const string SearchTables = """
+        CREATE TABLE IF NOT EXISTS search_convs (
+            num INTEGER PRIMARY KEY,
+            conv TEXT NOT NULL UNIQUE
+        );
+        CREATE VIRTUAL TABLE message_search USING fts5(
+            text, ts UNINDEXED,
+            tokenize = 'trigram', content = '', contentless_delete = 1, contentless_unindexed = 1
+        );
+        INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1);
+        """;
+
+    /// <summary>An older database's messages, each into the index (in the upgrade's transaction): about a minute per million messages.</summary>
+    private static void IndexAllMessages(SqliteConnection connection)
+    {
+        if (Scalar(connection, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages'") is null)
+            return;
+        using var index = new SearchIndexStatements(connection);
+        using var command = SqliteChatStore.Query(connection, "SELECT id, seq, ts, sender, room, recipient, text, packed, system, conv FROM messages");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            foreach (var message in SqliteChatStore.RowMessages(reader, reader.GetString(9)))
+                index.Add(message);
+        }
+    }
 
     private static object? Scalar(SqliteConnection connection, string sql)
     {

@@ -48,11 +48,61 @@ public sealed partial class SqliteChatStore
     }
 
     /// <summary>
-    /// Empties the message's text in its row: a row of one message has it in <c>text</c>, a row of
-    /// several in <c>packed</c>, which is rewritten whole. The writer connection runs with
-    /// <c>secure_delete</c>, so the bytes the text took are zeroed, not just freed; older copies of the page live on in the WAL until it is checkpointed over, and in
+    /// Empties the message's text in its row (<see cref="RewriteMessageText"/>). The writer
+    /// connection runs with <c>secure_delete</c>, so the bytes the text took are zeroed, not just
+    /// freed; older copies of the page live on in the WAL until it is checkpointed over, and in
     /// backups taken before.
     /// </summary>
     public Task<bool> RemoveMessageAsync(string conversation, long seq) =>
-        Writer.Enqueue(w => RewriteText(w, conversation, seq, ""));
+        Writer.Enqueue(w => RewriteMessageText(w, conversation, seq, "") is not null);
+
+    /// <summary>
+    /// Changes a stored message's text in place, on the writer's thread inside its transaction
+    /// (call it from a <see cref="GroupCommitWriter.Enqueue{T}(Func{GroupCommitWriter, T})"/>
+    /// job), and keeps the search index in step (<see cref="ReindexMessage"/>): a row of one
+    /// message has the text in <c>text</c>, a row of several in <c>packed</c>, which is rewritten
+    /// whole. <paramref name="text"/> "" removes it (a tombstone). Returns the message as it now
+    /// is, or null when the conversation has no stored message of that seq (a message still
+    /// being committed counts as none). Every in-place change of a text (removal, edit, recall)
+    /// goes through here, so a text that is gone is never found by search.
+    /// </summary>
+    private StoredMessage? RewriteMessageText(GroupCommitWriter w, string conversation, long seq, string text)
+    {
+        var find = w.Command("SELECT rowid, id, seq, ts, sender, room, recipient, text, packed, system, last_seq FROM messages WHERE conv = $conv AND seq <= $seq ORDER BY seq DESC LIMIT 1");
+        find.Parameters.AddWithValue("$conv", conversation);
+        find.Parameters.AddWithValue("$seq", seq);
+        long rowid;
+        List<StoredMessage> messages;
+        bool packed;
+        using (var reader = find.ExecuteReader())
+        {
+            if (!reader.Read())
+                return null;
+            var first = reader.GetInt64(2);
+            var last = reader.IsDBNull(10) ? first : reader.GetInt64(10);
+            if (seq > last)
+                return null;
+            rowid = reader.GetInt64(0);
+            packed = !reader.IsDBNull(8);
+            messages = RowMessages(reader, conversation, offset: 1);
+        }
+        var at = messages.FindIndex(m => m.Seq == seq);
+        if (at < 0)
+            return null;
+        var changed = messages[at] with { Text = text };
+        messages[at] = changed;
+        if (packed)
+            Run(w, "UPDATE messages SET packed = $packed WHERE rowid = $row", ("$packed", new PackedMessages().Encode(messages).ToArray()), ("$row", rowid));
+        else
+            Run(w, "UPDATE messages SET text = $text WHERE rowid = $row", ("$text", text), ("$row", rowid));
+        ReindexMessage(changed);
+        return changed;
+    }
+
+    /// <summary>
+    /// The search index follows a message whose text changed in place: its old entry goes (with
+    /// FTS5's secure-delete, out of the index itself) and its new text, unless empty or a system
+    /// line, is indexed. Call it on the writer's thread, in the transaction that changes the text.
+    /// </summary>
+    private void ReindexMessage(StoredMessage message) => _searchIndex!.Replace(message);
 }

@@ -53,7 +53,7 @@ public sealed partial class SqliteChatStore
                 _ => (message.ReplyTo, message.Mentions, message.MentionsAll),
             };
             if (text != message.Text)
-                RewriteText(w, conversation, seq, text);
+                RewriteMessageText(w, conversation, seq, text);
             // On the partial index by rev: the newest change, not a scan of the conversation's rows.
             var rev = Convert.ToInt64(commands("SELECT rev FROM message_extras WHERE conv = $conv AND rev IS NOT NULL ORDER BY rev DESC LIMIT 1",
                 ("$conv", conversation)).ExecuteScalar() ?? 0L) + 1;
@@ -87,40 +87,6 @@ public sealed partial class SqliteChatStore
         var page = changed.Take(limit).ToList();
         var messages = page.Select(c => FindMessage(commands, conversation, c.Seq)).OfType<StoredMessage>().ToList();
         return Task.FromResult(new ChangesPage(messages, changed.Count > limit, page.Count > 0 ? page[^1].Rev : afterRev));
-    }
-
-    /// <summary>
-    /// Replaces a stored message's text, in its own row or inside a packed one, so that nothing
-    /// of the old text stays (an edit, a recall, the operator's removal). False when the
-    /// conversation has no stored message of that seq.
-    /// </summary>
-    private static bool RewriteText(GroupCommitWriter w, string conversation, long seq, string text)
-    {
-        var find = w.Command("SELECT rowid, seq, last_seq, packed FROM messages WHERE conv = $conv AND seq <= $seq ORDER BY seq DESC LIMIT 1");
-        find.Parameters.AddWithValue("$conv", conversation);
-        find.Parameters.AddWithValue("$seq", seq);
-        long rowid;
-        byte[]? packed;
-        using (var reader = find.ExecuteReader())
-        {
-            if (!reader.Read())
-                return false;
-            var first = reader.GetInt64(1);
-            var last = reader.IsDBNull(2) ? first : reader.GetInt64(2);
-            if (seq > last)
-                return false;
-            rowid = reader.GetInt64(0);
-            packed = reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3);
-        }
-        if (packed is null)
-            return Run(w, "UPDATE messages SET text = $text WHERE rowid = $row", ("$text", text), ("$row", rowid)) == 1;
-        var messages = PackedMessages.Decode(conversation, packed);
-        var at = messages.FindIndex(m => m.Seq == seq);
-        if (at < 0)
-            return false;
-        messages[at] = messages[at] with { Text = text };
-        Run(w, "UPDATE messages SET packed = $packed WHERE rowid = $row", ("$packed", new PackedMessages().Encode(messages).ToArray()), ("$row", rowid));
-        return true;
     }
 
     /// <summary>The messages with what <c>message_extras</c> holds for them: one range read on its key for a page.</summary>

@@ -110,14 +110,16 @@ public sealed partial class SqliteChatStore
     }
 
     /// <summary>The messages of the row under <paramref name="reader"/> (columns id, seq, ts, sender, room, recipient, text, packed, system), in seq order.</summary>
-    private static List<StoredMessage> RowMessages(SqliteDataReader reader, string conversation)
+    /// <param name="offset">Where those columns start in the row (0 unless the query reads others first).</param>
+    internal static List<StoredMessage> RowMessages(SqliteDataReader reader, string conversation, int offset = 0)
     {
-        if (!reader.IsDBNull(7))
-            return PackedMessages.Decode(conversation, (byte[])reader.GetValue(7));
+        if (!reader.IsDBNull(offset + 7))
+            return PackedMessages.Decode(conversation, (byte[])reader.GetValue(offset + 7));
         return [new StoredMessage(
-            reader.GetString(0), conversation, reader.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-            reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-            reader.GetString(6)) { IsSystem = !reader.IsDBNull(8) && reader.GetInt64(8) == 1 }];
+            reader.GetString(offset), conversation, reader.GetInt64(offset + 1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(offset + 2)),
+            reader.GetString(offset + 3), reader.IsDBNull(offset + 4) ? null : reader.GetString(offset + 4),
+            reader.IsDBNull(offset + 5) ? null : reader.GetString(offset + 5),
+            reader.GetString(offset + 6)) { IsSystem = !reader.IsDBNull(offset + 8) && reader.GetInt64(offset + 8) == 1 }];
     }
 
     public Task SetReadAsync(string userKey, string conversation, long seq) =>

@@ -75,6 +75,9 @@ public sealed partial class SqliteChatStore
             {
                 Run(w, "DELETE FROM messages WHERE conv = $conv", ("$conv", conversation));
                 Run(w, "DELETE FROM message_extras WHERE conv = $conv", ("$conv", conversation));
+                // Its number stays, for a room of the same name later.
+                if (_searchIndex!.EntriesOf(conversation) is var (low, high))
+                    Run(w, "DELETE FROM message_search WHERE rowid BETWEEN $low AND $high", ("$low", low), ("$high", high));
                 Run(w, "DELETE FROM conversations WHERE conv = $conv", ("$conv", conversation));
                 // Read positions are keyed by user first: a rare scan, not an index per conversation.
                 Run(w, "DELETE FROM reads WHERE conv = $conv", ("$conv", conversation));

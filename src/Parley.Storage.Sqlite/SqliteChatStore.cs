@@ -16,6 +16,7 @@ public sealed partial class SqliteChatStore : IChatStore
     private SqliteConnection? _writerConnection;
     private GroupCommitWriter? _writer;
     private MessageAppendStatements? _appendStatements;
+    private SearchIndexStatements? _searchIndex;
     private DatabaseLock? _lock;
 
     public SqliteChatStore(SqliteStoreOptions options)
@@ -59,8 +60,14 @@ public sealed partial class SqliteChatStore : IChatStore
             command.ExecuteNonQuery();
         }
         LoadSequences(_writerConnection);
-        _appendStatements = new MessageAppendStatements(_writerConnection);
-        _writer = new GroupCommitWriter(_writerConnection, _options.MaxBatch, _appendStatements.Settle, _appendStatements.Forget, DurableFlusher());
+        _searchIndex = new SearchIndexStatements(_writerConnection);
+        _appendStatements = new MessageAppendStatements(_writerConnection, _searchIndex);
+        var (appends, search) = (_appendStatements, _searchIndex);
+        _writer = new GroupCommitWriter(_writerConnection, _options.MaxBatch, appends.Settle, () =>
+        {
+            appends.Forget();
+            search.Forget();
+        }, DurableFlusher());
         return Task.CompletedTask;
     }
 
@@ -84,10 +91,12 @@ public sealed partial class SqliteChatStore : IChatStore
         if (_writer is not null)
             await _writer.DisposeAsync().ConfigureAwait(false);
         _appendStatements?.Dispose();
+        _searchIndex?.Dispose();
         if (_writerConnection is not null)
             await _writerConnection.DisposeAsync().ConfigureAwait(false);
         _writer = null;
         _appendStatements = null;
+        _searchIndex = null;
         _writerConnection = null;
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
         // Released last, once nothing of this store can write to the file any more.

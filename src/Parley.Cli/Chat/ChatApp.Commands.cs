@@ -30,6 +30,7 @@ public sealed partial class ChatApp
         ["recall"] = new("/recall SEQ", "take back your message [SEQ] (within 2 minutes; room admins any)", (app, args) => app.Recall(args)),
         ["react"] = new("/react SEQ EMOJI", "react to message [SEQ] with one emoji", (app, args) => app.React(args)),
         ["unreact"] = new("/unreact SEQ EMOJI", "take back your reaction", (app, args) => app.Unreact(args)),
+        ["search"] = new("/search TEXT", "find messages holding TEXT in your rooms and direct messages, newest first (/search more: older ones)", (app, args) => app.Search(args)),
         ["history"] = new("/history [N]", "show the last N messages here (default 20)", (app, args) => app.History(args)),
         ["room"] = new("/room", "the current room's settings, roles, bans and mutes", (app, _) => app.RoomInfo()),
         ["invite"] = new("/invite USER", "add a user to the current room", (app, args) => app.OnMember("invite", args)),

@@ -19,6 +19,7 @@ public sealed class MessageFormatter(string me, bool colour)
     private const string Yellow = "\u001b[33m";
     private const string Highlight = "\u001b[1;30;43m"; // bold black on yellow: a message that calls this user
     private const int QuoteChars = 40;
+    private const string Reverse = "\u001b[7m";
     private static readonly string[] NameColours = ["\u001b[32m", "\u001b[33m", "\u001b[34m", "\u001b[35m", "\u001b[36m", "\u001b[91m", "\u001b[92m", "\u001b[94m"];
 
     /// <summary>Whether the message calls this user (by name or <c>@all</c>), and is not its own.</summary>
@@ -82,6 +83,28 @@ public sealed class MessageFormatter(string me, bool colour)
     /// <summary>" · 👍 2 🎉 1", or "" without reactions.</summary>
     public static string Reactions(ChatMessage message) =>
         message.Reactions.Count == 0 ? "" : " · " + string.Join(" ", message.Reactions.Select(r => $"{TerminalText.Neutralise(r.Emoji)} {r.Users.Count}"));
+
+    /// <summary>
+    /// A search hit: as <see cref="Message"/>, with the date before the time (hits are often old),
+    /// and with colours on, each occurrence of <paramref name="found"/> in reverse video.
+    /// </summary>
+    public string SearchHit(ChatMessage message, string found)
+    {
+        var date = message.Timestamp.ToLocalTime().ToString("yyyy-MM-dd");
+        var line = Message(message);
+        if (!colour || found.Length == 0)
+            return $"{date} {line}";
+        var text = TerminalText.Neutralise(found);
+        var at = line.IndexOf(": ", StringComparison.Ordinal);
+        if (at < 0 || text.Length == 0)
+            return $"{date} {line}";
+        var body = new System.Text.StringBuilder(line.Length + 16);
+        var rest = line.AsSpan(at + 2);
+        for (int i; (i = rest.IndexOf(text, StringComparison.OrdinalIgnoreCase)) >= 0; rest = rest[(i + text.Length)..])
+            body.Append(rest[..i]).Append(Reverse).Append(rest.Slice(i, text.Length)).Append(Reset);
+        body.Append(rest);
+        return $"{Dim}{date}{Reset} {line[..(at + 2)]}{body}";
+    }
 
     public string Info(string text) => colour ? $"{Dim}-- {text}{Reset}" : $"-- {text}";
 

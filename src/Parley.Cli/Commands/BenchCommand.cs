@@ -69,6 +69,8 @@ public sealed class BenchCommand
             _workload, _proto, _host, _port, _servers, _receivers, _senders, _rooms, _members, _connections, _rate, _duration, _warmup, _drain, _settle,
             _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _cpuPids, _idleMembers, _restart, _jsonOnly, _timeout,
         };
+        // `parley bench search` is a store benchmark of its own (SearchBenchCommand), not a workload against a server.
+        command.Subcommands.Add(new SearchBenchCommand().Create());
         command.SetAction(async (result, cancellationToken) =>
         {
             var settings = Settings(result);

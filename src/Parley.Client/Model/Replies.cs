@@ -51,3 +51,6 @@ public sealed record Restriction(string User, string By, DateTimeOffset At, Date
 public sealed record RoomInfo(
     string Room, string Topic, int Members, bool Joined, string Role, bool Private, bool Moderated, bool TopicLocked,
     IReadOnlyList<(string User, string Role)> Roles, IReadOnlyList<Restriction> Bans, IReadOnlyList<Restriction> Mutes);
+
+/// <summary>A page of search hits, newest first; <see cref="Next"/> (set when <see cref="More"/>) asks for the next page.</summary>
+public sealed record SearchPage(IReadOnlyList<ChatMessage> Messages, bool More, string? Next);

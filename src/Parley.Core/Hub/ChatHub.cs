@@ -291,6 +291,10 @@ public sealed partial class ChatHub
     public Task<Result<HistoryPage>> HistoryAsync(Session session, string? roomName, string? withName, long? beforeSeq, int? limit) =>
         _messaging.HistoryAsync(session, roomName, withName, beforeSeq, limit);
 
+    /// <inheritdoc cref="Messaging.SearchAsync"/>
+    public Task<Result<SearchPage>> SearchAsync(Session session, string text, string? roomName, string? withName, SearchCursor? before, int? limit) =>
+        _messaging.SearchAsync(session, text, roomName, withName, before, limit);
+
     /// <inheritdoc cref="Messaging.MarkReadAsync"/>
     public Task<Result<Done>> MarkReadAsync(Session session, string? roomName, string? withName, long seq) =>
         _messaging.MarkReadAsync(session, roomName, withName, seq);

@@ -36,6 +36,7 @@ internal static partial class NativeCommands
         ["react"] = new(NeedsAuth: true, NativeMessageChanges.React),
         ["changes"] = new(NeedsAuth: true, NativeMessageChanges.Changes),
         ["typing"] = new(NeedsAuth: true, Typing),
+        ["search"] = new(NeedsAuth: true, Search),
         ["room"] = new(NeedsAuth: true, NativeModeration.Room),
         ["invite"] = new(NeedsAuth: true, NativeModeration.Invite),
         ["kick"] = new(NeedsAuth: true, NativeModeration.Kick),

@@ -187,4 +187,22 @@ public abstract partial class ChatStoreContract
         Assert.Equal((1L, 1L, T0.AddMinutes(5)), (after.Unread, after.Mentioned, after.LastTs!.Value));
         Assert.Equal(before, after);
     }
+
+    [Fact]
+    public async Task Search_finds_an_edited_text_and_a_reacted_message_but_never_a_recalled_one()
+    {
+        var lobby = ConversationKey.ForRoom("lobby");
+        await _store.AppendAsync(RoomMessage("alice", "the zebra plan"));
+        await _store.AppendAsync(RoomMessage("alice", "zebra crossing"));
+        await _store.AppendAsync(RoomMessage("bob", "zebra secret"));
+        await _store.ChangeMessageAsync(lobby, 1, new EditChange("the giraffe plan", T0));
+        await _store.ChangeMessageAsync(lobby, 2, new ReactChange("bob", "🦓", On: true, MaxEmojis: 20));
+        await _store.ChangeMessageAsync(lobby, 3, new RecallChange("bob"));
+
+        async Task<long[]> Found(string text) =>
+            (await _store.SearchAsync([lobby], text, null, 10)).Messages.Select(m => m.Seq).ToArray();
+        Assert.Equal(2L, Assert.Single(await Found("zebra")));
+        Assert.Equal(1L, Assert.Single(await Found("giraffe")));
+        Assert.Empty(await Found("secret"));
+    }
 }

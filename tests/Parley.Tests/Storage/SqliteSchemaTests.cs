@@ -118,6 +118,43 @@ public sealed class SqliteSchemaTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_seven_database_has_its_messages_indexed_for_search_single_and_packed_by_the_upgrade()
+    {
+        var lobby = ConversationKey.ForRoom("lobby");
+        var direct = ConversationKey.ForDirect("alice", "bob");
+        await using (var store = NewStore())
+        {
+            await store.InitializeAsync("lobby", T0);
+            await store.AppendAsync(new NewMessage("a", lobby, T0, "alice", "lobby", null, "alone 你好世界"));
+            await Task.WhenAll(Enumerable.Range(1, 30).Select(i =>
+                store.AppendAsync(new NewMessage($"p{i}", lobby, T0.AddSeconds(i), "bob", "lobby", null, $"packed {i} 你好世界"))));
+            await store.AppendAsync(new NewMessage("d", direct, T0, "alice", null, "bob", "direct 你好世界"));
+            await store.AppendAsync(new NewMessage("s", lobby, T0, "alice", "lobby", null, "system 你好世界") { IsSystem = true });
+        }
+        Assert.True((long)ReadScalar("SELECT count(*) FROM messages WHERE packed IS NOT NULL")! > 0);
+        // As version 7 left it: no search tables.
+        // (SQLite 3.53 leaves the contentless_unindexed table behind when the FTS5 table is dropped.)
+        WriteDatabase("""
+            DROP TABLE message_search; DROP TABLE search_convs;
+            DROP TABLE IF EXISTS message_search_content; DROP TABLE IF EXISTS message_search_docsize;
+            PRAGMA user_version = 7;
+            """);
+        Assert.Null(ReadScalar("SELECT name FROM sqlite_master WHERE name LIKE 'message_search%'"));
+
+        await using (var upgraded = NewStore())
+        {
+            await upgraded.InitializeAsync("lobby", T0);
+            var hits = await upgraded.SearchAsync([lobby, direct], "你好世界", null, 100);
+            Assert.Equal(32, hits.Messages.Count);
+            Assert.Equal("packed 30 你好世界", hits.Messages[0].Text);
+            Assert.Contains(hits.Messages, m => m.Text == "alone 你好世界");
+            Assert.Contains(hits.Messages, m => m.Text == "direct 你好世界");
+            Assert.DoesNotContain(hits.Messages, m => m.IsSystem);
+        }
+        Assert.Equal((long)Schema.Version, ReadScalar("PRAGMA user_version"));
+    }
+
+    [Fact]
     public async Task The_upgraded_index_still_refuses_a_second_message_with_the_same_seq()
     {
         var lobby = ConversationKey.ForRoom("lobby");

@@ -66,6 +66,90 @@ export async function findPeople(text) {
   store.changed();
 }
 
+// The search box also searches messages (`search`), a moment after typing stops; only the
+// answer to the latest text is kept, and "More results" appends the next page.
+const MESSAGE_SEARCH_DEBOUNCE_MS = 250;
+const MESSAGE_SEARCH_PAGE = 20;
+let messagesAsked = 0;
+let messageTimer = 0;
+
+/** Messages holding the search text in every conversation of the user, newest first (below the people). */
+export function findMessages(text) {
+  clearTimeout(messageTimer);
+  const query = text.trim() === '' ? '' : text;
+  const asked = ++messagesAsked;
+  if (query === '') {
+    store.messageHits = null;
+    store.changed();
+    return;
+  }
+  messageTimer = setTimeout(() => searchPage(query, null, asked), MESSAGE_SEARCH_DEBOUNCE_MS);
+}
+
+/** The next page of the shown hits. */
+export function findMoreMessages() {
+  const hits = store.messageHits;
+  if (!hits || !hits.next || hits.loading) return;
+  hits.loading = true;
+  store.changed();
+  searchPage(hits.text, hits, messagesAsked);
+}
+
+async function searchPage(text, shown, asked) {
+  let page = null;
+  try {
+    page = await request('search', { text, before: shown?.next ?? undefined, limit: MESSAGE_SEARCH_PAGE });
+  } catch (e) {
+    // Too long, or offline: say so in place of the hits.
+    page = { messages: [], more: false, error: e?.message ?? 'search failed' };
+  }
+  if (asked !== messagesAsked) return;
+  store.messageHits = {
+    text,
+    messages: [...(shown?.messages ?? []), ...page.messages],
+    next: page.more ? page.next : null,
+    error: page.error ?? null,
+    loading: false,
+  };
+  store.changed();
+}
+
+/** The list's key of the conversation a message (from history or search) belongs to. */
+export const conversationKeyOf = (m) =>
+  m.room ? roomKey(m.room) : directKey(m.from.toLowerCase() === store.me?.toLowerCase() ? m.to : m.from);
+
+/**
+ * Opens a search hit's conversation and shows the hit: loads history back to it if it is older
+ * than what is loaded, scrolls it to the middle of the pane and flashes it.
+ */
+export async function openHit(hit) {
+  const key = conversationKeyOf(hit);
+  if (!store.conversation(key)) {
+    if (hit.room) return;
+    store.upsert(key, { name: hit.from.toLowerCase() === store.me?.toLowerCase() ? hit.to : hit.from, hasOlder: true });
+  }
+  await openConversation(key);
+  const conv = store.conversation(key);
+  while (conv && conv.hasOlder && !(conv.messages.length && conv.messages[0].seq <= hit.seq)) {
+    const before = conv.messages.length;
+    await loadOlder(conv, PAGE * 4).catch(() => {});
+    if (conv.messages.length === before) break;
+  }
+  // The pane is drawn on the next frame: wait for the bubble, a few frames at most.
+  for (let frame = 0; frame < 30; frame++) {
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    if (store.activeKey !== key) return;
+    const bubble = document.querySelector(`#messages [data-seq="${hit.seq}"]`);
+    if (bubble) {
+      bubble.scrollIntoView({ block: 'center' });
+      for (const flashed of document.querySelectorAll('#messages .flash')) flashed.classList.remove('flash');
+      void bubble.offsetWidth; // restart the animation when the same hit is opened again
+      bubble.classList.add('flash');
+      return;
+    }
+  }
+}
+
 /** Blocks (or unblocks) a user: the server refuses its DMs; this page collapses its room messages. */
 export async function setBlocked(user, on) {
   const reply = await request('block', { user, on });

@@ -58,6 +58,7 @@ class Store {
     this.blocked = new Set(); // lower-cased names of the users this user blocks
     this.revealed = new Set(); // ids of blocked users' messages unfolded by a click
     this.people = null; // the directory's answer to the search box: {prefix, users}, or null
+    this.messageHits = null; // the search box's messages (`search`): {text, messages, next, error, loading}, or null
     this.profiles = new Map(); // lower-cased name -> {display, status}, for the names shown (profiles.js)
     this.changed();
   }
