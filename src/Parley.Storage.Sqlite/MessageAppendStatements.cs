@@ -14,9 +14,10 @@ namespace Parley.Storage.Sqlite;
 /// gets one row, holding its one message as columns or its several packed together
 /// (<see cref="PackedMessages"/>), and its last seq raised once. Each row costs two B-tree inserts
 /// (the table and the <c>(conv, seq)</c> index); while every message was a row, those were most of
-/// what storing one cost in many small rooms. Each message also gets its entry in the search
-/// index (<see cref="SearchIndexStatements"/>), in the same transaction. Used on the writer's
-/// thread only, inside its open transaction.
+/// what storing one cost in many small rooms. The search index is not written here: a trigram
+/// entry costs about 100 µs, ten times the rest of a send, so the index follows in the
+/// background (<see cref="SqliteChatStore"/>'s search backlog). Used on the writer's thread only,
+/// inside its open transaction.
 /// </summary>
 internal sealed class MessageAppendStatements : IDisposable
 {
@@ -27,13 +28,11 @@ internal sealed class MessageAppendStatements : IDisposable
     private readonly Dictionary<string, List<StoredMessage>> _unsettled = new(StringComparer.Ordinal);
     private readonly Stack<List<StoredMessage>> _spareLists = new();
     private readonly PackedMessages _packer = new();
-    private readonly SearchIndexStatements _search;
     private byte[] _utf8 = new byte[1024];
 
-    public MessageAppendStatements(SqliteConnection writerConnection, SearchIndexStatements search)
+    public MessageAppendStatements(SqliteConnection writerConnection)
     {
         _db = writerConnection.Handle!;
-        _search = search;
         _insertMessage = Prepare("INSERT INTO messages (conv, seq, id, ts, sender, room, recipient, text, last_seq, packed, system) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
         _raiseLastSeq = Prepare("INSERT INTO conversations (conv, last_seq) VALUES (?1, ?2) ON CONFLICT (conv) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)");
         _insertExtras = Prepare("INSERT INTO message_extras (conv, seq, reply_to, mentions, sender) VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -53,8 +52,6 @@ internal sealed class MessageAppendStatements : IDisposable
         foreach (var (conversation, messages) in _unsettled)
         {
             Insert(messages);
-            foreach (var message in messages)
-                _search.Add(message);
             BindText(_raiseLastSeq, 1, conversation);
             Check(raw.sqlite3_bind_int64(_raiseLastSeq, 2, messages[^1].Seq));
             Step(_raiseLastSeq);

@@ -199,6 +199,8 @@ internal static class Schema
             tokenize = 'trigram', content = '', contentless_delete = 1, contentless_unindexed = 1
         );
         INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1);
+        CREATE TABLE IF NOT EXISTS search_state (indexed_rowid INTEGER NOT NULL);
+        INSERT INTO search_state (indexed_rowid) VALUES (0);
         """;
 
     /// <summary>An older database's messages, each into the index (in the upgrade's transaction): about a minute per million messages.</summary>
@@ -214,6 +216,8 @@ internal static class Schema
             foreach (var message in SqliteChatStore.RowMessages(reader, reader.GetString(9)))
                 index.Add(message);
         }
+        // Rows after these are new: the background indexer's (SqliteChatStore.SearchBacklog).
+        Execute(connection, "UPDATE search_state SET indexed_rowid = coalesce((SELECT max(rowid) FROM messages), 0)");
     }
 
     private static object? Scalar(SqliteConnection connection, string sql)

@@ -95,7 +95,9 @@ public sealed partial class SqliteChatStore
             Run(w, "UPDATE messages SET packed = $packed WHERE rowid = $row", ("$packed", new PackedMessages().Encode(messages).ToArray()), ("$row", rowid));
         else
             Run(w, "UPDATE messages SET text = $text WHERE rowid = $row", ("$text", text), ("$row", rowid));
-        ReindexMessage(changed);
+        // A row the background indexer has not reached yet gets its entry, with this text, when it does.
+        if (rowid <= _indexedUpTo)
+            ReindexMessage(changed);
         return changed;
     }
 

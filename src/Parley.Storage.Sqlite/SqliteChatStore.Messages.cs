@@ -24,6 +24,7 @@ public sealed partial class SqliteChatStore
         {
             var seq = _lastSeq.GetValueOrDefault(message.Conversation) + 1;
             _lastSeq[message.Conversation] = seq;
+            NoteUnindexed();
             return Writer.Enqueue(new MessageAppend(this, message.WithSeq(seq)));
         }
     }

@@ -78,6 +78,7 @@ public sealed partial class SqliteChatStore
                 // Its number stays, for a room of the same name later.
                 if (_searchIndex!.EntriesOf(conversation) is var (low, high))
                     Run(w, "DELETE FROM message_search WHERE rowid BETWEEN $low AND $high", ("$low", low), ("$high", high));
+                ForgetDeletedRows(w);
                 Run(w, "DELETE FROM conversations WHERE conv = $conv", ("$conv", conversation));
                 // Read positions are keyed by user first: a rare scan, not an index per conversation.
                 Run(w, "DELETE FROM reads WHERE conv = $conv", ("$conv", conversation));

@@ -13,7 +13,13 @@ namespace Parley.Storage.Sqlite;
 /// </summary>
 public sealed partial class SqliteChatStore
 {
-    public Task<SearchPage> SearchAsync(IReadOnlyCollection<string> conversations, string text, SearchCursor? before, int limit)
+    public async Task<SearchPage> SearchAsync(IReadOnlyCollection<string> conversations, string text, SearchCursor? before, int limit)
+    {
+        await CatchUpIndexAsync().ConfigureAwait(false);
+        return Search(conversations, text, before, limit);
+    }
+
+    private SearchPage Search(IReadOnlyCollection<string> conversations, string text, SearchCursor? before, int limit)
     {
         limit = Math.Max(limit, 1);
         using var connection = OpenReader();
@@ -37,7 +43,7 @@ public sealed partial class SqliteChatStore
             if (message is not null && SearchText.Searchable(message))
                 page.Add(message);
         }
-        return Task.FromResult(new SearchPage(page, more));
+        return new SearchPage(page, more);
     }
 
     /// <summary>Index entries one search reads in its single pass over all the conversations before it goes conversation by conversation.</summary>

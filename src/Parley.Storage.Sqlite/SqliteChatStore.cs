@@ -61,13 +61,18 @@ public sealed partial class SqliteChatStore : IChatStore
         }
         LoadSequences(_writerConnection);
         _searchIndex = new SearchIndexStatements(_writerConnection);
-        _appendStatements = new MessageAppendStatements(_writerConnection, _searchIndex);
+        _appendStatements = new MessageAppendStatements(_writerConnection);
+        _indexedUpTo = ReadIndexedUpTo(_writerConnection);
+        // What the last run stored and did not index (it stopped, or crashed) is looked for at once.
+        _unindexed = 1;
         var (appends, search) = (_appendStatements, _searchIndex);
         _writer = new GroupCommitWriter(_writerConnection, _options.MaxBatch, appends.Settle, () =>
         {
             appends.Forget();
             search.Forget();
+            ReloadIndexMark();
         }, DurableFlusher());
+        StartIndexing();
         return Task.CompletedTask;
     }
 
@@ -88,6 +93,7 @@ public sealed partial class SqliteChatStore : IChatStore
 
     public async ValueTask DisposeAsync()
     {
+        StopIndexing();
         if (_writer is not null)
             await _writer.DisposeAsync().ConfigureAwait(false);
         _appendStatements?.Dispose();
