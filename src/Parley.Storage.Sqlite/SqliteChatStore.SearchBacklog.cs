@@ -4,21 +4,29 @@ namespace Parley.Storage.Sqlite;
 /// The search index follows the messages in the background. An entry costs about 100 µs of the
 /// writer's time (the trigrams of a text), ten times what the rest of a send costs: written with
 /// each send, it cut stored messages/s in 1,000 rooms from 129,000 to 8,800. So sends write
-/// none; every <see cref="IndexInterval"/> while messages came in, one writer job indexes up to
-/// <see cref="IndexBatchRows"/> rows past a mark (<c>search_state</c>, a rowid: rows are appended
-/// in rowid order), a few milliseconds between send batches. A search first indexes what is left
-/// (up to <see cref="SearchCatchUpRows"/> rows), so it finds what was said a moment ago.
+/// none. Every <see cref="IndexInterval"/>, when messages came in, one writer job indexes rows
+/// past a mark (<c>search_state</c>, a rowid: rows are appended in rowid order), as many as the
+/// load leaves room for: a server that stored more than <see cref="BusyPerTick"/> messages since
+/// the last tick is busy and indexes nothing (its sends keep the writer); a quiet one indexes up
+/// to <see cref="QuietBatchRows"/> rows a tick, a lightly loaded one <see cref="LightBatchRows"/>.
+/// A search first indexes what is left (up to <see cref="SearchCatchUpRows"/> rows), so it finds
+/// what was said a moment ago; past that, after a long busy spell, it finds what is indexed.
 /// </summary>
 public sealed partial class SqliteChatStore
 {
     private static readonly TimeSpan IndexInterval = TimeSpan.FromMilliseconds(250);
-    private const int IndexBatchRows = 100;
+    private const int BusyPerTick = 500;
+    private const int QuietPerTick = 50;
+    private const int LightBatchRows = 100;
+    private const int QuietBatchRows = 300;
     private const int SearchCatchUpRows = 2000;
 
     // Rows of messages up to this rowid have their entries. The writer's thread changes it.
     private long _indexedUpTo;
     // Messages stored since the indexer last looked; 0 lets an idle server's timer do nothing.
     private long _unindexed;
+    // Messages stored since the last tick: how busy the writer is.
+    private long _arrivedSinceTick;
     private int _indexing;
     private Timer? _indexTimer;
 
@@ -37,15 +45,20 @@ public sealed partial class SqliteChatStore
     }
 
     /// <summary>A message was stored: the indexer has work at its next tick.</summary>
-    private void NoteUnindexed() => Interlocked.Increment(ref _unindexed);
+    private void NoteUnindexed()
+    {
+        Interlocked.Increment(ref _unindexed);
+        Interlocked.Increment(ref _arrivedSinceTick);
+    }
 
     private async Task IndexTickAsync()
     {
-        if (Interlocked.Read(ref _unindexed) == 0 || Interlocked.Exchange(ref _indexing, 1) == 1)
+        var arrived = Interlocked.Exchange(ref _arrivedSinceTick, 0);
+        if (arrived > BusyPerTick || Interlocked.Read(ref _unindexed) == 0 || Interlocked.Exchange(ref _indexing, 1) == 1)
             return;
         try
         {
-            await IndexBacklogAsync(IndexBatchRows).ConfigureAwait(false);
+            await IndexBacklogAsync(arrived > QuietPerTick ? LightBatchRows : QuietBatchRows).ConfigureAwait(false);
         }
         finally
         {
