@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
 using Parley.Core.Model;
 using SQLitePCL;
@@ -22,21 +21,20 @@ internal sealed class SearchIndexStatements : IDisposable
     /// <summary>Bits of an entry's rowid that hold the seq: 2^36 messages per conversation, 2^27 conversations.</summary>
     public const int SeqBits = 36;
 
-    private readonly sqlite3 _db;
+    private readonly RawStatements _raw;
     private readonly sqlite3_stmt _insert;
     private readonly sqlite3_stmt _delete;
     private readonly sqlite3_stmt _findNumber;
     private readonly sqlite3_stmt _addNumber;
     private readonly Dictionary<string, long> _numbers = new(StringComparer.Ordinal);
-    private byte[] _utf8 = new byte[1024];
 
     public SearchIndexStatements(SqliteConnection connection)
     {
-        _db = connection.Handle!;
-        _insert = Prepare("INSERT INTO message_search (rowid, text, ts) VALUES (?1, ?2, ?3)");
-        _delete = Prepare("DELETE FROM message_search WHERE rowid = ?1");
-        _findNumber = Prepare("SELECT num FROM search_convs WHERE conv = ?1");
-        _addNumber = Prepare("INSERT INTO search_convs (conv) VALUES (?1)");
+        _raw = new RawStatements(connection);
+        _insert = _raw.Prepare("INSERT INTO message_search (rowid, text, ts) VALUES (?1, ?2, ?3)");
+        _delete = _raw.Prepare("DELETE FROM message_search WHERE rowid = ?1");
+        _findNumber = _raw.Prepare("SELECT num FROM search_convs WHERE conv = ?1");
+        _addNumber = _raw.Prepare("INSERT INTO search_convs (conv) VALUES (?1)");
     }
 
     public static long RowId(long conversationNumber, long seq) => (conversationNumber << SeqBits) | seq;
@@ -49,10 +47,10 @@ internal sealed class SearchIndexStatements : IDisposable
     {
         if (!SearchText.Searchable(message))
             return;
-        Check(raw.sqlite3_bind_int64(_insert, 1, RowId(Number(message.Conversation, create: true), message.Seq)));
-        BindText(_insert, 2, message.Text);
-        Check(raw.sqlite3_bind_int64(_insert, 3, message.Timestamp.ToUnixTimeMilliseconds()));
-        Step(_insert);
+        _raw.Check(raw.sqlite3_bind_int64(_insert, 1, RowId(Number(message.Conversation, create: true), message.Seq)));
+        _raw.BindText(_insert, 2, message.Text);
+        _raw.Check(raw.sqlite3_bind_int64(_insert, 3, message.Timestamp.ToUnixTimeMilliseconds()));
+        _raw.Step(_insert);
     }
 
     /// <summary>
@@ -64,8 +62,8 @@ internal sealed class SearchIndexStatements : IDisposable
         var number = Number(message.Conversation, create: false);
         if (number > 0)
         {
-            Check(raw.sqlite3_bind_int64(_delete, 1, RowId(number, message.Seq)));
-            Step(_delete);
+            _raw.Check(raw.sqlite3_bind_int64(_delete, 1, RowId(number, message.Seq)));
+            _raw.Step(_delete);
         }
         Add(message);
     }
@@ -82,19 +80,19 @@ internal sealed class SearchIndexStatements : IDisposable
     {
         if (_numbers.TryGetValue(conversation, out var number))
             return number;
-        BindText(_findNumber, 1, conversation);
+        _raw.BindText(_findNumber, 1, conversation);
         var result = raw.sqlite3_step(_findNumber);
         number = result == raw.SQLITE_ROW ? raw.sqlite3_column_int64(_findNumber, 0) : 0;
         raw.sqlite3_reset(_findNumber);
         if (result is not (raw.SQLITE_ROW or raw.SQLITE_DONE))
-            throw Error(result);
+            throw _raw.Error(result);
         if (number == 0)
         {
             if (!create)
                 return 0;
-            BindText(_addNumber, 1, conversation);
-            Step(_addNumber);
-            number = raw.sqlite3_last_insert_rowid(_db);
+            _raw.BindText(_addNumber, 1, conversation);
+            _raw.Step(_addNumber);
+            number = raw.sqlite3_last_insert_rowid(_raw.Handle);
         }
         _numbers[conversation] = number;
         return number;
@@ -107,37 +105,4 @@ internal sealed class SearchIndexStatements : IDisposable
         _findNumber.Dispose();
         _addNumber.Dispose();
     }
-
-    private sqlite3_stmt Prepare(string sql)
-    {
-        Check(raw.sqlite3_prepare_v2(_db, sql, out var statement));
-        return statement;
-    }
-
-    /// <summary>Binds UTF-8, as <see cref="MessageAppendStatements"/> does: SQLite copies it, so one buffer serves every binding.</summary>
-    private void BindText(sqlite3_stmt statement, int index, string value)
-    {
-        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
-        if (_utf8.Length < length)
-            _utf8 = new byte[Math.Max(length, _utf8.Length * 2)];
-        var written = Encoding.UTF8.GetBytes(value, _utf8);
-        Check(raw.sqlite3_bind_text(statement, index, _utf8.AsSpan(0, written)));
-    }
-
-    private void Step(sqlite3_stmt statement)
-    {
-        var result = raw.sqlite3_step(statement);
-        raw.sqlite3_reset(statement);
-        if (result != raw.SQLITE_DONE)
-            throw Error(result);
-    }
-
-    private void Check(int result)
-    {
-        if (result != raw.SQLITE_OK)
-            throw Error(result);
-    }
-
-    private SqliteException Error(int result) =>
-        new($"SQLite Error {result}: '{raw.sqlite3_errmsg(_db).utf8_to_string()}'.", result, raw.sqlite3_extended_errcode(_db));
 }

@@ -95,6 +95,24 @@ public sealed partial class JsonRequest(JsonDocument document, byte[] input, Req
             : throw new RequestException(ErrorCodes.BadField, $"'{field}' must be a UTC time such as 2026-12-31T23:59:00Z");
     }
 
+    /// <summary>
+    /// A conversation named by <c>room</c>, or by the other user as <c>to</c> (as <c>send</c> names
+    /// it) or <c>with</c> (as <c>history</c> does): at most one of the three, and one unless
+    /// <paramref name="optional"/>.
+    /// </summary>
+    public (string? Room, string? User) Conversation(bool optional = false)
+    {
+        var room = OptionalString("room");
+        var to = OptionalString("to");
+        var with = OptionalString("with");
+        var given = (room is null ? 0 : 1) + (to is null ? 0 : 1) + (with is null ? 0 : 1);
+        if (given > 1)
+            throw new RequestException(ErrorCodes.BadField, "give one of 'room', 'to' or 'with'");
+        if (given == 0 && !optional)
+            throw new RequestException(ErrorCodes.MissingField, $"'{Type}' needs 'room' or 'to'");
+        return (room, to ?? with);
+    }
+
     /// <summary>Exactly one of two fields, such as <c>room</c> or <c>to</c>.</summary>
     public (string? First, string? Second) OneOf(string first, string second)
     {

@@ -138,6 +138,19 @@ public static class JsonWire
             WriteState(writer, state);
     }
 
+    /// <summary><c>"messages":[…]</c>, each with the fields of the <c>message</c> event (<c>history</c>, <c>changes</c>, <c>search</c>).</summary>
+    public static void WriteMessages(Utf8JsonWriter writer, IReadOnlyList<StoredMessage> messages)
+    {
+        writer.WriteStartArray("messages");
+        foreach (var message in messages)
+        {
+            writer.WriteStartObject();
+            WriteMessageFields(writer, message);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+
     /// <summary>What was done to the message since: its change number, and edit, recall, reactions as they are.</summary>
     private static void WriteState(Utf8JsonWriter writer, MessageState state)
     {

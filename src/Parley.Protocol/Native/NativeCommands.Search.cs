@@ -14,14 +14,8 @@ internal static partial class NativeCommands
     private static async Task<Reply> Search(NativeSession s, JsonRequest r)
     {
         var text = r.String("text");
-        var room = r.OptionalString("room");
-        var with = r.OptionalString("with");
-        var to = r.OptionalString("to");
-        if (with is not null && to is not null)
-            throw new RequestException(ErrorCodes.BadField, "give 'with' or its alias 'to', not both");
-        with ??= to;
-        if (room is not null && with is not null)
-            throw new RequestException(ErrorCodes.BadField, "search one room ('room') or one direct conversation ('with'), not both");
+        // Everywhere, or in one room or direct conversation.
+        var (room, with) = r.Conversation(optional: true);
         SearchCursor? before = null;
         if (r.OptionalString("before") is { } cursor && !SearchCursor.TryParse(cursor, out before))
             throw new RequestException(ErrorCodes.BadCursor, "'before' is not the 'next' of a 'search' reply; ask for the first page without it");
@@ -31,14 +25,7 @@ internal static partial class NativeCommands
             return page.Error!;
         return Reply.With(w =>
         {
-            w.WriteStartArray("messages");
-            foreach (var message in page.Value!.Messages)
-            {
-                w.WriteStartObject();
-                JsonWire.WriteMessageFields(w, message);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            JsonWire.WriteMessages(w, page.Value!.Messages);
             w.WriteBoolean("more", page.Value.More);
             if (page.Value.More && page.Value.Messages.Count > 0)
                 w.WriteString("next", SearchCursor.Of(page.Value.Messages[^1]).ToString());

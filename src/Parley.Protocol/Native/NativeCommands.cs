@@ -183,7 +183,7 @@ internal static partial class NativeCommands
         var peerRead = await PeerReadAsync(s, with);
         return Reply.With(w =>
         {
-            NativeMessageChanges.WriteMessages(w, page.Value!.Messages);
+            JsonWire.WriteMessages(w, page.Value!.Messages);
             w.WriteBoolean("more", page.Value.More);
             if (peerRead is { } seq)
                 w.WriteNumber("peerRead", seq);

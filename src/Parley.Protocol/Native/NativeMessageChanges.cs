@@ -9,57 +9,35 @@ internal static class NativeMessageChanges
 {
     public static async Task<Reply> Edit(NativeSession s, JsonRequest r)
     {
-        var (room, with) = Conversation(r);
+        var (room, with) = r.Conversation();
         return Changed(await s.Hub.EditAsync(s, room, with, r.Integer("seq"), r.String("text")));
     }
 
     public static async Task<Reply> Recall(NativeSession s, JsonRequest r)
     {
-        var (room, with) = Conversation(r);
+        var (room, with) = r.Conversation();
         return Changed(await s.Hub.RecallAsync(s, room, with, r.Integer("seq")));
     }
 
     public static async Task<Reply> React(NativeSession s, JsonRequest r)
     {
-        var (room, with) = Conversation(r);
+        var (room, with) = r.Conversation();
         return Changed(await s.Hub.ReactAsync(s, room, with, r.Integer("seq"), r.String("emoji"), r.OptionalBoolean("on") ?? true));
     }
 
     public static async Task<Reply> Changes(NativeSession s, JsonRequest r)
     {
-        var (room, with) = Conversation(r);
+        var (room, with) = r.Conversation();
         var limit = r.OptionalInteger("limit");
         var page = await s.Hub.ChangesAsync(s, room, with, r.OptionalInteger("after") ?? 0, limit is { } l ? (int)Math.Min(l, int.MaxValue) : null);
         if (!page.Ok)
             return page.Error!;
         return Reply.With(w =>
         {
-            WriteMessages(w, page.Value!.Messages);
+            JsonWire.WriteMessages(w, page.Value!.Messages);
             w.WriteBoolean("more", page.Value.More);
             w.WriteNumber("next", page.Value.Next);
         });
-    }
-
-    /// <summary>The conversation a change names: <c>room</c>, or the other user of a DM as <c>to</c> (as in <c>send</c>) or <c>with</c> (as in <c>history</c>).</summary>
-    public static (string? Room, string? With) Conversation(JsonRequest r)
-    {
-        var with = r.OptionalString("with");
-        var (room, to) = with is null ? r.OneOf("room", "to") : (r.OptionalString("room"), with);
-        if (room is not null && to is not null)
-            throw new RequestException(ErrorCodes.BadField, "give 'room' or 'to', not both");
-        return (room, to);
-    }
-
-    public static void WriteMessages(Utf8JsonWriter w, IReadOnlyList<StoredMessage> messages)
-    {
-        w.WriteStartArray("messages");
-        foreach (var message in messages)
-        {
-            w.WriteStartObject();
-            JsonWire.WriteMessageFields(w, message);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
     }
 
     private static Reply Changed(Result<StoredMessage> result)
