@@ -99,8 +99,15 @@ public sealed class MemberPanelTests(BrowserFixture browser, ITestOutputHelper o
             return await alice.Member($"u_{Members}").IsVisibleAsync();
         }, "the last member is shown", TimeSpan.FromSeconds(30));
         Assert.Equal((Members + 1) * 46, await spacer.EvaluateAsync<double>("el => el.offsetHeight"));
-        var lastNames = await Names(alice).AllTextContentsAsync();
-        Assert.Equal(["u_1997", "u_1998", "u_1999", "u_2000"], lastNames.TakeLast(4));
+        // Rows are reused as the list scrolls: read them once the last scroll's rendering settled.
+        string[] expectedLast = ["u_1997", "u_1998", "u_1999", "u_2000"];
+        IReadOnlyList<string> lastNames = [];
+        await Until.TrueAsync(async () =>
+        {
+            lastNames = await Names(alice).AllTextContentsAsync();
+            return lastNames.TakeLast(4).SequenceEqual(expectedLast);
+        }, "the last rows are the last members, in order");
+        Assert.Equal(expectedLast, lastNames.TakeLast(4));
         await AssertFewNodesAsync(alice, "with every page");
 
         // Back to the top, and into the middle: the rows are reused, in order.
