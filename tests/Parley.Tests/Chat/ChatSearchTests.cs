@@ -54,9 +54,9 @@ public sealed class ChatSearchTests : IAsyncLifetime
         await client.RegisterAsync("alice", "password1");
         // Hits are ordered by time, and messages of one millisecond by conversation: each is sent in a later millisecond.
         await client.SendAsync(Target.InRoom("lobby"), "Tokyo 東京 one");
-        await NextMillisecondAsync();
+        await Until.NextMillisecondAsync();
         await bob.OkAsync("send", new { to = "alice", text = "東京 two" });
-        await NextMillisecondAsync();
+        await Until.NextMillisecondAsync();
         await client.SendAsync(Target.InRoom("lobby"), "東京 three");
 
         var first = await client.SearchAsync("東京", limit: 2);
@@ -70,11 +70,5 @@ public sealed class ChatSearchTests : IAsyncLifetime
         Assert.Equal("tokyo", Assert.Single((await client.SearchAsync("TOKYO", Target.InRoom("lobby"))).Messages).Text[..5].ToLowerInvariant());
         var refused = await Assert.ThrowsAsync<ParleyException>(() => client.SearchAsync(" "));
         Assert.Equal("empty_text", refused.Code);
-    }
-
-    private static async Task NextMillisecondAsync()
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        await Until.TrueAsync(() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() > now, "the clock moves on a millisecond");
     }
 }

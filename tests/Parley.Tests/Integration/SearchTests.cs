@@ -23,6 +23,8 @@ public sealed class SearchTests : IAsyncLifetime
         await using var bob = await _server.RegisterAsync("bob");
         await alice.OkAsync("send", new { room = "lobby", text = "你好世界" });
         await bob.OkAsync("send", new { room = "lobby", text = "今日は東京で会議です" });
+        // Hits of one millisecond are ordered by conversation: the direct messages come a millisecond later.
+        await Until.NextMillisecondAsync();
         await bob.OkAsync("send", new { to = "alice", text = "明天见，你好！" });
         await bob.OkAsync("send", new { to = "alice", text = "Hello Alice" });
 
@@ -57,6 +59,8 @@ public sealed class SearchTests : IAsyncLifetime
         {
             await alice.OkAsync("send", new { room = i % 2 == 0 ? "dev" : "lobby", text = $"release {i}" });
             await alice.OkAsync("send", new { room = "lobby", text = $"noise {i}" });
+            // The releases alternate rooms, and hits of one millisecond are ordered by conversation.
+            await Until.NextMillisecondAsync();
         }
         var seen = new List<string>();
         object request = new { text = "release", limit = 3 };
@@ -81,6 +85,7 @@ public sealed class SearchTests : IAsyncLifetime
         await bob.OkAsync("send", new { room = "secret", text = "the plan is ready" });
         await alice.OkAsync("create", new { room = "dev" });
         await alice.OkAsync("send", new { room = "dev", text = "plan for the dev room" });
+        await Until.NextMillisecondAsync();
         var removed = (await alice.OkAsync("send", new { room = "lobby", text = "a plan to remove" })).GetProperty("message");
         await alice.OkAsync("send", new { room = "lobby", text = "the plan stays" });
         await alice.OkAsync("topic", new { room = "dev", topic = "plan topics" });

@@ -26,4 +26,14 @@ public static class Until
             await Task.Delay(20);
         }
     }
+
+    /// <summary>
+    /// Waits until the wall clock is a millisecond later: messages of one millisecond in different
+    /// conversations are ordered by conversation, not by when they were sent.
+    /// </summary>
+    public static Task NextMillisecondAsync()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        return TrueAsync(() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() > now, "the clock moves on a millisecond");
+    }
 }
