@@ -54,7 +54,16 @@ public sealed partial class SqliteChatStore
     /// backups taken before.
     /// </summary>
     public Task<bool> RemoveMessageAsync(string conversation, long seq) =>
-        Writer.Enqueue(w => RewriteMessageText(w, conversation, seq, "") is not null);
+        Writer.Enqueue(w =>
+        {
+            // Its files go with its text (the extras row, found with the message, says which).
+            if (FindMessage((sql, parameters) => Bound(w.Command(sql), parameters), conversation, seq) is { Attachments: not null } message)
+            {
+                ForgetFilesOf(w, message);
+                Run(w, "UPDATE message_extras SET attachments = NULL WHERE conv = $conv AND seq = $seq", ("$conv", conversation), ("$seq", seq));
+            }
+            return RewriteMessageText(w, conversation, seq, "") is not null;
+        });
 
     /// <summary>
     /// Changes a stored message's text in place, on the writer's thread inside its transaction

@@ -134,7 +134,7 @@ internal sealed partial class Messaging
             return People.Blocked(withName!);
         }
         // A system line is the server's; a message recalled or removed by the operator has no text left to change.
-        if (await _store.FindMessageAsync(conversation.Value!, seq).ConfigureAwait(false) is not { IsSystem: false, Text.Length: > 0 } message)
+        if (await _store.FindMessageAsync(conversation.Value!, seq).ConfigureAwait(false) is not { IsSystem: false, IsGone: false } message)
             return Error(ErrorCodes.NoSuchMessage, $"there is no message {seq} to change there");
         return (message, room);
     }
@@ -147,7 +147,7 @@ internal sealed partial class Messaging
         if (!changed.Changed)
         {
             // Recalled or removed meanwhile; or a reaction already so.
-            return unchangedIsFine && changed.Message.Text.Length > 0
+            return unchangedIsFine && !changed.Message.IsGone
                 ? changed.Message
                 : Error(ErrorCodes.NoSuchMessage, $"message {message.Seq} was recalled or removed");
         }

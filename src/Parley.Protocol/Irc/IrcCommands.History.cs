@@ -189,7 +189,7 @@ internal static partial class IrcCommands
     }
 
     private static void SendHistoryBatch(IrcSession s, string target, IReadOnlyList<StoredMessage> messages) =>
-        SendBatch(s, "chathistory", [target], messages.Where(ShownOnIrc).Select(IrcEventEncoder.Message));
+        SendBatch(s, "chathistory", [target], messages.Where(ShownOnIrc).Select(m => IrcEventEncoder.Message(m, s.Info.Attachments)));
 
     /// <summary>
     /// One frame: the lines tagged with a new batch between its BATCH lines, or the lines alone

@@ -10,7 +10,8 @@ namespace Parley.Protocol.Irc;
 /// tags: the bytes are shared by every IRC session, and each cuts the tags its client did not
 /// ask for (<see cref="IrcTags"/>). Events IRC has no line for encode to nothing.
 /// </summary>
-public sealed class IrcEventEncoder : IEventEncoder
+/// <param name="info">The gateway's settings: how files are shown (<see cref="IrcServerInfo.Attachments"/>).</param>
+public sealed class IrcEventEncoder(IrcServerInfo? info = null) : IEventEncoder
 {
     public int Slot => 1;
 
@@ -18,7 +19,7 @@ public sealed class IrcEventEncoder : IEventEncoder
     {
         // IRC clients see the change itself (MODE, KICK, TOPIC), never its system line (nor in history: IrcCommands).
         MessageEvent { Message.IsSystem: true } => [],
-        MessageEvent e => Message(e.Message),
+        MessageEvent e => Message(e.Message, info?.Attachments),
         MessageChangedEvent e => Changed(e),
         // A guest's memberships ending with its connection: its QUIT has told IRC clients already.
         MembershipEvent { Quit: true } => [],
@@ -94,7 +95,8 @@ public sealed class IrcEventEncoder : IEventEncoder
     /// allowed past 512 as Modern IRC clients accept (and ergo does); longer text from native or
     /// web clients comes in pieces, never inside a character.
     /// </summary>
-    internal static byte[] Message(StoredMessage message)
+    /// <param name="files">Shows each file the message carries as a line of its own, after the text.</param>
+    internal static byte[] Message(StoredMessage message, AttachmentText? files)
     {
         var source = IrcServerInfo.Source(message.From);
         var target = message.Room is not null ? IrcServerInfo.Channel(message.Room) : message.To!;
@@ -104,7 +106,10 @@ public sealed class IrcEventEncoder : IEventEncoder
         var budget = IrcCodec.MaxLineBytes - 2 - Encoding.UTF8.GetByteCount($"{command} {target} ");
         var output = new StringBuilder();
         var first = true;
-        foreach (var line in message.Text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries))
+        IEnumerable<string> lines = message.Text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        if (message.Attachments is { } attachments)
+            lines = lines.Concat(attachments.Select(a => files?.Line(a) ?? $"[{AttachmentText.Describe(a)}] {a.Name}"));
+        foreach (var line in lines)
         {
             foreach (var chunk in Chunks(line, budget))
             {
