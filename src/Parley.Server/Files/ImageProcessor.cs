@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using SkiaSharp;
+
+namespace Parley.Server.Files;
+
+/// <summary>
+/// Turns an uploaded image into the image others download and its thumbnail (SkiaSharp). Holds no
+/// state but its limits: one instance may serve every upload, from any thread.
+/// </summary>
+/// <remarks>
+/// Memory: the full image is decoded once, at 4 bytes a pixel, straight into its upright place
+/// (orientation is applied while decoding, a band of rows at a time, so a rotated photo needs no
+/// second copy); everything else is small. Measured with <c>parley bench thumbnail</c>
+/// (docs/benchmarks.md): one 12-megapixel JPEG raised the process's peak resident memory by
+/// about 50 MiB (46 MiB of pixels, the rest codec buffers), all native and all returned when the
+/// call ends. Callers that must keep the server's growth small run one call at a time;
+/// <see cref="ImageLimits.MaxPixels"/> bounds the worst case (4 × MaxPixels bytes).
+/// </remarks>
+public sealed partial class ImageProcessor(ImageLimits limits)
+{
+    private readonly ImageLimits _limits = Checked(limits);
+
+    /// <summary>
+    /// Reads the image at <paramref name="inputPath"/> (a complete file), writes the image others
+    /// will download to <paramref name="output"/> and its thumbnail to <paramref name="thumbnail"/>,
+    /// and returns their upright sizes and types.
+    /// </summary>
+    /// <remarks>
+    /// <para>The type comes from the bytes (<see cref="MediaSniffer"/>), and the decoder must agree
+    /// with it. An image with more than <see cref="ImageLimits.MaxPixels"/> pixels is refused from
+    /// its header alone, before any pixel is decoded, so a small file claiming a huge size (a
+    /// decompression bomb) costs nothing.</para>
+    /// <para>The output carries no metadata (EXIF with its GPS position, XMP, comments, colour
+    /// profiles): JPEG, PNG and still WebP images are decoded, turned upright by their EXIF
+    /// orientation, converted to sRGB and encoded again (JPEG and lossy WebP at
+    /// <see cref="ImageLimits.JpegQuality"/>, PNG and lossless WebP losslessly). GIF is copied byte
+    /// for byte, which keeps its animation: GIF has no EXIF, and its comment and application
+    /// blocks are left as they are. An animated WebP keeps its frames too: its EXIF and XMP chunks
+    /// are cut out and everything else is copied.</para>
+    /// <para>The thumbnail fits in <see cref="ImageLimits.ThumbSize"/> a side, keeps the aspect
+    /// ratio, is never larger than the image, and is a JPEG, or a PNG when it has transparent
+    /// pixels. JPEG and WebP are decoded for it at a reduced scale (a JPEG at 1/8 to 1/2 from its
+    /// DCT coefficients), so a 12-megapixel photo's thumbnail is quick.</para>
+    /// <para>Neither stream is closed. If one of them throws, the exception comes out of this
+    /// method once the encoder has stopped (never through the native encoder, which would end
+    /// the process).</para>
+    /// </remarks>
+    /// <exception cref="ImageRefusedException">Too many pixels, or not a decodable image of the type its bytes claim.</exception>
+    public ImageFacts Process(string inputPath, Stream output, Stream thumbnail) => Process(inputPath, output, thumbnail, null);
+
+    /// <inheritdoc cref="Process(string, Stream, Stream)"/>
+    /// <param name="timings">When given, filled with the time each step took.</param>
+    public ImageFacts Process(string inputPath, Stream output, Stream thumbnail, ImageTimings? timings)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(thumbnail);
+        var start = Stopwatch.GetTimestamp();
+        var type = SniffFile(inputPath);
+        if (!type.IsRasterImage)
+            throw ImageRefusedException.BadImage($"its bytes are {type.Mime}, not JPEG, PNG, GIF or WebP");
+        using var codec = SKCodec.Create(inputPath, out var created)
+            ?? throw ImageRefusedException.BadImage($"it starts like {type.Mime} but its header does not decode ({created})");
+        if (FormatType(codec.EncodedFormat) != type)
+            throw ImageRefusedException.BadImage($"it starts like {type.Mime} but decodes as {codec.EncodedFormat}");
+        var stored = codec.Info;
+        if (stored.Width <= 0 || stored.Height <= 0)
+            throw ImageRefusedException.BadImage($"its header gives a size of {stored.Width}×{stored.Height}");
+        if ((long)stored.Width * stored.Height > _limits.MaxPixels)
+            throw ImageRefusedException.TooLarge(stored.Width, stored.Height, _limits.MaxPixels);
+
+        // Copied formats keep their pixels as stored, so they are shown as stored.
+        var copied = type == MediaType.Gif || (type == MediaType.Webp && codec.FrameCount > 1);
+        var origin = copied ? SKEncodedOrigin.TopLeft : codec.EncodedOrigin;
+        var facts = copied
+            ? Copy(inputPath, type, codec, output, thumbnail, timings, start)
+            : Reencode(inputPath, type, codec, origin, output, thumbnail, timings, start);
+        if (timings is not null)
+            timings.Total = Stopwatch.GetElapsedTime(start);
+        return facts;
+    }
+
+    private ImageFacts Reencode(string inputPath, MediaType type, SKCodec codec, SKEncodedOrigin origin, Stream output, Stream thumbnail,
+        ImageTimings? timings, long start)
+    {
+        var (width, height) = Upright(codec.Info.Width, codec.Info.Height, origin);
+        var (thumbWidth, thumbHeight) = ThumbnailSize(width, height);
+        if (timings is not null)
+            timings.Header = Stopwatch.GetElapsedTime(start);
+
+        // A thumbnail from a reduced-scale decode is made first, while the full image's buffer
+        // does not exist yet; otherwise it is made from that buffer, before it is freed.
+        string? thumbMime = null;
+        var step = Stopwatch.GetTimestamp();
+        if (ReducedSize(codec, thumbWidth, thumbHeight, origin) is { } reduced)
+        {
+            using var small = DecodeReduced(codec, reduced);
+            thumbMime = WriteThumbnail(small, origin, thumbWidth, thumbHeight, thumbnail);
+            if (timings is not null)
+                timings.Thumbnail = Stopwatch.GetElapsedTime(step);
+        }
+
+        step = Stopwatch.GetTimestamp();
+        var opaque = type == MediaType.Jpeg || codec.Info.AlphaType == SKAlphaType.Opaque;
+        using var upright = DecodeUpright(codec, origin, opaque ? SKAlphaType.Opaque : SKAlphaType.Unpremul);
+        if (timings is not null)
+            timings.Decode = Stopwatch.GetElapsedTime(step);
+
+        step = Stopwatch.GetTimestamp();
+        Encode(upright, type, type == MediaType.Webp && IsLosslessWebp(inputPath), output);
+        if (timings is not null)
+            timings.Encode = Stopwatch.GetElapsedTime(step);
+
+        if (thumbMime is null)
+        {
+            step = Stopwatch.GetTimestamp();
+            thumbMime = WriteThumbnail(upright, SKEncodedOrigin.TopLeft, thumbWidth, thumbHeight, thumbnail);
+            if (timings is not null)
+                timings.Thumbnail = Stopwatch.GetElapsedTime(step);
+        }
+        return new ImageFacts(width, height, type.Mime, thumbWidth, thumbHeight) { ThumbMime = thumbMime };
+    }
+
+    private ImageFacts Copy(string inputPath, MediaType type, SKCodec codec, Stream output, Stream thumbnail, ImageTimings? timings, long start)
+    {
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        var (thumbWidth, thumbHeight) = ThumbnailSize(width, height);
+        if (timings is not null)
+            timings.Header = Stopwatch.GetElapsedTime(start);
+
+        // The first frame is decoded whole even when only a thumbnail comes of it: it proves the
+        // file is an image before it is handed out as one.
+        var step = Stopwatch.GetTimestamp();
+        string thumbMime;
+        using (var first = DecodeUpright(codec, SKEncodedOrigin.TopLeft, SKAlphaType.Premul))
+            thumbMime = WriteThumbnail(first, SKEncodedOrigin.TopLeft, thumbWidth, thumbHeight, thumbnail);
+        if (timings is not null)
+            timings.Thumbnail = Stopwatch.GetElapsedTime(step);
+
+        step = Stopwatch.GetTimestamp();
+        using (var input = File.OpenRead(inputPath))
+        {
+            if (type == MediaType.Webp)
+                CopyWebpWithoutMetadata(input, output);
+            else
+                input.CopyTo(output);
+        }
+        if (timings is not null)
+            timings.Encode = Stopwatch.GetElapsedTime(step);
+        return new ImageFacts(width, height, type.Mime, thumbWidth, thumbHeight) { ThumbMime = thumbMime };
+    }
+
+    private static MediaType SniffFile(string path)
+    {
+        Span<byte> head = stackalloc byte[MediaSniffer.HeadBytes];
+        using var file = File.OpenRead(path);
+        var read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return MediaSniffer.Sniff(head[..read]);
+    }
+
+    private static MediaType? FormatType(SKEncodedImageFormat format) => format switch
+    {
+        SKEncodedImageFormat.Jpeg => MediaType.Jpeg,
+        SKEncodedImageFormat.Png => MediaType.Png,
+        SKEncodedImageFormat.Gif => MediaType.Gif,
+        SKEncodedImageFormat.Webp => MediaType.Webp,
+        _ => null,
+    };
+
+    /// <summary>Fits the upright image in ThumbSize × ThumbSize, never larger than it is.</summary>
+    private (int Width, int Height) ThumbnailSize(int width, int height)
+    {
+        var scale = Math.Min(1.0, (double)_limits.ThumbSize / Math.Max(width, height));
+        return (Math.Max(1, (int)Math.Round(width * scale)), Math.Max(1, (int)Math.Round(height * scale)));
+    }
+
+    private static ImageLimits Checked(ImageLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxPixels, 1, nameof(limits.MaxPixels));
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.ThumbSize, 1, nameof(limits.ThumbSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.JpegQuality, 1, nameof(limits.JpegQuality));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limits.JpegQuality, 100, nameof(limits.JpegQuality));
+        return limits;
+    }
+}
