@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Parley.Server.Files;
+using Parley.Tests.Files;
 using Parley.Tests.Support;
 
 namespace Parley.Tests.Integration;
@@ -212,5 +213,40 @@ public sealed class FileTests : IAsyncLifetime
         await http.UploadIdAsync(token, Pdf, "2.pdf");
         var (status, body) = await http.UploadAsync(token, Pdf, "3.pdf");
         Assert.Equal((HttpStatusCode.TooManyRequests, "rate_limited"), (status, body.GetProperty("error").GetString()));
+    }
+
+    [Fact]
+    public async Task A_photo_is_stored_upright_without_its_gps_position_with_a_thumbnail_and_a_bomb_is_refused_undecoded()
+    {
+        var (alice, token) = await RegisterAsync("alice");
+        await using var aliceConnection = alice;
+        // 1200×800 as stored, shown rotated a quarter turn (EXIF orientation 6), with a GPS position.
+        using var photo = TestImages.Photo(1200, 800);
+        var jpeg = TestImages.WithExif(TestImages.Jpeg(photo), orientation: 6);
+        Assert.True(TestImages.Contains(jpeg, "Exif"));
+
+        var (status, body) = await _http.UploadAsync(token, jpeg, "IMG_0001.JPG");
+        Assert.Equal(HttpStatusCode.Created, status);
+        var file = body.GetProperty("file");
+        Assert.Equal(("image/jpeg", 800, 1200), (file.GetProperty("type").GetString(), file.GetProperty("width").GetInt32(), file.GetProperty("height").GetInt32()));
+
+        using var download = await _http.GetAsync(file.GetProperty("url").GetString()!);
+        var stored = await download.Content.ReadAsByteArrayAsync();
+        Assert.Equal(file.GetProperty("size").GetInt64(), stored.Length);
+        Assert.Equal("inline", download.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.False(TestImages.Contains(stored, "Exif"));
+        Assert.False(TestImages.Contains(stored, TestImages.LatitudeBytes));
+        using (var upright = TestImages.Decode(stored))
+            Assert.Equal((800, 1200), (upright.Width, upright.Height));
+
+        using var thumb = await _http.GetAsync(file.GetProperty("thumb").GetString()!);
+        Assert.Equal("image/jpeg", thumb.Content.Headers.ContentType!.MediaType);
+        using (var small = TestImages.Decode(await thumb.Content.ReadAsByteArrayAsync()))
+            Assert.Equal((213, 320), (small.Width, small.Height));
+
+        (status, body) = await _http.UploadAsync(token, TestImages.PngBomb(20_000, 20_000), "bomb.png");
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "image_too_large"), (status, body.GetProperty("error").GetString()));
+        (status, body) = await _http.UploadAsync(token, [.. TestImages.PngSignature, .. new byte[500]], "broken.png");
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "bad_image"), (status, body.GetProperty("error").GetString()));
     }
 }
