@@ -7,10 +7,9 @@ namespace Parley.Protocol;
 /// Files as lines of text, for clients that show text only (IRC):
 /// <c>[image 1280×720, 214 KB] photo.jpg https://chat.example.org/api/files/…</c>.
 /// </summary>
-/// <param name="baseUrl">Where people reach the HTTP listener, without a trailing slash (asked each time: a port is known once listening).</param>
-public sealed class AttachmentText(FileLinks links, Func<string> baseUrl)
+public sealed class AttachmentText(FileLinks links)
 {
-    public string Line(Attachment attachment) => $"[{Describe(attachment)}] {attachment.Name} {baseUrl()}{links.FilePath(attachment)}";
+    public string Line(Attachment attachment) => $"[{Describe(attachment)}] {attachment.Name} {links.BaseUrl}{links.FilePath(attachment)}";
 
     /// <summary><c>image 1280×720, 214 KB</c>, or <c>file, 2.1 MB</c>.</summary>
     public static string Describe(Attachment attachment) =>

@@ -12,9 +12,13 @@ namespace Parley.Core.Model;
 /// broadcast serialized once, and a browser's cache) and works at least <see cref="Lifetime"/>;
 /// history read later makes new ones.
 /// </summary>
-public sealed class FileLinks(byte[] key, TimeProvider time)
+/// <param name="baseUrl">Where people reach the server's HTTP listener, without a trailing slash; asked each time (a port is known once listening). Null when unknown.</param>
+public sealed class FileLinks(byte[] key, TimeProvider time, Func<string>? baseUrl = null)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
+
+    /// <summary>The start of every link for a client that is not a web page (IRC, the terminal): <c>http://host:port</c>; null when unknown.</summary>
+    public string? BaseUrl => baseUrl?.Invoke();
 
     private const long SecondsPerDay = 86_400;
 

@@ -243,6 +243,9 @@ internal static partial class NativeCommands
             w.WriteString("user", start.User);
             if (start.Token is not null)
                 w.WriteString("token", start.Token);
+            // Where files are uploaded and downloaded (docs/protocol.md, "Files"), for a client that did not come by HTTP.
+            if (s.Hub.Links.BaseUrl is { } http)
+                w.WriteString("http", http);
             WriteLimits(w, s.Hub.Limits, s.Options);
             w.WriteStartArray("rooms");
             foreach (var room in start.Rooms)
@@ -287,6 +290,8 @@ internal static partial class NativeCommands
         w.WriteNumber("historyMax", limits.HistoryMax);
         w.WriteNumber("membersPageMax", limits.MembersPageMax);
         w.WriteNumber("maxWatchedUsers", limits.MaxWatchedUsers);
+        w.WriteNumber("maxAttachments", limits.MaxAttachments);
+        w.WriteNumber("maxUploadBytes", limits.MaxUploadBytes);
         WritePeopleLimits(w);
         w.WriteEndObject();
     }

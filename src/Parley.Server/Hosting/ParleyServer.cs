@@ -106,7 +106,7 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton(blobs);
         builder.Services.AddSingleton<IBlobStore>(blobs);
         ListenOptions? http = null;
-        var links = new FileLinks(FileLinkKey.LoadOrCreate(filesPath), time);
+        var links = new FileLinks(FileLinkKey.LoadOrCreate(filesPath), time, () => PublicUrl(options, http!.IPEndPoint!));
         builder.Services.AddSingleton(links);
         builder.Services.AddSingleton(new ImageWork(blobs, blobs.TempDirectory, new ImageProcessor(new ImageLimits()),
             options.ImageConcurrency > 0 ? options.ImageConcurrency : Math.Max(1, Environment.ProcessorCount / 2)));
@@ -124,7 +124,7 @@ public sealed class ParleyServer : IAsyncDisposable
             PingInterval = options.IrcPingInterval,
             Operators = options.IrcOperators,
             Description = options.IrcServerDescription,
-            Attachments = new AttachmentText(links, () => PublicUrl(options, http!.IPEndPoint!)),
+            Attachments = new AttachmentText(links),
         });
         builder.Services.AddSingleton<IrcEventEncoder>();
         builder.Services.AddSingleton<IrcSessionFactory>();

@@ -33,6 +33,9 @@ public sealed class FileTests : IAsyncLifetime
     {
         var client = await _server.ConnectAsync();
         var reply = await client.OkAsync("register", new { user, password = "password1" });
+        // Where a client that came by TCP uploads, and what it may.
+        Assert.Equal($"http://127.0.0.1:{_server.Server.HttpEndpoint.Port}", reply.GetProperty("http").GetString());
+        Assert.Equal(25L * 1024 * 1024, reply.GetProperty("limits").GetProperty("maxUploadBytes").GetInt64());
         return (client, reply.GetProperty("token").GetString()!);
     }
 
