@@ -88,14 +88,19 @@ public sealed partial class RedisChatStore
         return files;
     }
 
-    public async Task<int> ForgetUnsentFilesAsync(DateTimeOffset before)
+    public Task<int> ForgetUnsentFilesAsync(DateTimeOffset before) => ForgetUnsentFilesAsync(before, ownerKey: null);
+
+    /// <summary>The unsent uploads made before <paramref name="before"/>, only <paramref name="ownerKey"/>'s when given.</summary>
+    private async Task<int> ForgetUnsentFilesAsync(DateTimeOffset before, string? ownerKey)
     {
         var fileKeys = await Call(db => db.SortedSetRangeByScoreAsync(Keys.UnsentFiles(), double.NegativeInfinity,
-            before.ToUnixTimeMilliseconds(), Exclude.Stop)).ConfigureAwait(false);
+            before == DateTimeOffset.MaxValue ? double.PositiveInfinity : before.ToUnixTimeMilliseconds(), Exclude.Stop)).ConfigureAwait(false);
         var forgotten = 0;
         foreach (var fileKey in fileKeys)
         {
             var id = ((string)fileKey!)[Keys.File("").ToString().Length..];
+            if (ownerKey is not null && (await FindFileAsync(id).ConfigureAwait(false))?.OwnerKey != ownerKey)
+                continue;
             if (await ForgetFileAsync(id).ConfigureAwait(false))
                 forgotten++;
         }

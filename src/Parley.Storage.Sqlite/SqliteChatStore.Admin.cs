@@ -23,6 +23,8 @@ public sealed partial class SqliteChatStore
                 Run(w, $"DELETE FROM {table} WHERE user_key = $key", ("$key", userKey));
             // Nobody blocks a deleted account any more: it is out of their lists too.
             Run(w, "DELETE FROM blocks WHERE blocked_key = $key", ("$key", userKey));
+            // Its uploads never sent: no message names them (those it sent stay with their messages).
+            Run(w, "DELETE FROM files WHERE owner = $key AND conv IS NULL", ("$key", userKey));
             return true;
         });
 

@@ -62,6 +62,24 @@ public abstract partial class ChatStoreContract
     }
 
     [Fact]
+    public async Task Deleting_an_account_forgets_its_unsent_uploads_and_keeps_those_it_sent()
+    {
+        var lobby = ConversationKey.ForRoom("lobby");
+        await AddUser("alice");
+        await _store.AddFileAsync(Upload("sent", "alice", Hash('a')));
+        await _store.AddFileAsync(Upload("unsent", "alice", Hash('b')));
+        await _store.AddFileAsync(Upload("bobs", "bob", Hash('c')));
+        await _store.ClaimFilesAsync(["sent"], "alice", lobby);
+
+        Assert.True(await _store.DeleteUserAsync("alice"));
+
+        Assert.NotNull(await _store.FindFileAsync("sent"));
+        Assert.Null(await _store.FindFileAsync("unsent"));
+        Assert.False(await _store.IsBlobReferencedAsync(Hash('b')));
+        Assert.NotNull(await _store.FindFileAsync("bobs"));
+    }
+
+    [Fact]
     public async Task A_messages_files_are_kept_with_it_through_an_edit_and_forgotten_with_a_recall_a_removal_or_its_room()
     {
         var lobby = ConversationKey.ForRoom("lobby");
