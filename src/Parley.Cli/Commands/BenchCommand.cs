@@ -71,6 +71,8 @@ public sealed class BenchCommand
         };
         // `parley bench search` is a store benchmark of its own (SearchBenchCommand), not a workload against a server.
         command.Subcommands.Add(new SearchBenchCommand().Create());
+        // So is `parley bench thumbnail`, of image processing in process (ThumbnailBenchCommand).
+        command.Subcommands.Add(new ThumbnailBenchCommand().Create());
         command.SetAction(async (result, cancellationToken) =>
         {
             var settings = Settings(result);

@@ -4,9 +4,9 @@ namespace Parley.Server.Files;
 public sealed record ImageLimits
 {
     /// <summary>
-    /// Images with more pixels are refused from their header, before any decoding. Decoding needs
-    /// 4 bytes a pixel at once (see <see cref="ImageProcessor"/>): the default lets a 40 MP image
-    /// take 160 MB while it is processed; lower it where memory is tight.
+    /// Images with more pixels are refused from their header, before any decoding. Processing a
+    /// JPEG needs about 7 bytes a pixel at once (see <see cref="ImageProcessor"/>): the default lets
+    /// a 40 MP photo take 280 MB while it is processed (a 12 MP one 81 MiB); lower it where memory is tight.
     /// </summary>
     public long MaxPixels { get; init; } = 40_000_000;
 

@@ -38,10 +38,14 @@ public sealed partial class ImageProcessor
             using (var image = SKImage.FromPixels(pixels))
             {
                 canvas.Clear(SKColors.Transparent);
-                var fit = SKMatrix.CreateScale((float)width / Upright(current.Width, current.Height, origin).Width,
-                    (float)height / Upright(current.Width, current.Height, origin).Height);
+                var (currentWidth, currentHeight) = Upright(current.Width, current.Height, origin);
+                var fit = SKMatrix.CreateScale((float)width / currentWidth, (float)height / currentHeight);
                 canvas.SetMatrix(fit.PreConcat(OrientationMatrix(origin, current.Width, current.Height)));
-                canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKCubicResampler.Mitchell));
+                // Mitchell's filter softens a little even at 1:1; an image already of the thumbnail's size is copied exactly.
+                var sampling = (currentWidth, currentHeight) == (width, height)
+                    ? new SKSamplingOptions(SKFilterMode.Nearest)
+                    : new SKSamplingOptions(SKCubicResampler.Mitchell);
+                canvas.DrawImage(image, 0, 0, sampling);
             }
             var transparent = source.AlphaType != SKAlphaType.Opaque && HasTransparency(thumb);
             using var thumbPixels = Untagged(thumb);

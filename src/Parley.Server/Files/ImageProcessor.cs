@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Parley.Server.Hosting;
 using SkiaSharp;
 
 namespace Parley.Server.Files;
@@ -8,13 +9,18 @@ namespace Parley.Server.Files;
 /// state but its limits: one instance may serve every upload, from any thread.
 /// </summary>
 /// <remarks>
-/// Memory: the full image is decoded once, at 4 bytes a pixel, straight into its upright place
-/// (orientation is applied while decoding, a band of rows at a time, so a rotated photo needs no
-/// second copy); everything else is small. Measured with <c>parley bench thumbnail</c>
-/// (docs/benchmarks.md): one 12-megapixel JPEG raised the process's peak resident memory by
-/// about 50 MiB (46 MiB of pixels, the rest codec buffers), all native and all returned when the
-/// call ends. Callers that must keep the server's growth small run one call at a time;
-/// <see cref="ImageLimits.MaxPixels"/> bounds the worst case (4 × MaxPixels bytes).
+/// Memory, all native: the full image is decoded once, at 4 bytes a pixel, straight into its
+/// upright place (orientation is applied while decoding, 32 rows at a time, so a rotated photo
+/// needs no second copy; only WebP and interlaced PNG, which have no row-by-row decoder, take a
+/// second copy for a moment when they must be turned). Skia's JPEG encoder then keeps every DCT
+/// coefficient of the image to optimise its Huffman tables: about 3 bytes a pixel more (4:2:0).
+/// The thumbnail's buffers and the decoders' are small. Measured with <c>parley bench
+/// thumbnail</c> (docs/benchmarks.md): one 12-megapixel JPEG, upright or turned, raises the
+/// process's peak resident memory by 81 MiB (45.8 MiB of pixels, 35 MiB of coefficients) and
+/// leaves 0.2 MiB once it returns, as it trims the C heap; managed allocations are about 7 KiB a
+/// call. So a server that must keep its growth small runs one call at a time and sets
+/// <see cref="ImageLimits.MaxPixels"/> for its budget at about 7 bytes a pixel. A progressive
+/// JPEG adds libjpeg's decoding coefficient buffer, about 3 bytes a pixel more again.
 /// </remarks>
 public sealed partial class ImageProcessor(ImageLimits limits)
 {
@@ -71,13 +77,27 @@ public sealed partial class ImageProcessor(ImageLimits limits)
         // Copied formats keep their pixels as stored, so they are shown as stored.
         var copied = type == MediaType.Gif || (type == MediaType.Webp && codec.FrameCount > 1);
         var origin = copied ? SKEncodedOrigin.TopLeft : codec.EncodedOrigin;
-        var facts = copied
-            ? Copy(inputPath, type, codec, output, thumbnail, timings, start)
-            : Reencode(inputPath, type, codec, origin, output, thumbnail, timings, start);
-        if (timings is not null)
-            timings.Total = Stopwatch.GetElapsedTime(start);
-        return facts;
+        try
+        {
+            var facts = copied
+                ? Copy(inputPath, type, codec, output, thumbnail, timings, start)
+                : Reencode(inputPath, type, codec, origin, output, thumbnail, timings, start);
+            if (timings is not null)
+                timings.Total = Stopwatch.GetElapsedTime(start);
+            return facts;
+        }
+        finally
+        {
+            // Buffers under glibc's mmap ceiling (32 MiB), such as the JPEG encoder's coefficients,
+            // go back to its heap when freed and stay resident until trimmed: 35 MiB after each
+            // 12-megapixel photo, kept until the server's next quiet tick, if any.
+            if ((long)stored.Width * stored.Height * 4 >= TrimAfterBytes)
+                NativeHeap.Trim();
+        }
     }
+
+    /// <summary>Images whose pixels take at least this much are followed by a trim of the C heap (under a millisecond).</summary>
+    private const long TrimAfterBytes = 4 << 20;
 
     private ImageFacts Reencode(string inputPath, MediaType type, SKCodec codec, SKEncodedOrigin origin, Stream output, Stream thumbnail,
         ImageTimings? timings, long start)

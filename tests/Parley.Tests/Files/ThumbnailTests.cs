@@ -36,6 +36,23 @@ public sealed class ThumbnailTests : ImageFixture
     }
 
     [Fact]
+    public void A_thumbnail_of_an_image_no_larger_than_the_square_has_its_exact_pixels()
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(3, 2, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        SKColor[] colors = [SKColors.Red, SKColors.Lime, SKColors.Blue, SKColors.White, SKColors.Black, new SKColor(10, 20, 30, 128)];
+        for (var i = 0; i < colors.Length; i++)
+            bitmap.SetPixel(i % 3, i / 3, colors[i]);
+        var result = Process(TestImages.Png(bitmap));
+        Assert.Equal("image/png", result.Facts.ThumbMime);
+        using var thumb = TestImages.Decode(result.Thumbnail);
+        for (var i = 0; i < colors.Length - 1; i++)
+            Assert.Equal(colors[i], thumb.GetPixel(i % 3, i / 3));
+        // Premultiplied on the way, so a half-transparent pixel may move by one step.
+        TestImages.AssertColor(colors[^1], thumb.GetPixel(2, 1), tolerance: 2);
+        Assert.Equal(128, thumb.GetPixel(2, 1).Alpha);
+    }
+
+    [Fact]
     public void The_thumbnail_size_is_configurable()
     {
         var result = Process(TestImages.Jpeg(TestImages.Marked(1000, 500)), new ImageLimits { ThumbSize = 100 });
