@@ -7,10 +7,10 @@ namespace Parley.Server.Files;
 public sealed class ImageRefusedException(string code, string message) : Exception(message)
 {
     /// <summary>More pixels than <see cref="ImageLimits.MaxPixels"/>, judged from the header alone.</summary>
-    public const string TooLargeCode = "image_too_large";
+    public const string TooLargeCode = Core.Model.ErrorCodes.ImageTooLarge;
 
     /// <summary>Not decodable: not an image, truncated, corrupt, or not the format its first bytes claim.</summary>
-    public const string BadImageCode = "bad_image";
+    public const string BadImageCode = Core.Model.ErrorCodes.BadImage;
 
     public string Code { get; } = code;
 
