@@ -36,11 +36,27 @@ public sealed partial class RedisChatStore
         """;
 
     /// <summary>
+    /// Makes files claimed for a conversation unsent again. KEYS: 1 unsent, 2 the conversation's
+    /// files, then each file. ARGV: 1 conversation, then each id.
+    /// </summary>
+    private const string UnclaimFilesScript = """
+        for i = 3, #KEYS do
+          if redis.call('HGET', KEYS[i], 'conv') == ARGV[1] then
+            redis.call('HDEL', KEYS[i], 'conv')
+            redis.call('ZADD', KEYS[1], redis.call('HGET', KEYS[i], 'created'), KEYS[i])
+            redis.call('SREM', KEYS[2], ARGV[i - 1])
+          end
+        end
+        """;
+
+    /// <summary>
     /// Forgets one file once (a second forget finds no file and counts nothing down). KEYS: 1 file,
     /// 2 unsent, 3 its conversation's files (any key when unsent), 4 blob refs, 5 thumb's blob refs
-    /// (absent without a thumbnail). ARGV: 1 id.
+    /// (absent without a thumbnail). ARGV: 1 id, 2 '1' to forget it only while unsent (a file sent
+    /// meanwhile stays).
     /// </summary>
     private const string ForgetFileScript = """
+        if ARGV[2] == '1' and redis.call('HEXISTS', KEYS[1], 'conv') == 1 then return 0 end
         if redis.call('DEL', KEYS[1]) == 0 then return 0 end
         redis.call('ZREM', KEYS[2], KEYS[1])
         redis.call('SREM', KEYS[3], ARGV[1])
@@ -88,6 +104,10 @@ public sealed partial class RedisChatStore
         return files;
     }
 
+    public Task UnclaimFilesAsync(IReadOnlyList<string> ids, string conversation) =>
+        Script(UnclaimFilesScript, [Keys.UnsentFiles(), Keys.ConversationFiles(conversation), .. ids.Select(Keys.File)],
+            [conversation, .. ids.Select(id => (RedisValue)id)]);
+
     public Task<int> ForgetUnsentFilesAsync(DateTimeOffset before) => ForgetUnsentFilesAsync(before, ownerKey: null);
 
     /// <summary>The unsent uploads made before <paramref name="before"/>, only <paramref name="ownerKey"/>'s when given.</summary>
@@ -101,7 +121,7 @@ public sealed partial class RedisChatStore
             var id = ((string)fileKey!)[Keys.File("").ToString().Length..];
             if (ownerKey is not null && (await FindFileAsync(id).ConfigureAwait(false))?.OwnerKey != ownerKey)
                 continue;
-            if (await ForgetFileAsync(id).ConfigureAwait(false))
+            if (await ForgetFileAsync(id, onlyUnsent: true).ConfigureAwait(false))
                 forgotten++;
         }
         return forgotten;
@@ -118,7 +138,7 @@ public sealed partial class RedisChatStore
     }
 
     /// <summary>Reads which blobs the file names (they never change), then forgets it and counts them down in one script.</summary>
-    private async Task<bool> ForgetFileAsync(string id)
+    private async Task<bool> ForgetFileAsync(string id, bool onlyUnsent = false)
     {
         if (await FindFileAsync(id).ConfigureAwait(false) is not { } file)
             return false;
@@ -128,7 +148,7 @@ public sealed partial class RedisChatStore
         };
         if (file.ThumbHash is { } thumb)
             keys.Add(Keys.BlobReferences(thumb));
-        return (long)await Script(ForgetFileScript, [.. keys], [id]).ConfigureAwait(false) == 1;
+        return (long)await Script(ForgetFileScript, [.. keys], [id, onlyUnsent ? "1" : ""]).ConfigureAwait(false) == 1;
     }
 
     private static StoredFile? ToFile(string id, HashEntry[] fields)

@@ -48,6 +48,14 @@ public sealed partial class SqliteChatStore
             return files.Select(f => f with { Conversation = conversation }).ToList();
         });
 
+    public Task UnclaimFilesAsync(IReadOnlyList<string> ids, string conversation) =>
+        Writer.Enqueue(w =>
+        {
+            foreach (var id in ids)
+                Run(w, "UPDATE files SET conv = NULL WHERE id = $id AND conv = $conv", ("$id", id), ("$conv", conversation));
+            return true;
+        });
+
     public Task<int> ForgetUnsentFilesAsync(DateTimeOffset before) =>
         Writer.Enqueue(w => Run(w, "DELETE FROM files WHERE conv IS NULL AND created < $before", ("$before", before.ToUnixTimeMilliseconds())));
 

@@ -187,7 +187,8 @@ internal sealed partial class Messaging
         {
             Live = live, ReplyTo = replyTo, Mentions = mentions, Attachments = attachments,
         };
-        return await sequencer.AppendAsync(_backplane, message, origin: session).ConfigureAwait(false);
+        var append = sequencer.AppendAsync(_backplane, message, origin: session);
+        return fileIds is null ? await append.ConfigureAwait(false) : await UnclaimIfNotStoredAsync(append, fileIds, conversation).ConfigureAwait(false);
     }
 
     /// <summary>

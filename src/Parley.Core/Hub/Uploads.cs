@@ -43,4 +43,7 @@ internal sealed class Uploads(IChatStore store, TimeProvider time, ChatLimits li
 
     /// <summary>Random, so that ids cannot be guessed (a download still needs a signed link).</summary>
     private static string NewFileId() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>Whether <paramref name="id"/> is one <see cref="NewFileId"/> could have made: 32 lower-case hex digits.</summary>
+    public static bool IsFileId(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
 }

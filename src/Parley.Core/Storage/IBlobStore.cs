@@ -18,8 +18,13 @@ public interface IBlobStore
     /// <summary>Every blob with the last time it was put (an identical put counts), for sweeping.</summary>
     IEnumerable<(string Hash, DateTimeOffset LastPut)> List();
 
-    /// <summary>Deletes the blob; false when there was none.</summary>
-    bool Delete(string hash);
+    /// <summary>
+    /// Deletes the blob if it was last put before <paramref name="putBefore"/> and
+    /// <paramref name="isReferenced"/>, asked once the blob is out of reach of puts, says nothing
+    /// names it: a put of the same bytes racing the deletion either comes after it (and keeps the
+    /// blob anew) or before (and is seen). True when deleted.
+    /// </summary>
+    Task<bool> DeleteUnusedAsync(string hash, DateTimeOffset putBefore, Func<Task<bool>> isReferenced);
 }
 
 /// <summary>A kept blob: its name and length.</summary>

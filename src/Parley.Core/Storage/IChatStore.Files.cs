@@ -24,6 +24,9 @@ public partial interface IChatStore
     /// </summary>
     Task<IReadOnlyList<StoredFile>?> ClaimFilesAsync(IReadOnlyList<string> ids, string ownerKey, string conversation);
 
+    /// <summary>Makes files claimed for <paramref name="conversation"/> unsent again (their send was not stored); others are left as they are.</summary>
+    Task UnclaimFilesAsync(IReadOnlyList<string> ids, string conversation);
+
     /// <summary>Forgets uploads never sent, made before <paramref name="before"/>; returns how many.</summary>
     Task<int> ForgetUnsentFilesAsync(DateTimeOffset before);
 

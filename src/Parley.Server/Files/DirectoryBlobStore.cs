@@ -56,22 +56,41 @@ public sealed class DirectoryBlobStore : IBlobStore
                 // On disk before it has its name: a blob that exists is whole, even after a power cut.
                 file.Flush(flushToDisk: true);
             }
-            var path = PathOf(hash);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            try
-            {
-                File.Move(temp, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Kept already (the same bytes): mark it put now, so a sweep running meanwhile leaves it.
-                File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
-            }
+            Place(temp, PathOf(hash));
             return new BlobInfo(hash, length);
         }
         finally
         {
             File.Delete(temp);
+        }
+    }
+
+    /// <summary>
+    /// Renames a complete temporary file to its blob's name; if the blob is kept already (the same
+    /// bytes), marks it put now instead, so that a sweep leaves it. A sweep may move the blob
+    /// aside between the two steps: then the rename is tried again.
+    /// </summary>
+    private static void Place(string temp, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                File.Move(temp, path, overwrite: false);
+                return;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                try
+                {
+                    File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+                    return;
+                }
+                catch (FileNotFoundException) when (attempt < 3)
+                {
+                }
+            }
         }
     }
 
@@ -99,20 +118,68 @@ public sealed class DirectoryBlobStore : IBlobStore
         }
     }
 
-    public bool Delete(string hash)
+    public async Task<bool> DeleteUnusedAsync(string hash, DateTimeOffset putBefore, Func<Task<bool>> isReferenced)
     {
-        if (!IsHash(hash) || !File.Exists(PathOf(hash)))
+        if (!IsHash(hash))
             return false;
-        File.Delete(PathOf(hash));
-        return true;
+        var path = PathOf(hash);
+        // Set aside first: from now on a put of the same bytes writes the blob anew, and one that
+        // came before has marked it (its time) before it named it in the store.
+        var aside = Path.Combine(TempDirectory, $"{AsidePrefix}{hash}-{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}-{Guid.NewGuid():N}");
+        try
+        {
+            File.Move(path, aside);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+        if (File.GetLastWriteTimeUtc(aside) < putBefore.UtcDateTime && !await isReferenced().ConfigureAwait(false))
+        {
+            File.Delete(aside);
+            return true;
+        }
+        try
+        {
+            File.Move(aside, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Put anew meanwhile: the same bytes.
+            File.Delete(aside);
+        }
+        return false;
     }
 
-    /// <summary>Deletes temporary files older than <paramref name="before"/>: uploads cut off by a crash.</summary>
+    /// <summary>
+    /// Deletes temporary files older than <paramref name="before"/> (uploads cut off by a crash),
+    /// and puts back blobs a sweep set aside (<see cref="DeleteUnusedAsync"/>) before then and never
+    /// finished with, a process killed meanwhile: the next sweep judges them again.
+    /// </summary>
     public int DeleteTemporaryFiles(DateTimeOffset before)
     {
         var deleted = 0;
         foreach (var path in Directory.EnumerateFiles(TempDirectory))
         {
+            var name = Path.GetFileName(path);
+            if (name.StartsWith(AsidePrefix, StringComparison.Ordinal))
+            {
+                // sweep-HASH-SECONDS-GUID: set aside at SECONDS (its own time is the blob's).
+                var parts = name[AsidePrefix.Length..].Split('-');
+                if (parts.Length == 3 && IsHash(parts[0]) && long.TryParse(parts[1], out var seconds)
+                    && DateTimeOffset.FromUnixTimeSeconds(seconds) < before)
+                {
+                    try
+                    {
+                        File.Move(path, PathOf(parts[0]), overwrite: false);
+                    }
+                    catch (IOException) when (File.Exists(PathOf(parts[0])))
+                    {
+                        File.Delete(path);
+                    }
+                }
+                continue;
+            }
             if (File.GetLastWriteTimeUtc(path) < before.UtcDateTime)
             {
                 File.Delete(path);
@@ -121,6 +188,9 @@ public sealed class DirectoryBlobStore : IBlobStore
         }
         return deleted;
     }
+
+    /// <summary>How the name of a blob set aside by a sweep begins, in <see cref="TempDirectory"/>.</summary>
+    private const string AsidePrefix = "sweep-";
 
     private string PathOf(string hash) => Path.Combine(Root, hash[..2], hash[2..4], hash);
 

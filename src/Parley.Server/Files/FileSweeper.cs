@@ -58,7 +58,8 @@ public sealed class FileSweeper(ParleyOptions options, ChatHub hub, IChatStore s
         {
             if (lastPut > now - grace || await store.IsBlobReferencedAsync(hash).ConfigureAwait(false))
                 continue;
-            if (blobs.Delete(hash))
+            // Asked again once the blob is out of reach: an upload of the same bytes may have named it since.
+            if (await blobs.DeleteUnusedAsync(hash, now - grace, () => store.IsBlobReferencedAsync(hash)).ConfigureAwait(false))
                 deleted++;
         }
         return deleted;

@@ -131,7 +131,8 @@ public sealed class FileTests : IAsyncLifetime
 
         var bobs = await _http.UploadIdAsync(bobToken, Pdf, "b.pdf");
         Assert.Equal("no_such_file", await alice.ErrorAsync("send", new { room = "lobby", attachments = new[] { bobs } }));
-        Assert.Equal("no_such_file", await alice.ErrorAsync("send", new { room = "lobby", attachments = new[] { "0123" } }));
+        Assert.Equal("no_such_file", await alice.ErrorAsync("send", new { room = "lobby", attachments = new[] { new string('0', 32) } }));
+        Assert.Equal("bad_field", await alice.ErrorAsync("send", new { room = "lobby", attachments = new[] { "../file" } }));
         await bob.OkAsync("send", new { room = "lobby", attachments = new[] { bobs } });
         Assert.Equal("no_such_file", await bob.ErrorAsync("send", new { room = "lobby", attachments = new[] { bobs } }));
         var mine = await _http.UploadIdAsync(token, Pdf, "a.pdf");

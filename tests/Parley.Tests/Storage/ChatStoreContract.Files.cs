@@ -38,6 +38,17 @@ public abstract partial class ChatStoreContract
         Assert.Equal(lobby, (await _store.FindFileAsync("f1"))!.Conversation);
         // Sent once: never again, by anyone.
         Assert.Null(await _store.ClaimFilesAsync(["f1"], "alice", ConversationKey.ForRoom("dev")));
+
+        // A send not stored gives its files back (only those claimed for its conversation), to be sent again.
+        await _store.UnclaimFilesAsync(["f1"], ConversationKey.ForRoom("dev"));
+        Assert.Equal(lobby, (await _store.FindFileAsync("f1"))!.Conversation);
+        await _store.UnclaimFilesAsync(["f1", "f2"], lobby);
+        Assert.Null((await _store.FindFileAsync("f1"))!.Conversation);
+        Assert.Equal(["f1"], (await _store.ClaimFilesAsync(["f1"], "alice", ConversationKey.ForRoom("dev")))!.Select(f => f.Id));
+        // The unsent are forgotten (f2, and bob's f3); f1, sent again since, stays.
+        Assert.Equal(2, await _store.ForgetUnsentFilesAsync(T0.AddDays(2)));
+        Assert.Null(await _store.FindFileAsync("f2"));
+        Assert.NotNull(await _store.FindFileAsync("f1"));
     }
 
     [Fact]
@@ -104,6 +115,10 @@ public abstract partial class ChatStoreContract
         var second = history.Single(m => m.Seq == bare.Seq);
         Assert.Equal(("", false), (second.Text, second.IsGone));
         Assert.Equal(["p3"], second.Attachments!.Select(a => a.Id));
+
+        // Found by search with its files.
+        Assert.Equal(["p1", "p2"], Assert.Single((await _store.SearchAsync([lobby], "holiday", null, 10)).Messages).Attachments!.Select(a => a.Id));
+        Assert.Equal(["p1", "p2"], Assert.Single((await _store.SearchAsync([lobby], "ho", null, 10)).Messages).Attachments!.Select(a => a.Id));
 
         // An edit changes the caption only.
         var edited = (await _store.ChangeMessageAsync(lobby, captioned.Seq, new EditChange("holiday!", T0.AddMinutes(1))))!.Message;
