@@ -1,0 +1,32 @@
+using System.Text;
+using Parley.Core.Events;
+using Parley.Protocol.Json;
+
+namespace Parley.Protocol.Irc;
+
+/// <summary>
+/// What a client with <c>draft/message-redaction</c> gets for a recall: <c>REDACT target msgid</c>
+/// from whoever recalled it (its author, or a room admin), with a <c>time</c> and a <c>msgid</c> of
+/// its own, instead of <see cref="IrcEventEncoder"/>'s NOTICE. A slot of its own, so the line is
+/// encoded once for every such client while the others share the NOTICE. <see cref="IrcSession"/>
+/// gives it only recalls. Parley keeps no reason with a recall, so the line has none.
+/// </summary>
+internal sealed class IrcRedactionEncoder(TimeProvider time) : IEventEncoder
+{
+    public int Slot => 3;
+
+    public byte[] Encode(ChatEvent chatEvent) => chatEvent switch
+    {
+        MessageChangedEvent { Kind: MessageChangeKind.Recall } e => Line(e),
+        _ => throw new ArgumentOutOfRangeException(nameof(chatEvent), chatEvent.GetType().Name, "only a recall"),
+    };
+
+    private byte[] Line(MessageChangedEvent e)
+    {
+        // The REDACT is an event of its own: a new id (the form messages' ids have), and the time it is told.
+        var now = time.GetUtcNow();
+        var msgid = Guid.CreateVersion7(now).ToString("N");
+        var line = new IrcMessage(IrcServerInfo.Source(e.By), "REDACT", IrcEventEncoder.ChangeTarget(e), e.Message.Id);
+        return Encoding.UTF8.GetBytes($"@time={JsonWire.Timestamp(now)};msgid={msgid} {line}\r\n");
+    }
+}
