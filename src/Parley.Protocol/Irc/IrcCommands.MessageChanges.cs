@@ -16,12 +16,13 @@ internal static partial class IrcCommands
     /// <c>REDACT target msgid [reason]</c>: the author within <c>Limits:RecallWindow</c>, or a room
     /// admin who outranks the author, recalls the message. Refusals are the spec's FAIL REDACT
     /// codes; a success is answered with the REDACT itself (as ergo does, whatever the caps), and
-    /// everyone else in the conversation hears of it as of any recall. The reason is not kept:
-    /// Parley's recall has none.
+    /// everyone else in the conversation hears of it as of any recall, with the reason (which is
+    /// told, never stored).
     /// </summary>
     private static async Task Redact(IrcSession s, IrcMessage m)
     {
         var (target, msgid) = (m.Params[0], m.Params[1]);
+        var reason = m.Params.Count > 2 && m.Params[2].Length > 0 ? m.Params[2] : null;
         var (room, with) = Conversation(target);
         var found = await s.Hub.FindMessageAsync(s, room, with, msgid).ConfigureAwait(false);
         if (!found.Ok)
@@ -34,13 +35,13 @@ internal static partial class IrcCommands
             s.FailReply("REDACT", "UNKNOWN_MSGID", target, msgid, "This message does not exist or is too old");
             return;
         }
-        var recalled = await s.Hub.RecallAsync(s, room, with, message.Seq).ConfigureAwait(false);
+        var recalled = await s.Hub.RecallAsync(s, room, with, message.Seq, reason).ConfigureAwait(false);
         if (!recalled.Ok)
         {
             RedactRefused(s, recalled.Error!, target, msgid);
             return;
         }
-        s.Send(s.Redactions.Encode(new MessageChangedEvent(recalled.Value!, MessageChangeKind.Recall, s.User!)));
+        s.Send(s.Redactions.Encode(new MessageChangedEvent(recalled.Value!, MessageChangeKind.Recall, s.User!, Reason: reason)));
     }
 
     /// <summary>The hub's refusal of a recall as the spec's FAIL REDACT code.</summary>

@@ -90,7 +90,7 @@ public sealed class IrcEventEncoder : IEventEncoder
         }
         var text = e.Kind == MessageChangeKind.Edit
             ? $"* {e.By} edited: {message.Text.ReplaceLineEndings(" ")}"
-            : $"* {e.By} recalled a message";
+            : e.Reason is { Length: > 0 } reason ? $"* {e.By} recalled a message: {reason}" : $"* {e.By} recalled a message";
         // Cut as a message's lines are, so a long edit never makes a line past IRC's length.
         var budget = IrcCodec.MaxLineBytes - 2 - Encoding.UTF8.GetByteCount($"NOTICE {target} ");
         var output = new StringBuilder();

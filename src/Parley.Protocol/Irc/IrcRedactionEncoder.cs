@@ -9,7 +9,7 @@ namespace Parley.Protocol.Irc;
 /// from whoever recalled it (its author, or a room admin), with a <c>time</c> and a <c>msgid</c> of
 /// its own, instead of <see cref="IrcEventEncoder"/>'s NOTICE. A slot of its own, so the line is
 /// encoded once for every such client while the others share the NOTICE. <see cref="IrcSession"/>
-/// gives it only recalls. Parley keeps no reason with a recall, so the line has none.
+/// gives it only recalls. The reason, when the recall came with one (a REDACT's), is the last parameter.
 /// </summary>
 internal sealed class IrcRedactionEncoder(TimeProvider time) : IEventEncoder
 {
@@ -26,7 +26,11 @@ internal sealed class IrcRedactionEncoder(TimeProvider time) : IEventEncoder
         // The REDACT is an event of its own: a new id (the form messages' ids have), and the time it is told.
         var now = time.GetUtcNow();
         var msgid = Guid.CreateVersion7(now).ToString("N");
-        var line = new IrcMessage(IrcServerInfo.Source(e.By), "REDACT", IrcEventEncoder.ChangeTarget(e), e.Message.Id);
+        var source = IrcServerInfo.Source(e.By);
+        var target = IrcEventEncoder.ChangeTarget(e);
+        var line = e.Reason is { Length: > 0 } reason
+            ? new IrcMessage(source, "REDACT", target, e.Message.Id, reason) { Trailing = true }
+            : new IrcMessage(source, "REDACT", target, e.Message.Id);
         return Encoding.UTF8.GetBytes($"@time={JsonWire.Timestamp(now)};msgid={msgid} {line}\r\n");
     }
 }

@@ -63,8 +63,9 @@ public sealed class MessageChangesMultiNodeTests : TwoRedisNodes
 
         await alice.OkAsync("recall", new { room = "Dev", seq = q });
         await bob.NextAsync(l => l.EndsWith($" :alice!alice@parley REDACT #Dev {qid}"));
-        await bob.SendAsync($"REDACT #Dev {msgid}");
-        await bob.NextAsync(l => l.EndsWith($" :bob!bob@parley REDACT #Dev {msgid}"));
-        Assert.Equal("bob", (await alice.NextAsync("recall")).GetProperty("by").GetString());
+        await bob.SendAsync($"REDACT #Dev {msgid} :not that");
+        await bob.NextAsync(l => l.EndsWith($" :bob!bob@parley REDACT #Dev {msgid} :not that"));
+        var recall = await alice.NextAsync("recall");
+        Assert.Equal(("bob", "not that"), (recall.GetProperty("by").GetString(), recall.GetProperty("reason").GetString()));
     }
 }

@@ -105,11 +105,12 @@ public sealed class IrcMessageChangesTests : IAsyncLifetime
         await bob.SendAsync("PRIVMSG #Dev :still here");
         await bob.NextAsync(l => l.EndsWith("PRIVMSG #Dev :still here"));
 
-        await bob.SendAsync($"REDACT #Dev {msgid} :oops");
-        Assert.Matches($"^@time=[^ ;]+;msgid=[0-9a-f]{{32}} :bob!bob@parley REDACT #Dev {msgid}$", await bob.NextAsync(l => IrcClient.Numeric(l) is "REDACT" or "FAIL"));
+        await bob.SendAsync($"REDACT #Dev {msgid} :wrong window");
+        Assert.Matches($"^@time=[^ ;]+;msgid=[0-9a-f]{{32}} :bob!bob@parley REDACT #Dev {msgid} :wrong window$", await bob.NextAsync(l => IrcClient.Numeric(l) is "REDACT" or "FAIL"));
+        // The reason is told with the recall (never stored).
         var recall = await carol.NextAsync("recall");
-        Assert.Equal((seq, "bob"), (Message(recall).GetProperty("seq").GetInt64(), recall.GetProperty("by").GetString()));
-        await bobElsewhere.NextAsync(l => l == ":bob!bob@parley NOTICE #Dev :* bob recalled a message");
+        Assert.Equal((seq, "bob", "wrong window"), (Message(recall).GetProperty("seq").GetInt64(), recall.GetProperty("by").GetString(), recall.GetProperty("reason").GetString()));
+        await bobElsewhere.NextAsync(l => l == ":bob!bob@parley NOTICE #Dev :* bob recalled a message: wrong window");
         var stored = (await alice.OkAsync("history", new { room = "Dev" })).GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("seq").GetInt64() == seq);
         Assert.True(stored.GetProperty("recalled").GetBoolean());
         Assert.False(stored.TryGetProperty("text", out _));
@@ -153,8 +154,8 @@ public sealed class IrcMessageChangesTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromSeconds(31));
         Assert.StartsWith($":parley FAIL REDACT REDACT_WINDOW_EXPIRED #Dev {msgid} 30 :", await FailAsync(bob, $"REDACT #Dev {msgid}"));
         // A room admin recalls any time.
-        Assert.EndsWith($" :alice!alice@parley REDACT #Dev {msgid}", await FailAsync(admin, $"REDACT #Dev {msgid} :spam"));
-        await bob.NextAsync(l => l.EndsWith($" :alice!alice@parley REDACT #Dev {msgid}"));
+        Assert.EndsWith($" :alice!alice@parley REDACT #Dev {msgid} :spam", await FailAsync(admin, $"REDACT #Dev {msgid} spam"));
+        await bob.NextAsync(l => l.EndsWith($" :alice!alice@parley REDACT #Dev {msgid} :spam"));
         // Recalled already: its text is gone, nothing is left to take back.
         Assert.StartsWith($":parley FAIL REDACT UNKNOWN_MSGID #Dev {msgid} :", await FailAsync(admin, $"REDACT #Dev {msgid}"));
         Assert.Equal("recall", (await alice.NextAsync("recall")).GetProperty("type").GetString());
