@@ -73,7 +73,7 @@ public sealed class IrcMessageChangesTests : IAsyncLifetime
         await alice.OkAsync("recall", new { room = "Dev", seq = oops.GetProperty("seq").GetInt64() });
 
         var redact = await redacting.NextAsync(l => IrcClient.Numeric(l) is "REDACT" or "NOTICE");
-        Assert.Matches($"^@time=2026-12-08T09:00:00.000Z;msgid=[0-9a-f]{{32}} :alice!alice@parley REDACT #Dev {id}$", redact);
+        Assert.Matches($"^@time=2026-12-08T09:00:00.000Z;msgid={id}-[0-9]+ :alice!alice@parley REDACT #Dev {id}$", redact);
         await plain.NextAsync(l => l == ":alice!alice@parley NOTICE #Dev :* alice recalled a message");
 
         // A room admin's recall of another's message is a REDACT from the admin.
@@ -106,11 +106,19 @@ public sealed class IrcMessageChangesTests : IAsyncLifetime
         await bob.NextAsync(l => l.EndsWith("PRIVMSG #Dev :still here"));
 
         await bob.SendAsync($"REDACT #Dev {msgid} :wrong window");
-        Assert.Matches($"^@time=[^ ;]+;msgid=[0-9a-f]{{32}} :bob!bob@parley REDACT #Dev {msgid} :wrong window$", await bob.NextAsync(l => IrcClient.Numeric(l) is "REDACT" or "FAIL"));
+        var echo = await bob.NextAsync(l => IrcClient.Numeric(l) is "REDACT" or "FAIL");
+        Assert.Matches($"^@time=[^ ;]+;msgid={msgid}-[0-9]+ :bob!bob@parley REDACT #Dev {msgid} :wrong window$", echo);
         // The reason is told with the recall (never stored).
         var recall = await carol.NextAsync("recall");
         Assert.Equal((seq, "bob", "wrong window"), (Message(recall).GetProperty("seq").GetInt64(), recall.GetProperty("by").GetString(), recall.GetProperty("reason").GetString()));
         await bobElsewhere.NextAsync(l => l == ":bob!bob@parley NOTICE #Dev :* bob recalled a message: wrong window");
+        // The REDACT's own msgid is the same wherever it goes.
+        await using var bobWithCap = await InDevAsync("bob", "message-tags", Redaction);
+        await bob.SendAsync("PRIVMSG #Dev :again");
+        var again = MsgId(await bob.NextAsync(l => l.EndsWith("PRIVMSG #Dev :again")));
+        await bob.SendAsync($"REDACT #Dev {again}");
+        var echoed = await bob.NextAsync(l => l.Contains(" REDACT #Dev " + again));
+        Assert.Equal(MsgId(echoed), MsgId(await bobWithCap.NextAsync(l => l.Contains(" REDACT #Dev " + again))));
         var stored = (await alice.OkAsync("history", new { room = "Dev" })).GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("seq").GetInt64() == seq);
         Assert.True(stored.GetProperty("recalled").GetBoolean());
         Assert.False(stored.TryGetProperty("text", out _));
