@@ -122,6 +122,7 @@ public sealed class IrcMessageChangesTests : IAsyncLifetime
         var stored = (await alice.OkAsync("history", new { room = "Dev" })).GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("seq").GetInt64() == seq);
         Assert.True(stored.GetProperty("recalled").GetBoolean());
         Assert.False(stored.TryGetProperty("text", out _));
+        Assert.False(stored.TryGetProperty("reason", out _));
 
         var replay = await AnswerAsync(bob, "CHATHISTORY LATEST #Dev * 10");
         Assert.Contains(replay, l => l.EndsWith("PRIVMSG #Dev :still here"));
