@@ -285,8 +285,8 @@ public sealed partial class ChatHub
         _messaging.EditAsync(session, roomName, withName, seq, text);
 
     /// <inheritdoc cref="Messaging.RecallAsync"/>
-    public Task<Result<StoredMessage>> RecallAsync(Session session, string? roomName, string? withName, long seq) =>
-        _messaging.RecallAsync(session, roomName, withName, seq);
+    public Task<Result<StoredMessage>> RecallAsync(Session session, string? roomName, string? withName, long seq, string? reason = null) =>
+        _messaging.RecallAsync(session, roomName, withName, seq, reason);
 
     /// <inheritdoc cref="Messaging.ReactAsync"/>
     public Task<Result<StoredMessage>> ReactAsync(Session session, string? roomName, string? withName, long seq, string emoji, bool on) =>

@@ -20,6 +20,13 @@ public sealed record StoredMessage(
     /// <inheritdoc cref="NewMessage.ReplyTo"/>
     public long? ReplyTo { get; init; }
 
+    /// <summary>
+    /// The id of the message <see cref="ReplyTo"/> names, for a wire that names messages by id (IRC's
+    /// <c>+reply</c> tag): looked up by the conversation's sequencer before a live delivery. Not
+    /// stored: null on what a store returns, and on a reply to a message the store does not have.
+    /// </summary>
+    public string? ReplyToId { get; init; }
+
     /// <inheritdoc cref="NewMessage.Mentions"/>
     public IReadOnlyList<string>? Mentions { get; init; }
 

@@ -90,7 +90,7 @@ internal static partial class IrcCommands
         var history = await s.Hub.HistoryAsync(s, room, withName: null, beforeSeq: null, s.Info.JoinHistory).ConfigureAwait(false);
         var messages = history.Value?.Messages ?? [];
         // Newest first from the store; a client shows them oldest first.
-        foreach (var message in messages.Reverse().Where(ShownOnIrc))
+        foreach (var message in await WithReplyIdsAsync(s, room, null, messages.Reverse().Where(ShownOnIrc).ToList()).ConfigureAwait(false))
             s.Send(IrcEventEncoder.Message(message, s.Info.Attachments));
         if (messages.Count > 0)
             s.Replayed(room, messages[0].Seq);

@@ -44,6 +44,8 @@ public sealed class JsonEventEncoder(FileLinks links) : IEventEncoder
                     writer.WriteString("emoji", e.Emoji);
                     writer.WriteBoolean("on", e.On);
                 }
+                if (e.Reason is not null)
+                    writer.WriteString("reason", e.Reason);
                 writer.WriteStartObject(JsonWire.Property.Message);
                 JsonWire.WriteMessageFields(writer, e.Message, links);
                 writer.WriteEndObject();
