@@ -9,9 +9,10 @@ public static class FileNames
     public const int MaxChars = 200;
 
     /// <summary>
-    /// The last part of <paramref name="given"/> (no folders), without control characters or
-    /// characters that are not allowed in a file name somewhere (<c>/ \ : * ? " &lt; &gt; |</c>), at
-    /// most <see cref="MaxChars"/>; "file" + <paramref name="extension"/> when nothing is left.
+    /// The last part of <paramref name="given"/> (no folders), with <c>_</c> for control and
+    /// format characters (which could turn "photo‮gpj.exe" around on screen) and for characters not
+    /// allowed in a file name somewhere (<c>: * ? " &lt; &gt; |</c>), at most <see cref="MaxChars"/>
+    /// characters; "file" + <paramref name="extension"/> when nothing is left.
     /// </summary>
     public static string Clean(string? given, string extension)
     {
@@ -20,7 +21,8 @@ public static class FileNames
         var clean = new StringBuilder(Math.Min(name.Length, MaxChars + 1));
         foreach (var rune in name.EnumerateRunes())
         {
-            if (Rune.IsControl(rune) || rune.Value is ':' or '*' or '?' or '"' or '<' or '>' or '|' || rune.Value is 0x202E or 0x202D or 0x2066 or 0x2067 or 0x2068)
+            if (Rune.IsControl(rune) || Rune.GetUnicodeCategory(rune) == System.Globalization.UnicodeCategory.Format
+                || rune.Value is ':' or '*' or '?' or '"' or '<' or '>' or '|')
                 clean.Append('_');
             else
                 clean.Append(rune.ToString());
@@ -28,6 +30,7 @@ public static class FileNames
         var result = clean.ToString().Trim().Trim('.');
         if (result.Length == 0)
             return "file" + extension;
-        return result.Length > MaxChars ? result[^MaxChars..] : result;
+        var runes = result.EnumerateRunes().ToArray();
+        return runes.Length > MaxChars ? string.Concat(runes[^MaxChars..].Select(r => r.ToString())) : result;
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Net.Http.Headers;
+using Microsoft.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -42,7 +42,7 @@ public sealed class FileEndpoints(ChatHub hub, IBlobStore blobs, ImageWork image
         }
         if (hub.TryStartUpload(user) is { } limited)
         {
-            context.Response.Headers.RetryAfter = "1";
+            context.Response.Headers.RetryAfter = Math.Ceiling(1 / hub.Limits.UploadsPerSecond).ToString(CultureInfo.InvariantCulture);
             await RefuseAsync(context, StatusCodes.Status429TooManyRequests, limited.Code, limited.Message);
             return;
         }
@@ -123,7 +123,16 @@ public sealed class FileEndpoints(ChatHub hub, IBlobStore blobs, ImageWork image
             return;
         }
         // A file whose message was recalled or removed is gone, whatever links to it are about.
-        var file = await hub.FindFileAsync(id);
+        StoredFile? file;
+        try
+        {
+            file = await hub.FindFileAsync(id);
+        }
+        catch (StoreUnavailableException)
+        {
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "the store is unavailable; try again");
+            return;
+        }
         var hash = thumb ? file?.ThumbHash : file?.Hash;
         if (hash is null || blobs.OpenRead(hash) is not { } content)
         {
@@ -138,12 +147,13 @@ public sealed class FileEndpoints(ChatHub hub, IBlobStore blobs, ImageWork image
             headers.XContentTypeOptions = "nosniff";
             // Nothing a file holds runs in Parley's origin, even if a browser were to render it.
             headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
-            headers.CacheControl = "private, max-age=604800, immutable";
+            // Asked again at each use (answered 304 while it stands): a recalled file leaves browsers' caches too.
+            headers.CacheControl = "private, no-cache";
             headers.ContentDisposition = new ContentDispositionHeaderValue(inline ? "inline" : "attachment")
             {
                 FileNameStar = thumb ? "thumb" + (type == "image/png" ? ".png" : ".jpg") : file!.Attachment.Name,
             }.ToString();
-            await Results.Stream(content, type, enableRangeProcessing: true).ExecuteAsync(context);
+            await Results.Stream(content, type, entityTag: new EntityTagHeaderValue($"\"{hash}\""), enableRangeProcessing: true).ExecuteAsync(context);
         }
     }
 

@@ -78,8 +78,8 @@ public sealed class ParleyOptions
     /// <summary>How often unsent uploads past their time, and files no message names, are deleted; zero never.</summary>
     public TimeSpan FileSweepInterval { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Pictures decoded at once (each takes tens of MB for a moment); 0 is half the cores, at least one.</summary>
-    public int ImageConcurrency { get; set; }
+    /// <summary>Pictures decoded at once: each takes up to about 80 MiB for a moment (a 12-megapixel photo).</summary>
+    public int ImageConcurrency { get; set; } = 1;
 
     /// <summary>Where state lives: the embedded SQLite file (one node), or Redis (any number of nodes).</summary>
     public StoreKind Store { get; set; } = StoreKind.Sqlite;

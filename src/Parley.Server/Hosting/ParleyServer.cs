@@ -109,7 +109,7 @@ public sealed class ParleyServer : IAsyncDisposable
         var links = new FileLinks(FileLinkKey.LoadOrCreate(filesPath), time, () => PublicUrl(options, http!.IPEndPoint!));
         builder.Services.AddSingleton(links);
         builder.Services.AddSingleton(new ImageWork(blobs, blobs.TempDirectory, new ImageProcessor(new ImageLimits()),
-            options.ImageConcurrency > 0 ? options.ImageConcurrency : Math.Max(1, Environment.ProcessorCount / 2)));
+            Math.Max(1, options.ImageConcurrency)));
         builder.Services.AddSingleton<FileEndpoints>();
         builder.Services.AddSingleton<FileSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FileSweeper>());

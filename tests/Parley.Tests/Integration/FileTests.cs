@@ -102,6 +102,15 @@ public sealed class FileTests : IAsyncLifetime
         Assert.Equal([first, second], attachments.Select(a => a.GetProperty("id").GetString()));
         Assert.Equal("text/plain", attachments[1].GetProperty("type").GetString());
         var url = attachments[0].GetProperty("url").GetString()!;
+        // A browser asks again at each use, and is told its copy stands while the file does.
+        using (var served = await _http.GetAsync(url))
+        {
+            Assert.True(served.Headers.CacheControl!.NoCache);
+            using var again = new HttpRequestMessage(HttpMethod.Get, url);
+            again.Headers.IfNoneMatch.Add(served.Headers.ETag!);
+            using var notModified = await _http.SendAsync(again);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        }
 
         await alice.OkAsync("recall", new { to = "bob", seq = sent.GetProperty("seq").GetInt64() });
         var recalled = (await bob.NextAsync("recall")).GetProperty("message");

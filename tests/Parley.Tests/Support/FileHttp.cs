@@ -33,5 +33,7 @@ public sealed class FileHttp(Uri server) : IDisposable
 
     public Task<HttpResponseMessage> GetAsync(string pathAndQuery) => _http.GetAsync(pathAndQuery);
 
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _http.SendAsync(request);
+
     public void Dispose() => _http.Dispose();
 }
