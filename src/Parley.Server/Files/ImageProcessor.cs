@@ -79,8 +79,16 @@ public sealed partial class ImageProcessor(ImageLimits limits)
         var origin = copied ? SKEncodedOrigin.TopLeft : codec.EncodedOrigin;
         try
         {
-            var facts = copied
-                ? Copy(inputPath, type, codec, output, thumbnail, timings, start)
+            JpegCopyPlan? plan = null;
+            var planTime = TimeSpan.Zero;
+            if (type == MediaType.Jpeg && origin == SKEncodedOrigin.TopLeft)
+            {
+                var step = Stopwatch.GetTimestamp();
+                plan = CopyPlan(inputPath, codec);
+                planTime = Stopwatch.GetElapsedTime(step);
+            }
+            var facts = copied ? Copy(inputPath, type, codec, output, thumbnail, timings, start)
+                : plan is not null ? StripJpeg(inputPath, codec, plan, output, thumbnail, timings, start, planTime)
                 : Reencode(inputPath, type, codec, origin, output, thumbnail, timings, start);
             if (timings is not null)
                 timings.Total = Stopwatch.GetElapsedTime(start);
