@@ -5,8 +5,9 @@ public sealed record ImageLimits
 {
     /// <summary>
     /// Images with more pixels are refused from their header, before any decoding. Processing a
-    /// JPEG needs about 7 bytes a pixel at once (see <see cref="ImageProcessor"/>): the default lets
-    /// a 40 MP photo take 280 MB while it is processed (a 12 MP one 81 MiB); lower it where memory is tight.
+    /// turned JPEG needs about 7 bytes a pixel at once (see <see cref="ImageProcessor"/>; an upright
+    /// one, copied, almost nothing): the default lets a 40 MP photo take 280 MB while it is
+    /// processed (a 12 MP one 82 MiB); lower it where memory is tight.
     /// </summary>
     public long MaxPixels { get; init; } = 40_000_000;
 

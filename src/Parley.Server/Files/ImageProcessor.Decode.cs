@@ -2,9 +2,11 @@ using SkiaSharp;
 
 namespace Parley.Server.Files;
 
-// Decoding: always to 32-bit sRGB pixels (so output and thumbnails carry no colour profile and
-// show the same everywhere), and always checked: a decoder that ran out of data fills the rest
-// with blank pixels and says so, and such an image is refused instead of served half grey.
+// Decoding: always to 32-bit sRGB pixels (so thumbnails and re-encoded images carry no colour
+// profile and show the same everywhere), and always checked: a decoder that ran out of data fills
+// the rest with blank pixels and says so, and such an image is refused instead of served half
+// grey. (A JPEG whose scan data stops early at a marker, with the file's end still to come, is
+// not reported by libjpeg, which only warns: it is served with its missing part blank.)
 public sealed partial class ImageProcessor
 {
     /// <summary>Stored rows decoded at a time before they are turned: a few JPEG MCU rows, half a megabyte for a 4000-pixel-wide photo.</summary>

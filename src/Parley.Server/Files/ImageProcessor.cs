@@ -9,18 +9,25 @@ namespace Parley.Server.Files;
 /// state but its limits: one instance may serve every upload, from any thread.
 /// </summary>
 /// <remarks>
-/// Memory, all native: the full image is decoded once, at 4 bytes a pixel, straight into its
-/// upright place (orientation is applied while decoding, 32 rows at a time, so a rotated photo
-/// needs no second copy; only WebP and interlaced PNG, which have no row-by-row decoder, take a
-/// second copy for a moment when they must be turned). Skia's JPEG encoder then keeps every DCT
-/// coefficient of the image to optimise its Huffman tables: about 3 bytes a pixel more (4:2:0).
-/// The thumbnail's buffers and the decoders' are small. Measured with <c>parley bench
-/// thumbnail</c> (docs/benchmarks.md): one 12-megapixel JPEG, upright or turned, raises the
-/// process's peak resident memory by 81 MiB (45.8 MiB of pixels, 35 MiB of coefficients) and
-/// leaves 0.2 MiB once it returns, as it trims the C heap; managed allocations are about 7 KiB a
-/// call. So a server that must keep its growth small runs one call at a time and sets
-/// <see cref="ImageLimits.MaxPixels"/> for its budget at about 7 bytes a pixel. A progressive
-/// JPEG adds libjpeg's decoding coefficient buffer, about 3 bytes a pixel more again.
+/// <para>Memory, all native. An upright JPEG, most photos, is never decoded at full size: its
+/// thumbnail comes from a reduced-scale decode (a 500×375 bitmap for a 12-megapixel photo) and the
+/// image itself is copied without its metadata (<see cref="JpegCopyPlan"/>). Measured with
+/// <c>parley bench thumbnail</c> (docs/benchmarks.md), such a 12-megapixel JPEG raises the
+/// process's peak resident memory by 1.2 MiB, in 64 ms on one core. A progressive one costs
+/// libjpeg's coefficient buffer, which holds the whole image's DCT coefficients while it reads the
+/// scans (2 bytes each: about 3 bytes a pixel at 4:2:0, 36 MiB, measured 35.6 MiB; 250 ms).</para>
+/// <para>Every other image, a turned JPEG among them, is decoded once, at 4 bytes a pixel,
+/// straight into its upright place (orientation is applied while decoding, 32 rows at a time, so
+/// a rotated photo needs no second copy; only WebP and interlaced PNG, which have no row-by-row
+/// decoder, take a second copy for a moment when they must be turned). Skia's JPEG encoder then
+/// keeps every DCT coefficient of the image to optimise its Huffman tables: about 3 bytes a pixel
+/// more (4:2:0). The thumbnail's buffers and the decoders' are small. A turned 12-megapixel JPEG
+/// raises the peak by 82 MiB (45.8 MiB of pixels, 35 MiB of coefficients) in about 0.5 s, a
+/// progressive one by about 3 bytes a pixel more again.</para>
+/// <para>Once a call returns, 0.2 MiB or less is left, as it trims the C heap; managed
+/// allocations are about 7 KiB a call. So a server that must keep its growth small runs one call
+/// at a time and sets <see cref="ImageLimits.MaxPixels"/> for its budget at about 7 bytes a pixel
+/// (10 for progressive JPEGs), the cost of the turned ones.</para>
 /// </remarks>
 public sealed partial class ImageProcessor(ImageLimits limits)
 {
@@ -36,13 +43,20 @@ public sealed partial class ImageProcessor(ImageLimits limits)
     /// with it. An image with more than <see cref="ImageLimits.MaxPixels"/> pixels is refused from
     /// its header alone, before any pixel is decoded, so a small file claiming a huge size (a
     /// decompression bomb) costs nothing.</para>
-    /// <para>The output carries no metadata (EXIF with its GPS position, XMP, comments, colour
-    /// profiles): JPEG, PNG and still WebP images are decoded, turned upright by their EXIF
-    /// orientation, converted to sRGB and encoded again (JPEG and lossy WebP at
-    /// <see cref="ImageLimits.JpegQuality"/>, PNG and lossless WebP losslessly). GIF is copied byte
-    /// for byte, which keeps its animation: GIF has no EXIF, and its comment and application
-    /// blocks are left as they are. An animated WebP keeps its frames too: its EXIF and XMP chunks
-    /// are cut out and everything else is copied.</para>
+    /// <para>The output carries no metadata (EXIF with its GPS position, XMP, IPTC, comments). An
+    /// upright JPEG (EXIF orientation 1 or none) is not decoded and encoded again: its metadata
+    /// segments are left out and everything else, its image data above all, is copied byte for
+    /// byte, so it loses no quality (<see cref="JpegCopyPlan"/> says what is kept: JFIF, the Adobe
+    /// colour-transform segment, and the ICC colour profile, which its colours need). Other JPEG,
+    /// PNG and still WebP images are decoded, turned upright by their EXIF orientation, converted
+    /// to sRGB and encoded again without a colour profile (JPEG and lossy WebP at
+    /// <see cref="ImageLimits.JpegQuality"/>, PNG and lossless WebP losslessly); so is an upright
+    /// JPEG whose structure the copier does not fully understand. So an upright JPEG with a
+    /// profile (a phone's Display P3 photo) keeps its gamut and is shown in it by colour-managed
+    /// viewers, while a turned one is clipped to sRGB. GIF is copied byte for byte, which keeps
+    /// its animation: GIF has no EXIF, and its comment and application blocks are left as they
+    /// are. An animated WebP keeps its frames too: its EXIF and XMP chunks are cut out and
+    /// everything else is copied.</para>
     /// <para>The thumbnail fits in <see cref="ImageLimits.ThumbSize"/> a side, keeps the aspect
     /// ratio, is never larger than the image, and is a JPEG, or a PNG when it has transparent
     /// pixels. JPEG and WebP are decoded for it at a reduced scale (a JPEG at 1/8 to 1/2 from its
@@ -51,7 +65,7 @@ public sealed partial class ImageProcessor(ImageLimits limits)
     /// method once the encoder has stopped (never through the native encoder, which would end
     /// the process).</para>
     /// </remarks>
-    /// <exception cref="ImageRefusedException">Too many pixels, or not a decodable image of the type its bytes claim.</exception>
+    /// <exception cref="ImageRefusedException">Too many pixels, not a decodable image of the type its bytes claim, or a JPEG whose segments run past its end or that ends before its end-of-image marker.</exception>
     public ImageFacts Process(string inputPath, Stream output, Stream thumbnail) => Process(inputPath, output, thumbnail, null);
 
     /// <inheritdoc cref="Process(string, Stream, Stream)"/>
@@ -79,8 +93,16 @@ public sealed partial class ImageProcessor(ImageLimits limits)
         var origin = copied ? SKEncodedOrigin.TopLeft : codec.EncodedOrigin;
         try
         {
-            var facts = copied
-                ? Copy(inputPath, type, codec, output, thumbnail, timings, start)
+            JpegCopyPlan? plan = null;
+            var planTime = TimeSpan.Zero;
+            if (type == MediaType.Jpeg && origin == SKEncodedOrigin.TopLeft)
+            {
+                var step = Stopwatch.GetTimestamp();
+                plan = CopyPlan(inputPath, codec);
+                planTime = Stopwatch.GetElapsedTime(step);
+            }
+            var facts = copied ? Copy(inputPath, type, codec, output, thumbnail, timings, start)
+                : plan is not null ? StripJpeg(inputPath, codec, plan, output, thumbnail, timings, start, planTime)
                 : Reencode(inputPath, type, codec, origin, output, thumbnail, timings, start);
             if (timings is not null)
                 timings.Total = Stopwatch.GetElapsedTime(start);
@@ -88,9 +110,10 @@ public sealed partial class ImageProcessor(ImageLimits limits)
         }
         finally
         {
-            // Buffers under glibc's mmap ceiling (32 MiB), such as the JPEG encoder's coefficients,
-            // go back to its heap when freed and stay resident until trimmed: 35 MiB after each
-            // 12-megapixel photo, kept until the server's next quiet tick, if any.
+            // Buffers under glibc's mmap ceiling (32 MiB), such as the JPEG encoder's coefficients
+            // or a progressive JPEG decoder's, go back to its heap when freed and stay resident
+            // until trimmed: 35 MiB after each 12-megapixel photo, kept until the server's next
+            // quiet tick, if any.
             if ((long)stored.Width * stored.Height * 4 >= TrimAfterBytes)
                 NativeHeap.Trim();
         }

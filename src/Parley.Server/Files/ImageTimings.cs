@@ -12,10 +12,10 @@ public sealed class ImageTimings
     /// <summary>The whole thumbnail: its reduced-scale decode (where the codec allows), orientation, resizing and encoding.</summary>
     public TimeSpan Thumbnail { get; internal set; }
 
-    /// <summary>Decoding the full image, with its orientation applied on the way.</summary>
+    /// <summary>Decoding the full image, with its orientation applied on the way (zero for an upright JPEG, which is copied).</summary>
     public TimeSpan Decode { get; internal set; }
 
-    /// <summary>Encoding the full image, or copying it (GIF).</summary>
+    /// <summary>Encoding the full image, or copying it (GIF, animated WebP; an upright JPEG: reading its segments, then copying it without its metadata).</summary>
     public TimeSpan Encode { get; internal set; }
 
     public TimeSpan Total { get; internal set; }

@@ -164,6 +164,48 @@ internal static class TestImages
         return markers;
     }
 
+    /// <summary>The offset of a JPEG's first start-of-scan marker: from there on is its image data.</summary>
+    public static int FirstScanOffset(byte[] jpeg)
+    {
+        var i = 2;
+        while (i + 4 <= jpeg.Length)
+        {
+            Assert.Equal(0xFF, jpeg[i]);
+            if (jpeg[i + 1] == 0xDA)
+                return i;
+            i += 2 + (jpeg[i + 2] << 8 | jpeg[i + 3]);
+        }
+        throw new InvalidOperationException("no start-of-scan marker");
+    }
+
+    /// <summary>A JPEG segment: FF, its code, its length (which counts itself) and its payload.</summary>
+    public static byte[] JpegSegment(byte code, ReadOnlySpan<byte> payload) => HandMadeJpeg.Segment(code, payload);
+
+    /// <summary>A JPEG with <paramref name="segments"/> right after its start-of-image marker.</summary>
+    public static byte[] WithSegments(byte[] jpeg, params byte[][] segments) => [.. jpeg.AsSpan(0, 2), .. segments.SelectMany(s => s), .. jpeg.AsSpan(2)];
+
+    public const string XmpMarker = "PARLEY-XMP-CITY";
+
+    /// <summary>An XMP APP1 segment (the XMP namespace, then an RDF packet holding <see cref="XmpMarker"/>).</summary>
+    public static byte[] XmpApp1() => JpegSegment(0xE1, Encoding.ASCII.GetBytes(
+        "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">" +
+        "<rdf:Description xmlns:photoshop=\"http://ns.adobe.com/photoshop/1.0/\" photoshop:City=\"" + XmpMarker + "\"/></rdf:RDF></x:xmpmeta>"));
+
+    public const string IptcMarker = "PARLEY-IPTC-BYLINE";
+
+    /// <summary>A Photoshop APP13 segment with an IPTC resource (8BIM 0x0404) whose By-line (2:80) is <see cref="IptcMarker"/>.</summary>
+    public static byte[] PhotoshopApp13()
+    {
+        var byline = Encoding.ASCII.GetBytes(IptcMarker);
+        byte[] iptc = [0x1C, 2, 80, 0, (byte)byline.Length, .. byline];
+        byte[] resource = [.. "8BIM"u8, 0x04, 0x04, 0, 0, 0, 0, 0, (byte)iptc.Length, .. iptc, .. (iptc.Length % 2 == 1 ? new byte[] { 0 } : [])];
+        return JpegSegment(0xED, [.. "Photoshop 3.0\0"u8, .. resource]);
+    }
+
+    public const string CommentMarker = "PARLEY-COMMENT: taken at home";
+
+    public static byte[] CommentSegment() => JpegSegment(0xFE, Encoding.ASCII.GetBytes(CommentMarker));
+
     public static bool Contains(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 
     public static bool Contains(byte[] haystack, string ascii) => Contains(haystack, Encoding.ASCII.GetBytes(ascii));
