@@ -143,6 +143,21 @@ public sealed partial class ChatFileTests : IAsyncLifetime
         Assert.EndsWith("bob: " + Said(ircAgain), fileOnly);
     }
 
+    [Fact]
+    public async Task Help_lists_the_file_commands_among_the_others_in_order()
+    {
+        var alice = Start("alice");
+        alice.Input.Send("/help");
+        Assert.Equal(0, await Finish(alice));
+        var usages = alice.Output.Lines.SkipWhile(l => l != "-- commands:").Skip(1).TakeWhile(l => l.StartsWith("  /", StringComparison.Ordinal))
+            .Select(l => l.Trim().Split(' ')[0]).ToList();
+        Assert.Equal("/join", usages[0]);
+        Assert.Equal("/quit", usages[^1]);
+        var files = usages.IndexOf("/send");
+        Assert.Equal(["/history", "/send", "/upload", "/cancel", "/room"], usages[(files - 1)..(files + 4)]);
+        Assert.Contains(alice.Output.Lines, l => l.StartsWith("  /send PATH [caption]   send a file here, with progress", StringComparison.Ordinal));
+    }
+
     /// <summary>What a terminal view shows: printed lines, and every status in turn.</summary>
     private sealed class RecordingView : IChatView
     {
