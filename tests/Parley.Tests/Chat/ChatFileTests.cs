@@ -144,6 +144,43 @@ public sealed partial class ChatFileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_over_the_limit_or_a_picture_the_server_refuses_prints_the_reason_and_the_script_fails()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Limits:MaxUploadBytes"] = "1000" });
+        var big = Path.Combine(_folder, "big.bin");
+        await File.WriteAllBytesAsync(big, new byte[5000]);
+        var broken = Path.Combine(_folder, "broken.png");
+        await File.WriteAllBytesAsync(broken, [.. TestImages.PngSignature, .. new byte[200]]);
+        var input = new LineInput();
+        var output = new CapturedOutput();
+        var settings = new ChatCommand.ChatSettings($"127.0.0.1:{server.TcpPort}", "alice", "lobby", PasswordStdin: false, Register: true, "password1");
+        var exit = Task.Run(() => ChatCommand.RunAsync(settings, input, output, new CapturedOutput(), interactive: false, CancellationToken.None));
+        input.Send($"/send {big}");
+        input.Send($"/send {broken} look");
+        input.Send("after them");
+        input.End();
+        Assert.Equal(1, await exit.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("error: files are at most 1,000 bytes; this one has 5,000 bytes [file_too_large]", output.Lines);
+        Assert.Contains(output.Lines, l => l.StartsWith("error: ", StringComparison.Ordinal) && l.EndsWith(" [bad_image]", StringComparison.Ordinal));
+        Assert.DoesNotContain(output.Lines, l => l.Contains("look", StringComparison.Ordinal) && !l.StartsWith("error", StringComparison.Ordinal));
+        Assert.Contains(output.Lines, l => l.EndsWith("#lobby alice: after them", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_reply_to_files_without_a_caption_quotes_the_first_file()
+    {
+        var link = new Uri("http://127.0.0.1:8080/api/files/1/a");
+        var picture = new Parley.Client.Model.Attachment("1", "view.jpg", 214_000, "image/jpeg", 1280, 720, link, link);
+        var pdf = new Parley.Client.Model.Attachment("2", "report.pdf", 2_200_000, "application/pdf", null, null, link, null);
+        var files = new Parley.Client.Model.ChatMessage("m", 3, DateTimeOffset.UtcNow, "bob", "lobby", null, "") { Attachments = [picture, pdf] };
+        var format = new MessageFormatter("alice", colour: false);
+        Assert.Equal("↪ [3] bob: [image] view.jpg +1", format.Quote(3, files));
+        Assert.Equal("[file] report.pdf", MessageFormatter.FirstLine(files with { Attachments = [pdf] }));
+        Assert.Equal("the view", MessageFormatter.FirstLine(files with { Text = "the view" }));
+        Assert.Equal("[file, 2.1 MB] report.pdf http://127.0.0.1:8080/api/files/1/a", MessageFormatter.Attachment(pdf));
+    }
+
+    [Fact]
     public async Task Help_lists_the_file_commands_among_the_others_in_order()
     {
         var alice = Start("alice");
