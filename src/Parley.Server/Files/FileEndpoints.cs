@@ -52,9 +52,12 @@ public sealed class FileEndpoints(ChatHub hub, IBlobStore blobs, ImageWork image
             await RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.FileTooLarge, TooLarge(maxBytes));
             return;
         }
-        // Kestrel's own limit (30 MB) would cut a larger one off with no body to read; ours is the rule.
+        // Kestrel's own limit (30 MB) would cut a larger one off with no body to read; ours is the rule,
+        // counted on the file's bytes as they are stored. Kestrel counts a chunked body's framing
+        // too (a few bytes a chunk), so its limit leaves room for that: a chunked file of exactly
+        // maxBytes was refused. A client sending tiny chunks still meets it, early.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-            bodySize.MaxRequestBodySize = maxBytes + 1;
+            bodySize.MaxRequestBodySize = maxBytes + 1 + ChunkFramingAllowance(maxBytes);
 
         try
         {
@@ -165,7 +168,14 @@ public sealed class FileEndpoints(ChatHub hub, IBlobStore blobs, ImageWork image
         return first == 0x89 ? "image/png" : "image/jpeg";
     }
 
-    private static string TooLarge(long maxBytes) => $"a file is at most {maxBytes / (1024 * 1024)} MiB";
+    /// <summary>Room for a chunked body's framing ("1000\r\n" … "\r\n" per chunk): 64 KiB, and 1/64 of the limit for a big one (chunks of 1 KiB or more).</summary>
+    private static long ChunkFramingAllowance(long maxBytes) => 64 * 1024 + maxBytes / 64;
+
+    /// <summary>"a file is at most 25 MiB", or the bytes for a limit that is no whole number of MiB (not "0 MiB").</summary>
+    private static string TooLarge(long maxBytes) =>
+        maxBytes % (1024 * 1024) == 0
+            ? $"a file is at most {maxBytes / (1024 * 1024)} MiB"
+            : string.Create(CultureInfo.InvariantCulture, $"a file is at most {maxBytes:N0} bytes");
 
     private static async Task RefuseAsync(HttpContext context, int status, string code, string message)
     {
