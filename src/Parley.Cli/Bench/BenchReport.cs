@@ -54,6 +54,8 @@ public static partial class BenchReport
             }
             text.AppendLine(inv, $"  messages         sent {r.Sent} in the window, {r.SentPerSecond:N0}/s ({r.SentTotal} in all, {r.Acked} acknowledged)");
             text.AppendLine(inv, $"  deliveries       expected {r.Expected}, lost {r.Lost}, duplicated {r.Duplicated}, errors {r.Errors}");
+            if (outcome.Uploads is { } uploads)
+                UploadSummary(text, uploads);
         }
         if (outcome.BigRoom?.Stopped ?? r.Stopped)
             text.AppendLine("  (stopped early: figures cover what ran)");
@@ -92,6 +94,7 @@ public static partial class BenchReport
                 case "fanout":
                     json.WriteNumber("receivers", s.Receivers);
                     json.WriteNumber("senders", s.Senders);
+                    UploadParams(json, s);
                     break;
                 case "rooms":
                     json.WriteNumber("rooms", s.Rooms);
@@ -169,6 +172,8 @@ public static partial class BenchReport
                 }
                 if (outcome.NodePids.Count > 0)
                     Nodes(json, s, outcome, r);
+                if (outcome.Uploads is { } uploads)
+                    UploadFigures(json, uploads);
             }
             json.WriteNumber("errors", outcome.BigRoom?.Errors ?? r.Errors);
             json.WriteBoolean("stopped", outcome.BigRoom?.Stopped ?? r.Stopped);

@@ -34,7 +34,7 @@ public sealed partial class BenchRunner
             var stage = now < phase.WindowStart ? "warm-up" : now < phase.WindowEnd ? "measuring" : "draining";
             var sent = _senders.Sum(s => s.PhaseSent);
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"{label} {stage}: sent {sent}, deliveries {deliveries} (+{deliveries - lastDeliveries}/s), errors {TotalErrors() - errorsBefore}");
+                $"{label} {stage}: sent {sent}, deliveries {deliveries} (+{deliveries - lastDeliveries}/s), errors {TotalErrors() - errorsBefore}{UploadProgress()}");
             lastDeliveries = deliveries;
             return line;
         }, reporting.Token);
