@@ -11,7 +11,7 @@ public static partial class BenchReport
     {
         var inv = CultureInfo.InvariantCulture;
         var kind = u.Kind == UploadKind.Photo ? "photo" : "file";
-        text.AppendLine(inv, $"  uploads          {u.Concurrency} in flight, {kind}s of {Mib(u.BytesEach)} ({u.StoredType ?? "?"} as stored{(u.StoredBytes is { } stored && stored != u.BytesEach ? ", " + Mib(stored) : "")}): " +
+        text.AppendLine(inv, $"  uploads          {u.Concurrency} in flight{(u.RateLimit > 0 ? $" at {u.RateLimit / 1048576:0.#} MiB/s together" : "")}, {kind}s of {Mib(u.BytesEach)} ({u.StoredType ?? "?"} as stored{(u.StoredBytes is { } stored && stored != u.BytesEach ? ", " + Mib(stored) : "")}): " +
             $"{u.Completed} done, {u.Refused} refused, {u.Failed} failed of {u.Started} started; {u.MibPerSecond:0.0} MiB/s over {u.Seconds:0.0} s");
         if (u.Refused > 0)
             text.AppendLine(inv, $"  refused          {string.Join(", ", u.RefusedByCode.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"))}");
@@ -45,6 +45,7 @@ public static partial class BenchReport
         {
             json.WriteNumber("upload_bytes", s.UploadBytes);
         }
+        json.WriteNumber("upload_rate_mib_s", Round(s.UploadRate / 1048576));
         json.WriteNumber("upload_port", s.UploadPort);
         json.WriteNumber("settle_s", s.Settle.TotalSeconds);
     }

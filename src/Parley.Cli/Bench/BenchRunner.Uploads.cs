@@ -143,7 +143,7 @@ public sealed partial class BenchRunner
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "api/files?name=" + name)
             {
-                Content = new UploadContent(head, body.Block, body.Length),
+                Content = new UploadContent(head, body.Block, body.Length, Settings.UploadRate / Settings.Uploads),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", uploader.Token);
             var started = Stopwatch.GetTimestamp();
@@ -291,6 +291,7 @@ public sealed partial class BenchRunner
                 {
                     Kind = s.UploadKind,
                     Concurrency = s.Uploads,
+                    RateLimit = s.UploadRate,
                     BytesEach = bytesEach,
                     Started = Interlocked.Read(ref _started),
                     Completed = _completed,

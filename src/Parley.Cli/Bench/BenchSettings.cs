@@ -116,6 +116,9 @@ public sealed record BenchSettings
 
     public UploadKind UploadKind { get; init; } = UploadKind.File;
 
+    /// <summary>The uploads' bytes per second all together, shared evenly by those in flight; 0: as fast as the server reads them.</summary>
+    public double UploadRate { get; init; }
+
     /// <summary>The server's HTTP listener (the one serving <c>/ws</c> and <c>/api/files</c>) on <see cref="Host"/>.</summary>
     public int UploadPort { get; init; } = 8080;
 

@@ -12,6 +12,9 @@ public sealed record UploadResult
     /// <summary>Uploads kept in flight at once (one per uploader account).</summary>
     public int Concurrency { get; init; }
 
+    /// <summary>--upload-rate in bytes per second (0: unbounded).</summary>
+    public double RateLimit { get; init; }
+
     /// <summary>Bytes of each upload's body.</summary>
     public long BytesEach { get; init; }
 

@@ -60,6 +60,7 @@ public sealed class BenchCommand
     private readonly Option<int> _uploads = new("--uploads") { Description = "fanout, native or ws: this many accounts of their own (after the receivers') each keep one HTTP upload (POST /api/files) in flight from the window's start to its end, starting the next as soon as one is answered; reports the uploads' throughput and refusals and the server's memory before, at its peak and after them (read every 100 ms; the server found by its port or --server-pid)", DefaultValueFactory = _ => 0 };
     private readonly Option<long> _uploadBytes = new("--upload-bytes") { Description = "--upload-kind file: bytes of each upload", DefaultValueFactory = _ => 5L * 1024 * 1024 };
     private readonly Option<string> _uploadKind = new("--upload-kind") { Description = "file (random bytes, stored as sent) or photo (a photo-like JPEG of --photo-width × --photo-height, about 5 MiB at 12 MP, the same for every upload: the server decodes, re-encodes and thumbnails each)", DefaultValueFactory = _ => "file" };
+    private readonly Option<double> _uploadRate = new("--upload-rate") { Description = "--uploads: MiB/s of all uploads together, shared evenly by those in flight (clients on real links); 0: as fast as the server reads them", DefaultValueFactory = _ => 0 };
     private readonly Option<int?> _uploadPort = new("--upload-port") { Description = "the server's HTTP listener on --host, for the uploads [default: 8080; with --proto ws, --port]" };
     private readonly Option<int> _photoWidth = new("--photo-width") { Description = "--upload-kind photo: pixels", DefaultValueFactory = _ => 4000 };
     private readonly Option<int> _photoHeight = new("--photo-height") { Description = "--upload-kind photo: pixels", DefaultValueFactory = _ => 3000 };
@@ -75,7 +76,7 @@ public sealed class BenchCommand
         {
             _workload, _proto, _host, _port, _servers, _receivers, _senders, _rooms, _members, _connections, _rate, _duration, _warmup, _drain, _settle,
             _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _cpuPids, _idleMembers, _restart,
-            _uploads, _uploadBytes, _uploadKind, _uploadPort, _photoWidth, _photoHeight, _jsonOnly, _timeout,
+            _uploads, _uploadBytes, _uploadKind, _uploadRate, _uploadPort, _photoWidth, _photoHeight, _jsonOnly, _timeout,
         };
         // `parley bench search` is a store benchmark of its own (SearchBenchCommand), not a workload against a server.
         command.Subcommands.Add(new SearchBenchCommand().Create());
@@ -154,6 +155,7 @@ public sealed class BenchCommand
             Uploads = result.GetValue(_uploads),
             UploadBytes = result.GetValue(_uploadBytes),
             UploadKind = result.GetValue(_uploadKind) == "photo" ? UploadKind.Photo : UploadKind.File,
+            UploadRate = result.GetValue(_uploadRate) * 1024 * 1024,
             UploadPort = result.GetValue(_uploadPort) ?? (proto == BenchProto.Ws ? port : 8080),
             PhotoWidth = result.GetValue(_photoWidth),
             PhotoHeight = result.GetValue(_photoHeight),
@@ -257,8 +259,8 @@ public sealed class BenchCommand
             return "--uploads must be 0 or more";
         if (s.Uploads > 0 && (s.Workload != "fanout" || s.Proto is not (BenchProto.Native or BenchProto.Ws) || s.Servers.Count > 0 || s.Search))
             return "--uploads works with fanout over --proto native or ws, against one server, without --search (uploads need an account's token)";
-        if (s.Uploads > 0 && (s.UploadBytes < 1 || s.UploadPort is <= 0 or > 65535 || s.PhotoWidth < 1 || s.PhotoHeight < 1 || s.Settle < TimeSpan.Zero))
-            return "--upload-bytes, --photo-width and --photo-height must be at least 1, --upload-port 1..65535 and --settle 0 or more";
+        if (s.Uploads > 0 && (s.UploadBytes < 1 || s.UploadPort is <= 0 or > 65535 || s.PhotoWidth < 1 || s.PhotoHeight < 1 || s.Settle < TimeSpan.Zero || s.UploadRate < 0))
+            return "--upload-bytes, --photo-width and --photo-height must be at least 1, --upload-port 1..65535, --settle and --upload-rate 0 or more";
         if (s.Duration <= TimeSpan.Zero)
             return "--duration must be more than 0";
         if (s.Room.Length == 0 || !char.IsAsciiLetter(s.Room[0]))
