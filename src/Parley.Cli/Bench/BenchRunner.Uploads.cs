@@ -105,7 +105,15 @@ public sealed partial class BenchRunner
         var before = sampler.Now();
         var start = Stopwatch.GetTimestamp();
         _uploadTally = tally;
-        var workers = uploaders.Select((u, i) => Task.Run(() => UploadLoopAsync(http, u, body, body.Heads[i], phase, tally, stop), CancellationToken.None)).ToArray();
+        // Paced, every upload takes as long, so files started together would all end together, and
+        // the server would finish (and flush to disk) a hundred at once every few seconds. So paced
+        // file uploads start together but the first of uploader i is only (i + 1)/N of the file:
+        // from then on they end evenly spread, as independent users' do, always N in flight.
+        var workers = uploaders.Select((u, i) =>
+        {
+            var first = s.UploadRate > 0 && s.UploadKind == UploadKind.File ? Math.Max(1, body.Length * (i + 1) / s.Uploads) : body.Length;
+            return Task.Run(() => UploadLoopAsync(http, u, body, body.Heads[i], first, phase, tally, stop), CancellationToken.None);
+        }).ToArray();
         await Task.WhenAll(workers).ConfigureAwait(false);
         var end = Stopwatch.GetTimestamp();
         var atEnd = sampler.Now();
@@ -136,14 +144,17 @@ public sealed partial class BenchRunner
         };
     }
 
-    private async Task UploadLoopAsync(HttpClient http, BenchConnection uploader, UploadBody body, ReadOnlyMemory<byte> head, Phase phase, UploadTally tally, CancellationToken stop)
+    /// <summary>One uploader: its first upload is <paramref name="firstLength"/> bytes, the others the body's length.</summary>
+    private async Task UploadLoopAsync(HttpClient http, BenchConnection uploader, UploadBody body, ReadOnlyMemory<byte> head, long firstLength,
+        Phase phase, UploadTally tally, CancellationToken stop)
     {
         var name = Uri.EscapeDataString(uploader.User + body.Extension);
+        var length = firstLength;
         while (Stopwatch.GetTimestamp() < phase.WindowEnd && !stop.IsCancellationRequested)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "api/files?name=" + name)
             {
-                Content = new UploadContent(head, body.Block, body.Length, Settings.UploadRate / Settings.Uploads),
+                Content = new UploadContent(head, body.Block, length, Settings.UploadRate / Settings.Uploads),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", uploader.Token);
             var started = Stopwatch.GetTimestamp();
@@ -157,7 +168,7 @@ public sealed partial class BenchRunner
                 if (response.StatusCode == HttpStatusCode.Created)
                 {
                     var (type, size) = StoredFile(text);
-                    tally.Complete(body.Length, (long)Stopwatch.GetElapsedTime(started, answered).TotalMicroseconds, answered, type, size);
+                    tally.Complete(length, (long)Stopwatch.GetElapsedTime(started, answered).TotalMicroseconds, answered, type, length == body.Length ? size : null);
                 }
                 else
                 {
@@ -176,6 +187,7 @@ public sealed partial class BenchRunner
                 tally.Fail($"{uploader.User}: {ex.GetType().Name}: {ex.Message}", Stopwatch.GetTimestamp());
                 wait = TimeSpan.FromMilliseconds(100);
             }
+            length = body.Length;
             if (wait is { } delay)
             {
                 try
@@ -251,6 +263,7 @@ public sealed partial class BenchRunner
 
         public void Start() => Interlocked.Increment(ref _started);
 
+        /// <summary>Counts a stored upload; <paramref name="storedBytes"/> is given for a whole one (a paced uploader's first is cut short).</summary>
         public void Complete(long bytes, long micros, long answered, string? type, long? storedBytes)
         {
             lock (_gate)

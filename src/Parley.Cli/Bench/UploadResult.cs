@@ -36,7 +36,7 @@ public sealed record UploadResult
     /// <summary>The media type the server gave the first stored upload (it sniffs the bytes).</summary>
     public string? StoredType { get; init; }
 
-    /// <summary>The stored size of the first stored upload (a photo is re-encoded, so its size changes).</summary>
+    /// <summary>The stored size of the first whole upload stored (a photo is re-encoded, so its size changes).</summary>
     public long? StoredBytes { get; init; }
 
     /// <summary>Body bytes of the completed uploads.</summary>
