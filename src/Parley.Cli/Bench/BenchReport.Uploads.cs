@@ -40,6 +40,7 @@ public static partial class BenchReport
         {
             json.WriteNumber("photo_width", s.PhotoWidth);
             json.WriteNumber("photo_height", s.PhotoHeight);
+            json.WriteNumber("photo_orientation", s.PhotoOrientation);
         }
         else
         {

@@ -63,8 +63,10 @@ public sealed partial class BenchRunner
         var s = Settings;
         if (s.UploadKind == UploadKind.Photo)
         {
-            _progress.Note(string.Create(CultureInfo.InvariantCulture, $"making a {s.PhotoWidth}×{s.PhotoHeight} photo-like JPEG to upload"));
+            _progress.Note(string.Create(CultureInfo.InvariantCulture, $"making a {s.PhotoWidth}×{s.PhotoHeight} photo-like JPEG (EXIF orientation {s.PhotoOrientation}) to upload"));
             var jpeg = BenchPhoto.Jpeg(s.PhotoWidth, s.PhotoHeight, PhotoQuality);
+            if (s.PhotoOrientation != 1)
+                jpeg = BenchPhoto.WithOrientation(jpeg, (ushort)s.PhotoOrientation);
             return new UploadBody([.. Enumerable.Repeat<ReadOnlyMemory<byte>>(jpeg, s.Uploads)], ReadOnlyMemory<byte>.Empty, jpeg.Length, ".jpg");
         }
         var block = new byte[BlockBytes];

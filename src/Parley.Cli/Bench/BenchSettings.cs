@@ -127,6 +127,9 @@ public sealed record BenchSettings
 
     public int PhotoHeight { get; init; } = 3000;
 
+    /// <summary><see cref="UploadKind.Photo"/>: its EXIF orientation, 1 (none: no EXIF at all) to 8; 6 is a phone's portrait photo, which the server turns upright.</summary>
+    public int PhotoOrientation { get; init; } = 1;
+
     public bool JsonOnly { get; init; }
 
     /// <summary>Longest a whole run may take before it stops itself.</summary>

@@ -64,6 +64,7 @@ public sealed class BenchCommand
     private readonly Option<int?> _uploadPort = new("--upload-port") { Description = "the server's HTTP listener on --host, for the uploads [default: 8080; with --proto ws, --port]" };
     private readonly Option<int> _photoWidth = new("--photo-width") { Description = "--upload-kind photo: pixels", DefaultValueFactory = _ => 4000 };
     private readonly Option<int> _photoHeight = new("--photo-height") { Description = "--upload-kind photo: pixels", DefaultValueFactory = _ => 3000 };
+    private readonly Option<int> _photoOrientation = new("--photo-orientation") { Description = "--upload-kind photo: EXIF orientation 1 (none) to 8; 6 is a phone's portrait photo, which the server turns upright (an upright JPEG may be stored without decoding it)", DefaultValueFactory = _ => 1 };
     private readonly Option<bool> _jsonOnly = new("--json-only") { Description = "print only the JSON line" };
     private readonly Option<double> _timeout = new("--timeout") { Description = "stop the whole run after this many seconds", DefaultValueFactory = _ => 600 };
 
@@ -76,7 +77,7 @@ public sealed class BenchCommand
         {
             _workload, _proto, _host, _port, _servers, _receivers, _senders, _rooms, _members, _connections, _rate, _duration, _warmup, _drain, _settle,
             _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _cpuPids, _idleMembers, _restart,
-            _uploads, _uploadBytes, _uploadKind, _uploadRate, _uploadPort, _photoWidth, _photoHeight, _jsonOnly, _timeout,
+            _uploads, _uploadBytes, _uploadKind, _uploadRate, _uploadPort, _photoWidth, _photoHeight, _photoOrientation, _jsonOnly, _timeout,
         };
         // `parley bench search` is a store benchmark of its own (SearchBenchCommand), not a workload against a server.
         command.Subcommands.Add(new SearchBenchCommand().Create());
@@ -159,6 +160,7 @@ public sealed class BenchCommand
             UploadPort = result.GetValue(_uploadPort) ?? (proto == BenchProto.Ws ? port : 8080),
             PhotoWidth = result.GetValue(_photoWidth),
             PhotoHeight = result.GetValue(_photoHeight),
+            PhotoOrientation = result.GetValue(_photoOrientation),
             JsonOnly = result.GetValue(_jsonOnly),
             Timeout = TimeSpan.FromSeconds(result.GetValue(_timeout)),
         };
@@ -259,8 +261,8 @@ public sealed class BenchCommand
             return "--uploads must be 0 or more";
         if (s.Uploads > 0 && (s.Workload != "fanout" || s.Proto is not (BenchProto.Native or BenchProto.Ws) || s.Servers.Count > 0 || s.Search))
             return "--uploads works with fanout over --proto native or ws, against one server, without --search (uploads need an account's token)";
-        if (s.Uploads > 0 && (s.UploadBytes < 1 || s.UploadPort is <= 0 or > 65535 || s.PhotoWidth < 1 || s.PhotoHeight < 1 || s.Settle < TimeSpan.Zero || s.UploadRate < 0))
-            return "--upload-bytes, --photo-width and --photo-height must be at least 1, --upload-port 1..65535, --settle and --upload-rate 0 or more";
+        if (s.Uploads > 0 && (s.UploadBytes < 1 || s.UploadPort is <= 0 or > 65535 || s.PhotoWidth < 1 || s.PhotoHeight < 1 || s.Settle < TimeSpan.Zero || s.UploadRate < 0 || s.PhotoOrientation is < 1 or > 8))
+            return "--upload-bytes, --photo-width and --photo-height must be at least 1, --upload-port 1..65535, --photo-orientation 1..8, --settle and --upload-rate 0 or more";
         if (s.Duration <= TimeSpan.Zero)
             return "--duration must be more than 0";
         if (s.Room.Length == 0 || !char.IsAsciiLetter(s.Room[0]))

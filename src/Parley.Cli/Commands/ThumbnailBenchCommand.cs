@@ -60,7 +60,7 @@ public sealed class ThumbnailBenchCommand
             var inputBytes = new FileInfo(photo).Length;
             var portrait = Path.Combine(directory, "portrait.jpg");
             var jpeg = File.ReadAllBytes(photo);
-            File.WriteAllBytes(portrait, [.. jpeg.AsSpan(0, 2), .. OrientationSegment(6), .. jpeg.AsSpan(2)]);
+            File.WriteAllBytes(portrait, BenchPhoto.WithOrientation(jpeg, 6));
 
             var processor = new ImageProcessor(settings.Limits with { MaxPixels = Math.Max(settings.Limits.MaxPixels, (long)settings.Width * settings.Height) });
             var results = new List<Measured>
@@ -190,13 +190,6 @@ public sealed class ThumbnailBenchCommand
         }
         return Encoding.UTF8.GetString(json.WrittenSpan);
     }
-
-    /// <summary>An EXIF APP1 segment with only IFD0's Orientation, as a phone writes for a portrait photo (6: turn 90° clockwise).</summary>
-    private static byte[] OrientationSegment(ushort orientation) =>
-    [
-        0xFF, 0xE1, 0, 34, .. "Exif\0\0"u8, (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8,
-        0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, (byte)(orientation >> 8), (byte)orientation, 0, 0, 0, 0, 0, 0,
-    ];
 
     private static double Percentile(List<double> values, double p)
     {

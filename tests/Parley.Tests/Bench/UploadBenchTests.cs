@@ -69,7 +69,15 @@ public sealed class UploadBenchTests : IAsyncLifetime
     [Fact]
     public async Task Fanout_with_photo_uploads_has_them_processed_as_pictures()
     {
-        var uploads = AssertUploaded(await ShortBenchRun.RunAsync(Settings("upp") with { Uploads = 2, UploadKind = UploadKind.Photo, PhotoWidth = 400, PhotoHeight = 300 }), 2);
+        // Turned (a phone's portrait photo): the server decodes it to turn it upright.
+        var uploads = AssertUploaded(await ShortBenchRun.RunAsync(Settings("upp") with
+        {
+            Uploads = 2,
+            UploadKind = UploadKind.Photo,
+            PhotoWidth = 400,
+            PhotoHeight = 300,
+            PhotoOrientation = 6,
+        }), 2);
         Assert.Equal("image/jpeg", uploads.GetProperty("stored_type").GetString());
     }
 
