@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Parley.Cli.Bench;
 using Parley.Server.Files;
-using SkiaSharp;
 
 namespace Parley.Cli.Commands;
 
@@ -57,11 +56,11 @@ public sealed class ThumbnailBenchCommand
         try
         {
             var photo = Path.Combine(directory, "photo.jpg");
-            WritePhoto(photo, settings.Width, settings.Height, settings.SourceQuality);
+            File.WriteAllBytes(photo, BenchPhoto.Jpeg(settings.Width, settings.Height, settings.SourceQuality));
             var inputBytes = new FileInfo(photo).Length;
             var portrait = Path.Combine(directory, "portrait.jpg");
             var jpeg = File.ReadAllBytes(photo);
-            File.WriteAllBytes(portrait, [.. jpeg.AsSpan(0, 2), .. OrientationSegment(6), .. jpeg.AsSpan(2)]);
+            File.WriteAllBytes(portrait, BenchPhoto.WithOrientation(jpeg, 6));
 
             var processor = new ImageProcessor(settings.Limits with { MaxPixels = Math.Max(settings.Limits.MaxPixels, (long)settings.Width * settings.Height) });
             var results = new List<Measured>
@@ -191,48 +190,6 @@ public sealed class ThumbnailBenchCommand
         }
         return Encoding.UTF8.GetString(json.WrittenSpan);
     }
-
-    /// <summary>
-    /// A photo stand-in: a diagonal colour gradient, waves of a few sizes (edges and texture at
-    /// several scales, like a scene), and per-pixel noise (like a sensor's); at quality 92 it is a
-    /// few megabytes at 12 MP, as a phone's JPEG is.
-    /// </summary>
-    private static void WritePhoto(string path, int width, int height, int quality)
-    {
-        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var pixels = bitmap.GetPixelSpan();
-        var random = new Random(12);
-        var noise = new sbyte[4096];
-        for (var i = 0; i < noise.Length; i++)
-            noise[i] = (sbyte)random.Next(-12, 13);
-        for (var y = 0; y < height; y++)
-        {
-            var waveY = Math.Sin(y / 37.0) * 18;
-            for (var x = 0; x < width; x++)
-            {
-                var wave = Math.Sin((x + y) / 211.0) * 40 + Math.Sin(x / 13.0) * waveY;
-                var n = noise[(x * 7 + y * 131) & 4095] + noise[(x * 31 + y * 17) & 4095] / 2;
-                var i = (y * width + x) * 4;
-                pixels[i] = Clamp(x * 255.0 / width + wave + n);
-                pixels[i + 1] = Clamp(y * 255.0 / height + wave * 0.6 + n);
-                pixels[i + 2] = Clamp(200 - (x + y) * 120.0 / (width + height) - wave * 0.4 + n);
-                pixels[i + 3] = 255;
-            }
-        }
-        using var pixmap = bitmap.PeekPixels();
-        using var file = File.Create(path);
-        if (!pixmap.Encode(file, new SKJpegEncoderOptions(quality)))
-            throw new InvalidOperationException("Skia could not encode the benchmark photo");
-    }
-
-    private static byte Clamp(double value) => (byte)Math.Clamp((int)value, 0, 255);
-
-    /// <summary>An EXIF APP1 segment with only IFD0's Orientation, as a phone writes for a portrait photo (6: turn 90° clockwise).</summary>
-    private static byte[] OrientationSegment(ushort orientation) =>
-    [
-        0xFF, 0xE1, 0, 34, .. "Exif\0\0"u8, (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8,
-        0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, (byte)(orientation >> 8), (byte)orientation, 0, 0, 0, 0, 0, 0,
-    ];
 
     private static double Percentile(List<double> values, double p)
     {
