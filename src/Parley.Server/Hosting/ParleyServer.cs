@@ -160,8 +160,12 @@ public sealed class ParleyServer : IAsyncDisposable
         }
         builder.Services.AddHostedService<MemoryTrimmer>();
         builder.Services.AddHostedService<RoomCountsAnnouncer>();
+        // A connection's reads wait once 64 KiB are unread (Kestrel's default is 1 MiB): a hundred
+        // uploads outrunning the server then hold 6 MiB, not 100 (docs/benchmarks.md, "Uploads beside chat").
+        builder.WebHost.UseSockets(sockets => sockets.MaxReadBufferSize = HttpReadBufferBytes);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            kestrel.Limits.MaxRequestBufferSize = HttpReadBufferBytes;
             kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
             kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
             kestrel.Listen(httpEndpoint, listen =>
@@ -247,6 +251,9 @@ public sealed class ParleyServer : IAsyncDisposable
             new ListenerBindException("http", httpEndpoint, socketError),
         _ => null,
     };
+
+    /// <summary>Bytes an HTTP connection may have read and not yet consumed.</summary>
+    private const int HttpReadBufferBytes = 64 * 1024;
 
     private const string HostLogCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
