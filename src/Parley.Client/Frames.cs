@@ -32,8 +32,11 @@ internal static class Frames
             writer.WriteString(userField, target.User);
     }
 
-    /// <summary>A message as the server writes it; a recalled one has no <c>text</c> (read as empty).</summary>
-    public static ChatMessage Message(JsonElement e) => new(
+    /// <summary>
+    /// A message as the server writes it; a recalled one has no <c>text</c> (read as empty). Its
+    /// files' links are put after <paramref name="http"/> (the server's HTTP address), when known.
+    /// </summary>
+    public static ChatMessage Message(JsonElement e, string? http) => new(
         e.GetProperty("id").GetString()!,
         e.GetProperty("seq").GetInt64(),
         Time(e.GetProperty("ts").GetString()!),
@@ -54,7 +57,36 @@ internal static class Frames
         Reactions = e.TryGetProperty("reactions", out var reactions) && reactions.ValueKind == JsonValueKind.Array
             ? [.. reactions.EnumerateArray().Select(r => new Reaction(r.GetProperty("emoji").GetString()!, Names(r, "users")))]
             : [],
+        Attachments = Attachments(e, http),
     };
+
+    /// <summary>An optional <c>attachments</c> array; empty when absent.</summary>
+    public static IReadOnlyList<Attachment> Attachments(JsonElement e, string? http) =>
+        e.TryGetProperty("attachments", out var array) && array.ValueKind == JsonValueKind.Array
+            ? [.. array.EnumerateArray().Select(a => Attachment(a, http))]
+            : [];
+
+    /// <summary>One file: <c>{"id","name","size","type","width","height","url","thumb"}</c>, a picture's size and thumbnail only when it has them.</summary>
+    public static Attachment Attachment(JsonElement e, string? http) => new(
+        e.GetProperty("id").GetString()!,
+        e.GetProperty("name").GetString()!,
+        e.GetProperty("size").GetInt64(),
+        OptionalString(e, "type") ?? "application/octet-stream",
+        Int(e, "width"),
+        Int(e, "height"),
+        Link(e.GetProperty("url").GetString()!, http),
+        OptionalString(e, "thumb") is { } thumb ? Link(thumb, http) : null);
+
+    /// <summary>
+    /// A link the server gave as a path, put after its HTTP address (<c>http://host:port</c>, maybe
+    /// with a path of its own, so joined as text rather than resolved, which would drop that path).
+    /// </summary>
+    public static Uri Link(string path, string? http)
+    {
+        if (path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            return new Uri(path, UriKind.Absolute);
+        return http is null ? new Uri(path, UriKind.Relative) : new Uri(http.TrimEnd('/') + path, UriKind.Absolute);
+    }
 
     /// <summary>An optional array of names; empty when absent.</summary>
     public static IReadOnlyList<string> Names(JsonElement e, string name) =>
@@ -78,6 +110,7 @@ internal static class Frames
         e.TryGetProperty("limits", out var limits) ? Limits(limits) : ServerLimits.Defaults)
     {
         Blocked = e.TryGetProperty("blocked", out var blocked) ? [.. blocked.EnumerateArray().Select(b => b.GetString()!)] : [],
+        HttpAddress = OptionalString(e, "http") is { } http && Uri.TryCreate(http, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null,
     };
 
     private static ServerLimits Limits(JsonElement e)
@@ -89,13 +122,15 @@ internal static class Frames
             Int(e, "maxLineBytes") ?? defaults.MaxLineBytes,
             Int(e, "historyMax") ?? defaults.HistoryMax,
             Int(e, "membersPageMax") ?? defaults.MembersPageMax,
-            Int(e, "maxWatchedUsers") ?? defaults.MaxWatchedUsers);
+            Int(e, "maxWatchedUsers") ?? defaults.MaxWatchedUsers,
+            Int(e, "maxAttachments") ?? defaults.MaxAttachments,
+            e.TryGetProperty("maxUploadBytes", out var upload) && upload.ValueKind == JsonValueKind.Number && upload.TryGetInt64(out var bytes) ? bytes : defaults.MaxUploadBytes);
     }
 
     /// <summary>A flag the server writes only when true.</summary>
     public static bool Flag(JsonElement e, string name) => e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 
-    private static int? Int(JsonElement e, string name) =>
+    public static int? Int(JsonElement e, string name) =>
         e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
 
     /// <summary>A reply's page of members; from a server older than paging (no counts), the whole list as one page.</summary>

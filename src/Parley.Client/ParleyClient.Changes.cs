@@ -54,7 +54,7 @@ public sealed partial class ParleyClient
             w.WriteNumber("seq", seq);
             fields?.Invoke(w);
         }, cancellationToken).ConfigureAwait(false);
-        var message = Frames.Message(reply.GetProperty("message"));
+        var message = ReadMessage(reply.GetProperty("message"));
         NewerState(message);
         return message;
     }
@@ -68,13 +68,13 @@ public sealed partial class ParleyClient
             if (limit is { } l)
                 w.WriteNumber("limit", l);
         }, cancellationToken).ConfigureAwait(false);
-        return new ChangesPage([.. reply.GetProperty("messages").EnumerateArray().Select(Frames.Message)], reply.GetProperty("more").GetBoolean());
+        return new ChangesPage([.. reply.GetProperty("messages").EnumerateArray().Select(ReadMessage)], reply.GetProperty("more").GetBoolean());
     }
 
     /// <summary>An <c>edit</c>, <c>recall</c> or <c>react</c> event: emitted unless a newer state of the message was reported already.</summary>
     private void OnChange(string type, JsonElement e)
     {
-        var message = Frames.Message(e.GetProperty("message"));
+        var message = ReadMessage(e.GetProperty("message"));
         var by = e.GetProperty("by").GetString()!;
         if (!NewerState(message))
             return;

@@ -24,6 +24,7 @@ public sealed partial class ParleyClient
         {
             User = session.User;
             Limits = session.Limits;
+            SetHttpAddress(session.HttpAddress);
             if (token is not null)
                 _token = token;
             // What the server had at sign-in is the horizon: a later reconnect replays only what comes after.
@@ -63,7 +64,7 @@ public sealed partial class ParleyClient
         switch (type)
         {
             case "message":
-                OnMessage(Frames.Message(e));
+                OnMessage(ReadMessage(e));
                 break;
             case "edit" or "recall" or "react":
                 OnChange(type, e);
@@ -194,6 +195,7 @@ public sealed partial class ParleyClient
                         token = _token ?? throw new ParleyException("bad_token", "signed out");
                     var session = Frames.Session(await RequestOnAsync(connection, "resume", w => w.WriteString("token", token), _disposed.Token).ConfigureAwait(false));
                     Limits = session.Limits; // the server may have restarted with other settings
+                    SetHttpAddress(session.HttpAddress);
                     Emit(new Reconnected(attempt));
                     await RewatchAsync(connection, session.Limits).ConfigureAwait(false);
                     await CatchUpAsync(connection, session).ConfigureAwait(false);

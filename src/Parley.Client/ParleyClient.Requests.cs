@@ -97,13 +97,29 @@ public sealed partial class ParleyClient
     /// conversation; null: none). A text longer than the server's <see cref="ServerLimits.MaxTextChars"/>
     /// is refused here, before it is sent.
     /// </summary>
-    public async Task<SentMessage> SendAsync(Target target, string text, long? replyTo, CancellationToken cancellationToken = default)
+    public Task<SentMessage> SendAsync(Target target, string text, long? replyTo, CancellationToken cancellationToken = default)
     {
-        CheckLength(text, Limits.MaxTextChars, ParleyException.TextTooLongCode, "messages");
+        ArgumentNullException.ThrowIfNull(text);
+        return SendCoreAsync(target, text, attachments: null, replyTo, cancellationToken);
+    }
+
+    /// <param name="text">Null only for a message of files, which then has no caption.</param>
+    private async Task<SentMessage> SendCoreAsync(Target target, string? text, IReadOnlyList<Attachment>? attachments, long? replyTo, CancellationToken cancellationToken)
+    {
+        if (text is not null)
+            CheckLength(text, Limits.MaxTextChars, ParleyException.TextTooLongCode, "messages");
         var reply = await RequestAsync("send", w =>
         {
             Frames.WriteTarget(w, target, "to");
-            w.WriteString("text", text);
+            if (text is not null)
+                w.WriteString("text", text);
+            if (attachments is not null)
+            {
+                w.WriteStartArray("attachments");
+                foreach (var attachment in attachments)
+                    w.WriteStringValue(attachment.Id);
+                w.WriteEndArray();
+            }
             if (replyTo is { } seq)
                 w.WriteNumber("replyTo", seq);
         }, cancellationToken).ConfigureAwait(false);
@@ -113,6 +129,7 @@ public sealed partial class ParleyClient
         {
             Mentions = Frames.Names(message, "mentions"),
             MentionsAll = Frames.Flag(message, "mentionsAll"),
+            Attachments = Frames.Attachments(message, _httpBase),
         };
         Observe(target, sent.Seq);
         return sent;
@@ -194,7 +211,7 @@ public sealed partial class ParleyClient
             if (limit is not null)
                 w.WriteNumber("limit", limit.Value);
         }, cancellationToken).ConfigureAwait(false);
-        return new HistoryPage(reply.GetProperty("messages").EnumerateArray().Select(Frames.Message).ToList(), reply.GetProperty("more").GetBoolean(),
+        return new HistoryPage(reply.GetProperty("messages").EnumerateArray().Select(ReadMessage).ToList(), reply.GetProperty("more").GetBoolean(),
             reply.TryGetProperty("peerRead", out var peerRead) ? peerRead.GetInt64() : null);
     }
 

@@ -23,7 +23,7 @@ public sealed partial class ParleyClient
             if (limit is not null)
                 w.WriteNumber("limit", limit.Value);
         }, cancellationToken).ConfigureAwait(false);
-        return new SearchPage(reply.GetProperty("messages").EnumerateArray().Select(Frames.Message).ToList(), reply.GetProperty("more").GetBoolean(),
+        return new SearchPage(reply.GetProperty("messages").EnumerateArray().Select(ReadMessage).ToList(), reply.GetProperty("more").GetBoolean(),
             Frames.OptionalString(reply, "next"));
     }
 }

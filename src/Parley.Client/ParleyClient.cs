@@ -24,7 +24,11 @@ public sealed partial class ParleyClient : IAsyncDisposable
     private IFrameConnection? _connection;
     private long _nextId;
 
-    private ParleyClient(ParleyClientOptions options) => _options = options;
+    private ParleyClient(ParleyClientOptions options)
+    {
+        _options = options;
+        InitHttpAddress();
+    }
 
     /// <summary>Server events and connection changes, in the order they happened.</summary>
     public ChannelReader<ClientEvent> Events => _events.Reader;
@@ -168,6 +172,7 @@ public sealed partial class ParleyClient : IAsyncDisposable
         var connection = Interlocked.Exchange(ref _connection, null);
         if (connection is not null)
             await connection.DisposeAsync().ConfigureAwait(false);
+        DisposeHttp();
         foreach (var id in _pending.Keys)
         {
             if (_pending.TryRemove(id, out var waiter))

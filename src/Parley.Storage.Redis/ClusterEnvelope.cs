@@ -133,6 +133,8 @@ internal static class ClusterEnvelope
                         w.WriteString("emoji", e.Emoji);
                         w.WriteBoolean("on", e.On);
                     }
+                    if (e.Reason is not null)
+                        w.WriteString("reason", e.Reason);
                     break;
                 case Signaled { Signal: var e }:
                     w.WriteString("kind", "signal");
@@ -209,7 +211,8 @@ internal static class ClusterEnvelope
             "away" => new AwayChanged(Required("user"), JsonFields.Optional(root, "message")),
             "changed" => new MessageChanged(Required("conv"), JsonFields.Optional(root, "room"),
                 root.TryGetProperty("seq", out var changedSeq) ? changedSeq.GetInt64() : throw new FormatException("changed without seq"),
-                Named<MessageChangeKind>(Required("change")), Required("user"), JsonFields.Optional(root, "emoji"), True(root, "on")),
+                Named<MessageChangeKind>(Required("change")), Required("user"), JsonFields.Optional(root, "emoji"), True(root, "on"),
+                JsonFields.Optional(root, "reason")),
             "signal" => new Signaled(new SignalEvent(Required("id"),
                 DateTimeOffset.FromUnixTimeMilliseconds(root.TryGetProperty("ts", out var ts) ? ts.GetInt64() : throw new FormatException("signal without ts")),
                 Required("user"), JsonFields.Optional(root, "room"), JsonFields.Optional(root, "to"), Required("tags"))),

@@ -26,7 +26,10 @@ public sealed record PublishedMessage(string? Node, string? Session, StoredMessa
             ReplyTo = root.TryGetProperty("replyTo", out var replyTo) && replyTo.ValueKind == JsonValueKind.Number ? Integer(root, "replyTo") : null,
         };
         var (mentions, all) = Core.Storage.StoredMentions.Decode(JsonFields.Optional(root, "mentions"));
-        message = message with { Mentions = mentions, MentionsAll = all };
+        message = message with
+        {
+            Mentions = mentions, MentionsAll = all, Attachments = Core.Storage.StoredAttachments.Decode(JsonFields.Optional(root, "files")),
+        };
         return new PublishedMessage(JsonFields.Optional(root, "node"), JsonFields.Optional(root, "session"), message);
     }
 

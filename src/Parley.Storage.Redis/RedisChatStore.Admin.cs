@@ -82,10 +82,16 @@ public sealed partial class RedisChatStore
     public async Task<bool> SetAccountStateAsync(string userKey, AccountState state) =>
         (long)await Script(SetStateScript, [Keys.User(userKey)], [(int)state]).ConfigureAwait(false) == 1;
 
-    public async Task<bool> DeleteUserAsync(string userKey) =>
-        (long)await Script(DeleteUserScript,
-            [Keys.User(userKey), Keys.UserRooms(userKey), Keys.Reads(userKey), Keys.ReadTimes(userKey), Keys.Directs(userKey), Keys.Profile(userKey), Keys.Blocks(userKey)],
-            [userKey, Keys.MembersPrefix]).ConfigureAwait(false) == 1;
+    public async Task<bool> DeleteUserAsync(string userKey)
+    {
+        if ((long)await Script(DeleteUserScript,
+                [Keys.User(userKey), Keys.UserRooms(userKey), Keys.Reads(userKey), Keys.ReadTimes(userKey), Keys.Directs(userKey), Keys.Profile(userKey), Keys.Blocks(userKey)],
+                [userKey, Keys.MembersPrefix]).ConfigureAwait(false) == 0)
+            return false;
+        // Its uploads never sent, found among all the unsent ones (few: each lives a day at most).
+        await ForgetUnsentFilesAsync(DateTimeOffset.MaxValue, ownerKey: userKey).ConfigureAwait(false);
+        return true;
+    }
 
     /// <summary>Scans the set of every user: for the operator's listing, not for a hot path.</summary>
     public Task<IReadOnlyList<UserRecord>> ListUsersAsync(string keyPrefix, string? afterKey, int limit) =>

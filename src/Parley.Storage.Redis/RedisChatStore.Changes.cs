@@ -14,8 +14,9 @@ public sealed partial class RedisChatStore
     /// history, 2 revised, 3 change numbers (sorted set), 4 last change number. ARGV: 1 seq, 2 kind
     /// (remove, edit, recall, react), then edit: text, time, mentions (StoredMentions' form, '' for
     /// none); recall: by; react: user, emoji, on
-    /// ('1' or ''), most emojis. A removal takes no change number (nobody is told of it). Returns
-    /// nil for no such message, else {1 if changed, the fields as JSON}.
+    /// ('1' or ''), most emojis. A removal takes no change number (nobody is told of it). A removal
+    /// or a recall takes the files too. Returns nil for no such message, else {1 if changed, the
+    /// fields as JSON, the files it took ('' for none)}.
     /// </summary>
     private const string ChangeMessageScript = """
         local id = '0-' .. ARGV[1]
@@ -76,9 +77,12 @@ public sealed partial class RedisChatStore
         end
         local kind = ARGV[2]
         local changed = true
+        local took = ''
         if kind == 'remove' then
+          took = get('files') or ''
           set('text', '')
-        elseif (get('text') or '') == '' then
+          unset('files')
+        elseif (get('text') or '') == '' and not get('files') then
           -- Recalled, or removed by the operator: nothing left to change.
           changed = false
         elseif kind == 'edit' then
@@ -86,7 +90,9 @@ public sealed partial class RedisChatStore
           set('edited', ARGV[4])
           if ARGV[5] == '' then unset('mentions') else set('mentions', ARGV[5]) end
         elseif kind == 'recall' then
+          took = get('files') or ''
           set('text', '')
+          unset('files')
           set('recalled', ARGV[3])
           unset('reactions')
           unset('mentions')
@@ -104,7 +110,7 @@ public sealed partial class RedisChatStore
           redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(fields))
           if #entries > 0 then redis.call('XDEL', KEYS[1], id) end
         end
-        return {changed and 1 or 0, cjson.encode(fields)}
+        return {changed and 1 or 0, cjson.encode(fields), took}
         """;
 
     public async Task<bool> RemoveMessageAsync(string conversation, long seq) =>
@@ -127,6 +133,8 @@ public sealed partial class RedisChatStore
         if (result.IsNull)
             return null;
         var parts = (RedisResult[])result!;
+        if (StoredAttachments.Decode((string?)parts[2]) is { } took)
+            await ForgetFilesAsync(took.Select(a => a.Id)).ConfigureAwait(false);
         return new ChangedMessage(ToMessage(conversation, seq, Fields((string)parts[1]!)), (long)parts[0] == 1);
     }
 

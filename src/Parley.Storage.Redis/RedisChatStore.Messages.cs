@@ -31,6 +31,7 @@ public sealed partial class RedisChatStore
             publication?.Node ?? "", publication?.Session ?? "", message.Live?.ClientTags ?? "", message.Live?.Notice == true ? "1" : "", message.Live?.Bot == true ? "1" : "",
             message.IsSystem ? "1" : "",
             message.ReplyTo is { } replyTo ? replyTo : RedisValue.EmptyString, StoredMentions.Encode(message.Mentions, message.MentionsAll) ?? "",
+            StoredAttachments.Encode(message.Attachments) ?? "",
         ];
         var seq = (long)await Script(RedisScripts.Append, keys, values).ConfigureAwait(false);
         return message.WithSeq(seq);
@@ -129,7 +130,7 @@ public sealed partial class RedisChatStore
     private static StoredMessage ToMessage(string conversation, long seq, IEnumerable<(string Name, string? Value)> fields)
     {
         string? id = null, ts = null, from = null, room = null, to = null, text = null, system = null;
-        string? replyTo = null, mentions = null, rev = null, edited = null, recalled = null, reactions = null;
+        string? replyTo = null, mentions = null, rev = null, edited = null, recalled = null, reactions = null, files = null;
         foreach (var (name, value) in fields)
         {
             switch (name)
@@ -147,6 +148,7 @@ public sealed partial class RedisChatStore
                 case "edited": edited = value; break;
                 case "recalled": recalled = value; break;
                 case "reactions": reactions = value; break;
+                case "files": files = value; break;
             }
         }
         var (names, all) = StoredMentions.Decode(mentions);
@@ -156,6 +158,7 @@ public sealed partial class RedisChatStore
             ReplyTo = replyTo is null ? null : long.Parse(replyTo, CultureInfo.InvariantCulture),
             Mentions = names,
             MentionsAll = all,
+            Attachments = StoredAttachments.Decode(files),
             State = rev is null ? null : new MessageState(long.Parse(rev, CultureInfo.InvariantCulture),
                 string.IsNullOrEmpty(edited) ? null : ToTime(long.Parse(edited, CultureInfo.InvariantCulture)),
                 string.IsNullOrEmpty(recalled) ? null : recalled, StoredReactions.Decode(reactions)),

@@ -67,6 +67,8 @@ public sealed partial class RedisChatStore
             foreach (var member in await db.SetMembersAsync(Keys.Members(roomKey)).ConfigureAwait(false))
                 keys.AddRange([Keys.UserRooms((string)member!), Keys.Reads((string)member!), Keys.ReadTimes((string)member!)]);
             await db.ScriptEvaluateAsync(RedisScripts.DeleteRoom, [.. keys], [roomKey, conversation], ScriptFlags).ConfigureAwait(false);
+            var files = await db.SetMembersAsync(Keys.ConversationFiles(conversation)).ConfigureAwait(false);
+            await ForgetFilesAsync(files.Select(id => (string)id!)).ConfigureAwait(false);
             return true;
         });
 

@@ -94,6 +94,20 @@ public sealed class RedisKeys
     /// <summary>Hash of the last time one user marked each conversation read by time (IRC's read-marker): conversation key → Unix ms.</summary>
     public RedisKey ReadTimes(string userKey) => Prefix + "read-times:" + userKey;
 
+    // Files.
+
+    /// <summary>Hash of one upload (<see cref="Core.Model.StoredFile"/>): hash, thumb, name, size, type, width, height, owner, created, conv (absent until sent).</summary>
+    public RedisKey File(string id) => Prefix + "file:" + id;
+
+    /// <summary>Sorted set of the uploads not sent yet, scored by their time (Unix ms): forgetting those never sent.</summary>
+    public RedisKey UnsentFiles() => Prefix + "unsent-files";
+
+    /// <summary>Set of the ids of the files sent in one conversation: forgetting them with a deleted room.</summary>
+    public RedisKey ConversationFiles(string conversation) => Prefix + "conv-files:" + conversation;
+
+    /// <summary>String (integer): how many files name one blob, as themselves or as their thumbnail; absent means none.</summary>
+    public RedisKey BlobReferences(string hash) => Prefix + "blob-refs:" + hash;
+
     /// <summary>Hash of one user's direct conversations: conversation key → the peer's display name.</summary>
     public RedisKey Directs(string userKey) => Prefix + "directs:" + userKey;
 

@@ -16,7 +16,8 @@ internal static class RedisScripts
     /// ARGV: 1 conversation, 2 id, 3 ts (Unix ms), 4 from, 5 room, 6 to, 7 text (''= none for room/to),
     /// 8 channel ('' = publish nothing), 9 node, 10 session, 11 client tags, 12 notice, 13 bot ('1' or ''):
     /// 11 to 13 are published (a message's <c>LiveExtras</c>), never stored; 14 system ('1' for a
-    /// room's system line, stored as the field <c>system</c>, or '').
+    /// room's system line, stored as the field <c>system</c>, or ''); 15 replyTo, 16 mentions,
+    /// 17 attachments (<c>StoredAttachments</c>' form, stored as the field <c>files</c>), each '' for none.
     /// Returns the seq.
     /// </summary>
     public const string Append = """
@@ -42,6 +43,10 @@ internal static class RedisScripts
           fields[#fields + 1] = 'mentions'
           fields[#fields + 1] = ARGV[16]
         end
+        if ARGV[17] ~= '' then
+          fields[#fields + 1] = 'files'
+          fields[#fields + 1] = ARGV[17]
+        end
         redis.call('XADD', KEYS[2], '0-' .. seq, unpack(fields))
         redis.call('SET', KEYS[1], seq)
         if #KEYS == 4 then
@@ -58,7 +63,7 @@ internal static class RedisScripts
             conv = ARGV[1], seq = seq, id = ARGV[2], ts = tonumber(ARGV[3]),
             from = ARGV[4], room = optional(ARGV[5]), to = optional(ARGV[6]), text = ARGV[7], tags = optional(ARGV[11]),
             notice = ARGV[12] == '1' or cjson.null, bot = ARGV[13] == '1' or cjson.null, system = ARGV[14] == '1' or cjson.null,
-            replyTo = tonumber(ARGV[15]) or cjson.null, mentions = optional(ARGV[16])}))
+            replyTo = tonumber(ARGV[15]) or cjson.null, mentions = optional(ARGV[16]), files = optional(ARGV[17])}))
         end
         return seq
         """;

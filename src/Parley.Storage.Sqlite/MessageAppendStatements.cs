@@ -33,7 +33,7 @@ internal sealed class MessageAppendStatements : IDisposable
         _raw = new RawStatements(writerConnection);
         _insertMessage = _raw.Prepare("INSERT INTO messages (conv, seq, id, ts, sender, room, recipient, text, last_seq, packed, system) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
         _raiseLastSeq = _raw.Prepare("INSERT INTO conversations (conv, last_seq) VALUES (?1, ?2) ON CONFLICT (conv) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)");
-        _insertExtras = _raw.Prepare("INSERT INTO message_extras (conv, seq, reply_to, mentions, sender) VALUES (?1, ?2, ?3, ?4, ?5)");
+        _insertExtras = _raw.Prepare("INSERT INTO message_extras (conv, seq, reply_to, mentions, sender, attachments) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     }
 
     public void Run(StoredMessage message)
@@ -96,12 +96,12 @@ internal sealed class MessageAppendStatements : IDisposable
         _raw.Step(_insertMessage);
         foreach (var message in messages)
         {
-            if (message.ReplyTo is not null || message.Mentions is not null || message.MentionsAll)
+            if (message.ReplyTo is not null || message.Mentions is not null || message.MentionsAll || message.Attachments is not null)
                 InsertExtras(message);
         }
     }
 
-    /// <summary>A reply's seq and the mentions, for the few messages that have them (<c>message_extras</c>).</summary>
+    /// <summary>A reply's seq, the mentions and the files, for the few messages that have them (<c>message_extras</c>).</summary>
     private void InsertExtras(StoredMessage message)
     {
         _raw.BindText(_insertExtras, 1, message.Conversation);
@@ -109,6 +109,7 @@ internal sealed class MessageAppendStatements : IDisposable
         _raw.Check(message.ReplyTo is { } replyTo ? raw.sqlite3_bind_int64(_insertExtras, 3, replyTo) : raw.sqlite3_bind_null(_insertExtras, 3));
         _raw.BindText(_insertExtras, 4, Core.Storage.StoredMentions.Encode(message.Mentions, message.MentionsAll));
         _raw.BindText(_insertExtras, 5, Names.Key(message.From));
+        _raw.BindText(_insertExtras, 6, Core.Storage.StoredAttachments.Encode(message.Attachments));
         _raw.Step(_insertExtras);
     }
 

@@ -29,8 +29,10 @@ internal static class Schema
     /// search: <c>message_search</c>, a full-text index of every message, and <c>search_convs</c>,
     /// each conversation's number in it (<see cref="SearchTables"/>, <see cref="SearchIndexStatements"/>);
     /// an older database's messages are indexed during the upgrade.
+    /// 9: files: <c>message_extras</c> has an <c>attachments</c> column (<see cref="Core.Storage.StoredAttachments"/>),
+    /// and <c>files</c> (<see cref="FilesTable"/>) holds every upload, sent or not.
     /// </summary>
-    public const int Version = 8;
+    public const int Version = 9;
 
     /// <summary>Creates what is missing, migrating a version 0 database first; one transaction.</summary>
     public static void Apply(SqliteConnection connection)
@@ -55,6 +57,9 @@ internal static class Schema
             Execute(connection, "ALTER TABLE users ADD COLUMN state INTEGER NOT NULL DEFAULT 0");
         Execute(connection, PeopleTables);
         Execute(connection, ExtrasTable);
+        if (Scalar(connection, "SELECT 1 FROM pragma_table_info('message_extras') WHERE name = 'attachments'") is null)
+            Execute(connection, "ALTER TABLE message_extras ADD COLUMN attachments TEXT");
+        Execute(connection, FilesTable);
         if (Scalar(connection, "SELECT 1 FROM sqlite_master WHERE name = 'message_search'") is null)
         {
             Execute(connection, SearchTables);
@@ -176,11 +181,38 @@ internal static class Schema
             edited INTEGER,
             recalled_by TEXT,
             reactions TEXT,
+            attachments TEXT,
             PRIMARY KEY (conv, seq)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS message_extras_by_rev ON message_extras (conv, rev) WHERE rev IS NOT NULL;
         """;
 
+    /// <summary>
+    /// Version 9's uploads (<see cref="Core.Model.StoredFile"/>): <c>hash</c> and <c>thumb</c> name
+    /// blobs, indexed to tell whether a blob is still wanted; <c>conv</c> is null until sent, and
+    /// the uploads never sent are found by time to be forgotten.
+    /// </summary>
+    private const string FilesTable = """
+        CREATE TABLE IF NOT EXISTS files (
+            id TEXT PRIMARY KEY,
+            hash TEXT NOT NULL,
+            thumb TEXT,
+            name TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            width INTEGER,
+            height INTEGER,
+            owner TEXT NOT NULL,
+            created INTEGER NOT NULL,
+            conv TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS files_by_hash ON files (hash);
+        CREATE INDEX IF NOT EXISTS files_by_thumb ON files (thumb) WHERE thumb IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS files_by_conv ON files (conv) WHERE conv IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS files_unsent ON files (created) WHERE conv IS NULL;
+        """;
+
+    /// <summary>
     /// Version 8's search index, created if missing whatever the version (a step of its own, as
     /// <see cref="PeopleTables"/>). Trigram entries find any substring of 3 characters or more,
     /// in any script, case-insensitively (the tokenizer folds case; diacritics are kept). The

@@ -23,6 +23,8 @@ public sealed partial class SqliteChatStore
                 Run(w, $"DELETE FROM {table} WHERE user_key = $key", ("$key", userKey));
             // Nobody blocks a deleted account any more: it is out of their lists too.
             Run(w, "DELETE FROM blocks WHERE blocked_key = $key", ("$key", userKey));
+            // Its uploads never sent: no message names them (those it sent stay with their messages).
+            Run(w, "DELETE FROM files WHERE owner = $key AND conv IS NULL", ("$key", userKey));
             return true;
         });
 
@@ -54,7 +56,16 @@ public sealed partial class SqliteChatStore
     /// backups taken before.
     /// </summary>
     public Task<bool> RemoveMessageAsync(string conversation, long seq) =>
-        Writer.Enqueue(w => RewriteMessageText(w, conversation, seq, "") is not null);
+        Writer.Enqueue(w =>
+        {
+            // Its files go with its text (the extras row, found with the message, says which).
+            if (FindMessage((sql, parameters) => Bound(w.Command(sql), parameters), conversation, seq) is { Attachments: not null } message)
+            {
+                ForgetFilesOf(w, message);
+                Run(w, "UPDATE message_extras SET attachments = NULL WHERE conv = $conv AND seq = $seq", ("$conv", conversation), ("$seq", seq));
+            }
+            return RewriteMessageText(w, conversation, seq, "") is not null;
+        });
 
     /// <summary>
     /// Changes a stored message's text in place, on the writer's thread inside its transaction

@@ -6,7 +6,7 @@ namespace Parley.Storage.Sqlite;
 /// <summary>Replies, mentions, edits, recalls and reactions: the <c>message_extras</c> table beside the messages.</summary>
 public sealed partial class SqliteChatStore
 {
-    private const string ExtrasColumns = "seq, reply_to, mentions, rev, edited, recalled_by, reactions";
+    private const string ExtrasColumns = "seq, reply_to, mentions, rev, edited, recalled_by, reactions, attachments";
 
     public Task<StoredMessage?> FindMessageAsync(string conversation, long seq)
     {
@@ -36,7 +36,7 @@ public sealed partial class SqliteChatStore
             MessageState? after = change switch
             {
                 // Recalled, or removed by the operator: nothing left to change.
-                _ when message.Text.Length == 0 => null,
+                _ when message.IsGone => null,
                 EditChange edit => state with { Edited = edit.At },
                 RecallChange recall => state with { RecalledBy = recall.By, Reactions = [] },
                 ReactChange react => StoredReactions.Apply(state.Reactions, react) is { } reactions ? state with { Reactions = reactions } : null,
@@ -52,6 +52,9 @@ public sealed partial class SqliteChatStore
                 EditChange edit => (message.ReplyTo, edit.Mentions, edit.MentionsAll),
                 _ => (message.ReplyTo, message.Mentions, message.MentionsAll),
             };
+            var attachments = change is RecallChange ? null : message.Attachments;
+            if (change is RecallChange)
+                ForgetFilesOf(w, message);
             if (text != message.Text)
                 RewriteMessageText(w, conversation, seq, text);
             // On the partial index by rev: the newest change, not a scan of the conversation's rows.
@@ -60,15 +63,18 @@ public sealed partial class SqliteChatStore
             after = after with { Rev = rev };
             Run(w,
                 """
-                INSERT INTO message_extras (conv, seq, sender, reply_to, mentions, rev, edited, recalled_by, reactions)
-                VALUES ($conv, $seq, $sender, $reply, $mentions, $rev, $edited, $recalled, $reactions)
+                INSERT INTO message_extras (conv, seq, sender, reply_to, mentions, rev, edited, recalled_by, reactions, attachments)
+                VALUES ($conv, $seq, $sender, $reply, $mentions, $rev, $edited, $recalled, $reactions, $attachments)
                 ON CONFLICT (conv, seq) DO UPDATE SET sender = excluded.sender, reply_to = excluded.reply_to, mentions = excluded.mentions,
-                    rev = excluded.rev, edited = excluded.edited, recalled_by = excluded.recalled_by, reactions = excluded.reactions
+                    rev = excluded.rev, edited = excluded.edited, recalled_by = excluded.recalled_by, reactions = excluded.reactions,
+                    attachments = excluded.attachments
                 """,
                 ("$conv", conversation), ("$seq", seq), ("$sender", Names.Key(message.From)), ("$reply", replyTo),
                 ("$mentions", StoredMentions.Encode(mentions, all)), ("$rev", rev), ("$edited", after.Edited?.ToUnixTimeMilliseconds()),
-                ("$recalled", after.RecalledBy), ("$reactions", after.Reactions.Count == 0 ? null : StoredReactions.Encode(after.Reactions)));
-            return new ChangedMessage(message with { Text = text, State = after, ReplyTo = replyTo, Mentions = mentions, MentionsAll = all }, Changed: true);
+                ("$recalled", after.RecalledBy), ("$reactions", after.Reactions.Count == 0 ? null : StoredReactions.Encode(after.Reactions)),
+                ("$attachments", StoredAttachments.Encode(attachments)));
+            return new ChangedMessage(
+                message with { Text = text, State = after, ReplyTo = replyTo, Mentions = mentions, MentionsAll = all, Attachments = attachments }, Changed: true);
         });
 
     public Task<ChangesPage> ChangesAfterAsync(string conversation, long afterRev, int limit)
@@ -111,6 +117,7 @@ public sealed partial class SqliteChatStore
                 ReplyTo = reader.IsDBNull(1) ? null : reader.GetInt64(1),
                 Mentions = names,
                 MentionsAll = all,
+                Attachments = StoredAttachments.Decode(reader.IsDBNull(7) ? null : reader.GetString(7)),
                 State = reader.IsDBNull(3) ? null : new MessageState(
                     reader.GetInt64(3),
                     reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),

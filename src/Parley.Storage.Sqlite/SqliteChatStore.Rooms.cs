@@ -75,6 +75,7 @@ public sealed partial class SqliteChatStore
             {
                 Run(w, "DELETE FROM messages WHERE conv = $conv", ("$conv", conversation));
                 Run(w, "DELETE FROM message_extras WHERE conv = $conv", ("$conv", conversation));
+                Run(w, "DELETE FROM files WHERE conv = $conv", ("$conv", conversation));
                 // Its number stays, for a room of the same name later.
                 if (_searchIndex!.EntriesOf(conversation) is var (low, high))
                     Run(w, "DELETE FROM message_search WHERE rowid BETWEEN $low AND $high", ("$low", low), ("$high", high));

@@ -36,10 +36,12 @@ public sealed partial class SqliteChatStore
         hits.Sort(SearchCursor.NewestFirst);
         var more = hits.Count > limit;
         var page = new List<StoredMessage>(Math.Min(limit, hits.Count));
+        Commands commands = (sql, parameters) => Query(connection, sql, parameters);
         foreach (var hit in hits.Take(limit))
         {
-            // Index hits carry only where they are (their text is the empty placeholder): read them now.
-            var message = indexed ? ReadMessage(connection, hit.Conversation, hit.Seq) : hit;
+            // Index hits carry only where they are (their text is the empty placeholder): read them now,
+            // and every hit with what it carries beside its row (files, a reply, reactions).
+            var message = indexed ? FindMessage(commands, hit.Conversation, hit.Seq) : WithExtras(commands, hit.Conversation, [hit])[0];
             if (message is not null && SearchText.Searchable(message))
                 page.Add(message);
         }
@@ -185,15 +187,5 @@ public sealed partial class SqliteChatStore
                 found++;
             }
         }
-    }
-
-    /// <summary>One stored message, from its row whether alone or packed; null when there is none.</summary>
-    private static StoredMessage? ReadMessage(SqliteConnection connection, string conversation, long seq)
-    {
-        using var command = Query(connection,
-            "SELECT id, seq, ts, sender, room, recipient, text, packed, system FROM messages WHERE conv = $conv AND seq <= $seq ORDER BY seq DESC LIMIT 1",
-            ("$conv", conversation), ("$seq", seq));
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? RowMessages(reader, conversation).Find(m => m.Seq == seq) : null;
     }
 }

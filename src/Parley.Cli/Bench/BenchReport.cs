@@ -52,8 +52,12 @@ public static partial class BenchReport
                 var others = string.Concat(r.OtherCpu.Select((c, i) => $"; pid {s.CpuPids[i]} {(c is { } share ? share.ToString("P0", inv) : "?")}"));
                 text.AppendLine(inv, $"  cpu              {shares}; bench {(r.BenchCpu is { } bench ? bench.ToString("P0", inv) : "?")}{others} (of one core, over the window)");
             }
+            if (r.ServerRssStart is { } rssStart && r.ServerRssPeak is { } rssPeak)
+                text.AppendLine(inv, $"  server memory    {Mib(rssStart)} at the window's start, peak {Mib(rssPeak)} (+{Mib(rssPeak - rssStart)}), {Mib(r.ServerRssEnd ?? 0)} at its end (read every {BenchRunner.NodeCpuInterval.TotalMilliseconds:0} ms)");
             text.AppendLine(inv, $"  messages         sent {r.Sent} in the window, {r.SentPerSecond:N0}/s ({r.SentTotal} in all, {r.Acked} acknowledged)");
             text.AppendLine(inv, $"  deliveries       expected {r.Expected}, lost {r.Lost}, duplicated {r.Duplicated}, errors {r.Errors}");
+            if (outcome.Uploads is { } uploads)
+                UploadSummary(text, uploads);
         }
         if (outcome.BigRoom?.Stopped ?? r.Stopped)
             text.AppendLine("  (stopped early: figures cover what ran)");
@@ -92,6 +96,7 @@ public static partial class BenchReport
                 case "fanout":
                     json.WriteNumber("receivers", s.Receivers);
                     json.WriteNumber("senders", s.Senders);
+                    UploadParams(json, s);
                     break;
                 case "rooms":
                     json.WriteNumber("rooms", s.Rooms);
@@ -169,6 +174,8 @@ public static partial class BenchReport
                 }
                 if (outcome.NodePids.Count > 0)
                     Nodes(json, s, outcome, r);
+                if (outcome.Uploads is { } uploads)
+                    UploadFigures(json, uploads);
             }
             json.WriteNumber("errors", outcome.BigRoom?.Errors ?? r.Errors);
             json.WriteBoolean("stopped", outcome.BigRoom?.Stopped ?? r.Stopped);
@@ -225,6 +232,14 @@ public static partial class BenchReport
         }
         json.WriteEndArray();
         WriteNullable(json, "bench_cpu", r.BenchCpu is { } bench ? Round(bench) : null);
+        if (r.ServerRssStart is not null)
+        {
+            json.WriteStartObject("server_rss");
+            WriteNullable(json, "start_bytes", r.ServerRssStart);
+            WriteNullable(json, "peak_bytes", r.ServerRssPeak);
+            WriteNullable(json, "end_bytes", r.ServerRssEnd);
+            json.WriteEndObject();
+        }
         if (s.CpuPids.Count == 0)
             return;
         json.WriteStartArray("other_cpu");

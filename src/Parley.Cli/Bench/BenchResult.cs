@@ -63,6 +63,13 @@ public sealed record BenchResult
     /// <summary>fanout, rooms: the generator's CPU over the window, a share of one core (null when no server process is known: it is sampled with them).</summary>
     public double? BenchCpu { get; init; }
 
+    /// <summary>fanout, rooms: the first server's VmRSS at the window's start, its peak in the window, and at its end (null where its process is unknown).</summary>
+    public long? ServerRssStart { get; init; }
+
+    public long? ServerRssPeak { get; init; }
+
+    public long? ServerRssEnd { get; init; }
+
     public bool Stopped { get; init; }
 
     // idle

@@ -34,7 +34,7 @@ public sealed partial class BenchRunner
             var stage = now < phase.WindowStart ? "warm-up" : now < phase.WindowEnd ? "measuring" : "draining";
             var sent = _senders.Sum(s => s.PhaseSent);
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"{label} {stage}: sent {sent}, deliveries {deliveries} (+{deliveries - lastDeliveries}/s), errors {TotalErrors() - errorsBefore}");
+                $"{label} {stage}: sent {sent}, deliveries {deliveries} (+{deliveries - lastDeliveries}/s), errors {TotalErrors() - errorsBefore}{UploadProgress()}");
             lastDeliveries = deliveries;
             return line;
         }, reporting.Token);
@@ -59,6 +59,7 @@ public sealed partial class BenchRunner
             await DrainAsync(phase, expected, stop.IsCancellationRequested ? TimeSpan.FromSeconds(2) : Settings.Drain).ConfigureAwait(false);
             _run.CurrentPhase = null;
 
+            var rss = WindowRss(phase);
             var total = phase.Total();
             _lastPhaseTotal = total;
             var unique = _lossAtObserversOnly ? total.ObservedUniqueOfWindow : total.UniqueOfWindow;
@@ -89,6 +90,9 @@ public sealed partial class BenchRunner
                 ServerCpu = [.. _nodeSamplers.Select(n => n?.CpuShare(phase.WindowStart, phase.WindowEnd)?.Server)],
                 OtherCpu = [.. _otherSamplers.Select(o => o.CpuShare(phase.WindowStart, phase.WindowEnd)?.Server)],
                 BenchCpu = _nodeSamplers.Select(n => n?.CpuShare(phase.WindowStart, phase.WindowEnd)?.Bench).FirstOrDefault(c => c is not null),
+                ServerRssStart = rss.Start,
+                ServerRssPeak = rss.Peak,
+                ServerRssEnd = rss.End,
                 Stopped = stop.IsCancellationRequested,
             };
         }
@@ -102,6 +106,23 @@ public sealed partial class BenchRunner
             await reporting.CancelAsync().ConfigureAwait(false);
             await report.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The first server's resident memory over the window, from its CPU sampler's readings (every
+    /// 250 ms): the last before the window (or the first in it), the peak, the last in it.
+    /// </summary>
+    private (long? Start, long? Peak, long? End) WindowRss(Phase phase)
+    {
+        if (_nodeSamplers.FirstOrDefault() is not { } sampler)
+            return (null, null, null);
+        var lead = (long)(sampler.Interval.TotalSeconds * Stopwatch.Frequency);
+        var before = sampler.Between(phase.WindowStart - lead, phase.WindowStart);
+        var inside = sampler.Between(phase.WindowStart, phase.WindowEnd);
+        if (inside.Count == 0)
+            return (null, null, null);
+        var start = before.Count > 0 ? before[^1].Bytes : inside[0].Bytes;
+        return (start, Math.Max(start, inside.Max(x => x.Bytes)), inside[^1].Bytes);
     }
 
     /// <summary>

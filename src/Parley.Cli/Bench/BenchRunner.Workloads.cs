@@ -12,6 +12,9 @@ public sealed partial class BenchRunner
     public sealed record Outcome(BenchResult Result, IReadOnlyList<BenchResult> Steps, int? ServerPid, BigRoomResult? BigRoom = null)
     {
         public IReadOnlyList<int> NodePids { get; init; } = [];
+
+        /// <summary>fanout --uploads: the uploads that ran through the window, and the server's memory meanwhile.</summary>
+        public UploadResult? Uploads { get; init; }
     }
 
     public async Task<Outcome> RunAsync(CancellationToken stop)
@@ -20,7 +23,7 @@ public sealed partial class BenchRunner
         {
             case "fanout" or "rooms":
                 var pids = SampleNodes();
-                var outcome = Settings.Workload == "fanout" ? await FanoutAsync(stop).ConfigureAwait(false) : await RoomsAsync(stop).ConfigureAwait(false);
+                var outcome = Settings.Workload == "fanout" ? await FanoutAsync(pids[0], stop).ConfigureAwait(false) : await RoomsAsync(stop).ConfigureAwait(false);
                 return outcome with { NodePids = pids, ServerPid = pids[0] != 0 ? pids[0] : null };
             case "idle":
                 return await IdleAsync(stop).ConfigureAwait(false);
@@ -34,15 +37,18 @@ public sealed partial class BenchRunner
     /// <summary>
     /// fanout: senders bench0..S-1 and receivers benchS..S+C-1, all in one room (over Redis the
     /// senders only publish). Every message should reach every receiver; deliveries to the senders
-    /// themselves (they are members too) are read and not counted.
+    /// themselves (they are members too) are read and not counted. With --uploads, accounts after
+    /// the receivers' upload files through the window (<c>.Uploads</c>); <paramref name="serverPid"/>
+    /// (0: unknown) is the process whose memory is read meanwhile.
     /// </summary>
-    private async Task<Outcome> FanoutAsync(CancellationToken stop)
+    private async Task<Outcome> FanoutAsync(int serverPid, CancellationToken stop)
     {
         var s = Settings;
         var room = s.Room;
         var senderSpecs = Enumerable.Range(0, s.Senders).Select(i => new Spec(i, room, Subscribe: false)).ToList();
         var receiverSpecs = Enumerable.Range(s.Senders, s.Receivers).Select(i => new Spec(i, room, Subscribe: true)).ToList();
-        RaiseFileLimit(s.Senders + s.Receivers);
+        // Each upload is a connection of its own beside the uploader's signed-in one.
+        RaiseFileLimit(s.Senders + s.Receivers + 2 * s.Uploads);
         await RegisterViaNativeAsync([.. senderSpecs, .. receiverSpecs], stop).ConfigureAwait(false);
 
         // Receivers first, so that nothing a sender says is missed.
@@ -55,6 +61,17 @@ public sealed partial class BenchRunner
         foreach (var c in senders)
             _senders.Add(new BenchSender(c, c.Index, s.Size));
         _receiversPerMessage = s.Receivers;
+        if (s.Uploads > 0)
+        {
+            if (serverPid == 0)
+                _progress.Note($"warning: cannot find the server's process (listening on port {s.Port}); give --server-pid for its memory figures");
+            var uploaders = await OpenUploadersAsync(s.Senders + s.Receivers, stop).ConfigureAwait(false);
+            var body = MakeUploadBody();
+            await QuietAsync(stop).ConfigureAwait(false);
+            var withUploads = await RunPhaseAsync(s.Rate, s.Warmup, s.Duration, $"fanout {s.Proto.Name()} with {s.Uploads} uploads", stop,
+                phase => UploadAlongsideAsync(phase, uploaders, body, serverPid, stop)).ConfigureAwait(false);
+            return new Outcome(withUploads, [], null) { Uploads = _uploadResult };
+        }
         await QuietAsync(stop).ConfigureAwait(false);
 
         if (s.Search)

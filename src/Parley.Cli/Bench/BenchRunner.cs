@@ -40,7 +40,7 @@ public sealed partial class BenchRunner : IAsyncDisposable
     /// <summary>fanout, rooms: the CPU sampler of each of <see cref="BenchSettings.CpuPids"/>.</summary>
     private readonly List<ProcessSampler> _otherSamplers = [];
 
-    private static readonly TimeSpan NodeCpuInterval = TimeSpan.FromMilliseconds(250);
+    internal static readonly TimeSpan NodeCpuInterval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// fanout, rooms: finds each server's process by its listening port (on this machine only) and

@@ -105,6 +105,31 @@ public sealed record BenchSettings
     /// </summary>
     public bool Restart { get; init; }
 
+    /// <summary>
+    /// fanout: HTTP uploads running through the measured window, each by an account of its own
+    /// (<c>BenchRunner.Uploads.cs</c>); 0: none.
+    /// </summary>
+    public int Uploads { get; init; }
+
+    /// <summary>Bytes of each <see cref="UploadKind.File"/> upload (a photo is as large as its JPEG comes out).</summary>
+    public long UploadBytes { get; init; } = 5 * 1024 * 1024;
+
+    public UploadKind UploadKind { get; init; } = UploadKind.File;
+
+    /// <summary>The uploads' bytes per second all together, shared evenly by those in flight; 0: as fast as the server reads them.</summary>
+    public double UploadRate { get; init; }
+
+    /// <summary>The server's HTTP listener (the one serving <c>/ws</c> and <c>/api/files</c>) on <see cref="Host"/>.</summary>
+    public int UploadPort { get; init; } = 8080;
+
+    /// <summary><see cref="UploadKind.Photo"/>: the generated JPEG's size in pixels.</summary>
+    public int PhotoWidth { get; init; } = 4000;
+
+    public int PhotoHeight { get; init; } = 3000;
+
+    /// <summary><see cref="UploadKind.Photo"/>: its EXIF orientation, 1 (none: no EXIF at all) to 8; 6 is a phone's portrait photo, which the server turns upright.</summary>
+    public int PhotoOrientation { get; init; } = 1;
+
     public bool JsonOnly { get; init; }
 
     /// <summary>Longest a whole run may take before it stops itself.</summary>

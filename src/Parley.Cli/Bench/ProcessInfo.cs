@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Parley.Cli.Bench;
 
@@ -49,6 +50,47 @@ public static class ProcessInfo
     /// <summary>VmRSS of the process in bytes, or null when it cannot be read.</summary>
     public static long? ResidentBytes(int pid) => StatusField(pid, "VmRSS:") is { } value
         && long.TryParse(value.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], out var kb) ? kb * 1024 : null;
+
+    /// <summary>VmHWM of the process in bytes: its peak resident memory since it started or since <see cref="ResetPeakResidentOfThisProcess"/>; null when it cannot be read.</summary>
+    public static long? PeakResidentBytes(int pid) => StatusField(pid, "VmHWM:") is { } value
+        && long.TryParse(value.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], out var kb) ? kb * 1024 : null;
+
+    /// <summary>
+    /// Lowers this process's peak-resident mark (VmHWM) to its current resident size (Linux 4.0 and
+    /// later), so the next reading is the peak of what ran since; false where that cannot be done.
+    /// </summary>
+    public static bool ResetPeakResidentOfThisProcess()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Returns the C heap's free pages to the system (glibc's malloc_trim), so that a resident-size
+    /// reading taken next counts only memory in use; false where there is no glibc.
+    /// </summary>
+    public static bool TrimNativeHeap()
+    {
+        try
+        {
+            _ = malloc_trim(0);
+            return true;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [DllImport("libc")]
+    private static extern int malloc_trim(nuint pad);
 
     /// <summary>User plus system CPU time the process has used so far, in seconds (from /proc/PID/stat), or null.</summary>
     public static double? CpuSeconds(int pid)

@@ -58,7 +58,7 @@ public sealed partial class ChatApp
         {
             var message = await client.EditAsync(_current, seq, text);
             Keep(message);
-            view.Print(format.Info($"you edited [{seq}] in {_current}: {MessageFormatter.FirstLine(message.Text)}"));
+            view.Print(format.Info($"you edited [{seq}] in {_current}: {MessageFormatter.FirstLine(message)}"));
             return true;
         });
 
@@ -106,14 +106,14 @@ public sealed partial class ChatApp
     {
         var (message, line) = change switch
         {
-            MessageEdited e => (e.Message, $"{Actor(e.By)} edited [{e.Message.Seq}] in {Where(e.Message)}: {MessageFormatter.FirstLine(e.Message.Text)}"),
+            MessageEdited e => (e.Message, $"{Actor(e.By)} edited [{e.Message.Seq}] in {Where(e.Message)}: {MessageFormatter.FirstLine(e.Message)}"),
             MessageRecalled r => (r.Message, string.Equals(r.By, r.Message.From, StringComparison.OrdinalIgnoreCase)
                 ? $"{Actor(r.By)} recalled [{r.Message.Seq}] in {Where(r.Message)}"
                 : $"{Actor(r.By)} recalled {TerminalText.Neutralise(r.Message.From)}'s [{r.Message.Seq}] in {Where(r.Message)}"),
             ReactionChanged r => (r.Message, $"{Actor(r.By)} {(r.On ? "reacted" : "took back")} {TerminalText.Neutralise(r.Emoji)} {(r.On ? "to" : "from")} [{r.Message.Seq}] in {Where(r.Message)}{MessageFormatter.Reactions(r.Message)}"),
             MessageUpdated u => (u.Message, u.Message.Recalled
                 ? $"[{u.Message.Seq}] in {Where(u.Message)} was recalled meanwhile ({format.Recalled(u.Message)})"
-                : $"[{u.Message.Seq}] in {Where(u.Message)} changed meanwhile: {MessageFormatter.FirstLine(u.Message.Text)}{(u.Message.Edited is null ? "" : " (edited)")}{MessageFormatter.Reactions(u.Message)}"),
+                : $"[{u.Message.Seq}] in {Where(u.Message)} changed meanwhile: {MessageFormatter.FirstLine(u.Message)}{(u.Message.Edited is null ? "" : " (edited)")}{MessageFormatter.Reactions(u.Message)}"),
             _ => (null, null),
         };
         if (message is null || line is null)

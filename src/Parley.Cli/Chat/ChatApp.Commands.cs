@@ -9,45 +9,52 @@ public sealed partial class ChatApp
 {
     private sealed record SlashCommand(string Usage, string Help, Func<ChatApp, string, Task<bool>> Run);
 
-    private static readonly FrozenDictionary<string, SlashCommand> Commands = new Dictionary<string, SlashCommand>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["join"] = new("/join ROOM", "join a room and switch to it", (app, args) => app.Join(args)),
-        ["leave"] = new("/leave [ROOM]", "leave a room (the current one by default)", (app, args) => app.Leave(args)),
-        ["create"] = new("/create ROOM [topic]", "create a room and switch to it", (app, args) => app.Create(args)),
-        ["rooms"] = new("/rooms", "list the rooms", (app, _) => app.Rooms()),
-        ["switch"] = new("/switch ROOM|@USER", "talk in another room or to a user", (app, args) => app.Switch(args)),
-        ["topic"] = new("/topic [TEXT]", "show the current room's topic, or set it (/topic --clear clears it)", (app, args) => app.Topic(args)),
-        ["msg"] = new("/msg USER TEXT", "send a direct message", (app, args) => app.Msg(args)),
-        ["users"] = new("/users", "who is online", (app, _) => app.Users()),
-        ["who"] = new("/who [more|NAME]", "members of the current room, online first, a page at a time (/who more: the next page); /who NAME: a person's profile", (app, args) => app.Who(args)),
-        ["find"] = new("/find PREFIX", "find people by the start of their name (/find more: the next page)", (app, args) => app.Find(args)),
-        ["block"] = new("/block USER", "refuse USER's direct messages and hide their room messages", (app, args) => app.Block(args)),
-        ["unblock"] = new("/unblock USER", "undo /block", (app, args) => app.Unblock(args)),
-        ["display"] = new("/display NAME", "set the name others see for you (/display --clear clears it)", (app, args) => app.Display(args)),
-        ["status"] = new("/status TEXT", "set your status (/status --clear clears it)", (app, args) => app.Status(args)),
-        ["reply"] = new("/reply SEQ TEXT", "answer message [SEQ] here, quoting it", (app, args) => app.Reply(args)),
-        ["edit"] = new("/edit SEQ TEXT", "replace the text of your message [SEQ] (within 15 minutes)", (app, args) => app.Edit(args)),
-        ["recall"] = new("/recall SEQ", "take back your message [SEQ] (within 2 minutes; room admins any)", (app, args) => app.Recall(args)),
-        ["react"] = new("/react SEQ EMOJI", "react to message [SEQ] with one emoji", (app, args) => app.React(args)),
-        ["unreact"] = new("/unreact SEQ EMOJI", "take back your reaction", (app, args) => app.Unreact(args)),
-        ["search"] = new("/search TEXT", "find messages holding TEXT in your rooms and direct messages, newest first (/search more: older ones)", (app, args) => app.Search(args)),
-        ["history"] = new("/history [N]", "show the last N messages here (default 20)", (app, args) => app.History(args)),
-        ["room"] = new("/room", "the current room's settings, roles, bans and mutes", (app, _) => app.RoomInfo()),
-        ["invite"] = new("/invite USER", "add a user to the current room", (app, args) => app.OnMember("invite", args)),
-        ["kick"] = new("/kick USER [reason]", "remove a member (admins)", (app, args) => app.OnMember("kick", args)),
-        ["ban"] = new("/ban USER [30m|2h|7d] [reason]", "ban a user, for a while or until /unban (admins)", (app, args) => app.OnMember("ban", args)),
-        ["unban"] = new("/unban USER", "lift a ban (admins)", (app, args) => app.OnMember("unban", args)),
-        ["mute"] = new("/mute USER [30m|2h|7d]", "silence a member, for a while or until /unmute (admins)", (app, args) => app.OnMember("mute", args)),
-        ["unmute"] = new("/unmute USER", "let a muted member speak (admins)", (app, args) => app.OnMember("unmute", args)),
-        ["op"] = new("/op USER", "make a member an admin (admins)", (app, args) => app.OnMember("op", args)),
-        ["deop"] = new("/deop USER", "make an admin a plain member (admins)", (app, args) => app.OnMember("deop", args)),
-        ["owner"] = new("/owner USER", "hand the room over to a member (the owner)", (app, args) => app.OnMember("owner", args)),
-        ["private"] = new("/private", "make the current room private: invitation only, unlisted (admins)", (app, _) => app.SetPrivate(true)),
-        ["public"] = new("/public", "make the current room public: listed, anyone joins (admins)", (app, _) => app.SetPrivate(false)),
-        ["delete"] = new("/delete ROOM", "delete a room and its history, naming it to confirm (the owner)", (app, args) => app.Delete(args)),
-        ["help"] = new("/help", "this list", (app, _) => app.Help()),
-        ["quit"] = new("/quit", "leave the chat", (_, _) => Task.FromResult(false)),
-    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The commands in the order /help lists them.</summary>
+    private static readonly (string Name, SlashCommand Command)[] CommandTable =
+    [
+        ("join", new("/join ROOM", "join a room and switch to it", (app, args) => app.Join(args))),
+        ("leave", new("/leave [ROOM]", "leave a room (the current one by default)", (app, args) => app.Leave(args))),
+        ("create", new("/create ROOM [topic]", "create a room and switch to it", (app, args) => app.Create(args))),
+        ("rooms", new("/rooms", "list the rooms", (app, _) => app.Rooms())),
+        ("switch", new("/switch ROOM|@USER", "talk in another room or to a user", (app, args) => app.Switch(args))),
+        ("topic", new("/topic [TEXT]", "show the current room's topic, or set it (/topic --clear clears it)", (app, args) => app.Topic(args))),
+        ("msg", new("/msg USER TEXT", "send a direct message", (app, args) => app.Msg(args))),
+        ("users", new("/users", "who is online", (app, _) => app.Users())),
+        ("who", new("/who [more|NAME]", "members of the current room, online first, a page at a time (/who more: the next page); /who NAME: a person's profile", (app, args) => app.Who(args))),
+        ("find", new("/find PREFIX", "find people by the start of their name (/find more: the next page)", (app, args) => app.Find(args))),
+        ("block", new("/block USER", "refuse USER's direct messages and hide their room messages", (app, args) => app.Block(args))),
+        ("unblock", new("/unblock USER", "undo /block", (app, args) => app.Unblock(args))),
+        ("display", new("/display NAME", "set the name others see for you (/display --clear clears it)", (app, args) => app.Display(args))),
+        ("status", new("/status TEXT", "set your status (/status --clear clears it)", (app, args) => app.Status(args))),
+        ("reply", new("/reply SEQ TEXT", "answer message [SEQ] here, quoting it", (app, args) => app.Reply(args))),
+        ("edit", new("/edit SEQ TEXT", "replace the text of your message [SEQ] (within 15 minutes)", (app, args) => app.Edit(args))),
+        ("recall", new("/recall SEQ", "take back your message [SEQ] (within 2 minutes; room admins any)", (app, args) => app.Recall(args))),
+        ("react", new("/react SEQ EMOJI", "react to message [SEQ] with one emoji", (app, args) => app.React(args))),
+        ("unreact", new("/unreact SEQ EMOJI", "take back your reaction", (app, args) => app.Unreact(args))),
+        ("search", new("/search TEXT", "find messages holding TEXT in your rooms and direct messages, newest first (/search more: older ones)", (app, args) => app.Search(args))),
+        ("history", new("/history [N]", "show the last N messages here (default 20)", (app, args) => app.History(args))),
+        ("send", new("/send PATH [caption]", "send a file here, with progress; \"quote\" a path with spaces", (app, args) => app.SendFile("send", args))),
+        ("upload", new("/upload PATH [caption]", "the same as /send", (app, args) => app.SendFile("upload", args))),
+        ("cancel", new("/cancel", "stop the files being sent", (app, _) => app.CancelUploads())),
+        ("room", new("/room", "the current room's settings, roles, bans and mutes", (app, _) => app.RoomInfo())),
+        ("invite", new("/invite USER", "add a user to the current room", (app, args) => app.OnMember("invite", args))),
+        ("kick", new("/kick USER [reason]", "remove a member (admins)", (app, args) => app.OnMember("kick", args))),
+        ("ban", new("/ban USER [30m|2h|7d] [reason]", "ban a user, for a while or until /unban (admins)", (app, args) => app.OnMember("ban", args))),
+        ("unban", new("/unban USER", "lift a ban (admins)", (app, args) => app.OnMember("unban", args))),
+        ("mute", new("/mute USER [30m|2h|7d]", "silence a member, for a while or until /unmute (admins)", (app, args) => app.OnMember("mute", args))),
+        ("unmute", new("/unmute USER", "let a muted member speak (admins)", (app, args) => app.OnMember("unmute", args))),
+        ("op", new("/op USER", "make a member an admin (admins)", (app, args) => app.OnMember("op", args))),
+        ("deop", new("/deop USER", "make an admin a plain member (admins)", (app, args) => app.OnMember("deop", args))),
+        ("owner", new("/owner USER", "hand the room over to a member (the owner)", (app, args) => app.OnMember("owner", args))),
+        ("private", new("/private", "make the current room private: invitation only, unlisted (admins)", (app, _) => app.SetPrivate(true))),
+        ("public", new("/public", "make the current room public: listed, anyone joins (admins)", (app, _) => app.SetPrivate(false))),
+        ("delete", new("/delete ROOM", "delete a room and its history, naming it to confirm (the owner)", (app, args) => app.Delete(args))),
+        ("help", new("/help", "this list", (app, _) => app.Help())),
+        ("quit", new("/quit", "leave the chat", (_, _) => Task.FromResult(false))),
+    ];
+
+    private static readonly FrozenDictionary<string, SlashCommand> Commands =
+        CommandTable.ToFrozenDictionary(c => c.Name, c => c.Command, StringComparer.OrdinalIgnoreCase);
 
     private async Task<bool> RunCommandAsync(string line)
     {
@@ -247,7 +254,8 @@ public sealed partial class ChatApp
     private Task<bool> Help()
     {
         var text = new StringBuilder("commands:");
-        foreach (var command in Commands.Values)
+        // In the table's order: a frozen dictionary keeps none, which listed them at random.
+        foreach (var (_, command) in CommandTable)
             text.Append($"\n  {command.Usage,-22} {command.Help}");
         text.Append("\n  anything else is sent to the current conversation; start with // to send a line beginning with /");
         view.Print(format.Info(text.ToString()));

@@ -6,7 +6,7 @@ namespace Parley.Cli.Chat;
 
 /// <summary>
 /// Typing indicators and read receipts: "bob is typing…" in the view's status (the terminal shows
-/// it before the prompt; a script shows nothing), for the current conversation, until bob's message
+/// it before the prompt, after any upload's progress; a script shows nothing), for the current conversation, until bob's message
 /// arrives, he says he stopped, or 6 s pass without news; this user's own typing is sent at most
 /// every 3 s while it edits a line that is not a command. A receipt that covers this user's latest
 /// message of a direct conversation prints one line, "@bob read your message".
@@ -21,7 +21,7 @@ public sealed partial class ChatApp
     /// <summary>Who is typing where (by <see cref="Target.Key"/>) → until when (<see cref="Environment.TickCount64"/>).</summary>
     private readonly Dictionary<(string Conversation, string User), long> _typists = [];
     private Timer? _typingExpiry;
-    private string? _status;
+    private string? _typingStatus;
     private long _typingSentAt = long.MinValue;
     private string? _typingSentTo;
 
@@ -114,11 +114,11 @@ public sealed partial class ChatApp
                 2 => $"{here[0]} and {here[1]} are typing…",
                 _ => "several people are typing…",
             };
-            if (status == _status)
+            if (status == _typingStatus)
                 return;
-            _status = status;
+            _typingStatus = status;
         }
-        view.SetStatus(status);
+        PublishStatus();
     }
 
     /// <summary>This user's own message in a direct conversation (sent here or on another session).</summary>

@@ -144,15 +144,18 @@ public sealed partial class ChatApp(ParleyClient client, IChatView view, Message
         return true;
     }
 
-    private async Task SendAsync(Target target, string text, long? replyTo = null)
+    /// <param name="attachments">Uploaded files to send, <paramref name="text"/> their caption (maybe empty).</param>
+    private async Task SendAsync(Target target, string text, long? replyTo = null, IReadOnlyList<Attachment>? attachments = null)
     {
         await TryAsync(async () =>
         {
-            var sent = await client.SendAsync(target, text, replyTo);
+            var sent = attachments is null
+                ? await client.SendAsync(target, text, replyTo)
+                : await client.SendAsync(target, text, attachments, replyTo);
             TypingEnded();
             var message = new ChatMessage(sent.Id, sent.Seq, sent.Timestamp, Me, target.Room, target.User, text)
             {
-                ReplyTo = replyTo, Mentions = sent.Mentions, MentionsAll = sent.MentionsAll,
+                ReplyTo = replyTo, Mentions = sent.Mentions, MentionsAll = sent.MentionsAll, Attachments = sent.Attachments,
             };
             Keep(message);
             view.Print(format.Message(message, quoted: QuotedBy(message)));

@@ -1,12 +1,14 @@
 using Parley.Client.Model;
 using Parley.Peer;
+using Parley.Protocol;
 
 namespace Parley.Cli.Chat;
 
 /// <summary>
 /// One line per message: local time, the message's number in its conversation (<c>[12]</c>, what
-/// /reply, /edit, /recall and /react take), conversation, sender, text; then what happened to it
-/// since (edited, reactions). A message that calls this user is highlighted. Colours only when asked.
+/// /reply, /edit, /recall and /react take), conversation, sender, text; then its files, a line each
+/// (<c>[image 1280×720, 214 KB] view.jpg http://…</c>); then what happened to it since (edited,
+/// reactions). A message that calls this user is highlighted. Colours only when asked.
 /// </summary>
 public sealed class MessageFormatter(string me, bool colour)
 {
@@ -36,8 +38,12 @@ public sealed class MessageFormatter(string me, bool colour)
         var mark = replayed ? "(missed) " : "";
         if (message.Recalled)
             return Info($"{time} {number} {where} {mark}{Recalled(message)}");
-        // Each line is made safe on its own; continuation lines are indented under the first.
-        var text = message.Removed ? "(message removed)" : string.Join("\n      ", message.Text.Split('\n').Select(TerminalText.Neutralise));
+        // Each line is made safe on its own; continuation lines are indented under the first. Files
+        // follow the caption a line each (the first on the first line when there is no caption).
+        IEnumerable<string> lines = message.Removed ? ["(message removed)"]
+            : message.Attachments.Count > 0 && message.Text.Length == 0 ? message.Attachments.Select(Attachment)
+            : message.Text.Split('\n').Select(TerminalText.Neutralise).Concat(message.Attachments.Select(Attachment));
+        var text = string.Join("\n      ", lines);
         // A system line is the server's, about a change: shown as news, not as someone speaking.
         if (message.IsSystem)
             return Info($"{time} {number} {where} {mark}{text}");
@@ -70,7 +76,7 @@ public sealed class MessageFormatter(string me, bool colour)
             return $"↪ [{seq}]";
         if (quoted.Recalled)
             return $"↪ [{seq}] (recalled)";
-        return $"↪ [{seq}] {TerminalText.Neutralise(quoted.From)}: {FirstLine(quoted.Text)}";
+        return $"↪ [{seq}] {TerminalText.Neutralise(quoted.From)}: {FirstLine(quoted)}";
     }
 
     /// <summary>The first line of a text, cut to a quote's length.</summary>
@@ -78,6 +84,30 @@ public sealed class MessageFormatter(string me, bool colour)
     {
         var line = text.Split('\n')[0];
         return TerminalText.Neutralise(line.Length > QuoteChars ? line[..QuoteChars] + "…" : line);
+    }
+
+    /// <summary>A quote of a message: its text's first line, or for files without a caption "[image] view.jpg" (and "+2" more).</summary>
+    public static string FirstLine(ChatMessage message)
+    {
+        if (message.Text.Length > 0 || message.Attachments.Count == 0)
+            return FirstLine(message.Text);
+        var first = message.Attachments[0];
+        var more = message.Attachments.Count > 1 ? $" +{message.Attachments.Count - 1}" : "";
+        return $"[{(first.IsImage ? "image" : "file")}] {FirstLine(first.Name)}{more}";
+    }
+
+    /// <summary>
+    /// A file as a line of text, the same as IRC clients get it (<see cref="AttachmentText"/>):
+    /// <c>[image 1280×720, 214 KB] view.jpg http://host:port/api/files/…</c>, or
+    /// <c>[file, 2.1 MB] report.pdf http://…</c>. The link opens without signing in.
+    /// </summary>
+    public static string Attachment(Attachment attachment)
+    {
+        // The server's own wording, from the fields the wire carries (the link is the client's, made absolute).
+        var described = AttachmentText.Describe(new Parley.Core.Model.Attachment(attachment.Id, attachment.Name, attachment.Size, attachment.Type,
+            attachment.Width, attachment.Height, HasThumb: attachment.ThumbUrl is not null));
+        var url = attachment.Url.IsAbsoluteUri ? attachment.Url.AbsoluteUri : attachment.Url.OriginalString;
+        return $"[{described}] {TerminalText.Neutralise(attachment.Name)} {TerminalText.Neutralise(url)}";
     }
 
     /// <summary>" · 👍 2 🎉 1", or "" without reactions.</summary>

@@ -21,13 +21,19 @@ public sealed class TerminalChatView : IChatView
     private int _cursor;
     private int _historyIndex;
 
-    // Tab completion of an @name: the names offered, which one is shown, and where the word starts.
+    // Tab completion of an @name or a path: what may replace the word, which one is shown, and where the word starts.
     private IReadOnlyList<string>? _choices;
     private int _choice;
     private int _wordStart;
 
     /// <summary>The names Tab completes after '@' (given what follows the '@'), in order; none when null.</summary>
     public Func<string, IReadOnlyList<string>>? Complete { get; set; }
+
+    /// <summary>What Tab may put in place of a path typed after /send or /upload (<see cref="PathCompletion.Candidates"/>); none when null.</summary>
+    public Func<string, IReadOnlyList<string>>? CompletePath { get; set; }
+
+    /// <summary>The commands whose first argument is a path.</summary>
+    private static readonly string[] PathCommands = ["/send ", "/upload "];
 
     public void Bell()
     {
@@ -122,7 +128,7 @@ public sealed class TerminalChatView : IChatView
                 switch (key.Key)
                 {
                     case ConsoleKey.Tab:
-                        CompleteName();
+                        CompleteWord();
                         break;
                     case ConsoleKey.Enter:
                         finished = _buffer.ToString();
@@ -190,19 +196,24 @@ public sealed class TerminalChatView : IChatView
     }
 
     /// <summary>
-    /// Tab after "@al" puts "@alice " in its place; Tab again offers the next name that fits, in
-    /// turn. Call under the lock.
+    /// Tab after "@al" puts "@alice " in its place, and after "/send ~/Pic" the path "~/Pictures/";
+    /// Tab again offers the next that fits, in turn. Call under the lock.
     /// </summary>
-    private void CompleteName()
+    private void CompleteWord()
     {
         if (_choices is null)
         {
             var start = _cursor;
             while (start > 0 && !char.IsWhiteSpace(_buffer[start - 1]))
                 start--;
-            if (start == _cursor || _buffer[start] != '@' || Complete is null)
+            var word = _buffer.ToString(start, _cursor - start);
+            IReadOnlyList<string> choices;
+            if (word.StartsWith('@') && Complete is not null)
+                choices = [.. Complete(word[1..]).Select(name => "@" + name + " ")];
+            else if (CompletePath is not null && IsPathArgument(start))
+                choices = CompletePath(word);
+            else
                 return;
-            var choices = Complete(_buffer.ToString(start + 1, _cursor - start - 1));
             if (choices.Count == 0)
                 return;
             (_choices, _choice, _wordStart) = (choices, 0, start);
@@ -211,9 +222,16 @@ public sealed class TerminalChatView : IChatView
         {
             _choice = (_choice + 1) % _choices.Count;
         }
-        var completed = "@" + _choices[_choice] + " ";
+        var completed = _choices[_choice];
         _buffer.Remove(_wordStart, _cursor - _wordStart).Insert(_wordStart, completed);
         _cursor = _wordStart + completed.Length;
+    }
+
+    /// <summary>Whether the word at <paramref name="start"/> is the first argument of /send or /upload.</summary>
+    private bool IsPathArgument(int start)
+    {
+        var before = _buffer.ToString(0, start);
+        return PathCommands.Any(c => before.Length >= c.Length && before.StartsWith(c, StringComparison.OrdinalIgnoreCase) && before[c.Length..].Trim().Length == 0);
     }
 
     private void Recall(int index)

@@ -41,7 +41,7 @@ public sealed class BenchCommand
     private readonly Option<double?> _duration = new("--duration") { Description = "seconds measured [default: 10; 3 per step with --search]" };
     private readonly Option<double?> _warmup = new("--warmup") { Description = "seconds of sending before measuring [default: 2; 1 with --search]" };
     private readonly Option<double> _drain = new("--drain") { Description = "at most this many seconds to wait for late deliveries after the window", DefaultValueFactory = _ => 10 };
-    private readonly Option<double?> _settle = new("--settle") { Description = "idle: seconds between the last sign-in and the memory reading; bigroom: seconds measured after the mass disconnect [default: idle 2, bigroom 10]" };
+    private readonly Option<double?> _settle = new("--settle") { Description = "idle: seconds between the last sign-in and the memory reading; bigroom: seconds measured after the mass disconnect; fanout --uploads: seconds between the last upload's answer and the last memory reading [default: idle and fanout 2, bigroom 10]" };
     private readonly Option<int> _size = new("--size") { Description = "message text size in bytes", DefaultValueFactory = _ => 100 };
     private readonly Option<int?> _window = new("--window") { Description = "unacknowledged sends each sender may have outstanding (rooms: fewer, as thousands of senders share the server; IRC: acknowledged by a PONG after each batch) [default: 128; rooms 8]" };
     private readonly Option<int> _concurrency = new("--concurrency") { Description = "connections set up at once", DefaultValueFactory = _ => 64 };
@@ -57,6 +57,14 @@ public sealed class BenchCommand
     private readonly Option<string?> _cpuPids = new("--cpu-pids") { Description = "fanout, rooms: PID,PID,... other processes whose CPU over the window to report beside the servers' (other_cpu), such as the redis-server of Parley nodes" };
     private readonly Option<bool> _idleMembers = new("--idle-members") { Description = "bigroom: members stop reading once signed in, so the generator reads only the observers (latency without the generator's cost of reading every member; a server that sends members much will find them slow)" };
     private readonly Option<bool> _restart = new("--restart") { Description = "bigroom, native only: after steady chat, stop the server with SIGTERM and start it again with the same command line, directory and environment (read from /proc; it must run here, as this user), while every connection reconnects and resumes with its token and the observers catch up on history; the new server keeps running afterwards (its PID is restart_server_pid in the JSON line): stop it yourself" };
+    private readonly Option<int> _uploads = new("--uploads") { Description = "fanout, native or ws: this many accounts of their own (after the receivers') each keep one HTTP upload (POST /api/files) in flight from the window's start to its end, starting the next as soon as one is answered; reports the uploads' throughput and refusals and the server's memory before, at its peak and after them (read every 100 ms; the server found by its port or --server-pid)", DefaultValueFactory = _ => 0 };
+    private readonly Option<long> _uploadBytes = new("--upload-bytes") { Description = "--upload-kind file: bytes of each upload", DefaultValueFactory = _ => 5L * 1024 * 1024 };
+    private readonly Option<string> _uploadKind = new("--upload-kind") { Description = "file (random bytes, stored as sent) or photo (a photo-like JPEG of --photo-width × --photo-height, about 5 MiB at 12 MP, the same for every upload: the server decodes, re-encodes and thumbnails each)", DefaultValueFactory = _ => "file" };
+    private readonly Option<double> _uploadRate = new("--upload-rate") { Description = "--uploads: MiB/s of all uploads together, shared evenly by those in flight (clients on real links), each uploader's first file cut to (i + 1)/N of --upload-bytes so that uploads end evenly spread, not all together; 0: as fast as the server reads them, all starting at once", DefaultValueFactory = _ => 0 };
+    private readonly Option<int?> _uploadPort = new("--upload-port") { Description = "the server's HTTP listener on --host, for the uploads [default: 8080; with --proto ws, --port]" };
+    private readonly Option<int> _photoWidth = new("--photo-width") { Description = "--upload-kind photo: pixels", DefaultValueFactory = _ => 4000 };
+    private readonly Option<int> _photoHeight = new("--photo-height") { Description = "--upload-kind photo: pixels", DefaultValueFactory = _ => 3000 };
+    private readonly Option<int> _photoOrientation = new("--photo-orientation") { Description = "--upload-kind photo: EXIF orientation 1 (none) to 8; 6 is a phone's portrait photo, which the server turns upright (an upright JPEG may be stored without decoding it)", DefaultValueFactory = _ => 1 };
     private readonly Option<bool> _jsonOnly = new("--json-only") { Description = "print only the JSON line" };
     private readonly Option<double> _timeout = new("--timeout") { Description = "stop the whole run after this many seconds", DefaultValueFactory = _ => 600 };
 
@@ -64,13 +72,17 @@ public sealed class BenchCommand
     {
         _workload.AcceptOnlyFromAmong("fanout", "rooms", "idle", "bigroom");
         _proto.AcceptOnlyFromAmong("native", "ws", "irc", "redis");
+        _uploadKind.AcceptOnlyFromAmong("file", "photo");
         var command = new Command("bench", "load generator: deliveries/s, latency, losses and memory per connection of a chat server")
         {
             _workload, _proto, _host, _port, _servers, _receivers, _senders, _rooms, _members, _connections, _rate, _duration, _warmup, _drain, _settle,
-            _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _cpuPids, _idleMembers, _restart, _jsonOnly, _timeout,
+            _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _cpuPids, _idleMembers, _restart,
+            _uploads, _uploadBytes, _uploadKind, _uploadRate, _uploadPort, _photoWidth, _photoHeight, _photoOrientation, _jsonOnly, _timeout,
         };
         // `parley bench search` is a store benchmark of its own (SearchBenchCommand), not a workload against a server.
         command.Subcommands.Add(new SearchBenchCommand().Create());
+        // So is `parley bench thumbnail`, of image processing in process (ThumbnailBenchCommand).
+        command.Subcommands.Add(new ThumbnailBenchCommand().Create());
         command.SetAction(async (result, cancellationToken) =>
         {
             var settings = Settings(result);
@@ -106,13 +118,14 @@ public sealed class BenchCommand
         var workload = result.GetValue(_workload)!;
         var bigroom = workload == "bigroom";
         var servers = result.GetValue(_servers) ?? [];
+        var port = servers.Length > 0 ? servers[0].Port : result.GetValue(_port) ?? proto.DefaultPort();
         return new BenchSettings
         {
             Workload = workload,
             Proto = proto,
             // With --servers, the first one stands for "the server" in the summary and the JSON line's host and port.
             Host = servers.Length > 0 ? servers[0].Host : result.GetValue(_host)!,
-            Port = servers.Length > 0 ? servers[0].Port : result.GetValue(_port) ?? proto.DefaultPort(),
+            Port = port,
             Servers = servers,
             Receivers = result.GetValue(_receivers),
             Senders = result.GetValue(_senders) ?? (bigroom ? 2 : 10),
@@ -140,6 +153,14 @@ public sealed class BenchCommand
             CpuPids = ParsePids(result.GetValue(_cpuPids)),
             IdleMembers = result.GetValue(_idleMembers),
             Restart = result.GetValue(_restart),
+            Uploads = result.GetValue(_uploads),
+            UploadBytes = result.GetValue(_uploadBytes),
+            UploadKind = result.GetValue(_uploadKind) == "photo" ? UploadKind.Photo : UploadKind.File,
+            UploadRate = result.GetValue(_uploadRate) * 1024 * 1024,
+            UploadPort = result.GetValue(_uploadPort) ?? (proto == BenchProto.Ws ? port : 8080),
+            PhotoWidth = result.GetValue(_photoWidth),
+            PhotoHeight = result.GetValue(_photoHeight),
+            PhotoOrientation = result.GetValue(_photoOrientation),
             JsonOnly = result.GetValue(_jsonOnly),
             Timeout = TimeSpan.FromSeconds(result.GetValue(_timeout)),
         };
@@ -236,6 +257,12 @@ public sealed class BenchCommand
             return "--precision must be more than 0 and --max-bound 0 or more";
         if (s.Rate < 0 || s.Window < 1 || s.ConnectConcurrency < 1)
             return "--rate must be 0 or more, --window and --concurrency at least 1";
+        if (s.Uploads < 0)
+            return "--uploads must be 0 or more";
+        if (s.Uploads > 0 && (s.Workload != "fanout" || s.Proto is not (BenchProto.Native or BenchProto.Ws) || s.Servers.Count > 0 || s.Search))
+            return "--uploads works with fanout over --proto native or ws, against one server, without --search (uploads need an account's token)";
+        if (s.Uploads > 0 && (s.UploadBytes < 1 || s.UploadPort is <= 0 or > 65535 || s.PhotoWidth < 1 || s.PhotoHeight < 1 || s.Settle < TimeSpan.Zero || s.UploadRate < 0 || s.PhotoOrientation is < 1 or > 8))
+            return "--upload-bytes, --photo-width and --photo-height must be at least 1, --upload-port 1..65535, --photo-orientation 1..8, --settle and --upload-rate 0 or more";
         if (s.Duration <= TimeSpan.Zero)
             return "--duration must be more than 0";
         if (s.Room.Length == 0 || !char.IsAsciiLetter(s.Room[0]))

@@ -74,7 +74,10 @@ public sealed class ChatCommand
             IChatView view = terminal is null ? new PlainChatView(output) : terminal;
             var app = new ChatApp(client, view, new MessageFormatter(session.User, colour), interactive);
             if (terminal is not null)
+            {
                 terminal.Complete = app.CompleteName;
+                terminal.CompletePath = PathCompletion.Candidates;
+            }
             if (interactive)
                 view.Print(new MessageFormatter(session.User, colour).Info($"signed in as {session.User}; /help lists commands"));
             await app.StartAsync(session, settings.Room);

@@ -39,6 +39,9 @@ public sealed record ChatMessage(string Id, long Seq, DateTimeOffset Timestamp, 
 
     public string? RecalledBy { get; init; }
 
+    /// <summary>The files the message carries, in the order they were sent; its <see cref="Text"/> is then their caption, maybe empty.</summary>
+    public IReadOnlyList<Attachment> Attachments { get; init; } = [];
+
     /// <summary>Each emoji in the order it was first used, with who reacted, in order.</summary>
     public IReadOnlyList<Reaction> Reactions { get; init; } = [];
 

@@ -9,6 +9,9 @@ public sealed record SessionInfo(string User, string? Token, IReadOnlyList<Conve
 {
     /// <summary>The users this user blocks: a client collapses their room messages.</summary>
     public IReadOnlyList<string> Blocked { get; init; } = [];
+
+    /// <summary>Where the server's HTTP listener is reached (<c>http://host:port</c>, maybe with a path): files are uploaded there; null when the server did not say.</summary>
+    public Uri? HttpAddress { get; init; }
 }
 
 /// <param name="Large">A large room (see <see cref="ConversationSummary.Large"/>).</param>
@@ -36,6 +39,9 @@ public sealed record SentMessage(string Id, long Seq, DateTimeOffset Timestamp)
 
     /// <summary>The sender is a room admin who called everyone with <c>@all</c>.</summary>
     public bool MentionsAll { get; init; }
+
+    /// <summary>The files sent with it, with their links, as the others get them.</summary>
+    public IReadOnlyList<Attachment> Attachments { get; init; } = [];
 }
 
 /// <summary>The messages of a conversation changed after a change number, each as it is now, in the order of its last change; <see cref="More"/>: ask again after the last one's <see cref="ChatMessage.Rev"/>.</summary>

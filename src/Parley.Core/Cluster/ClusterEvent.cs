@@ -12,7 +12,8 @@ public abstract record ClusterEvent;
 public sealed record MessageStored(StoredMessage Message) : ClusterEvent;
 
 /// <summary>A stored message was changed on another node: this node reads it as it is now from the store and tells its sessions.</summary>
-public sealed record MessageChanged(string Conversation, string? Room, long Seq, Events.MessageChangeKind Kind, string By, string? Emoji = null, bool On = false) : ClusterEvent;
+public sealed record MessageChanged(string Conversation, string? Room, long Seq, Events.MessageChangeKind Kind, string By, string? Emoji = null, bool On = false,
+    string? Reason = null) : ClusterEvent;
 
 public sealed record RoomCreated(string Room, string Topic, string Creator) : ClusterEvent;
 

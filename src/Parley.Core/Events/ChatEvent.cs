@@ -14,7 +14,8 @@ public sealed record MessageEvent(StoredMessage Message) : ChatEvent;
 /// </summary>
 /// <param name="By">Who made the change: the author (edit), the author or a room admin (recall), the reacting user.</param>
 /// <param name="Emoji">A reaction's emoji, added (<paramref name="On"/>) or taken back.</param>
-public sealed record MessageChangedEvent(StoredMessage Message, MessageChangeKind Kind, string By, string? Emoji = null, bool On = false) : ChatEvent;
+/// <param name="Reason">Why a recall was made, when its maker said (IRC's REDACT); told live, never stored.</param>
+public sealed record MessageChangedEvent(StoredMessage Message, MessageChangeKind Kind, string By, string? Emoji = null, bool On = false, string? Reason = null) : ChatEvent;
 
 public enum MessageChangeKind { Edit, Recall, React }
 

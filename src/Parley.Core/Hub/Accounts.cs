@@ -184,7 +184,7 @@ internal sealed partial class Accounts
     }
 
     /// <summary>Tokens are stored only as their SHA-256: a stolen database holds no usable token.</summary>
-    private static string HashToken(string token) =>
+    internal static string HashToken(string token) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private static string Base64Url(byte[] bytes) =>

@@ -35,8 +35,10 @@ public sealed partial class ChatHub
     private readonly Operators _operators;
     private readonly KnownUsers _knownUsers;
     private readonly People _people;
+    private readonly Uploads _uploads;
 
-    public ChatHub(IChatStore store, IBackplane backplane, IPasswordHasher hasher, TimeProvider time, ChatLimits limits)
+    /// <param name="links">Signs download links; one with a key of its own when null (links then work on this process only).</param>
+    public ChatHub(IChatStore store, IBackplane backplane, IPasswordHasher hasher, TimeProvider time, ChatLimits limits, FileLinks? links = null)
     {
         _store = store;
         _backplane = backplane;
@@ -55,7 +57,12 @@ public sealed partial class ChatHub
         _messaging = new Messaging(store, backplane, time, limits, _rooms, _presence, knownUsers, _cluster, sequencers);
         _people = new People(store, _presence, knownUsers, _cluster);
         _rooms.Notices = _messaging.PostNoticeAsync;
+        _uploads = new Uploads(store, time, limits);
+        Links = links ?? new FileLinks(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), time);
     }
+
+    /// <summary>The download links messages carry for their files.</summary>
+    public FileLinks Links { get; }
 
     public ChatLimits Limits { get; }
 
@@ -251,6 +258,24 @@ public sealed partial class ChatHub
     public Result<Task<StoredMessage>> StartSendToRoom(Session session, string roomName, string text, long? replyTo = null) =>
         _messaging.StartSendToRoom(session, roomName, text, replyTo: replyTo);
 
+    /// <inheritdoc cref="Messaging.SendFilesAsync"/>
+    public Task<Result<StoredMessage>> SendFilesAsync(Session session, string? roomName, string? toName, string text, IReadOnlyList<string> fileIds,
+        long? replyTo = null) =>
+        _messaging.SendFilesAsync(session, roomName, toName, text, fileIds, replyTo);
+
+    /// <inheritdoc cref="Uploads.UserOfTokenAsync"/>
+    public Task<string?> UserOfTokenAsync(string token) => _uploads.UserOfTokenAsync(token);
+
+    /// <inheritdoc cref="Uploads.TryStart"/>
+    public ChatError? TryStartUpload(string userName) => _uploads.TryStart(userName);
+
+    /// <inheritdoc cref="Uploads.AddAsync"/>
+    public Task<Attachment> AddUploadAsync(string userName, string name, long size, string type, int? width, int? height, string hash, string? thumbHash) =>
+        _uploads.AddAsync(userName, name, size, type, width, height, hash, thumbHash);
+
+    /// <summary>The file of that id, sent or not; null when there is none.</summary>
+    public Task<StoredFile?> FindFileAsync(string id) => _store.FindFileAsync(id);
+
     /// <inheritdoc cref="Messaging.SendDirectAsync"/>
     public Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text, LiveExtras? live = null, long? replyTo = null) =>
         _messaging.SendDirectAsync(session, toName, text, live, replyTo);
@@ -260,8 +285,8 @@ public sealed partial class ChatHub
         _messaging.EditAsync(session, roomName, withName, seq, text);
 
     /// <inheritdoc cref="Messaging.RecallAsync"/>
-    public Task<Result<StoredMessage>> RecallAsync(Session session, string? roomName, string? withName, long seq) =>
-        _messaging.RecallAsync(session, roomName, withName, seq);
+    public Task<Result<StoredMessage>> RecallAsync(Session session, string? roomName, string? withName, long seq, string? reason = null) =>
+        _messaging.RecallAsync(session, roomName, withName, seq, reason);
 
     /// <inheritdoc cref="Messaging.ReactAsync"/>
     public Task<Result<StoredMessage>> ReactAsync(Session session, string? roomName, string? withName, long seq, string emoji, bool on) =>

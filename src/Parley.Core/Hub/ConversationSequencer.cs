@@ -18,13 +18,20 @@ namespace Parley.Core.Hub;
 ///
 /// The order starts from a baseline: the conversation's last seq when this node began to follow
 /// it (0 for a new conversation). Until the baseline is known, everything waits.
+///
+/// A reply is completed by <c>prepare</c> before it is handed on (the id of the message it answers,
+/// read from the store, for IRC's <c>+reply</c>): a local one once appended, inside the FIFO, so
+/// nothing sent after it overtakes it; another node's before it is merged, so what follows waits
+/// for it as for a gap (a lookup slower than <c>gapTimeout</c> loses to the gap's fetch from the
+/// store, which completes replies too). A lookup that fails leaves the reply as it is.
 /// </summary>
 internal sealed class ConversationSequencer(
     TimeProvider time,
     TimeSpan gapTimeout,
     Func<long, long, Task<IReadOnlyList<StoredMessage>>> fetchBetween,
     Func<Task<long>> lastStoredSeq,
-    Action<StoredMessage, Session?> deliver)
+    Action<StoredMessage, Session?> deliver,
+    Func<StoredMessage, Task<StoredMessage>>? prepare = null)
 {
     private readonly Lock _gate = new();
     private readonly Queue<(Task<StoredMessage> Append, Session? Origin)> _pending = new();
@@ -118,6 +125,8 @@ internal sealed class ConversationSequencer(
             if (_closed)
                 return null;
             append = backplane.AppendAsync(message);
+            if (prepare is not null && message.ReplyTo is not null)
+                append = PrepareAfterAsync(append);
             _pending.Enqueue((append, origin));
         }
         return CompleteAsync(append);
@@ -145,9 +154,38 @@ internal sealed class ConversationSequencer(
     /// <summary>A message another node stored, or one fetched from the store to fill a gap.</summary>
     public void OfferRemote(StoredMessage message)
     {
+        if (prepare is not null && message is { ReplyTo: not null, ReplyToId: null })
+        {
+            _ = OfferPreparedAsync(message);
+            return;
+        }
         lock (_gate)
             DeliverInOrder(message, origin: null);
         _ = EnsureBaselineAsync();
+    }
+
+    private async Task OfferPreparedAsync(StoredMessage message)
+    {
+        message = await PrepareAsync(message).ConfigureAwait(false);
+        lock (_gate)
+            DeliverInOrder(message, origin: null);
+        _ = EnsureBaselineAsync();
+    }
+
+    private async Task<StoredMessage> PrepareAfterAsync(Task<StoredMessage> append) =>
+        await PrepareAsync(await append.ConfigureAwait(false)).ConfigureAwait(false);
+
+    private async Task<StoredMessage> PrepareAsync(StoredMessage message)
+    {
+        try
+        {
+            return await prepare!(message).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store is away: the reply goes out without the id rather than not at all.
+            return message;
+        }
     }
 
     private void DeliverCompleted()

@@ -44,7 +44,8 @@ internal sealed partial class Messaging
     /// Takes a message back: its author within <see cref="Policy.ChatLimits.RecallWindow"/>, a
     /// room's admins any time. Its text is gone from the store; a tombstone keeps its place.
     /// </summary>
-    public async Task<Result<StoredMessage>> RecallAsync(Session session, string? roomName, string? withName, long seq)
+    /// <param name="reason">Why, when the client said (IRC's REDACT): told with the recall, on every node, and not stored.</param>
+    public async Task<Result<StoredMessage>> RecallAsync(Session session, string? roomName, string? withName, long seq, string? reason = null)
     {
         // Taking one's own message back needs no leave of the other user of a DM, who may block this one.
         var target = await ChangeTargetAsync(session, roomName, withName, seq, blockedRefuses: false).ConfigureAwait(false);
@@ -59,7 +60,7 @@ internal sealed partial class Messaging
             if (Timestamps.Now(_time) - message.Timestamp > _limits.RecallWindow)
                 return Error(ErrorCodes.TooLate, $"a message can be recalled for {Minutes(_limits.RecallWindow)} after it was sent");
         }
-        return await ChangeAsync(session, room, message, new RecallChange(session.User!), MessageChangeKind.Recall).ConfigureAwait(false);
+        return await ChangeAsync(session, room, message, new RecallChange(session.User!), MessageChangeKind.Recall, reason: reason).ConfigureAwait(false);
     }
 
     /// <summary>A member adds (<paramref name="on"/>) or takes back an emoji reaction to a message.</summary>
@@ -108,7 +109,7 @@ internal sealed partial class Messaging
         var room = changed.Room is null ? null : _rooms.FindRoom(changed.Room);
         if (changed.Room is not null && room is null)
             return;
-        DeliverChange(room, new MessageChangedEvent(message, changed.Kind, changed.By, changed.Emoji, changed.On), origin: null);
+        DeliverChange(room, new MessageChangedEvent(message, changed.Kind, changed.By, changed.Emoji, changed.On, changed.Reason), origin: null);
     }
 
     /// <summary>The stored message a change names, and its room (null for a DM), if the session may change things there.</summary>
@@ -134,26 +135,26 @@ internal sealed partial class Messaging
             return People.Blocked(withName!);
         }
         // A system line is the server's; a message recalled or removed by the operator has no text left to change.
-        if (await _store.FindMessageAsync(conversation.Value!, seq).ConfigureAwait(false) is not { IsSystem: false, Text.Length: > 0 } message)
+        if (await _store.FindMessageAsync(conversation.Value!, seq).ConfigureAwait(false) is not { IsSystem: false, IsGone: false } message)
             return Error(ErrorCodes.NoSuchMessage, $"there is no message {seq} to change there");
         return (message, room);
     }
 
     private async Task<Result<StoredMessage>> ChangeAsync(Session session, RoomState? room, StoredMessage message, MessageChange change,
-        MessageChangeKind kind, bool unchangedIsFine = false)
+        MessageChangeKind kind, bool unchangedIsFine = false, string? reason = null)
     {
         if (await _store.ChangeMessageAsync(message.Conversation, message.Seq, change).ConfigureAwait(false) is not { } changed)
             return Error(ErrorCodes.NoSuchMessage, $"there is no message {message.Seq} to change there");
         if (!changed.Changed)
         {
             // Recalled or removed meanwhile; or a reaction already so.
-            return unchangedIsFine && changed.Message.Text.Length > 0
+            return unchangedIsFine && !changed.Message.IsGone
                 ? changed.Message
                 : Error(ErrorCodes.NoSuchMessage, $"message {message.Seq} was recalled or removed");
         }
         var (emoji, on) = change is ReactChange react ? (react.Emoji, react.On) : (null, false);
-        DeliverChange(room, new MessageChangedEvent(changed.Message, kind, session.User!, emoji, on), origin: session);
-        await _cluster.PublishAsync(new MessageChanged(message.Conversation, room?.Name, message.Seq, kind, session.User!, emoji, on)).ConfigureAwait(false);
+        DeliverChange(room, new MessageChangedEvent(changed.Message, kind, session.User!, emoji, on, reason), origin: session);
+        await _cluster.PublishAsync(new MessageChanged(message.Conversation, room?.Name, message.Seq, kind, session.User!, emoji, on, reason)).ConfigureAwait(false);
         return changed.Message;
     }
 

@@ -65,7 +65,24 @@ internal sealed partial class Messaging
     /// <param name="replyTo">The seq of the room's message this one answers.</param>
     public Result<Task<StoredMessage>> StartSendToRoom(Session session, string roomName, string text, LiveExtras? live = null, long? replyTo = null)
     {
-        if (CheckText(text) is { } bad)
+        var prepared = PrepareRoomMessage(session, roomName, text, live, replyTo, withFiles: false);
+        if (!prepared.Ok)
+            return prepared.Error!;
+        var (room, message) = prepared.Value;
+        if (room.Transient)
+            return Task.FromResult(SendLive(room, message, session));
+        // Null once the room is being deleted: the send finds no room, as one a moment later would.
+        if (room.Sequencer.TryAppend(_backplane, message, origin: session) is not { } stored)
+            return NoSuchRoom(roomName);
+        return stored;
+    }
+
+    /// <summary>The checks of a send to a room, and the message it sends (files not attached yet).</summary>
+    /// <param name="withFiles">Files go with the text, which may then be blank (a picture without a caption).</param>
+    private Result<(RoomState Room, NewMessage Message)> PrepareRoomMessage(Session session, string roomName, string text, LiveExtras? live, long? replyTo,
+        bool withFiles)
+    {
+        if (CheckText(text, withFiles) is { } bad)
             return bad;
         if (_rooms.FindRoom(roomName) is not { } room)
             return NoSuchRoom(roomName);
@@ -82,12 +99,7 @@ internal sealed partial class Messaging
         {
             Live = live, ReplyTo = replyTo, Mentions = mentions, MentionsAll = all,
         };
-        if (room.Transient)
-            return Task.FromResult(SendLive(room, message, session));
-        // Null once the room is being deleted: the send finds no room, as one a moment later would.
-        if (room.Sequencer.TryAppend(_backplane, message, origin: session) is not { } stored)
-            return NoSuchRoom(roomName);
-        return stored;
+        return (room, message);
     }
 
     /// <summary>
@@ -125,9 +137,11 @@ internal sealed partial class Messaging
     }
 
     /// <summary>Stores a direct message and delivers it to the recipient's sessions and the sender's other ones.</summary>
-    public async Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text, LiveExtras? live = null, long? replyTo = null)
+    /// <param name="fileIds">Uploads of the sender's to send with the text (<see cref="SendFilesAsync"/>), which may then be blank.</param>
+    public async Task<Result<StoredMessage>> SendDirectAsync(Session session, string toName, string text, LiveExtras? live = null, long? replyTo = null,
+        IReadOnlyList<string>? fileIds = null)
     {
-        if (CheckText(text) is { } bad)
+        if (CheckText(text, withFiles: fileIds is not null) is { } bad)
             return bad;
         if (!Names.IsValid(toName))
             return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
@@ -135,7 +149,11 @@ internal sealed partial class Messaging
         if (session.IsGuest && !open)
             return GuestNotAllowed("send direct messages");
         if (open && (session.IsGuest || _presence.IsGuestOnline(toName)))
-            return SendLiveDirect(session, toName, text, live);
+        {
+            return fileIds is null
+                ? SendLiveDirect(session, toName, text, live)
+                : Error(ErrorCodes.GuestNotAllowed, "files are sent between accounts only");
+        }
         if (await _knownUsers.FindNameAsync(toName).ConfigureAwait(false) is not { } to)
         {
             return _presence.IsOnline(toName)
@@ -155,10 +173,22 @@ internal sealed partial class Messaging
         if (CheckReply(replyTo, sequencer.LastDelivered) is { } noReply)
             return noReply;
         var (mentions, _) = MentionsIn(text, me, to);
+        IReadOnlyList<Attachment>? attachments = null;
+        if (fileIds is not null)
+        {
+            var claimed = await ClaimFilesAsync(session, fileIds, conversation).ConfigureAwait(false);
+            if (!claimed.Ok)
+                return claimed.Error!;
+            attachments = claimed.Value;
+        }
         Interlocked.Increment(ref _messagesSeen);
         var now = Timestamps.Now(_time);
-        var message = new NewMessage(NewId(now), conversation, now, me, Room: null, to, text) { Live = live, ReplyTo = replyTo, Mentions = mentions };
-        return await sequencer.AppendAsync(_backplane, message, origin: session).ConfigureAwait(false);
+        var message = new NewMessage(NewId(now), conversation, now, me, Room: null, to, text)
+        {
+            Live = live, ReplyTo = replyTo, Mentions = mentions, Attachments = attachments,
+        };
+        var append = sequencer.AppendAsync(_backplane, message, origin: session);
+        return fileIds is null ? await append.ConfigureAwait(false) : await UnclaimIfNotStoredAsync(append, fileIds, conversation).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -480,9 +510,9 @@ internal sealed partial class Messaging
             ? Error(ErrorCodes.NoSuchMessage, $"there is no message {seq} to reply to")
             : null;
 
-    private ChatError? CheckText(string text)
+    private ChatError? CheckText(string text, bool withFiles = false)
     {
-        if (BlankText.IsBlank(text))
+        if (!withFiles && BlankText.IsBlank(text))
             return Error(ErrorCodes.EmptyText, "the message text is empty or only blank characters");
         if (TextLength.Exceeds(text, _limits.MaxTextChars))
             return Error(ErrorCodes.TextTooLong, $"a message is at most {_limits.MaxTextChars} characters");

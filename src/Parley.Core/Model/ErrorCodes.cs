@@ -51,6 +51,18 @@ public static class ErrorCodes
     public const string BadEmoji = "bad_emoji";
     /// <summary>A message has as many different emoji reactions as it may (<c>Limits:MaxReactionEmojis</c>).</summary>
     public const string TooManyReactions = "too_many_reactions";
+    // Files.
+    /// <summary>An attachment that is not an upload of the sender's, or was sent already; a download of a file that is gone.</summary>
+    public const string NoSuchFile = "no_such_file";
+    /// <summary>An upload longer than <c>Limits:MaxUploadBytes</c> (HTTP 413).</summary>
+    public const string FileTooLarge = "file_too_large";
+    /// <summary>An image of more pixels than the server decodes (a decompression bomb, or a huge picture).</summary>
+    public const string ImageTooLarge = "image_too_large";
+    /// <summary>A file whose bytes say it is an image that cannot be decoded.</summary>
+    public const string BadImage = "bad_image";
+    /// <summary>A download link whose signature is wrong or whose time is over.</summary>
+    public const string BadLink = "bad_link";
+
     // Moderation.
     public const string NotPermitted = "not_permitted";
     public const string Banned = "banned";

@@ -20,14 +20,30 @@ public sealed record StoredMessage(
     /// <inheritdoc cref="NewMessage.ReplyTo"/>
     public long? ReplyTo { get; init; }
 
+    /// <summary>
+    /// The id of the message <see cref="ReplyTo"/> names, for a wire that names messages by id (IRC's
+    /// <c>+reply</c> tag): looked up by the conversation's sequencer before a live delivery. Not
+    /// stored: null on what a store returns, and on a reply to a message the store does not have.
+    /// </summary>
+    public string? ReplyToId { get; init; }
+
     /// <inheritdoc cref="NewMessage.Mentions"/>
     public IReadOnlyList<string>? Mentions { get; init; }
 
     /// <inheritdoc cref="NewMessage.MentionsAll"/>
     public bool MentionsAll { get; init; }
 
+    /// <inheritdoc cref="NewMessage.Attachments"/>
+    public IReadOnlyList<Attachment>? Attachments { get; init; }
+
     /// <summary>What was done to the message since (edits, recall, reactions); null when nothing.</summary>
     public MessageState? State { get; init; }
+
+    /// <summary>
+    /// Recalled, or removed by the operator: neither text nor files left (a sent message has one
+    /// or the other), only the tombstone of where it was.
+    /// </summary>
+    public bool IsGone => Text.Length == 0 && Attachments is null;
 
     /// <summary>Whether <paramref name="userName"/> is called by this message: by name, or by <c>@all</c> when not its sender.</summary>
     public bool Mentioned(string userName) =>
@@ -64,8 +80,11 @@ public sealed record NewMessage(
     /// <summary>A room admin called everyone with <c>@all</c>.</summary>
     public bool MentionsAll { get; init; }
 
+    /// <summary>The files the message carries, its text their caption (which may then be empty); null when none.</summary>
+    public IReadOnlyList<Attachment>? Attachments { get; init; }
+
     public StoredMessage WithSeq(long seq) => new(Id, Conversation, seq, Timestamp, From, Room, To, Text)
     {
-        Live = Live, IsSystem = IsSystem, ReplyTo = ReplyTo, Mentions = Mentions, MentionsAll = MentionsAll,
+        Live = Live, IsSystem = IsSystem, ReplyTo = ReplyTo, Mentions = Mentions, MentionsAll = MentionsAll, Attachments = Attachments,
     };
 }

@@ -19,6 +19,21 @@ public sealed class ChatLimits
     /// <summary>The most different emojis one message may carry as reactions.</summary>
     public int MaxReactionEmojis { get; set; } = 20;
 
+    /// <summary>Most files one message carries.</summary>
+    public int MaxAttachments { get; set; } = 10;
+
+    /// <summary>Longest upload, in bytes: refused (413) as soon as more arrives.</summary>
+    public long MaxUploadBytes { get; set; } = 25L * 1024 * 1024;
+
+    /// <summary>Uploads a user may start at once before <see cref="UploadsPerSecond"/> applies.</summary>
+    public double UploadBurst { get; set; } = 20;
+
+    /// <summary>Uploads a user may start per second, over time.</summary>
+    public double UploadsPerSecond { get; set; } = 1;
+
+    /// <summary>How long an upload waits to be sent before it is forgotten.</summary>
+    public TimeSpan UnsentFileLifetime { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>
     /// The largest page of a room's members (native <c>members</c>), and the size of the first page
     /// a <c>join</c> or <c>create</c> reply carries: joining a room of 10,000 must not send 10,000 names.

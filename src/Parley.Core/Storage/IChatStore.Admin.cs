@@ -19,9 +19,9 @@ public partial interface IChatStore
     Task<bool> SetAccountStateAsync(string userKey, AccountState state);
 
     /// <summary>
-    /// Deletes the account in one commit: its password, tokens, memberships, read positions and
-    /// list of direct conversations go; its messages stay. What is left is a tombstone
-    /// (<see cref="AccountState.Deleted"/>, <see cref="FindUserAsync"/> still finds it), so that
+    /// Deletes the account in one commit: its password, tokens, memberships, read positions,
+    /// list of direct conversations and uploads never sent go; its messages stay, with their
+    /// files. What is left is a tombstone (<see cref="AccountState.Deleted"/>, <see cref="FindUserAsync"/> still finds it), so that
     /// <see cref="TryCreateUserAsync"/> refuses the name. False when there is no such account or it
     /// was deleted already.
     /// </summary>

@@ -19,6 +19,7 @@ public enum IrcCaps
     LabeledResponse = 1 << 17,
     ChatHistory = 1 << 18,
     ReadMarker = 1 << 20,
+    MessageRedaction = 1 << 21,
 }
 
 internal static class IrcCapNames
@@ -39,6 +40,7 @@ internal static class IrcCapNames
         ("extended-monitor", IrcCaps.ExtendedMonitor),
         ("setname", IrcCaps.Setname),
         ("draft/read-marker", IrcCaps.ReadMarker),
+        ("draft/message-redaction", IrcCaps.MessageRedaction),
     ];
 
     public static IrcCaps? Find(string name) =>

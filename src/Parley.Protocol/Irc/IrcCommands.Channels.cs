@@ -71,7 +71,7 @@ internal static partial class IrcCommands
     }
 
     /// <summary>Whether history shows a message to IRC: not a system line (IRC shows the change itself), nor one whose text is gone (recalled, removed).</summary>
-    private static bool ShownOnIrc(StoredMessage message) => !message.IsSystem && message.Text.Length > 0;
+    private static bool ShownOnIrc(StoredMessage message) => !message.IsSystem && !message.IsGone;
 
     /// <summary>
     /// What a client sees on joining: its own JOIN, the topic if there is one, the names, then the
@@ -90,8 +90,8 @@ internal static partial class IrcCommands
         var history = await s.Hub.HistoryAsync(s, room, withName: null, beforeSeq: null, s.Info.JoinHistory).ConfigureAwait(false);
         var messages = history.Value?.Messages ?? [];
         // Newest first from the store; a client shows them oldest first.
-        foreach (var message in messages.Reverse().Where(ShownOnIrc))
-            s.Send(IrcEventEncoder.Message(message));
+        foreach (var message in await WithReplyIdsAsync(s, room, null, messages.Reverse().Where(ShownOnIrc).ToList()).ConfigureAwait(false))
+            s.Send(IrcEventEncoder.Message(message, s.Info.Attachments));
         if (messages.Count > 0)
             s.Replayed(room, messages[0].Seq);
     }

@@ -24,6 +24,7 @@ internal static partial class IrcCommands
         ["PRIVMSG"] = ["PRIVMSG target[,target…] :text", "Sends a message to up to 4 channels or nicks."],
         ["NOTICE"] = ["NOTICE target[,target…] :text", "As PRIVMSG, but never answered with an error; IRC clients see it as a NOTICE."],
         ["TAGMSG"] = ["@+tag=value TAGMSG target", "Sends client-only tags alone (typing, reactions) to clients with message-tags; never stored."],
+        ["REDACT"] = ["REDACT target msgid [:reason]", "Recalls a message: your own within the recall window, or as a channel operator who outranks its author (draft/message-redaction). The reason is told, not kept."],
         ["TOPIC"] = ["TOPIC #channel [:new topic]", "Shows or sets a channel's topic."],
         ["NAMES"] = ["NAMES [#channel[,#channel…]]", "Lists a channel's members with their prefixes."],
         ["LIST"] = ["LIST [#channel,…|filters]", "Lists channels. Filters (ELIST): >n, <n members; C>m, C<m created; T>m, T<m topic set (m minutes ago); mask, !mask."],

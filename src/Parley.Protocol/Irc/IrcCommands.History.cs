@@ -88,7 +88,7 @@ internal static partial class IrcCommands
             s.FailReply("CHATHISTORY", "INVALID_TARGET", sub, target, messages.Error!.Message);
             return;
         }
-        SendHistoryBatch(s, target, messages.Value!);
+        SendHistoryBatch(s, target, await WithReplyIdsAsync(s, room, with, messages.Value!.Where(ShownOnIrc).ToList()).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -188,8 +188,9 @@ internal static partial class IrcCommands
             && DateTimeOffset.TryParse(selector["timestamp=".Length..], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
     }
 
+    /// <summary>The messages (those shown on IRC, <see cref="ShownOnIrc"/>, only) in a chathistory batch.</summary>
     private static void SendHistoryBatch(IrcSession s, string target, IReadOnlyList<StoredMessage> messages) =>
-        SendBatch(s, "chathistory", [target], messages.Where(ShownOnIrc).Select(IrcEventEncoder.Message));
+        SendBatch(s, "chathistory", [target], messages.Select(m => IrcEventEncoder.Message(m, s.Info.Attachments)));
 
     /// <summary>
     /// One frame: the lines tagged with a new batch between its BATCH lines, or the lines alone

@@ -12,7 +12,10 @@ internal static partial class IrcCommands
     /// <summary>
     /// To a channel or a nick (a direct message), several targets allowed. NOTICE is a message
     /// too, delivered live to IRC clients as a NOTICE (history keeps it as a plain message), and
-    /// never gets an error reply, as IRC requires.
+    /// never gets an error reply, as IRC requires. A <c>+reply</c> (or <c>+draft/reply</c>) naming
+    /// a message of the target's conversation makes it a reply there, as the native <c>replyTo</c>
+    /// (stored, and shown to everyone); one naming no such message stays a client-only tag, relayed
+    /// live as any other, and the message is sent as no reply.
     /// </summary>
     private static async Task Privmsg(IrcSession s, IrcMessage m)
     {
@@ -33,11 +36,15 @@ internal static partial class IrcCommands
         }
         var text = m.Params[1];
         var live = LiveExtras.Of(ClientTags(m), notice, s.IsBot);
+        var replyId = ReplyTag(m);
         foreach (var target in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Take(MaxMessageTargets))
         {
+            // A reply the server knows carries its reply tags from the stored message (IrcEventEncoder), not from the client's.
+            var replyTo = replyId is null ? null : await RepliedSeqAsync(s, target, replyId).ConfigureAwait(false);
+            var extras = replyTo is null ? live : LiveExtras.Of(ClientTags(m, withoutReply: true), notice, s.IsBot);
             var sent = target.StartsWith('#')
-                ? await s.Hub.SendToRoomAsync(s, target[1..], text, live).ConfigureAwait(false)
-                : await s.Hub.SendDirectAsync(s, target, text, live).ConfigureAwait(false);
+                ? await s.Hub.SendToRoomAsync(s, target[1..], text, extras, replyTo).ConfigureAwait(false)
+                : await s.Hub.SendDirectAsync(s, target, text, extras, replyTo).ConfigureAwait(false);
             if (!sent.Ok)
             {
                 if (!notice)
@@ -84,10 +91,10 @@ internal static partial class IrcCommands
         }
     }
 
-    /// <summary>A message's client-only tags ('+' names) in their wire form, for the hub to relay; null when it has none.</summary>
-    private static string? ClientTags(IrcMessage m)
+    /// <summary>A message's client-only tags ('+' names) in their wire form, for the hub to relay (but the reply tags, if asked); null when it has none.</summary>
+    private static string? ClientTags(IrcMessage m, bool withoutReply = false)
     {
-        var tags = m.Tags.Where(t => t.Key.Length > 1 && t.Key[0] == '+')
+        var tags = m.Tags.Where(t => t.Key.Length > 1 && t.Key[0] == '+' && !(withoutReply && IrcEventEncoder.IsReplyTag(t.Key)))
             .Select(t => t.Value.Length == 0 ? t.Key : $"{t.Key}={IrcCodec.EscapeTagValue(t.Value)}")
             .ToList();
         return tags.Count == 0 ? null : string.Join(';', tags);

@@ -24,6 +24,7 @@ internal static partial class IrcCommands
         ["PRIVMSG"] = new(0, BeforeRegistration: false, Privmsg),
         ["NOTICE"] = new(0, BeforeRegistration: false, Privmsg),
         ["TAGMSG"] = new(1, BeforeRegistration: false, TagMsg),
+        ["REDACT"] = new(2, BeforeRegistration: false, Redact),
         ["TOPIC"] = new(1, BeforeRegistration: false, Topic),
         ["NAMES"] = new(0, BeforeRegistration: false, Names),
         ["LIST"] = new(0, BeforeRegistration: false, List),

@@ -10,7 +10,8 @@ namespace Parley.Protocol.Irc;
 /// tags: the bytes are shared by every IRC session, and each cuts the tags its client did not
 /// ask for (<see cref="IrcTags"/>). Events IRC has no line for encode to nothing.
 /// </summary>
-public sealed class IrcEventEncoder : IEventEncoder
+/// <param name="info">The gateway's settings: how files are shown (<see cref="IrcServerInfo.Attachments"/>).</param>
+public sealed class IrcEventEncoder(IrcServerInfo? info = null) : IEventEncoder
 {
     public int Slot => 1;
 
@@ -18,7 +19,7 @@ public sealed class IrcEventEncoder : IEventEncoder
     {
         // IRC clients see the change itself (MODE, KICK, TOPIC), never its system line (nor in history: IrcCommands).
         MessageEvent { Message.IsSystem: true } => [],
-        MessageEvent e => Message(e.Message),
+        MessageEvent e => Message(e.Message, info?.Attachments),
         MessageChangedEvent e => Changed(e),
         // A guest's memberships ending with its connection: its QUIT has told IRC clients already.
         MembershipEvent { Quit: true } => [],
@@ -58,25 +59,39 @@ public sealed class IrcEventEncoder : IEventEncoder
     };
 
     /// <summary>
-    /// An edit or a recall as a NOTICE in the message's channel or query ("* alice edited: …"); a
-    /// reaction as IRCv3's <c>+draft/react</c> (or <c>+draft/unreact</c>) TAGMSG replying to the
-    /// message's msgid, only to clients with message-tags (IrcSession drops it for the others).
+    /// The tags naming the message a reply answers: the ratified <c>+reply</c> and the draft name
+    /// <c>+draft/reply</c> that clients written before 2026 read, both with its msgid.
+    /// </summary>
+    internal static string ReplyTags(string msgid) => $"+draft/reply={msgid};+reply={msgid}";
+
+    /// <summary>Whether a client-only tag names the message replied to (<see cref="ReplyTags"/>).</summary>
+    internal static bool IsReplyTag(string key) => key is "+reply" or "+draft/reply";
+
+    /// <summary>Where a change to a message is shown: its channel, or in a query the other user of the two, as in a PRIVMSG.</summary>
+    internal static string ChangeTarget(MessageChangedEvent e) =>
+        e.Message.Room is not null ? IrcServerInfo.Channel(e.Message.Room)
+            : string.Equals(e.By, e.Message.From, StringComparison.OrdinalIgnoreCase) ? e.Message.To! : e.Message.From;
+
+    /// <summary>
+    /// An edit or a recall as a NOTICE in the message's channel or query ("* alice edited: …"; a
+    /// recall goes as REDACT instead to clients with draft/message-redaction,
+    /// <see cref="IrcRedactionEncoder"/>); a reaction as IRCv3's <c>+draft/react</c> (or
+    /// <c>+draft/unreact</c>) TAGMSG replying to the message's msgid, only to clients with
+    /// message-tags (IrcSession drops it for the others).
     /// </summary>
     private static byte[] Changed(MessageChangedEvent e)
     {
         var message = e.Message;
-        // In a query, the one addressed is the other user of the two, as in a PRIVMSG.
-        var target = message.Room is not null ? IrcServerInfo.Channel(message.Room)
-            : string.Equals(e.By, message.From, StringComparison.OrdinalIgnoreCase) ? message.To! : message.From;
+        var target = ChangeTarget(e);
         var source = IrcServerInfo.Source(e.By);
         if (e.Kind == MessageChangeKind.React)
         {
             var tag = e.On ? "+draft/react" : "+draft/unreact";
-            return Encoding.UTF8.GetBytes($"@{tag}={IrcCodec.EscapeTagValue(e.Emoji!)};+draft/reply={message.Id} {new IrcMessage(source, "TAGMSG", target)}\r\n");
+            return Encoding.UTF8.GetBytes($"@{tag}={IrcCodec.EscapeTagValue(e.Emoji!)};{ReplyTags(message.Id)} {new IrcMessage(source, "TAGMSG", target)}\r\n");
         }
         var text = e.Kind == MessageChangeKind.Edit
             ? $"* {e.By} edited: {message.Text.ReplaceLineEndings(" ")}"
-            : $"* {e.By} recalled a message";
+            : e.Reason is { Length: > 0 } reason ? $"* {e.By} recalled a message: {reason}" : $"* {e.By} recalled a message";
         // Cut as a message's lines are, so a long edit never makes a line past IRC's length.
         var budget = IrcCodec.MaxLineBytes - 2 - Encoding.UTF8.GetByteCount($"NOTICE {target} ");
         var output = new StringBuilder();
@@ -87,14 +102,17 @@ public sealed class IrcEventEncoder : IEventEncoder
 
     /// <summary>
     /// One PRIVMSG (a NOTICE, if sent as one) per line of text (IRC lines cannot hold a newline);
-    /// the first carries the msgid, the sender's client-only tags and, from a bot, the <c>bot</c>
-    /// tag (bot-mode); all carry the time (first, see <see cref="IrcTags"/>). Empty lines are left
+    /// the first carries the msgid, from a bot the <c>bot</c> tag (bot-mode), for a reply whose
+    /// parent's id is known (<see cref="StoredMessage.ReplyToId"/>) the reply tags
+    /// (<see cref="ReplyTags"/>), and the sender's client-only tags; all carry the time (first, see
+    /// <see cref="IrcTags"/>). Empty lines are left
     /// out. A line is cut where an IRC client could not have sent it in one 512-byte
     /// <c>PRIVMSG target text</c>, so what an IRC user sent arrives whole, its source prefix
     /// allowed past 512 as Modern IRC clients accept (and ergo does); longer text from native or
     /// web clients comes in pieces, never inside a character.
     /// </summary>
-    internal static byte[] Message(StoredMessage message)
+    /// <param name="files">Shows each file the message carries as a line of its own, after the text.</param>
+    internal static byte[] Message(StoredMessage message, AttachmentText? files)
     {
         var source = IrcServerInfo.Source(message.From);
         var target = message.Room is not null ? IrcServerInfo.Channel(message.Room) : message.To!;
@@ -104,7 +122,10 @@ public sealed class IrcEventEncoder : IEventEncoder
         var budget = IrcCodec.MaxLineBytes - 2 - Encoding.UTF8.GetByteCount($"{command} {target} ");
         var output = new StringBuilder();
         var first = true;
-        foreach (var line in message.Text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries))
+        IEnumerable<string> lines = message.Text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        if (message.Attachments is { } attachments)
+            lines = lines.Concat(attachments.Select(a => files?.Line(a) ?? $"[{AttachmentText.Describe(a)}] {a.Name}"));
+        foreach (var line in lines)
         {
             foreach (var chunk in Chunks(line, budget))
             {
@@ -114,6 +135,8 @@ public sealed class IrcEventEncoder : IEventEncoder
                     output.Append(";msgid=").Append(message.Id);
                     if (message.Live?.Bot == true)
                         output.Append(";bot");
+                    if (message.ReplyToId is { } replied)
+                        output.Append(';').Append(ReplyTags(replied));
                     if (message.Live?.ClientTags is { } clientTags)
                         output.Append(';').Append(clientTags);
                 }

@@ -32,6 +32,9 @@ public sealed record IrcServerInfo(string ServerName, string Network, string Mot
     /// <summary>Counts for LUSERS.</summary>
     public IrcServerStats Stats { get; } = new();
 
+    /// <summary>How messages' files are shown: a line each with its link; without it, name and size only.</summary>
+    public AttachmentText? Attachments { get; init; }
+
     /// <summary>IRC operators: OPER name → password.</summary>
     public IReadOnlyDictionary<string, string> Operators { get; init; } = new Dictionary<string, string>();
 

@@ -20,6 +20,7 @@ namespace Parley.Protocol.Irc;
 public sealed partial class IrcSession : QueuedSession
 {
     private readonly IrcEventEncoder _encoder;
+    private readonly IrcRedactionEncoder _redactions;
     private readonly ConnectionOptions _options;
     private readonly TimeProvider _time;
     private TokenBucket _bucket;
@@ -42,6 +43,7 @@ public sealed partial class IrcSession : QueuedSession
         Hub = hub;
         Info = info;
         _encoder = encoder;
+        _redactions = new IrcRedactionEncoder(time);
         _options = options;
         _time = time;
         if (info.PingInterval > TimeSpan.Zero)
@@ -77,6 +79,9 @@ public sealed partial class IrcSession : QueuedSession
     public IrcServerInfo Info { get; }
 
     internal IrcEventEncoder Encoder => _encoder;
+
+    /// <summary>Recalls as REDACT, for a client with draft/message-redaction.</summary>
+    internal IrcRedactionEncoder Redactions => _redactions;
 
     /// <summary>The server's clock (a fake one in tests), for replies that tell the time.</summary>
     internal TimeProvider Time => _time;
@@ -203,10 +208,14 @@ public sealed partial class IrcSession : QueuedSession
         if (broadcast.Event is InviteEvent invite && !Caps.HasFlag(IrcCaps.InviteNotify)
             && !string.Equals(invite.User, User, StringComparison.OrdinalIgnoreCase))
             return true;
-        // away-notify: someone away who joins is shown away at once (JOIN and AWAY, encoded once for all such clients).
-        IEventEncoder encoder = broadcast.Event is MembershipEvent { Joined: true, Away: not null } && Caps.HasFlag(IrcCaps.AwayNotify)
-            ? IrcAwayNotifyEncoder.Instance
-            : _encoder;
+        // Lines only some clients get, each encoded once for all of them: away-notify shows someone
+        // away who joins as away at once (JOIN and AWAY); draft/message-redaction shows a recall as REDACT.
+        IEventEncoder encoder = broadcast.Event switch
+        {
+            MembershipEvent { Joined: true, Away: not null } when Caps.HasFlag(IrcCaps.AwayNotify) => IrcAwayNotifyEncoder.Instance,
+            MessageChangedEvent { Kind: MessageChangeKind.Recall } when Caps.HasFlag(IrcCaps.MessageRedaction) => _redactions,
+            _ => _encoder,
+        };
         var bytes = broadcast.EncodedWith(encoder);
         if (bytes.Length == 0)
             return true;

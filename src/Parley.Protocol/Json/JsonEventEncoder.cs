@@ -5,7 +5,8 @@ using Parley.Core.Model;
 namespace Parley.Protocol.Json;
 
 /// <summary>Events as JSON objects (no trailing newline: the TCP transport adds it, WebSocket frames need none).</summary>
-public sealed class JsonEventEncoder : IEventEncoder
+/// <param name="links">The download links of messages' files.</param>
+public sealed class JsonEventEncoder(FileLinks links) : IEventEncoder
 {
     public int Slot => 0;
 
@@ -19,16 +20,16 @@ public sealed class JsonEventEncoder : IEventEncoder
     public byte[] Encode(ChatEvent chatEvent) =>
         chatEvent is SignalEvent signal && TypingStates.Of(signal.ClientTags) is null
             ? []
-            : JsonWire.Write(chatEvent, static (writer, e) => Write(writer, e));
+            : JsonWire.Write((chatEvent, links), static (writer, state) => Write(writer, state.chatEvent, state.links));
 
-    private static void Write(Utf8JsonWriter writer, ChatEvent chatEvent)
+    private static void Write(Utf8JsonWriter writer, ChatEvent chatEvent, FileLinks links)
     {
         writer.WriteStartObject();
         switch (chatEvent)
         {
             case MessageEvent e:
                 writer.WriteString(JsonWire.Property.Type, MessageType);
-                JsonWire.WriteMessageFields(writer, e.Message);
+                JsonWire.WriteMessageFields(writer, e.Message, links);
                 break;
             case MessageChangedEvent e:
                 writer.WriteString(JsonWire.Property.Type, e.Kind switch
@@ -43,8 +44,10 @@ public sealed class JsonEventEncoder : IEventEncoder
                     writer.WriteString("emoji", e.Emoji);
                     writer.WriteBoolean("on", e.On);
                 }
+                if (e.Reason is not null)
+                    writer.WriteString("reason", e.Reason);
                 writer.WriteStartObject(JsonWire.Property.Message);
-                JsonWire.WriteMessageFields(writer, e.Message);
+                JsonWire.WriteMessageFields(writer, e.Message, links);
                 writer.WriteEndObject();
                 break;
             case MembershipEvent e:

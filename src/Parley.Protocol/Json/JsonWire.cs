@@ -103,8 +103,8 @@ public static class JsonWire
         public static readonly JsonEncodedText Text = JsonEncodedText.Encode("text");
     }
 
-    /// <summary>The fields of a message, as in the <c>message</c> event and in history.</summary>
-    public static void WriteMessageFields(Utf8JsonWriter writer, StoredMessage message)
+    /// <summary>The fields of a message, as in the <c>message</c> event and in history; its files with links made by <paramref name="links"/>.</summary>
+    public static void WriteMessageFields(Utf8JsonWriter writer, StoredMessage message, FileLinks links)
     {
         writer.WriteString(Property.Id, message.Id);
         writer.WriteNumber(Property.Seq, message.Seq);
@@ -120,8 +120,8 @@ public static class JsonWire
             writer.WriteString(Property.Text, message.Text);
         if (message.IsSystem)
             writer.WriteBoolean(SystemProperty, true);
-        // Only a message the operator removed has no text (a sent one is never empty): its tombstone.
-        if (message.Text.Length == 0 && state is not { Recalled: true })
+        // Only a message the operator removed has neither text nor files: its tombstone.
+        if (message.IsGone && state is not { Recalled: true })
             writer.WriteBoolean(Removed, true);
         if (message.ReplyTo is { } replyTo)
             writer.WriteNumber(ReplyTo, replyTo);
@@ -134,18 +134,47 @@ public static class JsonWire
         }
         if (message.MentionsAll)
             writer.WriteBoolean(MentionsAll, true);
+        if (message.Attachments is { } attachments)
+            WriteAttachments(writer, attachments, links);
         if (state is not null)
             WriteState(writer, state);
     }
 
+    /// <summary><c>"attachments":[…]</c>: each file as a client shows it, with its download links.</summary>
+    public static void WriteAttachments(Utf8JsonWriter writer, IReadOnlyList<Attachment> attachments, FileLinks links)
+    {
+        writer.WriteStartArray(AttachmentsProperty);
+        foreach (var attachment in attachments)
+            WriteAttachment(writer, attachment, links);
+        writer.WriteEndArray();
+    }
+
+    /// <summary>One file: <c>{"id","name","size","type","width","height","url","thumb"}</c>, a picture's size and thumbnail only when it has them.</summary>
+    public static void WriteAttachment(Utf8JsonWriter writer, Attachment attachment, FileLinks links)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(Property.Id, attachment.Id);
+        writer.WriteString(NameProperty, attachment.Name);
+        writer.WriteNumber(SizeProperty, attachment.Size);
+        writer.WriteString(Property.Type, attachment.Type);
+        if (attachment.Width is { } width)
+            writer.WriteNumber(WidthProperty, width);
+        if (attachment.Height is { } height)
+            writer.WriteNumber(HeightProperty, height);
+        writer.WriteString(UrlProperty, links.FilePath(attachment));
+        if (attachment.HasThumb)
+            writer.WriteString(ThumbProperty, links.ThumbPath(attachment));
+        writer.WriteEndObject();
+    }
+
     /// <summary><c>"messages":[…]</c>, each with the fields of the <c>message</c> event (<c>history</c>, <c>changes</c>, <c>search</c>).</summary>
-    public static void WriteMessages(Utf8JsonWriter writer, IReadOnlyList<StoredMessage> messages)
+    public static void WriteMessages(Utf8JsonWriter writer, IReadOnlyList<StoredMessage> messages, FileLinks links)
     {
         writer.WriteStartArray("messages");
         foreach (var message in messages)
         {
             writer.WriteStartObject();
-            WriteMessageFields(writer, message);
+            WriteMessageFields(writer, message, links);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
@@ -180,6 +209,13 @@ public static class JsonWire
     }
 
     private static readonly JsonEncodedText SystemProperty = JsonEncodedText.Encode("system");
+    private static readonly JsonEncodedText AttachmentsProperty = JsonEncodedText.Encode("attachments");
+    private static readonly JsonEncodedText NameProperty = JsonEncodedText.Encode("name");
+    private static readonly JsonEncodedText SizeProperty = JsonEncodedText.Encode("size");
+    private static readonly JsonEncodedText WidthProperty = JsonEncodedText.Encode("width");
+    private static readonly JsonEncodedText HeightProperty = JsonEncodedText.Encode("height");
+    private static readonly JsonEncodedText UrlProperty = JsonEncodedText.Encode("url");
+    private static readonly JsonEncodedText ThumbProperty = JsonEncodedText.Encode("thumb");
     private static readonly JsonEncodedText Removed = JsonEncodedText.Encode("removed");
     private static readonly JsonEncodedText ReplyTo = JsonEncodedText.Encode("replyTo");
     private static readonly JsonEncodedText Mentions = JsonEncodedText.Encode("mentions");

@@ -25,7 +25,7 @@ internal static partial class NativeCommands
             return page.Error!;
         return Reply.With(w =>
         {
-            JsonWire.WriteMessages(w, page.Value!.Messages);
+            JsonWire.WriteMessages(w, page.Value!.Messages, s.Hub.Links);
             w.WriteBoolean("more", page.Value.More);
             if (page.Value.More && page.Value.Messages.Count > 0)
                 w.WriteString("next", SearchCursor.Of(page.Value.Messages[^1]).ToString());

@@ -108,11 +108,17 @@ internal static partial class NativeCommands
     private static async Task<Reply> Send(NativeSession s, JsonRequest r)
     {
         var (room, to) = r.OneOf("room", "to");
-        var text = r.String("text");
+        var files = r.Has("attachments") ? r.StringArray("attachments") : null;
+        // A message of files may go without a caption.
+        var text = files is null ? r.String("text") : r.OptionalString("text") ?? "";
         var replyTo = r.OptionalInteger("replyTo");
         r.ReleaseBody();
         Result<StoredMessage> sent;
-        if (room is null)
+        if (files is not null)
+        {
+            sent = await s.Hub.SendFilesAsync(s, room, to, text, files, replyTo);
+        }
+        else if (room is null)
         {
             sent = await s.Hub.SendDirectAsync(s, to!, text, replyTo: replyTo);
         }
@@ -123,12 +129,16 @@ internal static partial class NativeCommands
         }
         if (!sent.Ok)
             return sent.Error!;
+        // A message of files: the sender's links to them too, to show them as others will.
+        if (sent.Value!.Attachments is not null)
+            return Reply.With(w => WriteSentMessage(w, sent.Value, s.Hub.Links));
         return Reply.With(sent.Value!, WriteSent);
     }
 
-    private static readonly Action<Utf8JsonWriter, object?> WriteSent = static (w, state) =>
+    private static readonly Action<Utf8JsonWriter, object?> WriteSent = static (w, state) => WriteSentMessage(w, (StoredMessage)state!, links: null);
+
+    private static void WriteSentMessage(Utf8JsonWriter w, StoredMessage message, FileLinks? links)
     {
-        var message = (StoredMessage)state!;
         w.WriteStartObject(JsonWire.Property.Message);
         w.WriteString(JsonWire.Property.Id, message.Id);
         w.WriteNumber(JsonWire.Property.Seq, message.Seq);
@@ -143,8 +153,10 @@ internal static partial class NativeCommands
         }
         if (message.MentionsAll)
             w.WriteBoolean("mentionsAll", true);
+        if (links is not null && message.Attachments is { } attachments)
+            JsonWire.WriteAttachments(w, attachments, links);
         w.WriteEndObject();
-    };
+    }
 
     private static Task<Reply> Members(NativeSession s, JsonRequest r)
     {
@@ -183,7 +195,7 @@ internal static partial class NativeCommands
         var peerRead = await PeerReadAsync(s, with);
         return Reply.With(w =>
         {
-            JsonWire.WriteMessages(w, page.Value!.Messages);
+            JsonWire.WriteMessages(w, page.Value!.Messages, s.Hub.Links);
             w.WriteBoolean("more", page.Value.More);
             if (peerRead is { } seq)
                 w.WriteNumber("peerRead", seq);
@@ -231,6 +243,9 @@ internal static partial class NativeCommands
             w.WriteString("user", start.User);
             if (start.Token is not null)
                 w.WriteString("token", start.Token);
+            // Where files are uploaded and downloaded (docs/protocol.md, "Files"), for a client that did not come by HTTP.
+            if (s.Hub.Links.BaseUrl is { } http)
+                w.WriteString("http", http);
             WriteLimits(w, s.Hub.Limits, s.Options);
             w.WriteStartArray("rooms");
             foreach (var room in start.Rooms)
@@ -275,6 +290,8 @@ internal static partial class NativeCommands
         w.WriteNumber("historyMax", limits.HistoryMax);
         w.WriteNumber("membersPageMax", limits.MembersPageMax);
         w.WriteNumber("maxWatchedUsers", limits.MaxWatchedUsers);
+        w.WriteNumber("maxAttachments", limits.MaxAttachments);
+        w.WriteNumber("maxUploadBytes", limits.MaxUploadBytes);
         WritePeopleLimits(w);
         w.WriteEndObject();
     }

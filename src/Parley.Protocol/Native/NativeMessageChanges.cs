@@ -10,19 +10,19 @@ internal static class NativeMessageChanges
     public static async Task<Reply> Edit(NativeSession s, JsonRequest r)
     {
         var (room, with) = r.Conversation();
-        return Changed(await s.Hub.EditAsync(s, room, with, r.Integer("seq"), r.String("text")));
+        return Changed(s, await s.Hub.EditAsync(s, room, with, r.Integer("seq"), r.String("text")));
     }
 
     public static async Task<Reply> Recall(NativeSession s, JsonRequest r)
     {
         var (room, with) = r.Conversation();
-        return Changed(await s.Hub.RecallAsync(s, room, with, r.Integer("seq")));
+        return Changed(s, await s.Hub.RecallAsync(s, room, with, r.Integer("seq")));
     }
 
     public static async Task<Reply> React(NativeSession s, JsonRequest r)
     {
         var (room, with) = r.Conversation();
-        return Changed(await s.Hub.ReactAsync(s, room, with, r.Integer("seq"), r.String("emoji"), r.OptionalBoolean("on") ?? true));
+        return Changed(s, await s.Hub.ReactAsync(s, room, with, r.Integer("seq"), r.String("emoji"), r.OptionalBoolean("on") ?? true));
     }
 
     public static async Task<Reply> Changes(NativeSession s, JsonRequest r)
@@ -34,20 +34,20 @@ internal static class NativeMessageChanges
             return page.Error!;
         return Reply.With(w =>
         {
-            JsonWire.WriteMessages(w, page.Value!.Messages);
+            JsonWire.WriteMessages(w, page.Value!.Messages, s.Hub.Links);
             w.WriteBoolean("more", page.Value.More);
             w.WriteNumber("next", page.Value.Next);
         });
     }
 
-    private static Reply Changed(Result<StoredMessage> result)
+    private static Reply Changed(NativeSession s, Result<StoredMessage> result)
     {
         if (!result.Ok)
             return result.Error!;
         return Reply.With(w =>
         {
             w.WriteStartObject(JsonWire.Property.Message);
-            JsonWire.WriteMessageFields(w, result.Value!);
+            JsonWire.WriteMessageFields(w, result.Value!, s.Hub.Links);
             w.WriteEndObject();
         });
     }

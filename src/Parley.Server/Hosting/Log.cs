@@ -45,6 +45,9 @@ internal static partial class Log
     [LoggerMessage(14, LogLevel.Error, "telling large rooms their counts failed")]
     public static partial void RoomCountsFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(16, LogLevel.Error, "sweeping files failed")]
+    public static partial void FileSweepFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(15, LogLevel.Warning, "no admin socket: its path {Path} is longer than a Unix socket path may be; set AdminSocket to a shorter one (parley admin --socket)")]
     public static partial void AdminSocketPathTooLong(ILogger logger, string path);
 }

@@ -62,6 +62,25 @@ public sealed class ParleyOptions
     /// <summary>Directory for the SQLite database file.</summary>
     public string Data { get; set; } = "./data";
 
+    /// <summary>
+    /// Directory of uploaded files (and the key that signs their links): empty is <c>files</c> in
+    /// <see cref="Data"/>. Nodes sharing a Redis must share this directory too (a shared volume).
+    /// </summary>
+    public string Files { get; set; } = "";
+
+    /// <summary>
+    /// The address people reach the HTTP listener at (<c>https://chat.example.org</c>), for the
+    /// file links IRC clients get; empty is <c>http://</c> and the HTTP listener's address (the
+    /// machine's name for a listener on every address).
+    /// </summary>
+    public string PublicUrl { get; set; } = "";
+
+    /// <summary>How often unsent uploads past their time, and files no message names, are deleted; zero never.</summary>
+    public TimeSpan FileSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Pictures decoded at once: each takes up to about 80 MiB for a moment (a 12-megapixel photo).</summary>
+    public int ImageConcurrency { get; set; } = 1;
+
     /// <summary>Where state lives: the embedded SQLite file (one node), or Redis (any number of nodes).</summary>
     public StoreKind Store { get; set; } = StoreKind.Sqlite;
 

@@ -11,10 +11,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Parley.Core.Cluster;
 using Parley.Core.Hub;
+using Parley.Core.Model;
 using Parley.Core.Policy;
 using Parley.Core.Storage;
+using Parley.Protocol;
 using Parley.Protocol.Irc;
 using Parley.Protocol.Json;
+using Parley.Server.Files;
 using Parley.Server.Transports;
 using Parley.Server.Transports.Sockets;
 using Parley.Storage.Redis;
@@ -98,6 +101,18 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton<IPasswordHasher>(new IdentityPasswordHasher(options.PasswordIterations));
         builder.Services.AddSingleton(options.Limits);
         builder.Services.AddSingleton(backplane);
+        var filesPath = string.IsNullOrEmpty(options.Files) ? Path.Combine(dataPath, "files") : Path.GetFullPath(options.Files);
+        var blobs = new DirectoryBlobStore(filesPath);
+        builder.Services.AddSingleton(blobs);
+        builder.Services.AddSingleton<IBlobStore>(blobs);
+        ListenOptions? http = null;
+        var links = new FileLinks(FileLinkKey.LoadOrCreate(filesPath), time, () => PublicUrl(options, http!.IPEndPoint!));
+        builder.Services.AddSingleton(links);
+        builder.Services.AddSingleton(new ImageWork(blobs, blobs.TempDirectory, new ImageProcessor(new ImageLimits()),
+            Math.Max(1, options.ImageConcurrency)));
+        builder.Services.AddSingleton<FileEndpoints>();
+        builder.Services.AddSingleton<FileSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FileSweeper>());
         builder.Services.AddSingleton<ChatHub>();
         builder.Services.AddSingleton<JsonEventEncoder>();
         builder.Services.AddSingleton<NativeSessionFactory>();
@@ -109,6 +124,7 @@ public sealed class ParleyServer : IAsyncDisposable
             PingInterval = options.IrcPingInterval,
             Operators = options.IrcOperators,
             Description = options.IrcServerDescription,
+            Attachments = new AttachmentText(links),
         });
         builder.Services.AddSingleton<IrcEventEncoder>();
         builder.Services.AddSingleton<IrcSessionFactory>();
@@ -144,9 +160,12 @@ public sealed class ParleyServer : IAsyncDisposable
         }
         builder.Services.AddHostedService<MemoryTrimmer>();
         builder.Services.AddHostedService<RoomCountsAnnouncer>();
-        ListenOptions? http = null;
+        // A connection's reads wait once 64 KiB are unread (Kestrel's default is 1 MiB): a hundred
+        // uploads outrunning the server then hold 6 MiB, not 100 (docs/benchmarks.md, "Uploads beside chat").
+        builder.WebHost.UseSockets(sockets => sockets.MaxReadBufferSize = HttpReadBufferBytes);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            kestrel.Limits.MaxRequestBufferSize = HttpReadBufferBytes;
             kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
             kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
             kestrel.Listen(httpEndpoint, listen =>
@@ -166,6 +185,7 @@ public sealed class ParleyServer : IAsyncDisposable
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         var webSockets = app.Services.GetRequiredService<WebSocketEndpoint>();
         app.Map("/ws", webSockets.HandleAsync);
+        app.Services.GetRequiredService<FileEndpoints>().Map(app);
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Parley");
         var hub = app.Services.GetRequiredService<ChatHub>();
@@ -210,6 +230,17 @@ public sealed class ParleyServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Where people reach the HTTP listener (<see cref="ParleyOptions.PublicUrl"/>), without a trailing slash.</summary>
+    private static string PublicUrl(ParleyOptions options, IPEndPoint http)
+    {
+        if (!string.IsNullOrWhiteSpace(options.PublicUrl))
+            return options.PublicUrl.Trim().TrimEnd('/');
+        var host = http.Address.Equals(IPAddress.Any) || http.Address.Equals(IPAddress.IPv6Any) ? Dns.GetHostName()
+            : http.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{http.Address}]"
+            : http.Address.ToString();
+        return $"http://{host}:{http.Port}";
+    }
+
     /// <summary>The failures a user can mend, as one line that names what to mend; null for the others.</summary>
     private static IOException? StartFailure(Exception ex, string data, IPEndPoint httpEndpoint) => ex switch
     {
@@ -220,6 +251,9 @@ public sealed class ParleyServer : IAsyncDisposable
             new ListenerBindException("http", httpEndpoint, socketError),
         _ => null,
     };
+
+    /// <summary>Bytes an HTTP connection may have read and not yet consumed.</summary>
+    private const int HttpReadBufferBytes = 64 * 1024;
 
     private const string HostLogCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 

@@ -38,4 +38,34 @@ public sealed class MessageChangesMultiNodeTests : TwoRedisNodes
         Assert.Equal([2L, 3], onA);
         Assert.Equal(onA, onB);
     }
+
+    [Fact]
+    public async Task Irc_clients_on_the_other_node_get_replies_tagged_and_recalls_as_REDACT_and_theirs_come_back()
+    {
+        await using var alice = await A.RegisterAsync("alice");
+        await (await A.RegisterAsync("bob")).DisposeAsync();
+        await alice.OkAsync("create", new { room = "Dev" });
+        await using var bob = await IrcClient.SignInAsync(B.IrcPort, "bob", "password1", "message-tags", "echo-message", "draft/message-redaction");
+        await bob.SendAsync("JOIN #Dev");
+        await bob.NextAsync(l => l.Contains(" 366 bob #Dev "));
+
+        var question = Message(await alice.OkAsync("send", new { room = "Dev", text = "who's in?" }));
+        var (q, qid) = (question.GetProperty("seq").GetInt64(), question.GetProperty("id").GetString());
+        await bob.NextAsync(l => l.EndsWith("PRIVMSG #Dev :who's in?"));
+        // Node b reads the parent's id from the store before it hands the reply on.
+        await alice.OkAsync("send", new { room = "Dev", text = "anyone?", replyTo = q });
+        Assert.Matches($";\\+draft/reply={qid};\\+reply={qid} :alice!alice@parley PRIVMSG #Dev :anyone\\?$", await bob.NextAsync(l => l.EndsWith("PRIVMSG #Dev :anyone?")));
+
+        await bob.SendAsync($"@+reply={qid} PRIVMSG #Dev :me");
+        Assert.Equal(q, (await alice.NextAsync("message")).GetProperty("replyTo").GetInt64());
+        var echo = await bob.NextAsync(l => l.EndsWith("PRIVMSG #Dev :me"));
+        var msgid = echo[(echo.IndexOf("msgid=", StringComparison.Ordinal) + 6)..].Split(';', ' ')[0];
+
+        await alice.OkAsync("recall", new { room = "Dev", seq = q });
+        await bob.NextAsync(l => l.EndsWith($" :alice!alice@parley REDACT #Dev {qid}"));
+        await bob.SendAsync($"REDACT #Dev {msgid} :not that");
+        await bob.NextAsync(l => l.EndsWith($" :bob!bob@parley REDACT #Dev {msgid} :not that"));
+        var recall = await alice.NextAsync("recall");
+        Assert.Equal(("bob", "not that"), (recall.GetProperty("by").GetString(), recall.GetProperty("reason").GetString()));
+    }
 }

@@ -112,4 +112,49 @@ public sealed class DurabilityTests
             TempDirectory.Delete(data);
         }
     }
+
+    [Fact]
+    public async Task An_upload_cut_off_by_the_process_being_killed_leaves_no_file_that_anything_names()
+    {
+        var data = TempDirectory.Create();
+        try
+        {
+            var files = Path.Combine(data, "files");
+            string token;
+            await using (var server = await ServerProcess.StartAsync(data))
+            {
+                await using var alice = await server.ConnectAsync();
+                token = (await alice.OkAsync("register", new { user = "alice", password = "password1" })).GetProperty("token").GetString()!;
+                // Half of a 4 MB upload, over a raw socket, then the process dies under it.
+                using var socket = new System.Net.Sockets.TcpClient();
+                await socket.ConnectAsync("127.0.0.1", server.HttpPort);
+                var stream = socket.GetStream();
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+                    $"POST /api/files?name=big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nContent-Length: 4000000\r\n\r\n"));
+                await stream.WriteAsync(new byte[2_000_000]);
+                await Until.TrueAsync(() => Directory.EnumerateFiles(Path.Combine(files, "tmp")).Any(f => new FileInfo(f).Length > 0),
+                    "the upload is being written");
+                await server.KillAsync();
+            }
+            Assert.Empty(Blobs(files));
+
+            await using (var server = await ServerProcess.StartAsync(data))
+            {
+                using var http = new FileHttp(new Uri($"http://127.0.0.1:{server.HttpPort}/"));
+                var id = await http.UploadIdAsync(token, new byte[4_000_000], "big.bin");
+                await using var alice = await server.ConnectAsync();
+                await alice.OkAsync("resume", new { token });
+                await alice.OkAsync("send", new { room = "lobby", attachments = new[] { id } });
+            }
+            Assert.Single(Blobs(files));
+        }
+        finally
+        {
+            TempDirectory.Delete(data);
+        }
+
+        // Blobs are named by their SHA-256, two folders deep; tmp/ and the link key are not blobs.
+        static IEnumerable<string> Blobs(string files) =>
+            Directory.EnumerateFiles(files, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f).Length == 64);
+    }
 }

@@ -231,7 +231,7 @@ public sealed class MessageChangesTests : IAsyncLifetime
         var (seq, id) = (sent.GetProperty("seq").GetInt64(), sent.GetProperty("id").GetString());
         await plain.NextAsync(l => l.EndsWith("PRIVMSG #Dev :hello"));
         await alice.OkAsync("react", new { room = "Dev", seq, emoji = "👍" });
-        await tagged.NextAsync(l => l == $"@+draft/react=👍;+draft/reply={id} :alice!alice@parley TAGMSG #Dev");
+        await tagged.NextAsync(l => l == $"@+draft/react=👍;+draft/reply={id};+reply={id} :alice!alice@parley TAGMSG #Dev");
         await alice.OkAsync("edit", new { room = "Dev", seq, text = "hello\nall" });
         await plain.NextAsync(l => l == ":alice!alice@parley NOTICE #Dev :* alice edited: hello all");
         await alice.OkAsync("recall", new { room = "Dev", seq });

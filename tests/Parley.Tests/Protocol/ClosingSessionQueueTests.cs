@@ -32,7 +32,7 @@ public sealed class ClosingSessionQueueTests : IAsyncLifetime
         TempDirectory.Delete(_directory);
     }
 
-    private NativeSession NewSession() => new(_hub, new JsonEventEncoder(), new ConnectionOptions { SignInTimeout = TimeSpan.Zero }, TimeProvider.System);
+    private NativeSession NewSession() => new(_hub, new JsonEventEncoder(_hub.Links), new ConnectionOptions { SignInTimeout = TimeSpan.Zero }, TimeProvider.System);
 
     private static Broadcast Departure(int i) => new(new PresenceEvent($"u_{i}", Online: false));
 

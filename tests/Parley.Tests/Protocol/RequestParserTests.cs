@@ -13,6 +13,8 @@ namespace Parley.Tests.Protocol;
 /// </summary>
 public sealed class RequestParserTests
 {
+    private static readonly FileLinks Links = new(new byte[32], TimeProvider.System);
+
     private static ReadOnlySequence<byte> Frame(string text) => new(Encoding.UTF8.GetBytes(text));
 
     private static (JsonRequest? Request, RequestException? Error, RequestId? Id) Parse(ReadOnlySequence<byte> frame)
@@ -379,7 +381,7 @@ public sealed class RequestParserTests
     {
         var text = "line1\nline2 \"q\" \\ <img src=x onerror=alert(1)> h\u00e9 \u4e16 \U0001F600";
         var message = new StoredMessage("0190abc", "r:lobby", 12, When, "alice", "lobby", null, text);
-        var bytes = new JsonEventEncoder().Encode(new MessageEvent(message));
+        var bytes = new JsonEventEncoder(Links).Encode(new MessageEvent(message));
         var e = Decode(bytes);
         Assert.Equal(["type", "id", "seq", "ts", "from", "room", "text"], PropertyNames(e));
         Assert.Equal("message", e.GetProperty("type").GetString());
@@ -404,7 +406,7 @@ public sealed class RequestParserTests
         // few others such as U+2028 as \u escapes; control characters escaped so a frame is one line.
         var text = "caf\u00e9 <a href=\"x\">&</a> grin \U0001F600 sep\u2028 nl\n cr\r tab\t nul\u0000";
         var message = new StoredMessage("id1", "r:lobby", 1, When, "alice", "lobby", null, text);
-        var bytes = new JsonEventEncoder().Encode(new MessageEvent(message));
+        var bytes = new JsonEventEncoder(Links).Encode(new MessageEvent(message));
         var wire = Encoding.UTF8.GetString(bytes);
         Assert.Contains("caf\u00e9 <a href=\\\"x\\\">&</a>", wire);
         Assert.Contains("grin \\uD83D\\uDE00", wire);
@@ -418,7 +420,7 @@ public sealed class RequestParserTests
     public void A_direct_message_event_has_to_instead_of_room()
     {
         var message = new StoredMessage("id1", "d:alice:bob", 1, When.ToOffset(TimeSpan.FromHours(2)), "alice", null, "bob", "psst");
-        var e = Decode(new JsonEventEncoder().Encode(new MessageEvent(message)));
+        var e = Decode(new JsonEventEncoder(Links).Encode(new MessageEvent(message)));
         Assert.Equal(["type", "id", "seq", "ts", "from", "to", "text"], PropertyNames(e));
         Assert.Equal("bob", e.GetProperty("to").GetString());
         // Timestamps are always UTC with a Z, whatever offset the value carried.
@@ -428,7 +430,7 @@ public sealed class RequestParserTests
     [Fact]
     public void Membership_presence_topic_read_and_bye_events_have_their_shapes()
     {
-        var encoder = new JsonEventEncoder();
+        var encoder = new JsonEventEncoder(Links);
 
         var join = Decode(encoder.Encode(new MembershipEvent("dev", "bob", Joined: true)));
         Assert.Equal(["type", "room", "user"], PropertyNames(join));
@@ -463,7 +465,7 @@ public sealed class RequestParserTests
     [Fact]
     public void A_broadcast_is_encoded_once_and_the_same_bytes_are_shared()
     {
-        var encoder = new JsonEventEncoder();
+        var encoder = new JsonEventEncoder(Links);
         var broadcast = new Broadcast(new PresenceEvent("alice", Online: true));
         var first = broadcast.EncodedWith(encoder);
         var second = broadcast.EncodedWith(encoder);

@@ -66,7 +66,7 @@ public sealed class RedisAppendScriptTests(RedisServer redis) : IClassFixture<Re
         using (var json = JsonDocument.Parse(payload))
         {
             var root = json.RootElement;
-            Assert.Equal(["bot", "conv", "from", "id", "mentions", "node", "notice", "replyTo", "room", "seq", "session", "system", "tags", "text", "to", "ts"],
+            Assert.Equal(["bot", "conv", "files", "from", "id", "mentions", "node", "notice", "replyTo", "room", "seq", "session", "system", "tags", "text", "to", "ts"],
                 root.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
             Assert.Equal("node-a", root.GetProperty("node").GetString());
             Assert.Equal("session-7", root.GetProperty("session").GetString());

@@ -187,11 +187,14 @@ async function sendRead(conv, seq) {
   }
 }
 
-/** Sends the text to the open conversation; `replyTo` (a seq there) makes it a reply. */
-export function send(text, replyTo = undefined) {
+/**
+ * Sends the text to the open conversation; `replyTo` (a seq there) makes it a reply; `attachments`
+ * (files uploaded already, uploads.js) go with it, the text then being their caption, which may be ''.
+ */
+export function send(text, replyTo = undefined, attachments = []) {
   const conv = store.active;
-  if (!conv || text.trim() === '') return;
-  const pending = { tempId: nextTempId++, text, replyTo, time: Date.now(), failed: false, error: '' };
+  if (!conv || (text.trim() === '' && attachments.length === 0)) return;
+  const pending = { tempId: nextTempId++, text, replyTo, attachments, time: Date.now(), failed: false, error: '' };
   conv.pending.push(pending);
   conv.version++;
   store.changed();
@@ -200,13 +203,16 @@ export function send(text, replyTo = undefined) {
 
 /** Sends a pending message; the sender gets only the reply, so the message is built from it. */
 async function deliver(conv, pending) {
+  const files = pending.attachments.length ? { attachments: pending.attachments.map((a) => a.id) } : {};
   try {
-    const { message } = await request('send', { ...sendTarget(conv), text: pending.text, replyTo: pending.replyTo });
+    const { message } = await request('send', { ...sendTarget(conv), text: pending.text, replyTo: pending.replyTo, ...files });
     conv.pending = conv.pending.filter((p) => p !== pending);
     conv.version++;
     const fields = conv.kind === 'room' ? { room: conv.name } : { to: conv.name };
     const reply = pending.replyTo === undefined ? {} : { replyTo: pending.replyTo };
-    store.addMessages(conv, [{ ...message, from: store.me, ...fields, text: pending.text, ...reply }]);
+    // The reply carries the files with this user's links; the upload's do as well.
+    const attached = pending.attachments.length ? { attachments: message.attachments ?? pending.attachments } : {};
+    store.addMessages(conv, [{ ...message, from: store.me, ...fields, text: pending.text, ...reply, ...attached }]);
     if (store.activeKey === conv.key) markActiveRead();
   } catch (error) {
     pending.failed = true;

@@ -7,6 +7,7 @@ import { store } from './store.js';
 import { loadOlder } from './sync.js';
 import { send } from './actions.js';
 import { powersIn } from './moderation.js';
+import { takeReady } from './uploads.js';
 
 /** The server's default windows (Limits:EditWindow, Limits:RecallWindow); a server with others says so when refused. */
 const EDIT_WINDOW_MS = 15 * 60 * 1000;
@@ -63,7 +64,8 @@ export function cancelComposing() {
 }
 
 /**
- * Enter in the composer: saves the edit under way, or sends (as a reply when one is under way).
+ * Enter in the composer: saves the edit under way, or sends (as a reply when one is under way),
+ * with the files uploaded for this conversation.
  * Resolves with an error message to show, or '' when done.
  */
 export async function submitComposer(text) {
@@ -82,7 +84,8 @@ export async function submitComposer(text) {
     }
   }
   composing = null;
-  send(text, now?.kind === 'reply' ? now.seq : undefined);
+  // The files done uploading go with the text, which is then their caption.
+  send(text, now?.kind === 'reply' ? now.seq : undefined, takeReady(conv.key));
   return '';
 }
 

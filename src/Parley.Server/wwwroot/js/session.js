@@ -9,6 +9,7 @@ import { applyEvent, replayEarlyEvents } from './events.js';
 import { loadMembers, markActiveRead, restoreConversation } from './actions.js';
 import { resetWatch } from './watch.js';
 import { forgetProfiles } from './profiles.js';
+import { dropAllUploads } from './uploads.js';
 
 export function connect() {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -39,6 +40,7 @@ async function resume() {
     await start(await request('resume', { token }));
   } catch (error) {
     if (error.code === 'bad_token') {
+      dropAllUploads();
       clearToken();
       store.reset(null);
       store.status = 'online';
@@ -105,6 +107,7 @@ export async function deleteAccount(password) {
 }
 
 function signedOut() {
+  dropAllUploads();
   clearToken();
   sessionStorage.clear();
   store.reset(null);

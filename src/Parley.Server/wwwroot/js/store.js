@@ -31,7 +31,10 @@ function newConversation(key, fields) {
 }
 
 /** What a server with default settings accepts, until its sign-in reply says (`limits`). */
-const defaultLimits = { maxTextChars: 4000, maxTopicChars: 300, maxLineBytes: 65536, historyMax: 200, maxWatchedUsers: 100 };
+const defaultLimits = {
+  maxTextChars: 4000, maxTopicChars: 300, maxLineBytes: 65536, historyMax: 200, maxWatchedUsers: 100,
+  maxAttachments: 10, maxUploadBytes: 25 * 1024 * 1024,
+};
 
 // Without frames (a hidden tab) a redraw still comes, so the title's unread count keeps up.
 const HIDDEN_REDRAW_MS = 250;
@@ -270,14 +273,16 @@ function insertBySeq(list, message) {
 
 /**
  * A send that failed because the connection dropped may still have been stored: when the
- * catch-up brings back an own message with the same text, the failed copy goes away.
+ * catch-up brings back an own message with the same text (and the same files), the failed copy
+ * goes away.
  */
 function dropSettledFailures(conv, added, me) {
   if (!conv.pending.some((p) => p.failed)) return;
-  const mine = added.filter((m) => m.from.toLowerCase() === me.toLowerCase()).map((m) => m.text);
+  const sameness = (text, files) => `${(files ?? []).map((a) => a.id).join(',')}\n${text}`;
+  const mine = added.filter((m) => m.from.toLowerCase() === me.toLowerCase()).map((m) => sameness(m.text, m.attachments));
   conv.pending = conv.pending.filter((p) => {
     if (!p.failed) return true;
-    const i = mine.indexOf(p.text);
+    const i = mine.indexOf(sameness(p.text, p.attachments));
     if (i < 0) return true;
     mine.splice(i, 1);
     return false;

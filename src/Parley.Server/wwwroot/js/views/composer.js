@@ -1,10 +1,13 @@
 // The input area: Enter sends, Shift+Enter makes a new line; the Send button does the same,
 // and is disabled (and looks it) while there is nothing to send, or more than the server takes
-// (then a line under the input says so: an over-long text is never sent, nor cut short).
-import { byId } from '../dom.js';
-import { submitComposer } from '../messageActions.js';
+// (then a line under the input says so: an over-long text is never sent, nor cut short), or while
+// a file in the tray is still uploading. Files done uploading go with the text as their caption,
+// which may then be empty (views/composerFiles.js, uploads.js).
+import { byId, setText } from '../dom.js';
+import { composingNow, submitComposer } from '../messageActions.js';
 import { store } from '../store.js';
 import { userTyped, userSent } from '../typing.js';
+import { readyCount, uploadNotice, uploading } from '../uploads.js';
 
 // What the server refuses as empty_text: only white space and characters that show nothing.
 const blankPattern = /^[\s\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u2800\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFF8\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0000}-\u{E0FFF}]*$/u;
@@ -18,11 +21,31 @@ function tooLong(text) {
   return chars > max ? `messages are at most ${max.toLocaleString('en-US')} characters; this one has ${chars.toLocaleString('en-US')}` : '';
 }
 
+// Why the last Enter did not go (an edit not saved), shown until the text changes.
+let submitError = '';
+
+/** What Send would send now: the text (or '' for files alone), or null when nothing may go. */
+function sendable() {
+  const text = byId('composer-input').value;
+  const key = store.activeKey;
+  const editing = composingNow()?.kind === 'edit';
+  if (tooLong(text)) return null;
+  if (editing) return blank(text) ? null : text;
+  if (uploading(key)) return null;
+  if (!blank(text)) return text;
+  return readyCount(key) > 0 ? '' : null;
+}
+
+// Enter pressed while files upload: a hint until they are done.
+let waitHint = false;
+
 function updateSendButton() {
   const text = byId('composer-input').value;
-  const problem = tooLong(text);
-  byId('composer-error').textContent = problem;
-  byId('send').disabled = blank(text) || problem !== '';
+  const editing = composingNow()?.kind === 'edit';
+  if (waitHint && !uploading(store.activeKey)) waitHint = false;
+  const hint = waitHint && !editing ? 'the files are still uploading; send when they are done' : '';
+  setText(byId('composer-error'), submitError || tooLong(text) || hint || (editing ? '' : uploadNotice(store.activeKey)));
+  byId('send').disabled = sendable() === null;
 }
 
 export function mountComposer() {
@@ -31,13 +54,19 @@ export function mountComposer() {
 
   function submit() {
     const text = input.value;
-    if (blank(text) || tooLong(text)) return;
+    const sent = sendable();
+    if (sent === null) {
+      waitHint = uploading(store.activeKey);
+      updateSendButton();
+      return;
+    }
+    submitError = '';
     // A reply goes with what it answers; an edit under way is saved instead (messageActions.js).
-    submitComposer(text).then((error) => {
+    submitComposer(sent).then((error) => {
       if (!error) return;
       if (input.value === '') input.value = text;
+      submitError = error;
       updateSendButton();
-      byId('composer-error').textContent = error;
     });
     userSent();
     input.value = '';
@@ -46,6 +75,7 @@ export function mountComposer() {
   }
 
   input.addEventListener('input', () => {
+    submitError = '';
     updateSendButton();
     userTyped(input.value);
   });
@@ -68,10 +98,12 @@ export function renderComposer(store) {
   // A new conversation starts with an empty input, ready to type.
   if (store.activeKey !== lastKey) {
     lastKey = store.activeKey;
+    submitError = '';
     if (lastKey) {
       byId('composer-input').value = '';
-      updateSendButton();
       if (window.matchMedia('(min-width: 701px)').matches) byId('composer-input').focus();
     }
   }
+  // Uploads move on between keystrokes: Send follows them.
+  if (lastKey) updateSendButton();
 }

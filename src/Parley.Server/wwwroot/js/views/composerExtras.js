@@ -4,6 +4,7 @@
 import { byId, el, replaceChildren } from '../dom.js';
 import { store } from '../store.js';
 import { shownName } from '../profiles.js';
+import { oneLine } from '../files.js';
 import { powersIn } from '../moderation.js';
 import { cancelComposing, composingNow, quotedMessage } from '../messageActions.js';
 
@@ -111,7 +112,7 @@ export function renderComposerExtras() {
     return;
   }
   const original = now.kind === 'reply' ? quotedMessage(conv, now.seq) : null;
-  const line = original ? (original.recalled ? 'a recalled message' : original.text.split('\n')[0]) : '';
+  const line = original ? (original.recalled ? 'a recalled message' : oneLine(original).split('\n')[0]) : '';
   const label = now.kind === 'edit'
     ? [el('strong', {}, 'Editing your message'), ' — Enter saves, Esc cancels']
     : [el('strong', {}, `Replying to ${original ? shownName(original.from) : '…'}`), line ? `: ${line}` : ''];

@@ -4,6 +4,7 @@ import { avatar } from '../avatar.js';
 import { fullTime, shortTime } from '../format.js';
 import { findMessages, findMoreMessages, findPeople, openConversation, openDirect, openHit } from '../actions.js';
 import { directKey } from '../store.js';
+import { oneLine } from '../files.js';
 import { openRoomDialog } from './roomDialog.js';
 
 export function mountConversationList(store) {
@@ -66,7 +67,7 @@ function hitRows(store) {
       from: m.from,
       time: shortTime(new Date(m.ts)),
       title: fullTime(new Date(m.ts)),
-      text: snippet(m.text, found.text),
+      text: snippet(oneLine(m), found.text),
       found: found.text,
     };
   });
@@ -159,9 +160,9 @@ function item(r) {
 }
 
 function preview(store, conv, last, pending) {
-  if (pending && (!last || pending.time >= Date.parse(last.ts))) return pending.text;
+  if (pending && (!last || pending.time >= Date.parse(last.ts))) return oneLine(pending);
   if (!last) return conv.kind === 'room' ? conv.topic : '';
   const who = conv.kind === 'room' && !store.isMine(last) && !last.system ? `${last.from}: ` : '';
   if (last.recalled) return `${store.isMine({ from: last.recalledBy ?? last.from }) ? 'You' : last.recalledBy ?? last.from} recalled a message`;
-  return who + last.text;
+  return who + oneLine(last);
 }

@@ -5,6 +5,7 @@ import { el } from '../dom.js';
 import { fullTime } from '../format.js';
 import { shownName } from '../profiles.js';
 import { store } from '../store.js';
+import { oneLine } from '../files.js';
 import {
   QUICK_EMOJI, allowedActions, jumpTo, quotedMessage, reactedWith, recall, startEdit, startReply, toggleReaction,
 } from '../messageActions.js';
@@ -93,7 +94,7 @@ export function quoteBlock(conv, m) {
   else if (original.removed) line = 'a removed message';
   else {
     name = shownName(original.from);
-    line = firstLine(original.text);
+    line = firstLine(oneLine(original));
   }
   const go = async () => {
     const found = await jumpTo(conv, m.replyTo);

@@ -1,6 +1,6 @@
 // The message pane: bubbles (own on the right, others on the left with avatar and name), each
-// with its time beside it, time and day separators, a note when there is nothing yet, and
-// loading older history when scrolled to the top.
+// with its time beside it, a message's files (views/attachments.js), time and day separators, a
+// note when there is nothing yet, and loading older history when scrolled to the top.
 import { byId, el, replaceChildren } from '../dom.js';
 import { avatar } from '../avatar.js';
 import { clock, fullTime, sameDay, separatorTime } from '../format.js';
@@ -9,6 +9,7 @@ import { resend } from '../actions.js';
 import { shownName } from '../profiles.js';
 import { editedMark, messageMenu, messageText, quoteBlock, reactionChips, recalledLine } from './messageExtras.js';
 import { flashing, mentionsMe } from '../messageActions.js';
+import { attachmentsBlock } from './attachments.js';
 
 const GAP_MS = 5 * 60 * 1000;
 const NEAR_TOP_PX = 60;
@@ -18,9 +19,16 @@ let shown = { key: null, version: -1 };
 
 export function mountMessageList(store) {
   const scroller = byId('messages-scroll');
+  // Scrolled to the end, the pane stays there when it gets shorter (files in the composer's tray
+  // make the composer taller; a phone's keyboard opens).
+  let pinned = true;
   scroller.addEventListener('scroll', () => {
+    pinned = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
     if (scroller.scrollTop < NEAR_TOP_PX) loadOlderKeepingPlace(store);
   });
+  new ResizeObserver(() => {
+    if (pinned) scroller.scrollTop = scroller.scrollHeight;
+  }).observe(scroller);
 }
 
 function loadOlderKeepingPlace(store) {
@@ -116,9 +124,11 @@ function bubble(store, conv, m, read = false) {
   const showName = !mine && conv.kind === 'room';
   const when = new Date(m.ts);
   const time = el('time', { className: 'msg-time', datetime: m.ts, title: fullTime(when) }, clock(when));
-  // A message the operator removed keeps its place, and says so.
+  // A message the operator removed keeps its place, and says so. One with files shows them,
+  // its text (if any) as their caption in a bubble below.
   const text = m.removed ? el('div', { className: 'bubble removed' }, 'Message removed')
-    : el('div', { className: 'bubble' }, quoteBlock(conv, m), messageText(m), editedMark(m));
+    : m.attachments?.length ? media(quoteBlock(conv, m), m, [messageText(m), editedMark(m)])
+      : el('div', { className: 'bubble' }, quoteBlock(conv, m), messageText(m), editedMark(m));
   const display = shownName(m.from);
   const menu = messageMenu(conv, m) ?? [];
   const marks = `${mentionsMe(m) ? ' mentions-me' : ''}${flashing(conv, m.seq) ? ' flash' : ''}`;
@@ -134,6 +144,15 @@ function bubble(store, conv, m, read = false) {
       read ? el('div', { className: 'msg-read' }, 'Read') : null));
 }
 
+/** Files and their caption: the quote (of a reply) above, the pictures and cards, the caption bubble. */
+function media(quote, m, caption) {
+  const hasCaption = (m.text ?? '').trim() !== '';
+  return el('div', { className: 'msg-media' },
+    quote,
+    attachmentsBlock(m),
+    hasCaption ? el('div', { className: 'bubble caption' }, caption) : null);
+}
+
 function pendingBubble(store, conv, p) {
   const retry = p.failed
     ? el('button', { className: 'msg-retry', type: 'button', title: `${p.error} (click to retry)`, 'aria-label': 'Retry', onclick: () => resend(conv, p) }, '!')
@@ -141,5 +160,6 @@ function pendingBubble(store, conv, p) {
   return el('li', { className: `msg mine ${p.failed ? 'failed' : 'sending'}`, dataset: { pending: String(p.tempId) } },
     avatar(store.me),
     el('div', { className: 'msg-body' },
-      el('div', { className: 'msg-line' }, retry, el('div', { className: 'bubble' }, p.text))));
+      el('div', { className: 'msg-line' }, retry,
+        p.attachments?.length ? media(null, p, p.text) : el('div', { className: 'bubble' }, p.text))));
 }
