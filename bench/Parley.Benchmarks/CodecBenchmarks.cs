@@ -1,6 +1,7 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using Parley.Core.Events;
+using Parley.Core.Model;
 using Parley.Protocol.Irc;
 using Parley.Protocol.Json;
 
@@ -15,7 +16,8 @@ public class CodecBenchmarks
 {
     private const int MaxLine = 64 * 1024;
     private readonly ReadOnlySequence<byte> _sendLine = new(Samples.SendLine);
-    private readonly JsonEventEncoder _json = new();
+    private static readonly FileLinks Links = new(new byte[32], TimeProvider.System);
+    private readonly JsonEventEncoder _json = new(Links);
     private readonly IrcEventEncoder _irc = new();
     private readonly MessageEvent _event = new(Samples.Message());
 
@@ -68,7 +70,7 @@ public class CodecBenchmarks
     private static Broadcast CreateEncoded()
     {
         var broadcast = new Broadcast(new MessageEvent(Samples.Message()));
-        broadcast.EncodedWith(new JsonEventEncoder());
+        broadcast.EncodedWith(new JsonEventEncoder(Links));
         return broadcast;
     }
 }

@@ -37,7 +37,7 @@ public class HubFanoutBenchmarks
     {
         _server = new BenchServer();
         await _server.StartAsync();
-        var encoder = new JsonEventEncoder();
+        var encoder = new JsonEventEncoder(_server.Hub.Links);
         var options = _server.Options.Connections;
         _sessions = new NativeSession[Receivers];
         _outputs = new Pipe[Receivers];

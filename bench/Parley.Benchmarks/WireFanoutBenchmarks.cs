@@ -46,7 +46,7 @@ public class WireFanoutBenchmarks
         await _server.StartAsync();
         _readiness = new EpollReadiness(NullLogger<EpollReadiness>.Instance, new ServerFault(_server.Lifetime));
         var native = new TcpJsonConnectionHandler(
-            new NativeSessionFactory(_server.Hub, new JsonEventEncoder(), _server.Options, TimeProvider.System, _server.Lifetime,
+            new NativeSessionFactory(_server.Hub, new JsonEventEncoder(_server.Hub.Links), _server.Options, TimeProvider.System, _server.Lifetime,
                 NullLogger<NativeSessionFactory>.Instance),
             _server.Options);
         var irc = new IrcConnectionHandler(
