@@ -191,6 +191,7 @@ public sealed class InstallableAppTests(BrowserFixture browser) : IClassFixture<
         await alice.Page.Locator("#me-avatar").ClickAsync();
         var toggle = alice.Page.GetByLabel("Desktop notifications for direct messages and mentions");
         await Expect(toggle).ToBeCheckedAsync();
+        await Screenshots.SaveAsync(alice.Page, "account-notifications.png", commit: true);
         await toggle.UncheckAsync();
         await alice.Page.Locator("#account-close").ClickAsync();
         await alice.OpenAsync("lobby");
