@@ -90,6 +90,13 @@ public sealed class InstallableAppTests(BrowserFixture browser) : IClassFixture<
         Assert.StartsWith("const SHELL = {\"version\":\"", script);
         using var shell = JsonDocument.Parse(script["const SHELL = ".Length..script.IndexOf(";\n", StringComparison.Ordinal)]);
         var version = shell.RootElement.GetProperty("version").GetString();
+        Assert.Equal($"\"{version}\"", worker.Headers.ETag?.Tag);
+        using (var again = new HttpRequestMessage(HttpMethod.Get, "/sw.js"))
+        {
+            again.Headers.IfNoneMatch.Add(worker.Headers.ETag!);
+            using var revalidated = await http.SendAsync(again);
+            Assert.Equal(System.Net.HttpStatusCode.NotModified, revalidated.StatusCode);
+        }
 
         await using var alice = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
         await alice.RegisterAsync("alice");
