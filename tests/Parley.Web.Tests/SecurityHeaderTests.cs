@@ -8,6 +8,8 @@ public sealed class SecurityHeaderTests
     [Theory]
     [InlineData("/")]
     [InlineData("/js/app.js")]
+    [InlineData("/sw.js")]
+    [InlineData("/manifest.webmanifest")]
     [InlineData("/healthz")]
     [InlineData("/no-such-file")]
     public async Task Every_response_carries_the_content_security_policy_and_hardening_headers(string path)

@@ -33,6 +33,8 @@ public static partial class WebClientHosting
         var files = app.Environment.WebRootFileProvider;
         if (files is NullFileProvider)
             return app;
+        if (AppShell.Read(files) is { } shell)
+            app.Use((context, next) => context.Request.Path == "/" + AppShell.WorkerFile ? ServeWorker(context, shell) : next(context));
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions
         {
@@ -41,6 +43,35 @@ public static partial class WebClientHosting
             OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
         });
         return app;
+    }
+
+    /// <summary>
+    /// The service worker, with the shell's version and files written in (<see cref="AppShell"/>).
+    /// At the root, so its scope is the whole page; never cached, so a new version is found on the
+    /// next visit. 'self' in script-src (and default-src, which worker-src and manifest-src fall
+    /// back to) already allows the worker and the manifest: the policy is unchanged.
+    /// </summary>
+    private static Task ServeWorker(HttpContext context, AppShell shell)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            return Task.CompletedTask;
+        }
+        var response = context.Response;
+        response.ContentType = "text/javascript; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        var etag = $"\"{shell.Version}\"";
+        response.Headers.ETag = etag;
+        if (context.Request.Headers.IfNoneMatch == etag)
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return Task.CompletedTask;
+        }
+        response.ContentLength = shell.WorkerScript.Length;
+        if (HttpMethods.IsHead(context.Request.Method))
+            return Task.CompletedTask;
+        return response.Body.WriteAsync(shell.WorkerScript).AsTask();
     }
 
     /// <summary>

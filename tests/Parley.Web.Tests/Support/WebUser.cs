@@ -79,7 +79,9 @@ public sealed class WebUser : IAsyncDisposable
             return [.. frames];
     }
 
-    public static async Task<WebUser> OpenAsync(IBrowser browser, Uri url, (int Width, int Height)? viewport = null)
+    /// <param name="prepare">Runs on the new context before the page loads: init scripts, permissions.</param>
+    public static async Task<WebUser> OpenAsync(IBrowser browser, Uri url, (int Width, int Height)? viewport = null,
+        Func<IBrowserContext, Task>? prepare = null)
     {
         var (width, height) = viewport ?? Viewports.Desktop;
         var context = await browser.NewContextAsync(new()
@@ -89,6 +91,8 @@ public sealed class WebUser : IAsyncDisposable
             HasTouch = width < 700,
             DeviceScaleFactor = 1,
         });
+        if (prepare is not null)
+            await prepare(context);
         var page = await context.NewPageAsync();
         var user = new WebUser(context, page, url);
         await page.GotoAsync(url.ToString());

@@ -21,6 +21,8 @@ import { mountAccountDialog } from './views/accountDialog.js';
 import { renderBanner, renderTitle } from './views/banner.js';
 import { renderTypingLine } from './views/typingLine.js';
 import { updateWatch } from './watch.js';
+import { renderAppBadge } from './appBadge.js';
+import { registerServiceWorker } from './installable.js';
 
 // View-only state: whether the member panel is open (by default where there is room for it).
 const ui = { membersOpen: window.matchMedia('(min-width: 1000px)').matches };
@@ -28,6 +30,7 @@ const ui = { membersOpen: window.matchMedia('(min-width: 1000px)').matches };
 function render() {
   renderBanner(store);
   renderTitle(store);
+  renderAppBadge(store);
   byId('login').hidden = store.screen !== 'login';
   byId('app').hidden = store.screen !== 'app';
   if (store.screen !== 'app') return;
@@ -63,3 +66,4 @@ mountAccountDialog(store);
 store.subscribe(render);
 document.addEventListener('visibilitychange', markActiveRead);
 connect();
+registerServiceWorker();

@@ -7,6 +7,7 @@ import { loadRoomSettings } from './moderation.js';
 import { profileChanged } from './profiles.js';
 import { typingEvent, messageArrived, receiptEvent } from './typing.js';
 import { applyChange, mentionsMe } from './messageActions.js';
+import { notifyMessage } from './notifications.js';
 
 const handlers = {
   message(m) {
@@ -21,6 +22,7 @@ const handlers = {
     else {
       conv.unread++;
       if (mentionsMe(m)) conv.mentioned++;
+      notifyMessage(conv, m);
     }
   },
 

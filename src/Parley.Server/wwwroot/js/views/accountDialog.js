@@ -1,8 +1,23 @@
 // The user's own account, from the avatar in the rail: profile (display name, status), password,
-// sign out everywhere, delete the account (the password confirms it).
+// desktop notifications, sign out everywhere, delete the account (the password confirms it).
 import { byId, setText } from '../dom.js';
 import { request } from '../api.js';
 import { changePassword, deleteAccount, logoutEverywhere } from '../session.js';
+import { notificationState, setNotifications } from '../notifications.js';
+
+const NOTIFY_STATE_TEXT = {
+  unsupported: 'This browser does not show notifications.',
+  denied: 'Notifications are blocked for this site in the browser\'s settings.',
+};
+
+function renderNotifyToggle(state) {
+  const toggle = byId('notify-toggle');
+  toggle.checked = state === 'on';
+  toggle.disabled = state === 'unsupported' || state === 'denied';
+  const note = byId('notify-state');
+  setText(note, NOTIFY_STATE_TEXT[state] ?? '');
+  note.hidden = !(state in NOTIFY_STATE_TEXT);
+}
 
 export function mountAccountDialog(store) {
   const dialog = byId('account-dialog');
@@ -11,6 +26,7 @@ export function mountAccountDialog(store) {
     byId('delete-form').hidden = true;
     byId('password-old').value = '';
     byId('password-new').value = '';
+    renderNotifyToggle(notificationState());
     dialog.showModal();
     await attempt(async () => {
       const mine = await request('profile', {});
@@ -36,6 +52,9 @@ export function mountAccountDialog(store) {
       byId('password-new').value = '';
       setText(byId('account-message'), 'Password changed; your other devices are signed out');
     });
+  });
+  byId('notify-toggle').addEventListener('change', async (e) => {
+    renderNotifyToggle(await setNotifications(e.target.checked));
   });
   byId('logout-everywhere').addEventListener('click', () => attempt(async () => {
     await logoutEverywhere();

@@ -5,7 +5,8 @@ import { byId } from '../dom.js';
 
 export function renderBanner(store) {
   const banner = byId('banner');
-  const down = store.screen !== 'login' && store.status !== 'online';
+  // On the sign-in screen only once an attempt failed (offline, server down): no flash of "Connecting…".
+  const down = store.screen === 'login' ? store.status === 'reconnecting' : store.status !== 'online';
   if (down) {
     banner.textContent = store.status === 'reconnecting' ? 'Reconnecting…' : 'Connecting…';
     banner.onclick = null;

@@ -1,0 +1,14 @@
+// The installable app (docs/web.md, "Install and offline"): registers the service worker
+// (/sw.js), which keeps the page's own files so the page opens offline, and opens the
+// conversation of a notification the worker showed and the user clicked.
+import { openFromNotification } from './notifications.js';
+
+export function registerServiceWorker() {
+  // Missing outside a secure context (plain http on a name other than localhost or 127.0.0.1):
+  // the page then works as before, online only.
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('sw.js').catch(() => {});
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    if (event.data?.type === 'open' && typeof event.data.key === 'string') openFromNotification(event.data.key);
+  });
+}
