@@ -12,15 +12,18 @@ namespace Parley.Server.Files;
 /// </summary>
 public sealed class DirectoryBlobStore : IBlobStore
 {
-    private const int CopyBufferBytes = 81_920;
+    private readonly UploadLane _lane;
 
-    public DirectoryBlobStore(string root)
+    /// <param name="lane">Where blobs are written and hashed; by default an unpaced lane of the store's own.</param>
+    public DirectoryBlobStore(string root, UploadLane? lane = null)
     {
         Root = Path.GetFullPath(root);
+        _lane = lane ?? UploadLane.Unpaced();
         Directory.CreateDirectory(TempDirectory);
     }
 
     public string Root { get; }
+
 
     /// <summary>Where blobs are written before they are complete.</summary>
     public string TempDirectory => Path.Combine(Root, "tmp");
@@ -31,30 +34,15 @@ public sealed class DirectoryBlobStore : IBlobStore
         try
         {
             string hash;
-            long length = 0;
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            long length;
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
                 using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
-                try
-                {
-                    int read;
-                    while ((read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferBytes), cancellationToken).ConfigureAwait(false)) > 0)
-                    {
-                        length += read;
-                        if (length > maxBytes)
-                            throw new BlobTooLargeException(maxBytes);
-                        sha.AppendData(buffer, 0, read);
-                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
-                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-                }
+                length = await _lane.CopyAsync(content, file, maxBytes, (chunk, count) => sha.AppendData(chunk, 0, count),
+                    cancellationToken).ConfigureAwait(false);
                 hash = Convert.ToHexStringLower(sha.GetHashAndReset());
                 // On disk before it has its name: a blob that exists is whole, even after a power cut.
-                file.Flush(flushToDisk: true);
+                await _lane.RunAsync(() => file.Flush(flushToDisk: true)).ConfigureAwait(false);
             }
             Place(temp, PathOf(hash));
             return new BlobInfo(hash, length);

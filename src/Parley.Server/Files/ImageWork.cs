@@ -9,9 +9,10 @@ public sealed record ProcessedImage(ImageFacts Facts, BlobInfo Blob, BlobInfo Th
 /// Pictures from upload to blobs: the upload is spooled to a temporary file (decoders need to
 /// seek), then <see cref="ImageProcessor"/> makes the copy others download and its thumbnail, a
 /// few at a time (<paramref name="concurrency"/>): decoding a photo takes tens of megabytes for a
-/// moment, and a hundred at once must not take the server's memory or every core.
+/// moment, and a hundred at once must not take the server's memory or every core. Spooling and
+/// processing run on <paramref name="lane"/>, below chat, as blob writes do.
 /// </summary>
-public sealed class ImageWork(IBlobStore blobs, string tempDirectory, ImageProcessor processor, int concurrency)
+public sealed class ImageWork(IBlobStore blobs, string tempDirectory, ImageProcessor processor, int concurrency, UploadLane lane)
 {
     private readonly SemaphoreSlim _slots = new(concurrency, concurrency);
 
@@ -29,7 +30,7 @@ public sealed class ImageWork(IBlobStore blobs, string tempDirectory, ImageProce
             try
             {
                 await using var file = new FileStream(output, FileMode.CreateNew, FileAccess.Write);
-                facts = await Task.Run(() => processor.Process(input, file, thumbnail), cancellationToken).ConfigureAwait(false);
+                facts = await lane.RunAsync(() => processor.Process(input, file, thumbnail)).ConfigureAwait(false);
             }
             finally
             {
@@ -49,18 +50,9 @@ public sealed class ImageWork(IBlobStore blobs, string tempDirectory, ImageProce
         }
     }
 
-    private static async Task SpoolAsync(Stream content, string path, long maxBytes, CancellationToken cancellationToken)
+    private async Task SpoolAsync(Stream content, string path, long maxBytes, CancellationToken cancellationToken)
     {
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
-        var buffer = new byte[81_920];
-        long length = 0;
-        int read;
-        while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            length += read;
-            if (length > maxBytes)
-                throw new BlobTooLargeException(maxBytes);
-            await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-        }
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        await lane.CopyAsync(content, file, maxBytes, alsoEach: null, cancellationToken).ConfigureAwait(false);
     }
 }

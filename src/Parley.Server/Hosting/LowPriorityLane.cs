@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Parley.Server.Hosting;
 
 /// <summary>
-/// Runs CPU-heavy work that may wait (password hashes) on threads of its own at the lowest
+/// Runs CPU-heavy work that may wait (password hashes, writing uploads) on threads of its own at the lowest
 /// scheduling priority, so that the threads serving chat always run first and the work only takes
 /// the CPU they leave. The thread pool cannot do this: its threads serve chat next, and an
 /// unprivileged process cannot raise a thread's priority back once lowered. Threads start with
@@ -26,6 +26,12 @@ public sealed class LowPriorityLane(string name, int maxThreads, TimeSpan? idleT
                 return _threads;
         }
     }
+
+    public Task RunAsync(Action work) => RunAsync(() =>
+    {
+        work();
+        return true;
+    });
 
     public Task<T> RunAsync<T>(Func<T> work)
     {

@@ -81,6 +81,12 @@ public sealed class ParleyOptions
     /// <summary>Pictures decoded at once: each takes up to about 80 MiB for a moment (a 12-megapixel photo).</summary>
     public int ImageConcurrency { get; set; } = 1;
 
+    /// <summary>
+    /// How fast all uploads together are written, in MiB/s (0: as fast as they come). Chat waits
+    /// for the disk (a message is delivered once stored); uploads flat out would make it queue.
+    /// </summary>
+    public double UploadMibPerSecond { get; set; } = 32;
+
     /// <summary>Where state lives: the embedded SQLite file (one node), or Redis (any number of nodes).</summary>
     public StoreKind Store { get; set; } = StoreKind.Sqlite;
 

@@ -102,14 +102,16 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton(options.Limits);
         builder.Services.AddSingleton(backplane);
         var filesPath = string.IsNullOrEmpty(options.Files) ? Path.Combine(dataPath, "files") : Path.GetFullPath(options.Files);
-        var blobs = new DirectoryBlobStore(filesPath);
+        var fileLane = new UploadLane(new LowPriorityLane("parley-files", Math.Max(2, Environment.ProcessorCount)),
+            options.UploadMibPerSecond * 1024 * 1024, time);
+        var blobs = new DirectoryBlobStore(filesPath, fileLane);
         builder.Services.AddSingleton(blobs);
         builder.Services.AddSingleton<IBlobStore>(blobs);
         ListenOptions? http = null;
         var links = new FileLinks(FileLinkKey.LoadOrCreate(filesPath), time, () => PublicUrl(options, http!.IPEndPoint!));
         builder.Services.AddSingleton(links);
         builder.Services.AddSingleton(new ImageWork(blobs, blobs.TempDirectory, new ImageProcessor(new ImageLimits()),
-            Math.Max(1, options.ImageConcurrency)));
+            Math.Max(1, options.ImageConcurrency), fileLane));
         builder.Services.AddSingleton<FileEndpoints>();
         builder.Services.AddSingleton<FileSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FileSweeper>());
