@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Parley.Core.Cluster;
 using Parley.Core.Model;
 using Parley.Core.Policy;
@@ -26,11 +24,13 @@ internal sealed partial class Accounts
     private readonly KnownUsers _knownUsers;
     private readonly ClusterPublisher _cluster;
     private readonly Operators _operators;
+    private readonly SessionTokens _tokens;
     private string? _dummyHash;
 
     public Accounts(IChatStore store, IPasswordHasher hasher, TimeProvider time, ChatLimits limits,
-        RoomDirectory rooms, PresenceRegistry presence, KnownUsers knownUsers, ClusterPublisher cluster, Operators operators)
+        RoomDirectory rooms, PresenceRegistry presence, KnownUsers knownUsers, ClusterPublisher cluster, Operators operators, SessionTokens tokens)
     {
+        _tokens = tokens;
         _operators = operators;
         _store = store;
         _hasher = hasher;
@@ -109,10 +109,13 @@ internal sealed partial class Accounts
     {
         if (session.IsAuthenticated)
             return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in; log out first");
-        var tokenHash = HashToken(token);
-        var name = await _store.FindTokenUserAsync(tokenHash).ConfigureAwait(false);
+        var tokenHash = SessionTokens.Hash(token);
+        var (name, expired) = await _tokens.UseAsync(tokenHash).ConfigureAwait(false);
+        // The same code as a revoked token: every client already answers it by asking to log in.
         if (name is null)
-            return Error(ErrorCodes.BadToken, "unknown or revoked token; log in again");
+            return Error(ErrorCodes.BadToken, expired
+                ? $"this token went unused for {_limits.TokenIdleLifetime.TotalDays:0.##} days and expired; log in again"
+                : "unknown or revoked token; log in again");
         session.TokenHash = tokenHash;
         return await StartSessionAsync(session, name, token: null).ConfigureAwait(false);
     }
@@ -129,9 +132,7 @@ internal sealed partial class Accounts
 
     private async Task<string> IssueTokenAsync(Session session, string userKey)
     {
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var tokenHash = HashToken(token);
-        await _store.SaveTokenAsync(tokenHash, userKey, Timestamps.Now(_time)).ConfigureAwait(false);
+        var (token, tokenHash) = await _tokens.IssueAsync(userKey).ConfigureAwait(false);
         session.TokenHash = tokenHash;
         return token;
     }
@@ -182,11 +183,4 @@ internal sealed partial class Accounts
             ? null
             : Error(ErrorCodes.RateLimited, "too many sign-in attempts on this connection; wait a moment");
     }
-
-    /// <summary>Tokens are stored only as their SHA-256: a stolen database holds no usable token.</summary>
-    internal static string HashToken(string token) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

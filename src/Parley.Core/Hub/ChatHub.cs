@@ -52,12 +52,13 @@ public sealed partial class ChatHub
         _rooms.Use(_presence);
         _operators = new Operators(_presence, _cluster);
         _knownUsers = knownUsers;
-        _accounts = new Accounts(store, hasher, time, limits, _rooms, _presence, knownUsers, _cluster, _operators);
+        var tokens = new SessionTokens(store, time, limits);
+        _accounts = new Accounts(store, hasher, time, limits, _rooms, _presence, knownUsers, _cluster, _operators, tokens);
         _guests = new Guests(knownUsers, _presence, limits, time);
         _messaging = new Messaging(store, backplane, time, limits, _rooms, _presence, knownUsers, _cluster, sequencers);
         _people = new People(store, _presence, knownUsers, _cluster);
         _rooms.Notices = _messaging.PostNoticeAsync;
-        _uploads = new Uploads(store, time, limits);
+        _uploads = new Uploads(store, time, limits, tokens);
         Links = links ?? new FileLinks(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), time);
     }
 

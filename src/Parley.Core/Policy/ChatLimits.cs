@@ -46,6 +46,12 @@ public sealed class ChatLimits
     /// <summary>Login and register attempts per second one connection may sustain.</summary>
     public double SignInPerSecond { get; set; } = 0.5;
 
+    /// <summary>
+    /// A sign-in token not used for this long (to resume a session or upload a file) is refused
+    /// (<c>bad_token</c>) and deleted. Must be positive.
+    /// </summary>
+    public TimeSpan TokenIdleLifetime { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Failed logins for one user name before further attempts are refused for a while.</summary>
     public int LoginFailuresBeforeThrottle { get; set; } = 5;
 
