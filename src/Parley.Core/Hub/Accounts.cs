@@ -25,12 +25,14 @@ internal sealed partial class Accounts
     private readonly ClusterPublisher _cluster;
     private readonly Operators _operators;
     private readonly SessionTokens _tokens;
+    private readonly Invitations _invitations;
     private string? _dummyHash;
 
     public Accounts(IChatStore store, IPasswordHasher hasher, TimeProvider time, ChatLimits limits,
-        RoomDirectory rooms, PresenceRegistry presence, KnownUsers knownUsers, ClusterPublisher cluster, Operators operators, SessionTokens tokens)
+        RoomDirectory rooms, PresenceRegistry presence, KnownUsers knownUsers, ClusterPublisher cluster, Operators operators, SessionTokens tokens, Invitations invitations)
     {
         _tokens = tokens;
+        _invitations = invitations;
         _operators = operators;
         _store = store;
         _hasher = hasher;
@@ -43,29 +45,57 @@ internal sealed partial class Accounts
         _cluster = cluster;
     }
 
-    public async Task<Result<SessionStart>> RegisterAsync(Session session, string name, string password)
+    /// <summary>
+    /// Makes an account and signs the session in, when <see cref="ChatLimits.Registration"/> allows:
+    /// closed refuses; invite takes one use of <paramref name="invitation"/> (after the name is seen
+    /// free: a name taken meanwhile by someone else still costs that use).
+    /// </summary>
+    public async Task<Result<SessionStart>> RegisterAsync(Session session, string name, string password, string? invitation)
     {
         if (session.IsAuthenticated)
             return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in; log out first");
-        if (!Names.IsValid(name))
-            return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
-        if (!TextLength.IsWithin(password, _limits.MinPasswordLength, _limits.MaxPasswordLength))
-            return Error(ErrorCodes.BadPassword, $"a password is {_limits.MinPasswordLength}-{_limits.MaxPasswordLength} characters");
+        if (_limits.Registration == RegistrationMode.Closed)
+            return Error(ErrorCodes.RegistrationClosed, "this server makes no accounts on request; ask its operator for one");
+        if (CheckNewAccount(name, password) is { } bad)
+            return bad;
         if (TooManyAttempts(session) is { } slowDown)
             return slowDown;
         if (_presence.IsOnlineKey(Names.Key(name)))
             return Error(ErrorCodes.UserExists, $"the name '{name}' is in use by a guest right now");
+        if (_limits.Registration == RegistrationMode.Invite)
+        {
+            if (await _store.FindUserAsync(Names.Key(name)).ConfigureAwait(false) is not null)
+                return Error(ErrorCodes.UserExists, $"the name '{name}' is taken");
+            if (string.IsNullOrEmpty(invitation) || !await _invitations.TryUseAsync(invitation).ConfigureAwait(false))
+                return Error(ErrorCodes.BadInvitation, "registering here takes an invitation code from the operator; this one is missing, unknown, used up or expired");
+        }
 
+        if (await CreateAccountAsync(name, password).ConfigureAwait(false) is not { } user)
+            return Error(ErrorCodes.UserExists, $"the name '{name}' is taken");
+        var token = await IssueTokenAsync(session, user.Key).ConfigureAwait(false);
+        return await StartSessionAsync(session, user.Name, token).ConfigureAwait(false);
+    }
+
+    private ChatError? CheckNewAccount(string name, string password)
+    {
+        if (!Names.IsValid(name))
+            return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
+        if (!TextLength.IsWithin(password, _limits.MinPasswordLength, _limits.MaxPasswordLength))
+            return Error(ErrorCodes.BadPassword, $"a password is {_limits.MinPasswordLength}-{_limits.MaxPasswordLength} characters");
+        return null;
+    }
+
+    /// <summary>Stores a new account, a member of the default room (which hears it join); null when the name is taken.</summary>
+    private async Task<UserRecord?> CreateAccountAsync(string name, string password)
+    {
         var hash = await _hasher.HashAsync(password).ConfigureAwait(false);
         var user = new UserRecord(name, hash, Timestamps.Now(_time));
         if (!await _store.TryCreateUserAsync(user, Names.Key(_limits.DefaultRoom)).ConfigureAwait(false))
-            return Error(ErrorCodes.UserExists, $"the name '{name}' is taken");
+            return null;
         _knownUsers.Add(user.Key, user.Name);
-
         if (_rooms.FindRoom(_limits.DefaultRoom) is { } lobby && _rooms.ApplyJoin(lobby, user.Name, origin: null))
             await _cluster.PublishAsync(new MembershipChanged(lobby.Name, user.Name, Joined: true)).ConfigureAwait(false);
-        var token = await IssueTokenAsync(session, user.Key).ConfigureAwait(false);
-        return await StartSessionAsync(session, user.Name, token).ConfigureAwait(false);
+        return user;
     }
 
     public async Task<Result<SessionStart>> LoginAsync(Session session, string name, string password)

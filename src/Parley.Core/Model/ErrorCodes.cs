@@ -33,6 +33,14 @@ public static class ErrorCodes
     public const string GuestNotAllowed = "guest_not_allowed";
     /// <summary>The account is disabled by the operator: right password, but no sign-in.</summary>
     public const string AccountDisabled = "disabled";
+    /// <summary><c>register</c> on a server whose Registration is closed: only the operator makes accounts.</summary>
+    public const string RegistrationClosed = "registration_closed";
+    /// <summary><c>register</c> without a valid invitation code where Registration is invite (missing, unknown, used up, expired).</summary>
+    public const string BadInvitation = "bad_invitation";
+    /// <summary>Too many failed logins from one network address lately (<c>Limits:LoginFailuresPerAddress</c>).</summary>
+    public const string AddressThrottled = "address_throttled";
+    /// <summary>A connection refused because its address has <c>Connections:PerAddress</c> open already.</summary>
+    public const string TooManyConnections = "too_many_connections";
 
     // Rooms and messages.
     public const string NoSuchRoom = "no_such_room";

@@ -85,6 +85,9 @@ public sealed class ChatLimits
     /// <summary>The room every new user joins, created at first start.</summary>
     public string DefaultRoom { get; set; } = "lobby";
 
+    /// <summary>Who may <c>register</c>; the host sets it from Registration (it is not read from the Limits section).</summary>
+    public RegistrationMode Registration { get; set; } = RegistrationMode.Open;
+
     /// <summary>What guests may do; the host sets it from IrcGuests (it is not read from the Limits section).</summary>
     public GuestPolicy Guests { get; set; } = GuestPolicy.Limited;
 

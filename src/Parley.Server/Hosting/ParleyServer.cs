@@ -73,6 +73,7 @@ public sealed class ParleyServer : IAsyncDisposable
         var options = new ParleyOptions();
         configuration.Bind(options);
         options.Limits.Guests = GuestPolicies.Parse(options.IrcGuests);
+        options.Limits.Registration = options.Registration;
         options.Limits.ServerAdmins = options.Admins.Select(Core.Model.Names.Key).ToHashSet(StringComparer.Ordinal);
         var tcpEndpoint = EndpointParser.Parse(options.Tcp, "tcp");
         var httpEndpoint = EndpointParser.Parse(options.Http, "http");
