@@ -19,6 +19,7 @@ internal sealed partial class Accounts
     private readonly TimeProvider _time;
     private readonly ChatLimits _limits;
     private readonly LoginThrottle _throttle;
+    private readonly AddressThrottle _addressThrottle;
     private readonly RoomDirectory _rooms;
     private readonly PresenceRegistry _presence;
     private readonly KnownUsers _knownUsers;
@@ -39,6 +40,7 @@ internal sealed partial class Accounts
         _time = time;
         _limits = limits;
         _throttle = new LoginThrottle(time, limits);
+        _addressThrottle = new AddressThrottle(time, limits);
         _rooms = rooms;
         _presence = presence;
         _knownUsers = knownUsers;
@@ -111,6 +113,8 @@ internal sealed partial class Accounts
         var throttleKey = $"{key}@{session.RemoteAddress}";
         if (_throttle.RetryAfter(throttleKey) is { } wait)
             return Error(ErrorCodes.Throttled, $"too many failed logins for this name; try again in {Math.Ceiling(wait.TotalSeconds)} s");
+        if (_addressThrottle.IsBlocked(session.RemoteAddress))
+            return AddressThrottled();
 
         var user = await _store.FindUserAsync(key).ConfigureAwait(false);
         // A deleted account's tombstone has no password: it is as unknown as a name never registered.
@@ -121,6 +125,7 @@ internal sealed partial class Accounts
         if (user is null || check == PasswordCheck.Failed)
         {
             _throttle.Failed(throttleKey);
+            _addressThrottle.Failed(session.RemoteAddress);
             return Error(ErrorCodes.BadCredentials, "wrong user name or password");
         }
         _throttle.Succeeded(throttleKey);
@@ -200,6 +205,9 @@ internal sealed partial class Accounts
         directs.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.With, b.With));
         return (rooms, directs);
     }
+
+    private static ChatError AddressThrottled() =>
+        Error(ErrorCodes.AddressThrottled, "too many failed logins from your network address; wait a few minutes");
 
     private async Task<string> DummyHashAsync() => _dummyHash ??= await _hasher.HashAsync("parley-dummy-password").ConfigureAwait(false);
 

@@ -55,6 +55,22 @@ public sealed class ChatLimits
     /// <summary>Failed logins for one user name before further attempts are refused for a while.</summary>
     public int LoginFailuresBeforeThrottle { get; set; } = 5;
 
+    /// <summary>
+    /// Failed logins one network address may make at once before every login from it is refused
+    /// (<c>address_throttled</c>) until <see cref="AddressLoginFailuresPerMinute"/> frees one; 0 turns it off.
+    /// </summary>
+    public double AddressLoginFailures { get; set; } = 30;
+
+    /// <summary>Failed logins per minute one address may sustain.</summary>
+    public double AddressLoginFailuresPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Loopback addresses are exempt from the per-address limits (failed logins, and the
+    /// connections the host counts). Behind a proxy on the same host every client is loopback:
+    /// those limits are then the proxy's to keep.
+    /// </summary>
+    public bool ExemptLoopback { get; set; } = true;
+
     /// <summary>The first refusal period; it doubles with every further failure, up to <see cref="LoginThrottleMax"/>.</summary>
     public TimeSpan LoginThrottleBase { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan LoginThrottleMax { get; set; } = TimeSpan.FromMinutes(5);
