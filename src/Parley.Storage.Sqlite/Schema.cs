@@ -32,7 +32,7 @@ internal static class Schema
     /// 9: files: <c>message_extras</c> has an <c>attachments</c> column (<see cref="Core.Storage.StoredAttachments"/>),
     /// and <c>files</c> (<see cref="FilesTable"/>) holds every upload, sent or not.
     /// 10: tokens have a <c>last_used</c> column (Unix ms; null for tokens saved before, which count
-    /// as used at their next use), and <c>invitations</c> (<see cref="InvitationsTable"/>) holds the
+    /// as used at their next use) and an index by user, and <c>invitations</c> (<see cref="InvitationsTable"/>) holds the
     /// operator's invitation codes, by hash.
     /// </summary>
     public const int Version = 10;
@@ -70,6 +70,8 @@ internal static class Schema
         }
         if (Scalar(connection, "SELECT 1 FROM pragma_table_info('tokens') WHERE name = 'last_used'") is null)
             Execute(connection, "ALTER TABLE tokens ADD COLUMN last_used INTEGER");
+        // A sign-in deletes its user's expired tokens, and revoking deletes them all: by user, not by scanning every token.
+        Execute(connection, "CREATE INDEX IF NOT EXISTS tokens_by_user ON tokens (user_key)");
         Execute(connection, InvitationsTable);
         Execute(connection, $"PRAGMA user_version = {Version}");
         transaction.Commit();
