@@ -14,15 +14,19 @@ namespace Parley.Core.Hub;
 /// </summary>
 internal sealed class SessionTokens(IChatStore store, TimeProvider time, ChatLimits limits)
 {
+    private readonly TimeSpan _lifetime = limits.TokenIdleLifetime > TimeSpan.Zero
+        ? limits.TokenIdleLifetime
+        : throw new ArgumentOutOfRangeException(nameof(limits), limits.TokenIdleLifetime, "Limits:TokenIdleLifetime must be positive (30.00:00:00 is 30 days)");
+
     /// <summary>How stale a token's recorded last use may get before a use writes it again: a thirtieth of the idle lifetime (a day, by default).</summary>
-    private TimeSpan TouchInterval => limits.TokenIdleLifetime / 30;
+    private TimeSpan TouchInterval => _lifetime / 30;
 
     /// <summary>A new token for the user, saved (as its hash); returns the token and its hash.</summary>
     public async Task<(string Token, string Hash)> IssueAsync(string userKey)
     {
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
         var hash = Hash(token);
-        await store.SaveTokenAsync(hash, userKey, Timestamps.Now(time), limits.TokenIdleLifetime).ConfigureAwait(false);
+        await store.SaveTokenAsync(hash, userKey, Timestamps.Now(time), _lifetime).ConfigureAwait(false);
         return (token, hash);
     }
 
@@ -35,13 +39,13 @@ internal sealed class SessionTokens(IChatStore store, TimeProvider time, ChatLim
         if (await store.FindTokenAsync(tokenHash).ConfigureAwait(false) is not { } token)
             return (null, false);
         var now = Timestamps.Now(time);
-        if (token.LastUsed is { } lastUsed && now - lastUsed >= limits.TokenIdleLifetime)
+        if (token.LastUsed is { } lastUsed && now - lastUsed >= _lifetime)
         {
             await store.DeleteTokenAsync(tokenHash).ConfigureAwait(false);
             return (null, true);
         }
         if (token.LastUsed is not { } used || now - used >= TouchInterval)
-            await store.TouchTokenAsync(tokenHash, now, limits.TokenIdleLifetime).ConfigureAwait(false);
+            await store.TouchTokenAsync(tokenHash, now, _lifetime).ConfigureAwait(false);
         return (token.UserName, false);
     }
 
