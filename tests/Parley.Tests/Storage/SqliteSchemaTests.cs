@@ -209,10 +209,10 @@ public sealed class SqliteSchemaTests : IDisposable
 
         await using var store = NewStore();
         await store.InitializeAsync("lobby", T0);
-        Assert.Equal(new Core.Storage.TokenUse("Alice", null), await store.FindTokenAsync("old"));
+        Assert.Equal(new Parley.Core.Storage.TokenUse("Alice", null), await store.FindTokenAsync("old"));
         await store.TouchTokenAsync("old", T0, TimeSpan.FromDays(30));
-        Assert.Equal(new Core.Storage.TokenUse("Alice", T0), await store.FindTokenAsync("old"));
-        await store.SaveInvitationAsync(new Core.Storage.Invitation("i", 1, null, T0));
+        Assert.Equal(new Parley.Core.Storage.TokenUse("Alice", T0), await store.FindTokenAsync("old"));
+        await store.SaveInvitationAsync(new Parley.Core.Storage.Invitation("i", 1, null, T0));
         Assert.True(await store.TryUseInvitationAsync("i", T0));
         Assert.Equal((long)Schema.Version, ReadScalar("PRAGMA user_version"));
         Assert.Equal("tokens_by_user", ReadScalar("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tokens'"));
