@@ -45,13 +45,14 @@ public class WireFanoutBenchmarks
         _server = new BenchServer();
         await _server.StartAsync();
         _readiness = new EpollReadiness(NullLogger<EpollReadiness>.Instance, new ServerFault(_server.Lifetime));
+        var perAddress = new ConnectionsPerAddress(_server.Options);
         var native = new TcpJsonConnectionHandler(
-            new NativeSessionFactory(_server.Hub, new JsonEventEncoder(_server.Hub.Links), _server.Options, TimeProvider.System, _server.Lifetime,
+            new NativeSessionFactory(_server.Hub, new JsonEventEncoder(_server.Hub.Links), _server.Options, TimeProvider.System, perAddress, _server.Lifetime,
                 NullLogger<NativeSessionFactory>.Instance),
             _server.Options);
         var irc = new IrcConnectionHandler(
             new IrcSessionFactory(_server.Hub, new IrcEventEncoder(), new IrcServerInfo("parley", "Parley", "bench", DateTimeOffset.UtcNow),
-                _server.Options, TimeProvider.System, NullLogger<IrcSessionFactory>.Instance));
+                _server.Options, TimeProvider.System, perAddress, NullLogger<IrcSessionFactory>.Instance));
         var nativeEndpoint = await ListenAsync("tcp", native.OnConnected);
         var ircEndpoint = await ListenAsync("irc", irc.OnConnected);
         var timeout = TimeSpan.FromSeconds(30);

@@ -12,6 +12,15 @@ public sealed partial class ParleyClient
             w.WriteString("password", password);
         }, cancellationToken);
 
+    /// <summary>Registers on a server whose Registration is invite, with a code from its operator (<c>bad_invitation</c> otherwise).</summary>
+    public Task<SessionInfo> RegisterAsync(string user, string password, string invite, CancellationToken cancellationToken = default) =>
+        StartSessionAsync("register", w =>
+        {
+            w.WriteString("user", user);
+            w.WriteString("password", password);
+            w.WriteString("invite", invite);
+        }, cancellationToken);
+
     public Task<SessionInfo> LoginAsync(string user, string password, CancellationToken cancellationToken = default) =>
         StartSessionAsync("login", w =>
         {
@@ -33,6 +42,16 @@ public sealed partial class ParleyClient
     public async Task LogoutAsync(CancellationToken cancellationToken = default)
     {
         await RequestAsync("logout", null, cancellationToken).ConfigureAwait(false);
+        OnLoggedOut();
+    }
+
+    /// <summary>
+    /// Signs the user out everywhere: every token of the user is revoked (on every node) and its
+    /// other sessions are closed (bye <c>signed_out</c>); this connection is signed out and stays open.
+    /// </summary>
+    public async Task LogoutEverywhereAsync(CancellationToken cancellationToken = default)
+    {
+        await RequestAsync("logout", w => w.WriteBoolean("everywhere", true), cancellationToken).ConfigureAwait(false);
         OnLoggedOut();
     }
 

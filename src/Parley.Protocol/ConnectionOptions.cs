@@ -21,6 +21,18 @@ public sealed class ConnectionOptions
     /// <summary>Token bucket: requests per second sustained.</summary>
     public double RatePerSecond { get; set; } = 20;
 
+    /// <summary>
+    /// Connections one network address may have open at once, over every wire together; the next
+    /// is sent a goodbye (<c>too_many_connections</c>) and closed. 0 turns it off.
+    /// </summary>
+    public int PerAddress { get; set; } = 256;
+
+    /// <summary>
+    /// Loopback addresses are exempt from <see cref="PerAddress"/> and from the per-address
+    /// failed-login throttle (tests, benches, a proxy on the same host).
+    /// </summary>
+    public bool ExemptLoopback { get; set; } = true;
+
     /// <summary>Sends from one connection that may await their commit at the same time (pipelining).</summary>
     public int MaxInflightSends { get; set; } = 64;
 }

@@ -100,6 +100,9 @@ public abstract class QueuedSession : Session
 
     protected void ReportFailure(string request, Exception exception) => Failed?.Invoke(request, exception);
 
+    /// <summary>Raised once, when the session is done (closed, or its input ended): nothing more is queued to it.</summary>
+    public event Action<QueuedSession>? Finished;
+
     /// <summary>The goodbye this wire format sends before the server closes a connection.</summary>
     protected abstract byte[] EncodeBye(string reason);
 
@@ -219,5 +222,6 @@ public abstract class QueuedSession : Session
         if (bye && CloseReason is { } reason && !TryQueue(EncodeBye(reason)))
             Abort();
         _outbound.Complete();
+        Finished?.Invoke(this);
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Parley.Core.Model;
+using Parley.Core.Storage;
 using StackExchange.Redis;
 
 namespace Parley.Storage.Redis;
@@ -29,25 +31,39 @@ public sealed partial class RedisChatStore
     public Task SetPasswordHashAsync(string userKey, string passwordHash) =>
         Script(RedisScripts.UpdateExisting, [Keys.User(userKey)], ["password_hash", passwordHash]);
 
-    /// <summary>The token holds its user key and the user's token epoch then (<see cref="RevokeTokensAsync"/>).</summary>
-    public Task SaveTokenAsync(string tokenHash, string userKey, DateTimeOffset created) =>
-        Script(SaveTokenScript, [Keys.Token(tokenHash), Keys.User(userKey)], [userKey]);
+    /// <summary>
+    /// The token holds its user key, the user's token epoch then (<see cref="RevokeTokensAsync"/>)
+    /// and its last use; its key expires after the idle lifetime, renewed by <see cref="TouchTokenAsync"/>.
+    /// </summary>
+    public Task SaveTokenAsync(string tokenHash, string userKey, DateTimeOffset created, TimeSpan idleLifetime) =>
+        Script(SaveTokenScript, [Keys.Token(tokenHash), Keys.User(userKey)], [userKey, created.ToUnixTimeMilliseconds(), KeyLifetime(idleLifetime)]);
 
-    public Task<string?> FindTokenUserAsync(string tokenHash) =>
+    public async Task<string?> FindTokenUserAsync(string tokenHash) => (await FindTokenAsync(tokenHash).ConfigureAwait(false))?.UserName;
+
+    public Task<TokenUse?> FindTokenAsync(string tokenHash) =>
         Call(async db =>
         {
             var value = (string?)await db.StringGetAsync(Keys.Token(tokenHash)).ConfigureAwait(false);
             if (value is null)
                 return null;
-            // Tokens saved before epochs existed hold the user key alone: epoch 0.
-            var space = value.IndexOf(' ', StringComparison.Ordinal);
-            var userKey = space < 0 ? value : value[..space];
-            var epoch = space < 0 ? "0" : value[(space + 1)..];
+            // "user epoch last-used"; tokens saved before epochs hold the user key alone (epoch 0),
+            // and before last use was kept, no third part.
+            var parts = value.Split(' ');
+            var userKey = parts[0];
+            var epoch = parts.Length > 1 ? parts[1] : "0";
+            DateTimeOffset? lastUsed = parts.Length > 2 ? DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(parts[2], CultureInfo.InvariantCulture)) : null;
             var user = await db.HashGetAsync(Keys.User(userKey), ["name", "state", "token_epoch"]).ConfigureAwait(false);
             if (user[0].IsNull || (!user[1].IsNull && (int)user[1] != (int)AccountState.Active) || epoch != (user[2].IsNull ? "0" : (string)user[2]!))
                 return null;
-            return (string?)user[0];
+            return new TokenUse((string)user[0]!, lastUsed);
         });
+
+    public Task TouchTokenAsync(string tokenHash, DateTimeOffset used, TimeSpan idleLifetime) =>
+        Script(TouchTokenScript, [Keys.Token(tokenHash)], [used.ToUnixTimeMilliseconds(), KeyLifetime(idleLifetime)]);
+
+    /// <summary>A key's lifetime in whole milliseconds, at least 1 (PX refuses 0).</summary>
+    private static long KeyLifetime(TimeSpan lifetime) => Math.Max(1, (long)lifetime.TotalMilliseconds);
+
     public Task DeleteTokenAsync(string tokenHash) =>
         Call(db => db.KeyDeleteAsync(Keys.Token(tokenHash)));
 }

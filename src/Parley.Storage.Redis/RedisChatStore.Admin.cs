@@ -12,11 +12,24 @@ namespace Parley.Storage.Redis;
 /// </summary>
 public sealed partial class RedisChatStore
 {
-    /// <summary>KEYS: 1 token, 2 user hash. ARGV: 1 user key.</summary>
+    /// <summary>KEYS: 1 token, 2 user hash. ARGV: 1 user key, 2 created (Unix ms), 3 idle lifetime (ms).</summary>
     private const string SaveTokenScript = """
         local epoch = redis.call('HGET', KEYS[2], 'token_epoch') or '0'
-        redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. epoch)
+        redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. epoch .. ' ' .. ARGV[2], 'PX', ARGV[3])
         return 0
+        """;
+
+    /// <summary>
+    /// KEYS: 1 token. ARGV: 1 used (Unix ms), 2 idle lifetime (ms). The token keeps its user and
+    /// epoch (a revoked one stays revoked); a token gone meanwhile is not made again.
+    /// </summary>
+    private const string TouchTokenScript = """
+        local value = redis.call('GET', KEYS[1])
+        if not value then return 0 end
+        local user, epoch = string.match(value, '^(%S+) (%S+)')
+        if not user then user = value; epoch = '0' end
+        redis.call('SET', KEYS[1], user .. ' ' .. epoch .. ' ' .. ARGV[1], 'PX', ARGV[2])
+        return 1
         """;
 
     /// <summary>KEYS: 1 user hash. ARGV: 1 state. 1 when set, 0 when there is no such account or it is deleted.</summary>

@@ -37,6 +37,9 @@ public sealed class RedisKeys
     /// <summary>String: a session token's hash → its user key, a space, and the user's <c>token_epoch</c> when saved (older tokens: the user key alone).</summary>
     public RedisKey Token(string tokenHash) => Prefix + "token:" + tokenHash;
 
+    /// <summary>An invitation code's hash: uses, expires (Unix ms, absent for never), created.</summary>
+    public RedisKey Invitation(string codeHash) => Prefix + "invitation:" + codeHash;
+
     // People.
 
     /// <summary>

@@ -31,8 +31,11 @@ internal static class Schema
     /// an older database's messages are indexed during the upgrade.
     /// 9: files: <c>message_extras</c> has an <c>attachments</c> column (<see cref="Core.Storage.StoredAttachments"/>),
     /// and <c>files</c> (<see cref="FilesTable"/>) holds every upload, sent or not.
+    /// 10: tokens have a <c>last_used</c> column (Unix ms; null for tokens saved before, which count
+    /// as used at their next use) and an index by user, and <c>invitations</c> (<see cref="InvitationsTable"/>) holds the
+    /// operator's invitation codes, by hash.
     /// </summary>
-    public const int Version = 9;
+    public const int Version = 10;
 
     /// <summary>Creates what is missing, migrating a version 0 database first; one transaction.</summary>
     public static void Apply(SqliteConnection connection)
@@ -65,6 +68,11 @@ internal static class Schema
             Execute(connection, SearchTables);
             IndexAllMessages(connection);
         }
+        if (Scalar(connection, "SELECT 1 FROM pragma_table_info('tokens') WHERE name = 'last_used'") is null)
+            Execute(connection, "ALTER TABLE tokens ADD COLUMN last_used INTEGER");
+        // A sign-in deletes its user's expired tokens, and revoking deletes them all: by user, not by scanning every token.
+        Execute(connection, "CREATE INDEX IF NOT EXISTS tokens_by_user ON tokens (user_key)");
+        Execute(connection, InvitationsTable);
         Execute(connection, $"PRAGMA user_version = {Version}");
         transaction.Commit();
     }
@@ -98,6 +106,19 @@ internal static class Schema
     private const string PackedColumns = """
         ALTER TABLE messages ADD COLUMN last_seq INTEGER;
         ALTER TABLE messages ADD COLUMN packed BLOB;
+        """;
+
+    /// <summary>
+    /// Version 10's invitation codes (<see cref="Core.Storage.Invitation"/>): <c>code_hash</c> is the
+    /// code's SHA-256, <c>uses</c> how many registrations it still admits, <c>expires</c> Unix ms or null.
+    /// </summary>
+    private const string InvitationsTable = """
+        CREATE TABLE IF NOT EXISTS invitations (
+            code_hash TEXT PRIMARY KEY,
+            uses INTEGER NOT NULL,
+            expires INTEGER,
+            created INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """;
 
     private const string Create = """

@@ -1,4 +1,5 @@
 using Parley.Core.Model;
+using Parley.Core.Storage;
 
 namespace Parley.Storage.Sqlite;
 
@@ -30,18 +31,34 @@ public sealed partial class SqliteChatStore
     public Task SetPasswordHashAsync(string userKey, string passwordHash) =>
         Writer.Enqueue(w => Run(w, "UPDATE users SET password_hash = $hash WHERE key = $key", ("$hash", passwordHash), ("$key", userKey)));
 
-    public Task SaveTokenAsync(string tokenHash, string userKey, DateTimeOffset created) =>
-        Writer.Enqueue(w => Run(w,
-            "INSERT OR REPLACE INTO tokens (hash, user_key, created) VALUES ($hash, $user, $created)",
-            ("$hash", tokenHash), ("$user", userKey), ("$created", created.ToUnixTimeMilliseconds())));
+    /// <summary>Also deletes the user's tokens unused for <paramref name="idleLifetime"/>, so the table does not keep them forever.</summary>
+    public Task SaveTokenAsync(string tokenHash, string userKey, DateTimeOffset created, TimeSpan idleLifetime) =>
+        Writer.Enqueue(w =>
+        {
+            Run(w, "DELETE FROM tokens WHERE user_key = $user AND last_used < $cutoff",
+                ("$user", userKey), ("$cutoff", (created - idleLifetime).ToUnixTimeMilliseconds()));
+            return Run(w,
+                "INSERT OR REPLACE INTO tokens (hash, user_key, created, last_used) VALUES ($hash, $user, $created, $created)",
+                ("$hash", tokenHash), ("$user", userKey), ("$created", created.ToUnixTimeMilliseconds()));
+        });
 
-    public Task<string?> FindTokenUserAsync(string tokenHash)
+    public async Task<string?> FindTokenUserAsync(string tokenHash) => (await FindTokenAsync(tokenHash).ConfigureAwait(false))?.UserName;
+
+    public Task<TokenUse?> FindTokenAsync(string tokenHash)
     {
         using var connection = OpenReader();
         using var command = Query(connection,
-            "SELECT u.name FROM tokens t JOIN users u ON u.key = t.user_key WHERE t.hash = $hash AND u.state = 0", ("$hash", tokenHash));
-        return Task.FromResult(command.ExecuteScalar() as string);
+            "SELECT u.name, t.last_used FROM tokens t JOIN users u ON u.key = t.user_key WHERE t.hash = $hash AND u.state = 0", ("$hash", tokenHash));
+        using var reader = command.ExecuteReader();
+        TokenUse? token = reader.Read()
+            ? new TokenUse(reader.GetString(0), reader.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)))
+            : null;
+        return Task.FromResult(token);
     }
+
+    public Task TouchTokenAsync(string tokenHash, DateTimeOffset used, TimeSpan idleLifetime) =>
+        Writer.Enqueue(w => Run(w, "UPDATE tokens SET last_used = $used WHERE hash = $hash",
+            ("$used", used.ToUnixTimeMilliseconds()), ("$hash", tokenHash)));
 
     public Task DeleteTokenAsync(string tokenHash) =>
         Writer.Enqueue(w => Run(w, "DELETE FROM tokens WHERE hash = $hash", ("$hash", tokenHash)));

@@ -32,6 +32,9 @@ public sealed class AdminCommand
     private readonly Argument<string> _prefix = new("prefix") { Description = "list only names starting with this (any case)", Arity = ArgumentArity.ZeroOrOne };
     private readonly Option<int?> _limit = new("--limit") { Description = "at most this many [default: 100, at most 1000]" };
     private readonly Option<bool> _passwordStdin = new("--password-stdin") { Description = "read the new password from the first line of standard input (else PARLEY_PASSWORD)" };
+    private readonly Option<int?> _uses = new("--uses") { Description = "how many registrations the code admits [default: 1]" };
+    private readonly Option<int?> _hours = new("--hours") { Description = "the code expires this many hours from now [default: never]" };
+    private readonly Argument<string> _code = new("code") { Description = "the invitation code, as invite printed it" };
     private readonly Argument<string> _room = new("room") { Description = "the room's name" };
     private readonly Option<string> _inRoom = new("--room") { Description = "the message's room" };
     private readonly Option<string> _inDirect = new("--dm") { Description = "the message's direct conversation, as its two users: alice,bob" };
@@ -46,6 +49,9 @@ public sealed class AdminCommand
         {
             _data, _socket,
             Sub("users", "list accounts: name, state, online, created", _prefix, _limit),
+            Sub("create", "make an account (whatever the Registration setting says)", _user, _passwordStdin),
+            Sub("invite", "make an invitation code to register with (Registration: invite); printed this once", _uses, _hours),
+            Sub("uninvite", "withdraw an invitation code", _code),
             Sub("password", "set an account's password (its sessions are signed out)", _user, _passwordStdin),
             Sub("disable", "disable an account: it cannot sign in, and is signed out everywhere at once", _user),
             Sub("enable", "enable a disabled account again", _user),
@@ -131,10 +137,22 @@ public sealed class AdminCommand
                         user.GetProperty("created").GetString()));
                 }
                 return;
+            case "create":
+                var created = await client.RequestAsync("admin.create",
+                    Fields(("user", result.GetValue(_user)), ("password", await PasswordAsync(result, input, cancellationToken))), cancellationToken);
+                await output.WriteLineAsync($"created {created.GetProperty("user").GetString()}");
+                return;
+            case "invite":
+                var invited = await client.RequestAsync("admin.invite", Fields(("uses", result.GetValue(_uses)), ("hours", result.GetValue(_hours))), cancellationToken);
+                var expires = invited.TryGetProperty("expires", out var until) ? $", until {until.GetString()}" : "";
+                await output.WriteLineAsync($"{invited.GetProperty("code").GetString()}  ({invited.GetProperty("uses").GetInt32()} use(s){expires})");
+                return;
+            case "uninvite":
+                await client.RequestAsync("admin.uninvite", Fields(("code", result.GetValue(_code))), cancellationToken);
+                await output.WriteLineAsync("invitation withdrawn");
+                return;
             case "password":
-                var password = result.GetValue(_passwordStdin) ? await input.ReadLineAsync(cancellationToken) : Environment.GetEnvironmentVariable("PARLEY_PASSWORD");
-                if (string.IsNullOrEmpty(password))
-                    throw new AdminException("no password: give it on standard input with --password-stdin, or in PARLEY_PASSWORD");
+                var password = await PasswordAsync(result, input, cancellationToken);
                 var reset = await client.RequestAsync("admin.password", Fields(("user", result.GetValue(_user)), ("password", password)), cancellationToken);
                 await output.WriteLineAsync($"password of {reset.GetProperty("user").GetString()} set; its sessions are signed out");
                 return;
@@ -171,6 +189,14 @@ public sealed class AdminCommand
             default:
                 throw new AdminException($"unknown subcommand '{name}'");
         }
+    }
+
+    private async Task<string> PasswordAsync(ParseResult result, TextReader input, CancellationToken cancellationToken)
+    {
+        var password = result.GetValue(_passwordStdin) ? await input.ReadLineAsync(cancellationToken) : Environment.GetEnvironmentVariable("PARLEY_PASSWORD");
+        return string.IsNullOrEmpty(password)
+            ? throw new AdminException("no password: give it on standard input with --password-stdin, or in PARLEY_PASSWORD")
+            : password;
     }
 
     private static Dictionary<string, object?> Fields(params (string Name, object? Value)[] fields) =>

@@ -17,24 +17,26 @@ public sealed class ChatCommand
     private readonly Option<string> _room = new("--room") { Description = "the room to open", DefaultValueFactory = _ => "lobby" };
     private readonly Option<bool> _passwordStdin = new("--password-stdin") { Description = "read the password from the first line of standard input" };
     private readonly Option<bool> _register = new("--register") { Description = "create the account if it does not exist (for scripts)" };
+    private readonly Option<string?> _invite = new("--invite") { Description = "the invitation code to register with, where the server registers by invitation (implies --register)" };
 
     public Command Create()
     {
         var command = new Command("chat", "chat from the terminal; pipe lines in to script it")
         {
-            _server, _user, _room, _passwordStdin, _register,
+            _server, _user, _room, _passwordStdin, _register, _invite,
         };
         command.SetAction((result, cancellationToken) =>
         {
             var interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
             var settings = new ChatSettings(result.GetValue(_server)!, result.GetValue(_user), result.GetValue(_room)!,
-                result.GetValue(_passwordStdin), result.GetValue(_register), Environment.GetEnvironmentVariable("PARLEY_PASSWORD"));
+                result.GetValue(_passwordStdin), result.GetValue(_register) || result.GetValue(_invite) is not null, Environment.GetEnvironmentVariable("PARLEY_PASSWORD"),
+                result.GetValue(_invite));
             return RunAsync(settings, Console.In, Console.Out, Console.Error, interactive, cancellationToken);
         });
         return command;
     }
 
-    public sealed record ChatSettings(string Server, string? User, string Room, bool PasswordStdin, bool Register, string? PasswordFromEnvironment);
+    public sealed record ChatSettings(string Server, string? User, string Room, bool PasswordStdin, bool Register, string? PasswordFromEnvironment, string? Invite = null);
 
     public static async Task<int> RunAsync(ChatSettings settings, TextReader input, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellationToken)
     {
@@ -60,7 +62,7 @@ public sealed class ChatCommand
             SessionInfo session;
             try
             {
-                session = await SignInAsync(client, user, password, settings.Register, interactive);
+                session = await SignInAsync(client, user, password, settings.Register, settings.Invite, interactive);
             }
             catch (ParleyException ex)
             {
@@ -105,7 +107,7 @@ public sealed class ChatCommand
     }
 
     /// <summary>Logs in; if that fails, registers when the user asked for it (flag or prompt).</summary>
-    private static async Task<SessionInfo> SignInAsync(ParleyClient client, string user, string password, bool register, bool interactive)
+    private static async Task<SessionInfo> SignInAsync(ParleyClient client, string user, string password, bool register, string? invite, bool interactive)
     {
         try
         {
@@ -119,7 +121,7 @@ public sealed class ChatCommand
                 throw;
             try
             {
-                return await client.RegisterAsync(user, password);
+                return invite is null ? await client.RegisterAsync(user, password) : await client.RegisterAsync(user, password, invite);
             }
             catch (ParleyException taken) when (taken.Code == "user_exists")
             {

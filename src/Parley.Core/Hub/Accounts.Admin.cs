@@ -1,4 +1,5 @@
 using Parley.Core.Model;
+using Parley.Core.Policy;
 using static Parley.Core.Hub.ChatErrors;
 
 namespace Parley.Core.Hub;
@@ -19,6 +20,24 @@ internal sealed partial class Accounts
         var users = await _store.ListUsersAsync(Names.Key(prefix), after is null ? null : Names.Key(after), take).ConfigureAwait(false);
         return users.Select(u => new AccountInfo(u.Name, u.Created, u.State, _presence.IsOnline(u.Name))).ToList();
     }
+
+    /// <summary>Makes an account whatever <see cref="ChatLimits.Registration"/> says (the operator's <c>parley admin create</c>).</summary>
+    public async Task<Result<string>> CreateByOperatorAsync(string userName, string password)
+    {
+        if (CheckNewAccount(userName, password) is { } bad)
+            return bad;
+        if (_presence.IsOnlineKey(Names.Key(userName)))
+            return Error(ErrorCodes.UserExists, $"the name '{userName}' is in use by a guest right now");
+        return await CreateAccountAsync(userName, password).ConfigureAwait(false) is { } user
+            ? user.Name
+            : Error(ErrorCodes.UserExists, $"the name '{userName}' is taken");
+    }
+
+    /// <inheritdoc cref="Invitations.CreateAsync"/>
+    public Task<Result<InvitationCode>> InviteAsync(int uses, TimeSpan? lifetime) => _invitations.CreateAsync(uses, lifetime);
+
+    /// <inheritdoc cref="Invitations.DeleteAsync"/>
+    public Task<Result<Done>> WithdrawInvitationAsync(string code) => _invitations.DeleteAsync(code);
 
     /// <summary>Sets a new password; the account's tokens are revoked and its sessions closed everywhere (bye <c>signed_out</c>).</summary>
     public async Task<Result<string>> ResetPasswordAsync(string userName, string password)

@@ -82,11 +82,14 @@ internal sealed partial class Accounts
         var throttleKey = $"{session.UserKey}@{session.RemoteAddress}";
         if (_throttle.RetryAfter(throttleKey) is { } wait)
             return Error(ErrorCodes.Throttled, $"too many wrong passwords; try again in {Math.Ceiling(wait.TotalSeconds)} s");
+        if (_addressThrottle.IsBlocked(session.RemoteAddress))
+            return AddressThrottled();
         var user = await _store.FindUserAsync(session.UserKey!).ConfigureAwait(false);
         if (user is null || user.State != AccountState.Active
             || await _hasher.VerifyAsync(user.PasswordHash, password).ConfigureAwait(false) == Storage.PasswordCheck.Failed)
         {
             _throttle.Failed(throttleKey);
+            _addressThrottle.Failed(session.RemoteAddress);
             return Error(ErrorCodes.BadCredentials, "wrong password");
         }
         _throttle.Succeeded(throttleKey);

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Parley.Core.Cluster;
 using Parley.Core.Model;
 using Parley.Core.Policy;
@@ -21,51 +19,85 @@ internal sealed partial class Accounts
     private readonly TimeProvider _time;
     private readonly ChatLimits _limits;
     private readonly LoginThrottle _throttle;
+    private readonly AddressThrottle _addressThrottle;
     private readonly RoomDirectory _rooms;
     private readonly PresenceRegistry _presence;
     private readonly KnownUsers _knownUsers;
     private readonly ClusterPublisher _cluster;
     private readonly Operators _operators;
+    private readonly SessionTokens _tokens;
+    private readonly Invitations _invitations;
     private string? _dummyHash;
 
     public Accounts(IChatStore store, IPasswordHasher hasher, TimeProvider time, ChatLimits limits,
-        RoomDirectory rooms, PresenceRegistry presence, KnownUsers knownUsers, ClusterPublisher cluster, Operators operators)
+        RoomDirectory rooms, PresenceRegistry presence, KnownUsers knownUsers, ClusterPublisher cluster, Operators operators, SessionTokens tokens, Invitations invitations)
     {
+        _tokens = tokens;
+        _invitations = invitations;
         _operators = operators;
         _store = store;
         _hasher = hasher;
         _time = time;
         _limits = limits;
         _throttle = new LoginThrottle(time, limits);
+        _addressThrottle = new AddressThrottle(time, limits);
         _rooms = rooms;
         _presence = presence;
         _knownUsers = knownUsers;
         _cluster = cluster;
     }
 
-    public async Task<Result<SessionStart>> RegisterAsync(Session session, string name, string password)
+    /// <summary>
+    /// Makes an account and signs the session in, when <see cref="ChatLimits.Registration"/> allows:
+    /// closed refuses; invite takes one use of <paramref name="invitation"/> (after the name is seen
+    /// free: a name taken meanwhile by someone else still costs that use).
+    /// </summary>
+    public async Task<Result<SessionStart>> RegisterAsync(Session session, string name, string password, string? invitation)
     {
         if (session.IsAuthenticated)
             return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in; log out first");
-        if (!Names.IsValid(name))
-            return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
-        if (!TextLength.IsWithin(password, _limits.MinPasswordLength, _limits.MaxPasswordLength))
-            return Error(ErrorCodes.BadPassword, $"a password is {_limits.MinPasswordLength}-{_limits.MaxPasswordLength} characters");
+        if (_limits.Registration == RegistrationMode.Closed)
+            return Error(ErrorCodes.RegistrationClosed, "this server makes no accounts on request; ask its operator for one");
+        if (CheckNewAccount(name, password) is { } bad)
+            return bad;
         if (TooManyAttempts(session) is { } slowDown)
             return slowDown;
         if (_presence.IsOnlineKey(Names.Key(name)))
             return Error(ErrorCodes.UserExists, $"the name '{name}' is in use by a guest right now");
+        if (_limits.Registration == RegistrationMode.Invite)
+        {
+            if (await _store.FindUserAsync(Names.Key(name)).ConfigureAwait(false) is not null)
+                return Error(ErrorCodes.UserExists, $"the name '{name}' is taken");
+            if (string.IsNullOrEmpty(invitation) || !await _invitations.TryUseAsync(invitation).ConfigureAwait(false))
+                return Error(ErrorCodes.BadInvitation, "registering here takes an invitation code from the operator; this one is missing, unknown, used up or expired");
+        }
 
+        if (await CreateAccountAsync(name, password).ConfigureAwait(false) is not { } user)
+            return Error(ErrorCodes.UserExists, $"the name '{name}' is taken");
+        var token = await IssueTokenAsync(session, user.Key).ConfigureAwait(false);
+        return await StartSessionAsync(session, user.Name, token).ConfigureAwait(false);
+    }
+
+    private ChatError? CheckNewAccount(string name, string password)
+    {
+        if (!Names.IsValid(name))
+            return Error(ErrorCodes.BadName, $"a user name is {Names.Rule}");
+        if (!TextLength.IsWithin(password, _limits.MinPasswordLength, _limits.MaxPasswordLength))
+            return Error(ErrorCodes.BadPassword, $"a password is {_limits.MinPasswordLength}-{_limits.MaxPasswordLength} characters");
+        return null;
+    }
+
+    /// <summary>Stores a new account, a member of the default room (which hears it join); null when the name is taken.</summary>
+    private async Task<UserRecord?> CreateAccountAsync(string name, string password)
+    {
         var hash = await _hasher.HashAsync(password).ConfigureAwait(false);
         var user = new UserRecord(name, hash, Timestamps.Now(_time));
         if (!await _store.TryCreateUserAsync(user, Names.Key(_limits.DefaultRoom)).ConfigureAwait(false))
-            return Error(ErrorCodes.UserExists, $"the name '{name}' is taken");
+            return null;
         _knownUsers.Add(user.Key, user.Name);
-
         if (_rooms.FindRoom(_limits.DefaultRoom) is { } lobby && _rooms.ApplyJoin(lobby, user.Name, origin: null))
             await _cluster.PublishAsync(new MembershipChanged(lobby.Name, user.Name, Joined: true)).ConfigureAwait(false);
-        var token = await IssueTokenAsync(session, user.Key).ConfigureAwait(false);
-        return await StartSessionAsync(session, user.Name, token).ConfigureAwait(false);
+        return user;
     }
 
     public async Task<Result<SessionStart>> LoginAsync(Session session, string name, string password)
@@ -81,6 +113,8 @@ internal sealed partial class Accounts
         var throttleKey = $"{key}@{session.RemoteAddress}";
         if (_throttle.RetryAfter(throttleKey) is { } wait)
             return Error(ErrorCodes.Throttled, $"too many failed logins for this name; try again in {Math.Ceiling(wait.TotalSeconds)} s");
+        if (_addressThrottle.IsBlocked(session.RemoteAddress))
+            return AddressThrottled();
 
         var user = await _store.FindUserAsync(key).ConfigureAwait(false);
         // A deleted account's tombstone has no password: it is as unknown as a name never registered.
@@ -91,6 +125,7 @@ internal sealed partial class Accounts
         if (user is null || check == PasswordCheck.Failed)
         {
             _throttle.Failed(throttleKey);
+            _addressThrottle.Failed(session.RemoteAddress);
             return Error(ErrorCodes.BadCredentials, "wrong user name or password");
         }
         _throttle.Succeeded(throttleKey);
@@ -109,10 +144,13 @@ internal sealed partial class Accounts
     {
         if (session.IsAuthenticated)
             return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in; log out first");
-        var tokenHash = HashToken(token);
-        var name = await _store.FindTokenUserAsync(tokenHash).ConfigureAwait(false);
+        var tokenHash = SessionTokens.Hash(token);
+        var (name, expired) = await _tokens.UseAsync(tokenHash).ConfigureAwait(false);
+        // The same code as a revoked token: every client already answers it by asking to log in.
         if (name is null)
-            return Error(ErrorCodes.BadToken, "unknown or revoked token; log in again");
+            return Error(ErrorCodes.BadToken, expired
+                ? $"this token went unused for {_limits.TokenIdleLifetime.TotalDays:0.##} days and expired; log in again"
+                : "unknown or revoked token; log in again");
         session.TokenHash = tokenHash;
         return await StartSessionAsync(session, name, token: null).ConfigureAwait(false);
     }
@@ -129,9 +167,7 @@ internal sealed partial class Accounts
 
     private async Task<string> IssueTokenAsync(Session session, string userKey)
     {
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var tokenHash = HashToken(token);
-        await _store.SaveTokenAsync(tokenHash, userKey, Timestamps.Now(_time)).ConfigureAwait(false);
+        var (token, tokenHash) = await _tokens.IssueAsync(userKey).ConfigureAwait(false);
         session.TokenHash = tokenHash;
         return token;
     }
@@ -170,6 +206,9 @@ internal sealed partial class Accounts
         return (rooms, directs);
     }
 
+    private static ChatError AddressThrottled() =>
+        Error(ErrorCodes.AddressThrottled, "too many failed logins from your network address; wait a few minutes");
+
     private async Task<string> DummyHashAsync() => _dummyHash ??= await _hasher.HashAsync("parley-dummy-password").ConfigureAwait(false);
 
     /// <summary>
@@ -182,11 +221,4 @@ internal sealed partial class Accounts
             ? null
             : Error(ErrorCodes.RateLimited, "too many sign-in attempts on this connection; wait a moment");
     }
-
-    /// <summary>Tokens are stored only as their SHA-256: a stolen database holds no usable token.</summary>
-    internal static string HashToken(string token) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

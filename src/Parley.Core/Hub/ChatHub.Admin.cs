@@ -20,6 +20,15 @@ public sealed partial class ChatHub
     /// <inheritdoc cref="Accounts.ListAsync"/>
     public Task<Result<IReadOnlyList<AccountInfo>>> ListAccountsAsync(string prefix, string? after, int? limit) => _accounts.ListAsync(prefix, after, limit);
 
+    /// <inheritdoc cref="Accounts.CreateByOperatorAsync"/>
+    public Task<Result<string>> CreateAccountByOperatorAsync(string userName, string password) => _accounts.CreateByOperatorAsync(userName, password);
+
+    /// <inheritdoc cref="Invitations.CreateAsync"/>
+    public Task<Result<InvitationCode>> InviteAsync(int uses, TimeSpan? lifetime) => _accounts.InviteAsync(uses, lifetime);
+
+    /// <inheritdoc cref="Invitations.DeleteAsync"/>
+    public Task<Result<Done>> WithdrawInvitationAsync(string code) => _accounts.WithdrawInvitationAsync(code);
+
     /// <inheritdoc cref="Accounts.ResetPasswordAsync"/>
     public Task<Result<string>> ResetPasswordAsync(string userName, string password) => _accounts.ResetPasswordAsync(userName, password);
 

@@ -52,12 +52,13 @@ public sealed partial class ChatHub
         _rooms.Use(_presence);
         _operators = new Operators(_presence, _cluster);
         _knownUsers = knownUsers;
-        _accounts = new Accounts(store, hasher, time, limits, _rooms, _presence, knownUsers, _cluster, _operators);
+        var tokens = new SessionTokens(store, time, limits);
+        _accounts = new Accounts(store, hasher, time, limits, _rooms, _presence, knownUsers, _cluster, _operators, tokens, new Invitations(store, time));
         _guests = new Guests(knownUsers, _presence, limits, time);
         _messaging = new Messaging(store, backplane, time, limits, _rooms, _presence, knownUsers, _cluster, sequencers);
         _people = new People(store, _presence, knownUsers, _cluster);
         _rooms.Notices = _messaging.PostNoticeAsync;
-        _uploads = new Uploads(store, time, limits);
+        _uploads = new Uploads(store, time, limits, tokens);
         Links = links ?? new FileLinks(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), time);
     }
 
@@ -88,7 +89,8 @@ public sealed partial class ChatHub
 
     // A sign-in is the account's (Accounts), completed with what the user keeps of people (People:
     // its blocks, its display name). A new account has neither: registering asks the store nothing more.
-    public Task<Result<SessionStart>> RegisterAsync(Session session, string name, string password) => _accounts.RegisterAsync(session, name, password);
+    public Task<Result<SessionStart>> RegisterAsync(Session session, string name, string password, string? invitation = null) =>
+        _accounts.RegisterAsync(session, name, password, invitation);
 
     public async Task<Result<SessionStart>> LoginAsync(Session session, string name, string password) =>
         await _people.CompleteSignInAsync(session, await _accounts.LoginAsync(session, name, password).ConfigureAwait(false)).ConfigureAwait(false);

@@ -12,12 +12,12 @@ namespace Parley.Core.Hub;
 ///
 /// Concurrency: the per-user budgets are under their own lock; the rest is the store's.
 /// </summary>
-internal sealed class Uploads(IChatStore store, TimeProvider time, ChatLimits limits)
+internal sealed class Uploads(IChatStore store, TimeProvider time, ChatLimits limits, SessionTokens tokens)
 {
     private readonly Dictionary<string, TokenBucket> _budgets = new(StringComparer.Ordinal);
 
-    /// <summary>The name of the account a sign-in token belongs to; null for an unknown or revoked token.</summary>
-    public Task<string?> UserOfTokenAsync(string token) => store.FindTokenUserAsync(Accounts.HashToken(token));
+    /// <summary>The name of the account a sign-in token belongs to; null for an unknown, revoked or expired token. An upload is a use of the token.</summary>
+    public async Task<string?> UserOfTokenAsync(string token) => (await tokens.UseAsync(SessionTokens.Hash(token)).ConfigureAwait(false)).User;
 
     /// <summary>Takes one upload from the user's budget (<see cref="ChatLimits.UploadBurst"/>, <see cref="ChatLimits.UploadsPerSecond"/>).</summary>
     public ChatError? TryStart(string userName)

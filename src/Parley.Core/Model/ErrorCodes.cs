@@ -33,6 +33,13 @@ public static class ErrorCodes
     public const string GuestNotAllowed = "guest_not_allowed";
     /// <summary>The account is disabled by the operator: right password, but no sign-in.</summary>
     public const string AccountDisabled = "disabled";
+    /// <summary><c>register</c> on a server whose Registration is closed: only the operator makes accounts.</summary>
+    public const string RegistrationClosed = "registration_closed";
+    /// <summary><c>register</c> without a valid invitation code where Registration is invite (missing, unknown, used up, expired).</summary>
+    public const string BadInvitation = "bad_invitation";
+    /// <summary>Too many failed logins from one network address lately (<c>Limits:AddressLoginFailures</c>).</summary>
+    public const string AddressThrottled = "address_throttled";
+
 
     // Rooms and messages.
     public const string NoSuchRoom = "no_such_room";
@@ -101,4 +108,6 @@ public static class ByeReasons
     public const string Disabled = "disabled";
     /// <summary>The account was deleted, by its owner or the operator.</summary>
     public const string AccountDeleted = "account_deleted";
+    /// <summary>Sent as a connection opens, then it is closed: its address has <c>Connections:PerAddress</c> connections open already.</summary>
+    public const string TooManyConnections = "too_many_connections";
 }

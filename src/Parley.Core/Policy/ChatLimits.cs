@@ -46,8 +46,30 @@ public sealed class ChatLimits
     /// <summary>Login and register attempts per second one connection may sustain.</summary>
     public double SignInPerSecond { get; set; } = 0.5;
 
+    /// <summary>
+    /// A sign-in token not used for this long (to resume a session or upload a file) is refused
+    /// (<c>bad_token</c>) and deleted. Must be positive.
+    /// </summary>
+    public TimeSpan TokenIdleLifetime { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Failed logins for one user name before further attempts are refused for a while.</summary>
     public int LoginFailuresBeforeThrottle { get; set; } = 5;
+
+    /// <summary>
+    /// Failed logins one network address may make at once before every login from it is refused
+    /// (<c>address_throttled</c>) until <see cref="AddressLoginFailuresPerMinute"/> frees one; 0 turns it off.
+    /// </summary>
+    public double AddressLoginFailures { get; set; } = 30;
+
+    /// <summary>Failed logins per minute one address may sustain.</summary>
+    public double AddressLoginFailuresPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Loopback addresses are exempt from the per-address limits (failed logins, and the
+    /// connections the host counts). Behind a proxy on the same host every client is loopback:
+    /// those limits are then the proxy's to keep.
+    /// </summary>
+    public bool ExemptLoopback { get; set; } = true;
 
     /// <summary>The first refusal period; it doubles with every further failure, up to <see cref="LoginThrottleMax"/>.</summary>
     public TimeSpan LoginThrottleBase { get; set; } = TimeSpan.FromSeconds(2);
@@ -78,6 +100,9 @@ public sealed class ChatLimits
 
     /// <summary>The room every new user joins, created at first start.</summary>
     public string DefaultRoom { get; set; } = "lobby";
+
+    /// <summary>Who may <c>register</c>; the host sets it from Registration (it is not read from the Limits section).</summary>
+    public RegistrationMode Registration { get; set; } = RegistrationMode.Open;
 
     /// <summary>What guests may do; the host sets it from IrcGuests (it is not read from the Limits section).</summary>
     public GuestPolicy Guests { get; set; } = GuestPolicy.Limited;

@@ -21,10 +21,24 @@ public partial interface IChatStore : IAsyncDisposable
 
     Task SetPasswordHashAsync(string userKey, string passwordHash);
 
-    Task SaveTokenAsync(string tokenHash, string userKey, DateTimeOffset created);
+    /// <summary>
+    /// Saves a sign-in token, used first at <paramref name="created"/>. The store may forget it once
+    /// it has gone unused for <paramref name="idleLifetime"/> (Redis expires its key); whether a
+    /// token found is still valid is decided by its <see cref="TokenUse.LastUsed"/>, not by this.
+    /// </summary>
+    Task SaveTokenAsync(string tokenHash, string userKey, DateTimeOffset created, TimeSpan idleLifetime);
 
     /// <summary>The display name of the token's user, or null for an unknown or revoked token.</summary>
     Task<string?> FindTokenUserAsync(string tokenHash);
+
+    /// <summary>The token's user and when it was last used, or null for an unknown or revoked token (as <see cref="FindTokenUserAsync"/>).</summary>
+    Task<TokenUse?> FindTokenAsync(string tokenHash);
+
+    /// <summary>
+    /// Records that the token was used at <paramref name="used"/>, keeping it another
+    /// <paramref name="idleLifetime"/>. Nothing for a token deleted meanwhile: it is not saved again.
+    /// </summary>
+    Task TouchTokenAsync(string tokenHash, DateTimeOffset used, TimeSpan idleLifetime);
 
     Task DeleteTokenAsync(string tokenHash);
 

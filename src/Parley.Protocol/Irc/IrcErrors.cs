@@ -56,7 +56,7 @@ internal static class IrcErrors
             case ErrorCodes.EmptyText:
                 session.Numeric(IrcNumerics.NoTextToSend, "No text to send");
                 break;
-            case ErrorCodes.RateLimited or ErrorCodes.Throttled:
+            case ErrorCodes.RateLimited or ErrorCodes.Throttled or ErrorCodes.AddressThrottled:
                 session.Numeric(IrcNumerics.TryAgain, command, error.Message);
                 break;
             default:

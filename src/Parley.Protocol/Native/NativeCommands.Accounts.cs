@@ -103,6 +103,33 @@ internal static partial class NativeCommands
         return Done(await s.Hub.RemoveMessageAsync(room, users, r.Integer("seq")));
     }
 
+    private static async Task<Reply> AdminCreate(NativeSession s, JsonRequest r) =>
+        Named(await s.Hub.CreateAccountByOperatorAsync(r.String("user"), r.String("password")));
+
+    private static async Task<Reply> AdminInvite(NativeSession s, JsonRequest r)
+    {
+        var uses = r.OptionalInteger("uses") ?? 1;
+        var hours = r.OptionalInteger("hours");
+        if (hours is < 1 or > 24 * 366 * 10)
+            return Reply.Fail(ErrorCodes.BadField, "'hours' is a whole number of hours, 1 or more");
+        var made = await s.Hub.InviteAsync((int)Math.Clamp(uses, int.MinValue, int.MaxValue), hours is { } h ? TimeSpan.FromHours(h) : null);
+        if (!made.Ok)
+            return made.Error!;
+        var invitation = made.Value!;
+        return Reply.With(w =>
+        {
+            w.WriteString("code", invitation.Code);
+            w.WriteNumber("uses", invitation.Uses);
+            if (invitation.Expires is { } expires)
+                JsonWire.WriteTimestamp(w, Expires, expires);
+        });
+    }
+
+    private static readonly JsonEncodedText Expires = JsonEncodedText.Encode("expires");
+
+    private static async Task<Reply> AdminUninvite(NativeSession s, JsonRequest r) =>
+        Done(await s.Hub.WithdrawInvitationAsync(r.String("code")));
+
     /// <summary>An operator's reply: the account's name as stored.</summary>
     private static Reply Named(Result<string> result) =>
         result.Ok ? Reply.With(w => w.WriteString("user", result.Value)) : result.Error!;

@@ -49,6 +49,9 @@ internal static partial class NativeCommands
         ["password"] = new(NeedsAuth: true, Password),
         ["delete_account"] = new(NeedsAuth: true, DeleteAccount),
         ["admin.users"] = new(NeedsAuth: false, AdminUsers, Operator: true),
+        ["admin.create"] = new(NeedsAuth: false, AdminCreate, Operator: true),
+        ["admin.invite"] = new(NeedsAuth: false, AdminInvite, Operator: true),
+        ["admin.uninvite"] = new(NeedsAuth: false, AdminUninvite, Operator: true),
         ["admin.password"] = new(NeedsAuth: false, AdminPassword, Operator: true),
         ["admin.disable"] = new(NeedsAuth: false, AdminDisable, Operator: true),
         ["admin.enable"] = new(NeedsAuth: false, AdminEnable, Operator: true),
@@ -63,7 +66,7 @@ internal static partial class NativeCommands
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static async Task<Reply> Register(NativeSession s, JsonRequest r) =>
-        SessionStarted(s, await s.Hub.RegisterAsync(s, r.String("user"), r.String("password")));
+        SessionStarted(s, await s.Hub.RegisterAsync(s, r.String("user"), r.String("password"), r.OptionalString("invite")));
 
     private static async Task<Reply> Login(NativeSession s, JsonRequest r) =>
         SessionStarted(s, await s.Hub.LoginAsync(s, r.String("user"), r.String("password")));

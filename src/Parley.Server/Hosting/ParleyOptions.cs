@@ -56,6 +56,9 @@ public sealed class ParleyOptions
     /// </summary>
     public string AdminSocket { get; set; } = "";
 
+    /// <summary>Who may make an account with <c>register</c>: open, closed (only <c>parley admin create</c>) or invite (a code from <c>parley admin invite</c>).</summary>
+    public RegistrationMode Registration { get; set; } = RegistrationMode.Open;
+
     /// <summary>Server-wide admins, by user name: they have every room power.</summary>
     public List<string> Admins { get; set; } = [];
 

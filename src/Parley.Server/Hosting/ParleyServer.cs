@@ -73,6 +73,8 @@ public sealed class ParleyServer : IAsyncDisposable
         var options = new ParleyOptions();
         configuration.Bind(options);
         options.Limits.Guests = GuestPolicies.Parse(options.IrcGuests);
+        options.Limits.Registration = options.Registration;
+        options.Limits.ExemptLoopback = options.Connections.ExemptLoopback;
         options.Limits.ServerAdmins = options.Admins.Select(Core.Model.Names.Key).ToHashSet(StringComparer.Ordinal);
         var tcpEndpoint = EndpointParser.Parse(options.Tcp, "tcp");
         var httpEndpoint = EndpointParser.Parse(options.Http, "http");
@@ -117,6 +119,7 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FileSweeper>());
         builder.Services.AddSingleton<ChatHub>();
         builder.Services.AddSingleton<JsonEventEncoder>();
+        builder.Services.AddSingleton<ConnectionsPerAddress>();
         builder.Services.AddSingleton<NativeSessionFactory>();
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton(new IrcServerInfo(options.IrcServerName, options.IrcNetwork, options.IrcMotd, DateTimeOffset.UtcNow)

@@ -14,6 +14,7 @@ public sealed class IrcSessionFactory(
     IrcServerInfo info,
     ParleyOptions options,
     TimeProvider time,
+    ConnectionsPerAddress connections,
     ILogger<IrcSessionFactory> logger)
 {
     // One delegate for every session, rather than a closure each.
@@ -21,11 +22,12 @@ public sealed class IrcSessionFactory(
 
     public ILogger Logger => logger;
 
-    /// <summary>A new session, wired to the log.</summary>
+    /// <summary>A new session, wired to the log, and counted against its address (closed at once when that has its fill: <see cref="ConnectionsPerAddress"/>).</summary>
     public IrcSession Create(IPAddress? remote)
     {
         var session = new IrcSession(hub, encoder, info, options.Connections, time, remote?.ToString());
         session.Failed += _reportFailure;
+        connections.Admit(session);
         return session;
     }
 }

@@ -15,6 +15,7 @@ public sealed class NativeSessionFactory(
     JsonEventEncoder encoder,
     ParleyOptions options,
     TimeProvider time,
+    ConnectionsPerAddress connections,
     IHostApplicationLifetime lifetime,
     ILogger<NativeSessionFactory> logger)
 {
@@ -23,11 +24,12 @@ public sealed class NativeSessionFactory(
 
     public ILogger Logger => logger;
 
-    /// <summary>A new session, wired to the log.</summary>
+    /// <summary>A new session, wired to the log, and counted against its address (closed at once when that has its fill: <see cref="ConnectionsPerAddress"/>).</summary>
     public NativeSession Create(IPAddress? remote)
     {
         var session = new NativeSession(hub, encoder, options.Connections, time, remote?.ToString());
         session.Failed += _reportFailure;
+        connections.Admit(session);
         return session;
     }
 

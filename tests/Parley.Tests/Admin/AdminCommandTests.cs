@@ -81,6 +81,30 @@ public sealed class AdminCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_registration_by_invitation_the_operator_hands_out_codes_and_makes_accounts()
+    {
+        await using var server = await ServerProcess.StartAsync(_data, new Dictionary<string, string> { ["PARLEY_REGISTRATION"] = "invite" });
+
+        var invite = await AdminRun.RunAsync("invite", "--uses", "1", "--hours", "48", "--data", _data);
+        Assert.True(invite.Exit == 0, invite.Error);
+        Assert.Matches(@"^\S{20}  \(1 use\(s\), until \d{4}-.+Z\)\n$", invite.Output);
+        var code = invite.Output.Split(' ')[0];
+        await using (var client = await server.ConnectAsync())
+        {
+            Assert.Equal("bad_invitation", await client.ErrorAsync("register", new { user = "alice", password = "password1" }));
+            await client.OkAsync("register", new { user = "alice", password = "password1", invite = code });
+        }
+
+        var create = await AdminRun.RunWithInputAsync("dave-password\n", "create", "dave", "--password-stdin", "--data", _data);
+        Assert.Equal((0, "created dave\n"), (create.Exit, create.Output));
+        await using (var dave = await server.ConnectAsync())
+            await dave.OkAsync("login", new { user = "dave", password = "dave-password" });
+
+        var withdrawn = (await AdminRun.RunAsync("invite", "--data", _data)).Output.Split(' ')[0];
+        Assert.Equal((0, "invitation withdrawn\n"), ((await AdminRun.RunAsync("uninvite", withdrawn, "--data", _data)) is var u ? (u.Exit, u.Output) : default));
+    }
+
+    [Fact]
     public async Task Without_a_running_server_it_says_so_and_fails()
     {
         var none = await AdminRun.RunAsync("users", "--data", _data);

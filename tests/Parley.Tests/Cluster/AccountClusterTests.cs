@@ -56,6 +56,26 @@ public sealed class AccountClusterTests : TwoRedisNodes
     }
 
     [Fact]
+    public async Task Logging_out_everywhere_on_one_node_ends_the_sessions_and_refuses_the_tokens_of_both()
+    {
+        await using var onA = await A.RegisterAsync("alice");
+        await using var onB = await B.ConnectAsync();
+        var tokenB = (await onB.OkAsync("login", new { user = "alice", password = "password1" })).GetProperty("token").GetString();
+        await using var alsoA = await A.ConnectAsync();
+        var tokenA = (await alsoA.OkAsync("login", new { user = "alice", password = "password1" })).GetProperty("token").GetString();
+
+        await onA.OkAsync("logout", new { everywhere = true });
+        await onB.NextAsync("bye", e => Bye(e, "signed_out"));
+        await alsoA.NextAsync("bye", e => Bye(e, "signed_out"));
+        Assert.True(onA.HasNo("bye"));
+        foreach (var (node, token) in new[] { (A, tokenB), (B, tokenB), (A, tokenA), (B, tokenA) })
+        {
+            await using var stale = await node.ConnectAsync();
+            Assert.Equal("bad_token", await stale.ErrorAsync("resume", new { token }));
+        }
+    }
+
+    [Fact]
     public async Task A_deleted_account_leaves_its_rooms_on_every_node()
     {
         await using var alice = await A.RegisterAsync("alice");

@@ -10,9 +10,9 @@ public abstract partial class ChatStoreContract
     {
         await AddUser("alice");
         await AddUser("bob");
-        await _store.SaveTokenAsync("a1", "alice", T0);
-        await _store.SaveTokenAsync("a2", "alice", T0);
-        await _store.SaveTokenAsync("b1", "bob", T0);
+        await _store.SaveTokenAsync("a1", "alice", T0, TimeSpan.FromDays(30));
+        await _store.SaveTokenAsync("a2", "alice", T0, TimeSpan.FromDays(30));
+        await _store.SaveTokenAsync("b1", "bob", T0, TimeSpan.FromDays(30));
 
         await _store.RevokeTokensAsync("alice");
         Assert.Null(await _store.FindTokenUserAsync("a1"));
@@ -20,7 +20,7 @@ public abstract partial class ChatStoreContract
         Assert.Equal("bob", await _store.FindTokenUserAsync("b1"));
 
         // A token saved after the revocation is valid, also after a reopen.
-        await _store.SaveTokenAsync("a3", "alice", T0);
+        await _store.SaveTokenAsync("a3", "alice", T0, TimeSpan.FromDays(30));
         await ReopenAsync();
         Assert.Equal("alice", await _store.FindTokenUserAsync("a3"));
         Assert.Null(await _store.FindTokenUserAsync("a1"));
@@ -30,7 +30,7 @@ public abstract partial class ChatStoreContract
     public async Task A_disabled_account_keeps_everything_but_its_tokens_are_not_found_until_enabled()
     {
         await AddUser("alice");
-        await _store.SaveTokenAsync("a1", "alice", T0);
+        await _store.SaveTokenAsync("a1", "alice", T0, TimeSpan.FromDays(30));
         Assert.Equal(AccountState.Active, (await _store.FindUserAsync("alice"))!.State);
 
         Assert.True(await _store.SetAccountStateAsync("alice", AccountState.Disabled));
@@ -51,7 +51,7 @@ public abstract partial class ChatStoreContract
         await AddUser("bob");
         Assert.True(await _store.TryCreateRoomAsync(new RoomRecord("dev", "", T0, ["alice", "bob"])));
         await _store.AddMemberAsync("lobby", "alice");
-        await _store.SaveTokenAsync("a1", "alice", T0);
+        await _store.SaveTokenAsync("a1", "alice", T0, TimeSpan.FromDays(30));
         var said = await _store.AppendAsync(RoomMessage("alice", "hello", "dev"));
         await _store.AppendAsync(Direct("alice", "bob", "psst"));
         await _store.SetReadAsync("alice", ConversationKey.ForRoom("dev"), said.Seq);

@@ -175,7 +175,7 @@ public abstract partial class ChatStoreContract : IAsyncLifetime
     public async Task Tokens_are_found_until_deleted()
     {
         await AddUser("alice");
-        await _store.SaveTokenAsync("t1", "alice", T0);
+        await _store.SaveTokenAsync("t1", "alice", T0, TimeSpan.FromDays(30));
         Assert.Equal("alice", await _store.FindTokenUserAsync("t1"));
         Assert.Null(await _store.FindTokenUserAsync("t2"));
         await _store.DeleteTokenAsync("t1");

@@ -196,6 +196,29 @@ public sealed class SqliteSchemaTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_nine_databases_tokens_keep_working_with_no_last_use_and_invitations_can_be_kept()
+    {
+        // What version 9 had of sign-in: users, and tokens without a last use.
+        WriteDatabase("""
+            CREATE TABLE users (key TEXT PRIMARY KEY, name TEXT NOT NULL, password_hash TEXT NOT NULL, created INTEGER NOT NULL, state INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+            CREATE TABLE tokens (hash TEXT PRIMARY KEY, user_key TEXT NOT NULL, created INTEGER NOT NULL) WITHOUT ROWID;
+            INSERT INTO users VALUES ('alice', 'Alice', 'h1', 1000, 0);
+            INSERT INTO tokens VALUES ('old', 'alice', 1000);
+            PRAGMA user_version = 9;
+            """);
+
+        await using var store = NewStore();
+        await store.InitializeAsync("lobby", T0);
+        Assert.Equal(new Parley.Core.Storage.TokenUse("Alice", null), await store.FindTokenAsync("old"));
+        await store.TouchTokenAsync("old", T0, TimeSpan.FromDays(30));
+        Assert.Equal(new Parley.Core.Storage.TokenUse("Alice", T0), await store.FindTokenAsync("old"));
+        await store.SaveInvitationAsync(new Parley.Core.Storage.Invitation("i", 1, null, T0));
+        Assert.True(await store.TryUseInvitationAsync("i", T0));
+        Assert.Equal((long)Schema.Version, ReadScalar("PRAGMA user_version"));
+        Assert.Equal("tokens_by_user", ReadScalar("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tokens'"));
+    }
+
+    [Fact]
     public async Task A_database_from_a_newer_parley_is_refused_and_left_untouched()
     {
         WriteDatabase("CREATE TABLE future (x); PRAGMA user_version = 99;");

@@ -51,9 +51,9 @@ async function resume() {
   }
 }
 
-/** login or register with a user name and password; throws a ProtocolError. */
-export async function signIn(op, user, password) {
-  const reply = await request(op, { user, password });
+/** login or register with a user name and password (and an invitation code, if any); throws a ProtocolError. */
+export async function signIn(op, user, password, invite = '') {
+  const reply = await request(op, invite ? { user, password, invite } : { user, password });
   saveToken(reply.token);
   await start(reply);
 }

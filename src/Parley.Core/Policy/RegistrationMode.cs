@@ -1,0 +1,18 @@
+namespace Parley.Core.Policy;
+
+/// <summary>
+/// Who may make an account with <c>register</c>. Set by the host from the Registration setting.
+/// The operator makes accounts in every mode (<c>parley admin create</c>); IRC guests are
+/// <see cref="GuestPolicy"/>'s business, not this one's.
+/// </summary>
+public enum RegistrationMode
+{
+    /// <summary>Anyone.</summary>
+    Open,
+
+    /// <summary>Nobody: <c>register</c> is refused (<c>registration_closed</c>); only the operator makes accounts.</summary>
+    Closed,
+
+    /// <summary>Whoever has a valid invitation code from the operator (<c>parley admin invite</c>).</summary>
+    Invite,
+}
