@@ -72,19 +72,39 @@ public sealed partial class ToolPackageTests
             start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var http = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is { } line && line.StartsWith("listening http ", StringComparison.Ordinal))
-                http.TrySetResult(line["listening http ".Length..]);
+            if (e.Data is not { } line)
+                return;
+            said.Enqueue(line);
+            // The last listener line: every listener is up once it is printed.
+            if (line.StartsWith("listening irc ", StringComparison.Ordinal))
+                http.TrySetResult(said.First(l => l.StartsWith("listening http ", StringComparison.Ordinal))["listening http ".Length..]);
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+                said.Enqueue(line);
         };
         process.BeginOutputReadLine();
-        var errors = process.StandardError.ReadToEndAsync();
+        process.BeginErrorReadLine();
+        string What() => $"exited: {process.HasExited}; it said:\n{string.Join('\n', said)}";
         try
         {
             var listening = await Task.WhenAny(http.Task, process.WaitForExitAsync()).WaitAsync(TimeSpan.FromMinutes(1));
-            Assert.True(listening == http.Task, $"parley serve exited with {(process.HasExited ? process.ExitCode : 0)}: {await errors}");
+            Assert.True(listening == http.Task, $"parley serve stopped before listening; {What()}");
             using var client = new HttpClient();
-            Assert.Equal("{\"status\":\"ok\"}\n", await client.GetStringAsync($"http://{await http.Task}/healthz"));
+            string health;
+            try
+            {
+                health = await client.GetStringAsync($"http://{await http.Task}/healthz");
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new Xunit.Sdk.XunitException($"GET /healthz failed ({ex.Message}); {What()}");
+            }
+            Assert.Equal("{\"status\":\"ok\"}\n", health);
         }
         finally
         {
