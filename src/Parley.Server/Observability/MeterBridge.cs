@@ -21,11 +21,13 @@ internal sealed class MeterBridge : IDisposable
     private readonly double[] _buckets;
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<Instrument, Func<string[], object>> _collectors = new();
+    private readonly Func<Instrument, string[], Func<string[], object>> _create;
     private volatile bool _disposed;
 
     public MeterBridge(Meter meter, CollectorRegistry registry, double[] buckets)
     {
         _meter = meter;
+        _create = Create;
         _factory = Metrics.WithCustomRegistry(registry);
         _buckets = buckets;
         _listener.InstrumentPublished = (instrument, listener) =>
@@ -46,13 +48,13 @@ internal sealed class MeterBridge : IDisposable
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
+        // Tags come only with the observable instruments, read once per scrape; the histograms
+        // recorded on every commit have none, so these are empty arrays there.
         var labels = tags.Length == 0 ? [] : new string[tags.Length];
-        for (var i = 0; i < tags.Length; i++)
-            labels[i] = tags[i].Value?.ToString() ?? "";
         var names = tags.Length == 0 ? [] : new string[tags.Length];
         for (var i = 0; i < tags.Length; i++)
-            names[i] = tags[i].Key;
-        var collector = _collectors.GetOrAdd(instrument, Create, names)(labels);
+            (names[i], labels[i]) = (tags[i].Key, tags[i].Value?.ToString() ?? "");
+        var collector = _collectors.GetOrAdd(instrument, _create, names)(labels);
         switch (collector)
         {
             case Counter.Child counter:
