@@ -24,7 +24,9 @@ internal static class MetricsAccess
             return Verdict.Allowed;
         var headers = context.Request.Headers;
         var proxied = headers.ContainsKey("Forwarded") || headers.ContainsKey("X-Forwarded-For") || headers.ContainsKey("X-Real-IP");
-        return !proxied && context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote) ? Verdict.Allowed : Verdict.Refused;
+        // A listener on [::] sees 127.0.0.1 as ::ffff:127.0.0.1.
+        var remote = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : context.Connection.RemoteIpAddress;
+        return !proxied && remote is not null && IPAddress.IsLoopback(remote) ? Verdict.Allowed : Verdict.Refused;
     }
 
     private static bool HasToken(string authorization, string token)
