@@ -11,6 +11,7 @@ COPY --from=build /app .
 # Listen on all interfaces inside the container; compose maps the ports.
 ENV PARLEY_TCP=0.0.0.0:7878 \
     PARLEY_HTTP=0.0.0.0:8080 \
+    PARLEY_IRC=0.0.0.0:6667 \
     PARLEY_DATA=/data
-EXPOSE 7878 8080
+EXPOSE 7878 8080 6667
 ENTRYPOINT ["dotnet", "parley.dll", "serve"]

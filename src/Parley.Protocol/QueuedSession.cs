@@ -122,6 +122,7 @@ public abstract class QueuedSession : Session
         }
         if (reason == ByeReasons.SlowConsumer)
         {
+            Metrics?.SlowConsumerDropped();
             // A reader too slow to take its queue will not take a goodbye either.
             Abort();
             Finish(bye: false);

@@ -33,7 +33,9 @@ public sealed partial class RedisChatStore
             message.ReplyTo is { } replyTo ? replyTo : RedisValue.EmptyString, StoredMentions.Encode(message.Mentions, message.MentionsAll) ?? "",
             StoredAttachments.Encode(message.Attachments) ?? "",
         ];
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var seq = (long)await Script(RedisScripts.Append, keys, values).ConfigureAwait(false);
+        _metrics?.StoreCommitted(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return message.WithSeq(seq);
     }
 

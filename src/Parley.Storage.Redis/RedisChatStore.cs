@@ -30,10 +30,12 @@ public sealed partial class RedisChatStore : IChatStore
 
     private readonly ConfigurationOptions _configuration;
     private ConnectionMultiplexer? _connection;
+    private readonly Parley.Core.Diagnostics.ChatMetrics? _metrics;
 
     public RedisChatStore(RedisStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _metrics = options.Metrics;
         Keys = new RedisKeys(options.KeyPrefix);
         _configuration = ConfigurationOptions.Parse(options.Configuration);
         _configuration.AbortOnConnectFail = false;
@@ -78,6 +80,12 @@ public sealed partial class RedisChatStore : IChatStore
             await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// One PING's round trip: how the host tells whether Redis answers now (/readyz, /metrics).
+    /// Throws <see cref="Parley.Core.Storage.StoreUnavailableException"/> when it does not.
+    /// </summary>
+    public Task<TimeSpan> PingAsync() => Call(database => database.PingAsync());
 
     /// <summary>
     /// Runs <paramref name="command"/> and turns "Redis is not there" into <see cref="StoreUnavailableException"/>.

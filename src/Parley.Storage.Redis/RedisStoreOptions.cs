@@ -20,6 +20,9 @@ public sealed class RedisStoreOptions
     /// </summary>
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Where each message append's round trip is recorded (<see cref="Parley.Core.Diagnostics.ChatMetrics.StoreCommitted"/>); nowhere when null.</summary>
+    public Parley.Core.Diagnostics.ChatMetrics? Metrics { get; init; }
+
     /// <summary>How often a lost connection is tried again; it is retried for as long as the store is open.</summary>
     public TimeSpan ReconnectInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Parley.Core.Diagnostics;
 
 namespace Parley.Storage.Sqlite;
 
@@ -18,6 +20,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly Action _settle;
     private readonly Action _forget;
     private readonly WalFlusher? _flusher;
+    private readonly ChatMetrics? _metrics;
     private readonly Task _loop;
     private SqliteTransaction? _transaction;
 
@@ -27,8 +30,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     /// </param>
     /// <param name="forget">A transaction rolled back: drop what <paramref name="settle"/> would have written.</param>
     /// <param name="flusher">When set, commits do not wait for the disk: a committed batch goes to the flusher, whose fsync completes it.</param>
-    public GroupCommitWriter(SqliteConnection connection, int maxBatch, Action settle, Action forget, WalFlusher? flusher)
+    /// <param name="metrics">Times each batch from its transaction's start until it is durable (its fsync done, with a flusher).</param>
+    public GroupCommitWriter(SqliteConnection connection, int maxBatch, Action settle, Action forget, WalFlusher? flusher, ChatMetrics? metrics = null)
     {
+        _metrics = metrics;
         _connection = connection;
         _maxBatch = maxBatch;
         _settle = settle;
@@ -69,6 +74,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         {
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write))
                 batch.Add(write);
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 using (_transaction = _connection.BeginTransaction())
@@ -82,16 +88,12 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                     _settle();
                     _transaction.Commit();
                 }
+                IReadOnlyList<ICommitted> committed = _metrics is null ? batch : [.. batch, new CommitTimer(started, _metrics)];
                 if (_flusher is not null)
-                {
-                    _flusher.Enqueue(batch);
-                    batch = new List<IWrite>(_maxBatch);
-                }
+                    _flusher.Enqueue(committed);
                 else
-                {
-                    Finish(batch, failure: null);
-                    batch = new List<IWrite>(_maxBatch);
-                }
+                    Finish(committed, failure: null);
+                batch = new List<IWrite>(_maxBatch);
             }
             catch (Exception ex)
             {
@@ -139,6 +141,16 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         void Complete();
         void Fail(Exception ex);
+    }
+
+    /// <summary>The last of a committed batch: records the batch's time once it is durable.</summary>
+    private sealed class CommitTimer(long started, ChatMetrics metrics) : ICommitted
+    {
+        public void Complete() => metrics.StoreCommitted(Stopwatch.GetElapsedTime(started));
+
+        public void Fail(Exception ex)
+        {
+        }
     }
 
     private interface IWrite : ICommitted

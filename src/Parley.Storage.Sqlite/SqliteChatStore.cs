@@ -71,7 +71,7 @@ public sealed partial class SqliteChatStore : IChatStore
             appends.Forget();
             search.Forget();
             ReloadIndexMark();
-        }, DurableFlusher());
+        }, DurableFlusher(), _options.Metrics);
         StartIndexing();
         return Task.CompletedTask;
     }
@@ -109,6 +109,17 @@ public sealed partial class SqliteChatStore : IChatStore
         _lock?.Dispose();
         _lock = null;
     }
+
+    /// <summary>
+    /// Whether the database answers a read now (/readyz). Throws when the store is closed or the
+    /// file cannot be opened and read.
+    /// </summary>
+    public Task CheckAsync() => Task.Run(() =>
+    {
+        _ = Writer;
+        using var reader = OpenReader();
+        Execute(reader, "SELECT count(*) FROM sqlite_master");
+    });
 
     private SqliteConnection OpenReader()
     {

@@ -18,6 +18,9 @@ public sealed class SqliteStoreOptions
 
     public SqliteSynchronous Synchronous { get; init; } = SqliteSynchronous.Full;
 
+    /// <summary>Where each group commit's time is recorded (<see cref="Parley.Core.Diagnostics.ChatMetrics.StoreCommitted"/>); nowhere when null.</summary>
+    public Parley.Core.Diagnostics.ChatMetrics? Metrics { get; init; }
+
     /// <summary>Most writes committed in one transaction (group commit).</summary>
     public int MaxBatch { get; init; } = 2048;
 

@@ -12,7 +12,7 @@ namespace Parley.Cli.Commands;
 public sealed class ServeCommand
 {
     private readonly Option<string> _tcp = new("--tcp") { Description = "native JSON-lines listener ADDR:PORT; port 0 picks one [default: 127.0.0.1:7878]" };
-    private readonly Option<string> _http = new("--http") { Description = "HTTP listener ADDR:PORT: web page, /ws, /healthz [default: 127.0.0.1:8080]" };
+    private readonly Option<string> _http = new("--http") { Description = "HTTP listener ADDR:PORT: web page, /ws, /healthz, /readyz, /metrics [default: 127.0.0.1:8080]" };
     private readonly Option<string> _irc = new("--irc") { Description = "IRC listener ADDR:PORT; \"\" switches it off [default: 127.0.0.1:6667]" };
     private readonly Option<string> _data = new("--data") { Description = "data directory of the SQLite store [default: ./data]" };
     private readonly Option<string> _store = new("--store") { Description = "sqlite (one node, nothing to install) or redis (several nodes) [default: sqlite]" };
@@ -23,6 +23,8 @@ public sealed class ServeCommand
     private readonly Option<int?> _maxTextChars = new("--max-text-chars") { Description = "longest message text, in characters [default: 4000]" };
     private readonly Option<double?> _rateBurst = new("--rate-burst") { Description = "requests a connection may make at once [default: 50]" };
     private readonly Option<double?> _ratePerSecond = new("--rate-per-second") { Description = "requests per second a connection may sustain [default: 20]" };
+    private readonly Option<string> _logFormat = new("--log-format") { Description = "console log on stderr: simple (lines for people) or json (one object a line, for log shippers) [default: simple]" };
+    private readonly Option<string> _metrics = new("--metrics") { Description = "a listener of its own for /metrics, /healthz and /readyz, ADDR:PORT (bind it where only the scraper reaches) [default: none]" };
     private readonly Option<int?> _queueLimit = new("--outbound-queue-limit") { Description = "frames queued for one connection before it is dropped as too slow [default: 4096]" };
 
     /// <summary>Printed after the options by `parley serve --help`.</summary>
@@ -36,6 +38,7 @@ public sealed class ServeCommand
         var command = new Command("serve", "run the Parley server")
         {
             _tcp, _http, _irc, _data, _store, _redis, _synchronous, _transport, _maxLineBytes, _maxTextChars, _rateBurst, _ratePerSecond, _queueLimit,
+            _logFormat, _metrics,
         };
         command.SetAction((result, cancellationToken) => RunAsync(result, Console.Out, Console.Error, cancellationToken));
         return command;
@@ -90,6 +93,8 @@ public sealed class ServeCommand
         Set(_rateBurst, "Connections:RateBurst");
         Set(_ratePerSecond, "Connections:RatePerSecond");
         Set(_queueLimit, "Connections:OutboundQueueLimit");
+        Set(_logFormat, nameof(ParleyOptions.LogFormat));
+        Set(_metrics, "Metrics:Listen");
 
         return new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)

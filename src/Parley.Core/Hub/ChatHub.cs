@@ -1,4 +1,5 @@
 using Parley.Core.Cluster;
+using Parley.Core.Diagnostics;
 using Parley.Core.Events;
 using Parley.Core.Model;
 using Parley.Core.Policy;
@@ -38,15 +39,18 @@ public sealed partial class ChatHub
     private readonly Uploads _uploads;
 
     /// <param name="links">Signs download links; one with a key of its own when null (links then work on this process only).</param>
-    public ChatHub(IChatStore store, IBackplane backplane, IPasswordHasher hasher, TimeProvider time, ChatLimits limits, FileLinks? links = null)
+    /// <param name="metrics">Where the hub counts what /metrics shows; counts published nowhere when null.</param>
+    public ChatHub(IChatStore store, IBackplane backplane, IPasswordHasher hasher, TimeProvider time, ChatLimits limits, FileLinks? links = null,
+        ChatMetrics? metrics = null)
     {
+        Metrics = metrics ?? new ChatMetrics();
         _store = store;
         _backplane = backplane;
         _time = time;
         Limits = limits;
         _cluster = new ClusterPublisher(backplane);
         var knownUsers = new KnownUsers(store);
-        var sequencers = new SequencerFactory(store, time, limits);
+        var sequencers = new SequencerFactory(store, time, limits, Metrics);
         _rooms = new RoomDirectory(store, time, limits, _cluster, knownUsers, sequencers);
         _presence = new PresenceRegistry(_rooms, _cluster, limits);
         _rooms.Use(_presence);
@@ -61,6 +65,9 @@ public sealed partial class ChatHub
         _uploads = new Uploads(store, time, limits, tokens);
         Links = links ?? new FileLinks(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), time);
     }
+
+    /// <summary>What this hub and its sessions count (sign-ins, messages stored, deliveries, drops, refusals).</summary>
+    public ChatMetrics Metrics { get; }
 
     /// <summary>The download links messages carry for their files.</summary>
     public FileLinks Links { get; }
@@ -89,14 +96,14 @@ public sealed partial class ChatHub
 
     // A sign-in is the account's (Accounts), completed with what the user keeps of people (People:
     // its blocks, its display name). A new account has neither: registering asks the store nothing more.
-    public Task<Result<SessionStart>> RegisterAsync(Session session, string name, string password, string? invitation = null) =>
-        _accounts.RegisterAsync(session, name, password, invitation);
+    public async Task<Result<SessionStart>> RegisterAsync(Session session, string name, string password, string? invitation = null) =>
+        CountSignIn(await _accounts.RegisterAsync(session, name, password, invitation).ConfigureAwait(false));
 
     public async Task<Result<SessionStart>> LoginAsync(Session session, string name, string password) =>
-        await _people.CompleteSignInAsync(session, await _accounts.LoginAsync(session, name, password).ConfigureAwait(false)).ConfigureAwait(false);
+        CountSignIn(await _people.CompleteSignInAsync(session, await _accounts.LoginAsync(session, name, password).ConfigureAwait(false)).ConfigureAwait(false));
 
     public async Task<Result<SessionStart>> ResumeAsync(Session session, string token) =>
-        await _people.CompleteSignInAsync(session, await _accounts.ResumeAsync(session, token).ConfigureAwait(false)).ConfigureAwait(false);
+        CountSignIn(await _people.CompleteSignInAsync(session, await _accounts.ResumeAsync(session, token).ConfigureAwait(false)).ConfigureAwait(false));
 
     /// <inheritdoc cref="People.FindAsync"/>
     public Task<Result<DirectoryPage>> FindUsersAsync(string? prefix, int? limit = null, string? after = null) => _people.FindAsync(prefix, limit, after);
@@ -119,7 +126,16 @@ public sealed partial class ChatHub
     /// <inheritdoc cref="Accounts.LogoutAsync"/>
     public Task<Result<Done>> LogoutAsync(Session session) => _accounts.LogoutAsync(session);
 
-    public Task<Result<SessionStart>> SignInGuestAsync(Session session, string name) => _guests.SignInGuestAsync(session, name);
+    public async Task<Result<SessionStart>> SignInGuestAsync(Session session, string name) =>
+        CountSignIn(await _guests.SignInGuestAsync(session, name).ConfigureAwait(false));
+
+    private Result<SessionStart> CountSignIn(Result<SessionStart> result)
+    {
+        Metrics.SignedIn(result.Ok);
+        if (result.Error?.Code == ErrorCodes.RateLimited)
+            Metrics.SignInRateLimited();
+        return result;
+    }
 
     /// <inheritdoc cref="Guests.RenameAsync"/>
     public Task<Result<string>> RenameGuestAsync(Session session, string name) => _guests.RenameAsync(session, name);
@@ -269,7 +285,13 @@ public sealed partial class ChatHub
     public Task<string?> UserOfTokenAsync(string token) => _uploads.UserOfTokenAsync(token);
 
     /// <inheritdoc cref="Uploads.TryStart"/>
-    public ChatError? TryStartUpload(string userName) => _uploads.TryStart(userName);
+    public ChatError? TryStartUpload(string userName)
+    {
+        var refused = _uploads.TryStart(userName);
+        if (refused?.Code == ErrorCodes.RateLimited)
+            Metrics.UploadRateLimited();
+        return refused;
+    }
 
     /// <inheritdoc cref="Uploads.AddAsync"/>
     public Task<Attachment> AddUploadAsync(string userName, string name, long size, string type, int? width, int? height, string hash, string? thumbHash) =>

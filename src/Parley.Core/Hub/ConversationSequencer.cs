@@ -31,7 +31,8 @@ internal sealed class ConversationSequencer(
     Func<long, long, Task<IReadOnlyList<StoredMessage>>> fetchBetween,
     Func<Task<long>> lastStoredSeq,
     Action<StoredMessage, Session?> deliver,
-    Func<StoredMessage, Task<StoredMessage>>? prepare = null)
+    Func<StoredMessage, Task<StoredMessage>>? prepare = null,
+    Diagnostics.ChatMetrics? metrics = null)
 {
     private readonly Lock _gate = new();
     private readonly Queue<(Task<StoredMessage> Append, Session? Origin)> _pending = new();
@@ -196,7 +197,10 @@ internal sealed class ConversationSequencer(
             {
                 _pending.Dequeue();
                 if (head.Append.IsCompletedSuccessfully)
+                {
+                    metrics?.MessageStored();
                     DeliverInOrder(head.Append.Result, head.Origin);
+                }
             }
         }
     }

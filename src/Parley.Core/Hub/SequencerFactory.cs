@@ -1,3 +1,4 @@
+using Parley.Core.Diagnostics;
 using Parley.Core.Model;
 using Parley.Core.Policy;
 using Parley.Core.Storage;
@@ -11,11 +12,11 @@ namespace Parley.Core.Hub;
 ///
 /// Concurrency: stateless; each sequencer has its own lock.
 /// </summary>
-internal sealed class SequencerFactory(IChatStore store, TimeProvider time, ChatLimits limits)
+internal sealed class SequencerFactory(IChatStore store, TimeProvider time, ChatLimits limits, ChatMetrics? metrics = null)
 {
     public ConversationSequencer For(string conversation, Action<StoredMessage, Session?> deliver) =>
         new(time, limits.MessageGapTimeout, (after, before) => MessagesBetweenAsync(conversation, after, before),
-            () => LastSeqAsync(conversation), deliver, WithReplyIdAsync);
+            () => LastSeqAsync(conversation), deliver, WithReplyIdAsync, metrics);
 
     /// <summary>A reply with the id of the message it answers (<see cref="StoredMessage.ReplyToId"/>); as it was when the store has no such message.</summary>
     private async Task<StoredMessage> WithReplyIdAsync(StoredMessage message) =>

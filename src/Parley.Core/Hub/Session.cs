@@ -10,6 +10,9 @@ namespace Parley.Core.Hub;
 /// </summary>
 public abstract class Session
 {
+    /// <summary>Where this session's deliveries and drops are counted: its hub's metrics; nowhere when null.</summary>
+    public Diagnostics.ChatMetrics? Metrics { get; protected init; }
+
     /// <summary>The client's network address (no port), for limits kept per address; null when unknown.</summary>
     public string? RemoteAddress { get; init; }
 

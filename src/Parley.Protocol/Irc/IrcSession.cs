@@ -41,6 +41,7 @@ public sealed partial class IrcSession : QueuedSession
     {
         RemoteAddress = remoteAddress;
         Hub = hub;
+        Metrics = hub.Metrics;
         Info = info;
         _encoder = encoder;
         _redactions = new IrcRedactionEncoder(time);
@@ -378,6 +379,7 @@ public sealed partial class IrcSession : QueuedSession
             }
             if (!allowed)
             {
+                Metrics?.RequestRateLimited();
                 Numeric(IrcNumerics.TryAgain, message!.Command, "Too many commands; slow down");
                 return;
             }

@@ -33,6 +33,7 @@ public sealed class NativeSession : QueuedSession
             SignedIn();
         RemoteAddress = remoteAddress;
         Hub = hub;
+        Metrics = hub.Metrics;
         _encoder = encoder;
         _options = options;
         _time = time;
@@ -63,6 +64,8 @@ public sealed class NativeSession : QueuedSession
             return;
         // Every frame costs a token, well-formed or not: a flood of garbage is a flood too.
         var allowed = _bucket.TryTake(_time, _options.RateBurst, _options.RatePerSecond);
+        if (!allowed)
+            Metrics?.RequestRateLimited();
         var request = RequestParser.Parse(frame, out var error, out var id);
         if (request is null)
         {

@@ -134,4 +134,10 @@ public sealed class ParleyOptions
 
     /// <summary>Per-connection limits: line size, outbound queue, request rate, sign-in deadline (keys <c>Connections:…</c>).</summary>
     public ConnectionOptions Connections { get; set; } = new();
+
+    /// <summary>The console log's format (stderr): simple lines, or JSON lines for log shippers.</summary>
+    public LogFormat LogFormat { get; set; } = LogFormat.Simple;
+
+    /// <summary>Who may read /metrics, and an optional listener of its own for it (keys <c>Metrics:…</c>).</summary>
+    public Observability.MetricsOptions Metrics { get; set; } = new();
 }

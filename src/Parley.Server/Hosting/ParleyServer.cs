@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Parley.Core.Cluster;
+using Parley.Core.Diagnostics;
 using Parley.Core.Hub;
 using Parley.Core.Model;
 using Parley.Core.Policy;
@@ -18,6 +20,7 @@ using Parley.Protocol;
 using Parley.Protocol.Irc;
 using Parley.Protocol.Json;
 using Parley.Server.Files;
+using Parley.Server.Observability;
 using Parley.Server.Transports;
 using Parley.Server.Transports.Sockets;
 using Parley.Storage.Redis;
@@ -26,7 +29,7 @@ using Parley.Storage.Sqlite;
 namespace Parley.Server.Hosting;
 
 /// <summary>
-/// The one Parley host: the native TCP and IRC listeners, and Kestrel for HTTP (/ws, /healthz, the web page).
+/// The one Parley host: the native TCP and IRC listeners, and Kestrel for HTTP (/ws, /healthz, /readyz, /metrics, the web page).
 /// Used by `parley serve` and, in-process, by the integration tests.
 /// </summary>
 public sealed class ParleyServer : IAsyncDisposable
@@ -37,9 +40,12 @@ public sealed class ParleyServer : IAsyncDisposable
     private readonly SocketListener _tcp;
     private readonly ListenOptions _http;
     private readonly SocketListener? _irc;
+    private readonly ListenOptions? _metrics;
 
-    private ParleyServer(WebApplication app, IChatStore store, IBackplane backplane, SocketListener tcp, ListenOptions http, SocketListener? irc)
+    private ParleyServer(WebApplication app, IChatStore store, IBackplane backplane, SocketListener tcp, ListenOptions http, SocketListener? irc,
+        ListenOptions? metrics)
     {
+        _metrics = metrics;
         _irc = irc;
         _app = app;
         _store = store;
@@ -55,6 +61,9 @@ public sealed class ParleyServer : IAsyncDisposable
 
     /// <summary>The bound IRC endpoint, or null when the IRC listener is off.</summary>
     public IPEndPoint? IrcEndpoint => _irc?.BoundEndpoint;
+
+    /// <summary>The bound metrics listener (<see cref="Observability.MetricsOptions.Listen"/>), or null when there is none.</summary>
+    public IPEndPoint? MetricsEndpoint => _metrics?.IPEndPoint;
 
     public IServiceProvider Services => _app.Services;
 
@@ -79,11 +88,15 @@ public sealed class ParleyServer : IAsyncDisposable
         var tcpEndpoint = EndpointParser.Parse(options.Tcp, "tcp");
         var httpEndpoint = EndpointParser.Parse(options.Http, "http");
         var ircEndpoint = string.IsNullOrWhiteSpace(options.Irc) ? null : EndpointParser.Parse(options.Irc, "irc");
+        var metricsEndpoint = string.IsNullOrWhiteSpace(options.Metrics.Listen) ? null : EndpointParser.Parse(options.Metrics.Listen, "metrics");
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        if (options.LogFormat == LogFormat.Json)
+            builder.Logging.AddJsonConsole(o => (o.UseUtcTimestamp, o.TimestampFormat) = (true, "yyyy-MM-ddTHH:mm:ss.fffZ"));
+        else
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         // A host that fails to start logs the whole exception (for a busy port, a long stack trace)
         // before it throws it to us; StartAsync's caller reports it in one line, so the log is noise.
         // The rule is for the host's own category alone: a rule without a category would decide
@@ -96,7 +109,11 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
 
         var dataPath = Path.GetFullPath(options.Data);
-        var (store, backplane) = StorageFor(options, dataPath, time);
+        // This server's own meter: two servers in one process (the tests) count apart.
+        var meter = new Meter(ChatMetrics.MeterName);
+        var metrics = new ChatMetrics(meter);
+        var (store, backplane) = StorageFor(options, dataPath, time, metrics);
+        builder.AddParleyObservability(options.Metrics, meter, metrics, store);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<IChatStore>(store);
@@ -109,7 +126,7 @@ public sealed class ParleyServer : IAsyncDisposable
         var blobs = new DirectoryBlobStore(filesPath, fileLane);
         builder.Services.AddSingleton(blobs);
         builder.Services.AddSingleton<IBlobStore>(blobs);
-        ListenOptions? http = null;
+        ListenOptions? http = null, metricsListen = null;
         var links = new FileLinks(FileLinkKey.LoadOrCreate(filesPath), time, () => PublicUrl(options, http!.IPEndPoint!));
         builder.Services.AddSingleton(links);
         builder.Services.AddSingleton(new ImageWork(blobs, blobs.TempDirectory, new ImageProcessor(new ImageLimits()),
@@ -182,12 +199,15 @@ public sealed class ParleyServer : IAsyncDisposable
             });
             if (adminSocket is not null)
                 kestrel.ListenUnixSocket(adminSocket, listen => listen.UseConnectionHandler<AdminConnectionHandler>());
+            if (metricsEndpoint is not null)
+                kestrel.Listen(metricsEndpoint, listen => metricsListen = listen);
         });
 
         var app = builder.Build();
+        app.UseMetricsListenerPaths(() => metricsListen);
         app.UseParleyWebClient();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.WebSocketPingInterval, KeepAliveTimeout = options.WebSocketPingInterval });
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapParleyObservability(store, () => metricsListen);
         var webSockets = app.Services.GetRequiredService<WebSocketEndpoint>();
         app.Map("/ws", webSockets.HandleAsync);
         app.Services.GetRequiredService<FileEndpoints>().Map(app);
@@ -217,6 +237,7 @@ public sealed class ParleyServer : IAsyncDisposable
             await app.DisposeAsync().ConfigureAwait(false);
             await backplane.DisposeAsync().ConfigureAwait(false);
             await store.DisposeAsync().ConfigureAwait(false);
+            meter.Dispose();
             if (StartFailure(ex, options.Data, httpEndpoint) is { } oneLine)
                 throw oneLine;
             throw;
@@ -226,11 +247,13 @@ public sealed class ParleyServer : IAsyncDisposable
         app.Lifetime.ApplicationStopping.Register(() => Log.Stopping(logger));
         Log.Started(logger, options.Store == StoreKind.Redis ? $"Redis at {options.Redis} (node {hub.NodeId})" : Path.Combine(dataPath, "parley.db"));
 
-        var server = new ParleyServer(app, store, backplane, tcp!, http!, irc);
+        var server = new ParleyServer(app, store, backplane, tcp!, http!, irc, metricsListen);
         await announce.WriteLineAsync($"listening tcp {server.TcpEndpoint}").ConfigureAwait(false);
         await announce.WriteLineAsync($"listening http {server.HttpEndpoint}").ConfigureAwait(false);
         if (server.IrcEndpoint is { } ircBound)
             await announce.WriteLineAsync($"listening irc {ircBound}").ConfigureAwait(false);
+        if (server.MetricsEndpoint is { } metricsBound)
+            await announce.WriteLineAsync($"listening metrics {metricsBound}").ConfigureAwait(false);
         await announce.FlushAsync(cancellationToken).ConfigureAwait(false);
         return server;
     }
@@ -271,6 +294,7 @@ public sealed class ParleyServer : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _backplane.DisposeAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
+        _app.Services.GetRequiredService<Meter>().Dispose();
     }
 
     /// <summary>Where the admin socket goes (<see cref="ParleyOptions.AdminSocket"/>), or null for none.</summary>
@@ -287,11 +311,11 @@ public sealed class ParleyServer : IAsyncDisposable
     /// <summary>The admin socket's file name in the data directory, where <c>parley admin --data</c> looks for it.</summary>
     public const string AdminSocketFile = "admin.sock";
 
-    private static (IChatStore, IBackplane) StorageFor(ParleyOptions options, string dataPath, TimeProvider time)
+    private static (IChatStore, IBackplane) StorageFor(ParleyOptions options, string dataPath, TimeProvider time, ChatMetrics metrics)
     {
         if (options.Store == StoreKind.Redis)
         {
-            var redis = new RedisChatStore(new RedisStoreOptions { Configuration = options.Redis, KeyPrefix = options.RedisPrefix });
+            var redis = new RedisChatStore(new RedisStoreOptions { Configuration = options.Redis, KeyPrefix = options.RedisPrefix, Metrics = metrics });
             var backplaneOptions = new RedisBackplaneOptions
             {
                 NodeId = string.IsNullOrEmpty(options.NodeId) ? RedisBackplaneOptions.NewNodeId() : options.NodeId,
@@ -304,6 +328,7 @@ public sealed class ParleyServer : IAsyncDisposable
         {
             Path = Path.Combine(dataPath, "parley.db"),
             Synchronous = options.SqliteSynchronous,
+            Metrics = metrics,
         });
         return (sqlite, new InProcessBackplane(sqlite));
     }

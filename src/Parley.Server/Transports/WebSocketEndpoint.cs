@@ -17,6 +17,10 @@ namespace Parley.Server.Transports;
 public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOptions options)
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+    private long _open;
+
+    /// <summary>WebSocket sessions open now (/metrics).</summary>
+    public long OpenCount => Interlocked.Read(ref _open);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -43,6 +47,7 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
     {
         var session = factory.Create(remote?.Address);
         using var _ = factory.CloseOnShutdown(session);
+        Interlocked.Increment(ref _open);
         Log.ConnectionOpened(factory.Logger, "ws", remote);
 
         using var stopReading = new CancellationTokenSource();
@@ -57,6 +62,7 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
         }
         finally
         {
+            Interlocked.Decrement(ref _open);
             await session.EndAsync().ConfigureAwait(false);
         }
         await writing.ConfigureAwait(false);

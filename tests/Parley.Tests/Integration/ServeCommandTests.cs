@@ -29,7 +29,7 @@ public sealed class ServeCommandTests
             Assert.Contains($"listening tcp 127.0.0.1:{server.TcpPort}", server.StandardOutput);
             Assert.Contains($"listening http 127.0.0.1:{server.HttpPort}", server.StandardOutput);
             using var http = new HttpClient();
-            Assert.Equal("ok\n", await http.GetStringAsync($"http://127.0.0.1:{server.HttpPort}/healthz"));
+            Assert.Equal("{\"status\":\"ok\"}\n", await http.GetStringAsync($"http://127.0.0.1:{server.HttpPort}/healthz"));
             Assert.True(File.Exists(Path.Combine(data, "parley.db")));
         }
         finally

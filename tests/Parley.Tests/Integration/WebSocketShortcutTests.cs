@@ -150,7 +150,7 @@ public sealed class WebSocketShortcutTests
         var health = await ReadResponseAsync(stream);
         Assert.StartsWith("HTTP/1.1 200", health);
         Assert.Contains("Server: Kestrel", health);
-        Assert.EndsWith("ok\n", health);
+        Assert.EndsWith("{\"status\":\"ok\"}\n", health);
 
         // The same connection, kept alive, upgrades next: Kestrel's /ws endpoint takes it.
         await stream.WriteAsync(Encoding.ASCII.GetBytes(Upgrade(port)));

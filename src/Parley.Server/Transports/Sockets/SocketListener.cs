@@ -38,6 +38,12 @@ public sealed class SocketListener(
     /// <summary>What tells this listener's idle connections that input arrived; null with the managed-sockets transport.</summary>
     internal EpollReadiness? Readiness => readiness;
 
+    /// <summary>What this listener carries, as its "listening" line and /metrics name it (tcp, irc).</summary>
+    public string Transport => transport;
+
+    /// <summary>Connections open now (/metrics).</summary>
+    public long OpenCount => Volatile.Read(ref _open);
+
     /// <summary>The bound endpoint (the real port when 0 was asked for), once started.</summary>
     public IPEndPoint? BoundEndpoint { get; private set; }
 
