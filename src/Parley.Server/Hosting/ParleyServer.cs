@@ -269,9 +269,10 @@ public sealed class ParleyServer : IAsyncDisposable
     {
         if (!string.IsNullOrWhiteSpace(options.PublicUrl))
             return options.PublicUrl.Trim().TrimEnd('/');
-        var scheme = https is null ? "http" : "https";
-        var web = https ?? http ?? throw new InvalidOperationException("no web listener: set PublicUrl");
-        return $"{scheme}://{UrlHost(web)}:{web.Port}";
+        // Without a web listener there is nowhere to download from: links stay paths.
+        if ((https ?? http) is not { } web)
+            return "";
+        return $"{(https is null ? "http" : "https")}://{UrlHost(web)}:{web.Port}";
     }
 
     private static string UrlHost(IPEndPoint http) =>
