@@ -12,6 +12,8 @@ need_apt=()
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 # The IRC end-to-end test drives a real IRC client, WeeChat without its terminal UI.
 command -v weechat-headless >/dev/null || need_apt+=(weechat-headless)
+# The TLS tests check with openssl s_client that the server itself refuses TLS 1.0 and 1.1.
+command -v openssl >/dev/null || need_apt+=(openssl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null

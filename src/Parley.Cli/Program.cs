@@ -10,6 +10,7 @@ var root = new RootCommand("Parley: a self-hosted chat server and its clients")
     new ChatCommand().Create(),
     bench,
     new AdminCommand().Create(),
+    new CertCommand().Create(),
 };
 HelpWithNotes.Install(root, new Dictionary<Command, string>
 {

@@ -188,7 +188,10 @@ public sealed partial class ParleyClient
         lock (_httpGate)
         {
             ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
-            return _httpClient ??= new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+            if (_certificateCheck.Callback is { } callback)
+                handler.SslOptions.RemoteCertificateValidationCallback = callback;
+            return _httpClient ??= new HttpClient(handler)
             {
                 Timeout = Timeout.InfiniteTimeSpan,
             };

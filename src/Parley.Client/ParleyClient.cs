@@ -17,6 +17,7 @@ namespace Parley.Client;
 public sealed partial class ParleyClient : IAsyncDisposable
 {
     private readonly ParleyClientOptions _options;
+    private readonly ServerCertificateCheck _certificateCheck;
     private readonly Channel<ClientEvent> _events = Channel.CreateUnbounded<ClientEvent>();
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
     private readonly SemaphoreSlim _sendGate = new(1, 1);
@@ -27,6 +28,7 @@ public sealed partial class ParleyClient : IAsyncDisposable
     private ParleyClient(ParleyClientOptions options)
     {
         _options = options;
+        _certificateCheck = ServerCertificateCheck.For(options);
         InitHttpAddress();
     }
 
@@ -51,8 +53,8 @@ public sealed partial class ParleyClient : IAsyncDisposable
 
     private async Task<IFrameConnection> OpenAsync(CancellationToken cancellationToken) =>
         _options.WebSocketUri is { } uri
-            ? await WebSocketFrameConnection.ConnectAsync(uri, cancellationToken).ConfigureAwait(false)
-            : await TcpLineConnection.ConnectAsync(_options.Server, cancellationToken).ConfigureAwait(false);
+            ? await WebSocketFrameConnection.ConnectAsync(uri, _certificateCheck, cancellationToken).ConfigureAwait(false)
+            : await TcpLineConnection.ConnectAsync(_options.Server, _options.Tls ? _certificateCheck : null, cancellationToken).ConfigureAwait(false);
 
     private void Attach(IFrameConnection connection)
     {

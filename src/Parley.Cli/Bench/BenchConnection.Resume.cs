@@ -24,7 +24,7 @@ public sealed partial class BenchConnection
     /// <summary>The receive loop running on the current socket.</summary>
     public Task? Loop { get; private set; }
 
-    public Task StartReceiving(CancellationToken stop) => Loop = ReceiveLoopAsync(stop);
+    public Task StartReceiving(CancellationToken stop) => Loop = _tls is null ? ReceiveLoopAsync(stop) : DrainTlsAsync(stop);
 
     private static string? TokenOf(string reply)
     {

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -30,7 +31,29 @@ public sealed partial class BenchConnection
                 : ex.SocketErrorCode == SocketError.ConnectionRefused ? $" (is the server listening on {host}:{port} for {settings.Proto.Name()}?)" : "";
             throw new BenchSetupException($"cannot connect to {host}:{port}: {ex.Message}{hint}", ex);
         }
-        return new BenchConnection(run, socket, index, room);
+        var connection = new BenchConnection(run, socket, index, room);
+        if (settings.Tls)
+            await connection.StartTlsAsync(host, cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    private async Task StartTlsAsync(string host, CancellationToken cancellationToken)
+    {
+        _tls = new SslStream(new NetworkStream(Socket, ownsSocket: false), leaveInnerStreamOpen: false);
+        try
+        {
+            await _tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = host,
+                // The bench measures the server; whoever runs it chose the server it talks to.
+                RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException)
+        {
+            Dispose();
+            throw new BenchSetupException($"TLS handshake with {host} failed: {ex.Message} (is --port a TLS listener?)", ex);
+        }
     }
 
     /// <summary>Signs in (native, ws, irc) or checks the connection (redis), then joins <see cref="Room"/> unless it is empty.</summary>
@@ -280,7 +303,9 @@ public sealed partial class BenchConnection
     {
         if (_carry.Length - _carryLength < 4096)
             Array.Resize(ref _carry, Math.Max(8192, _carry.Length * 2));
-        var read = await Socket.ReceiveAsync(_carry.AsMemory(_carryLength), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        var read = _tls is not null
+            ? await _tls.ReadAsync(_carry.AsMemory(_carryLength), cancellationToken).ConfigureAwait(false)
+            : await Socket.ReceiveAsync(_carry.AsMemory(_carryLength), SocketFlags.None, cancellationToken).ConfigureAwait(false);
         if (read == 0)
             throw new BenchSetupException($"the server closed the connection of {User} while signing in{(_carryLength > 0 ? ": " + Describe(_carry.AsSpan(0, _carryLength)) : "")}");
         _carryLength += read;
@@ -301,6 +326,11 @@ public sealed partial class BenchConnection
 
     public async Task SendAllAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
+        if (_tls is not null)
+        {
+            await _tls.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         while (!bytes.IsEmpty)
         {
             var sent = await Socket.SendAsync(bytes, SocketFlags.None, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 
@@ -66,6 +67,9 @@ public sealed partial class BenchConnection : IDisposable
     /// <summary>With several servers: by slot, whether that sender is on another server than this connection (its deliveries cross nodes).</summary>
     private bool[]? _crossNode;
 
+    // --tls: the TLS session over Socket; setup and the idle drain go through it.
+    private SslStream? _tls;
+
     /// <summary>Makes this connection count deliveries from senders <paramref name="senderBase"/> .. + <paramref name="senders"/> - 1.</summary>
     public void ListenTo(int senderBase, int senders, int selfSlot = -1)
     {
@@ -105,6 +109,7 @@ public sealed partial class BenchConnection : IDisposable
     {
         _disposed = true;
         Closed = true;
+        _tls?.Dispose();
         Socket.Dispose();
     }
 

@@ -12,7 +12,7 @@ public static partial class BenchReport
         var r = outcome.Result;
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        text.AppendLine(inv, $"parley bench {s.Workload} --proto {s.Proto.Name()} against {s.Host}:{s.Port} (bench cpus {ProcessInfo.AllowedCpusOfThisProcess() ?? "?"} of {Environment.ProcessorCount})");
+        text.AppendLine(inv, $"parley bench {s.Workload} --proto {s.Proto.Name()}{(s.Tls ? " --tls" : "")} against {s.Host}:{s.Port} (bench cpus {ProcessInfo.AllowedCpusOfThisProcess() ?? "?"} of {Environment.ProcessorCount})");
         if (s.Workload == "bigroom" && outcome.BigRoom is { } big)
         {
             BigRoomSummary(text, s, big, outcome.ServerPid ?? s.ServerPid);
@@ -81,6 +81,8 @@ public static partial class BenchReport
             json.WriteStartObject();
             json.WriteString("workload", s.Workload);
             json.WriteString("proto", s.Proto.Name());
+            if (s.Tls)
+                json.WriteBoolean("tls", true);
             json.WriteStartObject("params");
             json.WriteString("host", s.Host);
             json.WriteNumber("port", s.Port);

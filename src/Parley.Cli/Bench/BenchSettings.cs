@@ -100,6 +100,12 @@ public sealed record BenchSettings
     public bool IdleMembers { get; init; }
 
     /// <summary>
+    /// idle: connect over TLS (the server's tcp+tls, https or irc+tls listener), for what a TLS
+    /// connection costs the server. The certificate is not checked: this measures, it does not chat.
+    /// </summary>
+    public bool Tls { get; init; }
+
+    /// <summary>
     /// bigroom, native: after steady chat, stop the server (SIGTERM) and start it again as it was
     /// started, while everyone reconnects and resumes with its token (<c>BenchRunner.Restart.cs</c>).
     /// </summary>

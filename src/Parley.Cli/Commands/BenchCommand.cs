@@ -55,6 +55,7 @@ public sealed class BenchCommand
     private readonly Option<double> _precision = new("--precision") { Description = "percent, for --search: stop once the first failing rate is within this of the last passing one", DefaultValueFactory = _ => 5 };
     private readonly Option<int> _serverPid = new("--server-pid") { Description = "idle, bigroom: the server's process id, for its memory; fanout, rooms: for its CPU (the first of --servers) [default: found by the listening port]" };
     private readonly Option<string?> _cpuPids = new("--cpu-pids") { Description = "fanout, rooms: PID,PID,... other processes whose CPU over the window to report beside the servers' (other_cpu), such as the redis-server of Parley nodes" };
+    private readonly Option<bool> _tls = new("--tls") { Description = "idle: connect over TLS to the server's tcp+tls (native), https (ws) or irc+tls (irc) listener given by --port; the certificate is not checked" };
     private readonly Option<bool> _idleMembers = new("--idle-members") { Description = "bigroom: members stop reading once signed in, so the generator reads only the observers (latency without the generator's cost of reading every member; a server that sends members much will find them slow)" };
     private readonly Option<bool> _restart = new("--restart") { Description = "bigroom, native only: after steady chat, stop the server with SIGTERM and start it again with the same command line, directory and environment (read from /proc; it must run here, as this user), while every connection reconnects and resumes with its token and the observers catch up on history; the new server keeps running afterwards (its PID is restart_server_pid in the JSON line): stop it yourself" };
     private readonly Option<int> _uploads = new("--uploads") { Description = "fanout, native or ws: this many accounts of their own (after the receivers') each keep one HTTP upload (POST /api/files) in flight from the window's start to its end, starting the next as soon as one is answered; reports the uploads' throughput and refusals and the server's memory before, at its peak and after them (read every 100 ms; the server found by its port or --server-pid)", DefaultValueFactory = _ => 0 };
@@ -76,7 +77,7 @@ public sealed class BenchCommand
         var command = new Command("bench", "load generator: deliveries/s, latency, losses and memory per connection of a chat server")
         {
             _workload, _proto, _host, _port, _servers, _receivers, _senders, _rooms, _members, _connections, _rate, _duration, _warmup, _drain, _settle,
-            _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _cpuPids, _idleMembers, _restart,
+            _size, _window, _concurrency, _userPrefix, _password, _registerPort, _room, _search, _p99Bound, _maxBound, _precision, _serverPid, _cpuPids, _idleMembers, _tls, _restart,
             _uploads, _uploadBytes, _uploadKind, _uploadRate, _uploadPort, _photoWidth, _photoHeight, _photoOrientation, _jsonOnly, _timeout,
         };
         // `parley bench search` is a store benchmark of its own (SearchBenchCommand), not a workload against a server.
@@ -152,6 +153,7 @@ public sealed class BenchCommand
             ServerPid = result.GetValue(_serverPid),
             CpuPids = ParsePids(result.GetValue(_cpuPids)),
             IdleMembers = result.GetValue(_idleMembers),
+            Tls = result.GetValue(_tls),
             Restart = result.GetValue(_restart),
             Uploads = result.GetValue(_uploads),
             UploadBytes = result.GetValue(_uploadBytes),
@@ -251,6 +253,8 @@ public sealed class BenchCommand
             return "--servers works with fanout and rooms over --proto native or ws (nodes of one Parley chat)";
         if (s.CpuPids.Any(pid => pid <= 0) || s.CpuPids.Count > 0 && s.Workload is not ("fanout" or "rooms"))
             return "--cpu-pids must be process ids, separated by commas, for fanout or rooms";
+        if (s.Tls && (s.Workload != "idle" || s.Proto == BenchProto.Redis || s.RegisterPort is not null))
+            return "--tls works with idle over --proto native, ws or irc (without --register-port)";
         if (s.Search && s.Workload is "idle" or "bigroom")
             return "--search works with fanout and rooms";
         if (s.Search && (s.PrecisionPercent <= 0 || s.MaxBound < TimeSpan.Zero))

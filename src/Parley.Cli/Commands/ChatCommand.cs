@@ -18,25 +18,49 @@ public sealed class ChatCommand
     private readonly Option<bool> _passwordStdin = new("--password-stdin") { Description = "read the password from the first line of standard input" };
     private readonly Option<bool> _register = new("--register") { Description = "create the account if it does not exist (for scripts)" };
     private readonly Option<string?> _invite = new("--invite") { Description = "the invitation code to register with, where the server registers by invitation (implies --register)" };
+    private readonly Option<bool> _tls = new("--tls") { Description = "speak TLS (the server's tcp+tls listener); --ca or --pin imply it" };
+    private readonly Option<string?> _ca = new("--ca") { Description = "PEM file of the certificate(s) to trust for this server instead of the system's (a self-signed server's own certificate)" };
+    private readonly Option<string?> _pin = new("--pin") { Description = "the server certificate's SHA-256 fingerprint (from parley cert): that certificate alone is accepted" };
 
     public Command Create()
     {
         var command = new Command("chat", "chat from the terminal; pipe lines in to script it")
         {
-            _server, _user, _room, _passwordStdin, _register, _invite,
+            _server, _user, _room, _passwordStdin, _register, _invite, _tls, _ca, _pin,
         };
         command.SetAction((result, cancellationToken) =>
         {
             var interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
             var settings = new ChatSettings(result.GetValue(_server)!, result.GetValue(_user), result.GetValue(_room)!,
                 result.GetValue(_passwordStdin), result.GetValue(_register) || result.GetValue(_invite) is not null, Environment.GetEnvironmentVariable("PARLEY_PASSWORD"),
-                result.GetValue(_invite));
+                result.GetValue(_invite))
+            {
+                Tls = result.GetValue(_tls),
+                CaFile = result.GetValue(_ca),
+                Pin = result.GetValue(_pin),
+            };
             return RunAsync(settings, Console.In, Console.Out, Console.Error, interactive, cancellationToken);
         });
         return command;
     }
 
-    public sealed record ChatSettings(string Server, string? User, string Room, bool PasswordStdin, bool Register, string? PasswordFromEnvironment, string? Invite = null);
+    public sealed record ChatSettings(string Server, string? User, string Room, bool PasswordStdin, bool Register, string? PasswordFromEnvironment, string? Invite = null)
+    {
+        /// <summary>TLS to the server's tcp+tls listener; on when <see cref="CaFile"/> or <see cref="Pin"/> is given.</summary>
+        public bool Tls { get; init; }
+
+        public string? CaFile { get; init; }
+
+        public string? Pin { get; init; }
+
+        public ParleyClientOptions ClientOptions() => new()
+        {
+            Server = Server,
+            Tls = Tls || CaFile is not null || Pin is not null,
+            TlsCaFile = CaFile,
+            TlsPin = Pin,
+        };
+    }
 
     public static async Task<int> RunAsync(ChatSettings settings, TextReader input, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellationToken)
     {
@@ -51,9 +75,10 @@ public sealed class ChatCommand
         ParleyClient client;
         try
         {
-            client = await ParleyClient.ConnectAsync(new ParleyClientOptions { Server = settings.Server }, cancellationToken);
+            client = await ParleyClient.ConnectAsync(settings.ClientOptions(), cancellationToken);
         }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or FormatException or IOException)
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or FormatException or IOException
+                                       or System.Security.Authentication.AuthenticationException or System.Security.Cryptography.CryptographicException)
         {
             return Fail(error, $"cannot connect to {settings.Server}: {ex.Message}");
         }

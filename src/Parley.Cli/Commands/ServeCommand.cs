@@ -11,9 +11,14 @@ namespace Parley.Cli.Commands;
 /// </summary>
 public sealed class ServeCommand
 {
-    private readonly Option<string> _tcp = new("--tcp") { Description = "native JSON-lines listener ADDR:PORT; port 0 picks one [default: 127.0.0.1:7878]" };
-    private readonly Option<string> _http = new("--http") { Description = "HTTP listener ADDR:PORT: web page, /ws, /healthz, /readyz, /metrics [default: 127.0.0.1:8080]" };
+    private readonly Option<string> _tcp = new("--tcp") { Description = "native JSON-lines listener ADDR:PORT; port 0 picks one; \"\" switches it off [default: 127.0.0.1:7878]" };
+    private readonly Option<string> _http = new("--http") { Description = "HTTP listener ADDR:PORT: web page, /ws, /healthz, /readyz, /metrics; \"\" switches it off [default: 127.0.0.1:8080]" };
     private readonly Option<string> _irc = new("--irc") { Description = "IRC listener ADDR:PORT; \"\" switches it off [default: 127.0.0.1:6667]" };
+    private readonly Option<string> _tlsCert = new("--tls-cert") { Description = "PEM certificate (then any intermediates) for every TLS listener; reloaded when it changes" };
+    private readonly Option<string> _tlsKey = new("--tls-key") { Description = "PEM private key of --tls-cert" };
+    private readonly Option<string> _tcpTls = new("--tcp-tls") { Description = "native JSON-lines listener over TLS ADDR:PORT [default: none]" };
+    private readonly Option<string> _https = new("--https") { Description = "HTTPS listener ADDR:PORT: web page, /ws over TLS [default: none]" };
+    private readonly Option<string> _ircTls = new("--irc-tls") { Description = "IRC listener over TLS ADDR:PORT (6697 by convention) [default: none]" };
     private readonly Option<string> _data = new("--data") { Description = "data directory of the SQLite store [default: ./data]" };
     private readonly Option<string> _store = new("--store") { Description = "sqlite (one node, nothing to install) or redis (several nodes) [default: sqlite]" };
     private readonly Option<string> _redis = new("--redis") { Description = "Redis HOST:PORT with --store redis [default: 127.0.0.1:6379]" };
@@ -37,7 +42,7 @@ public sealed class ServeCommand
     {
         var command = new Command("serve", "run the Parley server")
         {
-            _tcp, _http, _irc, _data, _store, _redis, _synchronous, _transport, _maxLineBytes, _maxTextChars, _rateBurst, _ratePerSecond, _queueLimit,
+            _tcp, _http, _irc, _tlsCert, _tlsKey, _tcpTls, _https, _ircTls, _data, _store, _redis, _synchronous, _transport, _maxLineBytes, _maxTextChars, _rateBurst, _ratePerSecond, _queueLimit,
             _logFormat, _metrics,
         };
         command.SetAction((result, cancellationToken) => RunAsync(result, Console.Out, Console.Error, cancellationToken));
@@ -83,6 +88,11 @@ public sealed class ServeCommand
         Set(_tcp, nameof(ParleyOptions.Tcp));
         Set(_http, nameof(ParleyOptions.Http));
         Set(_irc, nameof(ParleyOptions.Irc));
+        Set(_tlsCert, nameof(ParleyOptions.TlsCert));
+        Set(_tlsKey, nameof(ParleyOptions.TlsKey));
+        Set(_tcpTls, nameof(ParleyOptions.TcpTls));
+        Set(_https, nameof(ParleyOptions.Https));
+        Set(_ircTls, nameof(ParleyOptions.IrcTls));
         Set(_data, nameof(ParleyOptions.Data));
         Set(_store, nameof(ParleyOptions.Store));
         Set(_redis, nameof(ParleyOptions.Redis));

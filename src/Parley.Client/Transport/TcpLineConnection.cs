@@ -1,39 +1,49 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
 
 namespace Parley.Client.Transport;
 
-/// <summary>Frames as '\n'-terminated lines over TCP.</summary>
+/// <summary>Frames as '\n'-terminated lines over TCP, or over TLS on TCP.</summary>
 internal sealed class TcpLineConnection : IFrameConnection
 {
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _reader;
 
-    private TcpLineConnection(Socket socket)
+    private TcpLineConnection(Socket socket, Stream stream)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         _reader = PipeReader.Create(_stream);
     }
 
-    public static async Task<TcpLineConnection> ConnectAsync(string server, CancellationToken cancellationToken)
+    /// <param name="tls">Null for plain TCP; else TLS, with the server's certificate checked by it.</param>
+    public static async Task<TcpLineConnection> ConnectAsync(string server, ServerCertificateCheck? tls, CancellationToken cancellationToken)
     {
         var (host, port) = ParseServer(server);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream stream;
         try
         {
             await socket.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (tls is not null)
+            {
+                var secure = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = secure;
+                await secure.AuthenticateAsClientAsync(tls.ClientOptions(host), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
             socket.Dispose();
             throw;
         }
-        return new TcpLineConnection(socket);
+        return new TcpLineConnection(socket, stream);
     }
 
     internal static (string Host, int Port) ParseServer(string server)

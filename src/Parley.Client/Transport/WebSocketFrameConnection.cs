@@ -6,9 +6,11 @@ namespace Parley.Client.Transport;
 /// <summary>Frames as WebSocket text messages.</summary>
 internal sealed class WebSocketFrameConnection(ClientWebSocket socket) : IFrameConnection
 {
-    public static async Task<WebSocketFrameConnection> ConnectAsync(Uri uri, CancellationToken cancellationToken)
+    public static async Task<WebSocketFrameConnection> ConnectAsync(Uri uri, ServerCertificateCheck check, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
+        if (check.Callback is { } callback)
+            socket.Options.RemoteCertificateValidationCallback = callback;
         try
         {
             await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);

@@ -15,6 +15,10 @@ public static class EndpointParser
         throw new FormatException($"{what}: '{value}' is not ADDR:PORT (for example 127.0.0.1:7878, [::1]:7878 or 0.0.0.0:0)");
     }
 
+    /// <summary>A listener's address, or null for an empty setting: that listener is off.</summary>
+    public static IPEndPoint? ParseOptional(string? value, string what) =>
+        string.IsNullOrWhiteSpace(value) ? null : Parse(value, what);
+
     // IPEndPoint.TryParse accepts a bare address with port 0; Parley wants the port spelled out.
     private static bool HasPort(string text) =>
         text.StartsWith('[') ? text.Contains("]:", StringComparison.Ordinal) : text.Count(c => c == ':') == 1;

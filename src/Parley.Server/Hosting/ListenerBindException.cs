@@ -20,6 +20,23 @@ public sealed class ListenerBindException(string transport, IPEndPoint endpoint,
         _ => $"{transport} {endpoint} cannot be bound: {error.Message}",
     };
 
+    /// <summary>
+    /// Which of Kestrel's listeners failed to bind: Kestrel's message names the address
+    /// ("Failed to bind to address https://127.0.0.1:8443"); the first listener, if none matches.
+    /// </summary>
+    public static (string Name, IPEndPoint Endpoint)? WhichFailed(Exception exception, IReadOnlyList<(string Name, IPEndPoint Endpoint)> listeners)
+    {
+        foreach (var listener in listeners)
+        {
+            for (var e = exception; e is not null; e = e.InnerException)
+            {
+                if (listener.Endpoint.Port != 0 && e.Message.Contains($":{listener.Endpoint.Port}", StringComparison.Ordinal))
+                    return listener;
+            }
+        }
+        return listeners.Count > 0 ? listeners[0] : null;
+    }
+
     /// <summary>The socket error somewhere inside what a listener threw (Kestrel wraps it twice), or null.</summary>
     public static SocketException? FindSocketError(Exception exception)
     {

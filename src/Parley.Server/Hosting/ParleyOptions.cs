@@ -10,11 +10,26 @@ namespace Parley.Server.Hosting;
 /// </summary>
 public sealed class ParleyOptions
 {
-    /// <summary>Native JSON-lines listener, ADDR:PORT; port 0 picks a free port.</summary>
+    /// <summary>Native JSON-lines listener, ADDR:PORT; port 0 picks a free port; an empty string switches it off.</summary>
     public string Tcp { get; set; } = "127.0.0.1:7878";
 
-    /// <summary>HTTP listener for /ws, /healthz and the web client, ADDR:PORT.</summary>
+    /// <summary>HTTP listener for /ws, /healthz and the web client, ADDR:PORT; an empty string switches it off.</summary>
     public string Http { get; set; } = "127.0.0.1:8080";
+
+    /// <summary>PEM certificate (the server's first, then any intermediates) for every TLS listener; reloaded when it changes.</summary>
+    public string TlsCert { get; set; } = "";
+
+    /// <summary>PEM private key of <see cref="TlsCert"/> (PKCS#8, PKCS#1 or SEC1, unencrypted).</summary>
+    public string TlsKey { get; set; } = "";
+
+    /// <summary>Native JSON-lines listener over TLS, ADDR:PORT; empty (the default) opens none. Needs <see cref="TlsCert"/>.</summary>
+    public string TcpTls { get; set; } = "";
+
+    /// <summary>HTTPS listener (the web page, /wss, files), ADDR:PORT; empty (the default) opens none. Needs <see cref="TlsCert"/>.</summary>
+    public string Https { get; set; } = "";
+
+    /// <summary>IRC listener over TLS (6697 by convention), ADDR:PORT; empty (the default) opens none. Needs <see cref="TlsCert"/>.</summary>
+    public string IrcTls { get; set; } = "";
 
     /// <summary>IRC listener (docs/irc.md), ADDR:PORT; an empty string switches it off.</summary>
     public string Irc { get; set; } = "127.0.0.1:6667";

@@ -29,7 +29,8 @@ using Parley.Storage.Sqlite;
 namespace Parley.Server.Hosting;
 
 /// <summary>
-/// The one Parley host: the native TCP and IRC listeners, and Kestrel for HTTP (/ws, /healthz, /readyz, /metrics, the web page).
+/// The one Parley host: the native TCP and IRC listeners, and Kestrel for HTTP (/ws, /healthz,
+/// /readyz, /metrics, the web page) and for every TLS listener (https, tcp+tls, irc+tls).
 /// Used by `parley serve` and, in-process, by the integration tests.
 /// </summary>
 public sealed class ParleyServer : IAsyncDisposable
@@ -37,13 +38,14 @@ public sealed class ParleyServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly IChatStore _store;
     private readonly IBackplane _backplane;
-    private readonly SocketListener _tcp;
-    private readonly ListenOptions _http;
+    private readonly SocketListener? _tcp;
+    private readonly ListenOptions? _http;
     private readonly SocketListener? _irc;
     private readonly ListenOptions? _metrics;
+    private readonly TlsListeners _tls;
 
-    private ParleyServer(WebApplication app, IChatStore store, IBackplane backplane, SocketListener tcp, ListenOptions http, SocketListener? irc,
-        ListenOptions? metrics)
+    private ParleyServer(WebApplication app, IChatStore store, IBackplane backplane, SocketListener? tcp, ListenOptions? http, SocketListener? irc,
+        ListenOptions? metrics, TlsListeners tls)
     {
         _metrics = metrics;
         _irc = irc;
@@ -52,18 +54,29 @@ public sealed class ParleyServer : IAsyncDisposable
         _backplane = backplane;
         _tcp = tcp;
         _http = http;
+        _tls = tls;
     }
 
-    /// <summary>The bound native TCP endpoint (the real port when 0 was asked for).</summary>
-    public IPEndPoint TcpEndpoint => _tcp.BoundEndpoint!;
+    /// <summary>The bound native TCP endpoint (the real port when 0 was asked for); throws when that listener is off.</summary>
+    public IPEndPoint TcpEndpoint => _tcp?.BoundEndpoint ?? throw new InvalidOperationException("the tcp listener is off");
 
-    public IPEndPoint HttpEndpoint => _http.IPEndPoint!;
+    /// <summary>The bound HTTP endpoint; throws when that listener is off.</summary>
+    public IPEndPoint HttpEndpoint => _http?.IPEndPoint ?? throw new InvalidOperationException("the http listener is off");
 
     /// <summary>The bound IRC endpoint, or null when the IRC listener is off.</summary>
     public IPEndPoint? IrcEndpoint => _irc?.BoundEndpoint;
 
     /// <summary>The bound metrics listener (<see cref="Observability.MetricsOptions.Listen"/>), or null when there is none.</summary>
     public IPEndPoint? MetricsEndpoint => _metrics?.IPEndPoint;
+
+    /// <summary>The bound native-over-TLS endpoint, or null when there is none.</summary>
+    public IPEndPoint? TcpTlsEndpoint => _tls.TcpTls?.IPEndPoint;
+
+    /// <summary>The bound HTTPS endpoint, or null when there is none.</summary>
+    public IPEndPoint? HttpsEndpoint => _tls.Https?.IPEndPoint;
+
+    /// <summary>The bound IRC-over-TLS endpoint, or null when there is none.</summary>
+    public IPEndPoint? IrcTlsEndpoint => _tls.IrcTls?.IPEndPoint;
 
     public IServiceProvider Services => _app.Services;
 
@@ -85,9 +98,10 @@ public sealed class ParleyServer : IAsyncDisposable
         options.Limits.Registration = options.Registration;
         options.Limits.ExemptLoopback = options.Connections.ExemptLoopback;
         options.Limits.ServerAdmins = options.Admins.Select(Core.Model.Names.Key).ToHashSet(StringComparer.Ordinal);
-        var tcpEndpoint = EndpointParser.Parse(options.Tcp, "tcp");
-        var httpEndpoint = EndpointParser.Parse(options.Http, "http");
-        var ircEndpoint = string.IsNullOrWhiteSpace(options.Irc) ? null : EndpointParser.Parse(options.Irc, "irc");
+        var tcpEndpoint = EndpointParser.ParseOptional(options.Tcp, "tcp");
+        var httpEndpoint = EndpointParser.ParseOptional(options.Http, "http");
+        var ircEndpoint = EndpointParser.ParseOptional(options.Irc, "irc");
+        var tls = TlsListeners.Parse(options);
         var metricsEndpoint = string.IsNullOrWhiteSpace(options.Metrics.Listen) ? null : EndpointParser.Parse(options.Metrics.Listen, "metrics");
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -127,7 +141,7 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton(blobs);
         builder.Services.AddSingleton<IBlobStore>(blobs);
         ListenOptions? http = null, metricsListen = null;
-        var links = new FileLinks(FileLinkKey.LoadOrCreate(filesPath), time, () => PublicUrl(options, http!.IPEndPoint!));
+        var links = new FileLinks(FileLinkKey.LoadOrCreate(filesPath), time, () => PublicUrl(options, http?.IPEndPoint, tls.Https?.IPEndPoint));
         builder.Services.AddSingleton(links);
         builder.Services.AddSingleton(new ImageWork(blobs, blobs.TempDirectory, new ImageProcessor(new ImageLimits()),
             Math.Max(1, options.ImageConcurrency), fileLane));
@@ -173,8 +187,13 @@ public sealed class ParleyServer : IAsyncDisposable
         SocketListener Listener(IServiceProvider sp, IPEndPoint endpoint, string transport, Action<ITransportConnection> handle) =>
             new(endpoint, transport, handle, options.MaxConnections, sp.GetService<EpollReadiness>(),
                 sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SocketListener>>());
-        builder.Services.AddSingleton<IHostedService>(sp =>
-            tcp = Listener(sp, tcpEndpoint, "tcp", sp.GetRequiredService<TcpJsonConnectionHandler>().OnConnected));
+        if (tcpEndpoint is not null)
+        {
+            builder.Services.AddSingleton<IHostedService>(sp =>
+                tcp = Listener(sp, tcpEndpoint, "tcp", sp.GetRequiredService<TcpJsonConnectionHandler>().OnConnected));
+        }
+        if (tls.Any)
+            builder.Services.AddSingleton(sp => CertificateFiles.Load(options.TlsCert, options.TlsKey, time, sp.GetRequiredService<ILogger<CertificateFiles>>()));
         if (ircEndpoint is not null)
         {
             builder.Services.AddSingleton<IHostedService>(sp =>
@@ -190,13 +209,21 @@ public sealed class ParleyServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBufferSize = HttpReadBufferBytes;
             kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
             kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
-            kestrel.Listen(httpEndpoint, listen =>
+            void ServeHttp(ListenOptions listen)
             {
-                http = listen;
                 var shortcut = new WebSocketShortcut(
                     listen.ApplicationServices.GetRequiredService<WebSocketEndpoint>(), kestrel.Limits.RequestHeadersTimeout, options.WebSocketPingInterval);
                 listen.Use(next => connection => shortcut.OnConnectedAsync(connection, next));
-            });
+            }
+            if (httpEndpoint is not null)
+            {
+                kestrel.Listen(httpEndpoint, listen =>
+                {
+                    http = listen;
+                    ServeHttp(listen);
+                });
+            }
+            tls.Listen(kestrel, ServeHttp);
             if (adminSocket is not null)
                 kestrel.ListenUnixSocket(adminSocket, listen => listen.UseConnectionHandler<AdminConnectionHandler>());
             if (metricsEndpoint is not null)
@@ -238,7 +265,7 @@ public sealed class ParleyServer : IAsyncDisposable
             await backplane.DisposeAsync().ConfigureAwait(false);
             await store.DisposeAsync().ConfigureAwait(false);
             meter.Dispose();
-            if (StartFailure(ex, options.Data, httpEndpoint) is { } oneLine)
+            if (StartFailure(ex, options.Data, tls.KestrelEndpoints(httpEndpoint)) is { } oneLine)
                 throw oneLine;
             throw;
         }
@@ -247,36 +274,49 @@ public sealed class ParleyServer : IAsyncDisposable
         app.Lifetime.ApplicationStopping.Register(() => Log.Stopping(logger));
         Log.Started(logger, options.Store == StoreKind.Redis ? $"Redis at {options.Redis} (node {hub.NodeId})" : Path.Combine(dataPath, "parley.db"));
 
-        var server = new ParleyServer(app, store, backplane, tcp!, http!, irc, metricsListen);
-        await announce.WriteLineAsync($"listening tcp {server.TcpEndpoint}").ConfigureAwait(false);
-        await announce.WriteLineAsync($"listening http {server.HttpEndpoint}").ConfigureAwait(false);
+        var server = new ParleyServer(app, store, backplane, tcp, http, irc, metricsListen, tls);
+        if (tcp?.BoundEndpoint is { } tcpBound)
+            await announce.WriteLineAsync($"listening tcp {tcpBound}").ConfigureAwait(false);
+        if (http?.IPEndPoint is { } httpBound)
+            await announce.WriteLineAsync($"listening http {httpBound}").ConfigureAwait(false);
         if (server.IrcEndpoint is { } ircBound)
             await announce.WriteLineAsync($"listening irc {ircBound}").ConfigureAwait(false);
+        foreach (var line in tls.Announcements())
+            await announce.WriteLineAsync(line).ConfigureAwait(false);
         if (server.MetricsEndpoint is { } metricsBound)
             await announce.WriteLineAsync($"listening metrics {metricsBound}").ConfigureAwait(false);
         await announce.FlushAsync(cancellationToken).ConfigureAwait(false);
         return server;
     }
 
-    /// <summary>Where people reach the HTTP listener (<see cref="ParleyOptions.PublicUrl"/>), without a trailing slash.</summary>
-    private static string PublicUrl(ParleyOptions options, IPEndPoint http)
+    /// <summary>
+    /// Where people reach the web listener (<see cref="ParleyOptions.PublicUrl"/>), without a
+    /// trailing slash: the HTTPS listener when there is one, else the HTTP one.
+    /// </summary>
+    private static string PublicUrl(ParleyOptions options, IPEndPoint? http, IPEndPoint? https)
     {
         if (!string.IsNullOrWhiteSpace(options.PublicUrl))
             return options.PublicUrl.Trim().TrimEnd('/');
-        var host = http.Address.Equals(IPAddress.Any) || http.Address.Equals(IPAddress.IPv6Any) ? Dns.GetHostName()
-            : http.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{http.Address}]"
-            : http.Address.ToString();
-        return $"http://{host}:{http.Port}";
+        // Without a web listener there is nowhere to download from: links stay paths.
+        if ((https ?? http) is not { } web)
+            return "";
+        return $"{(https is null ? "http" : "https")}://{UrlHost(web)}:{web.Port}";
     }
 
+    private static string UrlHost(IPEndPoint http) =>
+        http.Address.Equals(IPAddress.Any) || http.Address.Equals(IPAddress.IPv6Any) ? Dns.GetHostName()
+            : http.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{http.Address}]"
+            : http.Address.ToString();
+
     /// <summary>The failures a user can mend, as one line that names what to mend; null for the others.</summary>
-    private static IOException? StartFailure(Exception ex, string data, IPEndPoint httpEndpoint) => ex switch
+    private static IOException? StartFailure(Exception ex, string data, IReadOnlyList<(string Name, IPEndPoint Endpoint)> kestrelEndpoints) => ex switch
     {
         DatabaseInUseException inUse => new IOException(
             $"{data} is in use by another parley serve{(inUse.HolderPid is { } pid ? $" (pid {pid})" : "")}", ex),
         // Kestrel's own: IOException("Failed to bind to address http://…") around the socket error.
-        IOException and not ListenerBindException when ListenerBindException.FindSocketError(ex) is { } socketError =>
-            new ListenerBindException("http", httpEndpoint, socketError),
+        IOException and not ListenerBindException when ListenerBindException.FindSocketError(ex) is { } socketError
+            && ListenerBindException.WhichFailed(ex, kestrelEndpoints) is var (name, endpoint) =>
+            new ListenerBindException(name, endpoint, socketError),
         _ => null,
     };
 

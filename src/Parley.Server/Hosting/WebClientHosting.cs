@@ -25,6 +25,10 @@ public static partial class WebClientHosting
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
             headers.XFrameOptions = "DENY";
+            // Only over HTTPS (RFC 6797 §7.2: a browser ignores it over plain HTTP). A year, without
+            // includeSubDomains or preload: whoever hosts Parley may serve other names over plain HTTP.
+            if (context.Request.IsHttps)
+                headers.StrictTransportSecurity = StrictTransportSecurity;
             return next(context);
         });
 
@@ -44,6 +48,9 @@ public static partial class WebClientHosting
         });
         return app;
     }
+
+    /// <summary>The HSTS header every HTTPS response carries.</summary>
+    public const string StrictTransportSecurity = "max-age=31536000";
 
     /// <summary>
     /// The service worker, with the shell's version and files written in (<see cref="AppShell"/>).

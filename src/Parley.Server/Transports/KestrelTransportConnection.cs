@@ -7,18 +7,25 @@ namespace Parley.Server.Transports;
 /// <summary>
 /// A connection Kestrel accepted, as a line protocol's <see cref="ITransportConnection"/>, so that
 /// <see cref="LineConnection{TSession}"/> serves it as it serves the epoll listener's: used by the
-/// admin socket (a Unix domain socket, which only Kestrel listens on). Waiting for input is a
-/// pending read on Kestrel's pipe rather than an epoll registration: there are few such connections.
+/// admin socket (a Unix domain socket, which only Kestrel listens on) and by the TLS listeners
+/// (<see cref="KestrelLineListener"/>: Kestrel's TLS layer sits between the socket and these pipes).
+/// Waiting for input is a pending read on Kestrel's pipe rather than an epoll registration.
 /// </summary>
 internal sealed class KestrelTransportConnection(ConnectionContext context) : ITransportConnection
 {
     private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IConnectionApplication? _application;
     private volatile bool _stopped;
+    private volatile bool _inputEnded;
 
     public IPEndPoint? RemoteEndPoint => context.RemoteEndPoint as IPEndPoint;
 
-    public PipeReader Input => context.Transport.Input;
+    /// <summary>
+    /// Kestrel's input; once a read found it ended, an ended one. Behind TLS Kestrel's input is a
+    /// stream's reader, whose TryRead says "nothing yet" rather than "ended" once the stream has
+    /// ended with nothing buffered: the application would be woken again and again for ever.
+    /// </summary>
+    public PipeReader Input => _inputEnded ? EndedInput.Instance : context.Transport.Input;
 
     public PipeWriter Output => context.Transport.Output;
 
@@ -26,6 +33,9 @@ internal sealed class KestrelTransportConnection(ConnectionContext context) : IT
     public Task Completed => _disposed.Task;
 
     public void Serve(IConnectionApplication application) => _application = application;
+
+    /// <summary>Asks the application to end the connection as the server stops (a 'bye', then close).</summary>
+    public void CloseGracefully() => _application?.CloseGracefully();
 
     public void ResumeOnInput()
     {
@@ -46,13 +56,16 @@ internal sealed class KestrelTransportConnection(ConnectionContext context) : IT
             var result = await Input.ReadAsync().ConfigureAwait(false);
             // Nothing consumed or examined: the application's TryRead gets the same bytes at once.
             Input.AdvanceTo(result.Buffer.Start);
+            if (result.IsCompleted && result.Buffer.IsEmpty)
+                _inputEnded = true;
             // This read took a cancellation meant for the application: hand it on.
-            if (result.IsCanceled || _stopped)
+            else if (result.IsCanceled || _stopped)
                 Input.CancelPendingRead();
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
         {
-            // The application's own read meets the same failure and ends the connection.
+            // The connection failed (reset, or a TLS record that does not decrypt): its input has ended.
+            _inputEnded = true;
         }
         ThreadPool.UnsafeQueueUserWorkItem(_application!, preferLocal: false);
     }
