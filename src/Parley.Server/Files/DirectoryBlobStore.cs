@@ -24,7 +24,6 @@ public sealed class DirectoryBlobStore : IBlobStore
 
     public string Root { get; }
 
-
     /// <summary>Where blobs are written before they are complete.</summary>
     public string TempDirectory => Path.Combine(Root, "tmp");
 

@@ -212,7 +212,7 @@ public sealed class TlsListenerTests
         using var http = new HttpClient(handler);
         using var secure = await http.GetAsync($"https://127.0.0.1:{server.Server.HttpsEndpoint!.Port}/healthz");
         using var plain = await http.GetAsync($"http://127.0.0.1:{server.Server.HttpEndpoint.Port}/healthz");
-        Assert.Equal("ok\n", await secure.Content.ReadAsStringAsync());
+        Assert.Equal("{\"status\":\"ok\"}\n", await secure.Content.ReadAsStringAsync());
         Assert.Equal(WebClientHosting.StrictTransportSecurity, Assert.Single(secure.Headers.GetValues("Strict-Transport-Security")));
         Assert.False(plain.Headers.Contains("Strict-Transport-Security"));
         var csp = Assert.Single(secure.Headers.GetValues("Content-Security-Policy"));
