@@ -111,10 +111,15 @@ internal sealed partial class Accounts
             return slowDown;
         // Failures count per name and address: a stranger failing on purpose cannot lock a user out.
         var throttleKey = $"{key}@{session.RemoteAddress}";
-        if (_throttle.RetryAfter(throttleKey) is { } wait)
-            return Error(ErrorCodes.Throttled, $"too many failed logins for this name; try again in {Math.Ceiling(wait.TotalSeconds)} s");
-        if (_addressThrottle.IsBlocked(session.RemoteAddress))
+        // Each check counts this attempt as failed before the slow password check, so parallel
+        // attempts are counted as they start; a right password forgives it below.
+        if (!_addressThrottle.TryBegin(session.RemoteAddress))
             return AddressThrottled();
+        if (_throttle.TryBegin(throttleKey) is { } wait)
+        {
+            _addressThrottle.GiveBack(session.RemoteAddress);
+            return Error(ErrorCodes.Throttled, $"too many failed logins for this name; try again in {Math.Ceiling(wait.TotalSeconds)} s");
+        }
 
         var user = await _store.FindUserAsync(key).ConfigureAwait(false);
         // A deleted account's tombstone has no password: it is as unknown as a name never registered.
@@ -124,11 +129,10 @@ internal sealed partial class Accounts
         var check = await _hasher.VerifyAsync(user?.PasswordHash ?? await DummyHashAsync().ConfigureAwait(false), password).ConfigureAwait(false);
         if (user is null || check == PasswordCheck.Failed)
         {
-            _throttle.Failed(throttleKey);
-            _addressThrottle.Failed(session.RemoteAddress);
             return Error(ErrorCodes.BadCredentials, "wrong user name or password");
         }
         _throttle.Succeeded(throttleKey);
+        _addressThrottle.GiveBack(session.RemoteAddress);
         // Said only to whoever knows the password: a guesser learns nothing of the account.
         if (user.State == AccountState.Disabled)
             return Error(ErrorCodes.AccountDisabled, $"the account '{user.Name}' is disabled; ask the server's operator");

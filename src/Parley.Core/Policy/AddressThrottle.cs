@@ -3,7 +3,7 @@ using System.Net;
 namespace Parley.Core.Policy;
 
 /// <summary>
-/// Failed logins per network address: each failure takes a token from the address's bucket
+/// Failed logins per network address: each attempt takes a token from the address's bucket
 /// (<see cref="ChatLimits.AddressLoginFailures"/> at once, refilled at
 /// <see cref="ChatLimits.AddressLoginFailuresPerMinute"/>), and while it is empty every login from
 /// there is refused before its password is checked. Beside the per-name throttle
@@ -20,28 +20,34 @@ public sealed class AddressThrottle(TimeProvider time, ChatLimits limits)
 
     private double PerSecond => limits.AddressLoginFailuresPerMinute / 60;
 
-    /// <summary>True when logins from <paramref name="address"/> are refused for now.</summary>
-    public bool IsBlocked(string? address)
+    /// <summary>
+    /// False when logins from <paramref name="address"/> are refused for now. True when the attempt
+    /// may go ahead, and then it has already taken its token, before its slow password check (so
+    /// attempts made in parallel cannot all pass while the first are being checked);
+    /// <see cref="GiveBack"/> returns the token (a right password, or another check refused it).
+    /// </summary>
+    public bool TryBegin(string? address)
     {
         if (!Applies(address))
-            return false;
-        lock (_gate)
-        {
-            // A copy: looking must not take a token.
-            return _buckets.TryGetValue(address!, out var bucket) && !bucket.TryTake(time, limits.AddressLoginFailures, PerSecond);
-        }
-    }
-
-    public void Failed(string? address)
-    {
-        if (!Applies(address))
-            return;
+            return true;
         lock (_gate)
         {
             if (_buckets.Count >= MaxEntries && !_buckets.ContainsKey(address!))
                 _buckets.Clear();
             ref var bucket = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_buckets, address!, out _);
-            bucket.TryTake(time, limits.AddressLoginFailures, PerSecond);
+            return bucket.TryTake(time, limits.AddressLoginFailures, PerSecond);
+        }
+    }
+
+    /// <summary>The attempt did not fail after all: the token it took comes back.</summary>
+    public void GiveBack(string? address)
+    {
+        if (!Applies(address))
+            return;
+        lock (_gate)
+        {
+            if (_buckets.ContainsKey(address!))
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_buckets, address!).Return();
         }
     }
 

@@ -22,4 +22,7 @@ public struct TokenBucket
         _spent += 1;
         return true;
     }
+
+    /// <summary>Gives back a token taken by <see cref="TryTake"/> (never more than were taken).</summary>
+    public void Return() => _spent = Math.Max(0, _spent - 1);
 }
