@@ -1,4 +1,5 @@
-using System.Net;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Parley.Core.Policy;
 
@@ -9,7 +10,10 @@ namespace Parley.Core.Policy;
 /// there is refused before its password is checked. Beside the per-name throttle
 /// (<see cref="LoginThrottle"/>), which one address spraying many names never trips. Loopback
 /// addresses are exempt when <see cref="ChatLimits.ExemptLoopback"/> (tests, benches, and a proxy
-/// on the same host, whose clients all arrive from loopback). Memory is bounded as LoginThrottle's.
+/// on the same host, whose clients all arrive from loopback). Addresses are counted by
+/// <see cref="ClientAddress.Key"/> (IPv6 by its /64). Memory is bounded: past
+/// <see cref="MaxEntries"/> addresses, buckets that have refilled (which hold nothing a new bucket
+/// would not) are dropped.
 /// </summary>
 public sealed class AddressThrottle(TimeProvider time, ChatLimits limits)
 {
@@ -30,11 +34,12 @@ public sealed class AddressThrottle(TimeProvider time, ChatLimits limits)
     {
         if (!Applies(address))
             return true;
+        var key = ClientAddress.Key(address!);
         lock (_gate)
         {
-            if (_buckets.Count >= MaxEntries && !_buckets.ContainsKey(address!))
-                _buckets.Clear();
-            ref var bucket = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_buckets, address!, out _);
+            if (_buckets.Count >= MaxEntries && !_buckets.ContainsKey(key))
+                Prune();
+            ref var bucket = ref CollectionsMarshal.GetValueRefOrAddDefault(_buckets, key, out _);
             return bucket.TryTake(time, limits.AddressLoginFailures, PerSecond);
         }
     }
@@ -44,17 +49,28 @@ public sealed class AddressThrottle(TimeProvider time, ChatLimits limits)
     {
         if (!Applies(address))
             return;
+        var key = ClientAddress.Key(address!);
         lock (_gate)
         {
-            if (_buckets.ContainsKey(address!))
-                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_buckets, address!).Return();
+            ref var bucket = ref CollectionsMarshal.GetValueRefOrNullRef(_buckets, key);
+            if (!Unsafe.IsNullRef(ref bucket))
+                bucket.Return();
         }
     }
 
-    private bool Applies(string? address) =>
-        address is not null && limits.AddressLoginFailures > 0 && !(limits.ExemptLoopback && IsLoopback(address));
+    private void Prune()
+    {
+        foreach (var (key, bucket) in _buckets)
+        {
+            if (bucket.IsFull(time, PerSecond))
+                _buckets.Remove(key);
+        }
+        // Under a spray from more addresses than that, few have refilled: start over rather than
+        // grow, or than scan the whole table again at each new address.
+        if (_buckets.Count >= MaxEntries * 9 / 10)
+            _buckets.Clear();
+    }
 
-    /// <summary>127.0.0.0/8, ::1, and IPv4 loopback mapped into IPv6.</summary>
-    public static bool IsLoopback(string address) =>
-        IPAddress.TryParse(address, out var ip) && IPAddress.IsLoopback(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip);
+    private bool Applies(string? address) =>
+        address is not null && limits.AddressLoginFailures > 0 && !(limits.ExemptLoopback && ClientAddress.IsLoopback(address));
 }
