@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Parley.Core.Policy;
@@ -24,7 +25,7 @@ internal sealed class SessionTokens(IChatStore store, TimeProvider time, ChatLim
     /// <summary>A new token for the user, saved (as its hash); returns the token and its hash.</summary>
     public async Task<(string Token, string Hash)> IssueAsync(string userKey)
     {
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var hash = Hash(token);
         await store.SaveTokenAsync(hash, userKey, Timestamps.Now(time), _lifetime).ConfigureAwait(false);
         return (token, hash);
@@ -52,7 +53,4 @@ internal sealed class SessionTokens(IChatStore store, TimeProvider time, ChatLim
     /// <summary>Tokens are stored only as their SHA-256: a stolen database holds no usable token.</summary>
     public static string Hash(string token) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
