@@ -213,7 +213,9 @@ public sealed class SqliteSchemaTests : IDisposable
         // Unused for the idle lifetime after the upgrade, it has expired, as a token saved since would.
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(T0 + TimeSpan.FromDays(30));
         var tokens = new Parley.Core.Hub.SessionTokens(store, clock, new Parley.Core.Policy.ChatLimits { TokenIdleLifetime = TimeSpan.FromDays(30) });
-        Assert.Equal(((string?)null, true), await tokens.UseAsync("old"));
+        var (user, expired, _) = await tokens.UseAsync("old");
+        Assert.Null(user);
+        Assert.True(expired);
         Assert.Null(await store.FindTokenAsync("old"));
         await store.SaveInvitationAsync(new Parley.Core.Storage.Invitation("i", 1, null, T0));
         Assert.True(await store.TryUseInvitationAsync("i", T0));
