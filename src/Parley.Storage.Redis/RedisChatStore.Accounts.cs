@@ -38,8 +38,6 @@ public sealed partial class RedisChatStore
     public Task SaveTokenAsync(string tokenHash, string userKey, DateTimeOffset created, TimeSpan idleLifetime) =>
         Script(SaveTokenScript, [Keys.Token(tokenHash), Keys.User(userKey)], [userKey, created.ToUnixTimeMilliseconds(), KeyLifetime(idleLifetime)]);
 
-    public async Task<string?> FindTokenUserAsync(string tokenHash) => (await FindTokenAsync(tokenHash).ConfigureAwait(false))?.UserName;
-
     public Task<TokenUse?> FindTokenAsync(string tokenHash) =>
         Call(async db =>
         {

@@ -31,14 +31,14 @@ internal static class Schema
     /// an older database's messages are indexed during the upgrade.
     /// 9: files: <c>message_extras</c> has an <c>attachments</c> column (<see cref="Core.Storage.StoredAttachments"/>),
     /// and <c>files</c> (<see cref="FilesTable"/>) holds every upload, sent or not.
-    /// 10: tokens have a <c>last_used</c> column (Unix ms; null for tokens saved before, which count
-    /// as used at their next use) and an index by user, and <c>invitations</c> (<see cref="InvitationsTable"/>) holds the
+    /// 10: tokens have a <c>last_used</c> column (Unix ms; tokens saved before count as used at the
+    /// upgrade, so their idle clock starts then and one never used again expires) and an index by user, and <c>invitations</c> (<see cref="InvitationsTable"/>) holds the
     /// operator's invitation codes, by hash.
     /// </summary>
     public const int Version = 10;
 
-    /// <summary>Creates what is missing, migrating a version 0 database first; one transaction.</summary>
-    public static void Apply(SqliteConnection connection)
+    /// <summary>Creates what is missing, migrating a version 0 database first; one transaction. <paramref name="now"/>: when the upgrade happens.</summary>
+    public static void Apply(SqliteConnection connection, DateTimeOffset now)
     {
         var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
         if (version > Version)
@@ -69,7 +69,10 @@ internal static class Schema
             IndexAllMessages(connection);
         }
         if (Scalar(connection, "SELECT 1 FROM pragma_table_info('tokens') WHERE name = 'last_used'") is null)
+        {
             Execute(connection, "ALTER TABLE tokens ADD COLUMN last_used INTEGER");
+            Execute(connection, $"UPDATE tokens SET last_used = {now.ToUnixTimeMilliseconds()}");
+        }
         // A sign-in deletes its user's expired tokens, and revoking deletes them all: by user, not by scanning every token.
         Execute(connection, "CREATE INDEX IF NOT EXISTS tokens_by_user ON tokens (user_key)");
         Execute(connection, InvitationsTable);

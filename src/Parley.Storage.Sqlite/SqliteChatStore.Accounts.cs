@@ -42,8 +42,6 @@ public sealed partial class SqliteChatStore
                 ("$hash", tokenHash), ("$user", userKey), ("$created", created.ToUnixTimeMilliseconds()));
         });
 
-    public async Task<string?> FindTokenUserAsync(string tokenHash) => (await FindTokenAsync(tokenHash).ConfigureAwait(false))?.UserName;
-
     public Task<TokenUse?> FindTokenAsync(string tokenHash)
     {
         using var connection = OpenReader();

@@ -50,7 +50,7 @@ public sealed partial class SqliteChatStore : IChatStore
         // overflow pages a packed row freed, not left in free space. It costs I/O only when something
         // is deleted or shrinks, which the send path never does.
         Execute(_writerConnection, "PRAGMA secure_delete=ON;");
-        Schema.Apply(_writerConnection);
+        Schema.Apply(_writerConnection, now);
         using (var command = _writerConnection.CreateCommand())
         {
             command.CommandText = "INSERT OR IGNORE INTO rooms (key, name, topic, created) VALUES ($key, $name, '', $created)";

@@ -155,6 +155,47 @@ public sealed class InstallableAppTests(BrowserFixture browser) : IClassFixture<
     }
 
     [Fact]
+    public async Task Behind_a_proxy_whose_parley_is_down_a_5xx_for_the_page_is_answered_from_the_cache()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var visitor = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
+        await visitor.Page.EvaluateAsync("() => navigator.serviceWorker.ready");
+        await visitor.Page.ReloadAsync();
+        await Expect(visitor.LoginScreen).ToBeVisibleAsync();
+
+        // The proxy's answer for every file of the page while Parley is down.
+        var refused = 0;
+        await visitor.Context.RouteAsync(url => new Uri(url).AbsolutePath is "/" or "/index.html" || url.EndsWith(".js", StringComparison.Ordinal), async route =>
+        {
+            Interlocked.Increment(ref refused);
+            await route.FulfillAsync(new() { Status = 503, ContentType = "text/plain", Body = "503 Service Unavailable" });
+        });
+        var reload = await visitor.Page.ReloadAsync();
+        Assert.True(reload!.FromServiceWorker);
+        Assert.True(Volatile.Read(ref refused) > 0, "the route saw the worker's fetches");
+        await Expect(visitor.LoginScreen).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_page_opened_at_open_KEY_as_the_worker_opens_it_for_a_notification_opens_that_conversation_once_signed_in()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var bob = await server.RegisterAsync("bob");
+        await using var alice = await WebUser.OpenAsync(browser.Browser, server.HttpUri);
+        await alice.RegisterAsync("alice");
+        await bob.OkAsync("send", new { to = "alice", text = "open me" });
+        await Expect(alice.Badge("d:bob")).ToHaveTextAsync("1");
+
+        // No window open: the worker opens a new one at ?open=KEY (the token is in the profile's storage).
+        var page = await alice.Context.NewPageAsync();
+        await page.GotoAsync(new Uri(server.HttpUri, "?open=" + Uri.EscapeDataString("d:bob")).ToString());
+        await Expect(page.Locator("#chat-title")).ToHaveTextAsync("bob");
+        await Expect(page.Locator("#messages").GetByText("open me", new() { Exact = true })).ToBeVisibleAsync();
+        // Gone from the address, so a reload does not open it again.
+        Assert.Equal(server.HttpUri.ToString(), page.Url);
+    }
+
+    [Fact]
     public async Task A_direct_message_or_a_mention_while_the_page_is_hidden_raises_a_notification_whose_click_opens_it()
     {
         await using var server = await TestServer.StartAsync();

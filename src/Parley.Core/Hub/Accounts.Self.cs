@@ -80,19 +80,23 @@ internal sealed partial class Accounts
         if (TooManyAttempts(session) is { } slowDown)
             return slowDown;
         var throttleKey = $"{session.UserKey}@{session.RemoteAddress}";
-        if (_throttle.RetryAfter(throttleKey) is { } wait)
-            return Error(ErrorCodes.Throttled, $"too many wrong passwords; try again in {Math.Ceiling(wait.TotalSeconds)} s");
-        if (_addressThrottle.IsBlocked(session.RemoteAddress))
+        // Each check counts this attempt as failed before the slow password check, so parallel
+        // attempts are counted as they start; a right password forgives it below.
+        if (!_addressThrottle.TryBegin(session.RemoteAddress))
             return AddressThrottled();
+        if (_throttle.TryBegin(throttleKey) is { } wait)
+        {
+            _addressThrottle.GiveBack(session.RemoteAddress);
+            return Error(ErrorCodes.Throttled, $"too many wrong passwords; try again in {Math.Ceiling(wait.TotalSeconds)} s");
+        }
         var user = await _store.FindUserAsync(session.UserKey!).ConfigureAwait(false);
         if (user is null || user.State != AccountState.Active
             || await _hasher.VerifyAsync(user.PasswordHash, password).ConfigureAwait(false) == Storage.PasswordCheck.Failed)
         {
-            _throttle.Failed(throttleKey);
-            _addressThrottle.Failed(session.RemoteAddress);
             return Error(ErrorCodes.BadCredentials, "wrong password");
         }
         _throttle.Succeeded(throttleKey);
+        _addressThrottle.GiveBack(session.RemoteAddress);
         return null;
     }
 }

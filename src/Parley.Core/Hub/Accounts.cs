@@ -111,10 +111,15 @@ internal sealed partial class Accounts
             return slowDown;
         // Failures count per name and address: a stranger failing on purpose cannot lock a user out.
         var throttleKey = $"{key}@{session.RemoteAddress}";
-        if (_throttle.RetryAfter(throttleKey) is { } wait)
-            return Error(ErrorCodes.Throttled, $"too many failed logins for this name; try again in {Math.Ceiling(wait.TotalSeconds)} s");
-        if (_addressThrottle.IsBlocked(session.RemoteAddress))
+        // Each check counts this attempt as failed before the slow password check, so parallel
+        // attempts are counted as they start; a right password forgives it below.
+        if (!_addressThrottle.TryBegin(session.RemoteAddress))
             return AddressThrottled();
+        if (_throttle.TryBegin(throttleKey) is { } wait)
+        {
+            _addressThrottle.GiveBack(session.RemoteAddress);
+            return Error(ErrorCodes.Throttled, $"too many failed logins for this name; try again in {Math.Ceiling(wait.TotalSeconds)} s");
+        }
 
         var user = await _store.FindUserAsync(key).ConfigureAwait(false);
         // A deleted account's tombstone has no password: it is as unknown as a name never registered.
@@ -124,11 +129,10 @@ internal sealed partial class Accounts
         var check = await _hasher.VerifyAsync(user?.PasswordHash ?? await DummyHashAsync().ConfigureAwait(false), password).ConfigureAwait(false);
         if (user is null || check == PasswordCheck.Failed)
         {
-            _throttle.Failed(throttleKey);
-            _addressThrottle.Failed(session.RemoteAddress);
             return Error(ErrorCodes.BadCredentials, "wrong user name or password");
         }
         _throttle.Succeeded(throttleKey);
+        _addressThrottle.GiveBack(session.RemoteAddress);
         // Said only to whoever knows the password: a guesser learns nothing of the account.
         if (user.State == AccountState.Disabled)
             return Error(ErrorCodes.AccountDisabled, $"the account '{user.Name}' is disabled; ask the server's operator");
@@ -145,13 +149,14 @@ internal sealed partial class Accounts
         if (session.IsAuthenticated)
             return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in; log out first");
         var tokenHash = SessionTokens.Hash(token);
-        var (name, expired) = await _tokens.UseAsync(tokenHash).ConfigureAwait(false);
+        var (name, expired, used) = await _tokens.UseAsync(tokenHash).ConfigureAwait(false);
         // The same code as a revoked token: every client already answers it by asking to log in.
         if (name is null)
             return Error(ErrorCodes.BadToken, expired
                 ? $"this token went unused for {_limits.TokenIdleLifetime.TotalDays:0.##} days and expired; log in again"
                 : "unknown or revoked token; log in again");
         session.TokenHash = tokenHash;
+        session.TokenUseRecorded = used;
         return await StartSessionAsync(session, name, token: null).ConfigureAwait(false);
     }
 
@@ -167,9 +172,34 @@ internal sealed partial class Accounts
 
     private async Task<string> IssueTokenAsync(Session session, string userKey)
     {
-        var (token, tokenHash) = await _tokens.IssueAsync(userKey).ConfigureAwait(false);
+        var (token, tokenHash, used) = await _tokens.IssueAsync(userKey).ConfigureAwait(false);
         session.TokenHash = tokenHash;
+        session.TokenUseRecorded = used;
         return token;
+    }
+
+    /// <summary>
+    /// The session has left the hub: the end of a session is a use of the token it was opened with
+    /// (<see cref="SessionTokens.EndedAsync"/>). Not awaited by the transport that ends it; if the
+    /// store is down the use is lost, which only makes the token expire on its last recorded use.
+    /// </summary>
+    public void Ended(Session session)
+    {
+        if (session.TokenHash is not { } tokenHash)
+            return;
+        _ = RecordAsync(_tokens.EndedAsync(tokenHash, session.TokenUseRecorded));
+
+        static async Task RecordAsync(Task touch)
+        {
+            try
+            {
+                await touch.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Best-effort, as above: nothing waits for it and nothing is to be undone.
+            }
+        }
     }
 
     private async Task<SessionStart> StartSessionAsync(Session session, string name, string? token)

@@ -188,7 +188,11 @@ public sealed partial class ChatHub
     public string? OnlineName(string userName) => _presence.OnlineName(userName);
 
     /// <inheritdoc cref="PresenceRegistry.Detach"/>
-    public void Detach(Session session) => _presence.Detach(session);
+    public void Detach(Session session)
+    {
+        _presence.Detach(session);
+        _accounts.Ended(session);
+    }
 
     /// <inheritdoc cref="PresenceRegistry.Online"/>
     public Result<IReadOnlyList<string>> Online() => _presence.Online();

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using Parley.Core.Model;
 using Parley.Core.Storage;
@@ -22,7 +23,7 @@ internal sealed class Invitations(IChatStore store, TimeProvider time)
         if (lifetime is { } span && span <= TimeSpan.Zero)
             return Error(ErrorCodes.BadField, "an invitation's lifetime is positive");
         // 15 random bytes: 20 characters a user can copy, and far beyond guessing.
-        var code = Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
+        var code = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(15));
         var now = Timestamps.Now(time);
         var expires = lifetime is { } l ? now + l : (DateTimeOffset?)null;
         await store.SaveInvitationAsync(new Invitation(SessionTokens.Hash(code), uses, expires, now)).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using Parley.Core.Cluster;
 using Parley.Core.Events;
@@ -201,15 +202,13 @@ internal sealed class People(IChatStore store, PresenceRegistry presence, KnownU
 
     /// <summary>The cursor is the last key of a page, opaque to clients (base64url) so that its form may change.</summary>
     private static string EncodeCursor(string key) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(key)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(key));
 
     private static string? DecodeCursor(string cursor)
     {
-        var base64 = cursor.Replace('-', '+').Replace('_', '/');
-        base64 += new string('=', (4 - base64.Length % 4) % 4);
         try
         {
-            var key = Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+            var key = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
             return key.Length > 0 && key == Names.Key(key) && !key.Contains(':') ? key : null;
         }
         catch (FormatException)

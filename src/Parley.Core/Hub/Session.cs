@@ -38,6 +38,9 @@ public abstract class Session
     /// <summary>The hash of the token this session was opened with, revoked by logout.</summary>
     internal string? TokenHash { get; set; }
 
+    /// <summary>The last use of <see cref="TokenHash"/> the store holds, as far as this session knows.</summary>
+    internal DateTimeOffset TokenUseRecorded { get; set; }
+
     public bool IsAuthenticated => User is not null;
 
     /// <summary>Signed in without an account (IRC guests): nothing of the user is kept once it leaves.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Parley.Core.Policy;
@@ -7,7 +8,9 @@ namespace Parley.Core.Hub;
 
 /// <summary>
 /// Sign-in tokens: issued at login and register, stored only as their SHA-256, valid until revoked
-/// or unused for <see cref="ChatLimits.TokenIdleLifetime"/> (a resume or an upload is a use).
+/// or unused for <see cref="ChatLimits.TokenIdleLifetime"/> (a resume or an upload is a use, and so
+/// is the end of a session opened with it, so an app left connected for longer than the lifetime
+/// can still resume after its connection drops).
 /// A use is written to the store at most once per <see cref="TouchInterval"/> of a token, so a
 /// client resuming every few seconds costs reads only; a token may thus expire up to that much
 /// earlier than its idle lifetime after its last use.
@@ -21,38 +24,50 @@ internal sealed class SessionTokens(IChatStore store, TimeProvider time, ChatLim
     /// <summary>How stale a token's recorded last use may get before a use writes it again: a thirtieth of the idle lifetime (a day, by default).</summary>
     private TimeSpan TouchInterval => _lifetime / 30;
 
-    /// <summary>A new token for the user, saved (as its hash); returns the token and its hash.</summary>
-    public async Task<(string Token, string Hash)> IssueAsync(string userKey)
+    /// <summary>A new token for the user, saved (as its hash) as used now; returns the token, its hash and that use.</summary>
+    public async Task<(string Token, string Hash, DateTimeOffset Used)> IssueAsync(string userKey)
     {
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var hash = Hash(token);
-        await store.SaveTokenAsync(hash, userKey, Timestamps.Now(time), _lifetime).ConfigureAwait(false);
-        return (token, hash);
+        var now = Timestamps.Now(time);
+        await store.SaveTokenAsync(hash, userKey, now, _lifetime).ConfigureAwait(false);
+        return (token, hash, now);
     }
 
     /// <summary>
     /// Uses a token: the user's name, or null for an unknown, revoked or expired one (an expired
-    /// token is deleted; <paramref name="expired"/> says which it was).
+    /// token is deleted; <c>Expired</c> says which it was), and the last use the store now holds.
     /// </summary>
-    public async Task<(string? User, bool Expired)> UseAsync(string tokenHash)
+    public async Task<(string? User, bool Expired, DateTimeOffset Used)> UseAsync(string tokenHash)
     {
-        if (await store.FindTokenAsync(tokenHash).ConfigureAwait(false) is not { } token)
-            return (null, false);
         var now = Timestamps.Now(time);
+        if (await store.FindTokenAsync(tokenHash).ConfigureAwait(false) is not { } token)
+            return (null, false, now);
         if (token.LastUsed is { } lastUsed && now - lastUsed >= _lifetime)
         {
             await store.DeleteTokenAsync(tokenHash).ConfigureAwait(false);
-            return (null, true);
+            return (null, true, now);
         }
         if (token.LastUsed is not { } used || now - used >= TouchInterval)
+        {
             await store.TouchTokenAsync(tokenHash, now, _lifetime).ConfigureAwait(false);
-        return (token.UserName, false);
+            used = now;
+        }
+        return (token.UserName, false, used);
+    }
+
+    /// <summary>
+    /// A session opened with a token ends: that is a use of it, written (at most once per
+    /// <see cref="TouchInterval"/>, as any use) so that its idle clock starts from now. A token
+    /// revoked meanwhile stays revoked: the store only updates a token it still holds.
+    /// </summary>
+    public Task EndedAsync(string tokenHash, DateTimeOffset recordedUse)
+    {
+        var now = Timestamps.Now(time);
+        return now - recordedUse >= TouchInterval ? store.TouchTokenAsync(tokenHash, now, _lifetime) : Task.CompletedTask;
     }
 
     /// <summary>Tokens are stored only as their SHA-256: a stolen database holds no usable token.</summary>
     public static string Hash(string token) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -4,6 +4,9 @@ namespace Parley.Core.Policy;
 /// Slows password guessing per user name, whether or not the user exists (so it reveals nothing).
 /// After N failures each further failure doubles a refusal period. Memory is bounded: entries
 /// expire, and the table is pruned when it grows past <see cref="MaxEntries"/>.
+/// An attempt counts as a failure from the moment it begins (<see cref="TryBegin"/>), before its
+/// slow password check, and <see cref="Succeeded"/> forgives it: so attempts made in parallel are
+/// counted as they start and cannot all slip past the limit while the first ones are being checked.
 /// </summary>
 public sealed class LoginThrottle(TimeProvider time, ChatLimits limits)
 {
@@ -16,32 +19,55 @@ public sealed class LoginThrottle(TimeProvider time, ChatLimits limits)
     public TimeSpan? RetryAfter(string userKey)
     {
         lock (_gate)
-        {
-            if (!_entries.TryGetValue(userKey, out var entry))
-                return null;
-            var wait = entry.BlockedUntil - time.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : null;
-        }
+            return Wait(userKey, time.GetUtcNow());
     }
 
-    public void Failed(string userKey)
+    /// <summary>
+    /// Null when an attempt may go ahead, and then it is already counted as failed until
+    /// <see cref="Succeeded"/>; else how long the caller must wait (and nothing is counted).
+    /// </summary>
+    public TimeSpan? TryBegin(string userKey)
     {
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            if (_entries.Count >= MaxEntries)
-                Prune(now);
-            _entries.TryGetValue(userKey, out var entry);
-            var failures = entry.Failures + 1;
-            var blockedUntil = now;
-            var over = failures - limits.LoginFailuresBeforeThrottle;
-            if (over >= 0)
-            {
-                var seconds = limits.LoginThrottleBase.TotalSeconds * Math.Pow(2, Math.Min(over, 20));
-                blockedUntil = now + TimeSpan.FromSeconds(Math.Min(seconds, limits.LoginThrottleMax.TotalSeconds));
-            }
-            _entries[userKey] = new Entry(failures, blockedUntil, now);
+            if (Wait(userKey, now) is { } wait)
+                return wait;
+            Count(userKey, now);
+            return null;
         }
+    }
+
+    /// <summary>Counts a failure after the fact (an attempt not begun with <see cref="TryBegin"/>).</summary>
+    public void Failed(string userKey)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+            Count(userKey, now);
+    }
+
+    private TimeSpan? Wait(string userKey, DateTimeOffset now)
+    {
+        if (!_entries.TryGetValue(userKey, out var entry))
+            return null;
+        var wait = entry.BlockedUntil - now;
+        return wait > TimeSpan.Zero ? wait : null;
+    }
+
+    private void Count(string userKey, DateTimeOffset now)
+    {
+        if (_entries.Count >= MaxEntries)
+            Prune(now);
+        _entries.TryGetValue(userKey, out var entry);
+        var failures = entry.Failures + 1;
+        var blockedUntil = now;
+        var over = failures - limits.LoginFailuresBeforeThrottle;
+        if (over >= 0)
+        {
+            var seconds = limits.LoginThrottleBase.TotalSeconds * Math.Pow(2, Math.Min(over, 20));
+            blockedUntil = now + TimeSpan.FromSeconds(Math.Min(seconds, limits.LoginThrottleMax.TotalSeconds));
+        }
+        _entries[userKey] = new Entry(failures, blockedUntil, now);
     }
 
     public void Succeeded(string userKey)

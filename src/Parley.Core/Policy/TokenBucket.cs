@@ -22,4 +22,11 @@ public struct TokenBucket
         _spent += 1;
         return true;
     }
+
+    /// <summary>Gives back a token taken by <see cref="TryTake"/> (never more than were taken).</summary>
+    public void Return() => _spent = Math.Max(0, _spent - 1);
+
+    /// <summary>True when every token taken has come back by now: the bucket is as good as a new one.</summary>
+    public readonly bool IsFull(TimeProvider time, double perSecond) =>
+        _spent <= time.GetElapsedTime(_last).TotalSeconds * perSecond;
 }

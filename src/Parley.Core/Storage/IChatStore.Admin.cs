@@ -6,7 +6,7 @@ namespace Parley.Core.Storage;
 public partial interface IChatStore
 {
     /// <summary>
-    /// Revokes every token of the user: <see cref="FindTokenUserAsync"/> finds none of them again.
+    /// Revokes every token of the user: <see cref="FindTokenAsync"/> finds none of them again.
     /// Tokens saved afterwards are valid.
     /// </summary>
     Task RevokeTokensAsync(string userKey);
@@ -14,7 +14,7 @@ public partial interface IChatStore
     /// <summary>
     /// Sets an account <see cref="AccountState.Active"/> or <see cref="AccountState.Disabled"/>;
     /// false when there is no such account or it is deleted. A token of an account that is not
-    /// active is not found by <see cref="FindTokenUserAsync"/>.
+    /// active is not found by <see cref="FindTokenAsync"/>.
     /// </summary>
     Task<bool> SetAccountStateAsync(string userKey, AccountState state);
 

@@ -28,10 +28,7 @@ public partial interface IChatStore : IAsyncDisposable
     /// </summary>
     Task SaveTokenAsync(string tokenHash, string userKey, DateTimeOffset created, TimeSpan idleLifetime);
 
-    /// <summary>The display name of the token's user, or null for an unknown or revoked token.</summary>
-    Task<string?> FindTokenUserAsync(string tokenHash);
-
-    /// <summary>The token's user and when it was last used, or null for an unknown or revoked token (as <see cref="FindTokenUserAsync"/>).</summary>
+    /// <summary>The display name of the token's user and when it was last used, or null for an unknown or revoked token.</summary>
     Task<TokenUse?> FindTokenAsync(string tokenHash);
 
     /// <summary>

@@ -427,14 +427,22 @@ public sealed partial class IrcSession : QueuedSession
         }
         finally
         {
-            if (Registered && User is { } nick)
-                Info.WhoWas.Add(new IrcWhoWas.Entry(nick, IsGuest ? Ident ?? nick : nick, Hub.RealNameOf(nick) ?? RealName ?? nick, _time.GetUtcNow()));
-            IsOperator = false;
-            Invisible = false;
-            Hub.Detach(this);
-            lock (_gate)
-                _held = null;
-            EndInput();
+            // Even if WHOWAS or leaving the hub throws: ending the input is what lets the
+            // connection's per-address slot go.
+            try
+            {
+                if (Registered && User is { } nick)
+                    Info.WhoWas.Add(new IrcWhoWas.Entry(nick, IsGuest ? Ident ?? nick : nick, Hub.RealNameOf(nick) ?? RealName ?? nick, _time.GetUtcNow()));
+                IsOperator = false;
+                Invisible = false;
+                Hub.Detach(this);
+            }
+            finally
+            {
+                lock (_gate)
+                    _held = null;
+                EndInput();
+            }
         }
     }
 

@@ -108,8 +108,16 @@ public sealed class NativeSession : QueuedSession
         }
         finally
         {
-            Hub.Detach(this);
-            EndInput();
+            // Even if leaving the hub throws: ending the input is what lets the connection's
+            // per-address slot go.
+            try
+            {
+                Hub.Detach(this);
+            }
+            finally
+            {
+                EndInput();
+            }
         }
     }
 

@@ -12,7 +12,8 @@ namespace Parley.Server.Transports;
 /// refuses one past <see cref="ConnectionOptions.PerAddress"/>: the session is closed as it opens,
 /// so its wire's goodbye says why (native and WebSocket: <c>bye</c> <c>too_many_connections</c>;
 /// IRC: <c>ERROR :Closing link: too_many_connections</c>). A counted session is let go when it
-/// finishes. Loopback is exempt when <see cref="ConnectionOptions.ExemptLoopback"/>.
+/// finishes. Loopback is exempt when <see cref="ConnectionOptions.ExemptLoopback"/>. Addresses are
+/// counted by <see cref="ClientAddress.Key"/> (IPv4 mapped into IPv6 as IPv4, IPv6 by its /64).
 /// </summary>
 public sealed class ConnectionsPerAddress
 {
@@ -25,24 +26,25 @@ public sealed class ConnectionsPerAddress
     public ConnectionsPerAddress(ParleyOptions options)
     {
         _options = options.Connections;
-        _release = session => Release(session.RemoteAddress!);
+        _release = session => Release(ClientAddress.Key(session.RemoteAddress!));
     }
 
     /// <summary>Counts <paramref name="session"/> against its address until it finishes, or closes it at once when the address has its fill.</summary>
     public void Admit(QueuedSession session)
     {
         if (session.RemoteAddress is not { } address || _options.PerAddress <= 0
-            || (_options.ExemptLoopback && AddressThrottle.IsLoopback(address)))
+            || (_options.ExemptLoopback && ClientAddress.IsLoopback(address)))
             return;
+        var key = ClientAddress.Key(address);
         lock (_gate)
         {
-            var open = _open.GetValueOrDefault(address);
+            var open = _open.GetValueOrDefault(key);
             if (open >= _options.PerAddress)
             {
                 session.Close(ByeReasons.TooManyConnections);
                 return;
             }
-            _open[address] = open + 1;
+            _open[key] = open + 1;
         }
         session.Finished += _release;
     }
@@ -51,7 +53,7 @@ public sealed class ConnectionsPerAddress
     internal int OpenFrom(IPAddress address)
     {
         lock (_gate)
-            return _open.GetValueOrDefault(address.ToString());
+            return _open.GetValueOrDefault(ClientAddress.Key(address.ToString()));
     }
 
     private void Release(string address)

@@ -34,31 +34,45 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== scope.origin) return;
   const isPage = request.mode === 'navigate' && (url.pathname === scope.pathname || url.href === page);
   if (!isPage && !shellPaths.has(url.pathname)) return;
-  event.respondWith(networkFirst(request, isPage ? page : url.href));
+  event.respondWith(networkFirst(event, isPage ? page : url.href));
 });
 
-async function networkFirst(request, key) {
+// The network's answer when there is one, else the cache's. A 5xx counts as none: behind a reverse
+// proxy a Parley that is down answers 502 or 503 rather than failing. Storing the answer is
+// best-effort and does not hold it up: a full or broken cache must not throw a fresh page away.
+async function networkFirst(event, key) {
   const cache = await caches.open(CACHE);
+  let response;
   try {
-    const response = await fetch(request);
-    if (response.ok && response.type === 'basic') await cache.put(key, response.clone());
-    return response;
+    response = await fetch(event.request);
   } catch (error) {
     const cached = await cache.match(key);
     if (cached) return cached;
     throw error;
   }
+  if (response.status >= 500) {
+    const cached = await cache.match(key);
+    if (cached) return cached;
+  } else if (response.ok && response.type === 'basic') {
+    event.waitUntil(cache.put(key, response.clone()).catch(() => {}));
+  }
+  return response;
 }
 
 // A notification shown through the worker (where the page may not construct one, as on Android):
-// a click brings the page forward and opens the conversation.
+// a click brings the page forward and opens the conversation. With no window open, the page is
+// opened at ?open=KEY, which it reads as it starts (js/installable.js): a message posted now would
+// reach it before it has loaded, let alone signed in.
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const key = event.notification.data?.key;
   event.waitUntil((async () => {
     const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-    const client = windows[0] ?? await self.clients.openWindow(scope.href);
-    if (!client) return;
+    const client = windows[0];
+    if (!client) {
+      await self.clients.openWindow(key ? scope.href + '?open=' + encodeURIComponent(key) : scope.href);
+      return;
+    }
     await client.focus?.();
     if (key) client.postMessage({ type: 'open', key });
   })());

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Parley.Core.Hub;
 using Parley.Tests.Support;
 
 namespace Parley.Tests.Integration;
@@ -28,20 +30,29 @@ public sealed class TokenExpiryTests
         await using (var client = await server.ConnectAsync())
             idle = (await client.OkAsync("login", new { user = "alice", password = "password1" })).GetProperty("token").GetString()!;
 
-        time.Advance(TimeSpan.FromDays(29));
+        await AdvanceAsync(server, time, TimeSpan.FromDays(29));
         Assert.Equal("alice", await ResumeAsync(server, used));
 
         // Day 31: the idle token's 30 days are over; the other was used two days ago.
-        time.Advance(TimeSpan.FromDays(2));
+        await AdvanceAsync(server, time, TimeSpan.FromDays(2));
         Assert.Equal("bad_token", await RefusedAsync(server, idle));
         Assert.Equal("alice", await ResumeAsync(server, used));
 
         // Day 60: each use kept it; 30 days after its last one it is refused too, and stays so.
-        time.Advance(TimeSpan.FromDays(29));
+        await AdvanceAsync(server, time, TimeSpan.FromDays(29));
         Assert.Equal("alice", await ResumeAsync(server, used));
-        time.Advance(TimeSpan.FromDays(30));
+        await AdvanceAsync(server, time, TimeSpan.FromDays(30));
         Assert.Equal("bad_token", await RefusedAsync(server, used));
         Assert.Equal("bad_token", await RefusedAsync(server, used));
+    }
+
+    // The end of a session is a use of its token: each connection must have ended, at the time it
+    // ended, before the clock moves on.
+    private static async Task AdvanceAsync(TestServer server, FakeTimeProvider time, TimeSpan by)
+    {
+        var hub = server.Server.Services.GetRequiredService<ChatHub>();
+        await Until.TrueAsync(() => !hub.IsOnline("alice"), "every session of alice ended");
+        time.Advance(by);
     }
 
     private static async Task<string?> ResumeAsync(TestServer server, string token)

@@ -15,15 +15,15 @@ public abstract partial class ChatStoreContract
         await _store.SaveTokenAsync("b1", "bob", T0, TimeSpan.FromDays(30));
 
         await _store.RevokeTokensAsync("alice");
-        Assert.Null(await _store.FindTokenUserAsync("a1"));
-        Assert.Null(await _store.FindTokenUserAsync("a2"));
-        Assert.Equal("bob", await _store.FindTokenUserAsync("b1"));
+        Assert.Null((await _store.FindTokenAsync("a1"))?.UserName);
+        Assert.Null((await _store.FindTokenAsync("a2"))?.UserName);
+        Assert.Equal("bob", (await _store.FindTokenAsync("b1"))?.UserName);
 
         // A token saved after the revocation is valid, also after a reopen.
         await _store.SaveTokenAsync("a3", "alice", T0, TimeSpan.FromDays(30));
         await ReopenAsync();
-        Assert.Equal("alice", await _store.FindTokenUserAsync("a3"));
-        Assert.Null(await _store.FindTokenUserAsync("a1"));
+        Assert.Equal("alice", (await _store.FindTokenAsync("a3"))?.UserName);
+        Assert.Null((await _store.FindTokenAsync("a1"))?.UserName);
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public abstract partial class ChatStoreContract
         await ReopenAsync();
         var disabled = (await _store.FindUserAsync("alice"))!;
         Assert.Equal((AccountState.Disabled, "hash-of-alice"), (disabled.State, disabled.PasswordHash));
-        Assert.Null(await _store.FindTokenUserAsync("a1"));
+        Assert.Null((await _store.FindTokenAsync("a1"))?.UserName);
 
         Assert.True(await _store.SetAccountStateAsync("alice", AccountState.Active));
         Assert.Equal(AccountState.Active, (await _store.FindUserAsync("alice"))!.State);
@@ -65,7 +65,7 @@ public abstract partial class ChatStoreContract
         Assert.Equal((AccountState.Deleted, ""), (tombstone.State, tombstone.PasswordHash));
         Assert.False(await AddUser("Alice"));
         Assert.False(await _store.SetAccountStateAsync("alice", AccountState.Active));
-        Assert.Null(await _store.FindTokenUserAsync("a1"));
+        Assert.Null((await _store.FindTokenAsync("a1"))?.UserName);
         Assert.Empty(await _store.ConversationsAsync("alice"));
         var rooms = (await _store.LoadRoomsAsync()).ToDictionary(r => r.Key);
         Assert.Equal(["bob"], rooms["dev"].Members);

@@ -176,10 +176,10 @@ public abstract partial class ChatStoreContract : IAsyncLifetime
     {
         await AddUser("alice");
         await _store.SaveTokenAsync("t1", "alice", T0, TimeSpan.FromDays(30));
-        Assert.Equal("alice", await _store.FindTokenUserAsync("t1"));
-        Assert.Null(await _store.FindTokenUserAsync("t2"));
+        Assert.Equal("alice", (await _store.FindTokenAsync("t1"))?.UserName);
+        Assert.Null((await _store.FindTokenAsync("t2"))?.UserName);
         await _store.DeleteTokenAsync("t1");
-        Assert.Null(await _store.FindTokenUserAsync("t1"));
+        Assert.Null((await _store.FindTokenAsync("t1"))?.UserName);
     }
 
     [Fact]

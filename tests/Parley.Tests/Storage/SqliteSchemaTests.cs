@@ -196,7 +196,7 @@ public sealed class SqliteSchemaTests : IDisposable
     }
 
     [Fact]
-    public async Task A_version_nine_databases_tokens_keep_working_with_no_last_use_and_invitations_can_be_kept()
+    public async Task A_version_nine_databases_tokens_count_as_used_at_the_upgrade_and_expire_if_unused_and_invitations_can_be_kept()
     {
         // What version 9 had of sign-in: users, and tokens without a last use.
         WriteDatabase("""
@@ -209,9 +209,14 @@ public sealed class SqliteSchemaTests : IDisposable
 
         await using var store = NewStore();
         await store.InitializeAsync("lobby", T0);
-        Assert.Equal(new Parley.Core.Storage.TokenUse("Alice", null), await store.FindTokenAsync("old"));
-        await store.TouchTokenAsync("old", T0, TimeSpan.FromDays(30));
         Assert.Equal(new Parley.Core.Storage.TokenUse("Alice", T0), await store.FindTokenAsync("old"));
+        // Unused for the idle lifetime after the upgrade, it has expired, as a token saved since would.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(T0 + TimeSpan.FromDays(30));
+        var tokens = new Parley.Core.Hub.SessionTokens(store, clock, new Parley.Core.Policy.ChatLimits { TokenIdleLifetime = TimeSpan.FromDays(30) });
+        var (user, expired, _) = await tokens.UseAsync("old");
+        Assert.Null(user);
+        Assert.True(expired);
+        Assert.Null(await store.FindTokenAsync("old"));
         await store.SaveInvitationAsync(new Parley.Core.Storage.Invitation("i", 1, null, T0));
         Assert.True(await store.TryUseInvitationAsync("i", T0));
         Assert.Equal((long)Schema.Version, ReadScalar("PRAGMA user_version"));

@@ -29,7 +29,12 @@ export function closeConversation() {
   sessionStorage.removeItem(ACTIVE_KEY);
 }
 
-/** The conversation open before a reload, if it still exists. */
+/** Makes <key> the conversation {@link restoreConversation} opens at the next sign-in. */
+export function rememberConversation(key) {
+  sessionStorage.setItem(ACTIVE_KEY, key);
+}
+
+/** The conversation open before a reload (or one remembered), if it still exists. */
 export function restoreConversation() {
   const key = sessionStorage.getItem(ACTIVE_KEY);
   if (key && store.conversation(key)) openConversation(key);

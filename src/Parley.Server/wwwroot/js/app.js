@@ -22,7 +22,7 @@ import { renderBanner, renderTitle } from './views/banner.js';
 import { renderTypingLine } from './views/typingLine.js';
 import { updateWatch } from './watch.js';
 import { renderAppBadge } from './appBadge.js';
-import { registerServiceWorker } from './installable.js';
+import { openFromLaunchAddress, registerServiceWorker } from './installable.js';
 
 // View-only state: whether the member panel is open (by default where there is room for it).
 const ui = { membersOpen: window.matchMedia('(min-width: 1000px)').matches };
@@ -65,5 +65,6 @@ mountPersonCard(store);
 mountAccountDialog(store);
 store.subscribe(render);
 document.addEventListener('visibilitychange', markActiveRead);
+openFromLaunchAddress();
 connect();
 registerServiceWorker();
