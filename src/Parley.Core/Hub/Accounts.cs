@@ -187,13 +187,15 @@ internal sealed partial class Accounts
     {
         if (session.TokenHash is not { } tokenHash)
             return;
-        _ = RecordAsync(_tokens.EndedAsync(tokenHash, session.TokenUseRecorded));
+        _ = RecordAsync(() => _tokens.EndedAsync(tokenHash, session.TokenUseRecorded));
 
-        static async Task RecordAsync(Task touch)
+        // The store is called inside the try: a store that throws before its first await must not
+        // throw out of the session's detach either.
+        static async Task RecordAsync(Func<Task> touch)
         {
             try
             {
-                await touch.ConfigureAwait(false);
+                await touch().ConfigureAwait(false);
             }
             catch (Exception)
             {
