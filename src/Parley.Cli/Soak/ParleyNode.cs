@@ -74,6 +74,7 @@ public sealed class ParleyNode : IAsyncDisposable
 
         _listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = Process.Start(start) ?? throw new SoakSetupException($"{Name}: could not start parley serve");
+        _process?.Dispose();
         _process = process;
         Starts++;
         Write($"---- soak: {Name} start {Starts}, pid {process.Id}, {DateTime.UtcNow:O}");

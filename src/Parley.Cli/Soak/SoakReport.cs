@@ -64,6 +64,7 @@ public static class SoakReport
                 error_codes = result.ErrorCodes,
                 rss_after_warmup = result.RssAfterWarmup,
                 rss_at_end = result.RssAtEnd,
+                rss_end_of_traffic = result.RssEndOfTraffic,
                 p50_ms = Round(result.Latency.Where(l => l.P50Ms is not null).Select(l => l.P50Ms).DefaultIfEmpty().Max()),
                 p99_ms_worst_interval = Round(result.Latency.Where(l => l.P99Ms is not null).Select(l => l.P99Ms).DefaultIfEmpty().Max()),
                 log_problems = result.LogProblems.Count,
@@ -83,7 +84,7 @@ public static class SoakReport
         summary.WriteLine($"  deliveries: {result.Delivered} checked, {result.Undelivered} missing, {result.UndeliveredDuringRedisFaults} missed during Redis faults, {result.LiveDuplicates} live duplicates, {result.OutOfOrder} out of order; {result.Reconnections} reconnections, {result.SlowConsumerDrops} slow-consumer drops");
         summary.WriteLine($"  misbehaviour: {result.Malformed} malformed frames, {result.Oversized} oversized, {result.Flooded} flooded frames, {result.MidFrameCuts} cuts mid-frame; error codes {string.Join(", ", result.ErrorCodes.Select(e => $"{e.Key} {e.Value}"))}");
         foreach (var (node, start) in result.RssAfterWarmup)
-            summary.WriteLine($"  rss {node}: {SoakRunner.Mib(start)} after warm-up, {SoakRunner.Mib(result.RssAtEnd.GetValueOrDefault(node))} at the end");
+            summary.WriteLine($"  rss {node}: {SoakRunner.Mib(start)} after warm-up, {SoakRunner.Mib(result.RssEndOfTraffic.GetValueOrDefault(node))} as the traffic stopped, {SoakRunner.Mib(result.RssAtEnd.GetValueOrDefault(node))} at the end (quiet 10 s)");
         summary.WriteLine("  ack latency per interval (p50/p99 ms): " + string.Join(" ", result.Latency.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.P50Ms:0}/{l.P99Ms:0}"))));
         summary.WriteLine($"  server log: {result.LogProblems.Count} error lines");
         foreach (var problem in result.LogProblems.Take(5))

@@ -72,7 +72,11 @@ public sealed record SoakResult
 
     public required IReadOnlyDictionary<string, long?> RssAfterWarmup { get; init; }
 
+    /// <summary>After the run, the servers quiet for 10 s: the reading the check uses.</summary>
     public required IReadOnlyDictionary<string, long?> RssAtEnd { get; init; }
+
+    /// <summary>Just before the traffic stopped, for comparison under the same load as the warm-up reading.</summary>
+    public required IReadOnlyDictionary<string, long?> RssEndOfTraffic { get; init; }
 
     public required IReadOnlyList<string> LogProblems { get; init; }
 

@@ -13,6 +13,9 @@ public sealed partial class SoakRunner : IAsyncDisposable
 {
     private const int SetupConcurrency = 16;
 
+    /// <summary>From the end of the traffic to the final RSS reading, at least.</summary>
+    private static readonly TimeSpan QuietBeforeRss = TimeSpan.FromSeconds(10);
+
     private readonly SoakSettings _settings;
     private readonly TextWriter _progress;
     private readonly string _workDirectory;
@@ -64,14 +67,22 @@ public sealed partial class SoakRunner : IAsyncDisposable
         Note($"chaos: {_settings.Chaos.TotalSeconds:0} s, a fault every {_settings.FaultInterval.TotalSeconds:0} s ({string.Join(", ", FaultKinds())})");
         await RunFaultsAsync(stop).ConfigureAwait(false);
 
+        var rssEndOfTraffic = _nodes.ToDictionary(n => n.Name, n => n.ResidentBytes());
         Note("stopping the traffic; settling every send");
         await trafficStop.CancelAsync().ConfigureAwait(false);
+        var trafficStopped = Stopwatch.GetTimestamp();
         await Task.WhenAll(traffic).ConfigureAwait(false);
         await Parallel.ForEachAsync(_clients.Concat(_monitors).Append(_auditor!), new ParallelOptions { MaxDegreeOfParallelism = SetupConcurrency, CancellationToken = stop },
             async (client, ct) => await client.SettleAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         var check = await CheckAsync(stop).ConfigureAwait(false);
+        // Read once the servers have been quiet long enough for their memory trimmer
+        // (MemoryTrimInterval, 2 s) to give back what the busy stretch took: what stays is what was kept.
+        var quiet = QuietBeforeRss - Stopwatch.GetElapsedTime(trafficStopped);
+        if (quiet > TimeSpan.Zero)
+            await Task.Delay(quiet, stop).ConfigureAwait(false);
         var rssAtEnd = _nodes.ToDictionary(n => n.Name, n => n.ResidentBytes());
+        Note("rss at the end of the traffic: " + string.Join(", ", rssEndOfTraffic.Select(x => $"{x.Key} {Mib(x.Value)}")));
         await samplingStop.CancelAsync().ConfigureAwait(false);
         await sampling.ConfigureAwait(false);
         CheckRss(rssAtEnd);
@@ -109,6 +120,7 @@ public sealed partial class SoakRunner : IAsyncDisposable
             ErrorCodes = new SortedDictionary<string, long>(_ledger.ErrorCodes),
             RssAfterWarmup = _rssAfterWarmup,
             RssAtEnd = rssAtEnd,
+            RssEndOfTraffic = rssEndOfTraffic,
             LogProblems = logProblems,
             ViolationCount = _ledger.ViolationCount,
             Violations = [.. _ledger.Violations],
