@@ -48,13 +48,27 @@ public sealed partial class SoakRunner : IAsyncDisposable
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(_settings.HardLimit);
-        var stop = limit.Token;
+        try
+        {
+            return await RunWithinAsync(limit.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            // However the run ended, every client loop and the sampler stop with it (their
+            // tokens are linked to this one), not only the servers.
+            await limit.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SoakResult> RunWithinAsync(CancellationToken stop)
+    {
         await StartServersAsync(stop).ConfigureAwait(false);
         _world = new SoakWorld(_settings, _ledger, _nodes);
         await SetUpPopulationAsync(stop).ConfigureAwait(false);
 
-        using var trafficStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        using var samplingStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        // Not disposed here: a run that fails halfway must still cancel them through `stop`.
+        var trafficStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var samplingStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var sampling = SampleRssAsync(samplingStop.Token);
         var traffic = StartTraffic(trafficStop.Token);
 
