@@ -32,10 +32,13 @@ public sealed partial class SoakRunner
         var number = 0;
         while (true)
         {
+            // Decided on the schedule, not on the clock after the wait: Task.Delay may end a little
+            // early, and a fault due exactly at the end would then slip in.
+            var last = next >= end;
             var wait = Math.Min(next, end) - Stopwatch.GetTimestamp();
             if (wait > 0)
                 await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), stop).ConfigureAwait(false);
-            if (Stopwatch.GetTimestamp() >= end)
+            if (last)
                 return;
             next += (long)(_settings.FaultInterval.TotalSeconds * Stopwatch.Frequency);
             if (kinds.Count == 0)
