@@ -11,6 +11,7 @@ var root = new RootCommand("Parley: a self-hosted chat server and its clients")
     bench,
     new AdminCommand().Create(),
     new CertCommand().Create(),
+    new SoakCommand().Create(),
 };
 HelpWithNotes.Install(root, new Dictionary<Command, string>
 {
