@@ -75,6 +75,41 @@ public sealed class ClockJumpTests
             Messages(await back.OkAsync("history", new { with = "alice", limit = 200 })).Count));
     }
 
+    [Fact]
+    public async Task Two_nodes_whose_clocks_disagree_by_an_hour_still_give_a_conversation_a_ts_that_never_decreases()
+    {
+        await using var nodes = await RedisNodes.StartAsync();
+        var behind = new SteppedClock();
+        behind.Step(TimeSpan.FromHours(-1));
+        await using var a = await nodes.StartNodeAsync("a");
+        await using var b = await nodes.StartNodeAsync("b", time: behind);
+        await using var alice = await a.RegisterAsync("alice");
+        await using var bob = await b.RegisterAsync("bob");
+
+        var acks = new List<JsonElement>();
+        for (var i = 0; i < 3; i++)
+        {
+            acks.Add((await alice.OkAsync("send", new { room = "lobby", text = $"a{i}" })).GetProperty("message"));
+            acks.Add((await bob.OkAsync("send", new { room = "lobby", text = $"b{i}" })).GetProperty("message"));
+        }
+        // The node an hour behind stamps its sends with the latest ts of the conversation instead.
+        for (var i = 1; i < acks.Count; i++)
+            Assert.True(acks[i].GetProperty("ts").GetDateTimeOffset() >= acks[i - 1].GetProperty("ts").GetDateTimeOffset(), $"ack {i} went back in time");
+
+        // Live on the other node, and in history on both, the same: seq order, ts never decreasing.
+        await alice.NextAsync("message", m => m.GetProperty("text").GetString() == "b2");
+        var live = alice.Received.Where(e => e.GetProperty("type").GetString() == "message").ToList();
+        Assert.Equal(["b0", "b1", "b2"], live.Select(m => m.GetProperty("text").GetString()));
+        foreach (var client in new ProtocolClient[] { alice, bob })
+        {
+            var history = Messages(await client.OkAsync("history", new { room = "lobby", limit = 200 }));
+            Assert.Equal(["a0", "b0", "a1", "b1", "a2", "b2"], history.Select(m => m.Text));
+            Assert.Equal(acks.Select(m => m.GetProperty("ts").GetDateTimeOffset()), history.Select(m => m.Ts));
+        }
+        var liveTs = live.Select(m => m.GetProperty("ts").GetDateTimeOffset()).ToList();
+        Assert.Equal(acks.Where((_, i) => i % 2 == 1).Select(m => m.GetProperty("ts").GetDateTimeOffset()), liveTs);
+    }
+
     private sealed record Seen(string Id, long Seq, DateTimeOffset Ts, string Text);
 
     /// <summary>A history page's messages, oldest first.</summary>
