@@ -24,7 +24,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly Action<Exception?>? _spaceChanged;
     private readonly Task _loop;
     private SqliteTransaction? _transaction;
-    // Owned by the loop: whether the last batch was refused for want of disk space.
+    // Owned by the loop: whether writes are being refused for want of disk space (told once).
     private bool _diskFull;
 
     /// <param name="settle">
@@ -84,6 +84,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write))
                 batch.Add(write);
             var started = Stopwatch.GetTimestamp();
+            var stored = false;
             try
             {
                 using (_transaction = _connection.BeginTransaction())
@@ -97,11 +98,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                     _settle();
                     _transaction.Commit();
                 }
-                if (_diskFull)
-                {
-                    _diskFull = false;
-                    _spaceChanged?.Invoke(null);
-                }
+                stored = true;
                 IReadOnlyList<ICommitted> committed = _metrics is null ? batch : [.. batch, new CommitTimer(started, _metrics)];
                 if (_flusher is not null)
                     _flusher.Enqueue(committed);
@@ -120,6 +117,12 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             {
                 _transaction = null;
             }
+            // Told after the batch is handed on, outside the try: the commit stands whatever a handler does.
+            if (_diskFull && stored)
+            {
+                _diskFull = false;
+                TellSpaceChanged(null);
+            }
         }
     }
 
@@ -136,9 +139,21 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         if (!_diskFull)
         {
             _diskFull = true;
-            _spaceChanged?.Invoke(ex);
+            TellSpaceChanged(ex);
         }
         return DiskFull.Refusal(ex);
+    }
+
+    // A handler only logs; one that throws must not stop the writer's loop.
+    private void TellSpaceChanged(Exception? failure)
+    {
+        try
+        {
+            _spaceChanged?.Invoke(failure);
+        }
+        catch (Exception)
+        {
+        }
     }
 
     public async ValueTask DisposeAsync()
