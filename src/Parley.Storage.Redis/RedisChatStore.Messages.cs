@@ -34,9 +34,10 @@ public sealed partial class RedisChatStore
             StoredAttachments.Encode(message.Attachments) ?? "",
         ];
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var seq = (long)await Script(RedisScripts.Append, keys, values).ConfigureAwait(false);
+        var stored = (RedisResult[])(await Script(RedisScripts.Append, keys, values).ConfigureAwait(false))!;
         _metrics?.StoreCommitted(System.Diagnostics.Stopwatch.GetElapsedTime(started));
-        return message.WithSeq(seq);
+        // The script may have raised the ts to the conversation's latest (a clock stepped back).
+        return message.WithSeq((long)stored[0]) with { Timestamp = DateTimeOffset.FromUnixTimeMilliseconds((long)stored[1]) };
     }
 
     public Task<HistoryPage> HistoryAsync(string conversation, long? beforeSeq, int limit)

@@ -18,11 +18,24 @@ internal static class RedisScripts
     /// 11 to 13 are published (a message's <c>LiveExtras</c>), never stored; 14 system ('1' for a
     /// room's system line, stored as the field <c>system</c>, or ''); 15 replyTo, 16 mentions,
     /// 17 attachments (<c>StoredAttachments</c>' form, stored as the field <c>files</c>), each '' for none.
-    /// Returns the seq.
+    /// The ts stored is ARGV 3 or, if the conversation's newest entry has a later one (a node's clock
+    /// stepped back, or runs behind another's), that one: ts never decreases as seq increases.
+    /// Returns {seq, ts}.
     /// </summary>
     public const string Append = """
         local seq = tonumber(redis.call('GET', KEYS[1]) or '0') + 1
-        local fields = {'id', ARGV[2], 'ts', ARGV[3], 'from', ARGV[4], 'text', ARGV[7]}
+        local ts = ARGV[3]
+        local newest = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
+        if newest then
+          local entry = newest[2]
+          for i = 1, #entry, 2 do
+            if entry[i] == 'ts' then
+              if tonumber(entry[i + 1]) > tonumber(ts) then ts = entry[i + 1] end
+              break
+            end
+          end
+        end
+        local fields = {'id', ARGV[2], 'ts', ts, 'from', ARGV[4], 'text', ARGV[7]}
         if ARGV[5] ~= '' then
           fields[#fields + 1] = 'room'
           fields[#fields + 1] = ARGV[5]
@@ -60,12 +73,12 @@ internal static class RedisScripts
           end
           redis.call('PUBLISH', ARGV[8], cjson.encode({
             node = optional(ARGV[9]), session = optional(ARGV[10]),
-            conv = ARGV[1], seq = seq, id = ARGV[2], ts = tonumber(ARGV[3]),
+            conv = ARGV[1], seq = seq, id = ARGV[2], ts = tonumber(ts),
             from = ARGV[4], room = optional(ARGV[5]), to = optional(ARGV[6]), text = ARGV[7], tags = optional(ARGV[11]),
             notice = ARGV[12] == '1' or cjson.null, bot = ARGV[13] == '1' or cjson.null, system = ARGV[14] == '1' or cjson.null,
             replyTo = tonumber(ARGV[15]) or cjson.null, mentions = optional(ARGV[16]), files = optional(ARGV[17])}))
         end
-        return seq
+        return {seq, ts}
         """;
 
     /// <summary>

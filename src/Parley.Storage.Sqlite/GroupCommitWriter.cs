@@ -21,8 +21,11 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly Action _forget;
     private readonly WalFlusher? _flusher;
     private readonly ChatMetrics? _metrics;
+    private readonly Action<Exception?>? _spaceChanged;
     private readonly Task _loop;
     private SqliteTransaction? _transaction;
+    // Owned by the loop: whether writes are being refused for want of disk space (told once).
+    private bool _diskFull;
 
     /// <param name="settle">
     /// Completes what deferred writes left for the end of the transaction: runs before the commit,
@@ -31,8 +34,14 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     /// <param name="forget">A transaction rolled back: drop what <paramref name="settle"/> would have written.</param>
     /// <param name="flusher">When set, commits do not wait for the disk: a committed batch goes to the flusher, whose fsync completes it.</param>
     /// <param name="metrics">Times each batch from its transaction's start until it is durable (its fsync done, with a flusher).</param>
-    public GroupCommitWriter(SqliteConnection connection, int maxBatch, Action settle, Action forget, WalFlusher? flusher, ChatMetrics? metrics = null)
+    /// <param name="spaceChanged">
+    /// Told, from the writer's loop, when a batch is first refused for want of disk space (with the
+    /// failure) and when a commit succeeds again after that (null): once per episode, not per write.
+    /// </param>
+    public GroupCommitWriter(SqliteConnection connection, int maxBatch, Action settle, Action forget, WalFlusher? flusher, ChatMetrics? metrics = null,
+        Action<Exception?>? spaceChanged = null)
     {
+        _spaceChanged = spaceChanged;
         _metrics = metrics;
         _connection = connection;
         _maxBatch = maxBatch;
@@ -75,6 +84,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write))
                 batch.Add(write);
             var started = Stopwatch.GetTimestamp();
+            var stored = false;
             try
             {
                 using (_transaction = _connection.BeginTransaction())
@@ -88,6 +98,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                     _settle();
                     _transaction.Commit();
                 }
+                stored = true;
                 IReadOnlyList<ICommitted> committed = _metrics is null ? batch : [.. batch, new CommitTimer(started, _metrics)];
                 if (_flusher is not null)
                     _flusher.Enqueue(committed);
@@ -99,13 +110,49 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             {
                 // The transaction rolled back: nothing in this batch is stored, so all of it fails.
                 _forget();
-                Finish(batch, ex);
+                Finish(batch, Refused(ex));
                 batch = new List<IWrite>(_maxBatch);
             }
             finally
             {
                 _transaction = null;
             }
+            // Told after the batch is handed on, outside the try: the commit stands whatever a handler does.
+            if (_diskFull && stored)
+            {
+                _diskFull = false;
+                TellSpaceChanged(null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What a failed batch's writes fail with: the failure itself, or for a disk that is full a
+    /// <see cref="Parley.Core.Storage.StoreUnavailableException"/>, which clients see as <c>unavailable</c>.
+    /// SQLite has rolled the transaction back and the next batch starts afresh, so nothing is to
+    /// be repaired when space returns.
+    /// </summary>
+    private Exception Refused(Exception ex)
+    {
+        if (!DiskFull.Is(ex))
+            return ex;
+        if (!_diskFull)
+        {
+            _diskFull = true;
+            TellSpaceChanged(ex);
+        }
+        return DiskFull.Refusal(ex);
+    }
+
+    // A handler only logs; one that throws must not stop the writer's loop.
+    private void TellSpaceChanged(Exception? failure)
+    {
+        try
+        {
+            _spaceChanged?.Invoke(failure);
+        }
+        catch (Exception)
+        {
         }
     }
 

@@ -8,13 +8,29 @@ public sealed partial class SqliteChatStore
 {
     private readonly Lock _sequenceGate = new();
     private readonly Dictionary<string, long> _lastSeq = new(StringComparer.Ordinal);
+    // Each conversation's latest ts (Unix ms), numbered or stored: the floor of the next one's.
+    private readonly Dictionary<string, long> _lastTs = new(StringComparer.Ordinal);
 
     private void LoadSequences(SqliteConnection connection)
     {
-        using var command = Query(connection, "SELECT conv, last_seq FROM conversations");
+        // The ts of each conversation's last message: the last row's, or of a packed row the last
+        // message packed in it (its ts column is the first one's). One index seek per conversation.
+        using var command = Query(connection,
+            """
+            SELECT c.conv, c.last_seq, m.ts, m.packed
+            FROM conversations c
+            LEFT JOIN messages m ON m.rowid = (SELECT rowid FROM messages WHERE conv = c.conv ORDER BY seq DESC LIMIT 1)
+            """);
         using var reader = command.ExecuteReader();
         while (reader.Read())
-            _lastSeq[reader.GetString(0)] = reader.GetInt64(1);
+        {
+            var conversation = reader.GetString(0);
+            _lastSeq[conversation] = reader.GetInt64(1);
+            if (!reader.IsDBNull(3))
+                _lastTs[conversation] = PackedMessages.Decode(conversation, (byte[])reader.GetValue(3))[^1].Timestamp.ToUnixTimeMilliseconds();
+            else if (!reader.IsDBNull(2))
+                _lastTs[conversation] = reader.GetInt64(2);
+        }
     }
 
     public Task<StoredMessage> AppendAsync(NewMessage message)
@@ -25,8 +41,21 @@ public sealed partial class SqliteChatStore
             var seq = _lastSeq.GetValueOrDefault(message.Conversation) + 1;
             _lastSeq[message.Conversation] = seq;
             NoteUnindexed();
-            return Writer.Enqueue(new MessageAppend(this, message.WithSeq(seq)));
+            return Writer.Enqueue(new MessageAppend(this, message.WithSeq(seq) with { Timestamp = NextTimestamp(message) }));
         }
+    }
+
+    /// <summary>
+    /// The message's ts, raised to its conversation's latest when the clock says earlier (it was
+    /// stepped back, or a send stamped before an earlier one was numbered): within a conversation
+    /// ts never decreases as seq increases (docs/protocol.md). Call under the numbering lock.
+    /// </summary>
+    private DateTimeOffset NextTimestamp(NewMessage message)
+    {
+        var stamped = message.Timestamp.ToUnixTimeMilliseconds();
+        var last = _lastTs.GetValueOrDefault(message.Conversation, long.MinValue);
+        _lastTs[message.Conversation] = Math.Max(stamped, last);
+        return stamped >= last ? message.Timestamp : DateTimeOffset.FromUnixTimeMilliseconds(last);
     }
 
     /// <summary>Every send's write: one object that is also the task the sender awaits.</summary>

@@ -1,3 +1,5 @@
+using Parley.Core.Storage;
+
 namespace Parley.Storage.Sqlite;
 
 /// <summary>
@@ -75,7 +77,7 @@ public sealed partial class SqliteChatStore
         {
             await writer.Enqueue(w => IndexBacklog(w, maxRows)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ObjectDisposedException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        catch (Exception ex) when (ex is ObjectDisposedException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or StoreUnavailableException)
         {
         }
     }

@@ -31,6 +31,16 @@ public sealed partial class SqliteChatStore : IChatStore
         }.ToString();
     }
 
+    /// <summary>
+    /// Writes are being refused because the disk is full (raised once, at the first refusal; each
+    /// write then fails with <see cref="StoreUnavailableException"/>). Raised on the writer's
+    /// thread: handlers only log.
+    /// </summary>
+    public event Action<Exception>? WritesRefused;
+
+    /// <summary>A commit succeeded after <see cref="WritesRefused"/>: there is space again.</summary>
+    public event Action? WritesResumed;
+
     private GroupCommitWriter Writer => _writer ?? throw new InvalidOperationException("InitializeAsync was not called");
 
     public Task InitializeAsync(string defaultRoom, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -71,7 +81,13 @@ public sealed partial class SqliteChatStore : IChatStore
             appends.Forget();
             search.Forget();
             ReloadIndexMark();
-        }, DurableFlusher(), _options.Metrics);
+        }, DurableFlusher(), _options.Metrics, spaceChanged: failure =>
+        {
+            if (failure is null)
+                WritesResumed?.Invoke();
+            else
+                WritesRefused?.Invoke(failure);
+        });
         StartIndexing();
         return Task.CompletedTask;
     }

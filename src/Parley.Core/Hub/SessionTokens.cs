@@ -50,8 +50,18 @@ internal sealed class SessionTokens(IChatStore store, TimeProvider time, ChatLim
         }
         if (token.LastUsed is not { } used || now - used >= TouchInterval)
         {
-            await store.TouchTokenAsync(tokenHash, now, _lifetime).ConfigureAwait(false);
-            used = now;
+            try
+            {
+                await store.TouchTokenAsync(tokenHash, now, _lifetime).ConfigureAwait(false);
+                used = now;
+            }
+            catch (StoreUnavailableException)
+            {
+                // The store reads but does not write (its disk is full): the token is good, and
+                // recording this use can wait for the next one. The idle clock runs from the use
+                // the store holds, so the token may expire up to this much sooner.
+                used = token.LastUsed ?? now;
+            }
         }
         return (token.UserName, false, used);
     }

@@ -19,7 +19,7 @@ public sealed class LoginThrottle(TimeProvider time, ChatLimits limits)
     public TimeSpan? RetryAfter(string userKey)
     {
         lock (_gate)
-            return Wait(userKey, time.GetUtcNow());
+            return Wait(userKey, Now());
     }
 
     /// <summary>
@@ -28,7 +28,7 @@ public sealed class LoginThrottle(TimeProvider time, ChatLimits limits)
     /// </summary>
     public TimeSpan? TryBegin(string userKey)
     {
-        var now = time.GetUtcNow();
+        var now = Now();
         lock (_gate)
         {
             if (Wait(userKey, now) is { } wait)
@@ -41,12 +41,12 @@ public sealed class LoginThrottle(TimeProvider time, ChatLimits limits)
     /// <summary>Counts a failure after the fact (an attempt not begun with <see cref="TryBegin"/>).</summary>
     public void Failed(string userKey)
     {
-        var now = time.GetUtcNow();
+        var now = Now();
         lock (_gate)
             Count(userKey, now);
     }
 
-    private TimeSpan? Wait(string userKey, DateTimeOffset now)
+    private TimeSpan? Wait(string userKey, TimeSpan now)
     {
         if (!_entries.TryGetValue(userKey, out var entry))
             return null;
@@ -54,7 +54,7 @@ public sealed class LoginThrottle(TimeProvider time, ChatLimits limits)
         return wait > TimeSpan.Zero ? wait : null;
     }
 
-    private void Count(string userKey, DateTimeOffset now)
+    private void Count(string userKey, TimeSpan now)
     {
         if (_entries.Count >= MaxEntries)
             Prune(now);
@@ -76,7 +76,7 @@ public sealed class LoginThrottle(TimeProvider time, ChatLimits limits)
             _entries.Remove(userKey);
     }
 
-    private void Prune(DateTimeOffset now)
+    private void Prune(TimeSpan now)
     {
         foreach (var (key, entry) in _entries)
         {
@@ -88,5 +88,11 @@ public sealed class LoginThrottle(TimeProvider time, ChatLimits limits)
             _entries.Clear();
     }
 
-    private readonly record struct Entry(int Failures, DateTimeOffset BlockedUntil, DateTimeOffset LastFailure);
+    private readonly record struct Entry(int Failures, TimeSpan BlockedUntil, TimeSpan LastFailure);
+
+    /// <summary>
+    /// The monotonic clock, not the wall clock: a wall clock stepped back an hour would otherwise
+    /// hold a throttled name for an hour longer (docs/reliability.md, "Clock jumps").
+    /// </summary>
+    private TimeSpan Now() => time.GetElapsedTime(0);
 }

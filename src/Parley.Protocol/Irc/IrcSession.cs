@@ -516,7 +516,7 @@ public sealed partial class IrcSession : QueuedSession
         }
         catch (StoreUnavailableException)
         {
-            Numeric(IrcNumerics.UnknownError, message.Command, "The server cannot reach its storage right now; try again shortly");
+            Numeric(IrcNumerics.UnknownError, message.Command, "The server cannot reach its storage, or cannot write to it, right now; try again shortly");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -146,7 +146,7 @@ public sealed class NativeSession : QueuedSession
                 }
                 catch (StoreUnavailableException)
                 {
-                    reply = Json.Reply.Fail(ErrorCodes.Unavailable, "the server cannot reach its storage right now; try again shortly");
+                    reply = Json.Reply.Fail(ErrorCodes.Unavailable, "the server cannot reach its storage, or cannot write to it, right now; try again shortly");
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -22,6 +22,9 @@ public sealed class FileEndpoints(ChatHub hub, IBlobStore blobs, ImageWork image
     /// <summary>Types served for a browser to show inline; every other file is a download.</summary>
     private static readonly HashSet<string> InlineTypes = new(StringComparer.Ordinal) { "image/jpeg", "image/png", "image/gif", "image/webp" };
 
+    /// <summary>An upload was refused because the disk holding the files (named) is full.</summary>
+    public event Action<string>? DiskFull;
+
     public void Map(IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/files", UploadAsync);
@@ -113,6 +116,12 @@ public sealed class FileEndpoints(ChatHub hub, IBlobStore blobs, ImageWork image
         catch (StoreUnavailableException)
         {
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "the store is unavailable; try again");
+        }
+        catch (Exception ex) when (NoSpace.Is(ex))
+        {
+            // Nothing was kept (a blob is named only once whole; its temporary file is deleted).
+            DiskFull?.Invoke(blobs is DirectoryBlobStore directory ? directory.Root : "the file store");
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "the server's disk is full; try again later");
         }
     }
 

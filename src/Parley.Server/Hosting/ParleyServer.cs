@@ -237,13 +237,20 @@ public sealed class ParleyServer : IAsyncDisposable
         app.MapParleyObservability(store, () => metricsListen);
         var webSockets = app.Services.GetRequiredService<WebSocketEndpoint>();
         app.Map("/ws", webSockets.HandleAsync);
-        app.Services.GetRequiredService<FileEndpoints>().Map(app);
+        var files = app.Services.GetRequiredService<FileEndpoints>();
+        files.Map(app);
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Parley");
         var hub = app.Services.GetRequiredService<ChatHub>();
         hub.BackplaneFailed += (clusterEvent, ex) => Log.BackplaneFailed(logger, clusterEvent.GetType().Name, ex);
         if (backplane is RedisBackplane redis)
             redis.Trouble += (what, ex) => Log.BackplaneTrouble(logger, what, ex);
+        if (store is SqliteChatStore sqlite)
+        {
+            sqlite.WritesRefused += ex => Log.DiskFull(logger, dataPath, ex);
+            sqlite.WritesResumed += () => Log.DiskSpaceBack(logger, dataPath);
+        }
+        files.DiskFull += where => Log.UploadDiskFull(logger, where);
         try
         {
             await hub.StartAsync(cancellationToken).ConfigureAwait(false);

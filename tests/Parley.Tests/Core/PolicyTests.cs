@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Parley.Core.Policy;
+using Parley.Tests.Support;
 
 namespace Parley.Tests.Core;
 
@@ -50,6 +51,20 @@ public sealed class PolicyTests
 
         throttle.Succeeded("alice");
         Assert.Null(throttle.RetryAfter("alice"));
+    }
+
+    [Fact]
+    public void A_throttled_name_is_not_held_longer_when_the_wall_clock_is_stepped_back()
+    {
+        var clock = new SteppedClock();
+        var throttle = new LoginThrottle(clock, new ChatLimits { LoginFailuresBeforeThrottle = 1, LoginThrottleBase = TimeSpan.FromSeconds(2) });
+        throttle.Failed("alice");
+        var before = throttle.RetryAfter("alice");
+        Assert.NotNull(before);
+
+        clock.Step(TimeSpan.FromHours(-1));
+        var after = throttle.RetryAfter("alice");
+        Assert.True(after is null || after <= before, $"the wait grew from {before} to {after}");
     }
 
     [Fact]

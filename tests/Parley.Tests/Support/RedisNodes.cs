@@ -25,8 +25,8 @@ public sealed class RedisNodes : IAsyncDisposable
         return directory;
     }
 
-    /// <summary>A node on this Redis and prefix, with <paramref name="overrides"/> over its settings.</summary>
-    public Task<TestServer> StartNodeAsync(string node, Dictionary<string, string?>? overrides = null)
+    /// <summary>A node on this Redis and prefix, with <paramref name="overrides"/> over its settings (and its own clock, when given).</summary>
+    public Task<TestServer> StartNodeAsync(string node, Dictionary<string, string?>? overrides = null, TimeProvider? time = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -37,7 +37,7 @@ public sealed class RedisNodes : IAsyncDisposable
         };
         foreach (var (key, value) in overrides ?? [])
             settings[key] = value;
-        return TestServer.StartAsync(settings, NewDirectory());
+        return TestServer.StartAsync(settings, NewDirectory(), time);
     }
 
     public async ValueTask DisposeAsync()
