@@ -20,12 +20,19 @@ public sealed class WebSocketProperties
         await Gen.Select(ProtocolFrame.Stream(20), Gens.Cuts, Gen.Bool.Array[20]).SampleAsync(async (frames, cuts, binary) =>
         {
             await using var client = await server.ConnectWebSocketAsync();
+            var notUtf8AsText = frames.Where((f, i) => !binary[i] && !System.Text.Unicode.Utf8.IsValid(f.Body)).Any();
             for (var i = 0; i < frames.Length; i++)
             {
                 var fragments = Gens.Cut(frames[i].Body, cuts.Skip(i % cuts.Length));
-                await client.SendFragmentsAsync(fragments, binary[i] ? WebSocketMessageType.Binary : WebSocketMessageType.Text);
+                try
+                {
+                    await client.SendFragmentsAsync(fragments, binary[i] ? WebSocketMessageType.Binary : WebSocketMessageType.Text);
+                }
+                catch (WebSocketException) when (notUtf8AsText)
+                {
+                    break; // The server has already closed for the message that is not UTF-8.
+                }
             }
-            var notUtf8AsText = frames.Where((f, i) => !binary[i] && !System.Text.Unicode.Utf8.IsValid(f.Body)).Any();
             if (!notUtf8AsText)
             {
                 await NativeTcpProperties.AssertAnsweredAsync(client, frames);
