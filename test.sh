@@ -26,6 +26,9 @@ dotnet test Parley.sln "${hang[@]}" "$@"
 # The micro-benchmarks are not in the solution (BenchmarkDotNet runs them by hand); they reach into
 # internals, so make sure they still compile.
 dotnet build bench/Parley.Benchmarks -v quiet -nologo
+# The fuzz targets (tests/Parley.Fuzz, docs/reliability.md) are run by hand under afl-fuzz; build them
+# here for the same reason.
+dotnet build tests/Parley.Fuzz -v quiet -nologo
 
 # The TCP and IRC listeners run on one of two transports (docs/architecture.md): the run above
 # used the default, epoll on Linux; run the same tests again on the runtime's managed sockets.

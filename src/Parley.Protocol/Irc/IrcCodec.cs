@@ -100,6 +100,10 @@ public static class IrcCodec
         foreach (var tag in section.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = tag.IndexOf('=');
+            // A tag with no key ("@=x" or "@;=;") is dropped: written back it would be "@ ", which
+            // reads as no tags (found by fuzzing, docs/reliability.md).
+            if (eq == 0)
+                continue;
             // A repeated key keeps its last value, as the message-tags specification says.
             if (eq < 0)
                 tags[tag] = "";

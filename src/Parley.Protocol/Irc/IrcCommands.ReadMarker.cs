@@ -20,6 +20,13 @@ internal static partial class IrcCommands
             return;
         }
         var target = m.Params[0];
+        // Sent as a trailing parameter, a target may hold a space or start with ':'. No channel or
+        // nick does, and the reply could not echo it (found by the IrcSession property test).
+        if (target[0] == ':' || target.Contains(' '))
+        {
+            s.FailReply("MARKREAD", "INVALID_PARAMS", "*", "No such channel or nick");
+            return;
+        }
         var (room, with) = ReadTarget(target);
         if (m.Params.Count == 1)
         {

@@ -272,11 +272,28 @@ public sealed partial class IrcSession : QueuedSession
 
     /// <summary>An IRCv3 standard reply: <c>FAIL command CODE [context…] :description</c>.</summary>
     internal void FailReply(string command, string code, params string[] contextAndDescription) =>
-        Send(new IrcMessage(Info.ServerName, "FAIL", [command, code, .. contextAndDescription]) { Trailing = true });
+        Send(new IrcMessage(Info.ServerName, "FAIL", SafeMiddles([command, code, .. contextAndDescription])) { Trailing = true });
 
     /// <summary>A numeric reply from the server: <c>:server CODE nick params…</c>.</summary>
     internal void Numeric(string code, params string[] parameters) =>
-        Send(new IrcMessage(Info.ServerName, code, [Nick, .. parameters]) { Trailing = true });
+        Send(new IrcMessage(Info.ServerName, code, SafeMiddles([Nick, .. parameters])) { Trailing = true });
+
+    /// <summary>
+    /// Replies echo what the client sent (a nick, a subject, a channel) as middle parameters, which
+    /// cannot be empty, hold a space or start with ':'; a client can send any of those as its last
+    /// parameter ("HELP :a b"), and writing the reply then threw. Such a parameter is echoed as '*',
+    /// as ergo does (found by the IrcSession property test, docs/reliability.md).
+    /// </summary>
+    private static string[] SafeMiddles(string[] parameters)
+    {
+        for (var i = 0; i < parameters.Length - 1; i++)
+        {
+            var p = parameters[i];
+            if (p.Length == 0 || p[0] == ':' || p.Contains(' '))
+                parameters[i] = "*";
+        }
+        return parameters;
+    }
 
     /// <summary>Ends the welcome: events held since sign-in go out after it, in their order.</summary>
     internal void MarkRegistered()

@@ -38,6 +38,10 @@ public static class RequestParser
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
             return Fail(document, bytes, ErrorCodes.NotObject, "a request is a JSON object: {\"id\": 1, \"type\": \"ping\"}", out error);
+        // Looking up any property walks past the names of the others, and a name that does not
+        // decode makes the lookup throw: refuse such a request before anything looks (found by fuzzing).
+        if (input.Span.IndexOf("\\u"u8) >= 0 && HasUndecodableName(root))
+            return Fail(document, bytes, ErrorCodes.BadJson, "a property name is not valid text (it holds a lone surrogate escape)", out error);
         if (root.TryGetProperty("id", out var idElement) && idElement.ValueKind is JsonValueKind.Number or JsonValueKind.String)
             id = RequestId.Of(idElement);
         else if (root.TryGetProperty("id", out _))
@@ -55,6 +59,44 @@ public static class RequestParser
 
         error = null;
         return new JsonRequest(document, bytes, id, type);
+    }
+
+    /// <summary>Whether a property name anywhere in <paramref name="element"/> holds a lone surrogate escape such as "\ud800".</summary>
+    private static bool HasUndecodableName(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                if (HasUndecodableName(item))
+                    return true;
+            }
+            return false;
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+            return false;
+        foreach (var property in element.EnumerateObject())
+        {
+            // Only a name with an escape can fail to decode; the rest are valid UTF-8 already.
+            if (JsonMarshal.GetRawUtf8PropertyName(property).IndexOf((byte)'\\') >= 0 && !CanDecode(property))
+                return true;
+            if (HasUndecodableName(property.Value))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool CanDecode(JsonProperty property)
+    {
+        try
+        {
+            _ = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static JsonRequest? Fail(JsonDocument? document, byte[] input, string code, string message, out RequestException error)

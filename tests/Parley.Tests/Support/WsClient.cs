@@ -38,6 +38,23 @@ public sealed class WsClient : ProtocolClient
         }
     }
 
+    /// <summary>Sends one message cut into these fragments (WebSocket continuation frames), for split-frame tests.</summary>
+    public async Task SendFragmentsAsync(IReadOnlyList<byte[]> fragments, WebSocketMessageType type = WebSocketMessageType.Text)
+    {
+        await _writeGate.WaitAsync();
+        try
+        {
+            for (var i = 0; i < fragments.Count; i++)
+                await _socket.SendAsync(fragments[i], type, endOfMessage: i == fragments.Count - 1, CancellationToken.None);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public string? CloseStatusDescription => _socket.CloseStatusDescription;
+
     private async Task ReadAsync()
     {
         var buffer = new byte[1 << 20];
