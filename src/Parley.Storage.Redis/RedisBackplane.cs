@@ -27,10 +27,18 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
     private ChannelMessageQueue? _subscription;
     private ITimer? _heartbeat;
     private int _beating;
+    // Set when the connection came back and this node's presence in Redis is not yet re-synced.
+    // Redis can answer LOADING for a while after a restart without the connection dropping, so no
+    // later reconnect would try again: the heartbeat does, until a re-sync succeeds.
+    private int _resyncPending;
+    private int _resyncing;
     private readonly Channel<(NodePresence Presence, TaskCompletionSource Done)> _presenceQueue =
         Channel.CreateUnbounded<(NodePresence, TaskCompletionSource)>(new() { SingleReader = true });
     private Task _presencePublisher = Task.CompletedTask;
     private volatile bool _disposed;
+
+    /// <summary>How many heartbeats after a re-sync this node says its presence again (<see cref="RepeatPresenceAsync"/>): 20 s at the default interval.</summary>
+    private const int RepeatHeartbeats = 10;
 
     public string NodeId => options.NodeId;
 
@@ -124,15 +132,21 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
     {
         if (_disposed)
             return;
-        // Pub/sub does not replay what was published while we were away: catch up from the store,
-        // and make this node's presence in Redis exactly what it is now (users may have left meanwhile).
-        _onRemote(new BackplaneReconnected());
+        Volatile.Write(ref _resyncPending, 1);
         _ = ResyncPresenceAsync();
     }
 
-    /// <summary>Announces every local user and takes back those who left while Redis could not hear it.</summary>
+    /// <summary>
+    /// After an outage: makes this node's presence in Redis exactly what it is now (users may have
+    /// left meanwhile), announces its users again, and, once Redis answers, has the node catch up
+    /// from the store on what pub/sub dropped. Runs again at each heartbeat until it succeeds.
+    /// </summary>
     private async Task ResyncPresenceAsync()
     {
+        if (_disposed || Interlocked.Exchange(ref _resyncing, 1) == 1)
+            return;
+        // Cleared before the attempt: a reconnect during it sets it again, and the heartbeat retries.
+        Volatile.Write(ref _resyncPending, 0);
         var left = new List<string>();
         try
         {
@@ -151,22 +165,30 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
         {
-            Trouble?.Invoke("could not re-sync presence after reconnecting; the next reconnect tries again", ex);
+            Volatile.Write(ref _resyncPending, 1);
+            Trouble?.Invoke("could not re-sync presence after reconnecting; the next heartbeat tries again", ex);
+            return;
         }
+        finally
+        {
+            Volatile.Write(ref _resyncing, 0);
+        }
+        // Pub/sub does not replay what was published while we were away: catch up from the store,
+        // now that it answers.
+        _onRemote(new BackplaneReconnected());
         await HeartbeatAsync().ConfigureAwait(false);
-        if (left.Count > 0)
-            _ = RepeatDeparturesAsync(left);
+        _ = RepeatPresenceAsync(left);
     }
 
     /// <summary>
-    /// Every node's subscription comes back at its own pace after an outage, and pub/sub drops
-    /// what is published before it does: a node that missed the departure would show the user
-    /// online for good. So say it again at the next few heartbeats (to a node that heard it, an
-    /// offline for someone already offline changes nothing).
+    /// Every node's subscription comes back at its own pace after an outage (seconds apart after
+    /// Redis was unreachable), and pub/sub drops what is published before it does: a node that
+    /// missed a departure would show the user online for good, one that missed an arrival offline.
+    /// So say both again at the next heartbeats. To a node that heard them they change nothing.
     /// </summary>
-    private async Task RepeatDeparturesAsync(List<string> left)
+    private async Task RepeatPresenceAsync(List<string> left)
     {
-        for (var i = 0; i < 3 && !_disposed; i++)
+        for (var i = 0; i < RepeatHeartbeats && !_disposed; i++)
         {
             await Task.Delay(options.HeartbeatInterval, time).ConfigureAwait(false);
             var local = _localUsers().ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -174,6 +196,14 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
             {
                 var database = store.Connection.GetDatabase();
                 foreach (var user in left.Where(user => !local.Contains(user)))
+                    await PublishDepartureAsync(database, user).ConfigureAwait(false);
+                foreach (var user in local)
+                    await database.PublishAsync(_keys.Events(), ClusterEnvelope.Encode(NodeId, new NodePresence(NodeId, user, Online: true))).ConfigureAwait(false);
+                // Published beside the presence queue, not through it: someone who left while the
+                // arrivals went out may have had their departure published before their arrival
+                // here. Say those departures again, after.
+                var stillLocal = _localUsers().ToHashSet(StringComparer.OrdinalIgnoreCase);
+                foreach (var user in local.Where(user => !stillLocal.Contains(user)))
                     await PublishDepartureAsync(database, user).ConfigureAwait(false);
             }
             catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
@@ -209,6 +239,8 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
     /// <summary>Keeps this node's heartbeat alive, re-announces its users if it was taken for dead, and buries dead nodes.</summary>
     private async Task HeartbeatAsync()
     {
+        if (Volatile.Read(ref _resyncPending) == 1)
+            _ = ResyncPresenceAsync();
         if (_disposed || Interlocked.Exchange(ref _beating, 1) == 1)
             return;
         try

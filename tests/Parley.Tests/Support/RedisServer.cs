@@ -81,6 +81,22 @@ public sealed class RedisServer : IAsyncLifetime, IAsyncDisposable
         return StartProcessAsync();
     }
 
+    /// <summary>
+    /// Adds <paramref name="keys"/> filler keys and rewrites the append-only file with them, so the
+    /// next start spends a while loading (Redis answers LOADING until it is done).
+    /// </summary>
+    public async Task FillAsync(int keys)
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{Endpoint},allowAdmin=true,asyncTimeout=120000,syncTimeout=120000");
+        var database = redis.GetDatabase();
+        await database.ExecuteAsync("DEBUG", "POPULATE", keys, "filler", 64);
+        await database.ExecuteAsync("BGREWRITEAOF");
+        var server = redis.GetServer(Endpoint);
+        await Until.TrueAsync(async () => (await server.InfoAsync("persistence")).SelectMany(g => g)
+            .Any(p => p.Key == "aof_rewrite_in_progress" && p.Value == "0") && (await server.InfoAsync("persistence")).SelectMany(g => g)
+            .Any(p => p.Key == "aof_rewrite_scheduled" && p.Value == "0"), "the append-only file is rewritten", TimeSpan.FromSeconds(60));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
@@ -103,6 +119,8 @@ public sealed class RedisServer : IAsyncLifetime, IAsyncDisposable
             "--bind", "127.0.0.1", "--port", Port.ToString(), "--dir", _directory,
             "--save", "", "--appendonly", "yes", "--appendfsync", "always",
             "--daemonize", "no", "--logfile", LogFile,
+            // DEBUG POPULATE (FillAsync), from this machine only.
+            "--enable-debug-command", "local",
         })
         {
             start.ArgumentList.Add(arg);
