@@ -234,7 +234,9 @@ public sealed class ParleyServer : IAsyncDisposable
         app.UseMetricsListenerPaths(() => metricsListen);
         app.UseParleyWebClient();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.WebSocketPingInterval, KeepAliveTimeout = options.WebSocketPingInterval });
-        app.MapParleyObservability(store, () => metricsListen);
+        List<KestrelListenerCheck> kestrelChecks = httpEndpoint is null ? [] : [new KestrelListenerCheck("http", () => http, Tls: false)];
+        kestrelChecks.AddRange(tls.ReadinessChecks());
+        app.MapParleyObservability(store, () => metricsListen, kestrelChecks);
         var webSockets = app.Services.GetRequiredService<WebSocketEndpoint>();
         app.Map("/ws", webSockets.HandleAsync);
         app.Services.GetRequiredService<FileEndpoints>().Map(app);
