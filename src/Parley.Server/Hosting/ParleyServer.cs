@@ -220,6 +220,7 @@ public sealed class ParleyServer : IAsyncDisposable
                 kestrel.Listen(httpEndpoint, listen =>
                 {
                     http = listen;
+                    ConnectionsPerAddressMiddleware.Add(listen, tls: false);
                     ServeHttp(listen);
                 });
             }
@@ -231,6 +232,7 @@ public sealed class ParleyServer : IAsyncDisposable
         });
 
         var app = builder.Build();
+        ConnectionsPerAddressMiddleware.RefuseRequests(app);
         app.UseMetricsListenerPaths(() => metricsListen);
         app.UseParleyWebClient();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.WebSocketPingInterval, KeepAliveTimeout = options.WebSocketPingInterval });

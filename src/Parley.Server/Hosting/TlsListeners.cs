@@ -55,6 +55,7 @@ internal sealed class TlsListeners
             kestrel.Listen(_https, listen =>
             {
                 Https = listen;
+                ConnectionsPerAddressMiddleware.Add(listen, tls: true);
                 listen.UseParleyTls(Certificate(listen), http: true);
                 serveHttp(listen);
             });
@@ -67,6 +68,7 @@ internal sealed class TlsListeners
 
     private static ListenOptions Lines(ListenOptions listen, Func<IServiceProvider, Action<ITransportConnection>> protocol)
     {
+        ConnectionsPerAddressMiddleware.Add(listen, tls: true);
         listen.UseParleyTls(Certificate(listen), http: false);
         var services = listen.ApplicationServices;
         var lines = new KestrelLineListener(protocol(services), services.GetRequiredService<IHostApplicationLifetime>());
