@@ -39,10 +39,20 @@ internal sealed class Guests(KnownUsers knownUsers, PresenceRegistry presence, C
         return name;
     }
 
+    /// <summary>
+    /// Signs the session in as a guest under <paramref name="name"/>. A guest is an account made on
+    /// the spot for as long as the connection lasts, so where <see cref="ChatLimits.Registration"/>
+    /// makes no accounts on request (closed, or by invitation) no guest is let in either: otherwise
+    /// anyone could talk on a server its operator keeps to the people it invited.
+    /// </summary>
     public async Task<Result<SessionStart>> SignInGuestAsync(Session session, string name)
     {
         if (session.IsAuthenticated)
             return Error(ErrorCodes.AlreadyAuthenticated, "this connection is already signed in");
+        if (limits.Registration == RegistrationMode.Closed)
+            return Error(ErrorCodes.RegistrationClosed, "this server makes no accounts on request, so it takes no guests either; ask its operator for an account");
+        if (limits.Registration == RegistrationMode.Invite)
+            return Error(ErrorCodes.RegistrationClosed, "this server takes new people by invitation only, so it takes no guests; register with an invitation code, then sign in");
         if (await NameRefusalAsync(name, checkAccounts: true).ConfigureAwait(false) is { } refused)
             return refused;
         foreach (var wait in NameReleaseWaits)

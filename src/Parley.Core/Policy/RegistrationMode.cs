@@ -2,8 +2,9 @@ namespace Parley.Core.Policy;
 
 /// <summary>
 /// Who may make an account with <c>register</c>. Set by the host from the Registration setting.
-/// The operator makes accounts in every mode (<c>parley admin create</c>); IRC guests are
-/// <see cref="GuestPolicy"/>'s business, not this one's.
+/// The operator makes accounts in every mode (<c>parley admin create</c>). IRC guests are
+/// accounts of a connection's length: closed and invite refuse them too (<c>registration_closed</c>),
+/// whatever <see cref="GuestPolicy"/> says; open lets <see cref="GuestPolicy"/> decide.
 /// </summary>
 public enum RegistrationMode
 {

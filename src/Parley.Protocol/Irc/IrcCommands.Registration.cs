@@ -244,9 +244,16 @@ internal static partial class IrcCommands
             s.Start = guest.Value;
             return true;
         }
+        if (guest.Error!.Code == ErrorCodes.RegistrationClosed)
+        {
+            // No other nick would do better: as with guests switched off, say what it takes and close.
+            s.Numeric(IrcNumerics.PasswdMismatch, $"This server needs an account: use SASL PLAIN or PASS ({guest.Error.Message})");
+            s.Close("This server needs an account");
+            return false;
+        }
         // The client stays unregistered and may offer another NICK, as after any 433.
         s.RequestedNick = null;
-        if (guest.Error!.Code == ErrorCodes.UserExists)
+        if (guest.Error.Code == ErrorCodes.UserExists)
             s.Numeric(IrcNumerics.NicknameInUse, nick, $"Nickname is already in use: {guest.Error.Message}");
         else
             s.Numeric(IrcNumerics.UnknownError, "NICK", guest.Error.Message);

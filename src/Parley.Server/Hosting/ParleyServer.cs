@@ -220,6 +220,7 @@ public sealed class ParleyServer : IAsyncDisposable
                 kestrel.Listen(httpEndpoint, listen =>
                 {
                     http = listen;
+                    ConnectionsPerAddressMiddleware.Add(listen, tls: false);
                     ServeHttp(listen);
                 });
             }
@@ -231,10 +232,13 @@ public sealed class ParleyServer : IAsyncDisposable
         });
 
         var app = builder.Build();
+        ConnectionsPerAddressMiddleware.RefuseRequests(app);
         app.UseMetricsListenerPaths(() => metricsListen);
         app.UseParleyWebClient();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.WebSocketPingInterval, KeepAliveTimeout = options.WebSocketPingInterval });
-        app.MapParleyObservability(store, () => metricsListen);
+        List<KestrelListenerCheck> kestrelChecks = httpEndpoint is null ? [] : [new KestrelListenerCheck("http", () => http, Tls: false)];
+        kestrelChecks.AddRange(tls.ReadinessChecks());
+        app.MapParleyObservability(store, () => metricsListen, kestrelChecks);
         var webSockets = app.Services.GetRequiredService<WebSocketEndpoint>();
         app.Map("/ws", webSockets.HandleAsync);
         var files = app.Services.GetRequiredService<FileEndpoints>();

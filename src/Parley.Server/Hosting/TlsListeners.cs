@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Parley.Server.Observability;
 using Parley.Server.Transports;
 
 namespace Parley.Server.Hosting;
@@ -54,6 +55,7 @@ internal sealed class TlsListeners
             kestrel.Listen(_https, listen =>
             {
                 Https = listen;
+                ConnectionsPerAddressMiddleware.Add(listen, tls: true);
                 listen.UseParleyTls(Certificate(listen), http: true);
                 serveHttp(listen);
             });
@@ -66,6 +68,7 @@ internal sealed class TlsListeners
 
     private static ListenOptions Lines(ListenOptions listen, Func<IServiceProvider, Action<ITransportConnection>> protocol)
     {
+        ConnectionsPerAddressMiddleware.Add(listen, tls: true);
         listen.UseParleyTls(Certificate(listen), http: false);
         var services = listen.ApplicationServices;
         var lines = new KestrelLineListener(protocol(services), services.GetRequiredService<IHostApplicationLifetime>());
@@ -84,6 +87,17 @@ internal sealed class TlsListeners
             yield return $"listening https {https}";
         if (IrcTls?.IPEndPoint is { } irc)
             yield return $"listening irc+tls {irc}";
+    }
+
+    /// <summary>The TLS listeners that are set, for /readyz.</summary>
+    public IEnumerable<KestrelListenerCheck> ReadinessChecks()
+    {
+        if (_tcpTls is not null)
+            yield return new KestrelListenerCheck("tcp+tls", () => TcpTls, Tls: true);
+        if (_https is not null)
+            yield return new KestrelListenerCheck("https", () => Https, Tls: true);
+        if (_ircTls is not null)
+            yield return new KestrelListenerCheck("irc+tls", () => IrcTls, Tls: true);
     }
 
     /// <summary>Kestrel's listeners by name, to say which one could not bind.</summary>

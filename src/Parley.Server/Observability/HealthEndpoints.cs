@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Parley.Core.Storage;
+using Parley.Server.Hosting;
 using Parley.Server.Transports.Sockets;
 using Parley.Storage.Redis;
 using Parley.Storage.Sqlite;
@@ -11,13 +12,21 @@ namespace Parley.Server.Observability;
 
 /// <summary>
 /// <c>/healthz</c>: the process answers (liveness; restart it if not). <c>/readyz</c>: it can
-/// serve now: the store answers a read (SQLite) or a PING (Redis), each line listener is bound,
-/// and it is not stopping (readiness; send it no one until it is). Both answer JSON:
+/// serve now: the store answers a read (SQLite) or a PING (Redis), each listener is bound (the
+/// epoll line listeners and Kestrel's: http, https, tcp+tls, irc+tls, each named only when set),
+/// a TLS listener's certificate has not expired, and it is not stopping (readiness; send it no one until it is). Both answer JSON:
 /// <c>{"status":"ok",…}</c> with 200, or <c>{"status":"unavailable","checks":{…}}</c> with 503. A check
 /// says only "ok", "unavailable" or "stopping": the reason (Redis's address, its error) goes to
 /// the log, not to whoever asks.
 /// </summary>
-public sealed class HealthEndpoints(IChatStore store, IReadOnlyList<SocketListener> listeners, IHostApplicationLifetime lifetime, ILogger<HealthEndpoints> logger)
+public sealed class HealthEndpoints(
+    IChatStore store,
+    IReadOnlyList<SocketListener> listeners,
+    IReadOnlyList<KestrelListenerCheck> kestrelListeners,
+    CertificateFiles? certificate,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<HealthEndpoints> logger)
 {
     /// <summary>How long the store may take to answer before it counts as unavailable.</summary>
     private static readonly TimeSpan StoreCheckTimeout = TimeSpan.FromSeconds(3);
@@ -29,10 +38,24 @@ public sealed class HealthEndpoints(IChatStore store, IReadOnlyList<SocketListen
         var checks = new List<(string Name, string State)> { ("store", await CheckStoreAsync().ConfigureAwait(false)) };
         foreach (var listener in listeners)
             checks.Add((listener.Transport, listener.BoundEndpoint is null ? "unavailable" : "ok"));
-        checks.Add(("http", "ok"));
+        foreach (var listener in kestrelListeners)
+            checks.Add((listener.Name, Check(listener)));
         if (lifetime.ApplicationStopping.IsCancellationRequested)
             checks.Add(("server", "stopping"));
         await WriteAsync(context, checks.TrueForAll(c => c.State == "ok"), checks).ConfigureAwait(false);
+    }
+
+    private string Check(KestrelListenerCheck listener)
+    {
+        if (listener.Listener()?.IPEndPoint is not { Port: > 0 })
+            return "unavailable";
+        if (listener.Tls && certificate?.Certificate is { } served && served.NotAfter.ToUniversalTime() <= time.GetUtcNow().UtcDateTime)
+        {
+            // Clients would refuse every handshake: the server is up but cannot serve them.
+            ObservabilityLog.CertificateExpired(logger, listener.Name, served.NotAfter.ToUniversalTime());
+            return "unavailable";
+        }
+        return "ok";
     }
 
     private async Task<string> CheckStoreAsync()

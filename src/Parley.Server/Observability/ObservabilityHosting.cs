@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Parley.Core.Diagnostics;
 using Parley.Core.Storage;
+using Parley.Server.Hosting;
 using Parley.Server.Transports;
 using Parley.Server.Transports.Sockets;
 using Parley.Storage.Redis;
@@ -46,14 +47,15 @@ public static class ObservabilityHosting
             return next(context);
         });
 
-    public static void MapParleyObservability(this WebApplication app, IChatStore store, Func<ListenOptions?> metricsListener)
+    public static void MapParleyObservability(this WebApplication app, IChatStore store, Func<ListenOptions?> metricsListener, IReadOnlyList<KestrelListenerCheck> kestrelListeners)
     {
         var listeners = app.Services.GetServices<IHostedService>().OfType<SocketListener>().ToList();
         var meter = app.Services.GetRequiredService<Meter>();
         PrometheusExport.AddConnectionGauge(meter, listeners, app.Services.GetRequiredService<WebSocketEndpoint>());
         var export = app.Services.GetRequiredService<PrometheusExport>();
         var options = app.Services.GetRequiredService<MetricsOptions>();
-        var health = new HealthEndpoints(store, listeners, app.Lifetime, app.Services.GetRequiredService<ILogger<HealthEndpoints>>());
+        var health = new HealthEndpoints(store, listeners, kestrelListeners, app.Services.GetService<CertificateFiles>(),
+            app.Services.GetRequiredService<TimeProvider>(), app.Lifetime, app.Services.GetRequiredService<ILogger<HealthEndpoints>>());
 
         app.MapGet("/healthz", HealthEndpoints.Alive);
         app.MapGet("/readyz", health.Ready);

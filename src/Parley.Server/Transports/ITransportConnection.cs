@@ -14,6 +14,9 @@ public interface ITransportConnection : IDisposable
 {
     IPEndPoint? RemoteEndPoint { get; }
 
+    /// <summary>Whether the transport counted the connection against its address already (Kestrel's listeners do: <see cref="ConnectionsPerAddressMiddleware"/>).</summary>
+    AddressAdmission Admission => AddressAdmission.CountSession;
+
     /// <summary>Single reader: the application reads only when run for input (<see cref="ResumeOnInput"/>).</summary>
     PipeReader Input { get; }
 

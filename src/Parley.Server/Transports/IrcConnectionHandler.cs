@@ -16,7 +16,7 @@ public sealed class IrcConnectionHandler(IrcSessionFactory factory) : ILineProto
     public string Transport => "irc";
 
     public void OnConnected(ITransportConnection connection) =>
-        LineConnection<IrcSession>.Start(connection, factory.Create(connection.RemoteEndPoint?.Address), this, factory.Logger);
+        LineConnection<IrcSession>.Start(connection, factory.Create(connection.RemoteEndPoint?.Address, connection.Admission), this, factory.Logger);
 
     public Task EndAsync(IrcSession session) => session.EndAsync();
 

@@ -22,12 +22,16 @@ public sealed class IrcSessionFactory(
 
     public ILogger Logger => logger;
 
-    /// <summary>A new session, wired to the log, and counted against its address (closed at once when that has its fill: <see cref="ConnectionsPerAddress"/>).</summary>
-    public IrcSession Create(IPAddress? remote)
+    /// <summary>
+    /// A new session, wired to the log, and counted against its address (closed at once when that
+    /// has its fill: <see cref="ConnectionsPerAddress"/>), unless its transport counted its
+    /// connection already (<paramref name="admission"/>).
+    /// </summary>
+    public IrcSession Create(IPAddress? remote, AddressAdmission admission = AddressAdmission.CountSession)
     {
         var session = new IrcSession(hub, encoder, info, options.Connections, time, remote?.ToString());
         session.Failed += _reportFailure;
-        connections.Admit(session);
+        connections.Admit(session, admission);
         return session;
     }
 }

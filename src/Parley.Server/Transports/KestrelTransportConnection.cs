@@ -20,6 +20,8 @@ internal sealed class KestrelTransportConnection(ConnectionContext context) : IT
 
     public IPEndPoint? RemoteEndPoint => context.RemoteEndPoint as IPEndPoint;
 
+    public AddressAdmission Admission => ConnectionsPerAddressMiddleware.Of(context.Items);
+
     /// <summary>
     /// Kestrel's input; once a read found it ended, an ended one. Behind TLS Kestrel's input is a
     /// stream's reader, whose TryRead says "nothing yet" rather than "ended" once the stream has

@@ -24,12 +24,16 @@ public sealed class NativeSessionFactory(
 
     public ILogger Logger => logger;
 
-    /// <summary>A new session, wired to the log, and counted against its address (closed at once when that has its fill: <see cref="ConnectionsPerAddress"/>).</summary>
-    public NativeSession Create(IPAddress? remote)
+    /// <summary>
+    /// A new session, wired to the log, and counted against its address (closed at once when that
+    /// has its fill: <see cref="ConnectionsPerAddress"/>), unless its transport counted its
+    /// connection already (<paramref name="admission"/>).
+    /// </summary>
+    public NativeSession Create(IPAddress? remote, AddressAdmission admission = AddressAdmission.CountSession)
     {
         var session = new NativeSession(hub, encoder, options.Connections, time, remote?.ToString());
         session.Failed += _reportFailure;
-        connections.Admit(session);
+        connections.Admit(session, admission);
         return session;
     }
 

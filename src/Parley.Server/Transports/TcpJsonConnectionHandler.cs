@@ -16,7 +16,7 @@ public sealed class TcpJsonConnectionHandler(NativeSessionFactory factory, Parle
     public string Transport => "tcp";
 
     public void OnConnected(ITransportConnection connection) =>
-        LineConnection<NativeSession>.Start(connection, factory.Create(connection.RemoteEndPoint?.Address), this, factory.Logger);
+        LineConnection<NativeSession>.Start(connection, factory.Create(connection.RemoteEndPoint?.Address, connection.Admission), this, factory.Logger);
 
     public Task EndAsync(NativeSession session) => session.EndAsync();
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Parley.Protocol.Native;
 using Parley.Server.Hosting;
@@ -39,13 +40,13 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort) : null;
-        await RunAsync(socket, remote).ConfigureAwait(false);
+        await RunAsync(socket, remote, ConnectionsPerAddressMiddleware.Of(context.Features.Get<IConnectionItemsFeature>()?.Items)).ConfigureAwait(false);
     }
 
-    /// <summary>Runs a native session on an open WebSocket until either side closes it.</summary>
-    public async Task RunAsync(WebSocket socket, IPEndPoint? remote)
+    /// <summary>Runs a native session on an open WebSocket until either side closes it; <paramref name="admission"/>: whether its connection was counted against its address.</summary>
+    public async Task RunAsync(WebSocket socket, IPEndPoint? remote, AddressAdmission admission)
     {
-        var session = factory.Create(remote?.Address);
+        var session = factory.Create(remote?.Address, admission);
         using var _ = factory.CloseOnShutdown(session);
         Interlocked.Increment(ref _open);
         Log.ConnectionOpened(factory.Logger, "ws", remote);

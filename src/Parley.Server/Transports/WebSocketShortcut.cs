@@ -43,7 +43,7 @@ public sealed class WebSocketShortcut(WebSocketEndpoint endpoint, TimeSpan headT
             KeepAliveInterval = pingInterval,
             KeepAliveTimeout = pingInterval,
         });
-        await endpoint.RunAsync(socket, connection.RemoteEndPoint as IPEndPoint).ConfigureAwait(false);
+        await endpoint.RunAsync(socket, connection.RemoteEndPoint as IPEndPoint, ConnectionsPerAddressMiddleware.Of(connection.Items)).ConfigureAwait(false);
     }
 
     /// <summary>The upgrade the connection opens with, its head consumed; null, with nothing consumed, for anything else.</summary>

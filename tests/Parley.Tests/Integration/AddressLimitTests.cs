@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Parley.Tests.Support;
@@ -19,6 +21,9 @@ public sealed class AddressLimitTests
         await using var first = await server.ConnectAsync();
         await using var second = await IrcClient.ConnectAsync(server.IrcPort);
         await first.OkAsync("ping");
+        // Both counted before the next: a WebSocket's connection is counted as it is accepted, and could otherwise overtake the IRC session.
+        var counts = (Parley.Server.Transports.ConnectionsPerAddress)server.Server.Services.GetService(typeof(Parley.Server.Transports.ConnectionsPerAddress))!;
+        await Until.TrueAsync(() => counts.OpenFrom(IPAddress.Loopback) == 2, "both connections counted");
 
         await using (var native = await server.ConnectAsync())
         {
@@ -52,6 +57,86 @@ public sealed class AddressLimitTests
                 return false;
             }
         }, "a place free again");
+    }
+
+    /// <summary>A new native connection is refused (bye), once the server has counted what is already open.</summary>
+    private static Task UntilNativeIsRefusedAsync(TestServer server, string what) => Until.TrueAsync(async () =>
+    {
+        await using var native = await server.ConnectAsync();
+        try
+        {
+            await native.NextAsync("bye", e => Bye(e, "too_many_connections"), TimeSpan.FromSeconds(2));
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or InvalidOperationException or TimeoutException)
+        {
+            return false;
+        }
+    }, what);
+
+    private static async Task<HttpResponseMessage> GetOnANewConnectionAsync(Uri uri)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero });
+        return await http.GetAsync(uri);
+    }
+
+    [Fact]
+    public async Task Plain_http_connections_count_and_a_request_past_the_limit_gets_503_with_the_code()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Connections:PerAddress"] = "2", ["Connections:ExemptLoopback"] = "false" });
+        using var idle1 = new TcpClient();
+        using var idle2 = new TcpClient();
+        await idle1.ConnectAsync(IPAddress.Loopback, server.Server.HttpEndpoint.Port);
+        await idle2.ConnectAsync(IPAddress.Loopback, server.Server.HttpEndpoint.Port);
+
+        // Two HTTP connections that have sent nothing yet fill the address's places.
+        await UntilNativeIsRefusedAsync(server, "the idle HTTP connections counted");
+        using (var refused = await GetOnANewConnectionAsync(new Uri(server.HttpUri, "/healthz")))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal("{\"error\":\"too_many_connections\"}\n", await refused.Content.ReadAsStringAsync());
+        }
+
+        idle1.Dispose();
+        await Until.TrueAsync(async () =>
+        {
+            using var answered = await GetOnANewConnectionAsync(new Uri(server.HttpUri, "/healthz"));
+            return answered.StatusCode == HttpStatusCode.OK;
+        }, "a place free again");
+    }
+
+    [Fact]
+    public async Task Pending_tls_handshakes_count_and_a_tls_connection_past_the_limit_is_closed_before_its_handshake()
+    {
+        using var certificate = TestCertificate.Create();
+        var settings = certificate.Settings();
+        settings["Connections:PerAddress"] = "2";
+        settings["Connections:ExemptLoopback"] = "false";
+        await using var server = await TestServer.StartAsync(settings);
+        var tlsPort = server.Server.TcpTlsEndpoint!.Port;
+        using var silent1 = new TcpClient();
+        using var silent2 = new TcpClient();
+        await silent1.ConnectAsync(IPAddress.Loopback, tlsPort);
+        await silent2.ConnectAsync(IPAddress.Loopback, server.Server.IrcTlsEndpoint!.Port);
+
+        // Two handshakes not begun (no ClientHello) fill the places, over the listeners together.
+        await UntilNativeIsRefusedAsync(server, "the pending handshakes counted");
+        await Assert.ThrowsAnyAsync<Exception>(async () => await (await TestCertificate.ConnectAsync(tlsPort)).Stream.DisposeAsync());
+
+        silent1.Dispose();
+        await Until.TrueAsync(async () =>
+        {
+            try
+            {
+                var (stream, _) = await TestCertificate.ConnectAsync(tlsPort);
+                await stream.DisposeAsync();
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or SocketException)
+            {
+                return false;
+            }
+        }, "a handshake let through again");
     }
 
     [Fact]

@@ -117,4 +117,29 @@ public sealed class IrcGuestTests
         await guest.Closed.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.DoesNotContain(guest.Lines, l => IrcClient.Numeric(l) == "001");
     }
+
+    [Theory]
+    [InlineData("closed", "makes no accounts on request")]
+    [InlineData("invite", "by invitation only")]
+    public async Task Where_registration_is_closed_or_by_invitation_a_guest_gets_464_and_is_closed_and_accounts_still_sign_in(string registration, string why)
+    {
+        // Guests open as well, the loosest IrcGuests: Registration still wins.
+        await using var server = await TestServer.StartAsync(new() { ["Registration"] = registration, ["IrcGuests"] = "open" });
+        await using (var guest = await IrcClient.ConnectAsync(server.IrcPort))
+        {
+            await guest.SendAsync("NICK visitor");
+            await guest.SendAsync("USER visitor 0 * :Visitor");
+            var refused = await guest.NumericAsync("464");
+            Assert.Contains("needs an account: use SASL PLAIN or PASS", refused);
+            Assert.Contains(why, refused);
+            await guest.NextAsync(l => l.StartsWith("ERROR :"));
+            await guest.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.DoesNotContain(guest.Lines, l => IrcClient.Numeric(l) == "001");
+        }
+
+        await using var admin = await AdminSocketLineClient.ConnectAsync(server.DataDirectory);
+        await admin.OkAsync("admin.create", new { user = "alice", password = "password1" });
+        await using var alice = await IrcClient.SignInAsync(server.IrcPort, "alice");
+        Assert.Contains(alice.Lines, l => l.StartsWith(":parley 001 alice "));
+    }
 }

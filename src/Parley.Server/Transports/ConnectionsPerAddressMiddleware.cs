@@ -1,0 +1,78 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Parley.Core.Model;
+using Parley.Server.Hosting;
+
+namespace Parley.Server.Transports;
+
+/// <summary>
+/// The first of a Kestrel listener's connection middlewares (HTTP, HTTPS, tcp+tls, irc+tls): counts
+/// each connection against its address (<see cref="ConnectionsPerAddress"/>) as it is accepted,
+/// before a TLS handshake or an HTTP request, until it closes. A TLS connection past the limit is
+/// closed at once, before its handshake (the costly part, and nothing can be said before it). A
+/// plain HTTP one goes on, marked <see cref="AddressAdmission.Refused"/>: a WebSocket session on it
+/// says <c>bye</c> <c>too_many_connections</c> as it opens, which a browser's page can show, and any
+/// other request is answered 503 (<see cref="RefuseRequests"/>) and the connection closed.
+/// </summary>
+internal sealed class ConnectionsPerAddressMiddleware(ConnectionsPerAddress connections, bool tls, ILogger logger)
+{
+    public async Task OnConnectedAsync(ConnectionContext connection, ConnectionDelegate next)
+    {
+        var address = (connection.RemoteEndPoint as IPEndPoint)?.Address.ToString();
+        if (!connections.TryOpen(address, out var key))
+        {
+            Log.RefusedPastAddressLimit(logger, address!, tls ? "before its TLS handshake" : "after one answer");
+            if (tls)
+                return;
+            connection.Items[typeof(AddressAdmission)] = AddressAdmission.Refused;
+            await next(connection).ConfigureAwait(false);
+            return;
+        }
+        connection.Items[typeof(AddressAdmission)] = AddressAdmission.Admitted;
+        try
+        {
+            await next(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (key is not null)
+                connections.Release(key);
+        }
+    }
+
+    /// <summary>Puts the count first on <paramref name="listen"/>: call before <c>UseHttps</c> and anything else.</summary>
+    public static void Add(ListenOptions listen, bool tls)
+    {
+        var services = listen.ApplicationServices;
+        var middleware = new ConnectionsPerAddressMiddleware(
+            services.GetRequiredService<ConnectionsPerAddress>(), tls, services.GetRequiredService<ILogger<ConnectionsPerAddress>>());
+        listen.Use(next => connection => middleware.OnConnectedAsync(connection, next));
+    }
+
+    /// <summary>What this middleware decided for the connection whose items these are; <see cref="AddressAdmission.CountSession"/> when it did not see it.</summary>
+    public static AddressAdmission Of(IDictionary<object, object?>? items) =>
+        items is not null && items.TryGetValue(typeof(AddressAdmission), out var admission) && admission is AddressAdmission decided
+            ? decided
+            : AddressAdmission.CountSession;
+
+    /// <summary>
+    /// Answers every request but /ws on a connection past its address's limit with 503 and
+    /// <c>{"error":"too_many_connections"}</c>, and closes it. Put it before anything that answers.
+    /// </summary>
+    public static void RefuseRequests(WebApplication app) =>
+        app.Use((context, next) =>
+        {
+            if (Of(context.Features.Get<IConnectionItemsFeature>()?.Items) != AddressAdmission.Refused || context.Request.Path == "/ws")
+                return next(context);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.Connection = "close";
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync($"{{\"error\":\"{ByeReasons.TooManyConnections}\"}}\n");
+        });
+}
