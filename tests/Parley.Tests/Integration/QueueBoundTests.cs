@@ -13,7 +13,7 @@ public sealed class QueueBoundTests
     [Fact]
     public async Task A_client_that_pipelines_big_replies_and_never_reads_is_dropped_at_the_byte_bound()
     {
-        await using var server = await TestServer.StartAsync(new() { ["Connections:MaxQueuedBytes"] = "1000000" });
+        await using var server = await TestServer.StartAsync(new() { ["Connections:MaxQueuedBytes"] = "1000000", ["Connections:SlowConsumerGrace"] = "00:10:00" });
         await using var alice = await server.RegisterAsync("alice");
         var big = new string('€', 4000);
         for (var i = 0; i < 30; i++)
@@ -29,9 +29,15 @@ public sealed class QueueBoundTests
         var requests = string.Concat(Enumerable.Range(1, 40).Select(i => $"{{\"id\":{i},\"type\":\"history\",\"room\":\"lobby\",\"limit\":200}}\n"));
         await stream.WriteAsync(Encoding.UTF8.GetBytes(requests));
 
-        await Until.TrueAsync(async () => !(await alice.OkAsync("online")).GetProperty("users").EnumerateArray().Any(u => u.GetString() == "greedy"),
-            "greedy is dropped as too slow");
+        await Until.TrueAsync(async () => await SlowConsumersAsync(server) == 1, "greedy is dropped as too slow");
         await alice.OkAsync("send", new { room = "lobby", text = "still fine" });
+
+        // What was on its way comes whole, then the reason: the replies that did not fit are dropped.
+        var lines = await ReadLinesToEndAsync(stream).WaitAsync(TimeSpan.FromSeconds(60));
+        var frames = lines.Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal("slow_consumer", frames[^1].GetProperty("reason").GetString());
+        Assert.True(frames.Count(f => f.TryGetProperty("re", out _)) < 41, "every reply was written: none was dropped");
+        await Until.TrueAsync(async () => !await OnlineAsync(alice, "greedy"), "greedy is offline");
     }
 
     /// <summary>
