@@ -12,6 +12,12 @@ public sealed class ConnectionOptions
     /// <summary>Bytes queued for one connection; past this the reader is too slow and is dropped.</summary>
     public long MaxQueuedBytes { get; set; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// How long a connection dropped as a slow consumer may take to read what is in flight and its
+    /// <c>bye</c> before it is cut without them; zero cuts it at once, with no goodbye.
+    /// </summary>
+    public TimeSpan SlowConsumerGrace { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>A connection not signed in this long after it opened is closed (<c>sign_in_timeout</c>); zero turns it off.</summary>
     public TimeSpan SignInTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

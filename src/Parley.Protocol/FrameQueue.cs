@@ -157,7 +157,33 @@ public sealed class FrameQueue(int maxFrames, long maxBytes) : IValueTaskSource<
     }
 
     /// <summary>
-    /// Nobody will read any more (the connection is cut, or its reader is too slow): what is queued
+    /// The reader is too slow and is being let go with a goodbye: what is queued and not yet taken
+    /// is dropped at once (whole frames: the reader has written, or will write, every frame it
+    /// took), and <paramref name="last"/> becomes the only frame; then the queue completes. The last
+    /// frame is taken whatever the bounds: they were passed already, and it is what is left. False
+    /// if the queue was already complete (or discarded): nothing is added.
+    /// </summary>
+    public bool CompleteWith(byte[] last)
+    {
+        lock (_frames)
+        {
+            if (_completed)
+                return false;
+            _frames.Clear();
+            _frames.TrimExcess(1);
+            _frames.Enqueue(last);
+            _bytes = last.Length;
+            _completed = true;
+            if (!_waiting)
+                return StartDrainIfIdle();
+            _waiting = false;
+        }
+        _wait.SetResult(true);
+        return true;
+    }
+
+    /// <summary>
+    /// Nobody will read any more (the connection is cut, or its goodbye was not taken in time): what is queued
     /// is dropped at once, its slots given back, and from now on every write is refused without
     /// holding anything. Until the writer ran, a cut connection kept its whole queue, and in a mass
     /// disconnect each leaving member's queue grew with the departures of all the others.

@@ -6,8 +6,9 @@ namespace Parley.Protocol;
 /// <summary>
 /// What every wire format's session shares: frames wait in a queue bounded in frames and bytes,
 /// drained by the transport's one writer loop; a reader too slow to keep it below the bounds is
-/// cut off alone. Closing from the server side takes no new request, lets the requests already
-/// running answer, then queues the format's goodbye and completes the queue.
+/// let go alone: what it has not taken is dropped and only its goodbye is left to write, within a
+/// grace period. Closing from the server side for any other reason takes no new request, lets the
+/// requests already running answer, then queues the format's goodbye and completes the queue.
 /// </summary>
 public abstract class QueuedSession : Session
 {
@@ -20,9 +21,11 @@ public abstract class QueuedSession : Session
     private volatile bool _eventsStopped;
     private int _running;
     private bool _closing;
-    private bool _finished;
+    private volatile bool _finished;
     private bool _everSignedIn;
     private ITimer? _signInDeadline;
+    // Made only when the session is dropped as a slow consumer: the goodbye's deadline.
+    private ITimer? _goodbyeDeadline;
     // Made on the first send that does not complete at once: an idle connection never needs it.
     private Queue<Task>? _inflightSends;
     private readonly int _maxInflightSends;
@@ -40,6 +43,11 @@ public abstract class QueuedSession : Session
     public FrameQueue Outbound => _outbound;
 
     public override long ReleaseIdleMemory() => _outbound.ReleaseIdleMemory();
+
+    // Kept by the subclasses, which use them anyway: not a field more per connection here.
+    private protected abstract ConnectionOptions Limits { get; }
+
+    private protected abstract TimeProvider Clock { get; }
 
     /// <summary>
     /// Fires when the connection must stop at once, dropping whatever is still queued. The queue
@@ -92,6 +100,12 @@ public abstract class QueuedSession : Session
         Abort();
     }
 
+    /// <summary>
+    /// True once the queue is complete (the goodbye queued, or the input ended): nothing can be
+    /// queued any more, so events are dropped rather than offered.
+    /// </summary>
+    public bool IsFinished => _finished;
+
     /// <summary>The reason given when the server closed the session, or null.</summary>
     public string? CloseReason { get; private set; }
 
@@ -123,9 +137,9 @@ public abstract class QueuedSession : Session
         if (reason == ByeReasons.SlowConsumer)
         {
             Metrics?.SlowConsumerDropped();
-            // A reader too slow to take its queue will not take a goodbye either.
-            Abort();
-            Finish(bye: false);
+            // It is let go now, whatever requests are running: their replies would not fit either.
+            StopEvents();
+            Finish(bye: true);
         }
         else if (finishNow)
         {
@@ -220,9 +234,38 @@ public abstract class QueuedSession : Session
             _finished = true;
         }
         DropSignInDeadline();
-        if (bye && CloseReason is { } reason && !TryQueue(EncodeBye(reason)))
+        if (bye && CloseReason == ByeReasons.SlowConsumer)
+            SayGoodbyeToSlowConsumer();
+        else if (bye && CloseReason is { } reason && !TryQueue(EncodeBye(reason)))
             Abort();
         _outbound.Complete();
         Finished?.Invoke(this);
+    }
+
+    /// <summary>
+    /// What it has not taken is dropped at once (the bounds' memory given back) and its goodbye is
+    /// all that is left: the writer sends it after what is already in the connection's buffers,
+    /// then hangs up. A reader that does not take even that within the grace is cut without it, as
+    /// one with no grace is at once: a peer that never reads must not hold its connection for ever.
+    /// </summary>
+    private void SayGoodbyeToSlowConsumer()
+    {
+        var grace = Limits.SlowConsumerGrace;
+        if (grace <= TimeSpan.Zero)
+        {
+            Abort();
+            return;
+        }
+        _outbound.CompleteWith(EncodeBye(ByeReasons.SlowConsumer));
+        // Not stopped once the goodbye is out: an abort after the writer has hung up finds nothing
+        // left to cut, and only a slow consumer ever has this timer.
+        var deadline = Clock.CreateTimer(static state => ((QueuedSession)state!).GoodbyeNotTaken(), this, grace, Timeout.InfiniteTimeSpan);
+        Volatile.Write(ref _goodbyeDeadline, deadline);
+    }
+
+    private void GoodbyeNotTaken()
+    {
+        Abort();
+        Interlocked.Exchange(ref _goodbyeDeadline, null)?.Dispose();
     }
 }

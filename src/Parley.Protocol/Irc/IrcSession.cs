@@ -87,6 +87,10 @@ public sealed partial class IrcSession : QueuedSession
     /// <summary>The server's clock (a fake one in tests), for replies that tell the time.</summary>
     internal TimeProvider Time => _time;
 
+    private protected override ConnectionOptions Limits => _options;
+
+    private protected override TimeProvider Clock => _time;
+
 
 
     /// <summary>extended-monitor: the users this client MONITORs are followed like channel peers (AWAY, SETNAME with their caps).</summary>
@@ -153,6 +157,9 @@ public sealed partial class IrcSession : QueuedSession
 
     public override bool TryDeliver(Broadcast broadcast)
     {
+        // Let go (a slow consumer's goodbye is all it has left) or gone: nothing can be queued.
+        if (IsFinished)
+            return true;
         // The client has hung up: others' departures are no use to it (a mass disconnect would
         // queue each one for every leaver). Its own commands' echoes (JOIN, PART, NICK, ...) come as
         // events, so only others' presence and leaving are dropped.

@@ -49,6 +49,10 @@ public sealed class NativeSession : QueuedSession
 
     internal ConnectionOptions Options => _options;
 
+    private protected override ConnectionOptions Limits => _options;
+
+    private protected override TimeProvider Clock => _time;
+
     // Once the peer has hung up, events are dropped (true: not a slow reader): a native client's own
     // requests are answered by replies, never by events, so nothing it waits for is lost.
     public override bool TryDeliver(Broadcast broadcast) =>

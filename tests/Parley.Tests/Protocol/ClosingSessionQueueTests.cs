@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Parley.Core.Cluster;
 using Parley.Core.Events;
 using Parley.Core.Hub;
@@ -12,7 +13,10 @@ using Parley.Tests.Support;
 
 namespace Parley.Tests.Protocol;
 
-/// <summary>Nothing is queued for a session that is gone (issue 36): its queue is dropped at once and deliveries cost nothing.</summary>
+/// <summary>
+/// Nothing is queued for a session that is gone (issue 36): its queue is dropped at once and
+/// deliveries cost nothing. A slow consumer keeps only its goodbye, for a grace (issue 32).
+/// </summary>
 public sealed class ClosingSessionQueueTests : IAsyncLifetime
 {
     private readonly string _directory = TempDirectory.Create();
@@ -32,7 +36,10 @@ public sealed class ClosingSessionQueueTests : IAsyncLifetime
         TempDirectory.Delete(_directory);
     }
 
-    private NativeSession NewSession() => new(_hub, new JsonEventEncoder(_hub.Links), new ConnectionOptions { SignInTimeout = TimeSpan.Zero }, TimeProvider.System);
+    private NativeSession NewSession() => NewSession(TimeProvider.System, new ConnectionOptions().SlowConsumerGrace);
+
+    private NativeSession NewSession(TimeProvider clock, TimeSpan slowConsumerGrace) =>
+        new(_hub, new JsonEventEncoder(_hub.Links), new ConnectionOptions { SignInTimeout = TimeSpan.Zero, SlowConsumerGrace = slowConsumerGrace }, clock);
 
     private static Broadcast Departure(int i) => new(new PresenceEvent($"u_{i}", Online: false));
 
@@ -56,12 +63,58 @@ public sealed class ClosingSessionQueueTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_slow_consumer_s_queue_is_released_when_it_is_cut_not_when_its_writer_next_runs()
+    public async Task A_slow_consumer_s_queue_is_released_when_it_is_dropped_leaving_only_its_bye()
     {
         var session = NewSession();
         for (var i = 0; i < 500; i++)
             Assert.True(session.TryDeliver(Departure(i)));
         Assert.True(session.Outbound.QueuedBytes > 0);
+
+        session.Close(ByeReasons.SlowConsumer);
+
+        Assert.False(session.IsAborted);
+        Assert.True(session.Outbound.Capacity <= FrameQueue.KeptSlots, $"the dropped frames' slots were kept ({session.Outbound.Capacity})");
+        // Events are dropped, not queued behind the goodbye (nor taken for another slow read).
+        for (var i = 0; i < 100; i++)
+            Assert.True(session.TryDeliver(Departure(i)));
+        Assert.True(session.Outbound.TryRead(out var bye));
+        using (var json = System.Text.Json.JsonDocument.Parse(bye))
+        {
+            Assert.Equal("bye", json.RootElement.GetProperty("type").GetString());
+            Assert.Equal("slow_consumer", json.RootElement.GetProperty("reason").GetString());
+        }
+        Assert.False(session.Outbound.TryRead(out _));
+        Assert.Equal(0, session.Outbound.QueuedBytes);
+        Assert.False(await session.Outbound.WaitToReadAsync());
+    }
+
+    [Fact]
+    public void A_slow_consumer_that_does_not_take_its_bye_within_the_grace_is_cut()
+    {
+        var clock = new FakeTimeProvider();
+        var session = NewSession(clock, TimeSpan.FromSeconds(10));
+        for (var i = 0; i < 50; i++)
+            Assert.True(session.TryDeliver(Departure(i)));
+        session.Close(ByeReasons.SlowConsumer);
+        var aborted = session.Aborted;
+
+        clock.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromTicks(1));
+        Assert.False(session.IsAborted, "cut before the grace was over");
+        Assert.True(session.Outbound.QueuedBytes > 0); // its bye, still waiting for the peer
+
+        clock.Advance(TimeSpan.FromTicks(1));
+        Assert.True(session.IsAborted);
+        Assert.True(aborted.IsCancellationRequested);
+        Assert.Equal(0, session.Outbound.QueuedBytes);
+        Assert.False(session.Outbound.TryRead(out _));
+    }
+
+    [Fact]
+    public void With_no_grace_a_slow_consumer_is_cut_at_once_without_a_bye()
+    {
+        var session = NewSession(TimeProvider.System, TimeSpan.Zero);
+        for (var i = 0; i < 50; i++)
+            Assert.True(session.TryDeliver(Departure(i)));
 
         session.Close(ByeReasons.SlowConsumer);
 

@@ -99,6 +99,38 @@ public sealed class FrameQueueTests
     }
 
     [Fact]
+    public async Task Completing_with_a_last_frame_drops_what_was_not_taken_and_wakes_a_waiting_reader_for_it()
+    {
+        var queue = new FrameQueue(maxFrames: 1000, maxBytes: 10_000);
+        for (byte i = 0; i < 100; i++)
+            Assert.True(queue.TryWrite([i, i, i]));
+        Assert.True(queue.TryRead(out var taken)); // the writer took one already: it stays whole, and is not repeated
+        Assert.Equal(0, taken[0]);
+        Assert.False(queue.TryWrite(new byte[10_000])); // full in bytes: the last frame goes in all the same
+
+        Assert.True(queue.CompleteWith([42, 42]));
+
+        Assert.Equal(2, queue.QueuedBytes);
+        Assert.True(queue.Capacity <= FrameQueue.KeptSlots, $"the dropped frames' slots were kept ({queue.Capacity})");
+        Assert.False(queue.TryWrite([1]));
+        Assert.False(queue.CompleteWith([7]));
+        Assert.True(await queue.WaitToReadAsync());
+        Assert.True(queue.TryRead(out var last));
+        Assert.Equal([42, 42], last);
+        Assert.Equal(0, queue.QueuedBytes);
+        Assert.False(await queue.WaitToReadAsync());
+
+        var idle = new FrameQueue(10, 1000);
+        var waiting = idle.WaitToReadAsync().AsTask();
+        Assert.False(waiting.IsCompleted);
+        Assert.True(idle.CompleteWith([9]));
+        Assert.True(await waiting.WaitAsync(Timeout));
+        Assert.True(idle.TryRead(out var only));
+        Assert.Equal(9, only[0]);
+        Assert.False(await idle.WaitToReadAsync());
+    }
+
+    [Fact]
     public void An_empty_queue_gives_back_what_a_burst_grew_beyond_its_kept_slots()
     {
         var queue = new FrameQueue(5000, 1_000_000);
