@@ -23,7 +23,7 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
     private readonly HashSet<string> _knownNodes = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private Action<ClusterEvent> _onRemote = _ => { };
-    private Func<IReadOnlyCollection<string>> _localUsers = () => [];
+    private Func<IReadOnlyCollection<LocalUser>> _localUsers = () => [];
     private ChannelMessageQueue? _subscription;
     private ITimer? _heartbeat;
     private int _beating;
@@ -32,6 +32,10 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
     // later reconnect would try again: the heartbeat does, until a re-sync succeeds.
     private int _resyncPending;
     private int _resyncing;
+    // After a re-sync, how many more heartbeats say this node's presence again (RepeatPresenceAsync).
+    private int _repeatsLeft;
+    // Who left while Redis could not hear it, said again with those repeats. Guarded by _gate.
+    private readonly HashSet<string> _leftUnheard = new(StringComparer.OrdinalIgnoreCase);
     private readonly Channel<(NodePresence Presence, TaskCompletionSource Done)> _presenceQueue =
         Channel.CreateUnbounded<(NodePresence, TaskCompletionSource)>(new() { SingleReader = true });
     private Task _presencePublisher = Task.CompletedTask;
@@ -45,7 +49,7 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
     /// <summary>Something went wrong that the node survives (Redis away, a payload it cannot read); the host logs it.</summary>
     public event Action<string, Exception?>? Trouble;
 
-    public async Task StartAsync(Action<ClusterEvent> onRemote, Func<IReadOnlyCollection<string>> localUsers, CancellationToken cancellationToken = default)
+    public async Task StartAsync(Action<ClusterEvent> onRemote, Func<IReadOnlyCollection<LocalUser>> localUsers, CancellationToken cancellationToken = default)
     {
         _onRemote = onRemote;
         _localUsers = localUsers;
@@ -151,7 +155,7 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
         try
         {
             var database = store.Connection.GetDatabase();
-            var local = _localUsers().ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var local = LocalNames();
             foreach (var recorded in await database.SetMembersAsync(_keys.NodeUsers(NodeId)).ConfigureAwait(false))
             {
                 var user = recorded.ToString();
@@ -169,49 +173,59 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
             Trouble?.Invoke("could not re-sync presence after reconnecting; the next heartbeat tries again", ex);
             return;
         }
+        catch (Exception ex)
+        {
+            // Redis answered, with an error no retry mends (out of memory, say): say so, and
+            // still catch up on messages below.
+            Trouble?.Invoke("could not re-sync presence after reconnecting", ex);
+        }
         finally
         {
             Volatile.Write(ref _resyncing, 0);
         }
+        lock (_gate)
+            _leftUnheard.UnionWith(left);
+        Volatile.Write(ref _repeatsLeft, RepeatHeartbeats);
         // Pub/sub does not replay what was published while we were away: catch up from the store,
         // now that it answers.
         _onRemote(new BackplaneReconnected());
         await HeartbeatAsync().ConfigureAwait(false);
-        _ = RepeatPresenceAsync(left);
     }
 
     /// <summary>
     /// Every node's subscription comes back at its own pace after an outage (seconds apart after
     /// Redis was unreachable), and pub/sub drops what is published before it does: a node that
     /// missed a departure would show the user online for good, one that missed an arrival offline.
-    /// So say both again at the next heartbeats. To a node that heard them they change nothing.
+    /// So the heartbeats after a re-sync say both again. To a node that heard them they change nothing.
     /// </summary>
-    private async Task RepeatPresenceAsync(List<string> left)
+    private async Task RepeatPresenceAsync(IDatabase database)
     {
-        for (var i = 0; i < RepeatHeartbeats && !_disposed; i++)
+        var local = _localUsers();
+        var names = local.Select(u => u.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        string[] left;
+        lock (_gate)
+            left = _leftUnheard.Where(user => !names.Contains(user)).ToArray();
+        foreach (var user in left)
+            await PublishDepartureAsync(database, user).ConfigureAwait(false);
+        foreach (var user in local)
+            await PublishArrivalAsync(database, user).ConfigureAwait(false);
+        // Published beside the presence queue, not through it: someone who left while the arrivals
+        // went out may have had their departure published before their arrival here. Say those
+        // departures again, after.
+        var stillLocal = LocalNames();
+        foreach (var user in local.Where(user => !stillLocal.Contains(user.Name)))
+            await PublishDepartureAsync(database, user.Name).ConfigureAwait(false);
+        if (Interlocked.Decrement(ref _repeatsLeft) <= 0)
         {
-            await Task.Delay(options.HeartbeatInterval, time).ConfigureAwait(false);
-            var local = _localUsers().ToHashSet(StringComparer.OrdinalIgnoreCase);
-            try
-            {
-                var database = store.Connection.GetDatabase();
-                foreach (var user in left.Where(user => !local.Contains(user)))
-                    await PublishDepartureAsync(database, user).ConfigureAwait(false);
-                foreach (var user in local)
-                    await database.PublishAsync(_keys.Events(), ClusterEnvelope.Encode(NodeId, new NodePresence(NodeId, user, Online: true))).ConfigureAwait(false);
-                // Published beside the presence queue, not through it: someone who left while the
-                // arrivals went out may have had their departure published before their arrival
-                // here. Say those departures again, after.
-                var stillLocal = _localUsers().ToHashSet(StringComparer.OrdinalIgnoreCase);
-                foreach (var user in local.Where(user => !stillLocal.Contains(user)))
-                    await PublishDepartureAsync(database, user).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
-            {
-                return;
-            }
+            lock (_gate)
+                _leftUnheard.Clear();
         }
     }
+
+    private HashSet<string> LocalNames() => _localUsers().Select(u => u.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    private Task PublishArrivalAsync(IDatabase database, LocalUser user) =>
+        database.PublishAsync(_keys.Events(), ClusterEnvelope.Encode(NodeId, new NodePresence(NodeId, user.Name, Online: true, Guest: user.Guest)));
 
     private Task PublishDepartureAsync(IDatabase database, string user) =>
         database.PublishAsync(_keys.Events(), ClusterEnvelope.Encode(NodeId, new NodePresence(NodeId, user, Online: false)));
@@ -268,6 +282,8 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
                     continue;
                 await BuryAsync(database, node).ConfigureAwait(false);
             }
+            if (Volatile.Read(ref _repeatsLeft) > 0)
+                await RepeatPresenceAsync(database).ConfigureAwait(false);
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
         {
@@ -299,8 +315,8 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
     {
         foreach (var user in _localUsers())
         {
-            await RecordPresenceAsync(database, user, online: true).ConfigureAwait(false);
-            await database.PublishAsync(_keys.Events(), ClusterEnvelope.Encode(NodeId, new NodePresence(NodeId, user, Online: true))).ConfigureAwait(false);
+            await RecordPresenceAsync(database, user.Name, online: true).ConfigureAwait(false);
+            await PublishArrivalAsync(database, user).ConfigureAwait(false);
         }
     }
 

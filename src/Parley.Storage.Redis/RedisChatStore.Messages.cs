@@ -21,8 +21,8 @@ public sealed partial class RedisChatStore
         ArgumentNullException.ThrowIfNull(message);
         var conversation = message.Conversation;
         RedisKey[] keys = message.To is null
-            ? [Keys.LastSeq(conversation), Keys.History(conversation)]
-            : [Keys.LastSeq(conversation), Keys.History(conversation), Keys.Directs(Names.Key(message.From)), Keys.Directs(Names.Key(message.To))];
+            ? [Keys.LastSeq(conversation), Keys.History(conversation), Keys.Revised(conversation)]
+            : [Keys.LastSeq(conversation), Keys.History(conversation), Keys.Revised(conversation), Keys.Directs(Names.Key(message.From)), Keys.Directs(Names.Key(message.To))];
         RedisValue[] values =
         [
             conversation, message.Id, message.Timestamp.ToUnixTimeMilliseconds(), message.From,

@@ -12,22 +12,31 @@ internal static class RedisScripts
     /// <summary>
     /// Gives a message the next seq of its conversation, stores it, registers a direct
     /// conversation for both users and, when a channel is given, publishes it.
-    /// KEYS: 1 last seq (string), 2 history (stream), 3 sender's directs, 4 recipient's directs (hashes; DMs only).
+    /// KEYS: 1 last seq (string), 2 history (stream), 3 revised messages (hash), 4 sender's directs,
+    /// 5 recipient's directs (hashes; DMs only).
     /// ARGV: 1 conversation, 2 id, 3 ts (Unix ms), 4 from, 5 room, 6 to, 7 text (''= none for room/to),
     /// 8 channel ('' = publish nothing), 9 node, 10 session, 11 client tags, 12 notice, 13 bot ('1' or ''):
     /// 11 to 13 are published (a message's <c>LiveExtras</c>), never stored; 14 system ('1' for a
     /// room's system line, stored as the field <c>system</c>, or ''); 15 replyTo, 16 mentions,
     /// 17 attachments (<c>StoredAttachments</c>' form, stored as the field <c>files</c>), each '' for none.
-    /// The ts stored is ARGV 3 or, if the conversation's newest entry has a later one (a node's clock
-    /// stepped back, or runs behind another's), that one: ts never decreases as seq increases.
+    /// The ts stored is ARGV 3 or, if the conversation's latest message has a later one (a node's
+    /// clock stepped back, or runs behind another's), that one: ts never decreases as seq increases.
+    /// The latest message is in the revised hash if it was changed since (edited, reacted to,
+    /// recalled: the stream no longer has it), else the stream's newest entry.
     /// Returns {seq, ts}.
     /// </summary>
     public const string Append = """
         local seq = tonumber(redis.call('GET', KEYS[1]) or '0') + 1
         local ts = ARGV[3]
-        local newest = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
-        if newest then
-          local entry = newest[2]
+        local entry = nil
+        local revised = seq > 1 and redis.call('HGET', KEYS[3], seq - 1)
+        if revised then
+          entry = cjson.decode(revised)
+        else
+          local newest = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
+          if newest then entry = newest[2] end
+        end
+        if entry then
           for i = 1, #entry, 2 do
             if entry[i] == 'ts' then
               if tonumber(entry[i + 1]) > tonumber(ts) then ts = entry[i + 1] end
@@ -62,9 +71,9 @@ internal static class RedisScripts
         end
         redis.call('XADD', KEYS[2], '0-' .. seq, unpack(fields))
         redis.call('SET', KEYS[1], seq)
-        if #KEYS == 4 then
-          redis.call('HSETNX', KEYS[3], ARGV[1], ARGV[6])
-          redis.call('HSETNX', KEYS[4], ARGV[1], ARGV[4])
+        if #KEYS == 5 then
+          redis.call('HSETNX', KEYS[4], ARGV[1], ARGV[6])
+          redis.call('HSETNX', KEYS[5], ARGV[1], ARGV[4])
         end
         if ARGV[8] ~= '' then
           local function optional(value)

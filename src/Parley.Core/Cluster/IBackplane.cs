@@ -18,7 +18,7 @@ public interface IBackplane : IAsyncDisposable
     /// conversation. <paramref name="localUsers"/> says who has a session on this node, for a
     /// backplane that must announce them again after losing its connection.
     /// </summary>
-    Task StartAsync(Action<ClusterEvent> onRemote, Func<IReadOnlyCollection<string>> localUsers, CancellationToken cancellationToken = default);
+    Task StartAsync(Action<ClusterEvent> onRemote, Func<IReadOnlyCollection<LocalUser>> localUsers, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores a message and makes it known to the other nodes in one step, so that every node
@@ -32,3 +32,6 @@ public interface IBackplane : IAsyncDisposable
     /// <summary>Users with a session on other live nodes, with the nodes they are on (for a node that just started).</summary>
     Task<IReadOnlyList<NodePresence>> RemotePresenceAsync();
 }
+
+/// <summary>A user with a session on this node, as a backplane announces it again (<see cref="NodePresence"/>).</summary>
+public readonly record struct LocalUser(string Name, bool Guest);

@@ -8,7 +8,7 @@ public sealed class InProcessBackplane(IChatStore store) : IBackplane
 {
     public string NodeId { get; } = "local";
 
-    public Task StartAsync(Action<ClusterEvent> onRemote, Func<IReadOnlyCollection<string>> localUsers, CancellationToken cancellationToken = default) =>
+    public Task StartAsync(Action<ClusterEvent> onRemote, Func<IReadOnlyCollection<LocalUser>> localUsers, CancellationToken cancellationToken = default) =>
         Task.CompletedTask;
 
     public Task<StoredMessage> AppendAsync(NewMessage message) => store.AppendAsync(message);

@@ -109,7 +109,7 @@ internal sealed partial class PresenceRegistry(RoomDirectory rooms, ClusterPubli
     public IEnumerable<Session> AllSessions() => _online.Values.SelectMany(u => u.Sessions);
 
     /// <summary>Who has a session on this node, for a backplane re-announcing them after a reconnect.</summary>
-    public IReadOnlyCollection<string> LocalUsers() => _online.Values.Select(u => u.Name).ToList();
+    public IReadOnlyCollection<LocalUser> LocalUsers() => _online.Values.Select(u => new LocalUser(u.Name, u.Sessions.Any(s => s.IsGuest))).ToList();
 
     /// <summary>Asks every signed-in session here to give back what a past burst grew (<see cref="Session.ReleaseIdleMemory"/>); the bytes given back.</summary>
     public long ReleaseIdleMemory()

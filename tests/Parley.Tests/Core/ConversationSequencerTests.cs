@@ -192,7 +192,7 @@ public sealed class ConversationSequencerTests
 
         public Task<StoredMessage> AppendAsync(NewMessage message) => Task.FromResult(message.WithSeq(++_seq));
 
-        public Task StartAsync(Action<ClusterEvent> onRemote, Func<IReadOnlyCollection<string>> localUsers, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public Task StartAsync(Action<ClusterEvent> onRemote, Func<IReadOnlyCollection<LocalUser>> localUsers, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task PublishAsync(ClusterEvent clusterEvent) => Task.CompletedTask;
 

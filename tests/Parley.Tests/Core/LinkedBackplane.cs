@@ -16,7 +16,7 @@ internal sealed class LinkedBackplane(string nodeId, IChatStore store, List<Link
 
     public string NodeId => nodeId;
 
-    public Task StartAsync(Action<ClusterEvent> onRemote, Func<IReadOnlyCollection<string>> localUsers, CancellationToken cancellationToken = default)
+    public Task StartAsync(Action<ClusterEvent> onRemote, Func<IReadOnlyCollection<LocalUser>> localUsers, CancellationToken cancellationToken = default)
     {
         _onRemote = onRemote;
         return Task.CompletedTask;

@@ -30,4 +30,18 @@ public abstract partial class ChatStoreContract
             history.Messages.OrderBy(m => m.Seq).Select(m => m.Timestamp));
         Assert.Equal(T0, Assert.Single((await _store.HistoryAsync(ConversationKey.ForDirect("alice", "bob"), null, 10)).Messages).Timestamp);
     }
+
+    [Fact]
+    public async Task The_floor_holds_when_the_latest_message_was_changed_since()
+    {
+        var later = T0.AddHours(1);
+        var lobby = ConversationKey.ForRoom("lobby");
+        await _store.AppendAsync(RoomMessage("alice", "first"));
+        var latest = await _store.AppendAsync(RoomMessage("alice", "at the later time") with { Timestamp = later });
+        // A reaction (an edit, a recall) moves the message out of Redis's stream into its revised hash.
+        Assert.NotNull(await _store.ChangeMessageAsync(lobby, latest.Seq, new ReactChange("bob", "👍", On: true, MaxEmojis: 20)));
+
+        var next = await _store.AppendAsync(RoomMessage("alice", "stamped an hour earlier"));
+        Assert.Equal((3L, later), (next.Seq, next.Timestamp));
+    }
 }
