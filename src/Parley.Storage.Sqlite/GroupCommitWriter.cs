@@ -36,7 +36,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     /// <param name="metrics">Times each batch from its transaction's start until it is durable (its fsync done, with a flusher).</param>
     /// <param name="spaceChanged">
     /// Told, from the writer's loop, when a batch is first refused for want of disk space (with the
-    /// failure) and when a commit succeeds again after that (null): once per episode, not per write.
+    /// failure) and when a commit that changed rows succeeds after that (null): once per episode, not per write.
     /// </param>
     public GroupCommitWriter(SqliteConnection connection, int maxBatch, Action settle, Action forget, WalFlusher? flusher, ChatMetrics? metrics = null,
         Action<Exception?>? spaceChanged = null)
@@ -84,7 +84,11 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write))
                 batch.Add(write);
             var started = Stopwatch.GetTimestamp();
-            var stored = false;
+            // Only a batch that changed rows proves there is space again: a read-only one (the
+            // search index finding nothing new) commits fine on a full disk, and taking that for
+            // space would end the episode falsely and start a new one at the next refused write.
+            var changesBefore = TotalChanges();
+            var wroteRows = false;
             try
             {
                 using (_transaction = _connection.BeginTransaction())
@@ -98,7 +102,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                     _settle();
                     _transaction.Commit();
                 }
-                stored = true;
+                wroteRows = TotalChanges() != changesBefore;
                 IReadOnlyList<ICommitted> committed = _metrics is null ? batch : [.. batch, new CommitTimer(started, _metrics)];
                 if (_flusher is not null)
                     _flusher.Enqueue(committed);
@@ -118,13 +122,16 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 _transaction = null;
             }
             // Told after the batch is handed on, outside the try: the commit stands whatever a handler does.
-            if (_diskFull && stored)
+            if (_diskFull && wroteRows)
             {
                 _diskFull = false;
                 TellSpaceChanged(null);
             }
         }
     }
+
+    /// <summary>Rows inserted, updated or deleted on this connection since it opened (it may wrap: compare for equality only).</summary>
+    private int TotalChanges() => SQLitePCL.raw.sqlite3_total_changes(_connection.Handle);
 
     /// <summary>
     /// What a failed batch's writes fail with: the failure itself, or for a disk that is full a

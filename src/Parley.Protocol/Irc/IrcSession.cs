@@ -289,14 +289,15 @@ public sealed partial class IrcSession : QueuedSession
     /// Replies echo what the client sent (a nick, a subject, a channel) as middle parameters, which
     /// cannot be empty, hold a space or start with ':'; a client can send any of those as its last
     /// parameter ("HELP :a b"), and writing the reply then threw. Such a parameter is echoed as '*',
-    /// as ergo does (found by the IrcSession property test, docs/reliability.md).
+    /// as ergo does (found by the IrcSession property test, docs/reliability.md). CR, LF and NUL
+    /// are refused like a space: echoed, they would end or cut the reply line.
     /// </summary>
     private static string[] SafeMiddles(string[] parameters)
     {
         for (var i = 0; i < parameters.Length - 1; i++)
         {
             var p = parameters[i];
-            if (p.Length == 0 || p[0] == ':' || p.Contains(' '))
+            if (p.Length == 0 || p[0] == ':' || p.AsSpan().IndexOfAny(" \r\n\0") >= 0)
                 parameters[i] = "*";
         }
         return parameters;

@@ -22,8 +22,11 @@ public sealed class FileEndpoints(ChatHub hub, IBlobStore blobs, ImageWork image
     /// <summary>Types served for a browser to show inline; every other file is a download.</summary>
     private static readonly HashSet<string> InlineTypes = new(StringComparer.Ordinal) { "image/jpeg", "image/png", "image/gif", "image/webp" };
 
-    /// <summary>An upload was refused because the disk holding the files (named) is full.</summary>
+    /// <summary>An upload was refused because the disk holding the files (named) is full: once per episode.</summary>
     public event Action<string>? DiskFull;
+
+    /// <summary>1 while uploads are being refused for a full disk; the next stored upload ends the episode.</summary>
+    private int _diskFull;
 
     public void Map(IEndpointRouteBuilder routes)
     {
@@ -87,6 +90,8 @@ public sealed class FileEndpoints(ChatHub hub, IBlobStore blobs, ImageWork image
                 var blob = await blobs.PutAsync(content, maxBytes, context.RequestAborted);
                 attachment = await hub.AddUploadAsync(user, name, blob.Length, type.Mime, null, null, blob.Hash, null);
             }
+            // A file was stored: there is space again, and the next refusal starts a new episode.
+            Volatile.Write(ref _diskFull, 0);
             context.Response.StatusCode = StatusCodes.Status201Created;
             context.Response.ContentType = "application/json";
             await context.Response.Body.WriteAsync(JsonWire.Write(w =>
@@ -120,7 +125,9 @@ public sealed class FileEndpoints(ChatHub hub, IBlobStore blobs, ImageWork image
         catch (Exception ex) when (NoSpace.Is(ex))
         {
             // Nothing was kept (a blob is named only once whole; its temporary file is deleted).
-            DiskFull?.Invoke(blobs is DirectoryBlobStore directory ? directory.Root : "the file store");
+            // Told once per episode, not per refused upload (a full disk refuses every one).
+            if (Interlocked.Exchange(ref _diskFull, 1) == 0)
+                DiskFull?.Invoke(blobs is DirectoryBlobStore directory ? directory.Root : "the file store");
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "the server's disk is full; try again later");
         }
     }

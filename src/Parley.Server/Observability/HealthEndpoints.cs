@@ -31,6 +31,9 @@ public sealed class HealthEndpoints(
     /// <summary>How long the store may take to answer before it counts as unavailable.</summary>
     private static readonly TimeSpan StoreCheckTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>The expired certificate last logged (its thumbprint): told once, not at every probe for every listener.</summary>
+    private string? _expiredTold;
+
     public static Task Alive(HttpContext context) => WriteAsync(context, ready: true, checks: null);
 
     public async Task Ready(HttpContext context)
@@ -52,7 +55,8 @@ public sealed class HealthEndpoints(
         if (listener.Tls && certificate?.Certificate is { } served && served.NotAfter.ToUniversalTime() <= time.GetUtcNow().UtcDateTime)
         {
             // Clients would refuse every handshake: the server is up but cannot serve them.
-            ObservabilityLog.CertificateExpired(logger, listener.Name, served.NotAfter.ToUniversalTime());
+            if (Interlocked.Exchange(ref _expiredTold, served.Thumbprint) != served.Thumbprint)
+                ObservabilityLog.CertificateExpired(logger, listener.Name, served.NotAfter.ToUniversalTime());
             return "unavailable";
         }
         return "ok";

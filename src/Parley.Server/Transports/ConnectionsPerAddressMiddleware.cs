@@ -18,10 +18,15 @@ namespace Parley.Server.Transports;
 /// closed at once, before its handshake (the costly part, and nothing can be said before it). A
 /// plain HTTP one goes on, marked <see cref="AddressAdmission.Refused"/>: a WebSocket session on it
 /// says <c>bye</c> <c>too_many_connections</c> as it opens, which a browser's page can show, and any
-/// other request is answered 503 (<see cref="RefuseRequests"/>) and the connection closed.
+/// other request is answered 503 (<see cref="RefuseRequests"/>) and the connection closed. It is
+/// not counted, so it gets <see cref="RefusedDeadline"/> for that answer and is then aborted: else
+/// one address could hold any number of idle refused sockets until Kestrel's own timeouts.
 /// </summary>
-internal sealed class ConnectionsPerAddressMiddleware(ConnectionsPerAddress connections, bool tls, ILogger logger)
+internal sealed class ConnectionsPerAddressMiddleware(ConnectionsPerAddress connections, bool tls, TimeProvider time, ILogger logger)
 {
+    /// <summary>How long a refused plain-HTTP connection has to send its request and be answered.</summary>
+    public static readonly TimeSpan RefusedDeadline = TimeSpan.FromSeconds(5);
+
     public async Task OnConnectedAsync(ConnectionContext connection, ConnectionDelegate next)
     {
         var address = (connection.RemoteEndPoint as IPEndPoint)?.Address.ToString();
@@ -31,6 +36,8 @@ internal sealed class ConnectionsPerAddressMiddleware(ConnectionsPerAddress conn
             if (tls)
                 return;
             connection.Items[typeof(AddressAdmission)] = AddressAdmission.Refused;
+            using var deadline = new CancellationTokenSource(RefusedDeadline, time);
+            using var abort = deadline.Token.Register(connection.Abort);
             await next(connection).ConfigureAwait(false);
             return;
         }
@@ -51,7 +58,8 @@ internal sealed class ConnectionsPerAddressMiddleware(ConnectionsPerAddress conn
     {
         var services = listen.ApplicationServices;
         var middleware = new ConnectionsPerAddressMiddleware(
-            services.GetRequiredService<ConnectionsPerAddress>(), tls, services.GetRequiredService<ILogger<ConnectionsPerAddress>>());
+            services.GetRequiredService<ConnectionsPerAddress>(), tls, services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<ConnectionsPerAddress>>());
         listen.Use(next => connection => middleware.OnConnectedAsync(connection, next));
     }
 

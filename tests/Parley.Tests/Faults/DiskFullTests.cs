@@ -113,6 +113,58 @@ public sealed class DiskFullTests
         Assert.Equal(id, sent.GetProperty("message").GetProperty("attachments")[0].GetProperty("id").GetString());
     }
 
+    /// <summary>
+    /// Event 55 once and 56 once per episode: sends retried for well over a second while the disk is
+    /// full (each queues a search-index pass, which writes nothing) do not end the episode, and
+    /// refused uploads warn (57) once until one is stored. Logs read from a real server process.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_disk_full_episode_is_logged_once_however_many_writes_are_refused()
+    {
+        using var disk = MountOrSkip();
+        var data = Directory.CreateDirectory(Path.Combine(disk.Path, "data")).FullName;
+        await using var server = await ServerProcess.StartAsync(data, "--log-format", "json");
+        await using var alice = await server.ConnectAsync();
+        var token = (await alice.OkAsync("register", new { user = "alice", password = "password1" })).GetProperty("token").GetString()!;
+        using var http = new FileHttp(new Uri($"http://127.0.0.1:{server.HttpPort}"));
+        var pdf = Encoding.ASCII.GetBytes("%PDF-1.7\n" + new string('%', 200_000) + "\n%%EOF\n");
+        await alice.OkAsync("send", new { room = "lobby", text = "before" });
+
+        disk.Fill();
+        var text = new string('x', 3000);
+        var refusedAt = (DateTime?)null;
+        // Until the disk says no, then on for well past the index's 250 ms passes.
+        for (var i = 0; i < 2000 && (refusedAt is null || DateTime.UtcNow - refusedAt < TimeSpan.FromSeconds(1.5)); i++)
+        {
+            var reply = await alice.RequestAsync("send", new { room = "lobby", text = $"{i} {text}" });
+            if (reply.GetProperty("type").GetString() != "ok")
+                refusedAt ??= DateTime.UtcNow;
+            // Paced, not waited on: the refusals are spread over several index passes.
+            await Task.Delay(20);
+        }
+        Assert.NotNull(refusedAt);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.UploadAsync(token, pdf, "report.pdf")).Status);
+        await Until.TrueAsync(() => Events(server, 57) == 1, "the refused upload is logged");
+
+        disk.Free();
+        await alice.OkAsync("send", new { room = "lobby", text = "after" });
+        await http.UploadIdAsync(token, pdf, "report.pdf");
+        await Until.TrueAsync(() => Events(server, 56) == 1, "the server logs that writes resume");
+        Assert.Equal(1, Events(server, 55));
+        Assert.Equal(1, Events(server, 57));
+
+        // A second episode is told again.
+        disk.Fill();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.UploadAsync(token, pdf, "again.pdf")).Status);
+        await Until.TrueAsync(() => Events(server, 57) == 2, "the second episode's refused upload is logged");
+    }
+
+    private static int Events(ServerProcess server, int id) =>
+        server.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => l.StartsWith('{'))
+            .Count(l => JsonDocument.Parse(l).RootElement.GetProperty("EventId").GetInt32() == id);
+
     private static List<string?> Texts(JsonElement history) =>
         history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("text").GetString()).Reverse().ToList();
 }

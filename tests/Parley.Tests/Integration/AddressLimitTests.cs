@@ -105,6 +105,46 @@ public sealed class AddressLimitTests
         }, "a place free again");
     }
 
+    /// <summary>
+    /// A refused plain-HTTP connection is not counted, so it must not stay open idle: it gets a
+    /// short deadline on the server's clock (a fake one here, advanced by hand) and is then aborted.
+    /// </summary>
+    [Fact]
+    public async Task A_refused_plain_http_connection_that_sends_nothing_is_closed_after_a_short_deadline()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await TestServer.StartAsync(new() { ["Connections:PerAddress"] = "2", ["Connections:ExemptLoopback"] = "false" }, time: time);
+        using var idle1 = new TcpClient();
+        using var idle2 = new TcpClient();
+        await idle1.ConnectAsync(IPAddress.Loopback, server.Server.HttpEndpoint.Port);
+        await idle2.ConnectAsync(IPAddress.Loopback, server.Server.HttpEndpoint.Port);
+        await UntilNativeIsRefusedAsync(server, "the idle HTTP connections counted");
+
+        using var refused = new TcpClient();
+        await refused.ConnectAsync(IPAddress.Loopback, server.Server.HttpEndpoint.Port);
+        // Advanced again on each poll: the deadline starts when the server takes the connection, which the test cannot see.
+        await Until.TrueAsync(() =>
+        {
+            time.Advance(Parley.Server.Transports.ConnectionsPerAddressMiddleware.RefusedDeadline);
+            return Closed(refused.Client);
+        }, "the refused idle connection is closed");
+        // The counted ones are not cut by that deadline.
+        Assert.False(Closed(idle1.Client));
+        Assert.False(Closed(idle2.Client));
+    }
+
+    private static bool Closed(Socket socket)
+    {
+        try
+        {
+            return socket.Poll(0, SelectMode.SelectRead) && socket.Receive(new byte[1]) == 0;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+    }
+
     [Fact]
     public async Task Pending_tls_handshakes_count_and_a_tls_connection_past_the_limit_is_closed_before_its_handshake()
     {

@@ -86,4 +86,27 @@ public sealed class IrcSessionProperties : IAsyncLifetime
             Assert.Empty(failures);
         }, iter: 60, threads: 1, print: t => (t.Register ? "registered; " : "") + string.Join(" | ", t.Lines.Select(Encoding.UTF8.GetString)));
     }
+
+    /// <summary>
+    /// A subject echoed as a middle parameter (HELP's 524) with CR, LF or NUL in it is echoed as '*':
+    /// written as it came, it would cut the reply line and start one of the client's choosing.
+    /// </summary>
+    [Theory]
+    [InlineData("HELP :x\ry")]
+    [InlineData("HELP :x\ny")]
+    [InlineData("HELP :x\0y")]
+    public async Task Line_breaks_and_nul_in_an_echoed_middle_become_a_star(string line)
+    {
+        var info = new IrcServerInfo("parley.test", "ParleyTest", "hello", DateTimeOffset.UtcNow);
+        var irc = new IrcSession(_hub, new IrcEventEncoder(info), info, new ConnectionOptions(), TimeProvider.System);
+        foreach (var setup in new[] { "NICK breaker", "USER breaker 0 * :breaker", line })
+            await irc.HandleLineAsync(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(setup)));
+        var replies = new List<string>();
+        while (irc.Outbound.TryRead(out var frame))
+            replies.Add(Encoding.UTF8.GetString(frame));
+        await irc.EndAsync();
+        var notFound = Assert.Single(replies, r => r.Contains(" 524 "));
+        Assert.Contains(" 524 breaker * :", notFound);
+        Assert.All(replies, r => Assert.Equal(-1, r.TrimEnd('\r', '\n').IndexOfAny(['\r', '\n', '\0'])));
+    }
 }
