@@ -45,7 +45,9 @@ public sealed class ConnectionLimitTests(ITestOutputHelper output)
     [Fact]
     public async Task A_reader_that_stops_reading_is_dropped_alone_and_the_others_get_every_message_in_order()
     {
-        await using var server = await TestServer.StartAsync(new() { ["Connections:OutboundQueueLimit"] = "64" });
+        // A dropped reader stays signed in until its goodbye is written or the grace ends
+        // (QueueBoundTests covers the goodbye): a short grace lets this loop see it go offline.
+        await using var server = await TestServer.StartAsync(new() { ["Connections:OutboundQueueLimit"] = "64", ["Connections:SlowConsumerGrace"] = "00:00:00.5" });
         await using var alice = await server.RegisterAsync("alice");
         await using var bob = await server.RegisterAsync("bob");
         await using var carol = await server.ConnectWebSocketAsync();
