@@ -15,7 +15,7 @@ internal sealed class MemoryBackplane : IBackplane
 
     public string NodeId => "bench";
 
-    public Task StartAsync(Action<ClusterEvent> onRemote, Func<IReadOnlyCollection<string>> localUsers, CancellationToken cancellationToken = default) =>
+    public Task StartAsync(Action<ClusterEvent> onRemote, Func<IReadOnlyCollection<LocalUser>> localUsers, CancellationToken cancellationToken = default) =>
         Task.CompletedTask;
 
     public Task<StoredMessage> AppendAsync(NewMessage message) =>
