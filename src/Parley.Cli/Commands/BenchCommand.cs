@@ -87,26 +87,8 @@ public sealed class BenchCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var settings = Settings(result);
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                e.Cancel = true;
-                stop.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-            {
-                c.Cancel = true;
-                stop.Cancel();
-            });
-            try
-            {
-                return await RunAsync(settings, Console.Out, Console.Error, terminal: !Console.IsOutputRedirected, stop.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            using var stop = new StopSignals(cancellationToken);
+            return await RunAsync(settings, Console.Out, Console.Error, terminal: !Console.IsOutputRedirected, stop.Token);
         });
         return command;
     }

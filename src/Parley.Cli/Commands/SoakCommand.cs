@@ -41,26 +41,8 @@ public sealed class SoakCommand
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                e.Cancel = true;
-                stop.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-            {
-                c.Cancel = true;
-                stop.Cancel();
-            });
-            try
-            {
-                return await RunAsync(Settings(result), Console.Out, Console.Error, stop.Token);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            using var stop = new StopSignals(cancellationToken);
+            return await RunAsync(Settings(result), Console.Out, Console.Error, stop.Token);
         });
         return command;
     }
