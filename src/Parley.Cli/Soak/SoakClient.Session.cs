@@ -7,6 +7,10 @@ public sealed partial class SoakClient
 {
     private static readonly TimeSpan ReconnectPauseMax = TimeSpan.FromSeconds(2);
 
+    // Conversations whose catch-up was cut short, with the seq it started from: history comes
+    // newest first, so what was received already reaches the top and hides the hole below it.
+    private readonly Dictionary<string, long> _catchUpFrom = [];
+
     /// <summary>Registers the account on a fresh connection and joins <paramref name="rooms"/>.</summary>
     public async Task RegisterAsync(IEnumerable<string> rooms, CancellationToken cancellationToken)
     {
@@ -57,6 +61,11 @@ public sealed partial class SoakClient
                 // Where each conversation stood before this connection: events may come on it before
                 // the resume reply, and what lies between must still be fetched.
                 var before = Received.Snapshot();
+                lock (_catchUpFrom)
+                {
+                    foreach (var (key, since) in _catchUpFrom)
+                        before[key] = Math.Min(before.GetValueOrDefault(key), since);
+                }
                 await OpenAsync(cancellationToken).ConfigureAwait(false);
                 var reply = await RequestAsync(new() { ["type"] = "resume", ["token"] = Token }, cancellationToken).ConfigureAwait(false);
                 switch (ErrorCode(reply))
@@ -64,7 +73,16 @@ public sealed partial class SoakClient
                     case null:
                         MarkSignedIn();
                         _world.Ledger.CountReconnection();
-                        await CatchUpAllAsync(reply, before, cancellationToken).ConfigureAwait(false);
+                        try
+                        {
+                            await CatchUpAllAsync(reply, before, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            // Not caught up: counted as not connected, so that settling at the end connects again and finishes.
+                            Drop(reset: false);
+                            throw;
+                        }
                         return;
                     case "unavailable":
                         _world.Ledger.CountError("unavailable");
@@ -106,8 +124,12 @@ public sealed partial class SoakClient
     /// <summary>Pages history back from the newest message to <paramref name="since"/>, recording each as caught up.</summary>
     private async Task CatchUpAsync(Conversation conversation, long since, CancellationToken cancellationToken)
     {
+        lock (_catchUpFrom)
+            _catchUpFrom[conversation.Key] = since;
         await foreach (var message in HistoryAsync(conversation, since, cancellationToken).ConfigureAwait(false))
             OnMessage(message, live: false);
+        lock (_catchUpFrom)
+            _catchUpFrom.Remove(conversation.Key);
     }
 
     /// <summary>

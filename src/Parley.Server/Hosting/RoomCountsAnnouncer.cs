@@ -9,7 +9,7 @@ namespace Parley.Server.Hosting;
 /// one run at a time: a run that outlasts the interval makes the next tick skip, so counts never
 /// go out of order.
 /// </summary>
-internal sealed class RoomCountsAnnouncer(ParleyOptions options, ChatHub hub, TimeProvider time, ILogger<RoomCountsAnnouncer> logger) : IHostedService, IDisposable
+internal sealed class RoomCountsAnnouncer(ParleyOptions options, ChatHub hub, ILogger<RoomCountsAnnouncer> logger) : IHostedService, IDisposable
 {
     private ITimer? _timer;
     private int _running;
@@ -17,7 +17,9 @@ internal sealed class RoomCountsAnnouncer(ParleyOptions options, ChatHub hub, Ti
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (options.RoomCountsInterval > TimeSpan.Zero)
-            _timer = time.CreateTimer(_ => Tick(), null, options.RoomCountsInterval, options.RoomCountsInterval);
+            // The real clock, as for MemoryTrimmer: counts are refreshed for people watching, and a
+            // test clock advanced by days would announce once per interval back to back.
+            _timer = TimeProvider.System.CreateTimer(_ => Tick(), null, options.RoomCountsInterval, options.RoomCountsInterval);
         return Task.CompletedTask;
     }
 
