@@ -8,7 +8,8 @@
 # Usage: bench/run-bigroom.sh <parley|inspircd> PARLEY OUT LABEL REPEAT [bench bigroom options...]
 #   PARLEY  the parley executable (Release build); it is both the server and the generator
 #   e.g.    bench/run-bigroom.sh parley $P bench/results/2026-12-07-bigroom.jsonl after-10000 1 --members 10000 --timeout 1800
-# COMMIT=abc1234 records another commit than this checkout's. Wrap it in `flock /tmp/parley-cpu.lock` on a shared machine.
+# COMMIT=abc1234 records another commit than this checkout's; PASSWORD_ITERATIONS=100000 runs Parley at the
+# default password cost (the bench environment lowers it to 1000). Wrap it in `flock /tmp/parley-cpu.lock` on a shared machine.
 # With --restart (Parley only) the bench stops the server itself and starts it again (same command,
 # directory, environment, core); it prints the new PID (restart_server_pid), which is stopped here too.
 set -euo pipefail
@@ -29,7 +30,7 @@ case $target in
     parley)
         PARLEY_Connections__RateBurst=1000000 PARLEY_Connections__RatePerSecond=1000000 \
         PARLEY_Limits__SignInBurst=1000000 PARLEY_Limits__SignInPerSecond=1000000 \
-        PARLEY_PasswordIterations=1000 PARLEY_Logging__LogLevel__Default=Warning \
+        PARLEY_PasswordIterations=${PASSWORD_ITERATIONS:-1000} PARLEY_Logging__LogLevel__Default=Warning \
         taskset -c 0 "$parley" serve --data "$run/data" \
             --tcp 127.0.0.1:17878 --http 127.0.0.1:18080 --irc 127.0.0.1:16667 > "$run/server.out" 2>&1 &
         starter=$!
