@@ -18,6 +18,13 @@ public sealed class ConnectionOptions
     /// </summary>
     public TimeSpan SlowConsumerGrace { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a connection the server closed for any other reason (a line too long, a ping
+    /// timeout, a kill, a disabled account…) may take to read its goodbye before it is cut: a
+    /// peer that stops reading must not hold its socket and buffers for ever.
+    /// </summary>
+    public TimeSpan CloseGrace { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>A connection not signed in this long after it opened is closed (<c>sign_in_timeout</c>); zero turns it off.</summary>
     public TimeSpan SignInTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -41,4 +48,16 @@ public sealed class ConnectionOptions
 
     /// <summary>Sends from one connection that may await their commit at the same time (pipelining).</summary>
     public int MaxInflightSends { get; set; } = 64;
+
+    // A timer takes at most 2^32-2 ms; a longer grace would throw inside a broadcast.
+    private static readonly TimeSpan LongestGrace = TimeSpan.FromDays(1);
+
+    /// <summary>Refuses settings that cannot work, naming the setting (called once at start).</summary>
+    public void Validate()
+    {
+        if (SlowConsumerGrace < TimeSpan.Zero || SlowConsumerGrace > LongestGrace)
+            throw new FormatException($"Connections:SlowConsumerGrace: {SlowConsumerGrace} is not between 00:00:00 and 1.00:00:00");
+        if (CloseGrace <= TimeSpan.Zero || CloseGrace > LongestGrace)
+            throw new FormatException($"Connections:CloseGrace: {CloseGrace} is not above 00:00:00 and at most 1.00:00:00");
+    }
 }

@@ -24,7 +24,7 @@ public abstract class QueuedSession : Session
     private volatile bool _finished;
     private bool _everSignedIn;
     private ITimer? _signInDeadline;
-    // Made only when the session is dropped as a slow consumer: the goodbye's deadline.
+    // Made only when the server closes the session: the goodbye's deadline.
     private ITimer? _goodbyeDeadline;
     // Made on the first send that does not complete at once: an idle connection never needs it.
     private Queue<Task>? _inflightSends;
@@ -236,10 +236,25 @@ public abstract class QueuedSession : Session
         DropSignInDeadline();
         if (bye && CloseReason == ByeReasons.SlowConsumer)
             SayGoodbyeToSlowConsumer();
-        else if (bye && CloseReason is { } reason && !TryQueue(EncodeBye(reason)))
-            Abort();
+        else if (bye && CloseReason is { } reason)
+            SayGoodbye(reason);
         _outbound.Complete();
         Finished?.Invoke(this);
+    }
+
+    /// <summary>
+    /// Queues the goodbye after what is queued; a peer that has not read it all within
+    /// <see cref="ConnectionOptions.CloseGrace"/> is cut: the writer would otherwise wait for it
+    /// as long as the peer's TCP stack keeps the connection open with a zero window.
+    /// </summary>
+    private void SayGoodbye(string reason)
+    {
+        if (!TryQueue(EncodeBye(reason)))
+        {
+            Abort();
+            return;
+        }
+        StartGoodbyeDeadline(Limits.CloseGrace);
     }
 
     /// <summary>
@@ -257,8 +272,13 @@ public abstract class QueuedSession : Session
             return;
         }
         _outbound.CompleteWith(EncodeBye(ByeReasons.SlowConsumer));
-        // Not stopped once the goodbye is out: an abort after the writer has hung up finds nothing
-        // left to cut, and only a slow consumer ever has this timer.
+        StartGoodbyeDeadline(grace);
+    }
+
+    // Not stopped once the goodbye is out: an abort after the writer has hung up finds nothing left
+    // to cut, and only a session the server closed ever has this timer.
+    private void StartGoodbyeDeadline(TimeSpan grace)
+    {
         var deadline = Clock.CreateTimer(static state => ((QueuedSession)state!).GoodbyeNotTaken(), this, grace, Timeout.InfiniteTimeSpan);
         Volatile.Write(ref _goodbyeDeadline, deadline);
     }

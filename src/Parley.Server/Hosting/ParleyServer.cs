@@ -94,6 +94,7 @@ public sealed class ParleyServer : IAsyncDisposable
         time ??= TimeProvider.System;
         var options = new ParleyOptions();
         configuration.Bind(options);
+        options.Connections.Validate();
         options.Limits.Guests = GuestPolicies.Parse(options.IrcGuests);
         options.Limits.Registration = options.Registration;
         options.Limits.ExemptLoopback = options.Connections.ExemptLoopback;

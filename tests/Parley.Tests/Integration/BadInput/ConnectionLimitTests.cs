@@ -43,6 +43,59 @@ public sealed class ConnectionLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_client_the_server_closed_that_does_not_read_its_goodbye_is_cut_without_it_after_the_close_grace()
+    {
+        await using var server = await TestServer.StartAsync(new() { ["Connections:CloseGrace"] = "00:00:00.2" });
+        await using var alice = await server.RegisterAsync("alice");
+        await using var bob = await server.RegisterAsync("bob");
+        using var stuck = new TcpClient(AddressFamily.InterNetwork) { ReceiveBufferSize = 1024 };
+        await stuck.ConnectAsync(IPAddress.Loopback, server.TcpPort);
+        var stream = stuck.GetStream();
+        await stream.WriteAsync(Encoding.UTF8.GetBytes("{\"id\":1,\"type\":\"register\",\"user\":\"stuck\",\"password\":\"password1\"}\n"));
+        await Until.TrueAsync(async () => await IsOnlineAsync(alice, "stuck"), "stuck is signed in");
+
+        // About 6 MB for a client that reads nothing: more than the kernel buffers take (4 MB at
+        // most here), less than its queue's bounds, so the server's writer waits with data queued.
+        var body = new string('m', 3900);
+        for (var sent = 0; sent < 1500; sent += 50)
+            await Task.WhenAll(Enumerable.Range(sent, 50).Select(i => alice.OkAsync("send", new { room = "lobby", text = $"{i:D6} {body}" })));
+        await Until.TrueAsync(() => MessagesOf(bob).Count >= 1500, "bob has every message");
+
+        // A line past the limit: the server answers, says goodbye behind what is queued and closes.
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(new string('x', 70 * 1024) + "\n"));
+        // The reader ends at the bad line (the user goes offline), but the writer waits on the
+        // peer. Whether the server cut it shows only in what reading brings afterwards, so this
+        // waits fifteen times the grace without reading rather than for a condition.
+        await Until.TrueAsync(async () => !await IsOnlineAsync(alice, "stuck"), "stuck is offline");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var tail = await ReadToEndAsync(stream).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain("\"type\":\"bye\"", tail, StringComparison.Ordinal);
+        Assert.True(await IsOnlineAsync(alice, "bob"));
+    }
+
+    /// <summary>The last 64 KiB read before the end of the stream or a reset.</summary>
+    private static async Task<string> ReadToEndAsync(NetworkStream stream)
+    {
+        var buffer = new byte[64 * 1024];
+        var tail = new List<byte>();
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
+                tail.AddRange(buffer.AsSpan(0, read));
+                if (tail.Count > buffer.Length)
+                    tail.RemoveRange(0, tail.Count - buffer.Length);
+            }
+        }
+        catch (IOException)
+        {
+            // Reset: cut.
+        }
+        return Encoding.UTF8.GetString(tail.ToArray());
+    }
+
+    [Fact]
     public async Task A_reader_that_stops_reading_is_dropped_alone_and_the_others_get_every_message_in_order()
     {
         // A dropped reader stays signed in until its goodbye is written or the grace ends
