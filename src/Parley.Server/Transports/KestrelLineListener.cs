@@ -20,7 +20,7 @@ internal sealed class KestrelLineListener(string transport, Action<ITransportCon
 
     public async Task OnConnectedAsync(ConnectionContext connection)
     {
-        var transport = new KestrelTransportConnection(connection);
+        var transport = new KestrelTransportConnection(connection, Transport);
         Interlocked.Increment(ref _open);
         try
         {
