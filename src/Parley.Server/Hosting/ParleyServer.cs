@@ -102,6 +102,7 @@ public sealed class ParleyServer : IAsyncDisposable
         var httpEndpoint = EndpointParser.ParseOptional(options.Http, "http");
         var ircEndpoint = EndpointParser.ParseOptional(options.Irc, "irc");
         var tls = TlsListeners.Parse(options);
+        var proxies = new TrustedProxies(options);
         var metricsEndpoint = string.IsNullOrWhiteSpace(options.Metrics.Listen) ? null : EndpointParser.Parse(options.Metrics.Listen, "metrics");
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -151,7 +152,6 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton<ChatHub>();
         builder.Services.AddSingleton<JsonEventEncoder>();
         builder.Services.AddSingleton<ConnectionsPerAddress>();
-        var proxies = new TrustedProxies(options);
         builder.Services.AddSingleton(proxies);
         builder.Services.AddSingleton<NativeSessionFactory>();
         builder.Services.AddSingleton<WebSocketEndpoint>();
