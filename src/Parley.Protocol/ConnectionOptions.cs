@@ -46,6 +46,13 @@ public sealed class ConnectionOptions
     /// </summary>
     public bool ExemptLoopback { get; set; } = true;
 
+    /// <summary>
+    /// Reverse proxies (addresses and CIDR networks) whose <c>X-Forwarded-For</c> names the client
+    /// on the HTTP and HTTPS listeners: per-address limits and logs then use the forwarded address.
+    /// Empty: the header is never believed.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
     /// <summary>Sends from one connection that may await their commit at the same time (pipelining).</summary>
     public int MaxInflightSends { get; set; } = 64;
 

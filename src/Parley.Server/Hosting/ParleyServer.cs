@@ -103,6 +103,7 @@ public sealed class ParleyServer : IAsyncDisposable
         var httpEndpoint = EndpointParser.ParseOptional(options.Http, "http");
         var ircEndpoint = EndpointParser.ParseOptional(options.Irc, "irc");
         var tls = TlsListeners.Parse(options);
+        var proxies = new TrustedProxies(options);
         var metricsEndpoint = string.IsNullOrWhiteSpace(options.Metrics.Listen) ? null : EndpointParser.Parse(options.Metrics.Listen, "metrics");
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -152,6 +153,7 @@ public sealed class ParleyServer : IAsyncDisposable
         builder.Services.AddSingleton<ChatHub>();
         builder.Services.AddSingleton<JsonEventEncoder>();
         builder.Services.AddSingleton<ConnectionsPerAddress>();
+        builder.Services.AddSingleton(proxies);
         builder.Services.AddSingleton<NativeSessionFactory>();
         builder.Services.AddSingleton<WebSocketEndpoint>();
         builder.Services.AddSingleton(new IrcServerInfo(options.IrcServerName, options.IrcNetwork, options.IrcMotd, DateTimeOffset.UtcNow)
@@ -210,10 +212,10 @@ public sealed class ParleyServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBufferSize = HttpReadBufferBytes;
             kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
             kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
-            void ServeHttp(ListenOptions listen)
+            void ServeHttp(ListenOptions listen, bool tls)
             {
-                var shortcut = new WebSocketShortcut(
-                    listen.ApplicationServices.GetRequiredService<WebSocketEndpoint>(), kestrel.Limits.RequestHeadersTimeout, options.WebSocketPingInterval);
+                var shortcut = new WebSocketShortcut(listen.ApplicationServices.GetRequiredService<WebSocketEndpoint>(),
+                    listen.ApplicationServices.GetRequiredService<TrustedProxies>(), kestrel.Limits.RequestHeadersTimeout, options.WebSocketPingInterval, tls);
                 listen.Use(next => connection => shortcut.OnConnectedAsync(connection, next));
             }
             if (httpEndpoint is not null)
@@ -221,8 +223,8 @@ public sealed class ParleyServer : IAsyncDisposable
                 kestrel.Listen(httpEndpoint, listen =>
                 {
                     http = listen;
-                    ConnectionsPerAddressMiddleware.Add(listen, tls: false);
-                    ServeHttp(listen);
+                    ConnectionsPerAddressMiddleware.Add(listen, tls: false, http: true);
+                    ServeHttp(listen, false);
                 });
             }
             tls.Listen(kestrel, ServeHttp);
@@ -233,13 +235,18 @@ public sealed class ParleyServer : IAsyncDisposable
         });
 
         var app = builder.Build();
+        // From a trusted proxy, the client's address is its X-Forwarded-For's (TrustedProxies): first,
+        // so every later part (limits, logs, the WebSocket sessions Kestrel upgrades) sees it.
+        if (proxies.Any)
+            app.UseForwardedHeaders(proxies.MiddlewareOptions());
         ConnectionsPerAddressMiddleware.RefuseRequests(app);
+        ConnectionsPerAddressMiddleware.CountProxiedRequests(app);
         app.UseMetricsListenerPaths(() => metricsListen);
         app.UseParleyWebClient();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.WebSocketPingInterval, KeepAliveTimeout = options.WebSocketPingInterval });
         List<KestrelListenerCheck> kestrelChecks = httpEndpoint is null ? [] : [new KestrelListenerCheck("http", () => http, Tls: false)];
         kestrelChecks.AddRange(tls.ReadinessChecks());
-        app.MapParleyObservability(store, () => metricsListen, kestrelChecks);
+        app.MapParleyObservability(store, () => metricsListen, kestrelChecks, tls.ConnectionCounts(), tls.HasHttps);
         var webSockets = app.Services.GetRequiredService<WebSocketEndpoint>();
         app.Map("/ws", webSockets.HandleAsync);
         var files = app.Services.GetRequiredService<FileEndpoints>();

@@ -33,6 +33,12 @@ internal sealed class TlsListeners
 
     public ListenOptions? IrcTls { get; private set; }
 
+    private KestrelLineListener? _tcpTlsLines;
+    private KestrelLineListener? _ircTlsLines;
+
+    /// <summary>Whether an HTTPS listener is set.</summary>
+    public bool HasHttps => _https is not null;
+
     public bool Any => _https is not null || _tcpTls is not null || _ircTls is not null;
 
     /// <summary>Reads the addresses; a TLS listener without a certificate and key is a mistake the user must mend.</summary>
@@ -47,33 +53,51 @@ internal sealed class TlsListeners
         return listeners;
     }
 
-    /// <summary>Adds the listeners to Kestrel; <paramref name="serveHttp"/> puts on an HTTPS listener what the HTTP listener runs.</summary>
-    public void Listen(KestrelServerOptions kestrel, Action<ListenOptions> serveHttp)
+    /// <summary>Adds the listeners to Kestrel; <paramref name="serveHttp"/> puts on an HTTPS listener what the HTTP listener runs (its second argument: TLS).</summary>
+    public void Listen(KestrelServerOptions kestrel, Action<ListenOptions, bool> serveHttp)
     {
         if (_https is not null)
         {
             kestrel.Listen(_https, listen =>
             {
                 Https = listen;
-                ConnectionsPerAddressMiddleware.Add(listen, tls: true);
+                ConnectionsPerAddressMiddleware.Add(listen, tls: true, http: true);
                 listen.UseParleyTls(Certificate(listen), http: true);
-                serveHttp(listen);
+                serveHttp(listen, true);
             });
         }
         if (_tcpTls is not null)
-            kestrel.Listen(_tcpTls, listen => TcpTls = Lines(listen, sp => sp.GetRequiredService<TcpJsonConnectionHandler>().OnConnected));
+        {
+            kestrel.Listen(_tcpTls, listen =>
+                (TcpTls, _tcpTlsLines) = (listen, Lines(listen, "tcp+tls", sp => sp.GetRequiredService<TcpJsonConnectionHandler>().OnConnected)));
+        }
         if (_ircTls is not null)
-            kestrel.Listen(_ircTls, listen => IrcTls = Lines(listen, sp => sp.GetRequiredService<IrcConnectionHandler>().OnConnected));
+        {
+            kestrel.Listen(_ircTls, listen =>
+                (IrcTls, _ircTlsLines) = (listen, Lines(listen, "irc+tls", sp => sp.GetRequiredService<IrcConnectionHandler>().OnConnected)));
+        }
     }
 
-    private static ListenOptions Lines(ListenOptions listen, Func<IServiceProvider, Action<ITransportConnection>> protocol)
+    private static KestrelLineListener Lines(ListenOptions listen, string transport, Func<IServiceProvider, Action<ITransportConnection>> protocol)
     {
-        ConnectionsPerAddressMiddleware.Add(listen, tls: true);
+        ConnectionsPerAddressMiddleware.Add(listen, tls: true, http: false);
         listen.UseParleyTls(Certificate(listen), http: false);
         var services = listen.ApplicationServices;
-        var lines = new KestrelLineListener(protocol(services), services.GetRequiredService<IHostApplicationLifetime>());
+        var lines = new KestrelLineListener(transport, protocol(services), services.GetRequiredService<IHostApplicationLifetime>());
         listen.Run(lines.OnConnectedAsync);
-        return listen;
+        return lines;
+    }
+
+    /// <summary>
+    /// The open connections of the line listeners that are set, by transport, for the connection
+    /// gauge; read at each scrape (the listeners are made as Kestrel binds, after the gauge is).
+    /// </summary>
+    public IEnumerable<(string Transport, Func<long> Open)> ConnectionCounts()
+    {
+        if (_tcpTls is not null)
+            yield return ("tcp+tls", () => _tcpTlsLines?.OpenCount ?? 0);
+        if (_ircTls is not null)
+            yield return ("irc+tls", () => _ircTlsLines?.OpenCount ?? 0);
     }
 
     private static CertificateFiles Certificate(ListenOptions listen) => listen.ApplicationServices.GetRequiredService<CertificateFiles>();

@@ -47,11 +47,20 @@ public static class ObservabilityHosting
             return next(context);
         });
 
-    public static void MapParleyObservability(this WebApplication app, IChatStore store, Func<ListenOptions?> metricsListener, IReadOnlyList<KestrelListenerCheck> kestrelListeners)
+    /// <param name="tlsLines">The TLS line listeners' connection counts (<see cref="TlsListeners.ConnectionCounts"/>).</param>
+    /// <param name="https">Whether there is an HTTPS listener (then WebSockets on it are counted apart, as <c>websocket+tls</c>).</param>
+    public static void MapParleyObservability(this WebApplication app, IChatStore store, Func<ListenOptions?> metricsListener, IReadOnlyList<KestrelListenerCheck> kestrelListeners,
+        IEnumerable<(string Transport, Func<long> Open)> tlsLines, bool https)
     {
         var listeners = app.Services.GetServices<IHostedService>().OfType<SocketListener>().ToList();
         var meter = app.Services.GetRequiredService<Meter>();
-        PrometheusExport.AddConnectionGauge(meter, listeners, app.Services.GetRequiredService<WebSocketEndpoint>());
+        var webSockets = app.Services.GetRequiredService<WebSocketEndpoint>();
+        var connections = listeners.Select(l => (l.Transport, (Func<long>)(() => l.OpenCount))).ToList();
+        connections.AddRange(tlsLines);
+        connections.Add(("websocket", () => webSockets.OpenCount));
+        if (https)
+            connections.Add(("websocket+tls", () => webSockets.OpenTlsCount));
+        PrometheusExport.AddConnectionGauge(meter, connections);
         var export = app.Services.GetRequiredService<PrometheusExport>();
         var options = app.Services.GetRequiredService<MetricsOptions>();
         var health = new HealthEndpoints(store, listeners, kestrelListeners, app.Services.GetService<CertificateFiles>(),

@@ -1,7 +1,5 @@
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
-using Parley.Server.Transports;
-using Parley.Server.Transports.Sockets;
 using Prometheus;
 
 namespace Parley.Server.Observability;
@@ -28,16 +26,19 @@ public sealed class PrometheusExport : IDisposable
     /// <summary>Seconds, from a fast fsync to a Redis that is timing out.</summary>
     private static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-    /// <summary>Publishes the open connections of each line listener and of the WebSocket endpoint, by transport.</summary>
-    public static void AddConnectionGauge(Meter meter, IReadOnlyList<SocketListener> listeners, WebSocketEndpoint webSockets) =>
+    /// <summary>
+    /// Publishes the open connections of each source by transport: the line listeners (<c>tcp</c>,
+    /// <c>irc</c>, and over TLS <c>tcp+tls</c>, <c>irc+tls</c>) and the WebSocket endpoint
+    /// (<c>websocket</c>, and on the HTTPS listener <c>websocket+tls</c>).
+    /// </summary>
+    public static void AddConnectionGauge(Meter meter, IReadOnlyList<(string Transport, Func<long> Open)> sources) =>
         meter.CreateObservableUpDownCounter("parley.connections", () =>
         {
-            var counts = new Measurement<long>[listeners.Count + 1];
-            for (var i = 0; i < listeners.Count; i++)
-                counts[i] = new(listeners[i].OpenCount, new KeyValuePair<string, object?>("transport", listeners[i].Transport));
-            counts[^1] = new(webSockets.OpenCount, new KeyValuePair<string, object?>("transport", "websocket"));
+            var counts = new Measurement<long>[sources.Count];
+            for (var i = 0; i < sources.Count; i++)
+                counts[i] = new(sources[i].Open(), new KeyValuePair<string, object?>("transport", sources[i].Transport));
             return counts;
-        }, description: "Connections open now, by transport (tcp: native JSON lines, websocket, irc).");
+        }, description: "Connections open now, by transport (tcp: native JSON lines, websocket, irc; +tls: on a TLS listener).");
 
     public async Task WriteAsync(HttpContext context)
     {

@@ -9,6 +9,13 @@ public enum AddressAdmission
     /// <summary>Its connection was counted as Kestrel accepted it (or is exempt): the session is not counted again.</summary>
     Admitted,
 
+    /// <summary>
+    /// Its connection came from a trusted proxy on an HTTP listener (<see cref="TrustedProxies"/>):
+    /// not counted itself, as it carries many clients; each session on it is counted as it opens,
+    /// and each other request while it runs, by the address the proxy forwards.
+    /// </summary>
+    Proxied,
+
     /// <summary>Its connection came past the address's limit: the session is closed as it opens, its wire's goodbye saying why.</summary>
     Refused,
 }

@@ -17,7 +17,9 @@ namespace Parley.Server.Transports;
 /// <c>ERROR :Closing link: too_many_connections</c>); a refused TLS connection is closed before its
 /// handshake, which would cost the server more than anything it could say. Loopback is exempt when
 /// <see cref="ConnectionOptions.ExemptLoopback"/>. Addresses are counted by <see cref="ClientAddress.Key"/>
-/// (IPv4 mapped into IPv6 as IPv4, IPv6 by its /64).
+/// (IPv4 mapped into IPv6 as IPv4, IPv6 by its /64). A trusted proxy's connection on an HTTP listener
+/// is not counted itself: the WebSocket sessions and requests it carries are, by the address it
+/// forwards (<see cref="AddressAdmission.Proxied"/>, <see cref="TrustedProxies"/>).
 /// </summary>
 public sealed class ConnectionsPerAddress
 {

@@ -17,6 +17,9 @@ public interface ITransportConnection : IDisposable
     /// <summary>Whether the transport counted the connection against its address already (Kestrel's listeners do: <see cref="ConnectionsPerAddressMiddleware"/>).</summary>
     AddressAdmission Admission => AddressAdmission.CountSession;
 
+    /// <summary>The wire's name for the logs when it is not the protocol's own (<c>tcp+tls</c>, <c>irc+tls</c>), else null.</summary>
+    string? Wire => null;
+
     /// <summary>Single reader: the application reads only when run for input (<see cref="ResumeOnInput"/>).</summary>
     PipeReader Input { get; }
 

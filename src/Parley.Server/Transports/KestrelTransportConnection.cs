@@ -11,7 +11,8 @@ namespace Parley.Server.Transports;
 /// (<see cref="KestrelLineListener"/>: Kestrel's TLS layer sits between the socket and these pipes).
 /// Waiting for input is a pending read on Kestrel's pipe rather than an epoll registration.
 /// </summary>
-internal sealed class KestrelTransportConnection(ConnectionContext context) : ITransportConnection
+/// <param name="wire">The listener's name for the logs (<c>tcp+tls</c>), or null for the protocol's own.</param>
+internal sealed class KestrelTransportConnection(ConnectionContext context, string? wire = null) : ITransportConnection
 {
     private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IConnectionApplication? _application;
@@ -21,6 +22,8 @@ internal sealed class KestrelTransportConnection(ConnectionContext context) : IT
     public IPEndPoint? RemoteEndPoint => context.RemoteEndPoint as IPEndPoint;
 
     public AddressAdmission Admission => ConnectionsPerAddressMiddleware.Of(context.Items);
+
+    public string? Wire => wire;
 
     /// <summary>
     /// Kestrel's input; once a read found it ended, an ended one. Behind TLS Kestrel's input is a

@@ -46,7 +46,7 @@ internal sealed class LineConnection<TSession> : IConnectionApplication, IFrameD
     {
         var served = new LineConnection<TSession>(connection, session, protocol, logger);
         connection.Serve(served);
-        Log.ConnectionOpened(logger, protocol.Transport, connection.RemoteEndPoint);
+        Log.ConnectionOpened(logger, connection.Wire ?? protocol.Transport, connection.RemoteEndPoint);
         session.Outbound.DrainWith(served);
         _ = served.ReadAsync();
     }
@@ -196,7 +196,7 @@ internal sealed class LineConnection<TSession> : IConnectionApplication, IFrameD
 
     private void Fail(Exception ex)
     {
-        Log.ConnectionFailed(_logger, _protocol.Transport, _connection.RemoteEndPoint, ex);
+        Log.ConnectionFailed(_logger, _connection.Wire ?? _protocol.Transport, _connection.RemoteEndPoint, ex);
         // The writer may never hear the session end: do not wait for it.
         _connection.Dispose();
     }
@@ -205,7 +205,7 @@ internal sealed class LineConnection<TSession> : IConnectionApplication, IFrameD
     {
         if (Interlocked.Decrement(ref _openSides) != 0)
             return;
-        Log.ConnectionClosed(_logger, _protocol.Transport, _connection.RemoteEndPoint, _session.CloseReason ?? "peer closed");
+        Log.ConnectionClosed(_logger, _connection.Wire ?? _protocol.Transport, _connection.RemoteEndPoint, _session.CloseReason ?? "peer closed");
         _connection.Dispose();
     }
 }

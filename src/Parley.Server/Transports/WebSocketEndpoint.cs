@@ -19,9 +19,13 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
     private long _open;
+    private long _openTls;
 
-    /// <summary>WebSocket sessions open now (/metrics).</summary>
+    /// <summary>WebSocket sessions open now on the plain HTTP listener (/metrics: <c>websocket</c>).</summary>
     public long OpenCount => Interlocked.Read(ref _open);
+
+    /// <summary>WebSocket sessions open now on the HTTPS listener (/metrics: <c>websocket+tls</c>).</summary>
+    public long OpenTlsCount => Interlocked.Read(ref _openTls);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -40,16 +44,21 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort) : null;
-        await RunAsync(socket, remote, ConnectionsPerAddressMiddleware.Of(context.Features.Get<IConnectionItemsFeature>()?.Items)).ConfigureAwait(false);
+        await RunAsync(socket, remote, ConnectionsPerAddressMiddleware.Of(context.Features.Get<IConnectionItemsFeature>()?.Items),
+            context.Request.IsHttps).ConfigureAwait(false);
     }
 
-    /// <summary>Runs a native session on an open WebSocket until either side closes it; <paramref name="admission"/>: whether its connection was counted against its address.</summary>
-    public async Task RunAsync(WebSocket socket, IPEndPoint? remote, AddressAdmission admission)
+    /// <summary>
+    /// Runs a native session on an open WebSocket until either side closes it; <paramref name="admission"/>:
+    /// whether its connection was counted against its address; <paramref name="tls"/>: whether it came on the HTTPS listener.
+    /// </summary>
+    public async Task RunAsync(WebSocket socket, IPEndPoint? remote, AddressAdmission admission, bool tls)
     {
         var session = factory.Create(remote?.Address, admission);
         using var _ = factory.CloseOnShutdown(session);
-        Interlocked.Increment(ref _open);
-        Log.ConnectionOpened(factory.Logger, "ws", remote);
+        var wire = tls ? "wss" : "ws";
+        Interlocked.Increment(ref tls ? ref _openTls : ref _open);
+        Log.ConnectionOpened(factory.Logger, wire, remote);
 
         using var stopReading = new CancellationTokenSource();
         var writing = WriteThenCloseAsync(session, socket, stopReading);
@@ -63,11 +72,11 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
         }
         finally
         {
-            Interlocked.Decrement(ref _open);
+            Interlocked.Decrement(ref tls ? ref _openTls : ref _open);
             await session.EndAsync().ConfigureAwait(false);
         }
         await writing.ConfigureAwait(false);
-        Log.ConnectionClosed(factory.Logger, "ws", remote, session.CloseReason ?? "peer closed");
+        Log.ConnectionClosed(factory.Logger, wire, remote, session.CloseReason ?? "peer closed");
     }
 
     /// <summary>

@@ -15,11 +15,14 @@ namespace Parley.Server.Transports;
 /// web user's memory. Every other connection, and any upgrade <see cref="WebSocketUpgradeRequest"/>
 /// does not take, goes on to Kestrel untouched (its bytes not consumed), where /ws still works.
 /// What such a connection skips with the HTTP layer: the app's middleware (Parley adds none that
-/// a WebSocket needs: no host filtering, no forwarded headers) and Kestrel's request metrics; the
+/// a WebSocket needs: no host filtering; forwarded headers below) and Kestrel's request metrics; the
 /// 101 carries no Date or Server header. A head that stalls is handed to Kestrel after
-/// <c>headTimeout</c>, and Kestrel's own header timeout then starts afresh.
+/// <c>headTimeout</c>, and Kestrel's own header timeout then starts afresh. The forwarded-headers
+/// middleware is one of those skipped: from a trusted proxy, the client's address is read here from
+/// the head's <c>X-Forwarded-For</c> by the same rule (<see cref="TrustedProxies.ClientOf"/>).
 /// </summary>
-public sealed class WebSocketShortcut(WebSocketEndpoint endpoint, TimeSpan headTimeout, TimeSpan pingInterval)
+/// <param name="tls">Whether this is the HTTPS listener (its sessions are <c>websocket+tls</c> in /metrics).</param>
+public sealed class WebSocketShortcut(WebSocketEndpoint endpoint, TrustedProxies proxies, TimeSpan headTimeout, TimeSpan pingInterval, bool tls)
 {
     public async Task OnConnectedAsync(ConnectionContext connection, ConnectionDelegate next)
     {
@@ -43,7 +46,10 @@ public sealed class WebSocketShortcut(WebSocketEndpoint endpoint, TimeSpan headT
             KeepAliveInterval = pingInterval,
             KeepAliveTimeout = pingInterval,
         });
-        await endpoint.RunAsync(socket, connection.RemoteEndPoint as IPEndPoint, ConnectionsPerAddressMiddleware.Of(connection.Items)).ConfigureAwait(false);
+        var remote = connection.RemoteEndPoint as IPEndPoint;
+        if (remote is not null)
+            remote = proxies.ClientOf(remote, upgrade.ForwardedFor);
+        await endpoint.RunAsync(socket, remote, ConnectionsPerAddressMiddleware.Of(connection.Items), tls).ConfigureAwait(false);
     }
 
     /// <summary>The upgrade the connection opens with, its head consumed; null, with nothing consumed, for anything else.</summary>

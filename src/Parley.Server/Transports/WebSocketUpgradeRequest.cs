@@ -11,7 +11,8 @@ namespace Parley.Server.Transports;
 /// a header it would have to judge, a foreign origin, a body) goes to Kestrel, which answers it
 /// as it always has, so this reader never has to produce an HTTP error of its own.
 /// </summary>
-public readonly record struct WebSocketUpgradeRequest(string Key, long HeadLength)
+/// <param name="ForwardedFor">Its <c>X-Forwarded-For</c>, or null: believed only from a trusted proxy (<see cref="TrustedProxies.ClientOf"/>).</param>
+public readonly record struct WebSocketUpgradeRequest(string Key, long HeadLength, string? ForwardedFor = null)
 {
     /// <summary>Longer heads go to Kestrel, whose limit (32 KB) answers them properly.</summary>
     public const int MaxHeadBytes = 8192;
@@ -38,9 +39,9 @@ public readonly record struct WebSocketUpgradeRequest(string Key, long HeadLengt
             // Kestrel reads heads with bare LFs too: those are its to answer, now, not after a timeout.
             return start.Length < MaxHeadBytes && !HasBareLineEnd(start) ? UpgradeVerdict.NeedMore : UpgradeVerdict.NotThis;
         }
-        if (ParseKey(head.ToArray()) is not { } key)
+        if (ParseKey(head.ToArray(), out var forwardedFor) is not { } key)
             return UpgradeVerdict.NotThis;
-        request = new WebSocketUpgradeRequest(key, head.Length + HeadEnd.Length);
+        request = new WebSocketUpgradeRequest(key, head.Length + HeadEnd.Length, forwardedFor);
         return UpgradeVerdict.Upgrade;
     }
 
@@ -68,9 +69,10 @@ public readonly record struct WebSocketUpgradeRequest(string Key, long HeadLengt
     public byte[] SwitchingProtocolsResponse() => Encoding.ASCII.GetBytes(
         $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {AcceptKey()}\r\n\r\n");
 
-    /// <summary>The key of a valid same-origin upgrade to /ws, or null for anything else.</summary>
-    private static string? ParseKey(byte[] head)
+    /// <summary>The key of a valid same-origin upgrade to /ws, or null for anything else; and its X-Forwarded-For.</summary>
+    private static string? ParseKey(byte[] head, out string? forwardedFor)
     {
+        forwardedFor = null;
         foreach (var b in head)
         {
             // Visible ASCII, spaces, tabs and line ends only; anything else is Kestrel's to judge.
@@ -96,6 +98,7 @@ public readonly record struct WebSocketUpgradeRequest(string Key, long HeadLengt
                 return null;
         }
 
+        forwardedFor = headers.GetValueOrDefault("X-Forwarded-For");
         var host = headers.GetValueOrDefault("Host");
         var key = headers.GetValueOrDefault("Sec-WebSocket-Key");
         if (string.IsNullOrEmpty(host) || key is null || headers.GetValueOrDefault("Sec-WebSocket-Version") != "13"
@@ -106,9 +109,11 @@ public readonly record struct WebSocketUpgradeRequest(string Key, long HeadLengt
         return key;
     }
 
+    // X-Forwarded-For given twice is one list in two lines; Kestrel's pipeline joins them (the
+    // forwarded-headers middleware), so such a head goes there rather than be joined here.
     private static readonly HashSet<string> Judged = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Host", "Origin", "Upgrade", "Connection", "Sec-WebSocket-Version", "Sec-WebSocket-Key",
+        "Host", "Origin", "Upgrade", "Connection", "Sec-WebSocket-Version", "Sec-WebSocket-Key", "X-Forwarded-For",
     };
 
     /// <summary><c>GET /ws HTTP/1.1</c>, or with a query after /ws.</summary>

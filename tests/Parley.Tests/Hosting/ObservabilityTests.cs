@@ -48,6 +48,39 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public async Task Metrics_count_tls_connections_by_transport_apart_from_plain_ones()
+    {
+        using var certificate = TestCertificate.Create();
+        await using var server = await TestServer.StartAsync(certificate.Settings());
+        var before = await PrometheusText.ScrapeAsync(Http, Metrics(server));
+        foreach (var transport in new[] { "tcp+tls", "irc+tls", "websocket+tls" })
+            Assert.Equal(0, before[$"parley_connections{{transport=\"{transport}\"}}"]);
+
+        var (native, _) = await TestCertificate.ConnectAsync(server.Server.TcpTlsEndpoint!.Port);
+        var (irc, _) = await TestCertificate.ConnectAsync(server.Server.IrcTlsEndpoint!.Port);
+        await using var wss = await WsClient.ConnectAsync(new Uri($"wss://127.0.0.1:{server.Server.HttpsEndpoint!.Port}/ws"),
+            o => o.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null);
+        await wss.OkAsync("ping");
+        await using var plainTcp = await server.ConnectAsync();
+        await plainTcp.OkAsync("ping");
+
+        static bool Counts(PrometheusText scrape, double tcpTls, double ircTls, double wss) =>
+            scrape["parley_connections{transport=\"tcp+tls\"}"] == tcpTls && scrape["parley_connections{transport=\"irc+tls\"}"] == ircTls
+            && scrape["parley_connections{transport=\"websocket+tls\"}"] == wss
+            // The plain ones count only themselves: a WebSocket over TLS is not a plain one.
+            && scrape["parley_connections{transport=\"websocket\"}"] == 0 && scrape["parley_connections{transport=\"tcp\"}"] == 1
+            && scrape["parley_connections{transport=\"irc\"}"] == 0;
+        await Until.TrueAsync(async () => Counts(await PrometheusText.ScrapeAsync(Http, Metrics(server)), 1, 1, 1),
+            "one of each TLS connection counted under its own transport");
+
+        await native.DisposeAsync();
+        await irc.DisposeAsync();
+        await wss.DisposeAsync();
+        await Until.TrueAsync(async () => Counts(await PrometheusText.ScrapeAsync(Http, Metrics(server)), 0, 0, 0),
+            "the closed TLS connections leave the gauge");
+    }
+
+    [Fact]
     public async Task Metrics_refuse_a_proxied_request_and_ask_for_the_token_when_one_is_set()
     {
         await using (var open = await TestServer.StartAsync())

@@ -92,6 +92,22 @@ public sealed class ServeCommandTests
         }
     }
 
+    [Fact]
+    public async Task Refuses_a_trusted_proxy_that_is_not_an_address_and_names_it()
+    {
+        var data = TempDirectory.Create();
+        try
+        {
+            var error = await RefusedAsync(() => ServerProcess.StartAsync(data,
+                new Dictionary<string, string> { ["PARLEY_CONNECTIONS__TRUSTEDPROXIES__0"] = "proxy.example.org" }));
+            Assert.Contains("Connections:TrustedProxies: 'proxy.example.org' is not an address or a network", error.Message);
+        }
+        finally
+        {
+            TempDirectory.Delete(data);
+        }
+    }
+
     [Theory]
     [InlineData("--tcp")]
     [InlineData("--http")]

@@ -18,9 +18,11 @@ public sealed class WsClient : ProtocolClient
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    public static async Task<WsClient> ConnectAsync(Uri uri)
+    /// <param name="configure">Sets the handshake's options: a header (X-Forwarded-For), the certificate check for wss.</param>
+    public static async Task<WsClient> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
     {
         var socket = new ClientWebSocket();
+        configure?.Invoke(socket.Options);
         await socket.ConnectAsync(uri, CancellationToken.None);
         return new WsClient(socket);
     }

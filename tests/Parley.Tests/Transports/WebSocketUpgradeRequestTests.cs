@@ -33,6 +33,22 @@ public sealed class WebSocketUpgradeRequestTests
     }
 
     [Fact]
+    public void X_forwarded_for_is_read_and_given_twice_is_left_to_kestrel()
+    {
+        string[] upgrade =
+        [
+            "Host: 127.0.0.1:8080", "Connection: Upgrade", "Upgrade: websocket",
+            "Sec-WebSocket-Version: 13", $"Sec-WebSocket-Key: {Key}",
+        ];
+        Assert.Equal(UpgradeVerdict.Upgrade, Read(Head(), out var plain));
+        Assert.Null(plain.ForwardedFor);
+        Assert.Equal(UpgradeVerdict.Upgrade, Read(Head("GET /ws HTTP/1.1", [.. upgrade, "x-forwarded-for:  198.51.100.1, 203.0.113.7 "]), out var proxied));
+        Assert.Equal("198.51.100.1, 203.0.113.7", proxied.ForwardedFor);
+        // Two lines are one list: joining them is Kestrel's (and the forwarded-headers middleware's) to do.
+        Assert.Equal(UpgradeVerdict.NotThis, Read(Head("GET /ws HTTP/1.1", [.. upgrade, "X-Forwarded-For: 198.51.100.1", "X-Forwarded-For: 203.0.113.7"])));
+    }
+
+    [Fact]
     public void The_accept_key_is_RFC_6455_s_example()
     {
         Read(Head(), out var request);
