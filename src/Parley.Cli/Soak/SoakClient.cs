@@ -19,6 +19,9 @@ public sealed partial class SoakClient : IPresenceSubject
     private readonly SoakWorld _world;
     private readonly Random _random;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
+    // Requests given up on before their reply came (the connection went, or no answer in time):
+    // a reply may still come for one, late, and is then attributed to it rather than taken for a stray.
+    private readonly ConcurrentDictionary<long, byte> _abandoned = new();
     private readonly object _connectionLock = new();
     private SoakTransport? _transport;
     private Task _receiving = Task.CompletedTask;
@@ -162,7 +165,17 @@ public sealed partial class SoakClient : IPresenceSubject
                 return;
             }
             if (root.GetProperty("type").GetString() == "error")
-                OnUnmatchedError(root);
+            {
+                if (re.ValueKind == JsonValueKind.Number && re.TryGetInt64(out var late) && _abandoned.TryRemove(late, out _))
+                {
+                    _world.Ledger.CountError(root.GetProperty("code").GetString() ?? "");
+                    _world.Ledger.CountLateReply();
+                }
+                else
+                {
+                    OnUnmatchedError(root);
+                }
+            }
             return;
         }
         switch (root.GetProperty("type").GetString())
@@ -176,13 +189,16 @@ public sealed partial class SoakClient : IPresenceSubject
         }
     }
 
-    /// <summary>An error with `"re": null` (a frame that could not be read): only codes a malformed frame or a flood can cause.</summary>
+    /// <summary>
+    /// An error with `"re": null` (a frame that could not be read), or naming no request this client
+    /// sent and gave up on: only codes a malformed frame or a flood can cause.
+    /// </summary>
     private void OnUnmatchedError(JsonElement root)
     {
         var code = root.GetProperty("code").GetString() ?? "";
         _world.Ledger.CountError(code);
         if (code is not ("bad_json" or "bad_utf8" or "not_object" or "line_too_long" or "rate_limited"))
-            _world.Ledger.Violation($"{Name}: error without a request id, code {code}: {Shorten(root.GetRawText())}");
+            _world.Ledger.Violation($"{Name}: error for no request of its own, code {code}: {Shorten(root.GetRawText())}");
     }
 
     private void OnBye(string reason)
@@ -242,7 +258,9 @@ public sealed partial class SoakClient : IPresenceSubject
         }
         finally
         {
-            _pending.TryRemove(id, out _);
+            // Still pending: no reply came (a reply takes it out first), so one may come late.
+            if (_pending.TryRemove(id, out _) || !waiting.Task.IsCompletedSuccessfully)
+                _abandoned.TryAdd(id, 0);
         }
     }
 
