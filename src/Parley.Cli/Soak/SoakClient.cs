@@ -18,9 +18,11 @@ public sealed partial class SoakClient : IPresenceSubject
 
     private readonly SoakWorld _world;
     private readonly Random _random;
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
-    // Requests given up on before their reply came (the connection went, or no answer in time):
-    // a reply may still come for one, late, and is then attributed to it rather than taken for a stray.
+    // Each request waiting for its reply, with the connection it was sent on: a connection that ends
+    // fails only its own (a reconnect's first request is sent while the old one is still closing).
+    private readonly ConcurrentDictionary<long, (TaskCompletionSource<JsonElement> Reply, SoakTransport Transport)> _pending = new();
+    // Requests given up on before their reply came (no answer in time, or the wait cancelled): a
+    // reply may still come for one, late, and is then attributed to it rather than taken for a stray.
     private readonly ConcurrentDictionary<long, byte> _abandoned = new();
     private readonly object _connectionLock = new();
     private SoakTransport? _transport;
@@ -137,8 +139,8 @@ public sealed partial class SoakClient : IPresenceSubject
                 MarkOffline();
             foreach (var (id, pending) in _pending)
             {
-                if (_pending.TryRemove(id, out _))
-                    pending.TrySetException(new ConnectionLostException());
+                if (ReferenceEquals(pending.Transport, transport) && _pending.TryRemove(id, out _))
+                    pending.Reply.TrySetException(new ConnectionLostException());
             }
             await transport.DisposeAsync().ConfigureAwait(false);
         }
@@ -161,7 +163,7 @@ public sealed partial class SoakClient : IPresenceSubject
         {
             if (re.ValueKind == JsonValueKind.Number && re.TryGetInt64(out var id) && _pending.TryRemove(id, out var waiting))
             {
-                waiting.TrySetResult(root);
+                waiting.Reply.TrySetResult(root);
                 return;
             }
             if (root.GetProperty("type").GetString() == "error")
@@ -240,7 +242,7 @@ public sealed partial class SoakClient : IPresenceSubject
         var id = Interlocked.Increment(ref _nextId);
         request["id"] = id;
         var waiting = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = waiting;
+        _pending[id] = (waiting, transport);
         try
         {
             await transport.SendAsync(JsonSerializer.Serialize(request), cancellationToken).ConfigureAwait(false);
