@@ -17,7 +17,7 @@ namespace Parley.Storage.Redis;
 /// node at its next heartbeat, and its users go offline there. A node that finds its own heartbeat
 /// gone (Redis was down, or restarted empty) announces its users again.
 /// </summary>
-public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions options, TimeProvider time) : IBackplane
+public sealed partial class RedisBackplane(RedisChatStore store, RedisBackplaneOptions options, TimeProvider time) : IBackplane
 {
     private readonly RedisKeys _keys = store.Keys;
     private readonly HashSet<string> _knownNodes = new(StringComparer.Ordinal);
@@ -117,19 +117,18 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
 
     public async Task<IReadOnlyList<NodePresence>> RemotePresenceAsync()
     {
-        var database = store.Connection.GetDatabase();
-        var present = new List<NodePresence>();
-        foreach (var node in await database.SetMembersAsync(_keys.Nodes()).ConfigureAwait(false))
+        // Read as a pull is: departures heard meanwhile are kept, to win over what the read saw.
+        Volatile.Write(ref _pulling, 1);
+        try
         {
-            var id = node.ToString();
-            if (id == NodeId || !await database.KeyExistsAsync(_keys.NodeHeartbeat(id)).ConfigureAwait(false))
-                continue;
-            lock (_gate)
-                _knownNodes.Add(id);
-            foreach (var user in await database.SetMembersAsync(_keys.NodeUsers(id)).ConfigureAwait(false))
-                present.Add(new NodePresence(id, user.ToString(), Online: true));
+            var since = HeardCount();
+            var read = await ReadRemotePresenceAsync(store.Connection.GetDatabase()).ConfigureAwait(false);
+            return RecordStartingPresence(read.SelectMany(node => node.Value.Select(user => new NodePresence(node.Key, user, Online: true))), since);
         }
-        return present;
+        finally
+        {
+            Volatile.Write(ref _pulling, 0);
+        }
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
@@ -186,6 +185,8 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
         lock (_gate)
             _leftUnheard.UnionWith(left);
         Volatile.Write(ref _repeatsLeft, RepeatHeartbeats);
+        // And what the other nodes said while this one did not listen is read back from Redis.
+        RequestPull();
         // Pub/sub does not replay what was published while we were away: catch up from the store,
         // now that it answers.
         _onRemote(new BackplaneReconnected());
@@ -242,7 +243,10 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
                 lock (_gate)
                     _knownNodes.Add(node);
             }
-            _onRemote(clusterEvent);
+            if (clusterEvent is NodePresence presence)
+                HandOverLive(presence);
+            else
+                _onRemote(clusterEvent);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
         {
@@ -259,6 +263,7 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
             return;
         try
         {
+            NoteBeat();
             var database = store.Connection.GetDatabase();
             var heartbeat = _keys.NodeHeartbeat(NodeId);
             var fresh = await database.StringSetAsync(heartbeat, "1", options.PresenceTtl, When.NotExists).ConfigureAwait(false);
@@ -266,7 +271,12 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
                 await database.KeyExpireAsync(heartbeat, options.PresenceTtl).ConfigureAwait(false);
             await database.SetAddAsync(_keys.Nodes(), NodeId).ConfigureAwait(false);
             if (fresh)
+            {
                 await AnnounceLocalUsersAsync(database).ConfigureAwait(false);
+                // Taken for dead (or Redis lost its data): this node may have missed the others' news too.
+                if (_heartbeat is not null)
+                    RequestPull();
+            }
 
             var listed = await database.SetMembersAsync(_keys.Nodes()).ConfigureAwait(false);
             string[] candidates;
@@ -284,6 +294,8 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
             }
             if (Volatile.Read(ref _repeatsLeft) > 0)
                 await RepeatPresenceAsync(database).ConfigureAwait(false);
+            if (Volatile.Read(ref _pullsLeft) > 0)
+                await PullPresenceAsync(database).ConfigureAwait(false);
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
         {
@@ -308,7 +320,7 @@ public sealed class RedisBackplane(RedisChatStore store, RedisBackplaneOptions o
             if (!await IsOnAnotherNodeAsync(database, user.ToString(), node).ConfigureAwait(false))
                 await database.SetRemoveAsync(_keys.Online(), user).ConfigureAwait(false);
         }
-        _onRemote(new NodeLost(node));
+        HandOverLost(node);
     }
 
     private async Task AnnounceLocalUsersAsync(IDatabase database)

@@ -50,6 +50,7 @@ public sealed partial class SoakClient
     public async Task ReconnectAsync(CancellationToken cancellationToken)
     {
         var pause = TimeSpan.FromMilliseconds(50);
+        Dictionary<string, long>? before = null;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -58,14 +59,11 @@ public sealed partial class SoakClient
             try
             {
                 Drop(reset: false);
-                // Where each conversation stood before this connection: events may come on it before
-                // the resume reply, and what lies between must still be fetched.
-                var before = Received.Snapshot();
-                lock (_catchUpFrom)
-                {
-                    foreach (var (key, since) in _catchUpFrom)
-                        before[key] = Math.Min(before.GetValueOrDefault(key), since);
-                }
+                // Where each conversation stood before the first attempt: events may come on a
+                // connection before its resume reply, and what lies between must still be fetched.
+                // Taken once: an attempt that failed after such events (its resume answered
+                // `unavailable`, or its reply lost) must not move it up past the hole below them.
+                before ??= CatchUpPoints();
                 await OpenAsync(cancellationToken).ConfigureAwait(false);
                 var reply = await RequestAsync(new() { ["type"] = "resume", ["token"] = Token }, cancellationToken).ConfigureAwait(false);
                 switch (ErrorCode(reply))
@@ -101,15 +99,28 @@ public sealed partial class SoakClient
         }
     }
 
+    /// <summary>The highest seq received in each conversation, lowered to where a catch-up cut short started.</summary>
+    private Dictionary<string, long> CatchUpPoints()
+    {
+        var points = Received.Snapshot();
+        lock (_catchUpFrom)
+        {
+            foreach (var (key, since) in _catchUpFrom)
+                points[key] = Math.Min(points.GetValueOrDefault(key), since);
+        }
+        return points;
+    }
+
     /// <summary>From the resume reply's conversations, fetches what was said after the last message received in each before this connection.</summary>
     private async Task CatchUpAllAsync(JsonElement resumed, IReadOnlyDictionary<string, long> before, CancellationToken cancellationToken)
     {
+        var due = new List<(Conversation Conversation, long Since)>();
         foreach (var room in resumed.GetProperty("rooms").EnumerateArray())
         {
             var conversation = Conversation.OfRoom(room.GetProperty("name").GetString()!);
             var since = before.GetValueOrDefault(conversation.Key);
             if (room.GetProperty("lastSeq").GetInt64() > since)
-                await CatchUpAsync(conversation, since, cancellationToken).ConfigureAwait(false);
+                due.Add((conversation, since));
         }
         foreach (var dm in resumed.GetProperty("dms").EnumerateArray())
         {
@@ -117,15 +128,22 @@ public sealed partial class SoakClient
             Directs.TryAdd(conversation.Key, conversation);
             var since = before.GetValueOrDefault(conversation.Key);
             if (dm.GetProperty("lastSeq").GetInt64() > since)
-                await CatchUpAsync(conversation, since, cancellationToken).ConfigureAwait(false);
+                due.Add((conversation, since));
         }
+        // All noted before the first: one cut short leaves those after it not started, and live
+        // events on this connection would hide their holes as well.
+        lock (_catchUpFrom)
+        {
+            foreach (var (conversation, since) in due)
+                _catchUpFrom[conversation.Key] = Math.Min(_catchUpFrom.GetValueOrDefault(conversation.Key, since), since);
+        }
+        foreach (var (conversation, since) in due)
+            await CatchUpAsync(conversation, since, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Pages history back from the newest message to <paramref name="since"/>, recording each as caught up.</summary>
     private async Task CatchUpAsync(Conversation conversation, long since, CancellationToken cancellationToken)
     {
-        lock (_catchUpFrom)
-            _catchUpFrom[conversation.Key] = since;
         await foreach (var message in HistoryAsync(conversation, since, cancellationToken).ConfigureAwait(false))
             OnMessage(message, live: false);
         lock (_catchUpFrom)

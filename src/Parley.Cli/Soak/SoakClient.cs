@@ -18,7 +18,12 @@ public sealed partial class SoakClient : IPresenceSubject
 
     private readonly SoakWorld _world;
     private readonly Random _random;
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
+    // Each request waiting for its reply, with the connection it was sent on: a connection that ends
+    // fails only its own (a reconnect's first request is sent while the old one is still closing).
+    private readonly ConcurrentDictionary<long, (TaskCompletionSource<JsonElement> Reply, SoakTransport Transport)> _pending = new();
+    // Requests given up on before their reply came (no answer in time, or the wait cancelled): a
+    // reply may still come for one, late, and is then attributed to it rather than taken for a stray.
+    private readonly ConcurrentDictionary<long, byte> _abandoned = new();
     private readonly object _connectionLock = new();
     private SoakTransport? _transport;
     private Task _receiving = Task.CompletedTask;
@@ -134,8 +139,8 @@ public sealed partial class SoakClient : IPresenceSubject
                 MarkOffline();
             foreach (var (id, pending) in _pending)
             {
-                if (_pending.TryRemove(id, out _))
-                    pending.TrySetException(new ConnectionLostException());
+                if (ReferenceEquals(pending.Transport, transport) && _pending.TryRemove(id, out _))
+                    pending.Reply.TrySetException(new ConnectionLostException());
             }
             await transport.DisposeAsync().ConfigureAwait(false);
         }
@@ -158,11 +163,21 @@ public sealed partial class SoakClient : IPresenceSubject
         {
             if (re.ValueKind == JsonValueKind.Number && re.TryGetInt64(out var id) && _pending.TryRemove(id, out var waiting))
             {
-                waiting.TrySetResult(root);
+                waiting.Reply.TrySetResult(root);
                 return;
             }
             if (root.GetProperty("type").GetString() == "error")
-                OnUnmatchedError(root);
+            {
+                if (re.ValueKind == JsonValueKind.Number && re.TryGetInt64(out var late) && _abandoned.TryRemove(late, out _))
+                {
+                    _world.Ledger.CountError(root.GetProperty("code").GetString() ?? "");
+                    _world.Ledger.CountLateReply();
+                }
+                else
+                {
+                    OnUnmatchedError(root);
+                }
+            }
             return;
         }
         switch (root.GetProperty("type").GetString())
@@ -176,13 +191,16 @@ public sealed partial class SoakClient : IPresenceSubject
         }
     }
 
-    /// <summary>An error with `"re": null` (a frame that could not be read): only codes a malformed frame or a flood can cause.</summary>
+    /// <summary>
+    /// An error with `"re": null` (a frame that could not be read), or naming no request this client
+    /// sent and gave up on: only codes a malformed frame or a flood can cause.
+    /// </summary>
     private void OnUnmatchedError(JsonElement root)
     {
         var code = root.GetProperty("code").GetString() ?? "";
         _world.Ledger.CountError(code);
         if (code is not ("bad_json" or "bad_utf8" or "not_object" or "line_too_long" or "rate_limited"))
-            _world.Ledger.Violation($"{Name}: error without a request id, code {code}: {Shorten(root.GetRawText())}");
+            _world.Ledger.Violation($"{Name}: error for no request of its own, code {code}: {Shorten(root.GetRawText())}");
     }
 
     private void OnBye(string reason)
@@ -224,7 +242,7 @@ public sealed partial class SoakClient : IPresenceSubject
         var id = Interlocked.Increment(ref _nextId);
         request["id"] = id;
         var waiting = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = waiting;
+        _pending[id] = (waiting, transport);
         try
         {
             await transport.SendAsync(JsonSerializer.Serialize(request), cancellationToken).ConfigureAwait(false);
@@ -242,7 +260,9 @@ public sealed partial class SoakClient : IPresenceSubject
         }
         finally
         {
-            _pending.TryRemove(id, out _);
+            // Still pending: no reply came (a reply takes it out first), so one may come late.
+            if (_pending.TryRemove(id, out _) || !waiting.Task.IsCompletedSuccessfully)
+                _abandoned.TryAdd(id, 0);
         }
     }
 

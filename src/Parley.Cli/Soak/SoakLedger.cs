@@ -18,7 +18,7 @@ public sealed class SoakLedger(TimeSpan interval)
     private readonly long _start = Stopwatch.GetTimestamp();
     private readonly ConcurrentDictionary<int, List<double>> _latencies = new();
     private readonly ConcurrentDictionary<int, long> _sentPerInterval = new();
-    private long _sent, _reconnections, _resent, _storedUnanswered, _refused, _flooded, _malformed, _oversized, _midFrameCuts, _slowConsumerDrops, _violationCount;
+    private long _sent, _reconnections, _resent, _storedUnanswered, _refused, _flooded, _malformed, _oversized, _midFrameCuts, _slowConsumerDrops, _lateReplies, _violationCount;
 
     public ConcurrentQueue<AckedMessage> Acked { get; } = new();
 
@@ -56,6 +56,9 @@ public sealed class SoakLedger(TimeSpan interval)
     public long MidFrameCuts => Interlocked.Read(ref _midFrameCuts);
 
     public long SlowConsumerDrops => Interlocked.Read(ref _slowConsumerDrops);
+
+    /// <summary>Replies (errors) that came for requests their client had stopped waiting for (connection dropped or request timed out meanwhile).</summary>
+    public long LateReplies => Interlocked.Read(ref _lateReplies);
 
     public long ViolationCount => Interlocked.Read(ref _violationCount);
 
@@ -97,6 +100,8 @@ public sealed class SoakLedger(TimeSpan interval)
     public void CountMidFrameCut() => Interlocked.Increment(ref _midFrameCuts);
 
     public void CountSlowConsumerDrop() => Interlocked.Increment(ref _slowConsumerDrops);
+
+    public void CountLateReply() => Interlocked.Increment(ref _lateReplies);
 
     public void CountError(string code) => ErrorCodes.AddOrUpdate(code, 1, (_, n) => n + 1);
 

@@ -61,6 +61,7 @@ public static class SoakReport
                 flooded_frames = result.Flooded,
                 mid_frame_cuts = result.MidFrameCuts,
                 slow_consumer_drops = result.SlowConsumerDrops,
+                late_replies = result.LateReplies,
                 error_codes = result.ErrorCodes,
                 rss_after_warmup = result.RssAfterWarmup,
                 rss_at_end = result.RssAtEnd,
@@ -82,7 +83,7 @@ public static class SoakReport
         summary.WriteLine($"  faults: {(result.Faults.Count == 0 ? "none" : string.Join(", ", result.Faults.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Kind}@{f.StartSeconds:0}s (presence {(f.PresenceConvergedSeconds is { } p ? $"{p:0.0} s" : "not converged")})"))))}");
         summary.WriteLine($"  messages: {result.Sent} sent, {result.Acknowledged} acknowledged ({result.StoredUnanswered} found stored after no answer, {result.Resent} sent again), {result.Lost} lost, {result.Duplicated} duplicated; IRC {result.IrcSent} sent, {result.IrcStored} stored");
         summary.WriteLine($"  deliveries: {result.Delivered} checked, {result.Undelivered} missing, {result.UndeliveredDuringRedisFaults} missed during Redis faults, {result.LiveDuplicates} live duplicates, {result.OutOfOrder} out of order; {result.Reconnections} reconnections, {result.SlowConsumerDrops} slow-consumer drops");
-        summary.WriteLine($"  misbehaviour: {result.Malformed} malformed frames, {result.Oversized} oversized, {result.Flooded} flooded frames, {result.MidFrameCuts} cuts mid-frame; error codes {string.Join(", ", result.ErrorCodes.Select(e => $"{e.Key} {e.Value}"))}");
+        summary.WriteLine($"  misbehaviour: {result.Malformed} malformed frames, {result.Oversized} oversized, {result.Flooded} flooded frames, {result.MidFrameCuts} cuts mid-frame; {result.LateReplies} error replies to requests given up on; error codes {string.Join(", ", result.ErrorCodes.Select(e => $"{e.Key} {e.Value}"))}");
         foreach (var (node, start) in result.RssAfterWarmup)
             summary.WriteLine($"  rss {node}: {SoakRunner.Mib(start)} after warm-up, {SoakRunner.Mib(result.RssEndOfTraffic.GetValueOrDefault(node))} as the traffic stopped, {SoakRunner.Mib(result.RssAtEnd.GetValueOrDefault(node))} at the end (quiet 10 s)");
         summary.WriteLine("  ack latency per interval (p50/p99 ms): " + string.Join(" ", result.Latency.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.P50Ms:0}/{l.P99Ms:0}"))));

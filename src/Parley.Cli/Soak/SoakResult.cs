@@ -68,6 +68,9 @@ public sealed record SoakResult
 
     public required long SlowConsumerDrops { get; init; }
 
+    /// <summary>Error replies to requests their client had already given up on (<see cref="SoakLedger.LateReplies"/>): attributed, not violations.</summary>
+    public required long LateReplies { get; init; }
+
     public required IReadOnlyDictionary<string, long> ErrorCodes { get; init; }
 
     public required IReadOnlyDictionary<string, long?> RssAfterWarmup { get; init; }

@@ -131,6 +131,7 @@ public sealed partial class SoakRunner : IAsyncDisposable
             Flooded = _ledger.Flooded,
             MidFrameCuts = _ledger.MidFrameCuts,
             SlowConsumerDrops = _ledger.SlowConsumerDrops,
+            LateReplies = _ledger.LateReplies,
             ErrorCodes = new SortedDictionary<string, long>(_ledger.ErrorCodes),
             RssAfterWarmup = _rssAfterWarmup,
             RssAtEnd = rssAtEnd,

@@ -97,13 +97,13 @@ public sealed partial class ChatHub
     // A sign-in is the account's (Accounts), completed with what the user keeps of people (People:
     // its blocks, its display name). A new account has neither: registering asks the store nothing more.
     public async Task<Result<SessionStart>> RegisterAsync(Session session, string name, string password, string? invitation = null) =>
-        CountSignIn(await _accounts.RegisterAsync(session, name, password, invitation).ConfigureAwait(false));
+        CountSignIn(session, await _accounts.RegisterAsync(session, name, password, invitation).ConfigureAwait(false));
 
     public async Task<Result<SessionStart>> LoginAsync(Session session, string name, string password) =>
-        CountSignIn(await _people.CompleteSignInAsync(session, await _accounts.LoginAsync(session, name, password).ConfigureAwait(false)).ConfigureAwait(false));
+        CountSignIn(session, await _people.CompleteSignInAsync(session, await _accounts.LoginAsync(session, name, password).ConfigureAwait(false)).ConfigureAwait(false));
 
     public async Task<Result<SessionStart>> ResumeAsync(Session session, string token) =>
-        CountSignIn(await _people.CompleteSignInAsync(session, await _accounts.ResumeAsync(session, token).ConfigureAwait(false)).ConfigureAwait(false));
+        CountSignIn(session, await _people.CompleteSignInAsync(session, await _accounts.ResumeAsync(session, token).ConfigureAwait(false)).ConfigureAwait(false));
 
     /// <inheritdoc cref="People.FindAsync"/>
     public Task<Result<DirectoryPage>> FindUsersAsync(string? prefix, int? limit = null, string? after = null) => _people.FindAsync(prefix, limit, after);
@@ -127,10 +127,12 @@ public sealed partial class ChatHub
     public Task<Result<Done>> LogoutAsync(Session session) => _accounts.LogoutAsync(session);
 
     public async Task<Result<SessionStart>> SignInGuestAsync(Session session, string name) =>
-        CountSignIn(await _guests.SignInGuestAsync(session, name).ConfigureAwait(false));
+        CountSignIn(session, await _guests.SignInGuestAsync(session, name).ConfigureAwait(false));
 
-    private Result<SessionStart> CountSignIn(Result<SessionStart> result)
+    private Result<SessionStart> CountSignIn(Session session, Result<SessionStart> result)
     {
+        if (result.Value is { } start)
+            _messaging.SetLiveFloors(session, start);
         Metrics.SignedIn(result.Ok);
         if (result.Error?.Code == ErrorCodes.RateLimited)
             Metrics.SignInRateLimited();

@@ -19,7 +19,7 @@ internal static class Fanout
         var delivered = 0;
         foreach (var session in targets)
         {
-            if (session == except)
+            if (session == except || session.IsBelowLiveFloor(broadcast))
                 continue;
             if (session.TryDeliver(broadcast))
                 delivered++;

@@ -492,6 +492,28 @@ internal sealed partial class Messaging
         }
     }
 
+    /// <summary>
+    /// Before a sign-in reply is written: each conversation this node has not yet delivered up to
+    /// the reply's <c>lastSeq</c> gets a live floor on the session (<see cref="Session.SetLiveFloor"/>),
+    /// so that what the client is told is in history does not also come live, late, from this node.
+    /// </summary>
+    public void SetLiveFloors(Session session, SessionStart start)
+    {
+        if (!session.TakesLastSeq)
+            return;
+        foreach (var room in start.Rooms)
+        {
+            if (_rooms.FindRoom(room.Name) is { } state && state.Sequencer.LastDelivered < room.LastSeq)
+                session.SetLiveFloor(ConversationKey.ForRoom(room.Name), room.LastSeq);
+        }
+        foreach (var direct in start.Directs)
+        {
+            var conversation = ConversationKey.ForDirect(start.User, direct.With);
+            if (_directSequencers.TryGetValue(conversation, out var sequencer) && sequencer.LastDelivered < direct.LastSeq)
+                session.SetLiveFloor(conversation, direct.LastSeq);
+        }
+    }
+
     private ConversationSequencer DirectSequencer(string conversation) =>
         _directSequencers.GetOrAdd(conversation, c => _sequencers.For(c, DeliverDirect));
 

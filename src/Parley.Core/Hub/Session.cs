@@ -8,7 +8,7 @@ namespace Parley.Core.Hub;
 /// The hub only ever hands a session a broadcast; how and when the bytes reach the socket is the
 /// adapter's business, and it must never block the caller.
 /// </summary>
-public abstract class Session
+public abstract partial class Session
 {
     /// <summary>Where this session's deliveries and drops are counted: its hub's metrics; nowhere when null.</summary>
     public Diagnostics.ChatMetrics? Metrics { get; protected init; }

@@ -53,6 +53,9 @@ public sealed class NativeSession : QueuedSession
 
     private protected override TimeProvider Clock => _time;
 
+    // Its sign-in replies carry each conversation's lastSeq (docs/protocol.md).
+    public override bool TakesLastSeq => true;
+
     // Once the peer has hung up, events are dropped (true: not a slow reader): a native client's own
     // requests are answered by replies, never by events, so nothing it waits for is lost.
     public override bool TryDeliver(Broadcast broadcast) =>
