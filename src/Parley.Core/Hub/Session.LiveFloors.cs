@@ -20,34 +20,36 @@ public abstract partial class Session
     /// </summary>
     public virtual bool TakesLastSeq => false;
 
+    // Made at the first floor and kept (empty) after: it is its own lock, so a session that never
+    // has a floor, nearly all of them, pays one field and no lock object.
     private Dictionary<string, long>? _liveFloors;
-    private readonly Lock _floorsGate = new();
 
     /// <summary>Messages of <paramref name="conversation"/> up to <paramref name="lastSeq"/> (as the sign-in reply says) are not delivered live to this session.</summary>
     internal void SetLiveFloor(string conversation, long lastSeq)
     {
-        lock (_floorsGate)
+        var floors = Volatile.Read(ref _liveFloors);
+        if (floors is null)
         {
-            _liveFloors ??= new Dictionary<string, long>(StringComparer.Ordinal);
-            _liveFloors[conversation] = lastSeq;
+            var made = new Dictionary<string, long>(StringComparer.Ordinal);
+            floors = Interlocked.CompareExchange(ref _liveFloors, made, null) ?? made;
         }
+        lock (floors)
+            floors[conversation] = lastSeq;
     }
 
     /// <summary>Whether this broadcast is a message at or below the session's live floor for its conversation. Cheap when there is none.</summary>
     internal bool IsBelowLiveFloor(Broadcast broadcast)
     {
-        if (Volatile.Read(ref _liveFloors) is null || broadcast.Event is not MessageEvent { Message: var message })
+        if (Volatile.Read(ref _liveFloors) is not { } floors || broadcast.Event is not MessageEvent { Message: var message })
             return false;
-        lock (_floorsGate)
+        lock (floors)
         {
-            if (_liveFloors is null || !_liveFloors.TryGetValue(message.Conversation, out var floor))
+            if (!floors.TryGetValue(message.Conversation, out var floor))
                 return false;
             if (message.Seq <= floor)
                 return true;
             // Messages are delivered in seq order per conversation: this one is past the floor for good.
-            _liveFloors.Remove(message.Conversation);
-            if (_liveFloors.Count == 0)
-                _liveFloors = null;
+            floors.Remove(message.Conversation);
             return false;
         }
     }
