@@ -112,10 +112,19 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                // The transaction rolled back: nothing in this batch is stored, so all of it fails.
-                _forget();
+                // The transaction rolled back: nothing in this batch is stored, so all of it fails,
+                // told before anything else can throw: a batch never told would wait for ever.
                 Finish(batch, Refused(ex));
                 batch = new List<IWrite>(_maxBatch);
+                try
+                {
+                    _forget();
+                }
+                catch (Exception)
+                {
+                    // It reloads marks with a read on a connection that just failed; the loop must
+                    // go on regardless (the next batch fails or succeeds on its own).
+                }
             }
             finally
             {

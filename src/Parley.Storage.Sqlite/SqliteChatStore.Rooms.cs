@@ -71,6 +71,8 @@ public sealed partial class SqliteChatStore
         lock (_sequenceGate)
         {
             var had = _lastSeq.Remove(conversation, out var last);
+            // A room of the same name later starts its times afresh, as after a restart.
+            _lastTs.Remove(conversation);
             var deleted = Writer.Enqueue(w =>
             {
                 Run(w, "DELETE FROM messages WHERE conv = $conv", ("$conv", conversation));

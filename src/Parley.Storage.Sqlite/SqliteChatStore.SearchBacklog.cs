@@ -79,6 +79,9 @@ public sealed partial class SqliteChatStore
         }
         catch (Exception ex) when (ex is ObjectDisposedException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or StoreUnavailableException)
         {
+            // The job reset the count before it failed: counted again, so the next tick retries
+            // even if nothing more is sent (a full disk that frees itself, with nobody talking).
+            Interlocked.Increment(ref _unindexed);
         }
     }
 

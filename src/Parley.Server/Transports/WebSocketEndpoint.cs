@@ -45,14 +45,16 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var remote = context.Connection.RemoteIpAddress is { } ip ? new IPEndPoint(ip, context.Connection.RemotePort) : null;
         await RunAsync(socket, remote, ConnectionsPerAddressMiddleware.Of(context.Features.Get<IConnectionItemsFeature>()?.Items),
-            context.Request.IsHttps).ConfigureAwait(false);
+            context.Request.IsHttps, context.Abort).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Runs a native session on an open WebSocket until either side closes it; <paramref name="admission"/>:
-    /// whether its connection was counted against its address; <paramref name="tls"/>: whether it came on the HTTPS listener.
+    /// whether its connection was counted against its address; <paramref name="tls"/>: whether it came on the HTTPS listener;
+    /// <paramref name="abortConnection"/> cuts the connection under the WebSocket, which aborting the
+    /// WebSocket alone does not: Kestrel would go on sending what its pipe holds to a peer that does not read.
     /// </summary>
-    public async Task RunAsync(WebSocket socket, IPEndPoint? remote, AddressAdmission admission, bool tls)
+    public async Task RunAsync(WebSocket socket, IPEndPoint? remote, AddressAdmission admission, bool tls, Action abortConnection)
     {
         var session = factory.Create(remote?.Address, admission);
         using var _ = factory.CloseOnShutdown(session);
@@ -61,7 +63,7 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
         Log.ConnectionOpened(factory.Logger, wire, remote);
 
         using var stopReading = new CancellationTokenSource();
-        var writing = WriteThenCloseAsync(session, socket, stopReading);
+        var writing = WriteThenCloseAsync(session, socket, stopReading, abortConnection);
         try
         {
             await ReadMessagesAsync(session, socket, stopReading.Token).ConfigureAwait(false);
@@ -132,7 +134,7 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
         }
     }
 
-    private static async Task WriteThenCloseAsync(NativeSession session, WebSocket socket, CancellationTokenSource stopReading)
+    private static async Task WriteThenCloseAsync(NativeSession session, WebSocket socket, CancellationTokenSource stopReading, Action abortConnection)
     {
         try
         {
@@ -156,6 +158,7 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
         {
             session.ConnectionLost();
             socket.Abort();
+            abortConnection();
             await stopReading.CancelAsync().ConfigureAwait(false);
         }
     }

@@ -49,7 +49,7 @@ public sealed class WebSocketShortcut(WebSocketEndpoint endpoint, TrustedProxies
         var remote = connection.RemoteEndPoint as IPEndPoint;
         if (remote is not null)
             remote = proxies.ClientOf(remote, upgrade.ForwardedFor);
-        await endpoint.RunAsync(socket, remote, ConnectionsPerAddressMiddleware.Of(connection.Items), tls).ConfigureAwait(false);
+        await endpoint.RunAsync(socket, remote, ConnectionsPerAddressMiddleware.Of(connection.Items), tls, connection.Abort).ConfigureAwait(false);
     }
 
     /// <summary>The upgrade the connection opens with, its head consumed; null, with nothing consumed, for anything else.</summary>

@@ -117,4 +117,26 @@ public sealed class ClockJumpTests
         history.GetProperty("messages").EnumerateArray()
             .Select(m => new Seen(m.GetProperty("id").GetString()!, m.GetProperty("seq").GetInt64(), m.GetProperty("ts").GetDateTimeOffset(), m.GetProperty("text").GetString()!))
             .Reverse().ToList();
+
+    [Fact]
+    public async Task A_room_deleted_and_made_again_starts_its_times_afresh()
+    {
+        var clock = new SteppedClock();
+        await using var server = await TestServer.StartAsync(time: clock);
+        await using var alice = await server.RegisterAsync("alice");
+        await alice.OkAsync("create", new { room = "plans" });
+        // A message stamped while the clock ran an hour fast; then the clock is set right.
+        clock.Step(TimeSpan.FromHours(1));
+        await alice.OkAsync("send", new { room = "plans", text = "from the future" });
+        clock.Step(TimeSpan.FromHours(-1));
+        await alice.OkAsync("delete", new { room = "plans" });
+
+        await alice.OkAsync("create", new { room = "plans" });
+        var before = DateTimeOffset.UtcNow;
+        var sent = (await alice.OkAsync("send", new { room = "plans", text = "now" })).GetProperty("message");
+        var ts = DateTimeOffset.Parse(sent.GetProperty("ts").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(1, sent.GetProperty("seq").GetInt64());
+        // Not held at the old room's latest time, an hour ahead.
+        Assert.True(ts < before.AddMinutes(30), $"stamped {ts:O}, the clock says {before:O}");
+    }
 }
