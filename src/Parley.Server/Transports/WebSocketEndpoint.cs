@@ -156,9 +156,13 @@ public sealed class WebSocketEndpoint(NativeSessionFactory factory, ParleyOption
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
+            // Cut by the server (a goodbye not read within its grace): the connection goes too.
+            // Any other failure leaves it to close behind what is on its way (a 1007 Close frame).
+            var cut = session.IsAborted;
             session.ConnectionLost();
             socket.Abort();
-            abortConnection();
+            if (cut)
+                abortConnection();
             await stopReading.CancelAsync().ConfigureAwait(false);
         }
     }
