@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Parley.Cli.Bench;
 
 namespace Parley.Tests.Support;
 
@@ -28,28 +29,12 @@ public static class RawWebSocket
             throw new IOException($"upgrade refused: {answer}");
     }
 
-    /// <summary>One whole text frame as a client sends it (masked, here with a zero key).</summary>
+    /// <summary>One whole text frame as a client sends it (masked with the zero key, as the bench does).</summary>
     public static byte[] MaskedText(string text)
     {
         var payload = Encoding.UTF8.GetBytes(text);
-        var header = new List<byte> { 0x81 };
-        if (payload.Length < 126)
-        {
-            header.Add((byte)(0x80 | payload.Length));
-        }
-        else if (payload.Length <= ushort.MaxValue)
-        {
-            header.Add(0x80 | 126);
-            header.Add((byte)(payload.Length >> 8));
-            header.Add((byte)payload.Length);
-        }
-        else
-        {
-            header.Add(0x80 | 127);
-            for (var shift = 56; shift >= 0; shift -= 8)
-                header.Add((byte)((long)payload.Length >> shift));
-        }
-        header.AddRange([0, 0, 0, 0]);
-        return [.. header, .. payload];
+        var frame = new byte[WsFrames.ClientHeaderLength(payload.Length) + payload.Length];
+        payload.CopyTo(frame.AsSpan(WsFrames.WriteClientHeader(frame, WsFrames.Text, payload.Length)));
+        return frame;
     }
 }
